@@ -1,0 +1,14 @@
+"""The one exception type the pipeline raises for bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class InputError(Exception):
+    """Bad input: the message names the file (or table) and the reason, on one line."""
+
+    def __init__(self, where: str | Path, reason: str) -> None:
+        self.where = str(where)
+        self.reason = " ".join(str(reason).split())
+        super().__init__(f"{self.where}: {self.reason}")

@@ -1,0 +1,279 @@
+"""The table registry: every published table, its fields, keys and descriptions.
+
+The datapackage.json, the data dictionary and build-time validation are all generated from here,
+so a column that is not described here cannot be published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a published table."""
+
+    name: str
+    type: str  # frictionless type: string, integer, number, boolean, date
+    description: str
+    required: bool = False
+    zh: str = ""  # the Chinese term, where an economist would look for it
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """Columns of one table that must resolve to the primary key of another."""
+
+    fields: tuple[str, ...]
+    resource: str
+    reference: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A published table: its fields, primary key (also its sort order) and foreign keys."""
+
+    name: str
+    title: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...] = field(default_factory=tuple)
+
+    @property
+    def columns(self) -> list[str]:
+        """Column names in published order."""
+        return [f.name for f in self.fields]
+
+
+def _f(name: str, type_: str, description: str, required: bool = False, zh: str = "") -> Field:
+    return Field(name, type_, description, required, zh)
+
+
+DOC_FK = ForeignKey(("doc_id",), "documents", ("doc_id",))
+
+TABLES: dict[str, Table] = {}
+
+
+def register(table: Table) -> Table:
+    """Add a table to the registry."""
+    TABLES[table.name] = table
+    return table
+
+
+register(Table(
+    "sources", "Raw source files",
+    "One row per raw file read by the build: checksum, detected encoding and script.",
+    (
+        _f("source_file", "string", "File name in data/raw.", True),
+        _f("original_name", "string", "Name of the file as collected (from the raw manifest); null for an unlisted file."),
+        _f("in_manifest", "boolean", "Whether data/raw/MANIFEST.csv lists the file (its checksum was verified).", True),
+        _f("sha256", "string", "SHA-256 of the file's bytes.", True),
+        _f("bytes", "integer", "Size of the file in bytes.", True),
+        _f("encoding", "string", "Detected text encoding (utf-8, utf-8-sig, gb18030, utf-16, ...).", True),
+        _f("newline", "string", "Line-ending convention found in the file: lf, crlf, cr or mixed.", True),
+        _f("script", "string", "Chinese script of the file: hans (simplified) or hant (traditional).", True, "简体/繁体"),
+        _f("n_chars", "integer", "Characters in the decoded file.", True),
+        _f("n_documents", "integer", "Number of document witnesses found in the file.", True),
+    ),
+    ("source_file",),
+))
+
+register(Table(
+    "documents", "Documents",
+    "One row per distinct document, however many files carry it. Text is the canonical simplified "
+    "text of the primary witness; provision offsets index into it.",
+    (
+        _f("doc_id", "string", "Stable ASCII identifier of the document.", True),
+        _f("title", "string", "Title in simplified Chinese, as the text gives it (or assigned, see title_assigned).", True, "标题"),
+        _f("title_assigned", "boolean", "True where the text has no title line and the title was assigned.", True),
+        _f("title_en", "string", "English title in use (curated catalog); null where none is recorded."),
+        _f("kind", "string", "policy, draft, notice, news, interpretation or report.", True, "文件类型"),
+        _f("issuer", "string", "Issuing bodies, from the text's title or the catalog; null if unknown.", False, "发文机关"),
+        _f("doc_number", "string", "Official document number (文号), e.g. 发改数据〔2024〕660号; null if none.", False, "文号"),
+        _f("date", "date", "Date of the document (成文日期 where known, else publication date); null if unknown.", False, "日期"),
+        _f("date_basis", "string", "Where the date comes from: text (stated in the document) or catalog; null with no date.", False),
+        _f("date_note", "string", "The basis of a catalog date (source and what the date is), or the date line of the text."),
+        _f("related_doc_id", "string", "Draft -> final plan; news, notice or explainer -> the document it covers."),
+        _f("n_witnesses", "integer", "Number of raw-file witnesses of the document.", True),
+        _f("n_chars", "integer", "Non-whitespace characters in the canonical text.", True),
+        _f("n_provisions", "integer", "Number of provisions parsed from the text.", True),
+        _f("text_sha256", "string", "SHA-256 of the canonical text (UTF-8).", True),
+        _f("text", "string", "Canonical simplified text of the primary witness.", True, "正文"),
+    ),
+    ("doc_id",),
+    (ForeignKey(("related_doc_id",), "documents", ("doc_id",)),),
+))
+
+register(Table(
+    "witnesses", "Witnesses",
+    "One row per occurrence of a document in a raw file.",
+    (
+        _f("doc_id", "string", "Document the witness carries.", True),
+        _f("source_file", "string", "Raw file holding the witness.", True),
+        _f("char_start", "integer", "Start offset in the decoded raw file (Python string index).", True),
+        _f("char_end", "integer", "End offset (exclusive) in the decoded raw file.", True),
+        _f("script", "string", "Script of the witness as written: hans or hant.", True),
+        _f("is_primary", "boolean", "Whether this witness supplies the document's canonical text.", True),
+        _f("agreement", "number", "Similarity of the witness's normalised text to the primary witness (0-1, "
+           "normalised Indel similarity on non-whitespace characters).", True),
+        _f("n_differences", "integer", "Number of residual differing passages against the primary witness.", True),
+        _f("differences", "string", "The residual differences, as 'primary→witness' pairs separated by ' | '; empty if none."),
+        _f("removed_readings", "integer", "Characters of inserted pinyin readings removed by normalisation.", True),
+        _f("removed_markup", "integer", "Characters of HTML/markdown markup removed by normalisation.", True),
+    ),
+    ("doc_id", "source_file", "char_start"),
+    (DOC_FK, ForeignKey(("source_file",), "sources", ("source_file",))),
+))
+
+register(Table(
+    "provisions", "Provisions",
+    "Each document parsed into its hierarchy of parts, items and sub-items; lossless over the text.",
+    (
+        _f("doc_id", "string", "Document.", True),
+        _f("provision_id", "string", "Stable hierarchical id within the document, e.g. 3.12 (0 is the preamble).", True),
+        _f("parent_id", "string", "provision_id of the enclosing provision; null at top level."),
+        _f("level", "integer", "Depth in the hierarchy, 1 = part.", True),
+        _f("ord", "integer", "Position of the provision in document order (1-based).", True),
+        _f("label", "string", "Original numbering, canonicalised (一、 （十二） 1. 1、 ——); empty if unnumbered.", False, "序号"),
+        _f("heading", "string", "Title of the provision where it has one.", False, "标题"),
+        _f("text", "string", "Text of the provision (its own text, without its children).", True),
+        _f("char_start", "integer", "Start offset in the document's canonical text.", True),
+        _f("char_end", "integer", "End offset (exclusive) in the document's canonical text.", True),
+    ),
+    ("doc_id", "provision_id"),
+    (DOC_FK,),
+))
+
+PROV_FK = ForeignKey(("doc_id", "provision_id"), "provisions", ("doc_id", "provision_id"))
+
+# --- compare stage (alignment, changes) -------------------------------------------------------
+register(Table(
+    "alignment", "Draft-to-final alignment",
+    "One row per aligned unit of a draft -> final pair (n:m allowed), classified by change.",
+    (
+        _f("pair_id", "string", "Pair of documents compared, draft_doc_id__final_doc_id.", True),
+        _f("unit", "integer", "Number of the aligned unit within the pair, in final-document order (deleted units last).", True),
+        _f("draft_doc_id", "string", "Draft document.", True),
+        _f("final_doc_id", "string", "Final document.", True),
+        _f("draft_provision_ids", "string", "Draft provisions in the unit, separated by ';'; empty if added."),
+        _f("final_provision_ids", "string", "Final provisions in the unit, separated by ';'; empty if deleted."),
+        _f("draft_heading", "string", "Heading of the (first) draft provision."),
+        _f("final_heading", "string", "Heading of the (first) final provision."),
+        _f("section", "string", "Heading of the top-level final (else draft) part the unit belongs to."),
+        _f("change", "string", "unchanged, modified, added, deleted, merged, split or moved.", True, "变化类型"),
+        _f("similarity", "number", "Text similarity of the unit's two sides (0-1); null for added/deleted.", False),
+        _f("n_changes", "integer", "Number of word-level edit operations in the unit.", True),
+        _f("touches_numbers", "boolean", "Whether an edit in the unit changes a number, quantity or deadline.", True),
+    ),
+    ("pair_id", "unit"),
+    (ForeignKey(("draft_doc_id",), "documents", ("doc_id",)), ForeignKey(("final_doc_id",), "documents", ("doc_id",))),
+))
+
+register(Table(
+    "changes", "Word-level changes",
+    "Word-level edit operations (jieba tokens) inside each aligned unit.",
+    (
+        _f("pair_id", "string", "Pair of documents compared.", True),
+        _f("unit", "integer", "Aligned unit (alignment.unit).", True),
+        _f("op_index", "integer", "Order of the operation within the unit.", True),
+        _f("op", "string", "insert, delete or replace.", True),
+        _f("draft_text", "string", "Draft words removed or replaced (empty for insert)."),
+        _f("final_text", "string", "Final words inserted or replacing (empty for delete)."),
+        _f("context", "string", "The surrounding final (else draft) text, with the change in [brackets]."),
+        _f("touches_numbers", "boolean", "Whether the operation changes a number, quantity or deadline.", True),
+    ),
+    ("pair_id", "unit", "op_index"),
+    (ForeignKey(("pair_id", "unit"), "alignment", ("pair_id", "unit")),),
+))
+
+# --- terms stage ------------------------------------------------------------------------------
+register(Table(
+    "term_frequencies", "Term frequencies",
+    "Counts of jieba terms (domain dictionary, stopwords removed) per document and per top-level provision.",
+    (
+        _f("doc_id", "string", "Document.", True),
+        _f("scope", "string", "'document' for the whole document, else the provision_id of a top-level provision.", True),
+        _f("term", "string", "Term (simplified Chinese).", True, "词语"),
+        _f("count", "integer", "Occurrences of the term in the scope.", True),
+        _f("rank", "integer", "Rank of the term by count within the scope (1 = most frequent; ties broken by term).", True),
+        _f("rel_freq", "number", "count divided by all counted terms in the scope.", True),
+        _f("tfidf", "number", "count x log(N / document frequency) over the N documents; document scope only."),
+    ),
+    ("doc_id", "scope", "term"),
+    (DOC_FK,),
+))
+
+register(Table(
+    "keyness", "Keyness draft vs final",
+    "Log-likelihood keyness of terms between the draft and the final action plan.",
+    (
+        _f("pair_id", "string", "Pair of documents compared, draft_doc_id__final_doc_id.", True),
+        _f("term", "string", "Term.", True, "词语"),
+        _f("count_draft", "integer", "Occurrences in the draft.", True),
+        _f("count_final", "integer", "Occurrences in the final document.", True),
+        _f("g2", "number", "Log-likelihood statistic G2 (Dunning 1993; Rayson & Garside 2000).", True),
+        _f("log_ratio", "number", "Binary log of the ratio of relative frequencies (final over draft), 0.5 added to zero counts.", True),
+        _f("direction", "string", "final if relatively more frequent in the final document, else draft.", True),
+    ),
+    ("pair_id", "term"),
+))
+
+# --- targets stage ----------------------------------------------------------------------------
+register(Table(
+    "targets", "Targets",
+    "Dated and quantitative commitments, forecasts and reported facts, one row per metric.",
+    (
+        _f("target_id", "string", "Stable id: doc_id:provision_id:n.", True),
+        _f("doc_id", "string", "Document.", True),
+        _f("provision_id", "string", "Provision the sentence belongs to.", True),
+        _f("kind", "string", "goal, metric, effective_date, reporting_deadline, forecast or reported_fact.", True, "类型"),
+        _f("deadline", "date", "Deadline as an ISO date (a bare year is that year's 31 December); null if none."),
+        _f("deadline_text", "string", "Deadline as written, e.g. 到2026年底."),
+        _f("metric", "string", "What is measured or committed to, in the sentence's words."),
+        _f("value", "number", "Numeric value of the metric; null if none."),
+        _f("unit", "string", "Unit of the value (%, 个, 倍, 亿元 ...)."),
+        _f("comparator", "string", ">=, >, <=, <, = or ~ ; null if none."),
+        _f("value_text", "string", "The quantity as written, e.g. 300个以上."),
+        _f("sentence", "string", "The sentence the row comes from.", True),
+        _f("char_start", "integer", "Start of the sentence in the document's canonical text.", True),
+        _f("char_end", "integer", "End (exclusive) of the sentence in the document's canonical text.", True),
+    ),
+    ("target_id",),
+    (DOC_FK, PROV_FK),
+))
+
+# --- reuse stage ------------------------------------------------------------------------------
+register(Table(
+    "reuse", "Text reuse",
+    "Passages of shared language between provisions of different documents.",
+    (
+        _f("reuse_id", "string", "Stable id of the passage.", True),
+        _f("source_doc_id", "string", "Earlier document (by date where known, else by doc_id).", True),
+        _f("source_provision_id", "string", "Provision of the source document.", True),
+        _f("target_doc_id", "string", "Later document.", True),
+        _f("target_provision_id", "string", "Provision of the target document.", True),
+        _f("shared_text", "string", "The shared passage (as in the target).", True),
+        _f("length", "integer", "Characters in the shared passage.", True),
+        _f("source_char_start", "integer", "Start in the source document's canonical text.", True),
+        _f("source_char_end", "integer", "End (exclusive) in the source document's canonical text.", True),
+        _f("target_char_start", "integer", "Start in the target document's canonical text.", True),
+        _f("target_char_end", "integer", "End (exclusive) in the target document's canonical text.", True),
+        _f("doc_frequency", "integer", "Number of documents in which the passage occurs.", True),
+        _f("is_boilerplate", "boolean", "Whether the passage is formulaic (occurs in many documents).", True),
+        _f("direction_basis", "string", "date if source precedes target by date, else order (no dates to compare).", True),
+    ),
+    ("reuse_id",),
+    (
+        ForeignKey(("source_doc_id", "source_provision_id"), "provisions", ("doc_id", "provision_id")),
+        ForeignKey(("target_doc_id", "target_provision_id"), "provisions", ("doc_id", "provision_id")),
+    ),
+))
+
+
+def table(name: str) -> Table:
+    """Return the registered table called name."""
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise KeyError(f"no table {name!r}; tables: {', '.join(sorted(TABLES))}") from None

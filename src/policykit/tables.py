@@ -1,0 +1,77 @@
+"""Reading and writing the published tables: typed, sorted, byte-identical on every run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import config
+from .errors import InputError
+from .schema import Table, table
+
+_ARROW_TYPES = {
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "number": pa.float64(),
+    "boolean": pa.bool_(),
+    "date": pa.string(),  # ISO yyyy-mm-dd text: identical in Parquet, CSV and Stata
+}
+
+
+def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Return df with exactly the registered columns, typed, sorted by the primary key."""
+    spec = table(name)
+    missing = [c for c in spec.columns if c not in df.columns]
+    extra = [c for c in df.columns if c not in spec.columns]
+    if missing or extra:
+        raise InputError(f"table {name}", f"columns do not match the registry: missing {missing}, unexpected {extra}")
+    out = df[spec.columns].copy()
+    for f in spec.fields:
+        col = out[f.name]
+        if f.type == "integer":
+            out[f.name] = col.astype("Int64")
+        elif f.type == "number":
+            out[f.name] = col.astype("Float64")
+        elif f.type == "boolean":
+            out[f.name] = col.astype("boolean")
+        else:
+            out[f.name] = col.astype("string")
+    return out.sort_values(list(spec.primary_key), kind="mergesort").reset_index(drop=True)
+
+
+def arrow_schema(spec: Table) -> pa.Schema:
+    """Arrow schema of a registered table."""
+    return pa.schema([pa.field(f.name, _ARROW_TYPES[f.type], nullable=True) for f in spec.fields])
+
+
+def write_table(df: pd.DataFrame, name: str, out_dir: Path) -> list[Path]:
+    """Write a conformed table as Parquet and CSV into out_dir; return the paths written."""
+    spec = table(name)
+    df = conform(df, name)
+    arrow = pa.Table.from_pandas(df, schema=arrow_schema(spec), preserve_index=False).replace_schema_metadata(None)
+    parquet = out_dir / f"{name}.parquet"
+    pq.write_table(arrow, parquet, compression="zstd", write_statistics=False, store_schema=False)
+    csv = out_dir / f"{name}.csv"
+    df.to_csv(csv, index=False, encoding="utf-8", lineterminator="\n")
+    return [parquet, csv]
+
+
+def load(name: str, *, polars: bool = False, processed_dir: Path | str | None = None):
+    """Return a published table as a pandas DataFrame (or a polars DataFrame with polars=True)."""
+    spec = table(name)
+    path = Path(processed_dir or config.PROCESSED_DIR) / f"{spec.name}.parquet"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: not built yet; run `policykit build` first")
+    if polars:
+        import polars as pl
+
+        return pl.read_parquet(path)
+    return pq.read_table(path).to_pandas(types_mapper=pd.ArrowDtype).pipe(_to_nullable)
+
+
+def _to_nullable(df: pd.DataFrame) -> pd.DataFrame:
+    """Use pandas' nullable dtypes (string, Int64, Float64, boolean) rather than Arrow-backed ones."""
+    return df.convert_dtypes(dtype_backend="numpy_nullable")
