@@ -1,0 +1,99 @@
+"""The build: data/raw to every published table, written atomically into data/processed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from . import config
+from .catalog import read_catalog
+from .documents import build_corpus
+from .sources import read_sources
+from .tables import write_table
+
+
+@dataclass
+class BuildResult:
+    """What a build produced: the tables, by name, and the files written."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+
+Stage = tuple[str, Callable[[dict[str, pd.DataFrame]], dict[str, pd.DataFrame]]]
+
+
+def _structure(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    from .structure import build_provisions
+
+    provisions = build_provisions(t["documents"])
+    counts = provisions.groupby("doc_id").size()
+    documents = t["documents"].assign(n_provisions=t["documents"]["doc_id"].map(counts).fillna(0).astype(int))
+    return {"provisions": provisions, "documents": documents}
+
+
+def analysis_stages() -> list[Stage]:
+    """The stages after segmentation, in order; each takes and returns tables by name."""
+    return [("provisions", _structure)]
+
+
+def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False) -> dict[str, pd.DataFrame]:
+    """Run every stage on the raw folder and return the tables by name."""
+    stages = analysis_stages()
+    bar = tqdm(total=2 + len(stages), desc="policykit build", unit="stage", disable=not progress,
+               bar_format="{desc}: {n_fmt}/{total_fmt} {postfix}")
+    bar.set_postfix_str("reading sources")
+    sources = read_sources(raw_dir)
+    bar.update()
+    bar.set_postfix_str("documents and witnesses")
+    corpus = build_corpus(sources, read_catalog(catalog_file))
+    tables = {"sources": corpus.sources, "documents": corpus.documents, "witnesses": corpus.witnesses}
+    bar.update()
+    for name, stage in stages:
+        bar.set_postfix_str(name)
+        tables.update(stage(tables))
+        bar.update()
+    bar.set_postfix_str("done")
+    bar.close()
+    return tables
+
+
+@contextmanager
+def staged_output(out_dir: Path) -> Iterator[Path]:
+    """A temporary folder beside out_dir that replaces out_dir only if the block succeeds."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    try:
+        yield tmp
+        old = out_dir.with_name(f".{out_dir.name}-old")
+        if old.exists():
+            shutil.rmtree(old)
+        if out_dir.exists():
+            os.replace(out_dir, old)
+        os.replace(tmp, out_dir)
+        if old.exists():
+            shutil.rmtree(old)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+
+
+def build(raw_dir: Path | None = None, out_dir: Path | None = None, catalog_file: Path | None = None,
+          progress: bool = False) -> BuildResult:
+    """Build every table from raw_dir into out_dir; out_dir is left untouched if anything fails."""
+    raw_dir = Path(raw_dir or config.RAW_DIR)
+    out_dir = Path(out_dir or config.PROCESSED_DIR)
+    tables = build_tables(raw_dir, Path(catalog_file or config.CATALOG_FILE), progress=progress)
+    result = BuildResult(tables=tables)
+    with staged_output(out_dir) as tmp:
+        for name in sorted(tables):
+            result.files.extend(out_dir / p.name for p in write_table(tables[name], name, tmp))
+    return result

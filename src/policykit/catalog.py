@@ -1,0 +1,73 @@
+"""The curated catalog: facts about documents that their texts do not state, each with its basis."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One curated document."""
+
+    doc_id: str
+    match_title: str | None
+    match_opening: str | None
+    title_en: str | None
+    issuer: str | None
+    doc_number: str | None
+    doc_number_basis: str | None
+    date: str | None
+    date_basis: str | None
+
+
+def _key(text: str) -> str:
+    """Chinese characters and digits only: titles compare equal across punctuation and spacing."""
+    return re.sub(r"[^\u3400-\u9fff0-9]", "", text)
+
+
+def read_catalog(path: Path) -> list[Entry]:
+    """Read and check the catalog (an absent file is an empty catalog)."""
+    if not path.is_file():
+        return []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"not valid TOML: {exc}") from None
+    entries = []
+    for i, raw in enumerate(data.get("document", []), 1):
+        fields = {k: raw.get(k) for k in Entry.__dataclass_fields__}
+        entry = Entry(**fields)
+        where = f"{path} (document {i})"
+        if not entry.doc_id or not SLUG_RE.match(entry.doc_id):
+            raise InputError(where, f"doc_id {entry.doc_id!r} is not a lower-case ASCII slug")
+        if not (entry.match_title or entry.match_opening):
+            raise InputError(where, "needs match_title or match_opening")
+        if entry.date and not ISO_DATE_RE.match(entry.date):
+            raise InputError(where, f"date {entry.date!r} is not yyyy-mm-dd")
+        if entry.date and not entry.date_basis:
+            raise InputError(where, "a date needs its date_basis")
+        entries.append(entry)
+    ids = [e.doc_id for e in entries]
+    if len(set(ids)) != len(ids):
+        raise InputError(path, "doc_id values are not unique")
+    return entries
+
+
+def match(entries: list[Entry], title: str, text: str) -> Entry | None:
+    """The catalog entry of a document, by its title or the opening of its text."""
+    key = _key(title)
+    opening = _key(text[:200])
+    for e in entries:
+        if e.match_title and _key(e.match_title) == key:
+            return e
+        if e.match_opening and opening.startswith(_key(e.match_opening)):
+            return e
+    return None

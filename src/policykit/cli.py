@@ -1,0 +1,63 @@
+"""The `policykit` command: thin wrappers around the library."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import InputError
+
+# Modules that add their own sub-command through register_cli(subparsers).
+PLUGIN_MODULES = ("policykit.figures", "policykit.diffview", "policykit.release")
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    result = build(args.raw, args.out, args.catalog, progress=not args.quiet)
+    if not args.quiet:
+        counts = ", ".join(f"{n} {len(t)}" for n, t in sorted(result.tables.items()))
+        print(f"policykit: wrote {len(result.files)} files to {Path(args.out or 'data/processed')} ({counts})")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of the policykit command."""
+    p = argparse.ArgumentParser(prog="policykit", description="China's data-element policy documents as tidy tables.")
+    p.add_argument("--version", action="version", version=f"policykit {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="rebuild the published tables from the raw files")
+    b.add_argument("--raw", type=Path, default=None, help="raw folder (default data/raw)")
+    b.add_argument("--out", type=Path, default=None, help="output folder (default data/processed)")
+    b.add_argument("--catalog", type=Path, default=None, help="curated catalog (default data/catalog.toml)")
+    b.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    b.set_defaults(func=_build)
+    for name in PLUGIN_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register_cli(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command; bad input is one line on stderr and exit code 1, never a traceback."""
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except InputError as exc:
+        print(f"policykit: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("policykit: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
