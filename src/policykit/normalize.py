@@ -31,7 +31,7 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 READING_RE = re.compile(rf"(?<=[{CJK}])(?:[(（][a-zü]*[{_TONED}][a-zü]*[)）])+")  # 我(wǒ)(wǒ) occurs
 TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>\n]*)?/?>")
 ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
-MD_HEADING_RE = re.compile(r"(?m)^[ \t\u3000\u00a0]*#{1,6}[ \t]+")
+MD_HEADING_RE = re.compile(r"(?m)^[ \t\u3000\u00a0]*(?:#{1,6}[ \t]+)+")
 MD_LINK_RE = re.compile(r"\[([^\[\]\n]+)\]\((?:mailto:|https?://)[^()\s]*\)")
 ODD_SPACE_RE = re.compile("[\u00a0\u3000\u2000-\u200a\u202f\u205f]")
 ZERO_WIDTH_RE = re.compile("[\u200b-\u200d\u2060\ufeff]")
@@ -133,10 +133,16 @@ def _line_endings(doc: Normalized) -> Normalized:
 
 
 def _markup(doc: Normalized) -> Normalized:
-    doc = _sub(doc, TAG_RE, "", "markup")
-    doc = _sub(doc, ENTITY_RE, lambda m: html.unescape(m.group(0)), "markup")
-    doc = _sub(doc, MD_HEADING_RE, "", "markup")
-    return _sub(doc, MD_LINK_RE, lambda m: m.group(1), "markup")
+    # Removing one tag or entity can reveal another (<<b>p>, &amp;lt;): repeat until nothing changes.
+    for _ in range(8):
+        before = doc.text
+        doc = _sub(doc, TAG_RE, "", "markup")
+        doc = _sub(doc, ENTITY_RE, lambda m: html.unescape(m.group(0)), "markup")
+        doc = _sub(doc, MD_HEADING_RE, "", "markup")
+        doc = _sub(doc, MD_LINK_RE, lambda m: m.group(1), "markup")
+        if doc.text == before:
+            break
+    return doc
 
 
 def _spaces(doc: Normalized) -> Normalized:

@@ -133,7 +133,7 @@ register(Table(
         _f("doc_id", "string", "Document.", True),
         _f("provision_id", "string", "Stable hierarchical id within the document, e.g. 3.12 (0 is the preamble).", True),
         _f("parent_id", "string", "provision_id of the enclosing provision; null at top level."),
-        _f("level", "integer", "Depth in the hierarchy, 1 = part.", True),
+        _f("level", "integer", "Depth in the hierarchy: 0 = preamble, 1 = part, 2 = item, ...", True),
         _f("ord", "integer", "Position of the provision in document order (1-based).", True),
         _f("label", "string", "Original numbering, canonicalised (一、 （十二） 1. 1、 ——); empty if unnumbered.", False, "序号"),
         _f("heading", "string", "Title of the provision where it has one.", False, "标题"),

@@ -178,26 +178,21 @@ def drop_lines(text: str, origin: np.ndarray, removed: Counter) -> tuple[str, np
 
 
 def repeated_menus(lines: list[Line]) -> list[int]:
-    """Lines of runs of short lines that recur on page after page (slide menus): all but the first run."""
+    """Lines of slide menus: short lines, in runs of short lines, that recur page after page (all but the first)."""
     body = [i for i, ln in enumerate(lines) if ln.stripped]
-    short = [i for i in body if len(lines[i].stripped) <= NAV_LINE_CHARS]
-    short_set = set(short)
-    runs: dict[tuple[str, ...], list[list[int]]] = {}
+    in_runs: list[int] = []
     k = 0
     while k < len(body):
         j = k
-        while j < len(body) and body[j] in short_set:
+        while j < len(body) and len(lines[body[j]].stripped) <= NAV_LINE_CHARS:
             j += 1
         if j - k >= NAV_RUN:
-            idx = body[k:j]
-            runs.setdefault(tuple(lines[i].stripped for i in idx), []).append(idx)
+            in_runs.extend(body[k:j])
         k = max(j, k + 1)
-    out: list[int] = []
-    for occurrences in runs.values():
-        if len(occurrences) >= NAV_REPEATS:
-            for idx in occurrences[1:]:
-                out.extend(idx)
-    return sorted(out)
+    seen: dict[str, list[int]] = {}
+    for i in in_runs:
+        seen.setdefault(lines[i].stripped, []).append(i)
+    return sorted(i for occurrences in seen.values() if len(occurrences) >= NAV_REPEATS for i in occurrences[1:])
 
 
 def find_metadata(w: Witness) -> None:

@@ -1,0 +1,51 @@
+# policykit — every target bootstraps its own virtual environment (.venv) with pip.
+# `make all` builds the tables and the figures; `make test` runs the whole test suite.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.policykit-installed
+
+.DEFAULT_GOAL := help
+.PHONY: help all setup data figures test test-browser lab release benchmark clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+all: figures  ## the main job: build data/processed from data/raw, then every figure into reports/
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name policykit --display-name "Python (policykit)" >/dev/null
+	touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv and install policykit with its test tools and Jupyter kernel
+
+data: setup  ## rebuild the published tables (data/processed) from data/raw
+	$(BIN)/policykit build
+
+figures: data  ## run every notebook with papermill; executed notebooks and figures go to reports/
+	$(BIN)/policykit figures
+
+test-browser:  ## install Debian's chromium and CJK fonts for the browser test, where apt is available
+	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] \
+	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+	  || echo "chromium not installed: the browser test will be skipped"; }
+
+test: setup test-browser  ## run the whole test suite (unit, pipeline, notebooks, browser)
+	$(BIN)/python -m pytest
+
+lab: setup  ## open the notebook suite in JupyterLab with the policykit kernel
+	$(BIN)/python -m pip install --quiet -e ".[test,lab]"
+	$(BIN)/jupyter lab notebooks/
+
+release: data  ## write the versioned dataset archive into dist/
+	$(BIN)/policykit release
+
+benchmark: setup  ## measure build speed and memory at 1x, 10x and 100x the corpus
+	$(BIN)/python benchmarks/build_scaling.py
+
+clean:  ## remove generated reports, caches and the virtual environment
+	rm -rf reports .cache dist $(VENV)

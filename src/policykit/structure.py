@@ -1,0 +1,373 @@
+"""Structure stage: sentences and the lossless tree of provisions of each document."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .errors import InputError
+from .schema import table
+
+# Sentence-final marks (full- and half-width): a sentence ends after one of these outside brackets.
+SENTENCE_END = frozenset("。！？；!?;")
+OPENERS = "（(《“‘「『【〔["
+CLOSERS = "）)》”’」』】〕]"
+_CLOSE_OF = dict(zip(OPENERS, CLOSERS))
+_CLOSERS = frozenset(CLOSERS)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Span without leading and trailing whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) spans of the sentences of text, whitespace excluded."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    stack: list[str] = []  # expected closing marks of the open brackets/quotes
+    i, n = 0, len(text)
+
+    def close(end: int) -> None:
+        nonlocal start
+        s, e = _trim(text, start, end)
+        if e > s:
+            spans.append((s, e))
+        start = end
+
+    while i < n:
+        ch = text[i]
+        if ch == "\n" or ch == "\r":
+            # a line end closes the sentence and any bracket left open on that line
+            close(i)
+            stack.clear()
+        elif ch in _CLOSE_OF:
+            stack.append(_CLOSE_OF[ch])
+        elif ch in _CLOSERS:
+            if ch in stack:
+                del stack[len(stack) - 1 - stack[::-1].index(ch):]
+        elif ch in SENTENCE_END:
+            # absorb repeated end marks and the closing quotes/brackets right after them
+            j = i + 1
+            depth = list(stack)
+            while j < n and (text[j] in SENTENCE_END or (text[j] in _CLOSERS and text[j] in depth)):
+                if text[j] in _CLOSERS:
+                    del depth[len(depth) - 1 - depth[::-1].index(text[j]):]
+                j += 1
+            if not depth:
+                close(j)
+                stack.clear()
+                i = j
+                continue
+        i += 1
+    close(n)
+    return spans
+
+
+# --- provisions ---------------------------------------------------------------------------------
+
+CN_DIGITS = "〇零一二三四五六七八九十百两"
+HEADING_MAX = 60  # a whole numbered line up to this length, without sentence end, is a heading
+LEAD_MAX = 40  # an in-line lead phrase (`（一）统筹推进政务数据共享。完善……`) is at most this long
+BARE_MAX = 30  # an unnumbered heading line is at most this long
+BULLETS = "·•●○■□◆◇▪►▶✓✔*-"
+
+# Numbering conventions: (key, pattern at line start, usual rank, canonical label format).
+# Ranks follow the usual hierarchy of Chinese official documents; the first convention a document
+# uses is its top level whatever its usual rank (the draft plan numbers its parts 1、2、…).
+_CONVENTIONS: tuple[tuple[str, re.Pattern[str], float, str], ...] = (
+    ("chapter", re.compile(rf"第([{CN_DIGITS}]+|\d+)([编章])[ \t]*"), 0.0, "第{n}{k}"),
+    ("section", re.compile(rf"第([{CN_DIGITS}]+|\d+)(节)[ \t]*"), 0.5, "第{n}{k}"),
+    ("cn", re.compile(rf"([{CN_DIGITS}]+)([、．])[ \t]*"), 1.0, "{n}、"),
+    ("article", re.compile(rf"第([{CN_DIGITS}]+|\d+)(条)[ \t]*"), 1.5, "第{n}{k}"),
+    ("pcn", re.compile(rf"[（(]([{CN_DIGITS}]+)[）)][ \t]*"), 2.0, "（{n}）"),
+    ("ar_dot", re.compile(r"(\d{1,3})([.．])(?![\d.．])[ \t]*"), 3.0, "{n}."),
+    ("ar_comma", re.compile(r"(\d{1,3})(、)[ \t]*"), 3.0, "{n}、"),
+    ("par", re.compile(r"[（(](\d{1,3})[）)][ \t]*"), 4.0, "（{n}）"),
+    ("circled", re.compile(r"([①-⑳])[ \t]*"), 5.0, "{n}"),
+)
+_DASH = re.compile(r"(?:——|—{2,}|-{2,})[ \t]*")
+_HALF_DASH = 0.75  # dash items nest under the heading or provision they follow
+
+
+@dataclass(frozen=True)
+class Provision:
+    """One provision of a document: its place in the tree and its own span of the text."""
+
+    provision_id: str
+    parent_id: str | None
+    level: int
+    ord: int
+    label: str
+    heading: str | None
+    char_start: int
+    char_end: int
+
+    def text_of(self, text: str) -> str:
+        """The provision's own text, cut from the document text."""
+        return text[self.char_start:self.char_end]
+
+
+@dataclass
+class _Opening:
+    """A place where a provision begins, found on one line."""
+
+    start: int
+    kind: str  # numbered, bare or dash
+    convention: str
+    label: str
+    heading: str | None
+    heading_start: int = -1
+    whole_line: bool = False  # the heading is the whole rest of the line (no body on the line)
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A non-blank line: its trimmed span."""
+
+    start: int
+    end: int
+
+
+def _lines(text: str) -> list[_Line]:
+    """The non-blank lines of text, trimmed of surrounding whitespace."""
+    out = []
+    pos = 0
+    for raw in text.split("\n"):
+        s, e = _trim(text, pos, pos + len(raw))
+        if e > s:
+            out.append(_Line(s, e))
+        pos += len(raw) + 1
+    return out
+
+
+def _has_sentence_end(s: str) -> bool:
+    """Whether s contains a sentence-final mark."""
+    return any(c in SENTENCE_END for c in s)
+
+
+def _match_numbering(text: str, pos: int, end: int) -> tuple[str, str, int] | None:
+    """(convention, canonical label, offset after the label) of numbering at pos, if any."""
+    line = text[pos:end]
+    if "\t" in line:
+        return None  # a table row: its first cell may be numbered, the row is still body text
+    for key, pattern, _rank, fmt in _CONVENTIONS:
+        m = pattern.match(line)
+        if not m:
+            continue
+        rest = line[m.end():]
+        if not rest.strip() and key not in ("pcn", "par", "circled"):
+            continue  # `一、` or `1.` alone on a line is no numbering
+        if key in ("ar_dot", "ar_comma", "cn") and rest[:1] in "%％年月日号个元倍亿万":
+            continue
+        kind = m.group(2) if m.lastindex and m.lastindex >= 2 else ""
+        return key, fmt.format(n=m.group(1), k=kind), pos + m.end()
+    return None
+
+
+def _heading_after(text: str, start: int, end: int) -> tuple[str | None, int, bool]:
+    """(heading, its start, whether it is the whole rest) of the text after a label on one line."""
+    rest = text[start:end]
+    if not rest:
+        return None, -1, True
+    if not _has_sentence_end(rest):
+        return (rest, start, True) if len(rest) <= HEADING_MAX else (None, -1, False)
+    first = split_sentences(rest)[0]
+    sentence = rest[first[0]:first[1]]
+    if sentence.endswith(("。", "！")) and len(sentence) - 1 <= LEAD_MAX:
+        return sentence[:-1].rstrip(), start + first[0], first[1] >= len(rest.rstrip())
+    return None, -1, False
+
+
+def _is_table_or_bullet(line: str) -> bool:
+    """Whether a line is a table row (tab-separated cells) or a bulleted fragment."""
+    return "\t" in line or line[:1] in BULLETS and not line.startswith(("--", "——"))
+
+
+def _heading_shaped(line: str) -> bool:
+    """Whether a line looks like an unnumbered heading: short, with no sentence-final mark."""
+    return (
+        2 <= len(line) <= BARE_MAX
+        and not _has_sentence_end(line)
+        and not line.endswith(("：", ":", "，", ",", "、"))
+        and not _is_table_or_bullet(line)
+    )
+
+
+def _openings(text: str) -> list[_Opening]:
+    """Every line that opens a provision, in document order."""
+    lines = _lines(text)
+    numbered = [_match_numbering(text, ln.start, ln.end) for ln in lines]
+    dashed = [_DASH.match(text, ln.start, ln.end) for ln in lines]
+    has_numbering = any(numbered)
+    seen_body = False
+    opened = False
+    out: list[_Opening] = []
+    for i, ln in enumerate(lines):
+        line = text[ln.start:ln.end]
+        if numbered[i]:
+            key, label, after = numbered[i]
+            heading, h_start, whole = _heading_after(text, after, ln.end)
+            out.append(_Opening(ln.start, "numbered", key, label, heading, h_start, whole))
+            opened = True
+            continue
+        if dashed[i] and opened:
+            heading, h_start, whole = _heading_after(text, dashed[i].end(), ln.end)
+            out.append(_Opening(ln.start, "dash", "dash", "——", heading, h_start, whole))
+            continue
+        if _has_sentence_end(line):
+            seen_body = True
+        nxt = i + 1
+        followed_by_body = nxt < len(lines) and not numbered[nxt] and not _heading_shaped(
+            text[lines[nxt].start:lines[nxt].end])
+        # before the first numbered line, a heading belongs to the preamble (the title, say);
+        # a document without numbering is divided by its headings once its body has begun
+        may_open = opened or (not has_numbering and seen_body)
+        if may_open and _heading_shaped(line) and followed_by_body:
+            out.append(_Opening(ln.start, "bare", "bare", "", line, ln.start, True))
+    return _drop_navigation(out)
+
+
+NAV_REPEATS = 3  # a numbered heading repeated this often is slide navigation, not a provision
+
+
+def _drop_navigation(openings: list[_Opening]) -> list[_Opening]:
+    """Openings without repeated navigation headings (`1. 激活数据要素潜能` on every slide)."""
+    counts = Counter(_nav_key(op) for op in openings if op.kind == "numbered" and op.whole_line)
+    return [op for op in openings
+            if not (op.kind == "numbered" and op.whole_line and counts[_nav_key(op)] >= NAV_REPEATS)]
+
+
+def _bare_children(openings: list[_Opening], i: int, ranks: dict[str, float]) -> list[_Opening]:
+    """The unnumbered headings under opening i, up to its next sibling or ancestor."""
+    out = []
+    for nxt in openings[i + 1:]:
+        if nxt.kind == "numbered" and ranks[nxt.convention] <= ranks[openings[i].convention]:
+            break
+        if nxt.kind == "bare":
+            out.append(nxt)
+    return out
+
+
+def _body_before(text: str, op: _Opening, children: list[_Opening]) -> bool:
+    """Whether body text stands between a heading line and its first unnumbered child."""
+    line_end = text.find("\n", op.start)
+    line_end = len(text) if line_end < 0 else line_end
+    return bool(children) and text[line_end:children[0].start].strip() != ""
+
+
+def _split_run_in(text: str, openings: list[_Opening], ranks: dict[str, float]) -> list[_Opening]:
+    """Split a heading that runs into the heading of its first child (`做好组织实施加强组织领导`)."""
+    candidates = [i for i, op in enumerate(openings) if op.kind == "numbered" and op.whole_line and op.heading]
+    shape = {i: (kids := _bare_children(openings, i, ranks), _body_before(text, openings[i], kids))
+             for i in candidates}
+    # only where the document's other headings of the same kind lead straight into their first child
+    clean = {openings[i].convention for i, (kids, body) in shape.items() if kids and not body}
+    out = list(openings)
+    for i in reversed(candidates):
+        op = out[i]
+        children, body = shape[i]
+        if not body or op.convention not in clean:
+            continue
+        # the first child lost its own line: its heading starts with the same verb as its siblings'
+        # (加强、推动、开展 …), two characters being the usual length of such a verb
+        starts = {c.heading[:2] for c in children if c.heading}
+        lengths = sorted(len(c.heading or "") for c in children)
+        typical = lengths[len(lengths) // 2]
+        h = op.heading or ""
+        cuts = [p for p in range(4, len(h) - 3) if h[p:p + 2] in starts]
+        if not cuts:
+            continue
+        p = min(cuts, key=lambda c: (abs(len(h) - c - typical), c))
+        out[i] = _Opening(op.start, op.kind, op.convention, op.label, h[:p], op.heading_start, True)
+        out.insert(i + 1, _Opening(op.heading_start + p, "bare", "bare", "", h[p:], op.heading_start + p, True))
+    return out
+
+
+def _ranks(openings: list[_Opening]) -> dict[str, float]:
+    """Rank of each numbering convention the document uses (lower = higher in the tree)."""
+    ranks = {key: rank for key, _p, rank, _f in _CONVENTIONS}
+    used = [op.convention for op in openings if op.kind == "numbered"]
+    if used:
+        ranks[used[0]] = -1.0  # the document's first numbering is its top level
+    # `1.` and `1、` share a rank; where a document uses both, the one it uses first is the higher
+    both = [c for c in dict.fromkeys(used) if c in ("ar_dot", "ar_comma")]
+    if len(both) == 2 and ranks[both[1]] == ranks[both[0]]:
+        ranks[both[1]] += 0.5
+    return ranks
+
+
+def parse_provisions(text: str) -> list[Provision]:
+    """Parse a document's canonical text into its provisions, in document order."""
+    openings = _openings(text)
+    ranks = _ranks(openings)
+    openings = _split_run_in(text, openings, ranks)
+    first, _ = _trim(text, 0, len(text))
+    if first >= len(text):
+        return []
+    starts = [op.start for op in openings] + [len(text)]
+    out: list[Provision] = []
+    if not openings or openings[0].start > first:
+        _s, e = _trim(text, first, starts[0])
+        out.append(Provision("0", None, 0, 1, "", None, first, e))
+    # stack of (provision_id, effective rank, kind); children counted per parent id
+    stack: list[tuple[str, float, str]] = []
+    n_children: dict[str | None, int] = {}
+    for k, op in enumerate(openings):
+        if op.kind == "numbered":
+            rank = ranks[op.convention]
+            while stack and stack[-1][1] >= rank:
+                stack.pop()
+        else:
+            pops = ("dash",) if op.kind == "dash" else ("dash", "bare")
+            while stack and stack[-1][2] in pops:
+                stack.pop()
+            base = stack[-1][1] if stack else -2.0
+            rank = base + (_HALF_DASH if op.kind == "dash" else 0.5)
+        parent = stack[-1][0] if stack else None
+        n_children[parent] = n_children.get(parent, 0) + 1
+        pid = f"{parent}.{n_children[parent]}" if parent else str(n_children[parent])
+        s, e = _trim(text, op.start, starts[k + 1])
+        out.append(Provision(pid, parent, len(stack) + 1, len(out) + 1, op.label, op.heading or None, s, e))
+        stack.append((pid, rank, op.kind))
+    return out
+
+
+_NEEDED = ("doc_id", "text")
+
+
+def build_provisions(documents: pd.DataFrame) -> pd.DataFrame:
+    """The provisions table of every document (columns of schema.py, in document order)."""
+    missing = [c for c in _NEEDED if c not in documents.columns]
+    if missing:
+        raise InputError("table documents", f"missing column(s) {', '.join(missing)}")
+    if documents["doc_id"].duplicated().any():
+        dup = documents.loc[documents["doc_id"].duplicated(), "doc_id"].iloc[0]
+        raise InputError("table documents", f"duplicate doc_id {dup!r}")
+    rows = []
+    for doc_id, text in zip(documents["doc_id"], documents["text"]):
+        if not isinstance(text, str):
+            raise InputError("table documents", f"document {doc_id!r} has no text")
+        for p in parse_provisions(text):
+            rows.append({
+                "doc_id": doc_id, "provision_id": p.provision_id, "parent_id": p.parent_id,
+                "level": p.level, "ord": p.ord, "label": p.label, "heading": p.heading,
+                "text": p.text_of(text), "char_start": p.char_start, "char_end": p.char_end,
+            })
+    columns = table("provisions").columns
+    df = pd.DataFrame(rows, columns=columns)
+    # document order within a document; it is also the natural order of the hierarchical ids
+    df = df.sort_values(["doc_id", "ord"], kind="mergesort").reset_index(drop=True)
+    return df.astype({"level": "int64", "ord": "int64", "char_start": "int64", "char_end": "int64"})
+
+
+def _nav_key(op: _Opening) -> tuple[str, str]:
+    """Label and heading of an opening, whitespace ignored (slides break lines anywhere)."""
+    return op.label, "".join((op.heading or "").split())

@@ -1,0 +1,33 @@
+"""Shared fixtures: the project's raw folder and a built copy of the corpus."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from policykit import config
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    """The project's raw folder."""
+    return config.RAW_DIR
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    """The whole corpus built once into a temporary folder (BuildResult)."""
+    from policykit.build import build
+
+    out = tmp_path_factory.mktemp("processed")
+    return build(config.RAW_DIR, out)
+
+
+@pytest.fixture()
+def raw_copy(tmp_path: Path) -> Path:
+    """A writable copy of data/raw."""
+    dst = tmp_path / "raw"
+    shutil.copytree(config.RAW_DIR, dst)
+    return dst

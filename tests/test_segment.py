@@ -1,0 +1,95 @@
+"""Segmentation: titles, news wrappers, untitled documents, explainers, navigation, de-duplication."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from policykit.normalize import normalize
+from policykit.segment import group_witnesses, is_title, repeated_menus, segment_file, split_lines
+from policykit.sources import Source
+
+
+def _source(text: str, name: str = "f.txt") -> Source:
+    return Source(Path(name), text, "0" * 64, len(text.encode()), "utf-8", "lf", None, False)
+
+
+def _segment(text: str, name: str = "f.txt"):
+    src = _source(text, name)
+    return segment_file(src, normalize(text))
+
+
+BODY = "为贯彻落实党中央决策部署，推动数据要素市场化配置改革，现提出如下意见。\n\n一、总体要求\n\n坚持问题导向。\n\n二、重点任务\n\n加强数据供给。\n"
+
+
+def test_title_lines() -> None:
+    """Document-type endings make a title; numbered, quoted or sentence lines do not."""
+    assert is_title("国务院关于加强数字政府建设的指导意见")
+    assert is_title("“数据要素×”三年行动计划（2024—2026年）（征求意见稿）")
+    assert is_title("数据要素白皮书2023")
+    assert not is_title("（三）制定实施方案")
+    assert not is_title("各部门要按照本方案，认真落实。")
+    assert not is_title("以数据要素乘数效应赋能经济社会发展——17部门联合印发《行动计划》")
+
+
+def test_compilation_two_line_title_and_doc_number() -> None:
+    """A compilation splits at each title; a title over two lines is one title; the 文号 is read."""
+    text = (f"关于推进数据基础设施建设的指导意见\n\n{BODY}\n"
+            f"国家发展改革委 国家数据局关于建立\n公共数据价格形成机制的通知\n\n发改价格〔2025〕65号\n\n{BODY}")
+    ws = _segment(text)
+    assert [w.title for w in ws] == ["关于推进数据基础设施建设的指导意见",
+                                     "国家发展改革委 国家数据局关于建立公共数据价格形成机制的通知"]
+    assert [w.kind for w in ws] == ["policy", "notice"]
+    assert ws[1].doc_number == "发改价格〔2025〕65号"
+    assert ws[0].doc_number is None
+
+
+def test_news_wrapper_and_untitled_report() -> None:
+    """Text before the first title is news; a restart of 一、 without a title is an untitled report."""
+    news = "国家数据局发布新规 推动数据产业发展\n\n2024-01-15新闻资讯\n\n近日，国家数据局印发《数据产业发展行动计划》，明确了到2026年底的工作目标和主要任务。\n\n"
+    text = news + "数据产业发展行动计划\n\n" + BODY + "\n一、概况：数据市场加快发展\n\n我国数据产量快速增长。\n\n二、趋势与展望\n\n前景广阔。\n"
+    ws = _segment(text)
+    assert [w.kind for w in ws] == ["news", "policy", "report"]
+    assert ws[0].date == "2024-01-15"
+    assert ws[0].related_title == "数据产业发展行动计划"
+    assert ws[2].title_assigned and ws[2].title == "（无题）一、概况：数据市场加快发展"
+
+
+def test_explainer_is_one_document_and_menus_are_removed() -> None:
+    """A 图解 file is one interpretation; a slide menu repeated on every page is dropped and counted."""
+    menu = "1. 激活潜能\n2. 总体要求\n3. 重点行动\n"
+    pages = "".join(f"{menu}第{i}页的内容，介绍行动计划的主要任务和具体措施安排。\n" for i in range(4))
+    ws = _segment("图解 国家数据局\n行动计划（征求意见稿）\n" + pages)
+    assert len(ws) == 1 and ws[0].kind == "interpretation"
+    assert ws[0].text.count("2. 总体要求") == 1
+    assert ws[0].removed["navigation"] == 3 * len(menu.replace("\n", ""))
+
+
+def test_repeated_menus_keeps_single_runs() -> None:
+    """Runs of short lines that occur once or twice are content, not navigation."""
+    lines = split_lines("一、总体要求\n（一）指导思想\n（二）工作原则\n正文很长的一段话，超过二十个字的内容在这里。\n" * 2)
+    assert repeated_menus(lines) == []
+
+
+def test_credit_line_removed_and_offsets_traceable() -> None:
+    """A trailing photo credit is dropped; witness offsets point at the raw text."""
+    raw = "關於推進數據產業發展的指導意見\n\n" + BODY + "\n文章圖片來源:經濟觀察報\n"
+    ws = _segment(raw)
+    assert len(ws) == 1 and ws[0].removed["credit"] > 0
+    assert ws[0].script == "hant"
+    assert raw[ws[0].raw_start:ws[0].raw_end].startswith("關於")
+    assert "來源" not in raw[ws[0].raw_start:ws[0].raw_end]
+    assert np.all(np.diff(ws[0].origin) > 0)
+
+
+def test_same_document_across_files_and_scripts_is_grouped() -> None:
+    """A traditional copy with readings and the simplified original are one document; a different one is not."""
+    more = "各地区要结合实际制定具体措施，加强统筹协调，形成工作合力，确保取得实效。\n" * 3
+    simp = "关于推进数据产业发展的指导意见\n\n" + BODY + more
+    trad = "關於推進數據產業發展的指導意見\n\n" + (BODY + more).replace("数据", "數(shù)據")
+    other = "关于加强数字政府建设的指导意见\n\n" + "各地区各部门要提高认识，加强组织领导，确保各项任务落实到位。\n" * 5
+    ws = _segment(simp, "a.txt") + _segment(trad, "b.txt") + _segment(other, "c.txt")
+    groups = group_witnesses(ws)
+    sizes = sorted(len(g) for g in groups)
+    assert sizes == [1, 2]

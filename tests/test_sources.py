@@ -1,0 +1,96 @@
+"""Decoding raw files: encodings, line endings, manifest checks, bad files."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+from policykit.errors import InputError
+from policykit.sources import decode_bytes, newline_style, read_sources
+
+TEXT = "“数据要素×”三年行动计划（2024—2026年）\n一、激活数据要素潜能\n"
+
+
+@pytest.mark.parametrize(("data", "encoding"), [
+    (TEXT.encode("utf-8"), "utf-8"),
+    (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8-sig"),
+    (TEXT.encode("gb18030"), "gb18030"),
+    (TEXT.encode("utf-16"), "utf-16"),
+    (TEXT.encode("utf-16-le"), "utf-16-le"),
+    (TEXT.encode("utf-16-be"), "utf-16-be"),
+    (codecs.BOM_UTF8 + TEXT.replace("\n", "\r\n").encode("utf-8"), "utf-8-sig"),
+])
+def test_decode_each_encoding(data: bytes, encoding: str) -> None:
+    """Every supported encoding decodes to the same text, the BOM removed."""
+    text, enc = decode_bytes(data, "x.txt")
+    assert enc == encoding
+    assert text.replace("\r\n", "\n") == TEXT
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    (b"", "empty file"),
+    (b"  \n\n ", "empty file"),
+    (bytes(range(256)) * 4, "binary"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "binary"),
+])
+def test_bad_files_name_the_reason(data: bytes, reason: str) -> None:
+    """Empty and binary files are refused with a one-line reason naming the file."""
+    with pytest.raises(InputError) as exc:
+        decode_bytes(data, "raw/bad.txt")
+    assert str(exc.value).startswith("raw/bad.txt: ")
+    assert reason in str(exc.value)
+    assert "\n" not in str(exc.value)
+
+
+def test_truncated_utf8_falls_back_or_fails_cleanly() -> None:
+    """A UTF-8 file cut inside a character is not silently mangled into mojibake of the whole file."""
+    data = TEXT.encode("utf-8")[:-2]
+    try:
+        text, enc = decode_bytes(data, "cut.txt")
+    except InputError as exc:
+        assert "cut.txt" in str(exc)
+    else:
+        assert enc == "gb18030" or text.startswith("“数据要素×”")
+
+
+def test_newline_styles() -> None:
+    """Line endings are recognised."""
+    assert newline_style("a\nb\n") == "lf"
+    assert newline_style("a\r\nb\r\n") == "crlf"
+    assert newline_style("a\rb\r") == "cr"
+    assert newline_style("a\r\nb\n") == "mixed"
+
+
+def test_manifest_checksum_is_verified(raw_copy: Path) -> None:
+    """A listed file whose bytes changed is an error naming the file."""
+    victim = sorted(p for p in raw_copy.glob("*.txt"))[0]
+    victim.write_bytes(victim.read_bytes() + "补".encode())
+    with pytest.raises(InputError, match=f"{victim.name}: checksum does not match"):
+        read_sources(raw_copy)
+
+
+def test_unlisted_file_is_accepted(raw_copy: Path) -> None:
+    """A file the manifest does not list is read and reported."""
+    (raw_copy / "extra.txt").write_bytes(TEXT.encode("gb18030"))
+    sources = {s.name: s for s in read_sources(raw_copy)}
+    assert not sources["extra.txt"].in_manifest
+    assert sources["extra.txt"].encoding == "gb18030"
+    assert all(s.in_manifest for n, s in sources.items() if n != "extra.txt")
+
+
+def test_missing_folder_and_missing_listed_file(tmp_path: Path, raw_copy: Path) -> None:
+    """A raw folder that does not exist, or lacks a listed file, is a clear error."""
+    with pytest.raises(InputError, match="does not exist"):
+        read_sources(tmp_path / "nope")
+    sorted(raw_copy.glob("*.txt"))[0].unlink()
+    with pytest.raises(InputError, match="listed in the manifest but missing"):
+        read_sources(raw_copy)
+
+
+def test_corpus_files_match_manifest(raw_dir: Path) -> None:
+    """The committed raw files all verify against the manifest and decode as UTF-8."""
+    sources = read_sources(raw_dir)
+    assert len(sources) == 5
+    assert all(s.in_manifest and s.encoding == "utf-8" for s in sources)

@@ -1,0 +1,264 @@
+"""Tests of the structure stage: sentences and provisions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policykit import config
+from policykit.errors import InputError
+from policykit.schema import table
+from policykit.structure import build_provisions, parse_provisions, split_sentences
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of text as strings."""
+    return [text[a:b] for a, b in split_sentences(text)]
+
+
+def test_sentence_ends() -> None:
+    """'甲。乙！丙？丁；戊' -> five sentences, the marks kept with their sentence."""
+    assert sentences("甲。乙！丙？丁；戊") == ["甲。", "乙！", "丙？", "丁；", "戊"]
+
+
+def test_closing_quote_stays_with_sentence() -> None:
+    """'他说：“数据是要素……。”然后走了。' -> the quote closes the first sentence."""
+    assert sentences("他说：“数据是要素……。”然后走了。") == ["他说：“数据是要素……。”", "然后走了。"]
+
+
+def test_no_split_inside_brackets() -> None:
+    """End marks inside 《…》 and （…） (not at their end) do not split."""
+    assert sentences("印发《关于A。B的意见》。完善（含C；D）机制。") == ["印发《关于A。B的意见》。", "完善（含C；D）机制。"]
+
+
+def test_line_ends_split_and_whitespace_excluded() -> None:
+    """'  指导思想\\n\\n以……为指导。 ' -> two spans without the surrounding whitespace."""
+    text = "  指导思想\n\n以习近平新时代中国特色社会主义思想为指导。 "
+    assert sentences(text) == ["指导思想", "以习近平新时代中国特色社会主义思想为指导。"]
+    assert split_sentences(text)[0] == (2, 6)
+
+
+def test_numbers_do_not_split() -> None:
+    """'到2026年底，增长1.5倍。' is one sentence: the decimal point is no sentence end."""
+    assert sentences("到2026年底，增长1.5倍。") == ["到2026年底，增长1.5倍。"]
+
+
+def test_unclosed_bracket_is_closed_by_line_end() -> None:
+    """An opening bracket left open does not swallow the next line."""
+    assert sentences("甲（乙。丙\n丁。") == ["甲（乙。丙", "丁。"]
+
+
+def test_empty_and_blank() -> None:
+    """Empty or blank text has no sentences."""
+    assert split_sentences("") == []
+    assert split_sentences(" \u3000\n\t") == []
+
+
+# --- provisions -----------------------------------------------------------------------------------
+
+def outline(text: str) -> list[tuple[str, str, str | None]]:
+    """(provision_id, label, heading) of each provision of text."""
+    return [(p.provision_id, p.label, p.heading) for p in parse_provisions(text)]
+
+
+def assert_lossless(text: str) -> None:
+    """Spans are disjoint, in order, and cover every non-whitespace character exactly once."""
+    covered = [False] * len(text)
+    last = 0
+    for p in parse_provisions(text):
+        assert last <= p.char_start < p.char_end, (p, last)
+        assert not text[p.char_start].isspace() and not text[p.char_end - 1].isspace()
+        for i in range(p.char_start, p.char_end):
+            covered[i] = True
+        last = p.char_end
+    assert all(covered[i] or c.isspace() for i, c in enumerate(text))
+
+
+def test_parts_items_and_inline_lead_headings() -> None:
+    """'标题 / 一、总则 / （一）统筹推进政务数据共享。完善…… / 二、保障' -> 0, 1, 1.1, 2."""
+    text = "关于某事的意见\n\n一、总则\n\n（一）统筹推进政务数据共享。完善政务数据目录。\n\n（二）有序开放。依法开放。\n\n二、保障\n\n加强领导。"
+    assert outline(text) == [
+        ("0", "", None), ("1", "一、", "总则"), ("1.1", "（一）", "统筹推进政务数据共享"),
+        ("1.2", "（二）", "有序开放"), ("2", "二、", "保障"),
+    ]
+    provisions = parse_provisions(text)
+    assert [p.level for p in provisions] == [0, 1, 2, 2, 1]
+    assert [p.parent_id for p in provisions] == [None, None, "1", "1", None]
+    assert provisions[4].text_of(text) == "二、保障\n\n加强领导。"
+    assert_lossless(text)
+
+
+def test_heading_on_own_line_and_continuous_item_numbers() -> None:
+    """'（十二）数据要素×应急管理' alone on its line is a heading; items keep counting across parts."""
+    text = "一、重点行动\n（十一）数据要素×医疗健康\n提升便捷度。\n二、保障\n（十二）数据要素×应急管理\n提升效率。"
+    assert outline(text) == [
+        ("1", "一、", "重点行动"), ("1.1", "（十一）", "数据要素×医疗健康"),
+        ("2", "二、", "保障"), ("2.1", "（十二）", "数据要素×应急管理"),
+    ]
+
+
+def test_half_width_brackets_and_sub_items() -> None:
+    """'(一)' is （一）; '1.' and '（1）' nest below it; '（一）发展现状。' alone gives heading 发展现状."""
+    text = "一、总体\n(一)发展现状。\n正文。\n1.指导思想。\n正文。\n（1）细则甲。正文。\n（2）细则乙\n2.基本原则。正文。"
+    assert outline(text) == [
+        ("1", "一、", "总体"), ("1.1", "（一）", "发展现状"), ("1.1.1", "1.", "指导思想"),
+        ("1.1.1.1", "（1）", "细则甲"), ("1.1.1.2", "（2）", "细则乙"), ("1.1.2", "2.", "基本原则"),
+    ]
+
+
+def test_level_is_relative_to_the_document() -> None:
+    """A document numbering its parts 1、2、 has them at level 1, bare headings at level 2."""
+    text = "计划\n\n1、激活潜能\n\n数据作用日益凸显。\n\n2、总体要求\n\n指导思想\n\n以思想为指导。\n\n基本原则\n\n需求牵引。"
+    assert outline(text) == [
+        ("0", "", None), ("1", "1、", "激活潜能"), ("2", "2、", "总体要求"),
+        ("2.1", "", "指导思想"), ("2.2", "", "基本原则"),
+    ]
+    assert [p.level for p in parse_provisions(text)] == [0, 1, 1, 2, 2]
+
+
+def test_heading_run_into_the_next() -> None:
+    """'5、做好组织实施加强组织领导' + body + bare headings -> part 做好组织实施, child 加强组织领导."""
+    text = ("4、强化保障\n\n提升数据供给\n\n完善体系。\n\n加强安全保障\n\n落实制度。\n\n"
+            "5、做好组织实施加强组织领导\n\n发挥作用。\n\n开展试点示范\n\n支持试点。\n\n加强资金支持\n\n加大投入。")
+    assert outline(text)[3:] == [
+        ("2", "5、", "做好组织实施"), ("2.1", "", "加强组织领导"),
+        ("2.2", "", "开展试点示范"), ("2.3", "", "加强资金支持"),
+    ]
+    child = parse_provisions(text)[4]
+    assert child.text_of(text) == "加强组织领导\n\n发挥作用。"
+    assert_lossless(text)
+
+
+def test_dash_items_nest_under_their_item() -> None:
+    """'——遵循发展规律，创新制度安排。充分认识……' is a dash item under （二）."""
+    text = "一、总体要求\n（二）工作原则\n——遵循规律，创新安排。充分认识。\n——坚持共享，释放红利。合理降低。\n二、制度"
+    assert outline(text) == [
+        ("1", "一、", "总体要求"), ("1.1", "（二）", "工作原则"),
+        ("1.1.1", "——", "遵循规律，创新安排"), ("1.1.2", "——", "坚持共享，释放红利"), ("2", "二、", "制度"),
+    ]
+
+
+def test_numbers_inside_sentences_are_not_numbering() -> None:
+    """'2024年…', '1.5倍…' and '一、二产业' in running text open no provision."""
+    text = "一、目标\n到2026年底，增长1.5倍。\n2024年起实施。\n1.5倍以上。\n数据在一、二产业中应用。"
+    assert outline(text) == [("1", "一、", "目标")]
+
+
+def test_report_chapters_and_bullets_and_table_rows() -> None:
+    """'一、概况：……' is a chapter heading; bullets and tab-separated rows stay body text."""
+    text = "一、概况：主要经济体抢抓机遇\n正文。\n· 要点一\n· 要点二\n1. 甲\t乙\t丙\n二、供给：强化供给\n正文。"
+    assert outline(text) == [("1", "一、", "概况：主要经济体抢抓机遇"), ("2", "二、", "供给：强化供给")]
+
+
+def test_repeated_navigation_is_not_a_provision() -> None:
+    """A numbered heading repeated on every slide is navigation, not a provision."""
+    nav = "1. 激活潜能\n2. 总体要求\n"
+    text = "一、概览\n" + (nav + "要点\n正文。\n") * 3
+    assert [h for _i, _l, h in outline(text)] == ["概览", "要点", "要点", "要点"]
+
+
+def test_unnumbered_document_is_divided_by_its_headings() -> None:
+    """Without numbering, headings after the first body paragraph open top-level provisions."""
+    text = "新闻标题\n导语正文。\n小标题甲\n正文甲。\n小标题乙\n正文乙。"
+    assert outline(text) == [("0", "", None), ("1", "", "小标题甲"), ("2", "", "小标题乙")]
+
+
+def test_empty_text_has_no_provisions() -> None:
+    """Blank text -> []."""
+    assert parse_provisions(" \n\u3000\n") == []
+
+
+_PIECES = st.sampled_from([
+    "一、", "二、", "（一）", "(二)", "1.", "2、", "（1）", "①", "——", "· ", "\t", "\n", "\n\n", " ", "\u3000",
+    "总体要求", "数据要素×工业制造", "完善政务数据目录。", "到2026年底，增长1.5倍", "；", "“共享”", "《意见》",
+    "指导思想", "做好组织实施加强组织领导", "加强资金支持", "2024年", "：",
+])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_lossless_property(text: str) -> None:
+    """Any text: provisions cover every non-whitespace character exactly once, in order."""
+    assert_lossless(text)
+    ids = [p.provision_id for p in parse_provisions(text)]
+    assert len(ids) == len(set(ids))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_sentences_property(text: str) -> None:
+    """Sentence spans are disjoint, in order, trimmed, and cover every non-whitespace character."""
+    covered = 0
+    last = 0
+    for a, b in split_sentences(text):
+        assert last <= a < b and not text[a].isspace() and not text[b - 1].isspace()
+        covered += sum(not c.isspace() for c in text[a:b])
+        last = b
+    assert covered == sum(not c.isspace() for c in text)
+
+
+def test_build_provisions_columns_and_errors() -> None:
+    """build_provisions returns exactly the registered columns; bad input raises InputError."""
+    docs = pd.DataFrame({"doc_id": ["b", "a"], "kind": ["policy", "policy"],
+                         "text": ["一、甲\n正文。", "标题\n一、乙\n正文。\n二、丙\n正文。"]})
+    out = build_provisions(docs)
+    assert list(out.columns) == table("provisions").columns
+    assert list(zip(out["doc_id"], out["provision_id"])) == [("a", "0"), ("a", "1"), ("a", "2"), ("b", "1")]
+    assert out.equals(build_provisions(docs))
+    with pytest.raises(InputError, match="table documents"):
+        build_provisions(docs.drop(columns="text"))
+    with pytest.raises(InputError, match="duplicate"):
+        build_provisions(pd.concat([docs, docs]))
+
+
+# --- the real corpus (skipped until data/processed is built) -------------------------------------
+
+def _processed(name: str) -> pd.DataFrame:
+    """A published table, or skip if it is not built yet."""
+    if not (Path(config.PROCESSED_DIR) / f"{name}.parquet").is_file():
+        pytest.skip("data/processed not built yet")
+    import policykit
+
+    return policykit.load(name)
+
+
+def _doc_by_title(documents: pd.DataFrame, predicate) -> pd.Series:
+    """The one document whose title satisfies predicate."""
+    hits = documents[documents["title"].map(predicate)]
+    if hits.empty:
+        pytest.skip("document not in the corpus")
+    return hits.iloc[0]
+
+
+def test_corpus_lossless() -> None:
+    """Every document of the corpus is covered exactly once by its provisions."""
+    for text in _processed("documents")["text"]:
+        assert_lossless(text)
+
+
+def test_corpus_final_action_plan() -> None:
+    """The final plan: 5 parts, items （一）–（二十三）, 12 sectors 工业制造 … 绿色低碳."""
+    doc = _doc_by_title(_processed("documents"),
+                        lambda t: t.startswith("“数据要素×”三年行动计划") and "征求意见稿" not in t)
+    provisions = parse_provisions(doc["text"])
+    assert len([p for p in provisions if p.level == 1]) == 5
+    items = [p for p in provisions if p.label.startswith("（")]
+    assert [p.label for p in items][0] == "（一）" and [p.label for p in items][-1] == "（二十三）"
+    assert len(items) == 23
+    sectors = [p.heading for p in items if (p.heading or "").startswith("数据要素×")]
+    assert len(sectors) == 12 and sectors[0] == "数据要素×工业制造" and sectors[-1] == "数据要素×绿色低碳"
+
+
+def test_corpus_draft_action_plan() -> None:
+    """The draft: 5 parts and 12 sector headings 智能制造 … 智慧城市, without （n） numbering."""
+    doc = _doc_by_title(_processed("documents"),
+                        lambda t: t.startswith("“数据要素×”三年行动计划") and "征求意见稿" in t)
+    provisions = parse_provisions(doc["text"])
+    parts = [p for p in provisions if p.level == 1]
+    assert len(parts) == 5 and parts[-1].heading == "做好组织实施"
+    sectors = [p.heading for p in provisions if (p.heading or "").startswith("数据要素×")]
+    assert len(sectors) == 12 and sectors[0] == "数据要素×智能制造" and "数据要素×智慧城市" in sectors
