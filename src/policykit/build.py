@@ -40,9 +40,22 @@ def _structure(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return {"provisions": provisions, "documents": documents}
 
 
+def _compare(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    from .compare import build_comparison
+
+    alignment, changes = build_comparison(t["documents"], t["provisions"])
+    return {"alignment": alignment, "changes": changes}
+
+
+def _targets(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    from .targets import build_targets
+
+    return {"targets": build_targets(t["documents"], t["provisions"])}
+
+
 def analysis_stages() -> list[Stage]:
     """The stages after segmentation, in order; each takes and returns tables by name."""
-    return [("provisions", _structure)]
+    return [("provisions", _structure), ("alignment", _compare), ("targets", _targets)]
 
 
 def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False) -> dict[str, pd.DataFrame]:

@@ -1,0 +1,568 @@
+"""Compare texts: collate two witnesses of one document; align and diff a draft against its final version.
+
+Two tools live here.
+
+* ``collate(a, b)`` measures how far two witnesses of the *same* document agree (e.g. the simplified and
+  the traditional witness of one plan after normalisation) and lists every residual differing passage.
+* ``build_comparison(documents, provisions)`` aligns the provisions of each draft with those of the final
+  document its ``related_doc_id`` names, classifies every aligned unit, and lists word-level edits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import Indel, Levenshtein
+
+# --------------------------------------------------------------------------------------------------
+# Collation of two witnesses
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One differing passage between two texts, with offsets into each (end exclusive)."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    a_text: str
+    b_text: str
+    context: str = ""  # text of a around the passage, the passage in [brackets]
+
+
+@dataclass(frozen=True)
+class Collation:
+    """Agreement of two texts (0-1, non-whitespace characters) and their residual differences."""
+
+    agreement: float
+    differences: list[Difference] = field(default_factory=list)
+
+    def summary(self, limit: int | None = None, sep: str = " | ") -> str:
+        """Differences as 'a→b' pairs joined by sep (at most limit of them)."""
+        diffs = self.differences if limit is None else self.differences[:limit]
+        return sep.join(f"{d.a_text}→{d.b_text}" for d in diffs)
+
+
+def _dense(text: str) -> tuple[str, list[int]]:
+    """The non-whitespace characters of text and the offset of each in text."""
+    positions = [i for i, ch in enumerate(text) if not ch.isspace()]
+    return "".join(text[i] for i in positions), positions
+
+
+def _span(positions: list[int], start: int, end: int, n: int) -> tuple[int, int]:
+    """Offsets in the original text of dense characters start..end (an empty range sits after the previous character)."""
+    if end > start:
+        return positions[start], positions[end - 1] + 1
+    at = positions[start - 1] + 1 if start > 0 else (positions[0] if positions else 0)
+    return min(at, n), min(at, n)
+
+
+def collate(a: str, b: str, context: int = 8) -> Collation:
+    """Agreement of a and b on non-whitespace characters and every passage where they differ."""
+    if not isinstance(a, str) or not isinstance(b, str):
+        from .errors import InputError
+
+        raise InputError("collate", "both texts must be strings")
+    da, pa = _dense(a)
+    db, pb = _dense(b)
+    # Indel (insertions + deletions only) is the distance behind rapidfuzz's fuzz.ratio; 1.0 for two empty texts.
+    agreement = float(Indel.normalized_similarity(da, db))
+    differences: list[Difference] = []
+    # Levenshtein opcodes pair a substitution as one replace, which reads better than delete + insert.
+    for op in Levenshtein.opcodes(da, db):
+        if op.tag == "equal":
+            continue
+        a_start, a_end = _span(pa, op.src_start, op.src_end, len(a))
+        b_start, b_end = _span(pb, op.dest_start, op.dest_end, len(b))
+        prev = differences[-1] if differences else None
+        if prev and prev.a_end == a_start and prev.b_end == b_start:
+            # Adjacent operations (e.g. replace followed by insert) form one passage.
+            a_start, b_start = prev.a_start, prev.b_start
+            differences.pop()
+        ctx = f"{a[max(0, a_start - context):a_start]}[{a[a_start:a_end]}→{b[b_start:b_end]}]{a[a_end:a_end + context]}"
+        differences.append(Difference(a_start, a_end, b_start, b_end, a[a_start:a_end], b[b_start:b_end], ctx))
+    return Collation(agreement, differences)
+
+
+# --------------------------------------------------------------------------------------------------
+# Draft -> final alignment
+# --------------------------------------------------------------------------------------------------
+#
+# Units. Each side is cut into the provisions that carry text of their own (parts that only hold a
+# heading drop out; a part's introductory paragraph is kept). Content, not heading or position, decides
+# which units match: the similarity of two units is the normalised Indel similarity (rapidfuzz
+# fuzz.ratio / 100) of their bodies with label and heading stripped, so a renamed sector heading
+# (智能制造 -> 工业制造) does not hide a matching paragraph.
+#
+# Classification of aligned units (threshold = DEFAULT_THRESHOLD unless given):
+#   1. One-to-one pairs come from an optimal assignment (Hungarian method, scipy's linear_sum_assignment)
+#      on the similarity matrix; pairs below the threshold are dropped.
+#   2. A draft unit left unpaired whose text is mostly contained in a paired final unit (coverage, the
+#      share of its characters in the longest common subsequence, >= COVERAGE) joins that unit:
+#      the unit becomes `merged` (n draft -> 1 final). Symmetrically, a final unit left unpaired whose
+#      text is mostly covered by a paired draft unit makes that unit `split` (1 draft -> n final).
+#      An unpaired unit covered by nothing is tested the same way against other unpaired units.
+#   3. Last, an unpaired draft unit and an unpaired final unit with the same heading are paired: the
+#      text under an unchanged title was rewritten (a low similarity says so). Headings never override
+#      content: they only pair what content left unpaired.
+#   4. Remaining one-to-one pairs: `moved` if the pair is out of sequence (not on the longest chain of
+#      aligned units whose draft order increases with final order) — the position is the news then, and
+#      the similarity tells how much the text changed too; else `unchanged` if heading and body are
+#      identical (whitespace aside); else `modified` (a renamed heading alone counts as modified).
+#   5. Units left unpaired: final only -> `added`, draft only -> `deleted`.
+
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+
+DEFAULT_THRESHOLD = 0.45
+"""Minimum similarity (0-1, normalised Indel) for a draft and a final unit to be paired.
+
+Rewritten provisions on the same subject in this kind of document score 0.5-0.9; unrelated provisions
+sharing only policy boilerplate score 0.2-0.35. 0.45 sits in the gap."""
+
+COVERAGE = 0.6
+"""Share of a unit's characters that must recur in its partner for a merge or split."""
+
+CHANGE_CLASSES = ("unchanged", "modified", "moved", "merged", "split", "added", "deleted")
+
+PROVISION_COLUMNS = ("doc_id", "provision_id", "parent_id", "level", "ord", "label", "heading", "text")
+DOCUMENT_COLUMNS = ("doc_id", "kind", "related_doc_id")
+
+# A token touches a number when it holds a digit, a percent sign or a magnitude, or is a Chinese
+# numeral (optionally followed by a counter or calendar unit). A bare 一 inside words such as 统一 or
+# 进一步 is not a quantity, hence whole-token matching rather than any-character matching.
+_NUMERIC_TOKEN = re.compile(
+    r"[0-9０-９%％‰倍亿]|翻番|万(?:元|亿|人|个|家|台|吨|户|件)|分之[〇零一二两三四五六七八九十百千]"
+    r"|^[〇零一二两三四五六七八九十百千万]+(?:[年月日个项批家种类次成名座所条余多]|分之)?$"
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One side of an aligned unit: a provision of a document."""
+
+    provision_id: str
+    ord: int
+    heading: str  # the provision's own heading ('' if none)
+    name: str  # its own heading, else the nearest heading up the tree
+    section: str  # heading of its top-level part
+    body: str  # text without label and heading
+
+    @property
+    def display(self) -> str:
+        """Heading line (if any) and body: the text shown and diffed."""
+        return f"{self.heading}\n{self.body}" if self.heading else self.body
+
+
+@dataclass
+class Aligned:
+    """An aligned unit: draft and final units, change class and similarity."""
+
+    draft: list[Unit]
+    final: list[Unit]
+    change: str = ""
+    similarity: float | None = None
+
+
+def _clean(value: object) -> str:
+    """A table cell as text ('' for null)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def _strip_heading(text: str, label: str, heading: str) -> str:
+    """Provision text without its leading label and heading (compared by content, not by title)."""
+    body = text.lstrip()
+    for part in (label, heading):
+        part = part.strip()
+        if part and body.startswith(part):
+            body = body[len(part):].lstrip()
+    return body.strip()
+
+
+def units(provisions: pd.DataFrame, doc_id: str) -> list[Unit]:
+    """The text-bearing provisions of one document, in document order, as comparison units."""
+    rows = provisions[provisions["doc_id"] == doc_id].sort_values("ord", kind="mergesort")
+    by_id = {_clean(r["provision_id"]): r for _, r in rows.iterrows()}
+    out: list[Unit] = []
+    for _, r in rows.iterrows():
+        label, heading = _clean(r["label"]), _clean(r["heading"])
+        body = _strip_heading(_clean(r["text"]), label, heading)
+        if not "".join(body.split()):
+            continue
+        # The nearest heading up the tree names a unit that has none of its own; the top-level
+        # ancestor's heading names its section.
+        name, top, node = heading, heading, r
+        while True:
+            parent = _clean(node["parent_id"])
+            if not parent or parent not in by_id:
+                break
+            node = by_id[parent]
+            top = _clean(node["heading"]) or top
+            name = name or _clean(node["heading"])
+        out.append(Unit(_clean(r["provision_id"]), int(r["ord"]), heading, name, top, body))
+    return out
+
+
+def _dense_text(text: str) -> str:
+    """Text without whitespace."""
+    return "".join(text.split())
+
+
+def similarity(a: str, b: str) -> float:
+    """Normalised Indel similarity (0-1) of two texts, whitespace ignored."""
+    return float(Indel.normalized_similarity(_dense_text(a), _dense_text(b)))
+
+
+def coverage(part: str, whole: str) -> float:
+    """Share of part's characters that recur, in order, in whole (longest common subsequence / len(part))."""
+    a, b = _dense_text(part), _dense_text(whole)
+    if not a:
+        return 0.0
+    lcs = (len(a) + len(b) - Indel.distance(a, b)) // 2
+    return lcs / len(a)
+
+
+def _similarity_matrix(draft: Sequence[Unit], final: Sequence[Unit]) -> np.ndarray:
+    """Pairwise similarity of draft (rows) and final (columns) units."""
+    from rapidfuzz.process import cdist
+
+    if not draft or not final:
+        return np.zeros((len(draft), len(final)))
+    return cdist([_dense_text(u.body) for u in draft], [_dense_text(u.body) for u in final],
+                 scorer=Indel.normalized_similarity, dtype=np.float64, workers=1)
+
+
+def _in_sequence(pairs: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The pairs on a longest chain whose draft order increases with final order."""
+    # Patience-sorting LIS; O(n log n), ties resolved deterministically by final order.
+    import bisect
+
+    ordered = sorted(pairs, key=lambda p: (p[1], p[0]))
+    tails: list[int] = []
+    tails_idx: list[int] = []
+    prev: list[int] = [-1] * len(ordered)
+    for k, (d, _f) in enumerate(ordered):
+        pos = bisect.bisect_left(tails, d)
+        if pos == len(tails):
+            tails.append(d)
+            tails_idx.append(k)
+        else:
+            tails[pos] = d
+            tails_idx[pos] = k
+        prev[k] = tails_idx[pos - 1] if pos else -1
+    chain: set[tuple[int, int]] = set()
+    k = tails_idx[-1] if tails_idx else -1
+    while k >= 0:
+        chain.add(ordered[k])
+        k = prev[k]
+    return chain
+
+
+def align(draft: Sequence[Unit], final: Sequence[Unit], threshold: float = DEFAULT_THRESHOLD) -> list[Aligned]:
+    """Align draft units with final units and classify each aligned unit (rules above)."""
+    from scipy.optimize import linear_sum_assignment
+
+    if not 0.0 <= threshold <= 1.0:
+        raise InputError("compare", f"threshold must lie between 0 and 1, got {threshold}")
+    sim = _similarity_matrix(draft, final)
+    pairs: dict[int, int] = {}
+    if sim.size:
+        rows, cols = linear_sum_assignment(sim, maximize=True)
+        pairs = {int(i): int(j) for i, j in zip(rows, cols) if sim[i, j] >= threshold}
+    groups: dict[int, tuple[set[int], set[int]]] = {}  # keyed by a representative: draft index
+    for i, j in pairs.items():
+        groups[i] = ({i}, {j})
+    final_group = {j: i for i, j in pairs.items()}
+    lone_draft = [i for i in range(len(draft)) if i not in pairs]
+    lone_final = [j for j in range(len(final)) if j not in final_group]
+
+    # Merges: an unpaired draft unit absorbed into a paired final unit.
+    for i in lone_draft[:]:
+        best = max(pairs.values(), key=lambda j: (coverage(draft[i].body, final[j].body), -j), default=None)
+        if best is not None and coverage(draft[i].body, final[best].body) >= COVERAGE:
+            groups[final_group[best]][0].add(i)
+            lone_draft.remove(i)
+    # Splits: an unpaired final unit carved out of a paired draft unit.
+    for j in lone_final[:]:
+        best = max(pairs, key=lambda i: (coverage(final[j].body, draft[i].body), -i), default=None)
+        if best is not None and coverage(final[j].body, draft[best].body) >= COVERAGE:
+            groups[best][1].add(j)
+            lone_final.remove(j)
+    # Unpaired on both sides but one contained in the other (e.g. a short unit folded into a long one).
+    for i in lone_draft[:]:
+        cands = [j for j in lone_final if max(coverage(draft[i].body, final[j].body),
+                                              coverage(final[j].body, draft[i].body)) >= COVERAGE]
+        if cands:
+            j = max(cands, key=lambda j: (sim[i, j], -j))
+            groups[i] = ({i}, {j})
+            pairs[i] = j
+            lone_draft.remove(i)
+            lone_final.remove(j)
+
+    # Rewritten under the same heading: content too different to pair, but the title is unchanged.
+    for i in lone_draft[:]:
+        same = [j for j in lone_final if draft[i].heading and final[j].heading == draft[i].heading]
+        if same:
+            j = same[0]
+            groups[i] = ({i}, {j})
+            pairs[i] = j
+            lone_draft.remove(i)
+            lone_final.remove(j)
+
+    anchors = {rep: (min(ds), min(fs)) for rep, (ds, fs) in groups.items()}
+    chain = _in_sequence(list(anchors.values()))
+    out: list[Aligned] = []
+    for rep, (ds, fs) in groups.items():
+        d_units = [draft[i] for i in sorted(ds)]
+        f_units = [final[j] for j in sorted(fs)]
+        score = similarity("".join(u.body for u in d_units), "".join(u.body for u in f_units))
+        if len(ds) > 1 and len(fs) > 1:
+            change = "merged" if len(ds) >= len(fs) else "split"
+        elif len(ds) > 1:
+            change = "merged"
+        elif len(fs) > 1:
+            change = "split"
+        elif anchors[rep] not in chain:
+            change = "moved"
+        elif _dense_text(d_units[0].display) == _dense_text(f_units[0].display):
+            change = "unchanged"
+        else:
+            change = "modified"
+        out.append(Aligned(d_units, f_units, change, round(score, 4)))
+    out += [Aligned([], [final[j]], "added") for j in lone_final]
+    out += [Aligned([draft[i]], [], "deleted") for i in lone_draft]
+    # Final-document order; deleted units last, in draft order.
+    out.sort(key=lambda a: (0, a.final[0].ord) if a.final else (1, a.draft[0].ord))
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Word-level changes inside an aligned unit
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One word-level edit operation: draft words replaced by final words (either may be empty)."""
+
+    op: str  # insert, delete or replace
+    draft_text: str
+    final_text: str
+    context: str
+    touches_numbers: bool
+    draft_start: int = 0  # character offsets into the two compared texts, for rendering
+    draft_end: int = 0
+    final_start: int = 0
+    final_end: int = 0
+
+
+_FALLBACK: Callable[[str], list[str]] | None = None
+
+
+def token_spans(text: str) -> list[tuple[str, int, int]]:
+    """(token, start, end) of the jieba words of text (domain dictionary of policykit.terms), whitespace dropped."""
+    try:
+        from .terms import tokenize_spans
+    except ImportError:  # the terms stage is optional for comparing: plain jieba then
+        spans = _plain_jieba_spans(text)
+    else:
+        spans = tokenize_spans(text, filtered=False)
+    return [(tok, a, b) for tok, a, b in spans if tok.strip()]
+
+
+def _plain_jieba_spans(text: str) -> list[tuple[str, int, int]]:
+    """jieba precise-mode tokens of text with offsets."""
+    global _FALLBACK
+    if _FALLBACK is None:
+        # Imported on first use: collate() must stay importable without jieba's start-up cost.
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        _FALLBACK = lambda t: jieba.lcut(t, HMM=False)  # noqa: E731
+    out, pos = [], 0
+    for tok in _FALLBACK(text):
+        out.append((tok, pos, pos + len(tok)))
+        pos += len(tok)
+    return out
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba words of text, whitespace dropped."""
+    return [tok for tok, _, _ in token_spans(text)]
+
+
+def touches_numbers(*texts_or_tokens: str | Sequence[str]) -> bool:
+    """Whether any token is a number, quantity or date (digit, Chinese numeral, 倍/万/亿/%)."""
+    for item in texts_or_tokens:
+        tokens = tokenize(item) if isinstance(item, str) else item
+        if any(_NUMERIC_TOKEN.search(tok) for tok in tokens):
+            return True
+    return False
+
+
+def _is_glue(tokens: Sequence[str]) -> bool:
+    """A single one-character word between two edits (的, 和, 等): reads better inside one edit."""
+    return len(tokens) == 1 and len(tokens[0]) == 1 and "\u4e00" <= tokens[0] <= "\u9fff"
+
+
+def _char_span(spans: Sequence[tuple[str, int, int]], k1: int, k2: int, n: int) -> tuple[int, int]:
+    """Character offsets of tokens k1..k2 (an empty range sits at the start of token k1)."""
+    if k2 > k1:
+        return spans[k1][1], spans[k2 - 1][2]
+    at = spans[k1][1] if k1 < len(spans) else (spans[-1][2] if spans else 0)
+    return min(at, n), min(at, n)
+
+
+def word_edits(draft: str, final: str, context: int = 12) -> list[Edit]:
+    """Word-level edit operations turning draft into final, with context from final (else draft)."""
+    from difflib import SequenceMatcher
+
+    sa, sb = token_spans(draft), token_spans(final)
+    a, b = [t[0] for t in sa], [t[0] for t in sb]
+    ops = [list(op) for op in SequenceMatcher(None, a, b, autojunk=False).get_opcodes()]
+    merged: list[list] = []
+    for op in ops:
+        if (op[0] != "equal" and len(merged) >= 2 and merged[-1][0] == "equal"
+                and merged[-2][0] != "equal" and _is_glue(a[merged[-1][1]:merged[-1][2]])):
+            glue = merged.pop()
+            prev = merged[-1]
+            prev[0], prev[2], prev[4] = "replace", op[2], op[4]
+            del glue
+            continue
+        if op[0] != "equal" and merged and merged[-1][0] != "equal":
+            prev = merged[-1]
+            prev[0], prev[2], prev[4] = "replace", op[2], op[4]
+            continue
+        merged.append(op)
+    edits: list[Edit] = []
+    for tag, i1, i2, j1, j2 in merged:
+        if tag == "equal":
+            continue
+        if i1 == i2:
+            tag = "insert"
+        elif j1 == j2:
+            tag = "delete"
+        else:
+            tag = "replace"
+        old, new = "".join(a[i1:i2]), "".join(b[j1:j2])
+        side, k1, k2 = (b, j1, j2) if b else (a, i1, i2)
+        left = "".join(side[:k1])[-context:]
+        right = "".join(side[k2:])[:context]
+        edits.append(Edit(tag, old, new, f"{left}[{old}→{new}]{right}",
+                          touches_numbers(a[i1:i2], b[j1:j2]),
+                          *_char_span(sa, i1, i2, len(draft)), *_char_span(sb, j1, j2, len(final))))
+    return edits
+
+
+# --------------------------------------------------------------------------------------------------
+# Tables
+# --------------------------------------------------------------------------------------------------
+
+ALIGNMENT_COLUMNS = ("pair_id", "unit", "draft_doc_id", "final_doc_id", "draft_provision_ids",
+                     "final_provision_ids", "draft_heading", "final_heading", "section", "change",
+                     "similarity", "n_changes", "touches_numbers")
+CHANGES_COLUMNS = ("pair_id", "unit", "op_index", "op", "draft_text", "final_text", "context", "touches_numbers")
+
+
+def side_text(side: Sequence[Unit]) -> str:
+    """The text of one side of an aligned unit (headings and bodies, in document order)."""
+    return "\n".join(u.display for u in side)
+
+
+def unit_edits(aligned: Aligned) -> list[Edit]:
+    """Edits inside an aligned unit; an added or deleted unit is one insert or delete of its text."""
+    draft, final = side_text(aligned.draft), side_text(aligned.final)
+    if aligned.change in ("added", "deleted"):
+        text = final or draft
+        tag = "insert" if final else "delete"
+        return [Edit(tag, draft, final, f"[{draft}→{final}]", touches_numbers(text))]
+    return word_edits(draft, final)
+
+
+def pairs(documents: pd.DataFrame) -> list[tuple[str, str]]:
+    """(draft, final) doc_id pairs: every draft whose related_doc_id names a document in the table."""
+    _require(documents, DOCUMENT_COLUMNS, "documents")
+    ids = set(documents["doc_id"].astype(str))
+    out = []
+    for _, r in documents.iterrows():
+        rel = _clean(r["related_doc_id"])
+        if _clean(r["kind"]) == "draft" and rel:
+            if rel not in ids:
+                raise InputError("table documents", f"draft {r['doc_id']} names related_doc_id {rel}, which is not a document")
+            out.append((str(r["doc_id"]), rel))
+    return sorted(out)
+
+
+def _require(df: pd.DataFrame, columns: Sequence[str], name: str) -> None:
+    """Raise InputError unless df has the columns."""
+    if not isinstance(df, pd.DataFrame):
+        raise InputError(f"table {name}", "expected a pandas DataFrame")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise InputError(f"table {name}", f"missing columns {missing}")
+
+
+def compare_units(provisions: pd.DataFrame, draft_id: str, final_id: str,
+                  threshold: float = DEFAULT_THRESHOLD) -> list[tuple[Aligned, list[Edit]]]:
+    """Aligned units of one draft -> final pair, in final-document order, each with its edits."""
+    _require(provisions, PROVISION_COLUMNS, "provisions")
+    d_units, f_units = units(provisions, draft_id), units(provisions, final_id)
+    for doc, us in ((draft_id, d_units), (final_id, f_units)):
+        if not us:
+            raise InputError("table provisions", f"document {doc} has no provisions with text to compare")
+    return [(al, unit_edits(al)) for al in align(d_units, f_units, threshold)]
+
+
+def compare_pair(provisions: pd.DataFrame, draft_id: str, final_id: str,
+                 threshold: float = DEFAULT_THRESHOLD) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(alignment, changes) rows for one draft -> final pair."""
+    pair_id = f"{draft_id}__{final_id}"
+    a_rows, c_rows = [], []
+    for n, (al, edits) in enumerate(compare_units(provisions, draft_id, final_id, threshold), start=1):
+        first_d = al.draft[0] if al.draft else None
+        first_f = al.final[0] if al.final else None
+        a_rows.append({
+            "pair_id": pair_id, "unit": n, "draft_doc_id": draft_id, "final_doc_id": final_id,
+            "draft_provision_ids": ";".join(u.provision_id for u in al.draft),
+            "final_provision_ids": ";".join(u.provision_id for u in al.final),
+            "draft_heading": first_d.name if first_d else None,
+            "final_heading": first_f.name if first_f else None,
+            "section": (first_f or first_d).section or None,
+            "change": al.change, "similarity": al.similarity,
+            "n_changes": len(edits), "touches_numbers": any(e.touches_numbers for e in edits),
+        })
+        for k, e in enumerate(edits, start=1):
+            c_rows.append({"pair_id": pair_id, "unit": n, "op_index": k, "op": e.op,
+                           "draft_text": e.draft_text, "final_text": e.final_text,
+                           "context": e.context, "touches_numbers": e.touches_numbers})
+    return (pd.DataFrame(a_rows, columns=list(ALIGNMENT_COLUMNS)),
+            pd.DataFrame(c_rows, columns=list(CHANGES_COLUMNS)))
+
+
+def build_comparison(documents: pd.DataFrame, provisions: pd.DataFrame,
+                     threshold: float = DEFAULT_THRESHOLD) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The alignment and changes tables for every draft -> final pair in documents."""
+    from .tables import conform
+
+    results = [compare_pair(provisions, d, f, threshold) for d, f in pairs(documents)]
+    alignment = pd.concat([r[0] for r in results], ignore_index=True) if results else \
+        pd.DataFrame(columns=list(ALIGNMENT_COLUMNS))
+    changes = pd.concat([r[1] for r in results], ignore_index=True) if results else \
+        pd.DataFrame(columns=list(CHANGES_COLUMNS))
+    return conform(alignment, "alignment"), conform(changes, "changes")

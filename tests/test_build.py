@@ -1,0 +1,94 @@
+"""The whole build on data/raw: tables, determinism, atomic output, the command line."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from policykit import config
+from policykit.build import build
+from policykit.cli import main
+from policykit.schema import TABLES
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_every_built_table_is_registered_and_written(built) -> None:
+    """Each table the build returns is registered, and written as Parquet and CSV."""
+    assert set(built.tables) <= set(TABLES)
+    names = {p.name for p in built.files}
+    for t in built.tables:
+        assert {f"{t}.parquet", f"{t}.csv"} <= names
+
+
+def test_rebuild_is_byte_identical_in_a_fresh_process(built, tmp_path: Path) -> None:
+    """A second build in another process with another hash seed gives the same bytes."""
+    out = tmp_path / "again"
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-m", "policykit.cli", "build", "-q", "--out", str(out)],
+                   check=True, env=env, cwd=config.ROOT)
+    first = _digests(Path(built.files[0]).parent)
+    assert _digests(out) == first
+
+
+def test_committed_tables_equal_a_fresh_build(built) -> None:
+    """data/processed is exactly what the code builds from data/raw."""
+    built_dir = Path(built.files[0]).parent
+    committed = _digests(config.PROCESSED_DIR)
+    for name, digest in _digests(built_dir).items():
+        assert committed.get(name) == digest, f"data/processed/{name} differs from a fresh build: run `make data`"
+
+
+def test_bad_input_keeps_previous_output(tmp_path: Path, raw_copy: Path, capsys: pytest.CaptureFixture) -> None:
+    """A binary raw file stops the build with one line naming it; the earlier output stays intact."""
+    out = tmp_path / "out"
+    assert main(["build", "-q", "--raw", str(raw_copy), "--out", str(out)]) == 0
+    before = _digests(out)
+    (raw_copy / "zz_broken.txt").write_bytes(b"\x00\x01\x02binary" * 50)
+    capsys.readouterr()
+    assert main(["build", "-q", "--raw", str(raw_copy), "--out", str(out)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "zz_broken.txt" in err and "binary" in err
+    assert _digests(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out-")]
+
+
+@pytest.mark.parametrize(("setup", "expect"), [
+    (lambda raw: (raw / "empty.txt").write_bytes(b""), "empty.txt: empty file"),
+    (lambda raw: raw.joinpath(sorted(p.name for p in raw.glob("*.txt"))[0]).write_text("改", encoding="utf-8"),
+     "checksum does not match"),
+])
+def test_cli_errors_are_one_line(tmp_path: Path, raw_copy: Path, setup, expect: str) -> None:
+    """The command exits 1 with a one-line message and no traceback."""
+    setup(raw_copy)
+    proc = subprocess.run([sys.executable, "-m", "policykit.cli", "build", "-q", "--raw", str(raw_copy),
+                           "--out", str(tmp_path / "o")], capture_output=True, text=True, cwd=config.ROOT)
+    assert proc.returncode == 1
+    assert expect in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().count("\n") == 0
+
+
+def test_missing_raw_dir(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """A raw folder that does not exist is named in the error."""
+    assert main(["build", "-q", "--raw", str(tmp_path / "none"), "--out", str(tmp_path / "o")]) == 1
+    assert "raw data folder does not exist" in capsys.readouterr().err
+
+
+def test_new_gb18030_compilation_is_read(tmp_path: Path, raw_copy: Path) -> None:
+    """A new compilation in GB18030 with CRLF, not in the manifest, yields its documents."""
+    text = ("关于推进数据标准化工作的通知\r\n\r\n一、总体要求\r\n\r\n坚持标准引领。到2026年底，制定标准50项以上。\r\n\r\n"
+            "二、保障措施\r\n\r\n加强组织领导。\r\n\r\n数据资源统计调查制度实施方案\r\n\r\n一、调查目的\r\n\r\n摸清数据资源底数。\r\n")
+    (raw_copy / "new_compilation.txt").write_bytes(text.encode("gb18030"))
+    result = build(raw_copy, tmp_path / "o")
+    src = result.tables["sources"].set_index("source_file").loc["new_compilation.txt"]
+    assert src["encoding"] == "gb18030" and src["newline"] == "crlf" and not src["in_manifest"]
+    assert src["n_documents"] == 2
+    titles = set(result.tables["documents"].title)
+    assert {"关于推进数据标准化工作的通知", "数据资源统计调查制度实施方案"} <= titles

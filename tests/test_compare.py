@@ -1,0 +1,235 @@
+"""Tests for policykit.compare: witness collation, draft -> final alignment and word-level changes."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from policykit import compare
+from policykit.compare import Unit, align, collate, touches_numbers, word_edits
+from policykit.errors import InputError
+from policykit.schema import table
+
+# --- collate ----------------------------------------------------------------------------------
+
+
+def test_collate_identical_texts_agree_fully() -> None:
+    """'数据要素' vs '数据 要素' -> agreement 1.0, no differences (whitespace is ignored)."""
+    c = collate("数据要素", "数据 要素")
+    assert c.agreement == 1.0
+    assert c.differences == []
+
+
+def test_collate_reports_substitution_with_offsets_in_both_texts() -> None:
+    """'数据要素x 计划' vs '数据要素×计划' -> one difference x→× at [4, 5) in both."""
+    a, b = "数据要素x 计划", "数据要素×计划"
+    c = collate(a, b)
+    assert len(c.differences) == 1
+    d = c.differences[0]
+    assert (d.a_start, d.a_end, d.b_start, d.b_end) == (4, 5, 4, 5)
+    assert (a[d.a_start:d.a_end], b[d.b_start:d.b_end]) == ("x", "×")
+    assert c.agreement == pytest.approx(1 - 2 / 14)
+
+
+def test_collate_offsets_skip_whitespace_and_cover_insertions() -> None:
+    """'甲 乙\\n丙' vs '甲乙丁丙' -> insertion of 丁 after 乙: empty a-range at offset 3, b-range [2, 3)."""
+    a, b = "甲 乙\n丙", "甲乙丁丙"
+    d, = collate(a, b).differences
+    assert (d.a_start, d.a_end, d.a_text) == (3, 3, "")
+    assert (d.b_start, d.b_end, d.b_text) == (2, 3, "丁")
+    assert "丁" in d.context
+
+
+def test_collate_empty_texts() -> None:
+    """'' vs '' -> agreement 1.0; '' vs '甲' -> 0.0 with one difference."""
+    assert collate("", "").agreement == 1.0
+    c = collate("", "甲")
+    assert c.agreement == 0.0 and c.differences[0].b_text == "甲"
+
+
+def test_collate_summary() -> None:
+    """Differences summarised as 'a→b' pairs."""
+    assert collate("甲乙丙", "甲丁丙").summary() == "乙→丁"
+
+
+def test_collate_rejects_non_text() -> None:
+    with pytest.raises(InputError):
+        collate(None, "甲")  # type: ignore[arg-type]
+
+
+# --- alignment --------------------------------------------------------------------------------
+
+P1 = "支持工业制造类企业融合设计、仿真、实验验证数据，培育数据驱动型产品研发新模式，提升企业创新能力。"
+P2 = "推动科学数据有序开放共享，促进重大科技基础设施产生的各类科学数据互联互通，支持科研机构开展数据汇交。"
+P3 = "开展数据要素应用典型案例评选，遴选一批典型应用，依托数字中国建设峰会发布典型案例，促进经验分享。"
+P4 = "加强数据安全保障，落实数据安全法规制度，完善数据分类分级保护制度，落实网络安全等级保护制度。"
+
+
+def _u(pid: str, ord_: int, body: str, heading: str = "") -> Unit:
+    return Unit(pid, ord_, heading, heading, "", body)
+
+
+def test_align_pairs_by_content_not_heading_or_position() -> None:
+    """Draft [智能制造: P1, 科技: P2] vs final [科技: P2, 工业制造: P1 edited] -> P1 pair found despite the new heading."""
+    draft = [_u("1", 1, P1, "数据要素×智能制造"), _u("2", 2, P2, "数据要素×科技创新")]
+    final = [_u("1", 1, P2, "数据要素×科技创新"), _u("2", 2, P1.replace("提升", "增强"), "数据要素×工业制造")]
+    out = align(draft, final)
+    by_final = {a.final[0].provision_id: a for a in out}
+    assert by_final["2"].draft[0].provision_id == "1"
+    assert {a.change for a in out} == {"unchanged", "moved"} or {a.change for a in out} == {"moved", "modified"}
+    assert len(out) == 2
+
+
+def test_align_classifies_unchanged_modified_added_deleted() -> None:
+    """Draft [P1, P2, P3] vs final [P1, P2 edited, P4] -> unchanged, modified, added P4, deleted P3 (last)."""
+    draft = [_u("1", 1, P1), _u("2", 2, P2), _u("3", 3, P3)]
+    final = [_u("1", 1, P1), _u("2", 2, P2.replace("数据汇交", "数据汇交和开放")), _u("3", 3, P4)]
+    changes = [(a.change, [u.provision_id for u in a.draft], [u.provision_id for u in a.final]) for a in align(draft, final)]
+    assert changes == [("unchanged", ["1"], ["1"]), ("modified", ["2"], ["2"]),
+                       ("added", [], ["3"]), ("deleted", ["3"], [])]
+
+
+def test_align_detects_merge_and_split() -> None:
+    """Draft [P1, P2] vs final [P1+P2] -> merged; and the reverse -> split."""
+    merged = align([_u("1", 1, P1), _u("2", 2, P2)], [_u("1", 1, P1 + P2)])
+    assert [(a.change, len(a.draft), len(a.final)) for a in merged] == [("merged", 2, 1)]
+    split = align([_u("1", 1, P1 + P2)], [_u("1", 1, P1), _u("2", 2, P2)])
+    assert [(a.change, len(a.draft), len(a.final)) for a in split] == [("split", 1, 2)]
+
+
+def test_align_moved_when_out_of_sequence() -> None:
+    """Draft [P1, P2, P3] vs final [P2, P3, P1] -> P1 is moved, P2 and P3 unchanged."""
+    draft = [_u("1", 1, P1), _u("2", 2, P2), _u("3", 3, P3)]
+    final = [_u("1", 1, P2), _u("2", 2, P3), _u("3", 3, P1)]
+    got = {a.draft[0].provision_id: a.change for a in align(draft, final)}
+    assert got == {"1": "moved", "2": "unchanged", "3": "unchanged"}
+
+
+def test_align_threshold_controls_pairing() -> None:
+    """A rewritten paragraph (similarity 0.51) pairs at threshold 0.3 but not at 0.95."""
+    draft = [_u("1", 1, P1)]
+    final = [_u("1", 1, "鼓励工业企业整合研发、生产、经营及销售数据，发展数据驱动的个性化产品设计新模式，全面增强核心创新能力。")]
+    assert align(draft, final, threshold=0.3)[0].change == "modified"
+    assert [a.change for a in align(draft, final, threshold=0.95)] == ["added", "deleted"]
+    with pytest.raises(InputError):
+        align(draft, final, threshold=1.5)
+
+
+def test_align_same_heading_pairs_rewritten_text() -> None:
+    """Unpaired units under one unchanged heading -> modified with a low similarity."""
+    out = align([_u("1", 1, P3, "数据要素×应急管理")], [_u("1", 1, P4, "数据要素×应急管理")])
+    assert [a.change for a in out] == ["modified"] and out[0].similarity < 0.45
+
+
+# --- word-level changes -----------------------------------------------------------------------
+
+
+def test_word_edits_replace_whole_words() -> None:
+    """'市场影响力大的企业' -> '成长性好的企业': one replace, not scattered characters."""
+    edits = word_edits("培育一批市场影响力大的数据商", "培育一批成长性好的数据商")
+    assert [(e.op, e.draft_text, e.final_text) for e in edits] == [("replace", "市场影响力大", "成长性好")]
+    assert edits[0].context.startswith("培育一批[市场影响力大→成长性好]")
+    assert not edits[0].touches_numbers
+
+
+def test_word_edits_flag_numbers_and_deadlines() -> None:
+    """'增长1倍' -> '倍增' and '2025年' -> '2026年' touch numbers; '统一' does not."""
+    e1 = word_edits("数据交易规模增长1倍", "数据交易规模倍增")
+    assert e1 and all(e.touches_numbers for e in e1)
+    e2 = word_edits("到2025年底", "到2026年底")
+    assert [(e.draft_text, e.final_text, e.touches_numbers) for e in e2] == [("2025", "2026", True)]
+    assert not touches_numbers("统一标准")
+    assert touches_numbers("三年") and touches_numbers("300个") and touches_numbers("百分之十")
+
+
+def test_word_edits_offsets_point_into_texts() -> None:
+    """Character offsets of an insert locate the inserted words in the final text."""
+    draft, final = "推动数据共享", "推动公共数据共享"
+    e, = word_edits(draft, final)
+    assert e.op == "insert" and final[e.final_start:e.final_end] == "公共"
+    assert e.draft_start == e.draft_end
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+def _tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    docs = pd.DataFrame({
+        "doc_id": ["plan", "plan-draft"], "kind": ["policy", "draft"], "related_doc_id": [None, "plan"],
+        "title": ["计划", "计划（征求意见稿）"],
+    })
+    rows = [
+        ("plan-draft", "1", None, 1, 1, "一、", "重点行动", "重点行动"),
+        ("plan-draft", "1.1", "1", 2, 2, "（一）", "数据要素×智能制造", "数据要素×智能制造\n" + P1),
+        ("plan-draft", "1.2", "1", 2, 3, "（二）", "数据要素×科技创新", P2),
+        ("plan-draft", "1.3", "1", 2, 4, "（三）", "加强宣传推广", P3),
+        ("plan", "1", None, 1, 1, "一、", "重点行动", "重点行动"),
+        ("plan", "1.1", "1", 2, 2, "（一）", "数据要素×工业制造", P1.replace("2025", "2026")),
+        ("plan", "1.2", "1", 2, 3, "（二）", "数据要素×科技创新", P2.replace("数据汇交", "数据汇交和3个试点")),
+        ("plan", "1.3", "1", 2, 4, "（三）", "加强安全保障", P4),
+    ]
+    prov = pd.DataFrame(rows, columns=["doc_id", "provision_id", "parent_id", "level", "ord", "label", "heading", "text"])
+    return docs, prov
+
+
+def test_build_comparison_columns_and_rows() -> None:
+    """A two-document corpus -> alignment and changes with exactly the registered columns."""
+    docs, prov = _tables()
+    alignment, changes = compare.build_comparison(docs, prov)
+    assert list(alignment.columns) == table("alignment").columns
+    assert list(changes.columns) == table("changes").columns
+    assert set(alignment["pair_id"]) == {"plan-draft__plan"}
+    assert list(alignment["change"]) == ["modified", "modified", "added", "deleted"]
+    assert list(alignment["final_heading"][:2]) == ["数据要素×工业制造", "数据要素×科技创新"]
+    assert alignment["section"].iloc[0] == "重点行动"
+    n = alignment.set_index("unit")["n_changes"]
+    assert changes.groupby("unit").size().to_dict() == {k: v for k, v in n.items() if v}
+    unit2 = changes[changes["unit"] == 2]
+    assert unit2["touches_numbers"].tolist() == [True]
+    assert bool(alignment.set_index("unit").loc[2, "touches_numbers"])
+
+
+def test_build_comparison_is_deterministic() -> None:
+    """Same input -> identical tables."""
+    docs, prov = _tables()
+    a1, c1 = compare.build_comparison(docs, prov)
+    a2, c2 = compare.build_comparison(docs.iloc[::-1], prov.iloc[::-1])
+    pd.testing.assert_frame_equal(a1, a2)
+    pd.testing.assert_frame_equal(c1, c2)
+
+
+def test_build_comparison_bad_input() -> None:
+    """Missing columns or a dangling related_doc_id raise InputError naming the table."""
+    docs, prov = _tables()
+    with pytest.raises(InputError, match="provisions"):
+        compare.build_comparison(docs, prov.drop(columns=["text"]))
+    bad = docs.assign(related_doc_id=[None, "nowhere"])
+    with pytest.raises(InputError, match="documents"):
+        compare.build_comparison(bad, prov)
+
+
+# --- the real corpus --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus() -> tuple[pd.DataFrame, pd.DataFrame]:
+    from policykit import config
+
+    if not (config.PROCESSED_DIR / "provisions.parquet").is_file():
+        pytest.skip("data/processed not built yet (run `policykit build`)")
+    from policykit import load
+
+    return load("documents"), load("provisions")
+
+
+def test_real_corpus_draft_aligns_with_final(corpus) -> None:
+    """Every draft -> final pair aligns most of its provisions, with word-level changes and numeric ones."""
+    docs, prov = corpus
+    pairs = compare.pairs(docs)
+    if not pairs:
+        pytest.skip("no draft with a related final document in documents")
+    alignment, changes = compare.build_comparison(docs, prov)
+    for pair_id, rows in alignment.groupby("pair_id"):
+        paired = rows["change"].isin(["unchanged", "modified", "moved", "merged", "split"])
+        assert paired.mean() > 0.6, pair_id
+    assert changes["touches_numbers"].any()

@@ -1,0 +1,94 @@
+"""Tests for policykit.diffview: terminal text, the HTML page (in headless Chromium) and the CLI."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from policykit import diffview
+
+P1 = "支持工业制造类企业融合设计、仿真、实验验证数据，培育数据驱动型产品研发新模式，提升企业创新能力。"
+P2 = "到2025年底，推动科学数据有序开放共享，促进重大科技基础设施产生的各类科学数据互联互通。"
+P3 = "开展数据要素应用典型案例评选，遴选一批典型应用，依托数字中国建设峰会发布典型案例，促进经验分享。"
+
+
+def _comparison(threshold: float = 0.45) -> diffview.Comparison:
+    docs = pd.DataFrame({"doc_id": ["plan", "plan-draft"], "kind": ["policy", "draft"],
+                         "related_doc_id": [None, "plan"], "title": ["行动计划", "行动计划（征求意见稿）"]})
+    rows = [
+        ("plan-draft", "1", None, 1, 1, "一、", "重点行动", ""),
+        ("plan-draft", "1.1", "1", 2, 2, "（一）", "数据要素×智能制造", P1),
+        ("plan-draft", "1.2", "1", 2, 3, "（二）", "数据要素×科技创新", P2),
+        ("plan", "1", None, 1, 1, "一、", "重点行动", ""),
+        ("plan", "1.1", "1", 2, 2, "（一）", "数据要素×工业制造", P1.replace("提升", "增强")),
+        ("plan", "1.2", "1", 2, 3, "（二）", "数据要素×科技创新", P2.replace("2025", "2026")),
+        ("plan", "1.3", "1", 2, 4, "（三）", "加强宣传推广", P3),
+    ]
+    prov = pd.DataFrame(rows, columns=["doc_id", "provision_id", "parent_id", "level", "ord", "label", "heading", "text"])
+    return diffview.comparison(docs, prov, "plan-draft", "plan", threshold)
+
+
+def test_text_has_summary_units_and_edits() -> None:
+    """Terminal output: counts by class, both headings side by side, edits with their number flag."""
+    out = diffview.render_text(_comparison())
+    assert "3 aligned units: modified 2 · added 1" in out
+    assert "数据要素×智能制造" in out and "数据要素×工业制造" in out
+    assert "~ 提升 → 增强" in out
+    assert "~ 2025 → 2026  [number]" in out
+
+
+def test_fit_pads_cjk_to_terminal_columns() -> None:
+    """'数据ab' takes 6 columns; fitted to 8 -> two spaces appended; to 4 -> cut with an ellipsis."""
+    assert diffview._fit("数据ab", 8) == "数据ab  "
+    assert diffview._width(diffview._fit("数据要素", 5)) == 5
+
+
+def test_html_is_self_contained_and_marks_changes() -> None:
+    """The page declares zh-CN, a CJK font stack, no external resources, <ins>/<del> and number marks."""
+    page = diffview.render_html(_comparison())
+    assert '<html lang="zh-CN">' in page and "Noto Sans CJK SC" in page
+    assert "http://" not in page and "https://" not in page and "<script" not in page
+    assert "<del>提升</del>" in page and "<ins>增强</ins>" in page
+    assert '<del class="num">2025</del>' in page and '<ins class="num">2026</ins>' in page
+    assert 'href="#u3"' in page and 'id="u3"' in page
+
+
+def test_unknown_document_is_a_one_line_error(capsys, monkeypatch) -> None:
+    """`policykit diff nowhere plan` -> exit status 2 and a one-line message naming the document."""
+    cmp_docs = pd.DataFrame({"doc_id": ["plan"], "kind": ["policy"], "related_doc_id": [None], "title": ["计划"]})
+    monkeypatch.setattr("policykit.tables.load", lambda name: cmp_docs if name == "documents" else pd.DataFrame())
+    parser = argparse.ArgumentParser()
+    diffview.register_cli(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["diff", "nowhere", "plan", "--threshold", "0.5"])
+    assert args.threshold == 0.5
+    assert args.func(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert "nowhere" in err and "\n" not in err
+
+
+def _chromium() -> str:
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not exe:
+        pytest.skip("chromium is not installed (apt-get install chromium) — HTML not checked in a browser")
+    return exe
+
+
+def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
+    """Chromium loads the page: Chinese text and the highlight elements are in the rendered DOM; a screenshot is written."""
+    exe = _chromium()
+    page = tmp_path / "diff.html"
+    page.write_text(diffview.render_html(_comparison()), encoding="utf-8")
+    flags = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=60).stdout
+    assert "数据要素×工业制造" in dom
+    assert "<ins>增强</ins>" in dom and '<del class="num">2025</del>' in dom
+    shot = tmp_path / "diff.png"
+    subprocess.run([*flags, f"--screenshot={shot}", "--window-size=1400,2000", page.as_uri()],
+                   capture_output=True, timeout=60)
+    assert shot.is_file() and shot.stat().st_size > 10_000

@@ -1,0 +1,273 @@
+"""Tests of the targets stage: deadlines, quantities, effective dates and their classification."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from policykit import config
+from policykit.errors import InputError
+from policykit.schema import table
+from policykit.tables import conform
+from policykit.targets import (
+    build_targets,
+    extract_targets,
+    find_anchors,
+    find_quantities,
+    parse_number,
+    plan_period_end,
+    resolve_date,
+    sentence_rows,
+)
+
+PLAN_GOAL = (
+    "到2026年底，数据要素应用广度和深度大幅拓展，打造300个以上示范性强、显示度高、带动性广的典型应用场景，"
+    "数据产业年均增速超过20%，场内交易与场外交易协调发展，数据交易规模倍增。"
+)
+
+
+def rows(sentence: str, kind: str = "policy", year: int | None = 2024, date: str | None = None) -> list[dict]:
+    """Rows of one sentence in a document of the given kind and year."""
+    return sentence_rows(sentence, kind, year, date)
+
+
+def one_provision(text: str) -> pd.DataFrame:
+    """Return a provisions table with the whole text as provision 1."""
+    return pd.DataFrame({"doc_id": ["d"], "provision_id": ["1"], "level": [1],
+                         "char_start": [0], "char_end": [len(text)]})
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ((2026,), "2026-12-31"),
+    ((2026, None, None, "底"), "2026-12-31"),
+    ((2025, 3, None, "底"), "2025-03-31"),
+    ((2024, 2), "2024-02-29"),
+    ((2025, 3, 1), "2025-03-01"),
+    ((2024, None, None, "上半年"), "2024-06-30"),
+    ((2024, None, None, "一季度"), "2024-03-31"),
+    ((2025, 2, 30), None),
+])
+def test_resolve_date(args: tuple, expected: str | None) -> None:
+    """到2026年底 -> 2026-12-31; a bare year -> 12-31; 3月底 -> 03-31; 2月30日 -> None."""
+    assert resolve_date(*args) == expected
+
+
+def test_plan_period_end() -> None:
+    """“十四五” -> 2025, “十五五” -> 2030, “十一五” -> 2010."""
+    assert [plan_period_end(n) for n in ("十四", "十五", "十一")] == [2025, 2030, 2010]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("十二", 12), ("百", 100), ("三千", 3000), ("300", 300), ("1.73", 1.73),
+])
+def test_parse_number(text: str, value: float) -> None:
+    """Chinese numerals through cn2an: 十二 -> 12, 百 -> 100; Arabic as is."""
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize(("sentence", "value", "unit", "comparator", "value_text"), [
+    ("打造300个以上典型应用场景", 300, "个", ">=", "300个以上"),
+    ("数据产业年均增速超过20%", 20, "%", ">", "超过20%"),
+    ("年均复合增长率超过15%", 15, "%", ">", "超过15%"),
+    ("成本不超过5%", 5, "%", "<=", "不超过5%"),
+    ("误差控制在10%以内", 10, "%", "<=", "10%以内"),
+    ("规模约5万亿元", 5, "万亿元", "~", "约5万亿元"),
+    ("规模5万亿元左右", 5, "万亿元", "~", "5万亿元左右"),
+    ("培育不少于十二个行业", 12, "个", ">=", "不少于十二个"),
+    ("培育百余家数据商", 100, "家", ">", "百余家"),
+    ("数据交易规模倍增", 2, "倍", "=", "倍增"),
+    ("数据交易规模增长1倍", 2, "倍", "=", "增长1倍"),
+    ("数据总量翻一番", 2, "倍", "=", "翻一番"),
+    ("全国数据存储总量为1.73ZB", 1.73, "ZB", "=", "1.73ZB"),
+])
+def test_quantity_parsing(sentence: str, value: float, unit: str, comparator: str, value_text: str) -> None:
+    """'打造300个以上…' -> 300, 个, >=, '300个以上' (and the other patterns likewise)."""
+    (q,) = find_quantities(sentence)
+    assert (q.value, q.unit, q.comparator, q.text) == (value, unit, comparator, value_text)
+
+
+@pytest.mark.parametrize("sentence", [
+    "发挥数据要素的放大、叠加、倍增作用", "培育一批数据商", "推进5G网络建设", "国数政策〔2023〕11号",
+    "《知识产权强国建设纲要(2021-2035年)》", "落实“数据二十条”", "研究第三个方案",
+])
+def test_not_quantities(sentence: str) -> None:
+    """Names, articles, codes and ordinals are not quantities: '培育一批数据商' -> []."""
+    assert find_quantities(sentence) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "“数据要素×”三年行动计划（2024—2026年）", "国数政策〔2023〕11号", "《“十四五”数字经济发展规划》",
+    "征求意见的时间为2023年12月16日至2023年12月22日",
+])
+def test_titles_ranges_and_numbers_are_not_dates(sentence: str) -> None:
+    """Years in a title, a range or a document number are not anchors: '（2024—2026年）' -> []."""
+    assert find_anchors(sentence) == []
+
+
+def test_policy_goal_sentence_gives_one_row_per_metric() -> None:
+    """The plan's goal sentence -> three metric rows (300个以上, 超过20%, 倍增), all due 2026-12-31."""
+    out = rows(PLAN_GOAL, "policy", 2023)
+    assert [r["kind"] for r in out] == ["metric"] * 3
+    assert {r["deadline"] for r in out} == {"2026-12-31"}
+    assert {r["deadline_text"] for r in out} == {"到2026年底"}
+    assert [(r["value"], r["unit"], r["comparator"]) for r in out] == [
+        (300, "个", ">="), (20, "%", ">"), (2, "倍", "=")]
+    assert [r["metric"] for r in out] == [
+        "打造示范性强、显示度高、带动性广的典型应用场景", "数据产业年均增速", "数据交易规模"]
+
+
+def test_draft_sentence_matches_final_value() -> None:
+    """Draft '数据交易规模增长1倍' and final '倍增' -> both 2 倍, kind metric."""
+    draft = rows("到2026年底，数据产业年均增速超过20%，数据交易规模增长1倍。", "draft", 2023)
+    assert [(r["kind"], r["metric"], r["value"], r["unit"]) for r in draft] == [
+        ("metric", "数据产业年均增速", 20, "%"), ("metric", "数据交易规模", 2, "倍")]
+
+
+def test_goal_without_quantity() -> None:
+    """'到2027年底，…治理体系基本构建，…' -> one goal row, the clause after the deadline as metric."""
+    (r,) = rows("到2027年底，数据流通安全治理体系基本构建，治理效能显著提升。", "policy", 2024)
+    assert (r["kind"], r["deadline"], r["value"]) == ("goal", "2027-12-31", None)
+    assert r["metric"] == "数据流通安全治理体系基本构建"
+
+
+@pytest.mark.parametrize(("sentence", "deadline", "text"), [
+    ("2025年底前，完成数据资源目录编制。", "2025-12-31", "2025年底前"),
+    ("到“十四五”时期末，建成全国一体化数据市场。", "2025-12-31", "到“十四五”时期末"),
+    ("到2027年6月，平台全面上线。", "2027-06-30", "到2027年6月"),
+])
+def test_deadline_forms(sentence: str, deadline: str, text: str) -> None:
+    """'2025年底前，…' -> goal due 2025-12-31, deadline_text kept as written."""
+    (r,) = rows(sentence, "policy", 2024)
+    assert (r["kind"], r["deadline"], r["deadline_text"]) == ("goal", deadline, text)
+
+
+def test_effective_date() -> None:
+    """'本通知自2025年3月1日起施行。' -> effective_date 2025-03-01; 自印发之日起施行 -> document date."""
+    (r,) = rows("本通知自2025年3月1日起施行。", "notice", 2025, "2025-01-20")
+    assert (r["kind"], r["deadline"]) == ("effective_date", "2025-03-01")
+    (r,) = rows("本意见自印发之日起施行。", "policy", 2024, "2024-09-21")
+    assert (r["kind"], r["deadline"]) == ("effective_date", "2024-09-21")
+    assert r["deadline_text"] == "自印发之日起施行"
+
+
+def test_recurring_reporting_deadline() -> None:
+    """'每年3月底前…报送…' -> reporting_deadline with a null deadline and the text kept."""
+    (r,) = rows("每年3月底前，授权主体向数据管理部门报送上一年度经营情况报告。", "notice", 2025)
+    assert (r["kind"], r["deadline"], r["deadline_text"]) == ("reporting_deadline", None, "每年3月底前")
+
+
+def test_report_forecast_is_not_a_goal() -> None:
+    """Report '预计到2025年，我国数据产量将达到…' -> forecast, never goal or metric."""
+    (r,) = rows("预计到2025年，我国数据产量将达到5万亿元。", "report", 2023)
+    assert (r["kind"], r["value"], r["unit"], r["metric"]) == ("forecast", 5, "万亿元", "我国数据产量")
+    (r,) = rows("到2030年大模型使用的绝大部分数据都将由人工智能合成。", "report", 2023)
+    assert r["kind"] == "forecast"
+
+
+def test_report_past_statistics_are_reported_facts() -> None:
+    """Report '2022年我国数据产量达8.1ZB' -> reported_fact dated 2022-12-31; '截至2023年底…' too."""
+    (r,) = rows("2022年我国数据产量达8.1ZB。", "report", 2023)
+    assert (r["kind"], r["deadline"], r["value"], r["unit"]) == ("reported_fact", "2022-12-31", 8.1, "ZB")
+    out = rows("截至2023年底，全国数据存储总量为1.73ZB，较2022年增长3.7个百分点。", "report", 2024)
+    assert [(r["kind"], r["deadline"], r["unit"]) for r in out] == [
+        ("reported_fact", "2023-12-31", "ZB"), ("reported_fact", "2023-12-31", "个百分点")]
+
+
+def test_report_never_has_goals() -> None:
+    """A report restating '到2026年底，…300个以上…' -> no goal or metric rows."""
+    assert {r["kind"] for r in rows(PLAN_GOAL, "report", 2024)} <= {"forecast", "reported_fact"}
+
+
+def test_past_dates_in_policy() -> None:
+    """Policy of 2024: '到2022年，已建成…' gives nothing; '2022年…达到12个' -> reported_fact."""
+    assert rows("到2022年，已建成数据平台。", "policy", 2024) == []
+    (r,) = rows("2022年，全国数据交易机构达到12家。", "policy", 2024)
+    assert r["kind"] == "reported_fact"
+
+
+def test_deadline_used_as_attribute_is_skipped() -> None:
+    """News '明确了到2026年底的工作目标。' -> no rows."""
+    assert rows("明确了到2026年底的工作目标。", "news", 2024) == []
+
+
+def test_undated_quantity_in_policy_is_skipped() -> None:
+    """'准许利润率…加不超过6个百分点确定。' (no date) -> no rows."""
+    assert rows("准许利润率按照国债平均收益率加不超过6个百分点确定。", "notice", 2025) == []
+
+
+def test_extract_targets_ids_provisions_and_carry_over() -> None:
+    """A deadline line over bullet items -> rows on the items; ids doc:provision:n; innermost provision."""
+    text = ("总体目标\n到2026年底\n数据要素应用大幅拓展\n8\n打造300个以上典型场景\n"
+            "数据产业年均增速超过20%\n二、任务\n推进试点。")
+    cut = text.index("二、")
+    provisions = pd.DataFrame({
+        "doc_id": ["d"] * 3, "provision_id": ["1", "1.1", "2"], "level": [1, 2, 1],
+        "char_start": [0, text.index("到"), cut], "char_end": [cut, cut, len(text)],
+    })
+    out = extract_targets("d", "interpretation", "2023-12-15", text, provisions)
+    assert [(r["target_id"], r["kind"], r["value"]) for r in out] == [
+        ("d:1.1:1", "goal", None), ("d:1.1:2", "metric", 300), ("d:1.1:3", "metric", 20)]
+    assert all(text[r["char_start"]:r["char_end"]] == r["sentence"] for r in out)
+    assert {r["deadline"] for r in out} == {"2026-12-31"}
+
+
+def test_semicolon_clauses_share_the_deadline() -> None:
+    """'到2025年，A；培育100家企业。' -> the second clause's quantity is due 2025-12-31."""
+    text = "到2025年，数据制度基本建立；培育100家数据企业。"
+    out = extract_targets("d", "policy", "2024-01-01", text, one_provision(text))
+    assert [(r["kind"], r["deadline"], r["value"]) for r in out] == [
+        ("goal", "2025-12-31", None), ("metric", "2025-12-31", 100)]
+
+
+def test_bad_input() -> None:
+    """An unknown document kind or a missing column -> InputError naming the table."""
+    with pytest.raises(InputError, match="table documents"):
+        extract_targets("d", "memo", None, "甲。", one_provision("甲。"))
+    with pytest.raises(InputError, match="table provisions"):
+        build_targets(pd.DataFrame({"doc_id": ["d"], "kind": ["policy"], "date": [None], "text": ["甲。"]}),
+                      pd.DataFrame({"doc_id": ["d"]}))
+
+
+def test_build_targets_columns_and_determinism() -> None:
+    """Two inline documents -> exactly the registered columns, sorted by target_id, same output twice."""
+    docs = pd.DataFrame({"doc_id": ["b", "a"], "kind": ["policy", "report"], "date": ["2024-01-01", None],
+                         "text": [PLAN_GOAL, "截至2023年底，全国数据存储总量为1.73ZB。"]})
+    pairs = zip(docs.doc_id, docs.text, strict=True)
+    provisions = pd.concat([one_provision(text).assign(doc_id=doc_id) for doc_id, text in pairs])
+    first = build_targets(docs, provisions)
+    assert list(first.columns) == table("targets").columns
+    assert list(first.target_id) == ["a:1:1", "b:1:1", "b:1:2", "b:1:3"]
+    pd.testing.assert_frame_equal(first, build_targets(docs, provisions))
+    conform(first, "targets")
+
+
+@pytest.fixture(scope="module")
+def corpus_targets() -> pd.DataFrame:
+    """Return the targets of the built corpus (skipped until data/processed exists)."""
+    if not (config.PROCESSED_DIR / "provisions.parquet").is_file():
+        pytest.skip("data/processed not built yet")
+    from policykit import load
+
+    documents = load("documents")
+    return build_targets(documents, load("provisions")).merge(documents[["doc_id", "kind", "related_doc_id"]],
+                                                              on="doc_id", suffixes=("", "_doc"))
+
+
+def test_corpus_reports_have_no_goals(corpus_targets: pd.DataFrame) -> None:
+    """In the built corpus, report documents have forecasts and reported facts only."""
+    reports = corpus_targets[corpus_targets.kind_doc == "report"]
+    assert len(reports) > 0
+    assert set(reports.kind) <= {"forecast", "reported_fact"}
+
+
+def test_corpus_plan_and_draft_metrics(corpus_targets: pd.DataFrame) -> None:
+    """The final plan and its draft: 300个以上 scenarios, >20% growth and doubled trade, due 2026-12-31."""
+    drafts = corpus_targets[(corpus_targets.kind_doc == "draft") & corpus_targets.related_doc_id.notna()]
+    if drafts.empty:
+        pytest.skip("no draft with a final document in the corpus")
+    final_id = drafts.related_doc_id.iloc[0]
+    for doc in (drafts.doc_id.iloc[0], final_id):
+        metrics = corpus_targets[(corpus_targets.doc_id == doc) & (corpus_targets.kind == "metric")]
+        values = sorted(zip(metrics.value, metrics.unit, strict=True))
+        assert values == [(2.0, "倍"), (20.0, "%"), (300.0, "个")]
+        assert set(metrics.deadline) == {"2026-12-31"}
