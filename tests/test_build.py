@@ -92,3 +92,18 @@ def test_new_gb18030_compilation_is_read(tmp_path: Path, raw_copy: Path) -> None
     assert src["n_documents"] == 2
     titles = set(result.tables["documents"].title)
     assert {"关于推进数据标准化工作的通知", "数据资源统计调查制度实施方案"} <= titles
+
+
+def test_audit_accounts_for_every_raw_character(built) -> None:
+    """Every character of every raw file is in a provision, a duplicate witness, or a removal category."""
+    audit = built.tables["audit"]
+    sources = built.tables["sources"].set_index("source_file")
+    totals = audit.groupby("source_file").n_chars.sum()
+    assert totals.to_dict() == sources.n_chars.to_dict()
+    assert "unaccounted" not in set(audit.category)
+    kept = audit[audit.category == "provision"].groupby("doc_id").n_chars.sum()
+    docs = built.tables["documents"].set_index("doc_id")
+    # each document's non-whitespace characters are counted once, from its primary witness
+    assert (kept.reindex(docs.index).fillna(0) == docs.n_chars).all()
+    readings = audit[(audit.category == "readings")].n_chars.sum()
+    assert readings == built.tables["witnesses"].removed_readings.sum()

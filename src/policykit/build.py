@@ -14,6 +14,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from . import config
+from .audit import build_audit
 from .catalog import read_catalog
 from .documents import build_corpus
 from .sources import read_sources
@@ -74,6 +75,7 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False) -> d
         bar.set_postfix_str(name)
         tables.update(stage(tables))
         bar.update()
+    tables["audit"] = build_audit(corpus, tables["provisions"])
     bar.set_postfix_str("done")
     bar.close()
     return tables

@@ -42,6 +42,8 @@ class Corpus:
     documents: pd.DataFrame
     witnesses: pd.DataFrame
     groups: dict[str, list[Witness]]
+    normalized: dict[str, Normalized]
+    sources_read: list[Source]
 
 
 def segment_sources(sources: list[Source]) -> tuple[list[Witness], dict[str, Normalized]]:
@@ -184,6 +186,7 @@ def source_rows(sources: list[Source], witnesses: list[Witness]) -> pd.DataFrame
 
 def build_corpus(sources: list[Source], catalog: list[Entry]) -> Corpus:
     """Sources to the sources, documents and witnesses tables."""
-    witnesses, _ = segment_sources(sources)
+    witnesses, normalized = segment_sources(sources)
     groups = assign_ids(group_witnesses(witnesses), catalog)
-    return Corpus(source_rows(sources, witnesses), document_rows(groups, catalog), witness_rows(groups), groups)
+    return Corpus(source_rows(sources, witnesses), document_rows(groups, catalog), witness_rows(groups), groups,
+                  normalized, sources)

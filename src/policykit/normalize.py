@@ -52,6 +52,7 @@ class Normalized:
     origin: np.ndarray  # len(text) + 1 offsets into the decoded raw text; the last is the raw length
     removed: Counter = field(default_factory=Counter)  # characters removed, by category
     changed: Counter = field(default_factory=Counter)  # characters replaced in place, by category
+    dropped: list[tuple[np.ndarray, str]] = field(default_factory=list)  # raw offsets removed, by category
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Raw offsets of the canonical span [start, end)."""
@@ -82,14 +83,16 @@ def _sub(doc: Normalized, regex: re.Pattern, repl: Replacement, category: str) -
             doc.changed[category] += sum(a != b for a, b in zip(new, m.group(0), strict=True))
         else:
             k = m.group(0).find(new) if new else -1
-            maps.append(origin[s + k:s + k + len(new)] if k >= 0 else np.full(len(new), origin[s], dtype=origin.dtype))
+            kept = origin[s + k:s + k + len(new)] if k >= 0 else np.full(len(new), origin[s], dtype=origin.dtype)
+            maps.append(kept)
             doc.removed[category] += (e - s) - len(new)
+            doc.dropped.append((np.setdiff1d(origin[s:e], kept), category))
         pos = e
     if not parts:
         return doc
     parts.append(text[pos:])
     maps.append(origin[pos:])
-    return Normalized("".join(parts), np.concatenate(maps), doc.removed, doc.changed)
+    return Normalized("".join(parts), np.concatenate(maps), doc.removed, doc.changed, doc.dropped)
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +109,7 @@ def to_simplified(doc: Normalized) -> Normalized:
     converted = converter.convert(doc.text)
     if len(converted) == len(doc.text):
         doc.changed["t2s"] += sum(a != b for a, b in zip(converted, doc.text, strict=True))
-        return Normalized(converted, doc.origin, doc.removed, doc.changed)
+        return Normalized(converted, doc.origin, doc.removed, doc.changed, doc.dropped)
     # A phrase conversion changed the length somewhere: convert line by line, and map a line whose
     # length changed onto the start of its source line.
     lines, maps, pos = [], [], 0
@@ -120,7 +123,7 @@ def to_simplified(doc: Normalized) -> Normalized:
     text = "\n".join(lines)
     origin = np.concatenate([*maps[:-1], doc.origin[-1:]])
     doc.changed["t2s"] += sum(a != b for a, b in zip(text, doc.text, strict=False))
-    return Normalized(text, origin, doc.removed, doc.changed)
+    return Normalized(text, origin, doc.removed, doc.changed, doc.dropped)
 
 
 def _paren(m: re.Match) -> str:

@@ -254,13 +254,15 @@ register(Table(
         _f("target_doc_id", "string", "Later document.", True),
         _f("target_provision_id", "string", "Provision of the target document.", True),
         _f("shared_text", "string", "The shared passage (as in the target).", True),
-        _f("length", "integer", "Characters in the shared passage.", True),
+        _f("length", "integer", "Characters in the shared passage, counting Han characters, letters, digits and "
+           "symbols but not whitespace or punctuation (the unit of the minimum length, 15 by default).", True),
         _f("source_char_start", "integer", "Start in the source document's canonical text.", True),
         _f("source_char_end", "integer", "End (exclusive) in the source document's canonical text.", True),
         _f("target_char_start", "integer", "Start in the target document's canonical text.", True),
         _f("target_char_end", "integer", "End (exclusive) in the target document's canonical text.", True),
         _f("doc_frequency", "integer", "Number of documents in which the passage occurs.", True),
-        _f("is_boilerplate", "boolean", "Whether the passage is formulaic (occurs in many documents).", True),
+        _f("is_boilerplate", "boolean", "Whether the passage is formulaic: it, or three quarters of it, occurs in many "
+           "documents (at least 3 and a fifth of the families of related documents, by default).", True),
         _f("direction_basis", "string", "date if source precedes target by date, else order (no dates to compare).", True),
     ),
     ("reuse_id",),
@@ -268,6 +270,25 @@ register(Table(
         ForeignKey(("source_doc_id", "source_provision_id"), "provisions", ("doc_id", "provision_id")),
         ForeignKey(("target_doc_id", "target_provision_id"), "provisions", ("doc_id", "provision_id")),
     ),
+))
+
+# --- audit -------------------------------------------------------------------------------------
+register(Table(
+    "audit", "Character audit",
+    "Where every character of every raw file went: kept in a provision, kept in a duplicate witness, "
+    "or removed as a reading, markup, navigation, credit line or layout whitespace.",
+    (
+        _f("source_file", "string", "Raw file.", True),
+        _f("category", "string", "provision, duplicate_witness, reading(s), markup, navigation, credit, times_sign, "
+           "whitespace or unaccounted (never expected).", True),
+        _f("doc_id", "string", "Document the characters belong to (provision and duplicate_witness rows); "
+           "empty otherwise.", True),
+        _f("provision_id", "string", "Provision of the primary witness the characters landed in (provision rows); "
+           "empty otherwise.", True),
+        _f("n_chars", "integer", "Number of characters of the decoded raw file.", True),
+    ),
+    ("source_file", "category", "doc_id", "provision_id"),
+    (ForeignKey(("source_file",), "sources", ("source_file",)),),
 ))
 
 

@@ -71,6 +71,7 @@ class Witness:
     raw_end: int
     script: str
     removed: Counter = field(default_factory=Counter)
+    dropped: list[tuple[np.ndarray, str]] = field(default_factory=list)  # raw offsets of removed lines
     doc_number: str | None = None
     date: str | None = None
     date_line: str | None = None
@@ -152,7 +153,8 @@ def _trim(text: str, origin: np.ndarray) -> tuple[str, np.ndarray]:
     return text[left:right], origin[left:right]
 
 
-def drop_lines(text: str, origin: np.ndarray, removed: Counter) -> tuple[str, np.ndarray]:
+def drop_lines(text: str, origin: np.ndarray, removed: Counter,
+               dropped: list[tuple[np.ndarray, str]] | None = None) -> tuple[str, np.ndarray]:
     """Remove credit lines at the end, breadcrumbs, and slide menus repeated on every page."""
     lines = split_lines(text)
     drop: dict[int, str] = {}
@@ -169,6 +171,8 @@ def drop_lines(text: str, origin: np.ndarray, removed: Counter) -> tuple[str, np
     for i, ln in enumerate(lines):
         if i in drop:
             removed[drop[i]] += len(ln.stripped)
+            if dropped is not None:
+                dropped.append((origin[ln.start:ln.end], drop[i]))
             continue
         keep_text.append(ln.text + "\n")
         keep_map.append(origin[ln.start:ln.end + 1] if ln.end < len(origin) else
@@ -263,11 +267,12 @@ def _witness(source: Source, doc: Normalized, start: int, end: int, kind: str, t
     """Cut one witness out of a canonical file text."""
     text, origin = _trim(*_span_text(doc, start, end))
     removed: Counter = Counter()
-    text, origin = drop_lines(text, origin, removed)
+    dropped: list[tuple[np.ndarray, str]] = []
+    text, origin = drop_lines(text, origin, removed, dropped)
     raw_start = int(origin[0]) if len(origin) else int(doc.origin[start])
     raw_end = int(origin[-1]) + 1 if len(origin) else raw_start
     w = Witness(source, kind, title, assigned, text, origin, raw_start, raw_end,
-                script_of(source.text[raw_start:raw_end]), removed)
+                script_of(source.text[raw_start:raw_end]), removed, dropped)
     find_metadata(w)
     return w
 
