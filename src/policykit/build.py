@@ -54,9 +54,15 @@ def _targets(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return {"targets": build_targets(t["documents"], t["provisions"])}
 
 
+def _terms(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    from .terms import build_tables as build_term_tables
+
+    return build_term_tables(t["documents"], t["provisions"])
+
+
 def analysis_stages() -> list[Stage]:
     """The stages after segmentation, in order; each takes and returns tables by name."""
-    return [("provisions", _structure), ("alignment", _compare), ("targets", _targets)]
+    return [("provisions", _structure), ("alignment", _compare), ("terms", _terms), ("targets", _targets)]
 
 
 def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False) -> dict[str, pd.DataFrame]:

@@ -1,0 +1,416 @@
+"""Terms stage: jieba segmentation with a domain dictionary, term frequencies, keyness and KWIC.
+
+Tokenisation rules (applied in this order):
+
+1. Domain terms that jieba cannot keep whole because they contain characters outside its word
+   class (e.g. ``数据要素×``) are matched first, longest first, and become single tokens.
+2. The rest is segmented by a private ``jieba.Tokenizer`` in precise mode (``cut_all=False``) with
+   the HMM for unknown words switched off, with the domain dictionary
+   (``resources/domain_terms.tsv``) added to its vocabulary.
+3. A token is a *content term* when it is a domain term, or when it
+   - contains a Han character and is at least two characters long (single characters are almost all
+     function words or fragments of words jieba did not know),
+   - or is a Latin acronym: a capital followed by capitals or digits (``AI``, ``GDPR``, ``GPT4``) or a
+     digit and one capital (``5G``); ordinary Latin words and fragments (``Data``, ``h2``) are noise
+     from quoted English titles and markup, and quantities with units (``95ZB``) are numbers,
+   - and is on neither stopword list (``resources/stopwords_zh_iso.txt``, the Stopwords ISO list for
+     Chinese, and ``resources/stopwords_project.tsv``).
+   Whitespace, punctuation and symbols, and numbers (Arabic digits alone or with ``.``/``,``/``%``,
+   or Han numerals alone, e.g. ``2024``, ``30%``, ``二十``) are never content terms.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import unicodedata
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+import pandas as pd
+
+from . import config
+from .errors import InputError
+
+DOMAIN_TERMS_FILE = config.RESOURCES_DIR / "domain_terms.tsv"
+STOPWORDS_ISO_FILE = config.RESOURCES_DIR / "stopwords_zh_iso.txt"
+STOPWORDS_PROJECT_FILE = config.RESOURCES_DIR / "stopwords_project.tsv"
+
+# jieba's own definition of the characters a word may consist of (jieba.re_han_default).
+_JIEBA_WORD = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
+_HAN = re.compile(r"[\u4E00-\u9FFF\u3400-\u4DBF]")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]+|[0-9][A-Z]")
+_NUMBER = re.compile(r"[0-9.,%]+|[〇零一二三四五六七八九十百千万亿两]+")
+_KWIC_BLANKS = str.maketrans({"\n": " ", "\r": " ", "\t": " "})
+
+_DOC_COLUMNS = ("doc_id", "kind", "related_doc_id", "text")
+_PROV_COLUMNS = ("doc_id", "provision_id", "parent_id", "level", "text", "char_start", "char_end")
+
+
+# --- resources --------------------------------------------------------------------------------
+
+
+def _read_tsv_column(path: Path, header: str) -> list[str]:
+    """Return the first column of a resource TSV (comments and header skipped), in file order."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(path, f"cannot read resource file ({exc.strerror})") from None
+    out: list[str] = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if cells[0] == header:
+            continue
+        if len(cells) < 2 or not cells[0].strip() or not cells[1].strip():
+            raise InputError(path, f"line {n}: expected '{header}<TAB>reason', got {line!r}")
+        out.append(cells[0].strip())
+    return out
+
+
+@lru_cache(maxsize=1)
+def domain_terms() -> tuple[str, ...]:
+    """Return the curated domain dictionary, in file order."""
+    return tuple(dict.fromkeys(_read_tsv_column(DOMAIN_TERMS_FILE, "term")))
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Return all stopwords: the Stopwords ISO Chinese list plus the project list, minus domain terms."""
+    iso = [
+        w.strip()
+        for w in STOPWORDS_ISO_FILE.read_text(encoding="utf-8").splitlines()
+        if w.strip() and not w.startswith("#")
+    ]
+    project = _read_tsv_column(STOPWORDS_PROJECT_FILE, "word")
+    return frozenset(iso).union(project).difference(domain_terms())
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> jieba.Tokenizer:
+    """Return a private jieba tokenizer with the domain dictionary (the global jieba.dt is untouched)."""
+    jieba.setLogLevel(logging.WARNING)  # jieba logs its cache loading at INFO on every start
+    tk = jieba.Tokenizer()
+    # jieba writes its prefix-dictionary cache to the temp folder unless told otherwise, and logs a
+    # traceback on every start where that folder is not writable.
+    cache = config.CACHE_DIR / "jieba"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        tk.tmp_dir = str(cache)
+    except OSError:
+        pass  # a read-only checkout: fall back to jieba's temp folder rather than fail
+    tk.initialize()
+    for term in domain_terms():
+        if _JIEBA_WORD.fullmatch(term):
+            tk.add_word(term)  # no freq: jieba suggests one high enough to keep the term whole
+    return tk
+
+
+@lru_cache(maxsize=1)
+def _protected() -> re.Pattern[str] | None:
+    """Return a pattern of the domain terms jieba cannot keep whole (characters outside its word class)."""
+    terms = sorted((t for t in domain_terms() if not _JIEBA_WORD.fullmatch(t)), key=lambda t: (-len(t), t))
+    return re.compile("|".join(map(re.escape, terms))) if terms else None
+
+
+# --- tokenising -------------------------------------------------------------------------------
+
+
+def _jieba_spans(text: str, offset: int) -> Iterable[tuple[str, int, int]]:
+    """Yield the precise-mode jieba tokens of text, offsets shifted by offset."""
+    pos = offset
+    for tok in _tokenizer().cut(text, cut_all=False, HMM=False):
+        yield tok, pos, pos + len(tok)
+        pos += len(tok)
+
+
+def _all_spans(text: str) -> list[tuple[str, int, int]]:
+    """Return every token of text (whitespace and punctuation included), protected terms kept whole."""
+    pattern = _protected()
+    spans: list[tuple[str, int, int]] = []
+    pos = 0
+    for m in pattern.finditer(text) if pattern else ():
+        spans.extend(_jieba_spans(text[pos:m.start()], pos))
+        spans.append((m.group(), m.start(), m.end()))
+        pos = m.end()
+    spans.extend(_jieba_spans(text[pos:], pos))
+    return spans
+
+
+@lru_cache(maxsize=1 << 16)  # a corpus has few distinct tokens; the checks below dominate otherwise
+def is_content_term(token: str) -> bool:
+    """Return whether a token counts as a content term (see the module docstring)."""
+    if token in _domain_set():
+        return True
+    if token in stopwords() or _NUMBER.fullmatch(token):
+        return False
+    if _HAN.search(token):
+        return len(token) >= 2 and all(unicodedata.category(c)[0] in "LN" for c in token)
+    return _ACRONYM.fullmatch(token) is not None
+
+
+@lru_cache(maxsize=1)
+def _domain_set() -> frozenset[str]:
+    return frozenset(domain_terms())
+
+
+def tokenize_spans(text: str, *, filtered: bool = True) -> list[tuple[str, int, int]]:
+    """Return (term, start, end) for each token of text: content terms only, every token if not filtered.
+
+    Offsets index into text. With filtered=False the tokens tile text exactly (their concatenation
+    is text), which suits word-level diffs; the default suits counting and concordances.
+    """
+    spans = _all_spans(text)
+    return [s for s in spans if is_content_term(s[0])] if filtered else spans
+
+
+def tokenize(text: str) -> list[str]:
+    """Return the content terms of text, in order."""
+    return [tok for tok, _, _ in tokenize_spans(text)]
+
+
+# --- term frequencies -------------------------------------------------------------------------
+
+
+def _require(df: pd.DataFrame, columns: Iterable[str], name: str) -> None:
+    """Raise InputError unless df has the columns."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise InputError(f"table {name}", f"missing columns {missing}")
+
+
+def top_level_ids(provisions: pd.DataFrame) -> pd.Series:
+    """Return, for each provision row, the provision_id of its top-level ancestor (one without parent)."""
+    keys = list(zip(provisions["doc_id"], provisions["provision_id"], strict=True))
+    parents = provisions["parent_id"]
+    parent = {k: (q if isinstance(q, str) and q else None) for k, q in zip(keys, parents, strict=True)}
+
+    def root(doc: str, pid: str) -> str:
+        seen = set()
+        while parent.get((doc, pid)) is not None:
+            if pid in seen:
+                raise InputError("table provisions", f"{doc}: cycle in parent_id at {pid}")
+            seen.add(pid)
+            pid = parent[(doc, pid)]
+        return pid
+
+    return pd.Series(
+        [root(d, p) for d, p in keys],
+        index=provisions.index,
+        dtype=object,
+    )
+
+
+def _ranked(doc_id: str, scope: str, counts: Counter[str]) -> list[dict]:
+    """Rows of one scope: count, rank (ties broken by term) and relative frequency."""
+    total = sum(counts.values())
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [
+        {"doc_id": doc_id, "scope": scope, "term": t, "count": c, "rank": i, "rel_freq": c / total}
+        for i, (t, c) in enumerate(ordered, 1)
+    ]
+
+
+def _scope_locator(provisions: pd.DataFrame) -> dict[str, tuple[list[int], list[str]]]:
+    """Per document: provision start offsets (sorted) and the top-level provision_id of each."""
+    prov = provisions.assign(_top=top_level_ids(provisions))
+    # Deeper provisions after their parents at equal starts, so the innermost one is found last.
+    prov = prov.sort_values(["doc_id", "char_start", "level"], kind="mergesort")
+    return {
+        str(doc): (g["char_start"].astype(int).tolist(), g["_top"].astype(str).tolist())
+        for doc, g in prov.groupby("doc_id", sort=True)
+    }
+
+
+def build_term_frequencies(documents: pd.DataFrame, provisions: pd.DataFrame) -> pd.DataFrame:
+    """Term counts per document (scope 'document') and per top-level provision, with tf-idf.
+
+    Each document is tokenised once; a term counts towards the top-level provision (preamble
+    included) that holds its first character, so the provision scopes of a document add up to
+    its document scope (less any terms before its first provision).
+    """
+    _require(documents, ("doc_id", "text"), "documents")
+    _require(provisions, _PROV_COLUMNS, "provisions")
+    locate = _scope_locator(provisions)
+    doc_counts: dict[str, Counter[str]] = {}
+    rows: list[dict] = []
+    for doc_id, text in zip(documents["doc_id"].astype(str), documents["text"].astype(str), strict=True):
+        spans = tokenize_spans(text)
+        doc_counts[doc_id] = Counter(t for t, _, _ in spans)
+        rows.extend(_ranked(doc_id, "document", doc_counts[doc_id]))
+        starts, tops = locate.get(doc_id, ([], []))
+        scoped: dict[str, Counter[str]] = {}
+        for term, start, _ in spans:
+            i = bisect_right(starts, start) - 1
+            if i >= 0:
+                scoped.setdefault(tops[i], Counter())[term] += 1
+        for top, counts in scoped.items():
+            rows.extend(_ranked(doc_id, top, counts))
+    df = pd.DataFrame(rows, columns=["doc_id", "scope", "term", "count", "rank", "rel_freq"])
+    n_docs = len(doc_counts)
+    df_term = Counter(t for c in doc_counts.values() for t in c)
+    idf = {t: math.log(n_docs / k) for t, k in df_term.items()}
+    is_doc = df["scope"] == "document"
+    df["tfidf"] = pd.Series([None] * len(df), dtype="Float64")
+    df.loc[is_doc, "tfidf"] = df.loc[is_doc, "count"] * df.loc[is_doc, "term"].map(idf)
+    return df.sort_values(["doc_id", "scope", "term"], kind="mergesort").reset_index(drop=True)
+
+
+# --- keyness ----------------------------------------------------------------------------------
+
+
+def log_likelihood(a: int, b: int, total_a: int, total_b: int) -> float:
+    """G2 of a term seen a times in corpus A (size total_a) and b times in B (Rayson & Garside 2000)."""
+    expected_a = total_a * (a + b) / (total_a + total_b)
+    expected_b = total_b * (a + b) / (total_a + total_b)
+    g2 = sum(o * math.log(o / e) for o, e in ((a, expected_a), (b, expected_b)) if o > 0)
+    return 2.0 * g2
+
+
+def log_ratio(a: int, b: int, total_a: int, total_b: int) -> float:
+    """Binary log of B's relative frequency over A's, 0.5 standing in for a zero count (Hardie 2014)."""
+    return math.log2(((b or 0.5) / total_b) / ((a or 0.5) / total_a))
+
+
+def keyness(counts_a: Mapping[str, int], counts_b: Mapping[str, int]) -> pd.DataFrame:
+    """Keyness of every term of two corpora: term, count_a, count_b, g2, log_ratio (B over A), direction.
+
+    direction is 'b' where the term is relatively more frequent in B, else 'a'. Rows come sorted with
+    the terms found in only one corpus first, then by g2 descending, then by term.
+    """
+    total_a, total_b = sum(counts_a.values()), sum(counts_b.values())
+    if total_a == 0 or total_b == 0:
+        raise InputError("keyness", "both corpora need at least one counted term")
+    rows = []
+    for term in sorted(set(counts_a) | set(counts_b)):
+        a, b = int(counts_a.get(term, 0)), int(counts_b.get(term, 0))
+        lr = log_ratio(a, b, total_a, total_b)
+        rows.append({
+            "term": term, "count_a": a, "count_b": b,
+            "g2": log_likelihood(a, b, total_a, total_b), "log_ratio": lr,
+            "direction": "b" if lr > 0 else "a",
+            "_exclusive": a == 0 or b == 0,
+        })
+    columns = ["term", "count_a", "count_b", "g2", "log_ratio", "direction", "_exclusive"]
+    df = pd.DataFrame(rows, columns=columns)
+    df = df.sort_values(["_exclusive", "g2", "term"], ascending=[False, False, True], kind="mergesort")
+    return df.drop(columns="_exclusive").reset_index(drop=True)
+
+
+def draft_final_pairs(documents: pd.DataFrame) -> list[tuple[str, str]]:
+    """Return (draft_doc_id, final_doc_id) for each draft document with a related_doc_id."""
+    _require(documents, _DOC_COLUMNS, "documents")
+    known = set(documents["doc_id"].astype(str))
+    pairs = []
+    for d, kind, rel in zip(documents["doc_id"], documents["kind"], documents["related_doc_id"], strict=True):
+        if kind == "draft" and isinstance(rel, str) and rel:
+            if rel not in known:
+                raise InputError("table documents", f"draft {d} relates to unknown document {rel}")
+            pairs.append((str(d), rel))
+    return sorted(pairs)
+
+
+def build_keyness(documents: pd.DataFrame, provisions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Keyness of every draft -> final pair, one row per (pair_id, term), whole-document counts.
+
+    Rows are sorted by pair_id, then terms found in only one version first, then g2 descending, then
+    term. provisions is accepted (and unused) so that both builders take the same arguments.
+    """
+    pairs = draft_final_pairs(documents)
+    text = dict(zip(documents["doc_id"].astype(str), documents["text"].astype(str), strict=True))
+    frames = []
+    for draft, final in pairs:
+        k = keyness(Counter(tokenize(text[draft])), Counter(tokenize(text[final])))
+        k = k.rename(columns={"count_a": "count_draft", "count_b": "count_final"})
+        k["direction"] = k["direction"].map({"a": "draft", "b": "final"})
+        k.insert(0, "pair_id", f"{draft}__{final}")
+        frames.append(k)
+    columns = ["pair_id", "term", "count_draft", "count_final", "g2", "log_ratio", "direction"]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+
+def build_tables(documents: pd.DataFrame, provisions: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Return the terms stage's published tables: term_frequencies and keyness."""
+    return {
+        "term_frequencies": build_term_frequencies(documents, provisions),
+        "keyness": build_keyness(documents, provisions),
+    }
+
+
+# --- keyword in context -----------------------------------------------------------------------
+
+
+def _provision_at(spans: list[tuple[int, int, int, str]], pos: int) -> str | None:
+    """Return the provision_id of the innermost provision (start, end, level, id) holding pos."""
+    hits = [(start, level, pid) for start, end, level, pid in spans if start <= pos < end]
+    return max(hits)[2] if hits else None
+
+
+def _occurrences(term: str, text: str) -> list[tuple[int, int]]:
+    """Return (start, end) of each occurrence of term in text that begins and ends on token boundaries."""
+    bounds = {0, len(text)}
+    for _, s, e in _all_spans(text):
+        bounds.update((s, e))
+    out, pos = [], text.find(term)
+    while pos >= 0:
+        if pos in bounds and pos + len(term) in bounds:
+            out.append((pos, pos + len(term)))
+        pos = text.find(term, pos + 1)
+    return out
+
+
+def kwic(
+    term: str,
+    docs: list[str] | None = None,
+    window: int = 20,
+    *,
+    documents: pd.DataFrame | None = None,
+    provisions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Keyword-in-context lines of term (a word or a run of whole words) in the documents.
+
+    Columns: doc_id, provision_id, left, keyword, right, char_start (offset into documents.text).
+    Matches start and end on token boundaries, so 数据 does not match inside 数据要素; line breaks
+    and tabs in the context show as spaces.
+    """
+    from . import tables
+
+    if not term:
+        raise InputError("kwic", "empty search term")
+    if window < 0:
+        raise InputError("kwic", f"window must be >= 0, got {window}")
+    documents = tables.load("documents") if documents is None else documents
+    if provisions is None:
+        try:
+            provisions = tables.load("provisions")
+        except FileNotFoundError:
+            provisions = pd.DataFrame(columns=list(_PROV_COLUMNS))
+    _require(documents, ("doc_id", "text"), "documents")
+    _require(provisions, ("doc_id", "provision_id", "level", "char_start", "char_end"), "provisions")
+    chosen = documents if docs is None else documents[documents["doc_id"].isin(docs)]
+    if docs is not None:
+        unknown = sorted(set(docs) - set(documents["doc_id"].astype(str)))
+        if unknown:
+            raise InputError("kwic", f"unknown doc_id {unknown}")
+    rows = []
+    for doc_id, text in zip(chosen["doc_id"].astype(str), chosen["text"].astype(str), strict=True):
+        prov = provisions[provisions["doc_id"] == doc_id]
+        spans = list(zip(prov["char_start"].astype(int), prov["char_end"].astype(int),
+                         prov["level"].astype(int), prov["provision_id"].astype(str), strict=True))
+        for s, e in _occurrences(term, text):
+            rows.append({
+                "doc_id": doc_id,
+                "provision_id": _provision_at(spans, s),
+                "left": text[max(0, s - window):s].translate(_KWIC_BLANKS),
+                "keyword": text[s:e],
+                "right": text[e:e + window].translate(_KWIC_BLANKS),
+                "char_start": s,
+            })
+    df = pd.DataFrame(rows, columns=["doc_id", "provision_id", "left", "keyword", "right", "char_start"])
+    return df.sort_values(["doc_id", "char_start"], kind="mergesort").reset_index(drop=True)
