@@ -1,0 +1,239 @@
+"""Figures for the notebooks: Chinese fonts, bilingual labels, source lines, deterministic files.
+
+Every notebook figure goes through this module, so that Chinese renders everywhere and a rerun
+writes byte-identical files. Typical use in a notebook::
+
+    from policykit import plots
+    plots.use_cjk_font()                      # once, before drawing
+    fig, ax = plt.subplots()
+    ...                                        # draw with Chinese labels freely
+    plots.add_source(fig, ["action_plan_2024"])   # "Source: policykit dataset v…, documents …"
+    plots.save_figure(fig, "timeline", "01_corpus")   # reports/figures/01_corpus/timeline.png + .svg
+
+Interactive figures: ``plots.save_plotly(fig, "sankey", "02_compare")`` writes HTML that works
+offline (plotly.js is written once beside the files). Word clouds: ``plots.wordcloud_image(freqs)``.
+
+Output folders: ``reports/figures/<notebook>/`` under the project, or under ``$POLICYKIT_REPORTS_DIR``
+when set; a batch variant run (``POLICYKIT_VARIANT`` set by the figure runner) writes to
+``reports/figures/<notebook>-<variant>/`` so that variants do not overwrite the default figures.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import matplotlib
+from matplotlib import font_manager
+
+from . import config
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from PIL.Image import Image
+
+# Single-face Simplified Chinese OpenType font shipped by the mplfonts package (SIL OFL).
+CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
+REPORTS_ENV = "POLICYKIT_REPORTS_DIR"
+VARIANT_ENV = "POLICYKIT_VARIANT"
+DPI = 150
+SVG_HASHSALT = "policykit"
+SOURCE_GID = "policykit-source"
+SOURCE_WIDTH = 160  # characters per line of the source note
+
+KIND_LABELS: dict[str, str] = {
+    "policy": "政策文件 policy",
+    "draft": "征求意见稿 draft",
+    "notice": "通知 notice",
+    "news": "新闻 news",
+    "interpretation": "解读 interpretation",
+    "report": "研究报告 report",
+}
+"""Bilingual label of each documents.kind, in the order used in legends."""
+
+KIND_COLORS: dict[str, str] = {
+    "policy": "#1f77b4",
+    "draft": "#ff7f0e",
+    "notice": "#2ca02c",
+    "news": "#9467bd",
+    "interpretation": "#8c564b",
+    "report": "#7f7f7f",
+}
+"""One fixed colour per documents.kind, so that every notebook colours kinds alike."""
+
+SECTOR_EN: dict[str, str] = {
+    "工业制造": "manufacturing",
+    "智能制造": "smart manufacturing",
+    "现代农业": "modern agriculture",
+    "智慧农业": "smart agriculture",
+    "商贸流通": "commerce and trade",
+    "交通运输": "transport",
+    "金融服务": "financial services",
+    "科技创新": "science and technology innovation",
+    "文化旅游": "culture and tourism",
+    "医疗健康": "healthcare",
+    "应急管理": "emergency management",
+    "气象服务": "meteorological services",
+    "城市治理": "urban governance",
+    "绿色低碳": "green and low-carbon",
+}
+"""English names of the sectors of the 数据要素× action plan (final names and draft variants)."""
+
+TERMS_EN: dict[str, str] = {
+    "数据要素": "data elements",
+    "公共数据": "public data",
+    "数据要素×": "data elements x",
+    "授权运营": "authorised operation",
+    "数据产业": "data industry",
+    "数据标注": "data labelling",
+    "数字政府": "digital government",
+    "智慧城市": "smart cities",
+}
+"""English renderings of recurring terms, for axis labels."""
+
+
+def cjk_font_path() -> Path:
+    """Path of the Simplified Chinese font file used for every figure."""
+    import mplfonts
+
+    path = Path(mplfonts.__file__).resolve().parent / "fonts" / CJK_FONT_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: CJK font missing; reinstall the mplfonts package")
+    return path
+
+
+def cjk_font_name() -> str:
+    """Family name of the CJK font (as matplotlib reads it from the file)."""
+    return font_manager.FontProperties(fname=cjk_font_path()).get_name()
+
+
+def use_cjk_font() -> None:
+    """Make matplotlib draw Chinese with the bundled font, from the file (no font-cache lookup)."""
+    path = cjk_font_path()
+    font_manager.fontManager.addfont(str(path))
+    name = cjk_font_name()
+    rc = matplotlib.rcParams
+    rc["font.family"] = "sans-serif"
+    rc["font.sans-serif"] = [name] + [f for f in rc["font.sans-serif"] if f != name]
+    rc["axes.unicode_minus"] = False  # the CJK font has no U+2212 minus sign
+    rc["svg.hashsalt"] = SVG_HASHSALT
+    rc["figure.dpi"] = 100
+
+
+def kind_label(kind: str) -> str:
+    """Bilingual label of a document kind (the kind itself if unknown)."""
+    return KIND_LABELS.get(kind, kind)
+
+
+def english_label(name: str, mapping: Mapping[str, str] | None = None, *, bilingual: bool = True) -> str:
+    """Label a Chinese name in English: '工业制造 manufacturing' (or only the English with bilingual=False).
+
+    The first known key found inside name is used, so headings such as '数据要素×工业制造' work too;
+    names with no known key are returned unchanged.
+    """
+    mapping = SECTOR_EN if mapping is None else mapping
+    for key in sorted(mapping, key=len, reverse=True):  # longest key first: 数据要素× before 数据要素
+        if key in name:
+            return f"{key} {mapping[key]}" if bilingual else mapping[key]
+    return name
+
+
+def sector_label(name: str, *, bilingual: bool = True) -> str:
+    """Label a sector name or sector heading of the action plan in English where the sector is known."""
+    return english_label(name, SECTOR_EN, bilingual=bilingual)
+
+
+def shorten(text: str, width: int = 18) -> str:
+    """Text cut to width characters with an ellipsis, for tick labels of long Chinese titles."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def dataset_version() -> str:
+    """Version of the published dataset (datapackage.json if built, else the package version)."""
+    import json
+
+    from . import __version__
+
+    package = config.PROCESSED_DIR / "datapackage.json"
+    if package.is_file():
+        version = json.loads(package.read_text(encoding="utf-8")).get("version")
+        if version:
+            return str(version)
+    return __version__
+
+
+def source_line(doc_ids: Iterable[str] | None = None) -> str:
+    """Source note for the bottom of a figure: dataset version and the documents shown."""
+    docs = "all documents" if doc_ids is None else "documents " + ", ".join(sorted(set(doc_ids)))
+    return f"Source: policykit dataset v{dataset_version()}, {docs}"
+
+
+def add_source(fig: Figure, doc_ids: Iterable[str] | None = None, *, text: str | None = None) -> None:
+    """Put the source line (or text) in small grey type under fig; save_figure keeps it below everything."""
+    note = textwrap.fill(text or source_line(doc_ids), width=SOURCE_WIDTH, break_on_hyphens=False)
+    fig.text(0.01, 0.0, note, ha="left", va="top", fontsize=7, color="0.4", gid=SOURCE_GID)
+
+
+def _place_source(fig: Figure) -> None:
+    """Move source lines just below the bounding box of everything else (tick labels vary in height)."""
+    notes = [t for t in fig.texts if t.get_gid() == SOURCE_GID]
+    if not notes:
+        return
+    for note in notes:
+        note.set_visible(False)
+    box = fig.get_tightbbox(fig.canvas.get_renderer())  # inches; invisible artists are left out
+    width, height = fig.get_size_inches()
+    for note in notes:
+        note.set_visible(True)
+        # figure fractions, not inches: savefig's tight bbox shifts figure coordinates only
+        note.set_position((box.x0 / width, (box.y0 - 0.06) / height))
+
+
+def figures_dir(notebook: str) -> Path:
+    """Folder that receives the figures of notebook (and of the current variant, if any)."""
+    root = Path(os.environ.get(REPORTS_ENV) or config.REPORTS_DIR)
+    variant = os.environ.get(VARIANT_ENV)
+    return root / "figures" / (f"{notebook}-{variant}" if variant else notebook)
+
+
+def save_figure(fig: Figure, name: str, notebook: str) -> list[Path]:
+    """Write fig as <name>.png and <name>.svg under reports/figures/<notebook>/; byte-identical on rerun."""
+    out = figures_dir(notebook)
+    out.mkdir(parents=True, exist_ok=True)
+    png, svg = out / f"{name}.png", out / f"{name}.svg"
+    # Dates, tool versions and random ids are what make figure files differ between runs.
+    _place_source(fig)
+    with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "path"}):
+        fig.savefig(png, dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+        fig.savefig(svg, bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    return [png, svg]
+
+
+def save_plotly(fig: Any, name: str, notebook: str) -> Path:
+    """Write a plotly figure as interactive HTML that works offline; byte-identical on rerun."""
+    out = figures_dir(notebook)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.html"
+    # "directory" writes one plotly.min.js beside the pages (no network needed, one copy per folder);
+    # a fixed div id replaces plotly's random uuid.
+    fig.write_html(path, include_plotlyjs="directory", full_html=True, div_id=f"policykit-{name}",
+                   config={"displaylogo": False})
+    return path
+
+
+def wordcloud_image(frequencies: Mapping[str, float], seed: int = 0, *, width: int = 800,
+                    height: int = 400, max_words: int = 200) -> Image:
+    """Word cloud of term frequencies as a PIL image (draw with ax.imshow), same font, fixed seed."""
+    from wordcloud import WordCloud
+
+    if not frequencies:
+        raise ValueError("wordcloud_image: no frequencies given")
+    # wordcloud keeps input order among equal frequencies: sort so equal input gives equal images.
+    ordered = dict(sorted(frequencies.items(), key=lambda kv: (-kv[1], kv[0])))
+    cloud = WordCloud(font_path=str(cjk_font_path()), width=width, height=height, max_words=max_words,
+                      background_color="white", random_state=seed, collocations=False)
+    return cloud.generate_from_frequencies(ordered).to_image()

@@ -1,0 +1,156 @@
+"""Tests for policykit.plots: Chinese renders, files are byte-identical on rerun, labels are bilingual."""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+from fontTools.ttLib import TTFont  # noqa: E402
+
+from policykit import plots  # noqa: E402
+
+CHINESE = "数据要素×三年行动计划（2024—2026年）工业制造、现代农业、公共数据授权运营：“数据二十条”《意见》"
+
+
+@pytest.fixture(autouse=True)
+def reports_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Send every figure of a test to its own folder."""
+    monkeypatch.setenv(plots.REPORTS_ENV, str(tmp_path))
+    monkeypatch.delenv(plots.VARIANT_ENV, raising=False)
+    return tmp_path
+
+
+def _chinese_figure() -> plt.Figure:
+    fig, ax = plt.subplots(figsize=(4, 2))
+    ax.bar(["工业制造", "现代农业", "−1"], [3, -1, 2])
+    ax.set_title("数据要素×三年行动计划")
+    ax.set_xlabel("行业 sector")
+    plots.add_source(fig, ["data-x-action-plan-2024"])
+    return fig
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_font_is_single_face_noto_sc_not_simhei() -> None:
+    """The font file is mplfonts' Noto Sans CJK SC .otf (licence OFL), never SimHei."""
+    path = plots.cjk_font_path()
+    assert path.is_file() and path.suffix == ".otf"
+    assert "simhei" not in path.name.lower()
+    assert plots.cjk_font_name() == "Noto Sans CJK SC"
+
+
+def test_font_covers_every_character() -> None:
+    """Every character of CHINESE has a glyph in the font's cmap."""
+    cmap = TTFont(plots.cjk_font_path(), lazy=True).getBestCmap()
+    missing = sorted({ch for ch in CHINESE if ord(ch) not in cmap})
+    assert missing == []
+
+
+def test_chinese_figure_draws_without_missing_glyphs() -> None:
+    """Saving a figure with Chinese labels raises no 'Glyph … missing from font(s)' warning."""
+    plots.use_cjk_font()
+    fig = _chinese_figure()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        paths = plots.save_figure(fig, "chinese", "00_test")
+    plt.close(fig)
+    assert [p.suffix for p in paths] == [".png", ".svg"]
+    assert all(p.stat().st_size > 1000 for p in paths)
+
+
+def test_without_cjk_font_the_glyph_warning_fires() -> None:
+    """Control: with only DejaVu Sans, the same labels do warn (so the test above can fail)."""
+    with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"]}):
+        fig, ax = plt.subplots()
+        ax.set_title("数据要素")
+        with pytest.warns(UserWarning, match="missing from font"):
+            fig.canvas.draw()
+        plt.close(fig)
+
+
+def test_save_figure_is_byte_identical(reports_dir: Path) -> None:
+    """Two saves of the same figure give identical PNG and SVG bytes, with no dates or tool names."""
+    plots.use_cjk_font()
+    first = [_digest(p) for p in plots.save_figure(_chinese_figure(), "same", "00_test")]
+    second = [_digest(p) for p in plots.save_figure(_chinese_figure(), "same", "00_test")]
+    plt.close("all")
+    assert first == second
+    svg = (reports_dir / "figures" / "00_test" / "same.svg").read_text(encoding="utf-8")
+    assert "<dc:date>" not in svg and "Matplotlib v" not in svg
+    assert b"Software" not in (reports_dir / "figures" / "00_test" / "same.png").read_bytes()[:4096]
+
+
+def test_variant_figures_go_to_their_own_folder(reports_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """POLICYKIT_VARIANT=final_plan -> figures/03_terms-final_plan/."""
+    monkeypatch.setenv(plots.VARIANT_ENV, "final_plan")
+    assert plots.figures_dir("03_terms") == reports_dir / "figures" / "03_terms-final_plan"
+
+
+def test_source_line_names_version_and_sorted_documents() -> None:
+    """['b', 'a', 'b'] -> 'Source: policykit dataset v…, documents a, b'; None -> all documents."""
+    line = plots.source_line(["b", "a", "b"])
+    assert line.startswith("Source: policykit dataset v")
+    assert line.endswith(", documents a, b")
+    assert plots.source_line(None).endswith(", all documents")
+
+
+def test_source_note_sits_below_the_axes() -> None:
+    """After saving, the source note is below the x-axis label."""
+    plots.use_cjk_font()
+    fig = _chinese_figure()
+    plots.save_figure(fig, "note", "00_test")
+    renderer = fig.canvas.get_renderer()
+    note = next(t for t in fig.texts if t.get_gid() == plots.SOURCE_GID)
+    xlabel = fig.axes[0].xaxis.label
+    assert note.get_window_extent(renderer).y1 <= xlabel.get_window_extent(renderer).y0
+    plt.close(fig)
+
+
+def test_labels() -> None:
+    """policy -> '政策文件 policy'; '数据要素×工业制造' -> '工业制造 manufacturing'; unknown unchanged."""
+    assert plots.kind_label("policy") == "政策文件 policy"
+    assert plots.kind_label("other") == "other"
+    assert set(plots.KIND_LABELS) == set(plots.KIND_COLORS)
+    assert plots.sector_label("数据要素×工业制造") == "工业制造 manufacturing"
+    assert plots.sector_label("（三）数据要素×绿色低碳", bilingual=False) == "green and low-carbon"
+    assert plots.sector_label("保障措施") == "保障措施"
+    assert plots.english_label("推进公共数据开放", plots.TERMS_EN) == "公共数据 public data"
+    assert plots.english_label("数据要素×行动", plots.TERMS_EN) == "数据要素× data elements x"
+
+
+def test_shorten() -> None:
+    """'“数据要素×”三年行动计划' at width 8 -> "“数据要素×”…"; short text unchanged."""
+    assert plots.shorten("“数据要素×”三年行动计划", 8) == "“数据要素×”…"
+    assert plots.shorten("数据  要素", 8) == "数据 要素"
+
+
+def test_wordcloud_is_deterministic_and_order_free() -> None:
+    """The same frequencies in any order, same seed -> the same pixels."""
+    a = plots.wordcloud_image({"数据要素": 5, "公共数据": 3, "场景": 3}, seed=1, width=200, height=100)
+    b = plots.wordcloud_image({"场景": 3, "公共数据": 3, "数据要素": 5}, seed=1, width=200, height=100)
+    assert a.size == (200, 100)
+    assert a.tobytes() == b.tobytes()
+    with pytest.raises(ValueError):
+        plots.wordcloud_image({})
+
+
+def test_save_plotly_offline_and_deterministic(reports_dir: Path) -> None:
+    """HTML loads plotly.min.js from beside it (no CDN), with a fixed div id; reruns are identical."""
+    go = pytest.importorskip("plotly.graph_objects")
+    fig = go.Figure(go.Bar(x=["工业制造", "现代农业"], y=[1, 2]))
+    first = plots.save_plotly(fig, "bars", "00_test").read_bytes()
+    path = plots.save_plotly(fig, "bars", "00_test")
+    html = path.read_text(encoding="utf-8")
+    assert path.read_bytes() == first
+    assert (path.parent / "plotly.min.js").is_file()
+    assert 'src="plotly.min.js"' in html and "cdn.plot.ly" not in html
+    assert 'id="policykit-bars"' in html
