@@ -60,9 +60,16 @@ def _terms(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return build_term_tables(t["documents"], t["provisions"])
 
 
+def _reuse(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    from .reuse import build_reuse
+
+    return {"reuse": build_reuse(t["documents"], t["provisions"])}
+
+
 def analysis_stages() -> list[Stage]:
     """The stages after segmentation, in order; each takes and returns tables by name."""
-    return [("provisions", _structure), ("alignment", _compare), ("terms", _terms), ("targets", _targets)]
+    return [("provisions", _structure), ("alignment", _compare), ("terms", _terms), ("targets", _targets),
+            ("reuse", _reuse)]
 
 
 def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False) -> dict[str, pd.DataFrame]:
