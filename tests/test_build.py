@@ -32,7 +32,7 @@ def test_rebuild_is_byte_identical_in_a_fresh_process(built, tmp_path: Path) -> 
     """A second build in another process with another hash seed gives the same bytes."""
     out = tmp_path / "again"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    subprocess.run([sys.executable, "-m", "policykit.cli", "build", "-q", "--out", str(out)],
+    subprocess.run([sys.executable, "-m", "policykit.cli", "build", "-q", "--no-cache", "--out", str(out)],
                    check=True, env=env, cwd=config.ROOT)
     first = _digests(Path(built.files[0]).parent)
     assert _digests(out) == first
@@ -107,3 +107,15 @@ def test_audit_accounts_for_every_raw_character(built) -> None:
     assert (kept.reindex(docs.index).fillna(0) == docs.n_chars).all()
     readings = audit[(audit.category == "readings")].n_chars.sum()
     assert readings == built.tables["witnesses"].removed_readings.sum()
+
+
+def test_unchanged_inputs_reuse_the_build_cache(tmp_path: Path, raw_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second build of unchanged inputs is restored from the cache; a changed raw folder rebuilds."""
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    first = build(raw_copy, tmp_path / "a", use_cache=True)
+    again = build(raw_copy, tmp_path / "b", use_cache=True)
+    assert not first.cached and again.cached
+    assert _digests(tmp_path / "a") == _digests(tmp_path / "b")
+    (raw_copy / "extra.txt").write_text("关于推进数据标准化工作的通知\n\n一、总体要求\n\n坚持标准引领。\n", encoding="utf-8")
+    changed = build(raw_copy, tmp_path / "c", use_cache=True)
+    assert not changed.cached and "extra.txt" in set(changed.tables["sources"].source_file)

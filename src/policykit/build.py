@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import shutil
 import tempfile
@@ -10,15 +12,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-from tqdm import tqdm
+from typing import TYPE_CHECKING
 
-from . import config
-from .audit import build_audit
-from .catalog import read_catalog
-from .documents import build_corpus
-from .sources import read_sources
-from .tables import write_table
+from . import __version__, config
+
+if TYPE_CHECKING:  # the heavy imports wait until a real build is needed: a cached rebuild skips them
+    import pandas as pd
 
 
 @dataclass
@@ -27,9 +26,10 @@ class BuildResult:
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    cached: bool = False  # True when the outputs were copied from the build cache
 
 
-Stage = tuple[str, Callable[[dict[str, pd.DataFrame]], dict[str, pd.DataFrame]]]
+Stage = tuple[str, Callable[[dict[str, "pd.DataFrame"]], dict[str, "pd.DataFrame"]]]
 
 
 def _structure(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -74,6 +74,13 @@ def analysis_stages() -> list[Stage]:
 
 def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False) -> dict[str, pd.DataFrame]:
     """Run every stage on the raw folder and return the tables by name."""
+    from tqdm import tqdm
+
+    from .audit import build_audit
+    from .catalog import read_catalog
+    from .documents import build_corpus
+    from .sources import read_sources
+
     stages = analysis_stages()
     bar = tqdm(total=2 + len(stages), desc="policykit build", unit="stage", disable=not progress,
                bar_format="{desc}: {n_fmt}/{total_fmt} {postfix}")
@@ -114,14 +121,54 @@ def staged_output(out_dir: Path) -> Iterator[Path]:
             shutil.rmtree(tmp)
 
 
+def build_key(raw_dir: Path, catalog_file: Path) -> str:
+    """Digest of everything the outputs depend on: raw bytes, catalog, library code and table writers."""
+    from importlib.metadata import version
+
+    h = hashlib.sha256()
+    parts = [f"{__version__} pandas {version('pandas')} pyarrow {version('pyarrow')}"]
+    inputs = [p for p in sorted(raw_dir.iterdir()) if p.is_file()] if raw_dir.is_dir() else []
+    code = sorted(p for p in config.PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in {".py", ".tsv", ".txt"})
+    for path in [*inputs, catalog_file, *code]:
+        parts.append(f"{path.name} {hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else '-'}")
+    h.update("\n".join(parts).encode("utf-8"))
+    return h.hexdigest()[:24]
+
+
+def _store_in_cache(out_dir: Path, key: str) -> None:
+    """Keep a copy of a finished build under .cache/build/<key>, dropping older copies."""
+    root = config.CACHE_DIR / "build"
+    with contextlib.suppress(OSError):
+        if root.exists():
+            shutil.rmtree(root)
+        shutil.copytree(out_dir, root / key)
+
+
 def build(raw_dir: Path | None = None, out_dir: Path | None = None, catalog_file: Path | None = None,
-          progress: bool = False) -> BuildResult:
-    """Build every table from raw_dir into out_dir; out_dir is left untouched if anything fails."""
+          progress: bool = False, use_cache: bool = False) -> BuildResult:
+    """Build every table from raw_dir into out_dir; out_dir is left untouched if anything fails.
+
+    With use_cache, a build whose inputs and code are unchanged copies the cached outputs instead.
+    """
     raw_dir = Path(raw_dir or config.RAW_DIR)
     out_dir = Path(out_dir or config.PROCESSED_DIR)
-    tables = build_tables(raw_dir, Path(catalog_file or config.CATALOG_FILE), progress=progress)
+    catalog_file = Path(catalog_file or config.CATALOG_FILE)
+    key = build_key(raw_dir, catalog_file) if use_cache else None
+    cached = config.CACHE_DIR / "build" / key if key else None
+    if cached is not None and cached.is_dir():
+        result = BuildResult(cached=True)
+        with staged_output(out_dir) as tmp:
+            for path in sorted(cached.iterdir()):
+                shutil.copy2(path, tmp / path.name)
+                result.files.append(out_dir / path.name)
+        return result
+    from .tables import write_table
+
+    tables = build_tables(raw_dir, catalog_file, progress=progress)
     result = BuildResult(tables=tables)
     with staged_output(out_dir) as tmp:
         for name in sorted(tables):
             result.files.extend(out_dir / p.name for p in write_table(tables[name], name, tmp))
+    if key:
+        _store_in_cache(out_dir, key)
     return result

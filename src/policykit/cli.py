@@ -17,15 +17,19 @@ PLUGIN_MODULES = ("policykit.figures", "policykit.diffview", "policykit.release"
 def _build(args: argparse.Namespace) -> int:
     from .build import build
 
-    result = build(args.raw, args.out, args.catalog, progress=not args.quiet)
-    if not args.quiet:
+    result = build(args.raw, args.out, args.catalog, progress=not args.quiet, use_cache=not args.no_cache)
+    if result.cached:
+        if not args.quiet:
+            print(f"policykit: raw files, catalog and code unchanged: {len(result.files)} files restored from the "
+                  f"build cache into {Path(args.out or 'data/processed')} (--no-cache rebuilds)")
+    elif not args.quiet:
         counts = ", ".join(f"{n} {len(t)}" for n, t in sorted(result.tables.items()))
         print(f"policykit: wrote {len(result.files)} files to {Path(args.out or 'data/processed')} ({counts})")
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
-    """The argument parser of the policykit command."""
+def parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of the policykit command (plug-ins loaded only for their own command)."""
     p = argparse.ArgumentParser(prog="policykit", description="China's data-element policy documents as tidy tables.")
     p.add_argument("--version", action="version", version=f"policykit {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
@@ -34,8 +38,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=None, help="output folder (default data/processed)")
     b.add_argument("--catalog", type=Path, default=None, help="curated catalog (default data/catalog.toml)")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    b.add_argument("--no-cache", action="store_true", help="rebuild even if raw files, catalog and code are unchanged")
     b.set_defaults(func=_build)
     for name in PLUGIN_MODULES:
+        if command == "build":
+            break
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -48,7 +55,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; bad input is one line on stderr and exit code 1, never a traceback."""
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser(argv[0] if argv else None).parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except InputError as exc:

@@ -55,6 +55,7 @@ DEFAULT_BOILERPLATE_COVER = 0.75
 _DOC_COLUMNS = ("doc_id", "text", "date", "related_doc_id")
 _PROV_COLUMNS = ("doc_id", "provision_id", "char_start", "char_end")
 _HASH_BASE = np.uint64(1_000_003)
+MAX_REPEATS = 8  # occurrences of one k-gram per document that seed matches
 _NO_HASH = np.uint64(np.iinfo(np.uint64).max)
 
 
@@ -277,6 +278,17 @@ def _seed_pairs(corpus: _Corpus, k: int, focus: set[int] | None) -> tuple[np.nda
     idx = np.flatnonzero(h != _NO_HASH)
     order = np.argsort(h[idx], kind="stable")
     pos, hs = idx[order], h[idx][order]
+    if len(pos) < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    # A k-gram repeated over and over inside one document (a refrain, a table of identical cells) would make
+    # the pairs below quadratic in its count: keep its first MAX_REPEATS occurrences per document. Positions
+    # of one document are contiguous within a hash group, because the sort is stable over ascending positions.
+    doc_of = corpus.key_doc[pos].astype(np.int64)
+    run_first = np.r_[True, (hs[1:] != hs[:-1]) | (doc_of[1:] != doc_of[:-1])]
+    at = np.arange(len(pos))
+    rank_in_doc = at - np.maximum.accumulate(np.where(run_first, at, 0))
+    keep_pos = rank_in_doc < MAX_REPEATS
+    pos, hs = pos[keep_pos], hs[keep_pos]
     if len(pos) < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     first = np.r_[True, hs[1:] != hs[:-1]]

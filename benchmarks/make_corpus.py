@@ -1,0 +1,140 @@
+"""Write a raw corpus N times the size of data/raw, made of distinct documents derived from the real ones.
+
+Copy k of every raw file (k = 0 … N-1) is the original with, for k > 0:
+- years and quantities shifted by k (so targets and dates differ from copy to copy);
+- body paragraphs shuffled within each run between headings (structure lines stay where they are),
+  and the sentences of every long line shuffled after its first (which holds an item's heading);
+- a copy marker put before the document-type ending of every title: 关于…的指导意见 -> 关于…（第7辑）的指导意见.
+The shuffle is seeded by the paragraph text and k, so a document that occurs in two raw files is
+perturbed the same way in both and stays one document with two witnesses. No manifest is written:
+the build reads the files as new, unlisted ones.
+
+Usage: python benchmarks/make_corpus.py N OUTDIR [--raw DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+from policykit import config
+from policykit.normalize import content_key, normalize, normalize_text
+from policykit.segment import CREDIT_RE, DATE_LINE_RE, DOC_NUMBER_RE, DOC_TYPES, NUMBERED_RE, is_title
+from policykit.sources import raw_files
+
+YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*(?:年|—|–|-|至|~))")
+QUANTITY_RE = re.compile(r"(?<![\d.〔])(\d{1,5})(?=\s*(?:%|％|个|项|家|亿|万|倍|余|多|条|类|种|所|座))")
+TYPE_END_RE = re.compile(rf"(?:的)?(?:{DOC_TYPES})(?:（[^（）]{{1,20}}）)*(?:\d{{4}}年?)?$")
+SENTENCE_RE = re.compile(r"[^。；！？]*[。；！？]")
+BODY_MIN_CHARS = 12  # shorter lines are headings, menus or dates: they keep their place
+FIXED_HEAD = 3  # the first lines of a file say what it is (an explainer's 图解): they keep their place
+
+
+@lru_cache(maxsize=None)
+def canonical(line: str) -> str:
+    """Canonical simplified text of a raw line (cached: every copy looks at the same lines)."""
+    return normalize_text(line).strip()
+
+
+def shift_numbers(line: str, k: int) -> str:
+    """Shift years by k and other quantities by k."""
+    line = YEAR_RE.sub(lambda m: str(int(m.group(1)) + k), line)
+    return QUANTITY_RE.sub(lambda m: str(int(m.group(1)) + k), line)
+
+
+def mark_title(line: str, k: int) -> str:
+    """Insert the copy marker （第k辑） before the document-type ending of a title line."""
+    canon = normalize(line.strip())
+    m = TYPE_END_RE.search(canon.text)
+    if not m:
+        return line
+    lead = len(line) - len(line.lstrip())
+    at = lead + int(canon.origin[m.start()])
+    return f"{line[:at]}（第{k}辑）{line[at:]}"
+
+
+def is_body(line: str) -> bool:
+    """True for a paragraph that may move: long, unnumbered, not a title, date or credit line."""
+    s = canonical(line)
+    return (len(s) >= BODY_MIN_CHARS and not NUMBERED_RE.match(s) and not is_title(s)
+            and not DATE_LINE_RE.match(s) and not CREDIT_RE.match(s) and not DOC_NUMBER_RE.match(s))
+
+
+def _order_key(line: str, k: int) -> str:
+    """A permutation key that depends only on the paragraph's canonical content and the copy index."""
+    # canonical content, so that a traditional witness is permuted like its simplified original
+    return hashlib.sha1(f"{k}\x00{content_key(canonical(line))}".encode()).hexdigest()
+
+
+def shuffle_paragraphs(lines: list[str], k: int) -> list[str]:
+    """Permute body paragraphs within each run that contains no structure line."""
+    out = list(lines)
+    run: list[int] = []
+    head = [i for i, ln in enumerate(lines) if ln.strip()][:FIXED_HEAD]
+    for i in range(len(lines) + 1):
+        if i < len(lines) and i not in head and (not lines[i].strip() or is_body(lines[i])):
+            if lines[i].strip():
+                run.append(i)
+            continue
+        for slot, line in zip(run, sorted((lines[j] for j in run), key=lambda s: _order_key(s, k)), strict=True):
+            out[slot] = line
+        run = []
+    return out
+
+
+def shuffle_sentences(line: str, k: int) -> str:
+    """Permute the sentences of a line (after the first, in a numbered item); an unterminated tail stays last."""
+    s = canonical(line)
+    if len(s) < BODY_MIN_CHARS or is_title(s) or DATE_LINE_RE.match(s) or CREDIT_RE.match(s):
+        return line
+    sentences = SENTENCE_RE.findall(line)
+    keep = 1 if NUMBERED_RE.match(s) else 0
+    if len(sentences) < keep + 2:
+        return line
+    tail = line[sum(map(len, sentences)):]
+    rest = sorted(sentences[keep:], key=lambda x: _order_key(x, k))
+    return "".join([*sentences[:keep], *rest, tail])
+
+
+def variant(text: str, k: int) -> str:
+    """Copy k of a decoded raw text (k = 0 is the text itself)."""
+    if k == 0:
+        return text
+    lines = text.split("\n")
+    lines = [mark_title(ln, k) if is_title(canonical(ln)) else ln for ln in lines]
+    lines = [shuffle_sentences(ln, k) for ln in shuffle_paragraphs(lines, k)]
+    return "\n".join(shift_numbers(ln, k) for ln in lines)
+
+
+def make_corpus(n: int, out_dir: Path, raw_dir: Path = config.RAW_DIR) -> list[Path]:
+    """Write n copies of every raw file into out_dir; return the files written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in raw_files(raw_dir):
+        text = path.read_text(encoding="utf-8")
+        for k in range(n):
+            target = out_dir / f"c{k:03d}_{path.name}"
+            target.write_text(variant(text, k), encoding="utf-8", newline="")
+            written.append(target)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: N OUTDIR [--raw DIR]."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("n", type=int, help="how many copies of the raw corpus")
+    p.add_argument("out", type=Path, help="folder to write the raw files into")
+    p.add_argument("--raw", type=Path, default=config.RAW_DIR, help="source raw folder (default data/raw)")
+    args = p.parse_args(argv)
+    files = make_corpus(args.n, args.out, args.raw)
+    size = sum(f.stat().st_size for f in files)
+    print(f"wrote {len(files)} files, {size / 1e6:.1f} MB, to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
