@@ -44,15 +44,16 @@ def test_bad_files_name_the_reason(data: bytes, reason: str) -> None:
     assert "\n" not in str(exc.value)
 
 
-def test_truncated_utf8_falls_back_or_fails_cleanly() -> None:
-    """A UTF-8 file cut inside a character is not silently mangled into mojibake of the whole file."""
-    data = TEXT.encode("utf-8")[:-2]
-    try:
-        text, enc = decode_bytes(data, "cut.txt")
-    except InputError as exc:
-        assert "cut.txt" in str(exc)
-    else:
-        assert enc == "gb18030" or text.startswith("“数据要素×”")
+def test_truncated_utf8_is_named() -> None:
+    """A UTF-8 file cut inside its last character is refused as truncated, not decoded as something else."""
+    with pytest.raises(InputError, match="cut.txt: truncated UTF-8"):
+        decode_bytes(TEXT.encode("utf-8")[:-2], "cut.txt")
+
+
+def test_utf16_without_bom_is_read() -> None:
+    """UTF-16 without a byte-order mark is recognised by the readable text it decodes to."""
+    for enc in ("utf-16-le", "utf-16-be"):
+        assert decode_bytes(TEXT.encode(enc), "x.txt") == (TEXT, enc)
 
 
 def test_newline_styles() -> None:

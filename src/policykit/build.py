@@ -162,13 +162,16 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, catalog_file
                 shutil.copy2(path, tmp / path.name)
                 result.files.append(out_dir / path.name)
         return result
+    from .dataset import validate_tables, write_datapackage
     from .tables import write_table
 
     tables = build_tables(raw_dir, catalog_file, progress=progress)
+    validate_tables(tables)
     result = BuildResult(tables=tables)
     with staged_output(out_dir) as tmp:
         for name in sorted(tables):
             result.files.extend(out_dir / p.name for p in write_table(tables[name], name, tmp))
+        result.files.append(out_dir / write_datapackage(tmp, tables).name)
     if key:
         _store_in_cache(out_dir, key)
     return result

@@ -18,6 +18,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -77,7 +78,7 @@ class Witness:
     date_line: str | None = None
     related_title: str | None = None
 
-    @property
+    @cached_property
     def key(self) -> str:
         """Content key of the text (letters, digits and ×)."""
         return content_key(self.text)
@@ -229,6 +230,23 @@ def kind_of(title: str, is_wrapper: bool, is_explainer: bool, assigned: bool) ->
     return "policy"
 
 
+def _titled_cuts(lines: list[Line], titles: list[tuple[int, int]], nonblank: list[str]) -> list[tuple[int, str, str, bool]]:
+    """(line, kind hint, title, title_assigned) of every document of a file that has title lines."""
+    cuts: list[tuple[int, str, str, bool]] = []
+    first_line = titles[0][0]
+    lead = "".join(ln.stripped for ln in lines[:first_line])
+    if len(lead) >= NEWS_MIN_CHARS:
+        cuts.append((0, "news", nonblank[0], False))
+    elif lead:
+        titles[0] = (0, titles[0][1])  # a few stray characters before the first title stay with it
+    bounds = [t[0] for t in titles[1:]] + [len(lines)]
+    for (first, last), nxt in zip(titles, bounds, strict=True):
+        cuts.append((first, "", _title_text(lines, first, last).strip(), False))
+        for r in part_restarts(lines, last + 1, nxt):
+            cuts.append((r, "report", "（无题）" + lines[r].stripped, True))
+    return cuts
+
+
 def segment_file(source: Source, doc: Normalized) -> list[Witness]:
     """Every document witness in one canonical file text."""
     lines = split_lines(doc.text)
@@ -236,22 +254,13 @@ def segment_file(source: Source, doc: Normalized) -> list[Witness]:
     if any(EXPLAINER_RE.search(s) for s in nonblank[:3]):
         title = " ".join(nonblank[:2])
         return [_witness(source, doc, 0, len(doc.text), "interpretation", title, False)]
-    cuts: list[tuple[int, str, str, bool]] = []  # (line index, kind hint, title, title_assigned)
     titles = title_starts(lines)
-    first_line = titles[0][0] if titles else len(lines)
-    lead = "".join(ln.stripped for ln in lines[:first_line])
-    if len(lead) >= NEWS_MIN_CHARS:
-        cuts.append((0, "news", nonblank[0], False))
-    elif titles:
-        titles[0] = (0, titles[0][1]) if not lead else titles[0]
-    bounds = [t[0] for t in titles] + [len(lines)]
-    for (first, last), nxt in zip(titles, bounds[1:], strict=True):
-        cuts.append((first, "", _title_text(lines, first, last).strip(), False))
-        for r in part_restarts(lines, last + 1, nxt):
-            cuts.append((r, "report", "（无题）" + lines[r].stripped, True))
     if not titles:
-        begin = 0 if not cuts else first_line
-        cuts.append((begin, "report" if not cuts else "", "（无题）" + (nonblank[0] if nonblank else ""), True))
+        # no title line at all: an untitled document, split again wherever the 一、 numbering restarts
+        starts = [0, *part_restarts(lines, 0, len(lines))]
+        cuts = [(i, "", "（无题）" + (lines[i].stripped or nonblank[0]), True) for i in starts]
+    else:
+        cuts = _titled_cuts(lines, titles, nonblank)
     cuts.sort()
     out = []
     for (line_i, hint, title, assigned), nxt in zip(cuts, [c[0] for c in cuts[1:]] + [len(lines)], strict=True):
@@ -305,7 +314,11 @@ def group_witnesses(witnesses: list[Witness]) -> list[list[Witness]]:
         for j in sorted(int(c) for c in lsh.query(hashes[i])):
             if j <= i or find(i) == find(j) or w.kind != witnesses[j].kind:
                 continue
-            if Indel.normalized_similarity(w.key, witnesses[j].key) >= SAME_DOC_SIMILARITY:
+            a, b = w.key, witnesses[j].key
+            # Indel similarity is at most 2·min/(la+lb): skip pairs whose lengths alone rule them out
+            if 2 * min(len(a), len(b)) < SAME_DOC_SIMILARITY * (len(a) + len(b)):
+                continue
+            if Indel.normalized_similarity(a, b, score_cutoff=SAME_DOC_SIMILARITY):
                 parent[find(j)] = find(i)
     groups: dict[int, list[Witness]] = {}
     for i, w in enumerate(witnesses):

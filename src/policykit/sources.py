@@ -2,8 +2,9 @@
 
 - reads data/raw/MANIFEST.csv and verifies the checksum of every listed file;
 - accepts files the manifest does not list (reported with in_manifest = False);
-- detects the encoding: a BOM (UTF-8, UTF-16, UTF-32), else strict UTF-8, else UTF-16 without BOM
-  (recognised by its zero bytes), else GB18030, else charset-normalizer's best guess;
+- detects the encoding: a BOM (UTF-8, UTF-16, UTF-32), else strict UTF-8, else UTF-16 without BOM or
+  GB18030 where they decode to readable Chinese or English text, else charset-normalizer's best guess
+  if that is readable;
 - refuses empty, binary and undecodable files with a one-line InputError naming the file.
 """
 
@@ -88,19 +89,6 @@ def raw_files(raw_dir: Path) -> list[Path]:
     return files
 
 
-def _looks_utf16(data: bytes) -> str | None:
-    """Return utf-16-le/-be when the zero bytes sit on one side of most code units, as in CJK+ASCII UTF-16."""
-    if len(data) < 4 or len(data) % 2:
-        return None
-    even, odd = data[0::2], data[1::2]
-    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
-    if zeros_odd > 0.2 and zeros_even < 0.05:
-        return "utf-16-le"
-    if zeros_even > 0.2 and zeros_odd < 0.05:
-        return "utf-16-be"
-    return None
-
-
 def _is_binary(text: str) -> bool:
     """True when the decoded text holds control characters that no text file has."""
     bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd")
@@ -118,28 +106,46 @@ def decode_bytes(data: bytes, where: str | Path) -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise InputError(where, f"starts with a {enc} byte-order mark but is not valid {enc}: {exc.reason} "
                                  f"at byte {exc.start}") from None
-    candidates: list[str] = ["utf-8"]
-    utf16 = _looks_utf16(data)
-    if utf16:
-        candidates.insert(0, utf16)
-    elif b"\x00" in data:
-        raise InputError(where, "binary file (contains zero bytes), not text")
-    candidates.append("gb18030")
-    for enc in candidates:
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            raise InputError(where, "truncated UTF-8: the file ends inside a multi-byte character") from None
+    else:
         if _is_binary(text):
             raise InputError(where, "binary file (control characters), not text")
-        return text, enc
+        return text, "utf-8"
+    for enc in ("utf-16-le", "utf-16-be"):
+        text = _decode_plausible(data, enc, 0.95) if len(data) % 2 == 0 else None
+        if text is not None:
+            return text, enc
+    if b"\x00" in data:
+        raise InputError(where, "binary file (contains zero bytes), not text")
+    text = _decode_plausible(data, "gb18030", 0.9)
+    if text is not None:
+        return text, "gb18030"
     best = from_bytes(data).best()
-    if best is None or best.encoding is None:
-        raise InputError(where, "undecodable: not UTF-8, UTF-16 or GB18030, and no other encoding fits")
-    text = str(best)
-    if _is_binary(text):
-        raise InputError(where, "binary file (control characters), not text")
-    return text, best.encoding
+    if best is not None and best.encoding and _plausibility(str(best)) >= 0.9:
+        return str(best), best.encoding
+    raise InputError(where, "undecodable: not UTF-8, UTF-16 or GB18030, and no other encoding gives readable text")
+
+
+def _plausibility(text: str) -> float:
+    """Share of characters a Chinese or English text is made of: Han, CJK punctuation, printable ASCII, spaces."""
+    if not text:
+        return 0.0
+    ok = sum(1 for ch in text if ch.isspace() or " " <= ch <= "~" or "\u3000" <= ch <= "\u303f"
+             or "\u3400" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\u2010" <= ch <= "\u2027")
+    return ok / len(text)
+
+
+def _decode_plausible(data: bytes, encoding: str, threshold: float) -> str | None:
+    """Decode strictly with encoding if that gives readable text, else None."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return text if _plausibility(text) >= threshold and not _is_binary(text) else None
 
 
 def newline_style(text: str) -> str:

@@ -1,0 +1,510 @@
+"""The published dataset: validation against the registry, datapackage.json, data dictionary, exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .errors import InputError
+from .schema import TABLES, Field, Table, table
+
+PACKAGE_NAME = "policykit-data"
+PACKAGE_TITLE = "policykit: China's data-element policy documents as tidy tables"
+PACKAGE_DESCRIPTION = (
+    "China's data-element policy documents (the 数据要素× three-year action plan 2024-2026 and its draft "
+    "for comment, the 数据二十条, the opinions on public data resources and related national documents) "
+    "as tidy tables: raw sources with checksums, documents and their witnesses, provisions, draft-to-final "
+    "alignment and word-level changes, term frequencies and keyness, dated and quantitative targets, and "
+    "text reuse. Every row can be traced back to a character range of a raw file. The tables are built "
+    "reproducibly from the raw files by the policykit library. Data licence: CC-BY-4.0; code licence: MIT."
+)
+AUTHOR = "policykit contributors"
+DATA_LICENSE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+                "title": "Creative Commons Attribution 4.0 International"}
+KEYWORDS = ("China", "data elements", "数据要素", "data policy", "policy documents", "text as data",
+            "digital economy", "public data")
+DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+TABLESCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
+RAW_DIR_NAME = "data/raw"
+
+# Which stage produces each table; the data dictionary states it, so readers know where to look.
+PROVENANCE: dict[str, str] = {
+    "sources": "`policykit.sources`: reads every raw file, detects its encoding, line endings and script, "
+               "checks it against data/raw/MANIFEST.csv.",
+    "documents": "`policykit.segment` and `policykit.documents`: splits each file into documents, merges "
+                 "witnesses of the same text, adds curated facts from data/catalog.toml.",
+    "witnesses": "`policykit.segment` and `policykit.documents`: one row per place a document occurs.",
+    "provisions": "`policykit.structure`: parses the numbering hierarchy of each document's canonical text.",
+    "alignment": "`policykit.compare`: aligns the provisions of each draft with those of its final version.",
+    "changes": "`policykit.compare`: word-level diff (jieba tokens) inside each aligned unit.",
+    "term_frequencies": "`policykit.terms`: jieba segmentation with the domain dictionary and stopword list.",
+    "keyness": "`policykit.terms`: log-likelihood comparison of term counts between draft and final.",
+    "targets": "`policykit.targets`: rule-based extraction of deadlines, quantities and effective dates.",
+    "reuse": "`policykit.reuse`: shared passages between provisions of different documents.",
+}
+
+CAVEATS: dict[str, tuple[str, ...]] = {
+    "sources": ("The raw files are never edited; all cleaning happens in code, so checksums match the files "
+                "as collected.",),
+    "documents": (
+        "`date` may be null where neither the text nor the catalog states a date; `date_basis` says where a "
+        "date comes from.",
+        "Derivative documents (news pages, explainers converted from slides) are kept as their own rows and "
+        "point to the document they cover through `related_doc_id`.",
+        "`text` is long (tens of thousands of characters); in the Stata export it is a strL.",
+    ),
+    "witnesses": ("`agreement` compares normalised text; readings, markup and punctuation differences "
+                  "removed by normalisation do not count.",),
+    "provisions": (
+        "Provisions of documents converted from slides (illustrated explainers) are rough: headings, bullet "
+        "fragments and table cells do not follow a numbering scheme.",
+        "Unnumbered headings are detected heuristically; `label` is empty where a provision has no "
+        "numbering.",
+    ),
+    "alignment": ("Alignment is automatic (text similarity plus order); `moved`, `merged` and `split` are "
+                  "heuristic labels worth checking against the texts.",),
+    "changes": ("Word boundaries follow jieba, so an edit may split or join words differently from a human "
+                "reading.",),
+    "term_frequencies": ("Counts depend on the domain dictionary and stopword list shipped with the "
+                         "library.",),
+    "keyness": ("G2 is a measure of surprise, not of importance; small counts give unstable log ratios.",),
+    "targets": (
+        "Targets are extracted by rules, not by hand: expect some misses and some false positives.",
+        "Forecasts and reported facts (e.g. in research reports) are kept but classified apart from policy "
+        "goals; filter on `kind`.",
+        "A deadline given as a bare year is coded as 31 December of that year.",
+    ),
+    "reuse": ("Boilerplate passages (formulaic language shared by many documents) are flagged, not "
+              "removed.",),
+}
+
+
+# --- validation -----------------------------------------------------------------------------------
+
+def _where(name: str) -> str:
+    return f"table {name}"
+
+
+def _key_text(df: pd.DataFrame, spec: Table, i: int) -> str:
+    """Return the primary-key values of row i, for error messages."""
+    keys = [c for c in spec.primary_key if c in df.columns]
+    return ", ".join(f"{c}={df[c].iloc[i]!r}" for c in keys)
+
+
+def _fail(name: str, spec: Table, df: pd.DataFrame, col: str, i: int, reason: str) -> InputError:
+    """Return the one-line error for row i of table name."""
+    return InputError(_where(name), f"column {col}, row {i} ({_key_text(df, spec, i)}): {reason}")
+
+
+def _is_bool(v: object) -> bool:
+    return isinstance(v, bool) or type(v).__name__ == "bool_"
+
+
+def _bad_type_mask(values: pd.Series, type_: str) -> pd.Series:
+    """Mark the non-null values that do not coerce to the frictionless type."""
+    # Plain objects, so that numpy-, Arrow- and pandas-backed columns are all checked the same way.
+    objects = pd.Series(values.astype("object").where(values.notna(), None).tolist(), dtype="object")
+    present = objects.notna()
+    if type_ == "string":
+        return present & ~objects.map(lambda v: isinstance(v, str)).astype(bool)
+    if type_ == "boolean":
+        return present & ~objects.map(_is_bool).astype(bool)
+    if type_ == "date":
+        parsed = pd.to_datetime(objects.map(lambda v: v if isinstance(v, str) else None), format="%Y-%m-%d",
+                                errors="coerce")
+        return present & parsed.isna()
+    numbers = pd.to_numeric(objects.map(lambda v: None if _is_bool(v) else v), errors="coerce")
+    bad = present & numbers.isna()
+    if type_ == "integer":
+        bad |= present & numbers.notna() & (numbers.astype("float64") % 1 != 0)
+    return bad
+
+
+def _first(mask: pd.Series) -> int | None:
+    """Position of the first True in mask, or None."""
+    hits = mask.to_numpy().nonzero()[0]
+    return int(hits[0]) if len(hits) else None
+
+
+def _validate_one(name: str, df: pd.DataFrame) -> None:
+    """Check one table's columns, types, required fields and primary key."""
+    spec = table(name)
+    missing = [c for c in spec.columns if c not in df.columns]
+    extra = [c for c in df.columns if c not in spec.columns]
+    if missing or extra:
+        col = (missing or extra)[0]
+        problem = "missing" if missing else "not in the registry"
+        raise InputError(_where(name), f"column {col}, row -: {problem}")
+    df = df.reset_index(drop=True)
+    for f in spec.fields:
+        i = _first(_bad_type_mask(df[f.name], f.type))
+        if i is not None:
+            raise _fail(name, spec, df, f.name, i, f"{df[f.name].iloc[i]!r} is not a valid {f.type}")
+        if f.required or f.name in spec.primary_key:
+            i = _first(df[f.name].isna())
+            if i is not None:
+                raise _fail(name, spec, df, f.name, i, "null in a required column")
+    i = _first(df.duplicated(list(spec.primary_key), keep="first"))
+    if i is not None:
+        raise _fail(name, spec, df, ",".join(spec.primary_key), i, "duplicate primary key")
+
+
+def _key_tuples(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.Series:
+    """Row-wise tuples of the given columns, as strings (so 3 and '3' compare equal)."""
+    return pd.Series(list(zip(*(df[c].astype("string") for c in cols), strict=True)), index=df.index)
+
+
+def _validate_foreign_keys(name: str, df: pd.DataFrame, tables: Mapping[str, pd.DataFrame]) -> None:
+    """Check that every non-null foreign key of one table resolves to a table present in tables."""
+    spec = table(name)
+    df = df.reset_index(drop=True)
+    for fk in spec.foreign_keys:
+        if fk.resource not in tables:
+            continue
+        parent = tables[fk.resource]
+        known = set(_key_tuples(parent, fk.reference))
+        complete = df[list(fk.fields)].notna().all(axis=1)
+        dangling = complete & ~_key_tuples(df, fk.fields).isin(known)
+        i = _first(dangling)
+        if i is not None:
+            value = ", ".join(str(df[c].iloc[i]) for c in fk.fields)
+            raise _fail(name, spec, df, ",".join(fk.fields), i,
+                        f"{value!r} not found in {fk.resource}.{','.join(fk.reference)}")
+
+
+def validate_tables(tables: Mapping[str, pd.DataFrame]) -> None:
+    """Check every table against the registry; raise a one-line InputError on the first violation."""
+    for name in sorted(tables):
+        if name not in TABLES:
+            known = ", ".join(sorted(TABLES))
+            raise InputError(_where(name), f"column -, row -: no such table in the registry ({known})")
+        _validate_one(name, tables[name])
+    for name in sorted(tables):
+        _validate_foreign_keys(name, tables[name], tables)
+
+
+# --- datapackage.json -------------------------------------------------------------------------------
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def citation_text(version: str = __version__) -> str:
+    """How to cite the dataset, as one line of text."""
+    return (f"{AUTHOR}. {PACKAGE_NAME}: China's data-element policy documents as tidy tables, "
+            f"version {version} [data set]. Licensed CC-BY-4.0.")
+
+
+def _field_descriptor(f: Field) -> dict:
+    """Table Schema v2 descriptor of one field."""
+    out: dict = {"name": f.name, "type": f.type, "description": f.description}
+    if f.type == "date":
+        out["format"] = "default"
+    if f.zh:
+        out["zh"] = f.zh
+    if f.required and f.type == "string":
+        # Required text may legitimately be empty (e.g. "empty otherwise"); an empty cell there is an empty
+        # string, not a missing value, so this field has no missing-value markers.
+        out["missingValues"] = []
+    out["constraints"] = {"required": bool(f.required)}
+    return out
+
+
+def table_schema(spec: Table, present: set[str]) -> dict:
+    """Table Schema v2 of a registered table; foreign keys only to tables that are present."""
+    schema: dict = {"$schema": TABLESCHEMA_PROFILE,
+                    "fields": [_field_descriptor(f) for f in spec.fields],
+                    "primaryKey": list(spec.primary_key),
+                    # The CSV files write null as an empty cell.
+                    "missingValues": [""]}
+    fks = []
+    for fk in spec.foreign_keys:
+        if fk.resource not in present:
+            continue
+        reference: dict = {"fields": list(fk.reference)}
+        if fk.resource != spec.name:  # Data Package v2: a self-reference omits the resource
+            reference = {"resource": fk.resource, **reference}
+        fks.append({"fields": list(fk.fields), "reference": reference})
+    if fks:
+        schema["foreignKeys"] = fks
+    return schema
+
+
+def _file_facts(out_dir: Path | None, filename: str) -> dict:
+    """Return hash and bytes of a written file, or nothing if there is no such file."""
+    if out_dir is None or not (Path(out_dir) / filename).is_file():
+        return {}
+    path = Path(out_dir) / filename
+    return {"hash": f"sha256:{sha256_file(path)}", "bytes": path.stat().st_size}
+
+
+def resource_descriptor(name: str, present: set[str], out_dir: Path | None = None) -> dict:
+    """Return the Data Resource v2 descriptor of one table: its CSV, the Parquet twin as a property."""
+    spec = table(name)
+    resource: dict = {"name": name, "type": "table", "path": f"{name}.csv", "title": spec.title,
+                      "description": spec.description, "format": "csv", "mediatype": "text/csv",
+                      "encoding": "utf-8"}
+    resource.update(_file_facts(out_dir, f"{name}.csv"))
+    # Parquet is not a standard tabular format in Data Package v2, so the twin is described here rather than
+    # as a second resource that generic tools would try (and fail) to read.
+    parquet = {"path": f"{name}.parquet", "format": "parquet", "mediatype": "application/vnd.apache.parquet"}
+    parquet.update(_file_facts(out_dir, f"{name}.parquet"))
+    resource["parquet"] = parquet
+    resource["schema"] = table_schema(spec, present)
+    return resource
+
+
+def _source_descriptors(sources_df: pd.DataFrame | None) -> list[dict]:
+    """Return the Data Package sources: each raw file with its checksum and size."""
+    if sources_df is None or sources_df.empty:
+        return []
+    out = []
+    for row in sources_df.sort_values("source_file", kind="mergesort").to_dict("records"):
+        item: dict = {"title": str(row["source_file"]), "path": f"{RAW_DIR_NAME}/{row['source_file']}",
+                      "sha256": str(row["sha256"]), "bytes": int(row["bytes"])}
+        original = row.get("original_name")
+        if isinstance(original, str) and original:
+            item["original_name"] = original
+        out.append(item)
+    return out
+
+
+def datapackage(tables: Mapping[str, pd.DataFrame], sources_df: pd.DataFrame | None, version: str,
+                out_dir: Path | None = None) -> dict:
+    """Return the Data Package v2 descriptor of the tables (hashes and sizes from out_dir if given)."""
+    present = set(tables)
+    order = [n for n in TABLES if n in present]  # registry order: pipeline order, stable across builds
+    return {
+        "$schema": DATAPACKAGE_PROFILE,
+        "name": PACKAGE_NAME,
+        "title": PACKAGE_TITLE,
+        "description": PACKAGE_DESCRIPTION,
+        "version": version,
+        "licenses": [DATA_LICENSE],
+        "keywords": list(KEYWORDS),
+        "contributors": [{"title": AUTHOR, "roles": ["creator"]}],
+        "citation": citation_text(version),
+        "sources": _source_descriptors(sources_df),
+        "resources": [resource_descriptor(n, present, out_dir) for n in order],
+    }
+
+
+def dumps_json(obj: object) -> str:
+    """Deterministic JSON text: fixed key order as built, UTF-8 characters, trailing newline."""
+    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_datapackage(out_dir: Path, tables: Mapping[str, pd.DataFrame]) -> Path:
+    """Write datapackage.json describing the table files already written into out_dir."""
+    out_dir = Path(out_dir)
+    path = out_dir / "datapackage.json"
+    descriptor = datapackage(tables, tables.get("sources"), __version__, out_dir)
+    path.write_text(dumps_json(descriptor), encoding="utf-8", newline="\n")
+    return path
+
+
+# --- data dictionary --------------------------------------------------------------------------------
+
+def _md_cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _table_markdown(spec: Table) -> list[str]:
+    """Return the data-dictionary section of one table."""
+    lines = [f"## `{spec.name}`: {spec.title}", "", spec.description, "",
+             f"- Files: `{spec.name}.csv`, `{spec.name}.parquet` (and `stata/{spec.name}.dta`, "
+             f"`excel/{spec.name}.csv` in the release archive)",
+             f"- Primary key (also the sort order): {', '.join(f'`{c}`' for c in spec.primary_key)}"]
+    for fk in spec.foreign_keys:
+        lines.append(f"- Foreign key: {', '.join(f'`{c}`' for c in fk.fields)} → "
+                     f"`{fk.resource}`.{', '.join(f'`{c}`' for c in fk.reference)} (null allowed)")
+    if spec.name in PROVENANCE:
+        lines.append(f"- Produced by {PROVENANCE[spec.name]}")
+    lines += ["", "| column | type | required | 中文 | description |", "|---|---|---|---|---|"]
+    for f in spec.fields:
+        lines.append(f"| `{f.name}` | {f.type} | {'yes' if f.required else 'no'} | {_md_cell(f.zh)} | "
+                     f"{_md_cell(f.description)} |")
+    caveats = CAVEATS.get(spec.name, ())
+    if caveats:
+        lines += ["", "Caveats:", ""] + [f"- {c}" for c in caveats]
+    return lines + [""]
+
+
+def data_dictionary_markdown(tables: Mapping[str, object] | None = None) -> str:
+    """Return the data dictionary in Markdown from the registry (all tables unless some are named)."""
+    names = [n for n in TABLES if tables is None or n in tables]
+    lines = [
+        "# Data dictionary",
+        "",
+        "<!-- Generated from src/policykit/schema.py by policykit.dataset.data_dictionary_markdown(); "
+        "do not edit by hand. -->",
+        "",
+        f"Dataset `{PACKAGE_NAME}`, version {__version__}. Data licence CC-BY-4.0, code licence MIT. "
+        "Every table is published as CSV (UTF-8, comma-separated, empty cell = null) and Parquet, described "
+        "in `datapackage.json` (Frictionless Data Package v2). Load a table in Python with "
+        "`policykit.load(\"documents\")`.",
+        "",
+        "Types: `string`, `integer`, `number` (decimal), `boolean`, `date` (ISO `yyyy-mm-dd` text). "
+        "Offsets (`char_start`, `char_end`) are Python string indices, end exclusive.",
+        "",
+        "Release archive exports: `stata/<table>.dta` (Stata 14+, format 118, Unicode; variable labels are "
+        "the descriptions below, cut to 80 characters; nulls in text columns become empty strings, booleans "
+        "0/1, integer columns with nulls doubles; dates stay ISO text, convert with `date(var, \"YMD\")`; "
+        "text longer than 2045 characters is a strL), `excel/<table>.csv` (UTF-8 with byte-order mark, "
+        "CRLF), and `policykit.sql`, which recreates every table with its primary key and comments in DuckDB "
+        "(`duckdb policykit.duckdb < policykit.sql`).",
+        "",
+        f"Cite as: {citation_text()}",
+        "",
+        "Tables: " + ", ".join(f"`{n}`" for n in names),
+        "",
+    ]
+    for name in names:
+        lines += _table_markdown(TABLES[name])
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def write_data_dictionary(path: Path) -> Path:
+    """Write the data dictionary of every registered table to path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(data_dictionary_markdown(), encoding="utf-8", newline="\n")
+    return path
+
+
+# --- exports ----------------------------------------------------------------------------------------
+
+STATA_TIMESTAMP = dt.datetime(2000, 1, 1)  # a fixed header time stamp keeps .dta files byte-identical
+STATA_STR_MAX = 2045  # longest str# column in Stata 13+; longer text becomes strL
+EXCEL_CELL_MAX = 32767  # Excel truncates longer cells when opening a CSV
+
+
+def _stata_frame(df: pd.DataFrame, spec: Table) -> tuple[pd.DataFrame, list[str]]:
+    """Return the table as Stata can store it, and the names of its columns too long for str#."""
+    out = pd.DataFrame(index=df.index)
+    strl: list[str] = []
+    for f in spec.fields:
+        col = df[f.name]
+        if f.type == "boolean":
+            out[f.name] = col.astype("Float64").astype("float64") if col.isna().any() else col.astype("int8")
+        elif f.type == "integer":
+            # Stata has no integer missing value pandas can write, so columns with nulls become doubles.
+            out[f.name] = col.astype("Float64").astype("float64") if col.isna().any() else col.astype("int64")
+        elif f.type == "number":
+            out[f.name] = col.astype("Float64").astype("float64")
+        else:
+            text = col.astype("object").where(col.notna(), "")  # Stata strings cannot be null
+            out[f.name] = text.astype(str)
+            if len(text) and int(text.map(len).max()) > STATA_STR_MAX:
+                strl.append(f.name)
+    return out.reset_index(drop=True), strl
+
+
+def _truncate(text: str, limit: int) -> str:
+    """Cut text to limit characters, ending in an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def write_stata(df: pd.DataFrame, name: str, path: Path) -> Path:
+    """Write one table as a Stata 14+ (format 118, Unicode) .dta with variable labels."""
+    spec = table(name)
+    frame, strl = _stata_frame(df, spec)
+    labels = {f.name: _truncate(f.description, 80) for f in spec.fields}
+    frame.to_stata(path, write_index=False, version=118, convert_strl=strl, variable_labels=labels,
+                   data_label=spec.title[:80], time_stamp=STATA_TIMESTAMP)
+    return path
+
+
+def write_excel_csv(df: pd.DataFrame, name: str, path: Path) -> Path:
+    """Write one table as CSV that Excel opens correctly: UTF-8 with BOM, CRLF line ends."""
+    spec = table(name)
+    df[spec.columns].to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    return path
+
+
+def _sql_type(type_: str) -> str:
+    return {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN",
+            "date": "DATE"}[type_]
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def duckdb_sql(names: list[str], parquet_dir: str = "") -> str:
+    """Return SQL creating the named tables in DuckDB from their Parquet files, with keys and comments."""
+    lines = ["-- Creates the policykit tables in DuckDB from the Parquet files beside this script:",
+             "--   duckdb policykit.duckdb < policykit.sql", ""]
+    for name in [n for n in TABLES if n in names]:
+        spec = table(name)
+        cols = [f"    {f.name} {_sql_type(f.type)}{' NOT NULL' if f.required else ''}" for f in spec.fields]
+        cols.append(f"    PRIMARY KEY ({', '.join(spec.primary_key)})")
+        lines.append(f"CREATE TABLE {name} (\n" + ",\n".join(cols) + "\n);")
+        source = _sql_str(f"{parquet_dir}{name}.parquet")
+        lines.append(f"INSERT INTO {name} SELECT * FROM read_parquet({source});")
+        lines.append(f"COMMENT ON TABLE {name} IS {_sql_str(spec.title + ': ' + spec.description)};")
+        for f in spec.fields:
+            lines.append(f"COMMENT ON COLUMN {name}.{f.name} IS {_sql_str(f.description)};")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_duckdb(path: Path, names: list[str], parquet_dir: Path) -> Path:
+    """Create a DuckDB database file holding the named tables read from parquet_dir."""
+    import duckdb
+
+    path = Path(path)
+    if path.exists():
+        path.unlink()
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(duckdb_sql(names, parquet_dir=f"{Path(parquet_dir).resolve().as_posix()}/"))
+    finally:
+        con.close()
+    return path
+
+
+def write_exports(out_dir: Path, tables: Mapping[str, pd.DataFrame], *, parquet_dir: Path | None = None,
+                  duckdb_file: bool = False) -> list[Path]:
+    """Write Stata (.dta), Excel-friendly CSV and the DuckDB loader script (and database) into out_dir."""
+    out_dir = Path(out_dir)
+    (out_dir / "stata").mkdir(parents=True, exist_ok=True)
+    (out_dir / "excel").mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for name in sorted(tables):
+        written.append(write_stata(tables[name], name, out_dir / "stata" / f"{name}.dta"))
+        written.append(write_excel_csv(tables[name], name, out_dir / "excel" / f"{name}.csv"))
+    sql = out_dir / "policykit.sql"
+    sql.write_text(duckdb_sql(sorted(tables)), encoding="utf-8", newline="\n")
+    written.append(sql)
+    if duckdb_file:
+        db = write_duckdb(out_dir / "policykit.duckdb", sorted(tables), Path(parquet_dir or out_dir))
+        written.append(db)
+    return written
+
+
+DATA_DICTIONARY_FILE = Path("docs") / "data-dictionary.md"
+
+
+def main() -> int:
+    """Regenerate docs/data-dictionary.md of the project."""
+    from . import config
+
+    print(write_data_dictionary(config.ROOT / DATA_DICTIONARY_FILE))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,134 @@
+"""The release archive: reproducible bytes, complete contents, checksums, citation metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+import yaml
+
+from policykit import __version__, config
+from policykit.cli import main
+from policykit.release import build_release, release_name
+from policykit.schema import table
+from policykit.tables import write_table
+
+_DEFAULTS = {"string": "x", "integer": 0, "number": 0.5, "boolean": False, "date": None}
+
+
+def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
+    spec = table(name)
+    return pd.DataFrame([{f.name: row.get(f.name, _DEFAULTS[f.type] if f.required else None)
+                          for f in spec.fields} for row in rows], columns=spec.columns)
+
+
+@pytest.fixture()
+def processed(tmp_path: Path) -> Path:
+    """Write a small published folder: one raw file, two documents, their witnesses."""
+    out = tmp_path / "processed"
+    out.mkdir()
+    tables = {
+        "sources": _frame("sources", [{"source_file": "a.txt", "sha256": "0" * 64, "bytes": 9}]),
+        "documents": _frame("documents", [{"doc_id": "d1", "title": "行动计划", "text": "一、总体要求"},
+                                          {"doc_id": "d2", "title": "意见", "date": "2024-10-09"}]),
+        "witnesses": _frame("witnesses", [{"doc_id": "d1", "source_file": "a.txt", "char_end": 5},
+                                          {"doc_id": "d2", "source_file": "a.txt", "char_start": 5}]),
+    }
+    for name, df in tables.items():
+        write_table(df, name, out)
+    return out
+
+
+def test_release_archive_is_byte_identical_across_runs(processed: Path, tmp_path: Path) -> None:
+    """Same published tables, same archive bytes: fixed times, order and permissions."""
+    first = build_release(processed, tmp_path / "dist1", duckdb_file=False)
+    second = build_release(processed, tmp_path / "dist2", duckdb_file=False)
+    assert first.archive.name == f"policykit-data-{__version__}.zip"
+    assert first.archive.read_bytes() == second.archive.read_bytes()
+    assert first.sha256 == hashlib.sha256(first.archive.read_bytes()).hexdigest()
+    with zipfile.ZipFile(first.archive) as zf:
+        infos = zf.infolist()
+    assert [i.filename for i in infos] == sorted(i.filename for i in infos) == first.members
+    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert {i.external_attr >> 16 for i in infos} == {0o100644}
+    assert all(not i.extra and not i.comment for i in infos)
+
+
+def test_release_contents_and_checksums(processed: Path, tmp_path: Path) -> None:
+    """Tables, metadata, exports and a SHA256SUMS that verifies every other member."""
+    result = build_release(processed, tmp_path / "dist", duckdb_file=False)
+    prefix = release_name() + "/"
+    with zipfile.ZipFile(result.archive) as zf:
+        files = {n.removeprefix(prefix): zf.read(n) for n in zf.namelist()}
+    expected = {"datapackage.json", "data-dictionary.md", "CITATION.cff", "SHA256SUMS", "policykit.sql"}
+    for name in ("sources", "documents", "witnesses"):
+        expected |= {f"{name}.csv", f"{name}.parquet", f"stata/{name}.dta", f"excel/{name}.csv"}
+    assert set(files) == expected
+    sums = dict(reversed(line.split("  ", 1)) for line in files["SHA256SUMS"].decode().splitlines())
+    assert set(sums) == expected - {"SHA256SUMS"}
+    for name, digest in sums.items():
+        assert hashlib.sha256(files[name]).hexdigest() == digest, name
+    assert files["documents.csv"] == (processed / "documents.csv").read_bytes()
+    package = json.loads(files["datapackage.json"])
+    assert [r["name"] for r in package["resources"]] == ["sources", "documents", "witnesses"]
+    assert "## `witnesses`" in files["data-dictionary.md"].decode() and "## `provisions`" not in \
+        files["data-dictionary.md"].decode()
+
+
+def test_duckdb_database_is_written_beside_the_archive(processed: Path, tmp_path: Path) -> None:
+    """The DuckDB file holds every table; it is not inside the reproducible archive."""
+    result = build_release(processed, tmp_path / "dist")
+    assert result.duckdb == tmp_path / "dist" / f"{release_name()}.duckdb"
+    assert not any(m.endswith(".duckdb") for m in result.members)
+    con = duckdb.connect(str(result.duckdb), read_only=True)
+    try:
+        assert con.execute("select count(*) from witnesses").fetchone() == (2,)
+    finally:
+        con.close()
+
+
+def test_cli_prints_path_and_checksum(processed: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """`policykit release` prints the archive path and its sha256."""
+    dist = tmp_path / "dist"
+    assert main(["release", "--processed", str(processed), "--dist", str(dist), "--no-duckdb"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    archive = dist / f"{release_name()}.zip"
+    assert out == [str(archive), f"sha256 {hashlib.sha256(archive.read_bytes()).hexdigest()}"]
+
+
+def test_cli_without_tables_is_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """An empty processed folder is named, with the fix."""
+    (tmp_path / "empty").mkdir()
+    assert main(["release", "--processed", str(tmp_path / "empty"), "--dist", str(tmp_path / "d")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "empty" in err and "policykit build" in err
+    assert not (tmp_path / "d" / f"{release_name()}.zip").exists()
+
+
+def test_broken_published_table_stops_the_release(processed: Path, tmp_path: Path) -> None:
+    """A dangling foreign key in data/processed is reported, and no archive is written."""
+    witnesses = pd.read_parquet(processed / "witnesses.parquet")
+    witnesses.loc[1, "source_file"] = "b.txt"
+    write_table(witnesses, "witnesses", processed)
+    assert main(["release", "--processed", str(processed), "--dist", str(tmp_path / "d")]) == 1
+    assert not (tmp_path / "d" / f"{release_name()}.zip").exists()
+
+
+def test_citation_metadata_carry_the_package_version() -> None:
+    """CITATION.cff and .zenodo.json describe this version, as a dataset, without invented people."""
+    cff = yaml.safe_load((config.ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0" and str(cff["version"]) == __version__
+    preferred = cff["preferred-citation"]
+    assert preferred["type"] == "data" and str(preferred["version"]) == __version__
+    assert preferred["license"] == "CC-BY-4.0" and cff["license"] == "MIT"
+    assert cff["authors"] == preferred["authors"] == [{"name": "policykit contributors"}]
+    assert "doi" not in cff and "doi" not in preferred
+    zenodo = json.loads((config.ROOT / ".zenodo.json").read_text(encoding="utf-8"))
+    assert zenodo["upload_type"] == "dataset" and zenodo["version"] == __version__
+    assert zenodo["license"] == "cc-by-4.0" and zenodo["creators"] == [{"name": "policykit contributors"}]
+    assert {"title", "description", "keywords"} <= set(zenodo)
