@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from policykit import config
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Builds run by the tests (in this process or as commands) use a cache of their own, not the project's."""
+    cache = tmp_path_factory.mktemp("cache")
+    os.environ["POLICYKIT_CACHE_DIR"] = str(cache)
+    config.CACHE_DIR = cache
 
 
 @pytest.fixture(scope="session")

@@ -33,6 +33,13 @@ def test_markup_spaces_and_times_sign() -> None:
     assert out.removed["markup"] == len("# <h2></h2>") + len("&amp;") - 1
 
 
+def test_markdown_bold_and_links() -> None:
+    """**加粗** and [邮箱](mailto:…) keep their text; a lone * stays."""
+    out = normalize("**数据要素应用示范地区**，发送至[gjsjj@ndrc.gov.cn](mailto:gjsjj@ndrc.gov.cn)，5*3")
+    assert out.text == "数据要素应用示范地区，发送至gjsjj@ndrc.gov.cn，5*3"
+    assert out.removed["markup"] == 4 + len("[](mailto:gjsjj@ndrc.gov.cn)")
+
+
 def test_offsets_point_back_to_raw() -> None:
     """Every canonical character maps to the raw character it came from."""
     raw = "第一(yī)條<b>規定</b>\r\n數據"

@@ -67,9 +67,36 @@ def _reuse(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 def analysis_stages() -> list[Stage]:
-    """The stages after segmentation, in order; each takes and returns tables by name."""
-    return [("provisions", _structure), ("alignment", _compare), ("terms", _terms), ("targets", _targets),
-            ("reuse", _reuse)]
+    """The stages that read documents and provisions only: independent of one another."""
+    return [("alignment", _compare), ("terms", _terms), ("targets", _targets), ("reuse", _reuse)]
+
+
+def workers() -> int:
+    """Processes for the analysis stages: POLICYKIT_WORKERS, else one per core (at most one per stage)."""
+    wanted = os.environ.get("POLICYKIT_WORKERS", "")
+    n = int(wanted) if wanted.isdigit() else (os.cpu_count() or 1)
+    return max(1, min(n, len(analysis_stages())))
+
+
+def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None]) -> dict[str, pd.DataFrame]:
+    """Run the analysis stages, in parallel processes where there are several cores; tables by name."""
+    stages = analysis_stages()
+    inputs = {"documents": tables["documents"], "provisions": tables["provisions"]}
+    out: dict[str, pd.DataFrame] = {}
+    n = workers()
+    if n == 1:
+        for name, stage in stages:
+            out.update(stage(inputs))
+            on_done(name)
+        return out
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(max_workers=n) as pool:
+        futures = {pool.submit(stage, inputs): name for name, stage in stages}
+        for future in as_completed(futures):
+            out.update(future.result())
+            on_done(futures[future])
+    return {name: out[name] for name in sorted(out)}  # the same order whichever stage finished first
 
 
 def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False) -> dict[str, pd.DataFrame]:
@@ -81,8 +108,7 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False) -> d
     from .documents import build_corpus
     from .sources import read_sources
 
-    stages = analysis_stages()
-    bar = tqdm(total=2 + len(stages), desc="policykit build", unit="stage", disable=not progress,
+    bar = tqdm(total=3 + len(analysis_stages()), desc="policykit build", unit="stage", disable=not progress,
                bar_format="{desc}: {n_fmt}/{total_fmt} {postfix}")
     bar.set_postfix_str("reading sources")
     sources = read_sources(raw_dir)
@@ -91,10 +117,16 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False) -> d
     corpus = build_corpus(sources, read_catalog(catalog_file))
     tables = {"sources": corpus.sources, "documents": corpus.documents, "witnesses": corpus.witnesses}
     bar.update()
-    for name, stage in stages:
-        bar.set_postfix_str(name)
-        tables.update(stage(tables))
+    bar.set_postfix_str("provisions")
+    tables.update(_structure(tables))
+    bar.update()
+    bar.set_postfix_str(f"analysis stages in {workers()} process(es)")
+
+    def done(name: str) -> None:
+        bar.set_postfix_str(f"{name} done")
         bar.update()
+
+    tables.update(run_analysis(tables, done))
     tables["audit"] = build_audit(corpus, tables["provisions"])
     bar.set_postfix_str("done")
     bar.close()

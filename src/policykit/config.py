@@ -27,4 +27,4 @@ CATALOG_FILE = ROOT / "data" / "catalog.toml"
 MANIFEST_NAME = "MANIFEST.csv"
 REPORTS_DIR = ROOT / "reports"
 NOTEBOOKS_DIR = ROOT / "notebooks"
-CACHE_DIR = ROOT / ".cache"
+CACHE_DIR = Path(os.environ.get("POLICYKIT_CACHE_DIR") or ROOT / ".cache")  # jieba dictionary, build cache

@@ -2,7 +2,7 @@
 
 Steps, in order (each counted in `Normalized.removed` / `Normalized.changed`):
 - line endings CRLF/CR -> LF;
-- HTML remnants: tags removed, entities unescaped; markdown heading marks and link targets removed;
+- HTML remnants: tags removed, entities unescaped; markdown heading marks, bold marks and link targets removed;
 - pinyin readings a website inserted after characters removed: 中(zhōng)央 -> 中央, (二十一(yī)) -> (二十一);
 - traditional -> simplified with OpenCC (t2s);
 - non-breaking, ideographic and zero-width spaces -> plain spaces; runs collapsed; lines trimmed;
@@ -33,6 +33,7 @@ TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>\n]*)?/?>")
 ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
 MD_HEADING_RE = re.compile(r"(?m)^[ \t\u3000\u00a0]*(?:#{1,6}[ \t]+)+")
 MD_LINK_RE = re.compile(r"\[([^\[\]\n]+)\]\((?:mailto:|https?://)[^()\s]*\)")
+MD_EMPHASIS_RE = re.compile(r"(\*\*|__)(?=\S)([^*_\n]+?)(?<=\S)\1")
 ODD_SPACE_RE = re.compile("[\u00a0\u3000\u2000-\u200a\u202f\u205f]")
 ZERO_WIDTH_RE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 TRIM_RE = re.compile(r"(?m)^ +| +$")
@@ -143,6 +144,7 @@ def _markup(doc: Normalized) -> Normalized:
         doc = _sub(doc, ENTITY_RE, lambda m: html.unescape(m.group(0)), "markup")
         doc = _sub(doc, MD_HEADING_RE, "", "markup")
         doc = _sub(doc, MD_LINK_RE, lambda m: m.group(1), "markup")
+        doc = _sub(doc, MD_EMPHASIS_RE, lambda m: m.group(2), "markup")
         if doc.text == before:
             break
     return doc

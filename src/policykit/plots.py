@@ -79,6 +79,7 @@ SECTOR_EN: dict[str, str] = {
     "气象服务": "meteorological services",
     "城市治理": "urban governance",
     "绿色低碳": "green and low-carbon",
+    "智慧城市": "smart cities",
 }
 """English names of the sectors of the 数据要素× action plan (final names and draft variants)."""
 
@@ -91,8 +92,47 @@ TERMS_EN: dict[str, str] = {
     "数据标注": "data labelling",
     "数字政府": "digital government",
     "智慧城市": "smart cities",
+    "数据资产": "data assets",
+    "大模型": "large models",
+    "人工智能": "AI",
+    "可信数据空间": "trusted data spaces",
+    "数据流通": "data circulation",
+    "数据交易": "data trading",
+    "数据基础设施": "data infrastructure",
+    "高质量数据集": "high-quality datasets",
+    "乘数效应": "multiplier effect",
 }
 """English renderings of recurring terms, for axis labels."""
+
+PARTS_EN: dict[str, str] = {
+    "序言": "preamble",
+    "激活数据要素潜能": "unlocking the potential of data elements",
+    "总体要求": "general requirements",
+    "重点行动": "key actions (sectors)",
+    "强化保障支撑": "supporting measures",
+    "做好组织实施": "organisation and implementation",
+}
+"""English names of the parts of the 数据要素× action plan."""
+
+TARGET_KIND_LABELS: dict[str, str] = {
+    "goal": "目标 goal",
+    "metric": "量化指标 metric",
+    "effective_date": "施行日期 effective date",
+    "reporting_deadline": "报送时限 reporting deadline",
+    "forecast": "预测 forecast",
+    "reported_fact": "已报告事实 reported fact",
+}
+"""Bilingual label of each targets.kind."""
+
+TARGET_KIND_STYLE: dict[str, tuple[str, str]] = {
+    "goal": ("#1f77b4", "o"),
+    "metric": ("#d62728", "D"),
+    "effective_date": ("#2ca02c", "s"),
+    "reporting_deadline": ("#9467bd", "v"),
+    "forecast": ("#ff7f0e", "^"),
+    "reported_fact": ("#7f7f7f", "x"),
+}
+"""Colour and matplotlib marker of each targets.kind, shared by every figure."""
 
 
 def cjk_font_path() -> Path:
