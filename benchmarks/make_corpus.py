@@ -1,6 +1,12 @@
 """Write a raw corpus N times the size of data/raw, made of distinct documents derived from the real ones.
 
 Copy k of every raw file (k = 0 … N-1) is the original with, for k > 0:
+- its Chinese characters substituted by a permutation of the corpus's characters keyed by k, except in
+  titles, numbering, dates and the words targets are made of (年, 到, 以上, 倍 …). One paragraph in five
+  is keyed by the pair (2j, 2j+1) instead, so every copy shares about a fifth of its text with exactly one
+  other copy: a fixed reuse rate. Shuffled copies alone would share nearly all their text with every other
+  copy, which makes the work of witness matching and text reuse grow with the square of the copies
+  whatever the method, since the output itself does;
 - years and quantities shifted by k (so targets and dates differ from copy to copy);
 - body paragraphs shuffled within each run between headings (structure lines stay where they are),
   and the sentences of every long line shuffled after its first (which holds an item's heading);
@@ -18,7 +24,7 @@ import argparse
 import hashlib
 import re
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from policykit import config
@@ -34,7 +40,52 @@ BODY_MIN_CHARS = 12  # shorter lines are headings, menus or dates: they keep the
 FIXED_HEAD = 3  # the first lines of a file say what it is (an explainer's 图解): they keep their place
 
 
-@lru_cache(maxsize=None)
+KEEP = set("年月日到前底以上下超过不少于约逾余多倍增长翻番万亿千百元个家项条类种每起施行预计将达截至自")
+SHARED_EVERY = 5  # one paragraph in five is shared with the neighbouring copy
+
+
+@cache
+def _alphabet() -> tuple[str, ...]:
+    """The Chinese characters of the canonical raw corpus, sorted (what the substitution permutes)."""
+    chars = {ch for path in raw_files(config.RAW_DIR) for ch in canonical_text(path)
+             if "\u4e00" <= ch <= "\u9fff" and ch not in KEEP}
+    return tuple(sorted(chars))
+
+
+@cache
+def canonical_text(path: Path) -> str:
+    """Canonical text of a raw file."""
+    return normalize_text(path.read_text(encoding="utf-8"))
+
+
+@cache
+def _cipher(key: int) -> dict[str, str]:
+    """The substitution of copy key: a permutation of the alphabet (identity for key 0)."""
+    letters = list(_alphabet())
+    shuffled = sorted(letters, key=lambda ch: hashlib.sha1(f"{key}\x00{ch}".encode()).digest()) if key else letters
+    return dict(zip(letters, shuffled, strict=True))
+
+
+@cache
+def _simplified(ch: str) -> str:
+    """The simplified form of one character (a traditional witness is substituted like its original)."""
+    return normalize_text(ch) or ch
+
+
+def substitute(line: str, k: int) -> str:
+    """Line with its Chinese characters substituted for copy k; numbering prefix and kept words untouched."""
+    s = canonical(line)
+    if not s or is_title(s) or DATE_LINE_RE.match(s) or CREDIT_RE.match(s) or DOC_NUMBER_RE.match(s):
+        return line
+    shared = int(hashlib.sha1(content_key(s).encode()).hexdigest(), 16) % SHARED_EVERY == 0
+    table = _cipher(k // 2 * 2 if shared else k)
+    m = NUMBERED_RE.match(line.strip())
+    lead = (len(line) - len(line.lstrip())) + (m.end() if m else 0)
+    body = "".join(table.get(_simplified(ch), ch) if "\u3400" <= ch <= "\u9fff" else ch for ch in line[lead:])
+    return line[:lead] + body
+
+
+@cache
 def canonical(line: str) -> str:
     """Canonical simplified text of a raw line (cached: every copy looks at the same lines)."""
     return normalize_text(line).strip()
@@ -107,6 +158,8 @@ def variant(text: str, k: int) -> str:
     lines = text.split("\n")
     lines = [mark_title(ln, k) if is_title(canonical(ln)) else ln for ln in lines]
     lines = [shuffle_sentences(ln, k) for ln in shuffle_paragraphs(lines, k)]
+    head = {i for i in [i for i, ln in enumerate(lines) if ln.strip()][:FIXED_HEAD] if len(canonical(lines[i])) <= 40}
+    lines = [ln if i in head else substitute(ln, k) for i, ln in enumerate(lines)]
     return "\n".join(shift_numbers(ln, k) for ln in lines)
 
 

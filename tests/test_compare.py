@@ -233,3 +233,15 @@ def test_real_corpus_draft_aligns_with_final(corpus) -> None:
         paired = rows["change"].isin(["unchanged", "modified", "moved", "merged", "split"])
         assert paired.mean() > 0.6, pair_id
     assert changes["touches_numbers"].any()
+
+
+def test_reordered_clause_is_marked_as_moved() -> None:
+    """安全有序，开放融合 -> 开放融合，安全有序: a deletion and an insertion of the same words, both moved."""
+    from policykit.compare import moved_edits, word_edits
+
+    edits = word_edits("坚持安全有序，开放融合，推动发展。", "坚持开放融合，安全有序，推动发展。")
+    flags = moved_edits(edits)
+    assert any(flags)
+    assert all(f for e, f in zip(edits, flags, strict=True) if "安全有序" in e.draft_text + e.final_text)
+    rewrite = word_edits("提升数据供给水平。", "加强数据安全保障。")
+    assert not any(moved_edits(rewrite))

@@ -25,6 +25,11 @@ def test_traditional_to_simplified_and_punctuation() -> None:
     assert normalize_text("數據要素乘數效應,賦能經濟;1,000個") == "数据要素乘数效应，赋能经济；1,000个"
 
 
+def test_comma_beside_converted_brackets() -> None:
+    """,(数据) -> ，（数据）in one pass (found by the idempotence property)."""
+    assert normalize_text(",(数据)") == "，（数据）"
+
+
 def test_markup_spaces_and_times_sign() -> None:
     """HTML tags and entities, markdown headings, odd spaces; 数据要素x -> 数据要素×."""
     raw = "# <h2>数据要素x智能制造</h2>\r\n\u3000\u3000推进&amp;落实\u00a0 数据要素X\r\n"

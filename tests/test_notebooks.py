@@ -62,6 +62,9 @@ def test_notebook_executes(path: Path, tmp_path: Path) -> None:
     nb = nbformat.read(executed, as_version=4)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors == []
+    streams = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                      if o.output_type == "stream")
+    assert "missing from font" not in streams, "a figure fell back to boxes for Chinese characters"
     assert list((tmp_path / "figures" / path.stem).glob("*.png")), "the notebook saved no figure"
 
 

@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 from fontTools.ttLib import TTFont  # noqa: E402
 
+import policykit  # noqa: E402
 from policykit import plots  # noqa: E402
 
 CHINESE = "数据要素×三年行动计划（2024—2026年）工业制造、现代农业、公共数据授权运营：“数据二十条”《意见》"
@@ -52,6 +53,19 @@ def test_font_covers_every_character() -> None:
     """Every character of CHINESE has a glyph in the font's cmap."""
     cmap = TTFont(plots.cjk_font_path(), lazy=True).getBestCmap()
     missing = sorted({ch for ch in CHINESE if ord(ch) not in cmap})
+    assert missing == []
+
+
+def test_font_covers_the_top_terms_of_every_document() -> None:
+    """Every character of the 100 most frequent terms of each document has a glyph (word clouds, bar labels)."""
+    from policykit import config
+
+    if not (config.PROCESSED_DIR / "term_frequencies.parquet").is_file():
+        pytest.skip("data/processed not built yet")
+    tf = policykit.load("term_frequencies")
+    top = tf[(tf.scope == "document") & (tf["rank"] <= 100)]
+    cmap = TTFont(plots.cjk_font_path(), lazy=True).getBestCmap()
+    missing = sorted({ch for term in top.term for ch in term if ord(ch) not in cmap})
     assert missing == []
 
 
@@ -116,7 +130,7 @@ def test_source_note_sits_below_the_axes() -> None:
 
 
 def test_labels() -> None:
-    """policy -> '政策文件 policy'; '数据要素×工业制造' -> '工业制造 manufacturing'; unknown unchanged."""
+    """Policy -> '政策文件 policy'; '数据要素×工业制造' -> '工业制造 manufacturing'; unknown unchanged."""
     assert plots.kind_label("policy") == "政策文件 policy"
     assert plots.kind_label("other") == "other"
     assert set(plots.KIND_LABELS) == set(plots.KIND_COLORS)

@@ -17,7 +17,7 @@ BOILER = "以习近平新时代中国特色社会主义思想为指导"  # 20 ch
 
 
 def filler(doc: int, part: int, n: int = 12) -> str:
-    """n Han characters unique to (doc, part)."""
+    """N Han characters unique to (doc, part)."""
     base = 0x5000 + doc * 0x400 + part * 0x20
     return "".join(chr(base + i) for i in range(n))
 
@@ -155,7 +155,7 @@ def test_versions_of_one_document_do_not_make_boilerplate():
 
 
 def test_direction_by_date_else_by_order():
-    """z (2022) -> a (2024) by date; with a date missing, or dates equal, the smaller doc_id is the source."""
+    """Z (2022) -> a (2024) by date; with a date missing, or dates equal, the smaller doc_id is the source."""
     text = lambda d: [filler(d, 0) + P15 + filler(d, 1)]  # noqa: E731
     docs, prov = corpus({"a": ("2024-09-21", text(0)), "z": ("2022-12-02", text(1))})
     row = build_reuse(docs, prov).iloc[0]

@@ -45,6 +45,12 @@ def test_compilation_two_line_title_and_doc_number() -> None:
     assert ws[0].doc_number is None
 
 
+def test_annex_label_is_not_part_of_the_title() -> None:
+    """附件1 above a title stays text; the title is the title line alone."""
+    text = f"关于推进数据基础设施建设的指导意见\n\n{BODY}\n附件1\n数据基础设施建设实施方案\n\n{BODY}"
+    assert [w.title for w in _segment(text)] == ["关于推进数据基础设施建设的指导意见", "数据基础设施建设实施方案"]
+
+
 def test_news_wrapper_and_untitled_report() -> None:
     """Text before the first title is news; a restart of 一、 without a title is an untitled report."""
     news = "国家数据局发布新规 推动数据产业发展\n\n2024-01-15新闻资讯\n\n近日，国家数据局印发《数据产业发展行动计划》，明确了到2026年底的工作目标和主要任务。\n\n"

@@ -10,9 +10,15 @@ Two tools live here.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+import pandas as pd
 from rapidfuzz.distance import Indel, Levenshtein
+
+from .errors import InputError
 
 # --------------------------------------------------------------------------------------------------
 # Collation of two witnesses
@@ -112,14 +118,6 @@ def collate(a: str, b: str, context: int = 8) -> Collation:
 #      the similarity tells how much the text changed too; else `unchanged` if heading and body are
 #      identical (whitespace aside); else `modified` (a renamed heading alone counts as modified).
 #   5. Units left unpaired: final only -> `added`, draft only -> `deleted`.
-
-import re
-from collections.abc import Callable, Sequence
-
-import numpy as np
-import pandas as pd
-
-from .errors import InputError
 
 DEFAULT_THRESHOLD = 0.45
 """Minimum similarity (0-1, normalised Indel) for a draft and a final unit to be paired.
@@ -385,7 +383,7 @@ def token_spans(text: str) -> list[tuple[str, int, int]]:
 
 
 def _plain_jieba_spans(text: str) -> list[tuple[str, int, int]]:
-    """jieba precise-mode tokens of text with offsets."""
+    """Jieba precise-mode tokens of text with offsets."""
     global _FALLBACK
     if _FALLBACK is None:
         # Imported on first use: collate() must stay importable without jieba's start-up cost.
@@ -403,7 +401,7 @@ def _plain_jieba_spans(text: str) -> list[tuple[str, int, int]]:
 
 
 def tokenize(text: str) -> list[str]:
-    """jieba words of text, whitespace dropped."""
+    """Jieba words of text, whitespace dropped."""
     return [tok for tok, _, _ in token_spans(text)]
 
 
@@ -477,7 +475,35 @@ def word_edits(draft: str, final: str, context: int = 12) -> list[Edit]:
 ALIGNMENT_COLUMNS = ("pair_id", "unit", "draft_doc_id", "final_doc_id", "draft_provision_ids",
                      "final_provision_ids", "draft_heading", "final_heading", "section", "change",
                      "similarity", "n_changes", "touches_numbers")
-CHANGES_COLUMNS = ("pair_id", "unit", "op_index", "op", "draft_text", "final_text", "context", "touches_numbers")
+CHANGES_COLUMNS = ("pair_id", "unit", "op_index", "op", "draft_text", "final_text", "context", "touches_numbers",
+                   "is_moved")
+MOVE_MIN_CHARS = 4  # shorter pieces (的, 和, 推进) recur by chance
+MOVE_SIMILARITY = 0.8
+
+
+def _content(text: str) -> str:
+    """Letters and digits of a text: punctuation and spacing do not decide a move."""
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def moved_edits(edits: Sequence[Edit]) -> list[bool]:
+    """For each edit, whether its removed words reappear inserted by another edit of the unit (or the reverse).
+
+    The word diff reports a re-sequenced clause (安全有序，开放融合 -> 开放融合，安全有序) as a deletion here
+    and an insertion there; both are marked so that a reader can tell reordering from rewriting.
+    """
+    removed = [_content(e.draft_text) for e in edits]
+    added = [_content(e.final_text) for e in edits]
+    moved = [False] * len(edits)
+    for i, old in enumerate(removed):
+        if len(old) < MOVE_MIN_CHARS:
+            continue
+        for j, new in enumerate(added):
+            if i == j or len(new) < MOVE_MIN_CHARS:
+                continue
+            if old in new or new in old or Indel.normalized_similarity(old, new) >= MOVE_SIMILARITY:
+                moved[i] = moved[j] = True
+    return moved
 
 
 def side_text(side: Sequence[Unit]) -> str:
@@ -547,10 +573,10 @@ def compare_pair(provisions: pd.DataFrame, draft_id: str, final_id: str,
             "change": al.change, "similarity": al.similarity,
             "n_changes": len(edits), "touches_numbers": any(e.touches_numbers for e in edits),
         })
-        for k, e in enumerate(edits, start=1):
+        for k, (e, moved) in enumerate(zip(edits, moved_edits(edits), strict=True), start=1):
             c_rows.append({"pair_id": pair_id, "unit": n, "op_index": k, "op": e.op,
                            "draft_text": e.draft_text, "final_text": e.final_text,
-                           "context": e.context, "touches_numbers": e.touches_numbers})
+                           "context": e.context, "touches_numbers": e.touches_numbers, "is_moved": moved})
     return (pd.DataFrame(a_rows, columns=list(ALIGNMENT_COLUMNS)),
             pd.DataFrame(c_rows, columns=list(CHANGES_COLUMNS)))
 

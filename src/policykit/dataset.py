@@ -47,6 +47,8 @@ PROVENANCE: dict[str, str] = {
     "keyness": "`policykit.terms`: log-likelihood comparison of term counts between draft and final.",
     "targets": "`policykit.targets`: rule-based extraction of deadlines, quantities and effective dates.",
     "reuse": "`policykit.reuse`: shared passages between provisions of different documents.",
+    "audit": "`policykit.audit`: follows every character of every decoded raw file through normalisation, "
+             "segmentation and parsing.",
 }
 
 CAVEATS: dict[str, tuple[str, ...]] = {
@@ -58,6 +60,9 @@ CAVEATS: dict[str, tuple[str, ...]] = {
         "Derivative documents (news pages, explainers converted from slides) are kept as their own rows and "
         "point to the document they cover through `related_doc_id`.",
         "`text` is long (tens of thousands of characters); in the Stata export it is a strL.",
+        "English titles (`title_en`) follow one convention, 数据要素 = \"data elements\" (translators also use "
+        "\"data factors of production\"); the Chinese `title` is the authority.",
+        "Documents without a title line (one research report) get an assigned title (`title_assigned`).",
     ),
     "witnesses": ("`agreement` compares normalised text; readings, markup and punctuation differences "
                   "removed by normalisation do not count.",),
@@ -80,8 +85,14 @@ CAVEATS: dict[str, tuple[str, ...]] = {
         "goals; filter on `kind`.",
         "A deadline given as a bare year is coded as 31 December of that year.",
     ),
-    "reuse": ("Boilerplate passages (formulaic language shared by many documents) are flagged, not "
-              "removed.",),
+    "reuse": (
+        "Boilerplate passages (formulaic language shared by many documents) are flagged, not removed.",
+        "Direction follows `date`; where either document is undated (the research reports), source and target "
+        "are ordered by doc_id and `direction_basis` is `order`: read those rows as shared language, not borrowing.",
+    ),
+    "audit": ("`unaccounted` never occurs in a valid build: a test requires every character to be accounted for.",
+              "Characters of a duplicate witness are counted under its document but not parsed into provisions "
+              "(the primary witness is)."),
 }
 
 

@@ -70,7 +70,7 @@ def _width(text: str) -> int:
 
 
 def _fit(text: str, width: int) -> str:
-    """text cut or padded to exactly width terminal columns."""
+    """Text cut or padded to exactly width terminal columns."""
     out, used = "", 0
     for ch in text:
         w = _width(ch)
@@ -128,7 +128,7 @@ def render_text(cmp: Comparison, width: int = 30, max_edit: int = 60) -> str:
 
 
 def _short(text: str, limit: int) -> str:
-    """text on one line, cut to limit characters."""
+    """Text on one line, cut to limit characters."""
     one = " ".join(text.split())
     return one if len(one) <= limit else one[: limit - 1] + "…"
 
@@ -174,7 +174,7 @@ ins.num, del.num { outline: 2px solid #e0a800; background: var(--num); }
 
 
 def _marked(text: str, spans: Sequence[tuple[int, int, bool]], tag: str) -> str:
-    """text as HTML with the character spans wrapped in tag (class num where the span touches numbers)."""
+    """Text as HTML with the character spans wrapped in tag (class num where the span touches numbers)."""
     out, pos = [], 0
     for start, end, numeric in sorted(spans):
         if end <= start or start < pos:

@@ -126,7 +126,7 @@ def document_rows(groups: dict[str, list[Witness]], catalog: list[Entry]) -> pd.
             "date_note": note,
             "related_doc_id": related[doc_id],
             "n_witnesses": len(groups[doc_id]),
-            "n_chars": sum(not ch.isspace() for ch in p.text),
+            "n_chars": len("".join(p.text.split())),
             "n_provisions": 0,
             "text_sha256": _sha(p.text),
             "text": p.text,
@@ -134,7 +134,7 @@ def document_rows(groups: dict[str, list[Witness]], catalog: list[Entry]) -> pd.
     return pd.DataFrame(rows)
 
 
-def witness_rows(groups: dict[str, list[Witness]]) -> pd.DataFrame:
+def witness_rows(groups: dict[str, list[Witness]], normalized: dict[str, Normalized]) -> pd.DataFrame:
     """The witnesses table: raw offsets and collation against the primary witness."""
     rows = []
     for doc_id, group in groups.items():
@@ -146,7 +146,7 @@ def witness_rows(groups: dict[str, list[Witness]]) -> pd.DataFrame:
                 col = collate(p.text, w.text)
                 agreement, diffs = col.agreement, col.differences
             shown = " | ".join(f"{d.a_text}→{d.b_text}" for d in diffs[:MAX_DIFFERENCES_SHOWN])
-            removed = normalize(w.source.text[w.raw_start:w.raw_end]).removed
+            removed = normalized[w.source.name].removed_between(w.raw_start, w.raw_end)
             rows.append({
                 "doc_id": doc_id,
                 "source_file": w.source.name,
@@ -188,5 +188,5 @@ def build_corpus(sources: list[Source], catalog: list[Entry]) -> Corpus:
     """Sources to the sources, documents and witnesses tables."""
     witnesses, normalized = segment_sources(sources)
     groups = assign_ids(group_witnesses(witnesses), catalog)
-    return Corpus(source_rows(sources, witnesses), document_rows(groups, catalog), witness_rows(groups), groups,
-                  normalized, sources)
+    return Corpus(source_rows(sources, witnesses), document_rows(groups, catalog), witness_rows(groups, normalized),
+                  groups, normalized, sources)

@@ -18,7 +18,6 @@ policykit. A shadowing ``python3`` kernelspec that points at another interpreter
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 import time

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from math import ceil
 
 import numpy as np
@@ -88,7 +88,7 @@ class _Passage:
         return sum(s[2] for s in self.segments)
 
 
-@lru_cache(maxsize=None)
+@cache
 def is_content_char(ch: str) -> bool:
     """Whether a character counts towards passage length (not whitespace, punctuation or control)."""
     return unicodedata.category(ch)[0] not in "ZPC"
@@ -500,20 +500,14 @@ def _family_counts(corpus: _Corpus, run_a, run_b, run_len, families: dict[int, i
 
 def _families(docs: pd.DataFrame) -> dict[int, int]:
     """Family of each document index: connected components of related_doc_id links."""
+    from scipy.cluster.hierarchy import DisjointSet
+
     index = {d: i for i, d in enumerate(docs["doc_id"])}
-    parent = list(range(len(index)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for d, rel in zip(docs["doc_id"], docs["related_doc_id"]):
+    families = DisjointSet(range(len(index)))
+    for d, rel in zip(docs["doc_id"], docs["related_doc_id"], strict=True):
         if isinstance(rel, str) and rel in index:
-            ra, rb = root(index[d]), root(index[rel])
-            parent[max(ra, rb)] = min(ra, rb)
-    return {i: root(i) for i in range(len(parent))}
+            families.merge(index[d], index[rel])
+    return {i: min(families.subset(i)) for i in range(len(index))}  # the smallest member names the family
 
 
 def _iso_date(value) -> str | None:

@@ -182,6 +182,8 @@ register(Table(
         _f("final_text", "string", "Final words inserted or replacing (empty for delete)."),
         _f("context", "string", "The surrounding final (else draft) text, with the change in [brackets]."),
         _f("touches_numbers", "boolean", "Whether the operation changes a number, quantity or deadline.", True),
+        _f("is_moved", "boolean", "Whether the words removed (or inserted) here reappear inserted (or removed) by "
+           "another operation of the unit: a reordering rather than a rewrite.", True),
     ),
     ("pair_id", "unit", "op_index"),
     (ForeignKey(("pair_id", "unit"), "alignment", ("pair_id", "unit")),),

@@ -23,6 +23,7 @@ from functools import cached_property
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 from rapidfuzz.distance import Indel
+from scipy.cluster.hierarchy import DisjointSet
 
 from .normalize import CJK, Normalized, content_key, script_of
 from .sources import Source
@@ -32,6 +33,7 @@ TITLE_RE = re.compile(rf"^[^，。；：:！？、]{{2,80}}(?:{DOC_TYPES})(?:（
 BRACKET_LINE_RE = re.compile(r"^（[^（）]{1,20}）$")
 NUMBERED_RE = re.compile(r"^(?:[一二三四五六七八九十百]+、|（[一二三四五六七八九十百]+）|\d+[.、．])")
 PART_RE = re.compile(r"^([一二三四五六七八九十]+)、")
+ANNEX_RE = re.compile(r"^附件\s*[0-9一二三四五六七八九十]*[:：]?$")
 DOC_NUMBER_RE = re.compile(r"^[^\s，。]{1,16}〔\d{4}〕\d+号$")
 EXPLAINER_RE = re.compile(r"图解|解读")
 CREDIT_RE = re.compile(r"^[（(]?(?:文章|本文)?(?:图片|照片|图)?(?:来源|责任编辑|编辑|校对)[：:]")
@@ -110,12 +112,14 @@ def title_starts(lines: list[Line]) -> list[tuple[int, int]]:
         if not is_title(line.text):
             continue
         first = i
+        prev = lines[i - 1].stripped if i >= 1 else ""
+        if ANNEX_RE.match(prev):
+            pass  # 附件1 right above a title labels it; the label stays with the text before
         # a title broken over two lines: 国家发展改革委 国家数据局关于建立 / …的通知
-        if (i >= 1 and lines[i - 1].stripped and _blank_before(lines, i - 1)
-                and not NUMBERED_RE.match(lines[i - 1].stripped) and len(lines[i - 1].stripped) <= 40
-                and not re.search("[，。；：！？]", lines[i - 1].stripped)):
+        elif (prev and _blank_before(lines, i - 1) and not NUMBERED_RE.match(prev) and len(prev) <= 40
+                and not re.search("[，。；：！？]", prev)):
             first = i - 1
-        elif not _blank_before(lines, i):
+        elif prev:
             continue
         last = i + 1 if i + 1 < len(lines) and BRACKET_LINE_RE.match(lines[i + 1].stripped) else i
         if found and found[-1][1] >= first:
@@ -302,27 +306,20 @@ def group_witnesses(witnesses: list[Witness]) -> list[list[Witness]]:
         mh = _minhash(w.key)
         hashes.append(mh)
         lsh.insert(str(i), mh)
-    parent = list(range(len(witnesses)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    same = DisjointSet(range(len(witnesses)))
     for i, w in enumerate(witnesses):
         for j in sorted(int(c) for c in lsh.query(hashes[i])):
-            if j <= i or find(i) == find(j) or w.kind != witnesses[j].kind:
+            if j <= i or same.connected(i, j) or w.kind != witnesses[j].kind:
                 continue
             a, b = w.key, witnesses[j].key
             # Indel similarity is at most 2·min/(la+lb): skip pairs whose lengths alone rule them out
             if 2 * min(len(a), len(b)) < SAME_DOC_SIMILARITY * (len(a) + len(b)):
                 continue
             if Indel.normalized_similarity(a, b, score_cutoff=SAME_DOC_SIMILARITY):
-                parent[find(j)] = find(i)
+                same.merge(i, j)
     groups: dict[int, list[Witness]] = {}
     for i, w in enumerate(witnesses):
-        groups.setdefault(find(i), []).append(w)
+        groups.setdefault(same[i], []).append(w)
     return list(groups.values())
 
 

@@ -95,10 +95,8 @@ def _is_binary(text: str) -> bool:
     return bad > max(2, len(text) // 1000)
 
 
-def decode_bytes(data: bytes, where: str | Path) -> tuple[str, str]:
-    """Decode raw bytes to text; return (text, encoding) or raise InputError."""
-    if not data.strip():
-        raise InputError(where, "empty file")
+def _decode_bom(data: bytes, where: str | Path) -> tuple[str, str] | None:
+    """Decode a file that starts with a byte-order mark; None if it has none."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
@@ -106,6 +104,16 @@ def decode_bytes(data: bytes, where: str | Path) -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise InputError(where, f"starts with a {enc} byte-order mark but is not valid {enc}: {exc.reason} "
                                  f"at byte {exc.start}") from None
+    return None
+
+
+def decode_bytes(data: bytes, where: str | Path) -> tuple[str, str]:
+    """Decode raw bytes to text; return (text, encoding) or raise InputError."""
+    if not data.strip():
+        raise InputError(where, "empty file")
+    with_bom = _decode_bom(data, where)
+    if with_bom is not None:
+        return with_bom
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
