@@ -251,7 +251,8 @@ def test_excel_csv_has_bom_and_crlf(tmp_path: Path) -> None:
     write_exports(tmp_path, mini_tables())
     raw = (tmp_path / "excel" / "documents.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbfdoc_id,") and b"\r\n" in raw
-    assert pd.read_csv(tmp_path / "excel" / "documents.csv", encoding="utf-8-sig").shape == (2, 16)
+    expected = (2, len(TABLES["documents"].columns))
+    assert pd.read_csv(tmp_path / "excel" / "documents.csv", encoding="utf-8-sig").shape == expected
 
 
 def test_duckdb_script_recreates_the_tables_with_keys_and_comments(tmp_path: Path) -> None:

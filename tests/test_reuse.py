@@ -166,6 +166,16 @@ def test_direction_by_date_else_by_order():
         assert (row.source_doc_id, row.target_doc_id, row.direction_basis) == ("a", "z", "order")
 
 
+def test_direction_by_month_when_a_day_is_unknown():
+    """z dated only to 2023-09 (period) -> a dated 2024-01-15: ordered by month; same month -> order."""
+    text = lambda d: [filler(d, 0) + P15 + filler(d, 1)]  # noqa: E731
+    for z_period, expected in (("2023-09", ("z", "a", "month")), ("2024-01", ("a", "z", "order"))):
+        docs, prov = corpus({"a": ("2024-01-15", text(0)), "z": (None, text(1))})
+        docs["period"] = ["2024-01", z_period]
+        row = build_reuse(docs, prov).iloc[0]
+        assert (row.source_doc_id, row.target_doc_id, row.direction_basis) == expected
+
+
 def test_deterministic_and_sorted():
     """Same input -> identical output, sorted by reuse_id, ids unique."""
     docs, prov = corpus({
@@ -227,7 +237,7 @@ def test_real_corpus_invariants(real):
         assert texts[r.target_doc_id][r.target_char_start:r.target_char_end] == r.shared_text
         assert r.source_doc_id != r.target_doc_id
     assert (out["length"] >= 15).all()
-    assert set(out["direction_basis"]) <= {"date", "order"}
+    assert set(out["direction_basis"]) <= {"date", "month", "order"}
 
 
 def test_real_corpus_guiding_ideology_is_boilerplate(real):

@@ -10,6 +10,7 @@ from pathlib import Path
 from .errors import InputError
 
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -26,6 +27,7 @@ class Entry:
     doc_number_basis: str | None
     date: str | None
     date_basis: str | None
+    period: str | None = None  # yyyy-mm where only the month is known
 
 
 def _key(text: str) -> str:
@@ -52,8 +54,10 @@ def read_catalog(path: Path) -> list[Entry]:
             raise InputError(where, "needs match_title or match_opening")
         if entry.date and not ISO_DATE_RE.match(entry.date):
             raise InputError(where, f"date {entry.date!r} is not yyyy-mm-dd")
-        if entry.date and not entry.date_basis:
-            raise InputError(where, "a date needs its date_basis")
+        if entry.period and not MONTH_RE.match(entry.period):
+            raise InputError(where, f"period {entry.period!r} is not yyyy-mm")
+        if (entry.date or entry.period) and not entry.date_basis:
+            raise InputError(where, "a date or period needs its date_basis")
         entries.append(entry)
     ids = [e.doc_id for e in entries]
     if len(set(ids)) != len(ids):

@@ -111,7 +111,7 @@ def document_rows(groups: dict[str, list[Witness]], catalog: list[Entry]) -> pd.
     for doc_id, p in primaries.items():
         entry = match(catalog, p.title, p.text)
         date, basis, note = p.date, ("text" if p.date else None), p.date_line
-        if date is None and entry and entry.date:
+        if date is None and entry and (entry.date or entry.period):
             date, basis, note = entry.date, "catalog", entry.date_basis
         rows.append({
             "doc_id": doc_id,
@@ -122,6 +122,7 @@ def document_rows(groups: dict[str, list[Witness]], catalog: list[Entry]) -> pd.
             "issuer": issuer_from_title(p.title) or (entry.issuer if entry else None),
             "doc_number": p.doc_number or (entry.doc_number if entry else None),
             "date": date,
+            "period": date[:7] if date else (entry.period if entry else None),
             "date_basis": basis,
             "date_note": note,
             "related_doc_id": related[doc_id],

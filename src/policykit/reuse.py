@@ -28,8 +28,8 @@ Method, in four steps (all character offsets index into documents.text):
    boilerplate_share x number of families) families. is_boilerplate is set when the passage itself
    is formulaic, or when at least boilerplate_cover of its characters lie in formulaic phrases of
    min_length characters or more (a long opening sentence strung together from stock phrases).
-   Direction: the source is the earlier document by date; without two different dates, the
-   smaller doc_id (direction_basis = order).
+   Direction: the source is the earlier document by date; else by period (the month, where the
+   catalog knows no day); else the smaller doc_id (direction_basis = date, month or order).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ DEFAULT_BOILERPLATE_SHARE = 0.2
 DEFAULT_MIN_BOILERPLATE_FAMILIES = 3
 DEFAULT_BOILERPLATE_COVER = 0.75
 
-_DOC_COLUMNS = ("doc_id", "text", "date", "related_doc_id")
+_DOC_COLUMNS = ("doc_id", "text", "date", "period", "related_doc_id")
 _PROV_COLUMNS = ("doc_id", "provision_id", "char_start", "char_end")
 _HASH_BASE = np.uint64(1_000_003)
 MAX_REPEATS = 8  # occurrences of one k-gram per document that seed matches
@@ -521,12 +521,15 @@ def _iso_date(value) -> str | None:
 def _direction(docs: pd.DataFrame, doc_ids: list[str]) -> dict[tuple[int, int], tuple[bool, str]]:
     """Lazily filled map (a, b) -> (b is the source, basis); a < b in doc_id order."""
     dates = [_iso_date(v) for v in docs["date"]]
+    months = [(_iso_date(v) or "")[:7] or None for v in docs["period"]]
 
     class _Order(dict):
         def __missing__(self, key: tuple[int, int]) -> tuple[bool, str]:
             a, b = key
             if dates[a] and dates[b] and dates[a] != dates[b]:
                 value = (dates[b] < dates[a], "date")
+            elif months[a] and months[b] and months[a] != months[b]:
+                value = (months[b] < months[a], "month")  # the day of one of them is unknown
             else:
                 value = (False, "order")
             self[key] = value

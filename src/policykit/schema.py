@@ -92,7 +92,10 @@ register(Table(
         _f("issuer", "string", "Issuing bodies, from the text's title or the catalog; null if unknown.", False, "发文机关"),
         _f("doc_number", "string", "Official document number (文号), e.g. 发改数据〔2024〕660号; null if none.", False, "文号"),
         _f("date", "date", "Date of the document (成文日期 where known, else publication date); null if unknown.", False, "日期"),
-        _f("date_basis", "string", "Where the date comes from: text (stated in the document) or catalog; null with no date.", False),
+        _f("period", "string", "Month of the document, yyyy-mm: the month of date, or the month the catalog knows where "
+           "the day is unverified; null if unknown.", False, "年月"),
+        _f("date_basis", "string", "Where date and period come from: text (stated in the document) or catalog; null with "
+           "neither.", False),
         _f("date_note", "string", "The basis of a catalog date (source and what the date is), or the date line of the text."),
         _f("related_doc_id", "string", "Draft -> final plan; news, notice or explainer -> the document it covers."),
         _f("n_witnesses", "integer", "Number of raw-file witnesses of the document.", True),
@@ -265,7 +268,8 @@ register(Table(
         _f("doc_frequency", "integer", "Number of documents in which the passage occurs.", True),
         _f("is_boilerplate", "boolean", "Whether the passage is formulaic: it, or three quarters of it, occurs in many "
            "documents (at least 3 and a fifth of the families of related documents, by default).", True),
-        _f("direction_basis", "string", "date if source precedes target by date, else order (no dates to compare).", True),
+        _f("direction_basis", "string", "date if the source precedes the target by date; month if only their periods "
+           "(months) differ; order where neither tells (doc_id order).", True),
     ),
     ("reuse_id",),
     (
