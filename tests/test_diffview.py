@@ -92,3 +92,15 @@ def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
     subprocess.run([*flags, f"--screenshot={shot}", "--window-size=1400,2000", page.as_uri()],
                    capture_output=True, timeout=60)
     assert shot.is_file() and shot.stat().st_size > 10_000
+
+
+def test_moved_words_are_marked_on_both_sides() -> None:
+    """A re-sequenced clause is shown as moved, not as an unrelated deletion and insertion."""
+    from policykit.compare import Aligned, Unit
+
+    draft = Unit("2.2", 1, "基本原则", "基本原则", "总体要求", "坚持安全有序，开放融合，推动发展。")
+    final = Unit("2.2", 1, "基本原则", "基本原则", "总体要求", "坚持开放融合，安全有序，推动发展。")
+    al = Aligned([draft], [final], "modified", 0.9)
+    page = diffview._side_html(al, diffview.compare.unit_edits(al), "draft") + \
+        diffview._side_html(al, diffview.compare.unit_edits(al), "final")
+    assert '<del class="moved">' in page and '<ins class="moved">' in page

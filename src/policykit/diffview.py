@@ -164,6 +164,7 @@ main { padding: 0 2rem 4rem; min-width: 0; }
 ins { background: var(--ins); text-decoration: none; border-bottom: 2px solid var(--ins-b); }
 del { background: var(--del); text-decoration: line-through; text-decoration-color: var(--del-b); }
 ins.num, del.num { outline: 2px solid #e0a800; background: var(--num); }
+ins.moved, del.moved { background: #ede3f6; text-decoration: none; border-bottom: 2px dotted #6a1b9a; }
 .badge { border-radius: 4px; padding: 0 .45rem; font-size: .8rem; color: #fff; background: #777; }
 .badge.unchanged { background: #8a8a8a; } .badge.modified { background: #1565c0; } .badge.moved { background: #6a1b9a; }
 .badge.merged { background: #00838f; } .badge.split { background: #00695c; }
@@ -173,18 +174,23 @@ ins.num, del.num { outline: 2px solid #e0a800; background: var(--num); }
 """
 
 
-def _marked(text: str, spans: Sequence[tuple[int, int, bool]], tag: str) -> str:
-    """Text as HTML with the character spans wrapped in tag (class num where the span touches numbers)."""
+def _marked(text: str, spans: Sequence[tuple[int, int, str]], tag: str) -> str:
+    """Text as HTML with the character spans wrapped in tag, each with its classes (num, moved)."""
     out, pos = [], 0
-    for start, end, numeric in sorted(spans):
+    for start, end, classes in sorted(spans):
         if end <= start or start < pos:
             continue
         out.append(html.escape(text[pos:start]))
-        cls = ' class="num"' if numeric else ""
+        cls = f' class="{classes}"' if classes else ""
         out.append(f"<{tag}{cls}>{html.escape(text[start:end])}</{tag}>")
         pos = end
     out.append(html.escape(text[pos:]))
     return "".join(out)
+
+
+def _classes(edit: Edit, moved: bool) -> str:
+    """HTML classes of an edit: num where it touches numbers, moved where its words reappear elsewhere."""
+    return " ".join(c for c, on in (("num", edit.touches_numbers), ("moved", moved)) if on)
 
 
 def _side_html(al: Aligned, edits: Sequence[Edit], side: str) -> str:
@@ -196,12 +202,13 @@ def _side_html(al: Aligned, edits: Sequence[Edit], side: str) -> str:
     text = compare.side_text(units)
     ids = ", ".join(u.provision_id for u in units)
     tag = "del" if side == "draft" else "ins"
+    moved = compare.moved_edits(edits)
     if al.change in ("added", "deleted"):
-        spans = [(0, len(text), any(e.touches_numbers for e in edits))]
+        spans = [(0, len(text), "num" if any(e.touches_numbers for e in edits) else "")]
     elif side == "draft":
-        spans = [(e.draft_start, e.draft_end, e.touches_numbers) for e in edits]
+        spans = [(e.draft_start, e.draft_end, _classes(e, m)) for e, m in zip(edits, moved, strict=True)]
     else:
-        spans = [(e.final_start, e.final_end, e.touches_numbers) for e in edits]
+        spans = [(e.final_start, e.final_end, _classes(e, m)) for e, m in zip(edits, moved, strict=True)]
     return (f'<div class="side" lang="zh-CN"><span class="label">{label} · {html.escape(ids)}</span>'
             f"{_marked(text, spans, tag)}</div>")
 
@@ -255,7 +262,7 @@ def render_html(cmp: Comparison) -> str:
 <div class="meta">{html.escape(cmp.draft_id)} → {html.escape(cmp.final_id)} · similarity threshold {cmp.threshold:g}
  · aligned by content (policykit.compare)</div>
 <div class="stats">{"".join(stats)}</div>
-<div class="legend"><del>删除 deleted</del> <ins>新增 inserted</ins> <ins class="num">数字/时限 number</ins></div>
+<div class="legend"><del>删除 deleted</del> <ins>新增 inserted</ins> <ins class="num">数字/时限 number</ins> <ins class="moved">移动 moved (the same words removed here, inserted there)</ins></div>
 </header>
 <div class="layout">
 <nav>{"".join(nav)}</nav>
