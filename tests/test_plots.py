@@ -168,3 +168,25 @@ def test_save_plotly_offline_and_deterministic(reports_dir: Path) -> None:
     assert (path.parent / "plotly.min.js").is_file()
     assert 'src="plotly.min.js"' in html and "cdn.plot.ly" not in html
     assert 'id="policykit-bars"' in html
+
+
+def test_chronological_orders_by_date_then_period_undated_last() -> None:
+    """date first, a month-only period in its month, undated documents last; ties by doc_id."""
+    import pandas as pd
+
+    docs = pd.DataFrame({"doc_id": ["u", "b", "a", "m"], "date": [None, "2024-01-15", "2022-12-02", None],
+                         "period": [None, "2024-01", "2022-12", "2023-09"]})
+    out = plots.chronological(docs)
+    assert list(out.doc_id) == ["a", "m", "b", "u"]
+    assert [plots.date_label(r) for _, r in out.iterrows()] == ["2022-12-02", "2023-09", "2024-01-15", "undated 不详"]
+
+
+def test_annotated_heatmap_writes_every_value() -> None:
+    """Each non-null cell gets its label; null cells stay empty."""
+    import numpy as np
+    import pandas as pd
+
+    fig, ax = plt.subplots()
+    plots.annotated_heatmap(ax, pd.DataFrame([[1.0, np.nan], [3.0, 4.0]]), lambda v: f"{v:.0f}", cmap="Blues")
+    assert sorted(t.get_text() for t in ax.texts) == ["1", "3", "4"]
+    plt.close(fig)

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import os
 import textwrap
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import matplotlib
+import numpy as np
+import pandas as pd
 from matplotlib import font_manager
 
 from . import config
@@ -277,3 +279,32 @@ def wordcloud_image(frequencies: Mapping[str, float], seed: int = 0, *, width: i
     cloud = WordCloud(font_path=str(cjk_font_path()), width=width, height=height, max_words=max_words,
                       background_color="white", random_state=seed, collocations=False)
     return cloud.generate_from_frequencies(ordered).to_image()
+
+
+def chronological(documents: pd.DataFrame) -> pd.DataFrame:
+    """Documents in time order: by date, else by period (month, when only that is known), undated last."""
+    when = pd.to_datetime(documents["date"]).fillna(pd.to_datetime(documents["period"], format="%Y-%m"))
+    return documents.assign(when=when).sort_values(["when", "doc_id"], na_position="last").reset_index(drop=True)
+
+
+def date_label(row: Mapping[str, Any]) -> str:
+    """A document's date as a label: the date, else its month, else 'undated 不详'."""
+    for key in ("date", "period"):
+        value = row.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return "undated 不详"
+
+
+def annotated_heatmap(ax: Any, values: pd.DataFrame, fmt: Callable[[float], str], *, cmap: str,
+                      norm: Any = None, vmin: float | None = None, vmax: float | None = None,
+                      fontsize: float = 6) -> Any:
+    """Draw a table as a heat map with each non-null value written in its cell (white on dark cells)."""
+    data = values.to_numpy(dtype=float)
+    image = ax.imshow(np.ma.masked_invalid(data), cmap=cmap, aspect="auto", norm=norm, vmin=vmin, vmax=vmax)
+    for (i, j), v in np.ndenumerate(data):
+        if not np.isnan(v):
+            r, g, b, _ = image.cmap(image.norm(v))
+            dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
+            ax.text(j, i, fmt(v), ha="center", va="center", fontsize=fontsize, color="white" if dark else "black")
+    return image
