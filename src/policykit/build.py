@@ -143,8 +143,8 @@ def staged_output(out_dir: Path) -> Iterator[Path]:
         if old.exists():
             shutil.rmtree(old)
         if out_dir.exists():
-            os.replace(out_dir, old)
-        os.replace(tmp, out_dir)
+            out_dir.replace(old)
+        tmp.replace(out_dir)
         if old.exists():
             shutil.rmtree(old)
     finally:

@@ -58,7 +58,7 @@ def _dense(text: str) -> tuple[str, list[int]]:
 
 
 def _span(positions: list[int], start: int, end: int, n: int) -> tuple[int, int]:
-    """Offsets in the original text of dense characters start..end (an empty range sits after the previous character)."""
+    """Offsets in text of dense characters start..end (an empty range sits after the previous character)."""
     if end > start:
         return positions[start], positions[end - 1] + 1
     at = positions[start - 1] + 1 if start > 0 else (positions[0] if positions else 0)
@@ -270,80 +270,99 @@ def _in_sequence(pairs: list[tuple[int, int]]) -> set[tuple[int, int]]:
     return chain
 
 
-def align(draft: Sequence[Unit], final: Sequence[Unit], threshold: float = DEFAULT_THRESHOLD) -> list[Aligned]:
-    """Align draft units with final units and classify each aligned unit (rules above)."""
+@dataclass
+class _Pairing:
+    """Alignment in progress: groups keyed by a representative draft index, and what is still unpaired."""
+
+    pairs: dict[int, int]
+    groups: dict[int, tuple[set[int], set[int]]]
+    lone_draft: list[int]
+    lone_final: list[int]
+
+    def pair(self, i: int, j: int) -> None:
+        """Pair a lone draft unit with a lone final unit."""
+        self.groups[i] = ({i}, {j})
+        self.pairs[i] = j
+        self.lone_draft.remove(i)
+        self.lone_final.remove(j)
+
+
+def _assigned(sim: np.ndarray, n_draft: int, n_final: int, threshold: float) -> _Pairing:
+    """Rule 1: one-to-one pairs from an optimal assignment, pairs below the threshold dropped."""
     from scipy.optimize import linear_sum_assignment
 
-    if not 0.0 <= threshold <= 1.0:
-        raise InputError("compare", f"threshold must lie between 0 and 1, got {threshold}")
-    sim = _similarity_matrix(draft, final)
     pairs: dict[int, int] = {}
     if sim.size:
         rows, cols = linear_sum_assignment(sim, maximize=True)
-        pairs = {int(i): int(j) for i, j in zip(rows, cols) if sim[i, j] >= threshold}
-    groups: dict[int, tuple[set[int], set[int]]] = {}  # keyed by a representative: draft index
-    for i, j in pairs.items():
-        groups[i] = ({i}, {j})
-    final_group = {j: i for i, j in pairs.items()}
-    lone_draft = [i for i in range(len(draft)) if i not in pairs]
-    lone_final = [j for j in range(len(final)) if j not in final_group]
+        pairs = {int(i): int(j) for i, j in zip(rows, cols, strict=True) if sim[i, j] >= threshold}
+    paired_final = set(pairs.values())
+    return _Pairing(pairs, {i: ({i}, {j}) for i, j in pairs.items()},
+                    [i for i in range(n_draft) if i not in pairs], [j for j in range(n_final) if j not in paired_final])
 
-    # Merges: an unpaired draft unit absorbed into a paired final unit.
-    for i in lone_draft[:]:
-        best = max(pairs.values(), key=lambda j: (coverage(draft[i].body, final[j].body), -j), default=None)
+
+def _absorb(draft: Sequence[Unit], final: Sequence[Unit], p: _Pairing) -> None:
+    """Rule 2: merges (a lone draft unit inside a paired final unit) and splits (the reverse)."""
+    final_group = {j: i for i, j in p.pairs.items()}
+    for i in p.lone_draft[:]:
+        best = max(p.pairs.values(), key=lambda j: (coverage(draft[i].body, final[j].body), -j), default=None)
         if best is not None and coverage(draft[i].body, final[best].body) >= COVERAGE:
-            groups[final_group[best]][0].add(i)
-            lone_draft.remove(i)
-    # Splits: an unpaired final unit carved out of a paired draft unit.
-    for j in lone_final[:]:
-        best = max(pairs, key=lambda i: (coverage(final[j].body, draft[i].body), -i), default=None)
+            p.groups[final_group[best]][0].add(i)
+            p.lone_draft.remove(i)
+    for j in p.lone_final[:]:
+        best = max(p.pairs, key=lambda i: (coverage(final[j].body, draft[i].body), -i), default=None)
         if best is not None and coverage(final[j].body, draft[best].body) >= COVERAGE:
-            groups[best][1].add(j)
-            lone_final.remove(j)
-    # Unpaired on both sides but one contained in the other (e.g. a short unit folded into a long one).
-    for i in lone_draft[:]:
-        cands = [j for j in lone_final if max(coverage(draft[i].body, final[j].body),
-                                              coverage(final[j].body, draft[i].body)) >= COVERAGE]
+            p.groups[best][1].add(j)
+            p.lone_final.remove(j)
+
+
+def _pair_leftovers(draft: Sequence[Unit], final: Sequence[Unit], sim: np.ndarray, p: _Pairing) -> None:
+    """Rules 2 and 3 for what is unpaired on both sides: containment first, then an unchanged heading."""
+    for i in p.lone_draft[:]:
+        cands = [j for j in p.lone_final if max(coverage(draft[i].body, final[j].body),
+                                                coverage(final[j].body, draft[i].body)) >= COVERAGE]
         if cands:
-            j = max(cands, key=lambda j: (sim[i, j], -j))
-            groups[i] = ({i}, {j})
-            pairs[i] = j
-            lone_draft.remove(i)
-            lone_final.remove(j)
-
-    # Rewritten under the same heading: content too different to pair, but the title is unchanged.
-    for i in lone_draft[:]:
-        same = [j for j in lone_final if draft[i].heading and final[j].heading == draft[i].heading]
+            p.pair(i, max(cands, key=lambda j: (sim[i, j], -j)))
+    # rewritten under the same heading: content too different to pair, but the title is unchanged
+    for i in p.lone_draft[:]:
+        same = [j for j in p.lone_final if draft[i].heading and final[j].heading == draft[i].heading]
         if same:
-            j = same[0]
-            groups[i] = ({i}, {j})
-            pairs[i] = j
-            lone_draft.remove(i)
-            lone_final.remove(j)
+            p.pair(i, same[0])
 
-    anchors = {rep: (min(ds), min(fs)) for rep, (ds, fs) in groups.items()}
+
+def _change(d_units: list[Unit], f_units: list[Unit], in_sequence: bool) -> str:
+    """Rule 4: the change class of a group of aligned units."""
+    if len(d_units) > 1 and len(f_units) > 1:
+        return "merged" if len(d_units) >= len(f_units) else "split"
+    if len(d_units) > 1:
+        return "merged"
+    if len(f_units) > 1:
+        return "split"
+    if not in_sequence:
+        return "moved"
+    if _dense_text(d_units[0].display) == _dense_text(f_units[0].display):
+        return "unchanged"
+    return "modified"
+
+
+def align(draft: Sequence[Unit], final: Sequence[Unit], threshold: float = DEFAULT_THRESHOLD) -> list[Aligned]:
+    """Align draft units with final units and classify each aligned unit (rules above)."""
+    if not 0.0 <= threshold <= 1.0:
+        raise InputError("compare", f"threshold must lie between 0 and 1, got {threshold}")
+    sim = _similarity_matrix(draft, final)
+    p = _assigned(sim, len(draft), len(final), threshold)
+    _absorb(draft, final, p)
+    _pair_leftovers(draft, final, sim, p)
+    anchors = {rep: (min(ds), min(fs)) for rep, (ds, fs) in p.groups.items()}
     chain = _in_sequence(list(anchors.values()))
     out: list[Aligned] = []
-    for rep, (ds, fs) in groups.items():
+    for rep, (ds, fs) in p.groups.items():
         d_units = [draft[i] for i in sorted(ds)]
         f_units = [final[j] for j in sorted(fs)]
         score = similarity("".join(u.body for u in d_units), "".join(u.body for u in f_units))
-        if len(ds) > 1 and len(fs) > 1:
-            change = "merged" if len(ds) >= len(fs) else "split"
-        elif len(ds) > 1:
-            change = "merged"
-        elif len(fs) > 1:
-            change = "split"
-        elif anchors[rep] not in chain:
-            change = "moved"
-        elif _dense_text(d_units[0].display) == _dense_text(f_units[0].display):
-            change = "unchanged"
-        else:
-            change = "modified"
-        out.append(Aligned(d_units, f_units, change, round(score, 4)))
-    out += [Aligned([], [final[j]], "added") for j in lone_final]
-    out += [Aligned([draft[i]], [], "deleted") for i in lone_draft]
-    # Final-document order; deleted units last, in draft order.
+        out.append(Aligned(d_units, f_units, _change(d_units, f_units, anchors[rep] in chain), round(score, 4)))
+    out += [Aligned([], [final[j]], "added") for j in p.lone_final]
+    out += [Aligned([draft[i]], [], "deleted") for i in p.lone_draft]
+    # Final-document order; deleted units last, in draft order (rule 5).
     out.sort(key=lambda a: (0, a.final[0].ord) if a.final else (1, a.draft[0].ord))
     return out
 
@@ -530,7 +549,8 @@ def pairs(documents: pd.DataFrame) -> list[tuple[str, str]]:
         rel = _clean(r["related_doc_id"])
         if _clean(r["kind"]) == "draft" and rel:
             if rel not in ids:
-                raise InputError("table documents", f"draft {r['doc_id']} names related_doc_id {rel}, which is not a document")
+                raise InputError("table documents",
+                                 f"draft {r['doc_id']} names related_doc_id {rel}, which is not a document")
             out.append((str(r["doc_id"]), rel))
     return sorted(out)
 

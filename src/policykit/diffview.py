@@ -262,7 +262,8 @@ def render_html(cmp: Comparison) -> str:
 <div class="meta">{html.escape(cmp.draft_id)} → {html.escape(cmp.final_id)} · similarity threshold {cmp.threshold:g}
  · aligned by content (policykit.compare)</div>
 <div class="stats">{"".join(stats)}</div>
-<div class="legend"><del>删除 deleted</del> <ins>新增 inserted</ins> <ins class="num">数字/时限 number</ins> <ins class="moved">移动 moved (the same words removed here, inserted there)</ins></div>
+<div class="legend"><del>删除 deleted</del> <ins>新增 inserted</ins> <ins class="num">数字/时限 number</ins>
+<ins class="moved">移动 moved (the same words removed here, inserted there)</ins></div>
 </header>
 <div class="layout">
 <nav>{"".join(nav)}</nav>

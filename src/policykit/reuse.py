@@ -205,7 +205,7 @@ def _check_provisions(provisions: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFr
         raise InputError("table provisions", "char_start/char_end missing")
     prov["char_start"] = prov["char_start"].astype("int64")
     prov["char_end"] = prov["char_end"].astype("int64")
-    lengths = dict(zip(docs["doc_id"], docs["text"].str.len()))
+    lengths = dict(zip(docs["doc_id"], docs["text"].str.len(), strict=True))
     unknown = sorted(set(prov["doc_id"]) - set(lengths))
     if unknown:
         raise InputError("table provisions", f"doc_id not in documents: {unknown[:3]}")
@@ -225,7 +225,7 @@ def _make_corpus(docs: pd.DataFrame, prov: pd.DataFrame) -> _Corpus:
     """Reduce every document to its content characters and label each with its provision."""
     keys, key_doc, key_pos, key_prov, prov_ids = [], [], [], [], []
     by_doc = {d: g for d, g in prov.groupby("doc_id", sort=False)}
-    for i, (doc_id, text) in enumerate(zip(docs["doc_id"], docs["text"])):
+    for i, (doc_id, text) in enumerate(zip(docs["doc_id"], docs["text"], strict=True)):
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
         pos = np.flatnonzero(_content_mask(codes))
         at_char = np.full(len(text), -1, dtype=np.int64)
@@ -339,7 +339,8 @@ def _verified(keys: np.ndarray, a: np.ndarray, b: np.ndarray, length: np.ndarray
     """Mask of runs whose two sides are really identical (guards against hash collisions)."""
     buf = keys.tobytes()
     return np.fromiter(
-        (buf[4 * x:4 * (x + n)] == buf[4 * y:4 * (y + n)] for x, y, n in zip(a.tolist(), b.tolist(), length.tolist())),
+        (buf[4 * x:4 * (x + n)] == buf[4 * y:4 * (y + n)]
+         for x, y, n in zip(a.tolist(), b.tolist(), length.tolist(), strict=True)),
         dtype=bool, count=len(a),
     )
 
@@ -356,7 +357,7 @@ def _pieces(corpus: _Corpus, run_a, run_b, run_len) -> tuple[np.ndarray, ...]:
     cross = (n_inner(run_a) + n_inner(run_b)) > 0
     a, b, n = [run_a[~cross]], [run_b[~cross]], [run_len[~cross]]
     # Few runs cross a boundary (most reuse is within one provision), so a loop over them is cheap.
-    for x, y, m in zip(run_a[cross].tolist(), run_b[cross].tolist(), run_len[cross].tolist()):
+    for x, y, m in zip(run_a[cross].tolist(), run_b[cross].tolist(), run_len[cross].tolist(), strict=True):
         cuts = {0, m}
         for side in (x, y):
             inner = change[np.searchsorted(change, side + 1):np.searchsorted(change, side + m)]
@@ -379,8 +380,8 @@ def _passages(corpus: _Corpus, run_a, run_b, run_len, max_gap: int, min_length: 
     pa, pb, a, b, n = pa[keep], pb[keep], a[keep], b[keep], n[keep]
     out = []
     bounds = np.flatnonzero(np.r_[True, (pa[1:] != pa[:-1]) | (pb[1:] != pb[:-1]), True])
-    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
-        segs = list(zip(a[lo:hi].tolist(), b[lo:hi].tolist(), n[lo:hi].tolist()))
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        segs = list(zip(a[lo:hi].tolist(), b[lo:hi].tolist(), n[lo:hi].tolist(), strict=True))
         for chain in _merge_gaps(segs, max_gap):
             doc_a, doc_b = int(corpus.key_doc[chain[0][0]]), int(corpus.key_doc[chain[0][1]])
             p = _Passage(doc_a, doc_b, int(pa[lo]), int(pb[lo]), chain)

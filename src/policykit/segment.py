@@ -234,9 +234,12 @@ def kind_of(title: str, is_wrapper: bool, is_explainer: bool, assigned: bool) ->
     return "policy"
 
 
-def _titled_cuts(lines: list[Line], titles: list[tuple[int, int]], nonblank: list[str]) -> list[tuple[int, str, str, bool]]:
+Cut = tuple[int, str, str, bool]  # (line, kind hint, title, title_assigned)
+
+
+def _titled_cuts(lines: list[Line], titles: list[tuple[int, int]], nonblank: list[str]) -> list[Cut]:
     """(line, kind hint, title, title_assigned) of every document of a file that has title lines."""
-    cuts: list[tuple[int, str, str, bool]] = []
+    cuts: list[Cut] = []
     first_line = titles[0][0]
     lead = "".join(ln.stripped for ln in lines[:first_line])
     if len(lead) >= NEWS_MIN_CHARS:

@@ -15,7 +15,7 @@ from .schema import table
 SENTENCE_END = frozenset("。！？；!?;")
 OPENERS = "（(《“‘「『【〔["
 CLOSERS = "）)》”’」』】〕]"
-_CLOSE_OF = dict(zip(OPENERS, CLOSERS))
+_CLOSE_OF = dict(zip(OPENERS, CLOSERS, strict=True))
 _CLOSERS = frozenset(CLOSERS)
 
 
@@ -352,7 +352,7 @@ def build_provisions(documents: pd.DataFrame) -> pd.DataFrame:
         dup = documents.loc[documents["doc_id"].duplicated(), "doc_id"].iloc[0]
         raise InputError("table documents", f"duplicate doc_id {dup!r}")
     rows = []
-    for doc_id, text in zip(documents["doc_id"], documents["text"]):
+    for doc_id, text in zip(documents["doc_id"], documents["text"], strict=True):
         if not isinstance(text, str):
             raise InputError("table documents", f"document {doc_id!r} has no text")
         for p in parse_provisions(text):
