@@ -18,7 +18,7 @@ import pandas as pd
 
 from .catalog import Entry, match
 from .compare import collate
-from .normalize import Normalized, normalize
+from .normalize import Normalized, normalize, script_of
 from .segment import (
     DRAFT_RE,
     Witness,
@@ -57,18 +57,20 @@ def segment_sources(sources: list[Source]) -> tuple[list[Witness], dict[str, Nor
     return witnesses, normalized
 
 
-def assign_ids(groups: list[list[Witness]], catalog: list[Entry]) -> dict[str, list[Witness]]:
-    """doc_id for each group of witnesses: the catalog's, else a hash of the title."""
+def assign_ids(groups: list[list[Witness]], catalog: list[Entry]
+               ) -> tuple[dict[str, list[Witness]], dict[str, Entry | None]]:
+    """doc_id for each group of witnesses (the catalog's, else a hash of the title) and its catalog entry."""
     out: dict[str, list[Witness]] = {}
+    entries: dict[str, Entry | None] = {}
     for group in groups:
         p = primary_of(group)
         entry = match(catalog, p.title, p.text)
         doc_id = entry.doc_id if entry else fallback_doc_id(p.title)
         base, n = doc_id, 2
-        while doc_id in out:  # two distinct documents with one title
-            doc_id, n = f"{base}-{n}", n + 1
-        out[doc_id] = group
-    return dict(sorted(out.items()))
+        while doc_id in out:  # two distinct documents with one title: the catalog's facts go to the first only
+            doc_id, n, entry = f"{base}-{n}", n + 1, None
+        out[doc_id], entries[doc_id] = group, entry
+    return dict(sorted(out.items())), entries
 
 
 def issuer_from_title(title: str) -> str | None:
@@ -103,13 +105,13 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def document_rows(groups: dict[str, list[Witness]], catalog: list[Entry]) -> pd.DataFrame:
+def document_rows(groups: dict[str, list[Witness]], entries: dict[str, Entry | None]) -> pd.DataFrame:
     """The documents table (without n_provisions, filled by the structure stage)."""
     primaries = {d: primary_of(g) for d, g in groups.items()}
     related = related_ids(primaries)
     rows = []
     for doc_id, p in primaries.items():
-        entry = match(catalog, p.title, p.text)
+        entry = entries[doc_id]
         date, basis, note = p.date, ("text" if p.date else None), p.date_line
         if date is None and entry and (entry.date or entry.period):
             date, basis, note = entry.date, "catalog", entry.date_basis
@@ -166,8 +168,6 @@ def witness_rows(groups: dict[str, list[Witness]], normalized: dict[str, Normali
 
 def source_rows(sources: list[Source], witnesses: list[Witness]) -> pd.DataFrame:
     """The sources table."""
-    from .normalize import script_of
-
     counts = {s.name: 0 for s in sources}
     for w in witnesses:
         counts[w.source.name] += 1
@@ -188,6 +188,6 @@ def source_rows(sources: list[Source], witnesses: list[Witness]) -> pd.DataFrame
 def build_corpus(sources: list[Source], catalog: list[Entry]) -> Corpus:
     """Sources to the sources, documents and witnesses tables."""
     witnesses, normalized = segment_sources(sources)
-    groups = assign_ids(group_witnesses(witnesses), catalog)
-    return Corpus(source_rows(sources, witnesses), document_rows(groups, catalog), witness_rows(groups, normalized),
+    groups, entries = assign_ids(group_witnesses(witnesses), catalog)
+    return Corpus(source_rows(sources, witnesses), document_rows(groups, entries), witness_rows(groups, normalized),
                   groups, normalized, sources)
