@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.policykit-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup data figures test test-browser lab release benchmark clean
+.PHONY: help all setup data figures test test-browser lab release benchmark evaluate clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ lab: setup  ## open the notebook suite in JupyterLab with the policykit kernel
 
 release: data  ## write the versioned dataset archive into dist/
 	$(BIN)/policykit release
+
+evaluate: setup  ## score the tables against the gold sets in data/gold; writes docs/quality.md
+	$(BIN)/policykit evaluate --write
 
 benchmark: setup  ## measure build speed and memory at 1x, 10x and 100x the corpus
 	$(BIN)/python benchmarks/build_scaling.py

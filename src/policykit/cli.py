@@ -11,7 +11,7 @@ from . import __version__
 from .errors import InputError
 
 # Modules that add their own sub-command through register_cli(subparsers).
-PLUGIN_MODULES = ("policykit.figures", "policykit.diffview", "policykit.release")
+PLUGIN_MODULES = ("policykit.figures", "policykit.diffview", "policykit.release", "policykit.evaluation")
 
 
 def _build(args: argparse.Namespace) -> int:
