@@ -97,23 +97,25 @@ def test_not_quantities(sentence: str) -> None:
 
 @pytest.mark.parametrize("sentence", [
     "“数据要素×”三年行动计划（2024—2026年）", "国数政策〔2023〕11号", "《“十四五”数字经济发展规划》",
-    "征求意见的时间为2023年12月16日至2023年12月22日",
 ])
 def test_titles_ranges_and_numbers_are_not_dates(sentence: str) -> None:
     """Years in a title, a range or a document number are not anchors: '（2024—2026年）' -> []."""
     assert find_anchors(sentence) == []
 
 
-def test_policy_goal_sentence_gives_one_row_per_metric() -> None:
-    """The plan's goal sentence -> three metric rows (300个以上, 超过20%, 倍增), all due 2026-12-31."""
+def test_policy_goal_sentence_gives_one_row_per_clause() -> None:
+    """The plan's goal sentence -> a row per clause: 3 metrics (300个以上, 超过20%, 倍增) and 2 goals, due 2026-12-31."""
     out = rows(PLAN_GOAL, "policy", 2023)
-    assert [r["kind"] for r in out] == ["metric"] * 3
+    assert [r["kind"] for r in out] == ["goal", "metric", "metric", "goal", "metric"]
     assert {r["deadline"] for r in out} == {"2026-12-31"}
+    assert {r["as_of"] for r in out} == {None}
     assert {r["deadline_text"] for r in out} == {"到2026年底"}
-    assert [(r["value"], r["unit"], r["comparator"]) for r in out] == [
+    metrics = [r for r in out if r["kind"] == "metric"]
+    assert [(r["value"], r["unit"], r["comparator"]) for r in metrics] == [
         (300, "个", ">="), (20, "%", ">"), (2, "倍", "=")]
     assert [r["metric"] for r in out] == [
-        "打造示范性强、显示度高、带动性广的典型应用场景", "数据产业年均增速", "数据交易规模"]
+        "数据要素应用广度和深度大幅拓展", "打造示范性强、显示度高、带动性广的典型应用场景", "数据产业年均增速",
+        "场内交易与场外交易协调发展", "数据交易规模"]
 
 
 def test_draft_sentence_matches_final_value() -> None:
@@ -124,10 +126,11 @@ def test_draft_sentence_matches_final_value() -> None:
 
 
 def test_goal_without_quantity() -> None:
-    """'到2027年底，…治理体系基本构建，…' -> one goal row, the clause after the deadline as metric."""
-    (r,) = rows("到2027年底，数据流通安全治理体系基本构建，治理效能显著提升。", "policy", 2024)
-    assert (r["kind"], r["deadline"], r["value"]) == ("goal", "2027-12-31", None)
-    assert r["metric"] == "数据流通安全治理体系基本构建"
+    """'到2027年底，A，B，为…提供坚强保障。' -> a goal row per clause; the purpose clause is none."""
+    out = rows("到2027年底，数据流通安全治理体系基本构建，治理效能显著提升，为释放数据价值提供坚强保障。",
+               "policy", 2024)
+    assert [(r["kind"], r["deadline"], r["value"]) for r in out] == [("goal", "2027-12-31", None)] * 2
+    assert [r["metric"] for r in out] == ["数据流通安全治理体系基本构建", "治理效能显著提升"]
 
 
 @pytest.mark.parametrize(("sentence", "deadline", "text"), [
@@ -167,9 +170,9 @@ def test_report_forecast_is_not_a_goal() -> None:
 def test_report_past_statistics_are_reported_facts() -> None:
     """Report '2022年我国数据产量达8.1ZB' -> reported_fact dated 2022-12-31; '截至2023年底…' too."""
     (r,) = rows("2022年我国数据产量达8.1ZB。", "report", 2023)
-    assert (r["kind"], r["deadline"], r["value"], r["unit"]) == ("reported_fact", "2022-12-31", 8.1, "ZB")
+    assert (r["kind"], r["as_of"], r["deadline"], r["value"], r["unit"]) == ("reported_fact", "2022-12-31", None, 8.1, "ZB")
     out = rows("截至2023年底，全国数据存储总量为1.73ZB，较2022年增长3.7个百分点。", "report", 2024)
-    assert [(r["kind"], r["deadline"], r["unit"]) for r in out] == [
+    assert [(r["kind"], r["as_of"], r["unit"]) for r in out] == [
         ("reported_fact", "2023-12-31", "ZB"), ("reported_fact", "2023-12-31", "个百分点")]
 
 
@@ -190,9 +193,49 @@ def test_deadline_used_as_attribute_is_skipped() -> None:
     assert rows("明确了到2026年底的工作目标。", "news", 2024) == []
 
 
-def test_undated_quantity_in_policy_is_skipped() -> None:
-    """'准许利润率…加不超过6个百分点确定。' (no date) -> no rows."""
-    assert rows("准许利润率按照国债平均收益率加不超过6个百分点确定。", "notice", 2025) == []
+def test_undated_caps_thresholds_and_cycles_are_rules() -> None:
+    """'…加不超过6个百分点确定。' (no date) -> rule 6 个百分点 <=; a count without a comparator -> nothing."""
+    (r,) = rows("准许利润率按照国债平均收益率加不超过6个百分点确定。", "notice", 2025)
+    assert (r["kind"], r["value"], r["unit"], r["comparator"], r["deadline"]) == ("rule", 6, "个百分点", "<=", None)
+    (r,) = rows("价格调整周期原则上不超过3年。", "notice", 2025)
+    assert (r["kind"], r["value"], r["unit"], r["comparator"]) == ("rule", 3, "年", "<=")
+    assert rows("遴选20个典型案例。", "policy", 2025) == []
+    assert rows("价格调整周期原则上不超过3年。", "news", 2025) == []  # news restates, it does not rule
+
+
+@pytest.mark.parametrize(("sentence", "as_of"), [
+    ("截至2023年底，全国已有27个省级大数据管理机构。", "2023-12-31"),
+    ("自2015年国务院印发《促进大数据发展行动纲要》以来，已有22个省出台条例。", "2024-10-01"),
+    ("2024年，33家上市公司在半年报中披露了数据资源入表金额。", "2024-06-30"),
+    ("截至目前，已有10家企业参与。", "2024-10-01"),
+    ("2023年1月至8月，全国数据交易额达到100亿元。", "2023-08-31"),
+    ("全国已有超过20个数据交易场所。", "2024-10-01"),
+])
+def test_as_of_dates_of_reported_facts(sentence: str, as_of: str) -> None:
+    """A report dated 2024-10-01: 自…以来 and 截至目前 are as of that date, 半年报 30 June, 1月至8月 31 August."""
+    (r,) = rows(sentence, "report", 2024, "2024-10-01")
+    assert (r["kind"], r["as_of"], r["deadline"]) == ("reported_fact", as_of, None)
+
+
+def test_comparator_words() -> None:
+    """达到 is >=, 近 is <, 超/超过 is >, 约 is ~."""
+    found = [(q.text, q.comparator) for q in find_quantities("达到300个，近50家，超1.3万份，超过20%，约8%")]
+    assert found == [("达到300个", ">="), ("近50家", "<"), ("超1.3万份", ">"), ("超过20%", ">"), ("约8%", "~")]
+
+
+def test_comment_period_and_effective_forms() -> None:
+    """征求意见的时间为…至… -> comment_period due on the last day; 本条例自…起正式施行 -> effective_date."""
+    (r,) = rows("征求意见的时间为2023年12月16日至2023年12月22日。", "news", 2023, "2023-12-15")
+    assert (r["kind"], r["deadline"]) == ("comment_period", "2023-12-22")
+    for subject in ("本法", "本条例", "本办法", "本规定", "本通知"):
+        (r,) = rows(f"{subject}自2025年1月1日起正式施行。", "policy", 2024)
+        assert (r["kind"], r["deadline"]) == ("effective_date", "2025-01-01")
+
+
+def test_past_dates_are_never_forecasts() -> None:
+    """A news item of 2024: '2022年预计增长…' is a fact of 2022, not a forecast."""
+    (r,) = rows("2022年，数据交易规模预计增长20%。", "news", 2024)
+    assert r["kind"] == "reported_fact"
 
 
 def test_extract_targets_ids_provisions_and_carry_over() -> None:
@@ -236,7 +279,7 @@ def test_build_targets_columns_and_determinism() -> None:
     provisions = pd.concat([one_provision(text).assign(doc_id=doc_id) for doc_id, text in pairs])
     first = build_targets(docs, provisions)
     assert list(first.columns) == table("targets").columns
-    assert list(first.target_id) == ["a:1:1", "b:1:1", "b:1:2", "b:1:3"]
+    assert list(first.target_id) == ["a:1:1", "b:1:1", "b:1:2", "b:1:3", "b:1:4", "b:1:5"]
     pd.testing.assert_frame_equal(first, build_targets(docs, provisions))
     conform(first, "targets")
 

@@ -232,9 +232,14 @@ register(Table(
         _f("target_id", "string", "Stable id: doc_id:provision_id:n.", True),
         _f("doc_id", "string", "Document.", True),
         _f("provision_id", "string", "Provision the sentence belongs to.", True),
-        _f("kind", "string", "goal, metric, effective_date, reporting_deadline, forecast or reported_fact.", True, "类型"),
-        _f("deadline", "date", "Deadline as an ISO date (a bare year is that year's 31 December); null if none."),
-        _f("deadline_text", "string", "Deadline as written, e.g. 到2026年底."),
+        _f("kind", "string", "goal, metric, rule, effective_date, reporting_deadline, comment_period, forecast or "
+           "reported_fact.", True, "类型"),
+        _f("deadline", "date", "Date a commitment falls due or takes effect (goal, metric, effective_date, "
+           "reporting_deadline, comment_period), ISO; a bare year is that year's 31 December; null otherwise.",
+           False, "期限"),
+        _f("as_of", "date", "Date a reported fact or forecast refers to (截至…, 2023年1月至8月 -> its last day, "
+           "半年报 -> 30 June, 截至目前 and 自…以来 -> the document's own date), ISO; null otherwise.", False, "统计时点"),
+        _f("deadline_text", "string", "The date as written, deadline or as-of, e.g. 到2026年底, 截至2023年底."),
         _f("metric", "string", "What is measured or committed to, in the sentence's words."),
         _f("value", "number", "Numeric value of the metric; null if none."),
         _f("unit", "string", "Unit of the value (%, 个, 倍, 亿元 ...)."),

@@ -65,7 +65,17 @@ PLAN_END_RE = re.compile(
     r"(?:规划)?(?:时期|期间)?(?:期末|末期|末)"
 )
 EFFECTIVE_REL_RE = re.compile(r"自(?:印发|发布|公布|颁布|签发)之日起(?:施行|实施|执行|生效)")
-EFFECTIVE_VERB_RE = re.compile(r"(?:施行|实施|执行|生效)")
+EFFECTIVE_VERB_RE = re.compile(r"\s*(?:正式|开始)?(?:施行|实施|执行|生效)")
+# A month range inside one year (2023年1月至8月, 2023年1-8月): figures for the period, as of its last month.
+MONTH_RANGE_RE = re.compile(rf"(?P<y>{D}{{4}})年(?P<m1>{D}{{1,2}})月?\s*[-—–~～至到]\s*(?P<m2>{D}{{1,2}})月(?:份)?")
+# A day range (征求意见的时间为2023年12月15日至2024年1月14日): the period ends on its second date.
+DAY_RANGE_RE = re.compile(
+    rf"{D}{{4}}年{D}{{1,2}}月{D}{{1,2}}日\s*[-—–~～至到]+\s*(?:(?P<y>{D}{{4}})年)?(?P<m>{D}{{1,2}})月(?P<d>{D}{{1,2}})日"
+)
+COMMENT_CUE_RE = re.compile(r"征求意见|意见反馈|反馈意见|提出意见|意见建议")
+# The document's own moment: 截至目前 is as of the document's date (or its month where only that is known).
+NOW_RE = re.compile(r"(?:截至|截止到|截止)?(?:目前|当前|迄今|至今)")
+HALF_YEAR_REPORT_RE = re.compile(r"半年报|半年度报告|中报")
 BOOK_TITLE_RE = re.compile(r"《[^《》\n]*》")
 _FULL_DATE = rf"{D}{{4}}年?(?:{D}{{1,2}}月(?:{D}{{1,2}}日)?)?"
 YEAR_RANGE_RE = re.compile(rf"{_FULL_DATE}\s*[-—–~～至到]+\s*{_FULL_DATE}")
@@ -75,9 +85,10 @@ PREFIX_COMPARATORS = {
     "不少于": ">=", "不低于": ">=", "至少": ">=",
     "不超过": "<=", "不高于": "<=", "不多于": "<=", "最多": "<=", "至多": "<=",
     "超过": ">", "高于": ">", "多于": ">", "大于": ">", "突破": ">",
-    "低于": "<", "少于": "<", "小于": "<", "不足": "<",
-    "超": ">", "逾": ">",
-    "接近": "~", "将近": "~", "大约": "~", "约为": "~", "约": "~", "近": "~",
+    "低于": "<", "少于": "<", "小于": "<", "不足": "<", "不到": "<",
+    "超": ">", "逾": ">", "达到": ">=", "达": ">=",
+    # 近 (nearly) is a value just below the number; 约 (about) may fall on either side.
+    "接近": "<", "将近": "<", "近": "<", "大约": "~", "约为": "~", "约": "~",
 }
 SUFFIX_COMPARATORS = {
     "及以上": ">=", "以上": ">=", "及以下": "<=", "以下": "<=", "以内": "<=", "左右": "~", "上下": "~",
@@ -86,7 +97,10 @@ GROWTH_VERBS = ("增长", "增加", "提高", "提升", "扩大")
 UNITS = (
     "个百分点", "百分点", "%", "％", "‰", "倍", "个", "家", "项", "种", "所", "座", "台", "套", "件", "份",
     "次", "人", "户", "元", "ZB", "EB", "PB", "TB", "GB", "吨", "千瓦", "公里",
+    "张", "款", "位", "名", "篇", "部", "条", "个月", "年", "天", "个工作日", "工作日",
 )
+# Durations: a number of years, months or days (a cycle, a term), never a calendar year.
+DURATION_UNITS = frozenset({"年", "个月", "天", "个工作日", "工作日"})
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -95,7 +109,7 @@ def _alt(words: Iterable[str]) -> str:
 
 
 # Units that follow a Chinese numeral in running text; others (条, 年, 批 …) are names or articles there.
-CN_UNITS = frozenset("个 家 项 种 所 座 台 套 件 份 次 人 户 倍 元".split())
+CN_UNITS = frozenset("个 家 项 种 所 座 台 套 件 份 次 人 户 倍 元 张 款 位 名 个月 天 个工作日 工作日".split())
 QUANTITY_RE = re.compile(
     rf"(?P<pre>{_alt(PREFIX_COMPARATORS)})?(?P<verb>{_alt(GROWTH_VERBS)})?(?P<pre2>{_alt(PREFIX_COMPARATORS)})?"
     rf"(?P<num>{D}+(?:\.{D}+)?|[{CN_DIGITS}]+)(?P<mult>万亿|亿|万)?(?P<approx>余|多)?"
@@ -110,10 +124,17 @@ NUMBERED_RE = re.compile(
     r"^\s*(?:\d+\s*[.、．]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]"
     r"|第[一二三四五六七八九十百]+[章节条])"
 )
-TRAILING_LINKS = re.compile(r"(?:分别|为|是|达到|达|将|在|和|及|与|、)+$")
+TRAILING_LINKS = re.compile(r"(?:分别|为|是|达到|达|将|在|、)+$|(?<![参给涉])(?:和|及|与)$")
 LEADING_LINKS = re.compile(r"^(?:的|和|及|与|、)+")
 
 NON_REPORT_KINDS = frozenset({"policy", "draft", "notice", "news", "interpretation"})
+# Documents whose undated caps, thresholds and cycles are rules (news and explainers only restate them).
+RULE_DOC_KINDS = frozenset({"policy", "draft", "notice"})
+RULE_UNITS = frozenset({"%", "％", "‰", "个百分点", "百分点"}) | DURATION_UNITS
+FACT_KINDS = frozenset({"reported_fact", "forecast"})
+# 为…提供坚强保障 states what the goals serve, not a goal of its own.
+PURPOSE_RE = re.compile(r"^为.{0,60}(?:提供|奠定|打下|创造|营造|贡献)")
+GOAL_HEADINGS = frozenset({"总体目标", "主要目标", "工作目标", "发展目标", "目标"})
 KINDS = NON_REPORT_KINDS | {"report"}
 
 
@@ -193,20 +214,32 @@ def plan_period_end(numeral: str) -> int | None:
     return 1955 + 5 * n if n >= 3 else None
 
 
-def find_anchors(sentence: str, doc_date: str | None = None) -> list[Anchor]:
-    """Date expressions of a sentence with their roles, in order."""
+def find_anchors(sentence: str, doc_date: str | None = None, now: str | None = None) -> list[Anchor]:
+    """Date expressions of a sentence with their roles, in order (now: the document's date or month end)."""
     excluded = _excluded_spans(sentence)
     anchors: list[Anchor] = []
     taken: list[Span] = []
 
-    def add(start: int, end: int, role: str, date: str | None, year: int | None) -> None:
-        if _inside(start, end, excluded) or _inside(start, end, taken):
+    titles = [m.span() for m in BOOK_TITLE_RE.finditer(sentence)]
+
+    def add(start: int, end: int, role: str, date: str | None, year: int | None, ranged: bool = False) -> None:
+        if _inside(start, end, titles if ranged else excluded) or _inside(start, end, taken):
             return
         taken.append((start, end))
         anchors.append(Anchor(start, end, sentence[start:end], role, date, year))
 
     for m in EFFECTIVE_REL_RE.finditer(sentence):
         add(m.start(), m.end(), "effective", doc_date, int(doc_date[:4]) if doc_date else None)
+    comment = bool(COMMENT_CUE_RE.search(sentence))
+    for m in DAY_RANGE_RE.finditer(sentence):
+        year = _int(m.group("y")) if m.group("y") else _int(m.group(0)[:4])
+        date = resolve_date(year, _int(m.group("m")), _int(m.group("d")))
+        if date:  # a comment period, else a dated period whose figures run to its end
+            add(m.start(), m.end(), "comment" if comment else "date", date, year, ranged=True)
+    for m in MONTH_RANGE_RE.finditer(sentence):
+        year, first, last = _int(m.group("y")), _int(m.group("m1")), _int(m.group("m2"))
+        if 1 <= first < last <= 12:
+            add(m.start(), m.end(), "date", resolve_date(year, last), year, ranged=True)
     for m in RECURRING_RE.finditer(sentence):
         add(m.start(), m.end(), "recurring", None, None)
     for m in PLAN_END_RE.finditer(sentence):
@@ -214,17 +247,23 @@ def find_anchors(sentence: str, doc_date: str | None = None) -> list[Anchor]:
         if year:
             add(m.start(), m.end(), "deadline", resolve_date(year), year)
     for m in ANCHOR_RE.finditer(sentence):
-        anchor = _dated_anchor(sentence, m)
+        anchor = _dated_anchor(sentence, m, now)
         if anchor:
             add(*anchor)
+    for m in NOW_RE.finditer(sentence):
+        add(m.start(), m.end(), "as_of", now, int(now[:4]) if now else None)
     return sorted(anchors, key=lambda a: a.start)
 
 
-def _dated_anchor(sentence: str, m: re.Match) -> tuple[int, int, str, str | None, int] | None:
+def _dated_anchor(
+    sentence: str, m: re.Match, now: str | None = None
+) -> tuple[int, int, str, str | None, int | None] | None:
     """(start, end, role, date, year) of a matched written date; None if it is not an anchor."""
     year = _int(m.group("y"))
     month = _int(m.group("m")) if m.group("m") else None
     day = _int(m.group("d")) if m.group("d") else None
+    if month is None and not m.group("part") and HALF_YEAR_REPORT_RE.search(sentence):
+        month = 6  # figures of a half-year report (2024年半年报) stand as of 30 June
     date = resolve_date(year, month, day, m.group("part"))
     pre, post = m.group("pre") or "", m.group("post") or ""
     start, end = m.span()
@@ -233,7 +272,10 @@ def _dated_anchor(sentence: str, m: re.Match) -> tuple[int, int, str, str | None
     after = sentence[end:end + 4]
     if pre in ("截至", "截止到", "截止"):
         return start, end, "as_of", date, year
-    if pre in ("自", "从") and post == "起" and EFFECTIVE_VERB_RE.match(after.lstrip()):
+    since = post == "以来" or (pre in ("自", "从") and not post and re.match(r"[^，,；;。]*?以来", sentence[end:]))
+    if since:  # 自2015年(…)以来: what has happened since, as it stands at the document's date
+        return start, end, "as_of", now, int(now[:4]) if now else None
+    if pre in ("自", "从") and post == "起" and EFFECTIVE_VERB_RE.match(sentence[end:end + 8]):
         return start, end, "effective", date, year
     if post in ("前", "以前", "之前") or (pre in ("到", "至") and not sentence[:start].endswith("达")):
         if after.startswith("的"):
@@ -280,6 +322,9 @@ def _chinese_numeral(sentence: str, m: re.Match) -> tuple[str, str] | None:
         if not mult and num.endswith(tail) and len(num) > len(tail):
             num, mult = num[: -len(tail)], tail
             break
+    compared = bool(m.group("pre") or m.group("pre2"))
+    if unit == "年" and compared and num not in ("零", "〇"):
+        return num, mult  # 不超过三年: a term; a bare 三年 (三年行动计划) names a period
     if unit not in CN_UNITS or num in ("一", "两", "零", "〇") and not m.group("approx"):
         return None  # 一批, 一个, 两个: articles, not quantities
     if sentence[: m.start("num")].endswith(("数", "几", "第")):
@@ -298,6 +343,8 @@ def _quantity(sentence: str, m: re.Match) -> Quantity | None:
         num, mult = split
     elif not unit and not mult:
         return None  # a bare number (list item, code, year) has no measure
+    elif unit == "年" and (len(num) > 2 or re.match("[月底末度级代初中]", sentence[m.end():])):
+        return None  # a calendar year (2023年, 2023年底) or 90年代, not a number of years
     pre = m.group("pre") or m.group("pre2")
     if m.group("verb") and unit == "倍":
         start = m.start("pre") if m.group("pre") else m.start("verb")  # 增长1倍 is one quantity
@@ -368,6 +415,8 @@ def classify(
     cue = cue and doc_kind in ("report", "news")
     if role == "recurring":
         return None if report else "reporting_deadline"
+    if role == "comment":
+        return "comment_period"
     if role == "effective":
         if not report:
             return "effective_date"
@@ -380,8 +429,8 @@ def classify(
         if report or cue:
             return "forecast"
         return "metric" if has_value else "goal"
-    if past_date:
-        return "reported_fact" if has_value and not cue else ("forecast" if cue else None)
+    if past_date:  # a past date is a fact, never a forecast, whatever the verb
+        return "reported_fact" if has_value else None
     if cue or (report and has_value):
         return "forecast"
     return None
@@ -396,44 +445,116 @@ def reference_year(doc_date: str | None, text: str) -> int | None:
     return max(years, default=None)
 
 
+def _row(kind: str, anchor: Anchor | None, metric: str | None, q: Quantity | None) -> dict:
+    """One row: a fact or forecast is dated by as_of, a commitment by deadline."""
+    fact = kind in FACT_KINDS
+    date = anchor.date if anchor else None
+    return {"kind": kind, "deadline": None if fact else date, "as_of": date if fact else None,
+            "deadline_text": (anchor.text or None) if anchor else None, "metric": metric or None,
+            "value": q.value if q else None, "unit": q.unit if q else None,
+            "comparator": q.comparator if q else None, "value_text": q.text if q else None}
+
+
+def _clause_spans(sentence: str, start: int, end: int) -> list[Span]:
+    """Clauses of sentence[start:end] (split at commas, semicolons, colons), empty ones dropped."""
+    spans, left = [], start
+    for m in CLAUSE_BREAK.finditer(sentence, start, end):
+        spans.append((left, m.start()))
+        left = m.end()
+    spans.append((left, end))
+    return [(s, e) for s, e in spans if sentence[s:e].strip()]
+
+
+def _regions(sentence: str, anchors: list[Anchor]) -> list[Span]:
+    """The part of the sentence each anchor governs: from its clause to the clause of the next anchor."""
+    starts = [_clause(sentence, a.start, a.end)[0] for a in anchors]
+    regions = []
+    for i, anchor in enumerate(anchors):
+        if i + 1 == len(anchors):
+            end = len(sentence)
+        else:
+            end = starts[i + 1] if starts[i + 1] > starts[i] else anchors[i + 1].start
+        regions.append((starts[i], max(end, anchor.end)))
+    return regions
+
+
+def _clause_goal(sentence: str, start: int, remove: list[Span]) -> str:
+    """What a clause commits to, in its words, without dates, numbering label or purpose clause."""
+    words = metric_text(sentence, start, start, remove)
+    words = NUMBERED_RE.sub("", words).strip()
+    if not CJK_RE.search(words) or PURPOSE_RE.match(words) or words in GOAL_HEADINGS:
+        return ""
+    return words
+
+
+def _commitment_rows(sentence: str, anchor: Anchor, region: Span, lead_in: int, quantities: list[Quantity],
+                     remove: list[Span], kinds: tuple[str | None, str | None]) -> list[dict]:
+    """One row per clause of a commitment: a metric per quantity, else a goal in the clause's words."""
+    goal_kind, value_kind = kinds
+    spans = [(q.start, q.end) for q in quantities]
+    rows = []
+    for cs, ce in _clause_spans(sentence, lead_in, region[1]):
+        in_clause = [q for q in quantities if cs <= q.start < ce]
+        for q in in_clause:
+            others = [span for span in spans if span != (q.start, q.end)]
+            rows.append(_row(str(value_kind), anchor, metric_text(sentence, q.start, q.end, remove + spans, others), q))
+        if not in_clause and goal_kind == "goal" and ce > region[0]:
+            words = _clause_goal(sentence, cs, remove)
+            if words:
+                rows.append(_row("goal", anchor, words, None))
+    return rows
+
+
+def _undated_rows(sentence: str, quantities: list[Quantity], doc_kind: str, now: str | None, cue: bool) -> list[dict]:
+    """Rows of quantities in a sentence without any date: facts in a report, rules in a policy text."""
+    rows = []
+    spans = [(q.start, q.end) for q in quantities]
+    for q in quantities:
+        others = [span for span in spans if span != (q.start, q.end)]
+        words = metric_text(sentence, q.start, q.end, spans, others)
+        if doc_kind == "report":
+            if cue:
+                rows.append(_row("forecast", None, words, q))
+            else:  # a statistic stated in the present tense stands as of the report's own date
+                now_anchor = Anchor(0, 0, "", "as_of", now, None)
+                rows.append(_row("reported_fact", now_anchor, words, q))
+        elif doc_kind in RULE_DOC_KINDS and (q.unit in RULE_UNITS or q.comparator in ("<=", "<")):
+            rows.append(_row("rule", None, words, q))
+    return rows
+
+
 def sentence_rows(sentence: str, doc_kind: str, ref_year: int | None, doc_date: str | None = None,
-                  inherited: Anchor | None = None, lead: bool = False) -> list[dict]:
-    """Rows (kind, deadline, metric, value …) of one sentence; inherited anchors apply when it has none."""
-    anchors = find_anchors(sentence, doc_date)
+                  inherited: Anchor | None = None, lead: bool = False, now: str | None = None) -> list[dict]:
+    """Rows (kind, deadline, as_of, metric, value …) of one sentence; inherited anchors apply when it has none."""
+    now = now or doc_date
+    anchors = find_anchors(sentence, doc_date, now)
     quantities = find_quantities(sentence)
+    cue = bool(FORECAST_CUES.search(sentence))
     own = bool(anchors)
     if not own:
         if inherited is None or not CJK_RE.search(sentence):
-            return []
+            return _undated_rows(sentence, quantities, doc_kind, now, cue)
         anchors = [inherited]
-    cue = bool(FORECAST_CUES.search(sentence))
-    by_anchor: dict[int, list[Quantity]] = {i: [] for i in range(len(anchors))}
-    for q in quantities:
-        if own:
-            before = [i for i, a in enumerate(anchors) if a.start <= q.start]
-            by_anchor[before[-1] if before else 0].append(q)
-        else:
-            by_anchor[0].append(q)
+    comment = bool(COMMENT_CUE_RE.search(sentence))
+    regions = _regions(sentence, anchors) if own else [(0, len(sentence))]
+    remove = [(a.start, a.end) for a in anchors] if own else []
     rows = []
-    anchor_spans = [(a.start, a.end) for a in anchors] if own else []
-    for i, anchor in enumerate(anchors):
-        qs = by_anchor[i]
-        if not qs and not own and not lead:
-            continue  # a ；-continuation without a quantity adds nothing to its sentence's goal
-        kind = classify(anchor.role, anchor.year, doc_kind, ref_year, cue, bool(qs))
-        if kind is None:
+    for i, (anchor, region) in enumerate(zip(anchors, regions, strict=True)):
+        lead_in = 0 if i == 0 else region[0]  # quantities before the first date belong to it
+        qs = [q for q in quantities if lead_in <= q.start < region[1]]
+        role = "comment" if comment and anchor.role == "deadline" else anchor.role
+        kinds = (classify(role, anchor.year, doc_kind, ref_year, cue, False),
+                 classify(role, anchor.year, doc_kind, ref_year, cue, True))
+        if kinds[0] == "goal" or kinds[1] == "metric":
+            rows.extend(_commitment_rows(sentence, anchor, region, lead_in, qs, remove, kinds))
             continue
-        base = {"kind": kind, "deadline": anchor.date, "deadline_text": anchor.text}
-        if not qs:
+        if not qs and kinds[0] and (own or lead):
             words = _goal_text(sentence, anchor) if own else metric_text(sentence, 0, 0) or sentence
-            rows.append({**base, "metric": words or None, "value": None, "unit": None, "comparator": None,
-                         "value_text": None})
+            rows.append(_row(kinds[0], anchor, words, None))
         spans = [(q.start, q.end) for q in quantities]
-        for q in qs:
+        for q in qs if kinds[1] else []:
             others = [span for span in spans if span != (q.start, q.end)]
-            words = metric_text(sentence, q.start, q.end, anchor_spans + spans, others)
-            rows.append({**base, "metric": words or None, "value": q.value, "unit": q.unit,
-                         "comparator": q.comparator, "value_text": q.text})
+            rows.append(_row(str(kinds[1]), anchor, metric_text(sentence, q.start, q.end, remove + spans, others), q))
     return rows
 
 
@@ -465,15 +586,25 @@ def _provision_finder(provisions: pd.DataFrame, doc_id: str) -> Callable[[int], 
     return find
 
 
+def document_now(doc_date: str | None, period: str | None) -> str | None:
+    """The moment a document speaks from: its date, else the last day of its month (yyyy-mm), else None."""
+    if doc_date:
+        return doc_date
+    m = re.fullmatch(r"(\d{4})-(\d{2})", str(period or ""))
+    return resolve_date(int(m.group(1)), int(m.group(2))) if m else None
+
+
 def extract_targets(doc_id: str, kind: str, doc_date: str | None, text: str, provisions: pd.DataFrame,
-                    split: Callable[[str], list[Span]] | None = None) -> list[dict]:
+                    split: Callable[[str], list[Span]] | None = None, period: str | None = None) -> list[dict]:
     """Target rows of one document, with target_id doc_id:provision_id:n (n in order within the provision)."""
     if kind not in KINDS:
         raise InputError("table documents", f"document {doc_id} has unknown kind {kind!r}")
     if split is None:
         from .structure import split_sentences as split
     doc_date = None if doc_date is None or pd.isna(doc_date) else str(doc_date)[:10]
-    ref_year = reference_year(doc_date, text)
+    period = None if period is None or pd.isna(period) else str(period)
+    now = document_now(doc_date, period)
+    ref_year = reference_year(now, text)
     provision_of = _provision_finder(provisions, doc_id)
     found: list[tuple[str, int, int, list[dict]]] = []
     carry: Anchor | None = None
@@ -487,8 +618,8 @@ def extract_targets(doc_id: str, kind: str, doc_date: str | None, text: str, pro
             carry, carry_lead, previous_provision = None, False, provision_id
         if carry_lead and NUMBERED_RE.match(sentence):
             carry, carry_lead = None, False
-        anchors = find_anchors(sentence, doc_date)
-        rows = sentence_rows(sentence, kind, ref_year, doc_date, carry, carry_lead)
+        anchors = find_anchors(sentence, doc_date, now)
+        rows = sentence_rows(sentence, kind, ref_year, doc_date, carry, carry_lead, now)
         if rows and carry_lead and not anchors and lead_index is not None:
             found[lead_index] = (*found[lead_index][:3], [])
             lead_index = None
@@ -528,7 +659,8 @@ def build_targets(documents: pd.DataFrame, provisions: pd.DataFrame) -> pd.DataF
         doc_provisions = by_doc.get(doc.doc_id)
         if doc_provisions is None:
             raise InputError("table provisions", f"document {doc.doc_id} has no provisions")
-        rows.extend(extract_targets(doc.doc_id, doc.kind, doc.date, doc.text, doc_provisions))
+        rows.extend(extract_targets(doc.doc_id, doc.kind, doc.date, doc.text, doc_provisions,
+                                    period=getattr(doc, "period", None)))
     columns = table("targets").columns
     df = pd.DataFrame(rows, columns=columns)
     return df.sort_values("target_id", kind="mergesort").reset_index(drop=True)
