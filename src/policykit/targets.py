@@ -131,7 +131,9 @@ NON_REPORT_KINDS = frozenset({"policy", "draft", "notice", "news", "interpretati
 # Documents whose undated caps, thresholds and cycles are rules (news and explainers only restate them).
 RULE_DOC_KINDS = frozenset({"policy", "draft", "notice"})
 RULE_UNITS = frozenset({"%", "％", "‰", "个百分点", "百分点"}) | DURATION_UNITS
-FACT_KINDS = frozenset({"reported_fact", "forecast"})
+# A reported fact is dated by as_of (when it held); every other kind by deadline (when it falls due, takes
+# effect, or, for a forecast, the date the prediction is about).
+FACT_KINDS = frozenset({"reported_fact"})
 # 为…提供坚强保障 states what the goals serve, not a goal of its own.
 PURPOSE_RE = re.compile(r"^为.{0,60}(?:提供|奠定|打下|创造|营造|贡献)")
 GOAL_HEADINGS = frozenset({"总体目标", "主要目标", "工作目标", "发展目标", "目标"})
@@ -417,10 +419,8 @@ def classify(
         return None if report else "reporting_deadline"
     if role == "comment":
         return "comment_period"
-    if role == "effective":
-        if not report:
-            return "effective_date"
-        return "forecast" if known and year > ref_year else "reported_fact"
+    if role == "effective":  # a report citing another text's entry into force (该文件自…起施行) states no item
+        return None if report else "effective_date"
     if role == "as_of":
         return "reported_fact" if has_value else None
     if role == "deadline":
@@ -446,7 +446,7 @@ def reference_year(doc_date: str | None, text: str) -> int | None:
 
 
 def _row(kind: str, anchor: Anchor | None, metric: str | None, q: Quantity | None) -> dict:
-    """One row: a fact or forecast is dated by as_of, a commitment by deadline."""
+    """One row: a reported fact is dated by as_of, everything else by deadline."""
     fact = kind in FACT_KINDS
     date = anchor.date if anchor else None
     return {"kind": kind, "deadline": None if fact else date, "as_of": date if fact else None,
@@ -586,25 +586,18 @@ def _provision_finder(provisions: pd.DataFrame, doc_id: str) -> Callable[[int], 
     return find
 
 
-def document_now(doc_date: str | None, period: str | None) -> str | None:
-    """The moment a document speaks from: its date, else the last day of its month (yyyy-mm), else None."""
-    if doc_date:
-        return doc_date
-    m = re.fullmatch(r"(\d{4})-(\d{2})", str(period or ""))
-    return resolve_date(int(m.group(1)), int(m.group(2))) if m else None
-
-
 def extract_targets(doc_id: str, kind: str, doc_date: str | None, text: str, provisions: pd.DataFrame,
-                    split: Callable[[str], list[Span]] | None = None, period: str | None = None) -> list[dict]:
+                    split: Callable[[str], list[Span]] | None = None) -> list[dict]:
     """Target rows of one document, with target_id doc_id:provision_id:n (n in order within the provision)."""
     if kind not in KINDS:
         raise InputError("table documents", f"document {doc_id} has unknown kind {kind!r}")
     if split is None:
         from .structure import split_sentences as split
     doc_date = None if doc_date is None or pd.isna(doc_date) else str(doc_date)[:10]
-    period = None if period is None or pd.isna(period) else str(period)
-    now = document_now(doc_date, period)
-    ref_year = reference_year(now, text)
+    # 截至目前 and 自…以来 stand at the document's own date; a month known only from the catalog is too
+    # coarse to date a figure by, so an undated document leaves such figures without as_of.
+    now = doc_date
+    ref_year = reference_year(doc_date, text)
     provision_of = _provision_finder(provisions, doc_id)
     found: list[tuple[str, int, int, list[dict]]] = []
     carry: Anchor | None = None
@@ -659,8 +652,7 @@ def build_targets(documents: pd.DataFrame, provisions: pd.DataFrame) -> pd.DataF
         doc_provisions = by_doc.get(doc.doc_id)
         if doc_provisions is None:
             raise InputError("table provisions", f"document {doc.doc_id} has no provisions")
-        rows.extend(extract_targets(doc.doc_id, doc.kind, doc.date, doc.text, doc_provisions,
-                                    period=getattr(doc, "period", None)))
+        rows.extend(extract_targets(doc.doc_id, doc.kind, doc.date, doc.text, doc_provisions))
     columns = table("targets").columns
     df = pd.DataFrame(rows, columns=columns)
     return df.sort_values("target_id", kind="mergesort").reset_index(drop=True)

@@ -9,6 +9,9 @@ Matching rule: a table row matches a gold row when
   `as_of` equals the row's `as_of` (a table without an `as_of` column is read with `deadline` as the
   date a fact or forecast refers to, which is what that column meant before `as_of` existed);
 - the value agrees where the gold has one (equal to 1e-6 relative).
+A recurring deadline is coded `--MM-DD` in the gold set; the table leaves `deadline` null for it (a date
+column holds full dates only) and keeps it as written in `deadline_text` (每年3月底前), which is compared.
+Comparators are compared in one notation (the gold set's ≥ and ≤ are the table's >= and <=).
 Matching is one-to-one and greedy: candidate pairs are taken by the characters their sentences share,
 then by how alike their `metric` words are (several clauses of one sentence share the sentence), then
 by order in the text.
@@ -25,6 +28,7 @@ Labels: `all` and each kind. Matched rows are also compared on unit and comparat
 
 from __future__ import annotations
 
+import calendar
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
+from ..targets import RECURRING_RE
 from . import Section, Threshold, score_row, score_table
 
 GOLD_FILE = "targets.csv"
@@ -40,6 +45,7 @@ GOLD_COLUMNS = ("gold_id", "doc_id", "sentence", "char_start", "char_end", "kind
 NOT_A_TARGET = "none"
 THRESHOLDS = [Threshold("policy", "all", "recall", 0.90), Threshold("policy", "all", "precision", 0.95),
               Threshold("report", "all", "recall", 0.85)]
+COMPARATORS = {"≥": ">=", "≤": "<=", "＞": ">", "＜": "<", "＝": "=", "≈": "~", "～": "~"}
 DETAIL_COLUMNS = ["doc_id", "disagreement", "kind", "deadline", "as_of", "value", "unit", "comparator", "metric",
                   "sentence", "id"]
 
@@ -113,7 +119,10 @@ def _agrees(row: pd.Series, gold: pd.Series, check_kind: bool = True) -> bool:
         return False
     for col in ("deadline", "as_of"):
         want = _text(gold[col])
-        if want and _text(row[col])[:10] != want[:10]:
+        if want.startswith("--"):
+            if recurring_month_day(_text(row.get("deadline_text"))) != want:
+                return False
+        elif want and _text(row[col])[:10] != want[:10]:
             return False
     want = gold["value"]
     if want is not None and not pd.isna(want):
@@ -121,6 +130,21 @@ def _agrees(row: pd.Series, gold: pd.Series, check_kind: bool = True) -> bool:
         if got is None or abs(got - want) > 1e-6 * max(1.0, abs(want)):
             return False
     return True
+
+
+def recurring_month_day(text: str) -> str | None:
+    """--MM-DD of a recurring date as written (每年3月底前 -> --03-31)."""
+    m = RECURRING_RE.search(text)
+    if not m:
+        return None
+    month = int(m.group("m"))
+    day = int(m.group("d")) if m.group("d") else calendar.monthrange(2023, month)[1]  # 2023: a common year
+    return f"--{month:02d}-{day:02d}"
+
+
+def _comparator(value: object) -> str:
+    """A comparator in the table's notation."""
+    return COMPARATORS.get(_text(value), _text(value))
 
 
 def _similarity(a: object, b: object) -> float:
@@ -217,7 +241,8 @@ def field_agreement(rows: pd.DataFrame, gold: pd.DataFrame) -> dict[str, tuple[i
     out = {}
     for col in ("unit", "comparator"):
         pairs = [(rows.at[m.row, col], items.at[m.gold, col]) for m in match(rows, items)]
-        pairs = [(_text(r), _text(g)) for r, g in pairs if _text(g)]
+        norm = _comparator if col == "comparator" else _text
+        pairs = [(norm(r), norm(g)) for r, g in pairs if _text(g)]
         out[col] = (sum(r == g for r, g in pairs), len(pairs))
     return out
 
