@@ -314,3 +314,47 @@ def test_corpus_plan_and_draft_metrics(corpus_targets: pd.DataFrame) -> None:
         values = sorted(zip(metrics.value, metrics.unit, strict=True))
         assert values == [(2.0, "倍"), (20.0, "%"), (300.0, "个")]
         assert set(metrics.deadline) == {"2026-12-31"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "显现三种典型方式。", "国家数据局围绕八个方面做出部署。", "统筹“三个建设”。", "近两年来讨论十分火热。",
+    "按照10年期国债收益率确定。", "少数达到了上千万元。",
+])
+def test_category_counts_time_frames_and_vague_numbers_are_not_quantities(sentence: str) -> None:
+    """三种方式, 八个方面, 近两年来, 10年期, 上千万元 -> no quantity."""
+    assert find_quantities(sentence) == []
+
+
+def test_cycles_and_issuer_counts() -> None:
+    """每年…调整 in a notice -> rule 1 年; 17部门联合印发 -> a reported fact as of the document's date."""
+    (r,) = rows("授权主体每年指导其合理调整收费标准。", "notice", 2025)
+    assert (r["kind"], r["value"], r["unit"]) == ("rule", 1, "年")
+    (r,) = rows("17部门联合印发行动计划。", "news", 2024, "2024-01-15")
+    assert (r["kind"], r["value"], r["unit"], r["as_of"]) == ("reported_fact", 17, "部门", "2024-01-15")
+
+
+def test_forecast_over_a_span_of_years() -> None:
+    """'将于2030—2040年耗尽' in a report -> forecast due at the end of the span; a plan's (2024—2026年) is no date."""
+    (r,) = rows("据专家预测，语言数据将于2030—2040年耗尽。", "report", 2023)
+    assert (r["kind"], r["deadline"]) == ("forecast", "2040-12-31")
+    assert find_anchors("三年行动计划（2024—2026年）") == []
+
+
+def test_report_paragraph_date_reaches_its_undated_figures() -> None:
+    """In a report, '2024年，33家公司在半年报中披露…。从半年报看，北京公司达13家。' -> both as of 2024-06-30."""
+    text = "2024年，33家上市公司在半年报中披露了入表金额。从半年报看，北京公司数量达13家。"
+    out = extract_targets("d", "report", None, text, one_provision(text))
+    assert [(r["value"], r["as_of"]) for r in out] == [(33, "2024-06-30"), (13, "2024-06-30")]
+    (r,) = extract_targets("d", "report", None, "北京公司数量达13家。", one_provision("北京公司数量达13家。"))
+    assert r["as_of"] is None  # an undated report: the year is never guessed
+
+
+def test_deadline_heading_reaches_unnumbered_lines_until_a_new_list() -> None:
+    """A deadline line, goal lines parsed as unnumbered provisions, then a heading over '1. …' -> goals only above it."""
+    text = "到2026年底\n数据产业繁荣\n涌现出一批示范地区\n数据要素×智能制造\n1. 创新研发模式\n支持企业融合数据。"
+    cuts = [text.index(s) for s in ("涌现", "1.")]
+    provisions = pd.DataFrame({"doc_id": ["d"] * 3, "provision_id": ["1", "2", "3"], "level": [1, 1, 1],
+                               "label": ["", "", "1."], "char_start": [0, *cuts],
+                               "char_end": [cuts[0], cuts[1], len(text)]})
+    out = extract_targets("d", "interpretation", "2023-12-15", text, provisions)
+    assert [(r["kind"], r["metric"]) for r in out] == [("goal", "数据产业繁荣"), ("goal", "涌现出一批示范地区")]

@@ -67,7 +67,12 @@ PLAN_END_RE = re.compile(
 EFFECTIVE_REL_RE = re.compile(r"自(?:印发|发布|公布|颁布|签发)之日起(?:施行|实施|执行|生效)")
 EFFECTIVE_VERB_RE = re.compile(r"\s*(?:正式|开始)?(?:施行|实施|执行|生效)")
 # A month range inside one year (2023年1月至8月, 2023年1-8月): figures for the period, as of its last month.
-MONTH_RANGE_RE = re.compile(rf"(?P<y>{D}{{4}})年(?P<m1>{D}{{1,2}})月?\s*[-—–~～至到]\s*(?P<m2>{D}{{1,2}})月(?:份)?")
+MONTH_RANGE_RE = re.compile(
+    rf"(?P<y>{D}{{4}})年(?P<m1>{D}{{1,2}})月?\s*[-—–~～至到]\s*(?:(?P<y2>{D}{{4}})年)?(?P<m2>{D}{{1,2}})月(?:份)?"
+)
+# A span of years a statement is about (将于2030—2040年耗尽): dated by its end. A range standing alone or in
+# brackets is a plan's period in its title (（2024—2026年）) and is not a date.
+YEAR_SPAN_RE = re.compile(rf"(?<=[于到在至])(?P<y1>{D}{{4}})\s*[-—–~～至到]\s*(?P<y2>{D}{{4}})年")
 # A day range (征求意见的时间为2023年12月15日至2024年1月14日): the period ends on its second date.
 DAY_RANGE_RE = re.compile(
     rf"{D}{{4}}年{D}{{1,2}}月{D}{{1,2}}日\s*[-—–~～至到]+\s*(?:(?P<y>{D}{{4}})年)?(?P<m>{D}{{1,2}})月(?P<d>{D}{{1,2}})日"
@@ -76,6 +81,8 @@ COMMENT_CUE_RE = re.compile(r"征求意见|意见反馈|反馈意见|提出意�
 # The document's own moment: 截至目前 is as of the document's date (or its month where only that is known).
 NOW_RE = re.compile(r"(?:截至|截止到|截止)?(?:目前|当前|迄今|至今)")
 HALF_YEAR_REPORT_RE = re.compile(r"半年报|半年度报告|中报")
+# 每年 / 每两年 without a calendar date: a cycle (每年3月底前 is a recurring deadline instead).
+CYCLE_RE = re.compile(rf"每(?P<n>[两二三四五六七八九十]|{D}{{1,2}})?年(?!度?(?:{D}|[一二三四五六七八九十]+月))")
 BOOK_TITLE_RE = re.compile(r"《[^《》\n]*》")
 _FULL_DATE = rf"{D}{{4}}年?(?:{D}{{1,2}}月(?:{D}{{1,2}}日)?)?"
 YEAR_RANGE_RE = re.compile(rf"{_FULL_DATE}\s*[-—–~～至到]+\s*{_FULL_DATE}")
@@ -97,7 +104,7 @@ GROWTH_VERBS = ("增长", "增加", "提高", "提升", "扩大")
 UNITS = (
     "个百分点", "百分点", "%", "％", "‰", "倍", "个", "家", "项", "种", "所", "座", "台", "套", "件", "份",
     "次", "人", "户", "元", "ZB", "EB", "PB", "TB", "GB", "吨", "千瓦", "公里",
-    "张", "款", "位", "名", "篇", "部", "条", "个月", "年", "天", "个工作日", "工作日",
+    "张", "款", "位", "名", "篇", "部门", "部", "条", "个月", "年", "天", "个工作日", "工作日",
 )
 # Durations: a number of years, months or days (a cycle, a term), never a calendar year.
 DURATION_UNITS = frozenset({"年", "个月", "天", "个工作日", "工作日"})
@@ -109,7 +116,11 @@ def _alt(words: Iterable[str]) -> str:
 
 
 # Units that follow a Chinese numeral in running text; others (条, 年, 批 …) are names or articles there.
-CN_UNITS = frozenset("个 家 项 种 所 座 台 套 件 份 次 人 户 倍 元 张 款 位 名 个月 天 个工作日 工作日".split())
+CN_UNITS = frozenset("个 家 项 种 所 座 台 套 件 份 次 人 户 倍 元 张 款 个月 天 个工作日 工作日 部门".split())
+# A small Chinese numeral before one of these counts the parts of an argument, not the world: 三种类型,
+# 八个方面, 三个“建设”, 四项内容 (the codebook's `none`).
+CATEGORY_UNITS = frozenset({"种", "次", "类"})
+CATEGORY_NOUNS = re.compile(r"[“\"]|方面|大|内容|类型|方式|模式|原则|任务|环节|层次|阶段|维度|路径|特征|举措|重点")
 QUANTITY_RE = re.compile(
     rf"(?P<pre>{_alt(PREFIX_COMPARATORS)})?(?P<verb>{_alt(GROWTH_VERBS)})?(?P<pre2>{_alt(PREFIX_COMPARATORS)})?"
     rf"(?P<num>{D}+(?:\.{D}+)?|[{CN_DIGITS}]+)(?P<mult>万亿|亿|万)?(?P<approx>余|多)?"
@@ -124,6 +135,7 @@ NUMBERED_RE = re.compile(
     r"^\s*(?:\d+\s*[.、．]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]"
     r"|第[一二三四五六七八九十百]+[章节条])"
 )
+FIRST_ITEM_RE = re.compile(r"^\s*(?:[1１]\s*[.、．]|一、|[（(][一1１][)）]|第一[章节条])")
 TRAILING_LINKS = re.compile(r"(?:分别|为|是|达到|达|将|在|、)+$|(?<![参给涉])(?:和|及|与)$")
 LEADING_LINKS = re.compile(r"^(?:的|和|及|与|、)+")
 
@@ -135,7 +147,7 @@ RULE_UNITS = frozenset({"%", "％", "‰", "个百分点", "百分点"}) | DURAT
 # effect, or, for a forecast, the date the prediction is about).
 FACT_KINDS = frozenset({"reported_fact"})
 # 为…提供坚强保障 states what the goals serve, not a goal of its own.
-PURPOSE_RE = re.compile(r"^为.{0,60}(?:提供|奠定|打下|创造|营造|贡献)")
+PURPOSE_RE = re.compile(r"^(?:为.{0,60}(?:提供|奠定|打下|创造|营造|贡献)|(?:有力)?(?:支撑|助力|服务于))")
 GOAL_HEADINGS = frozenset({"总体目标", "主要目标", "工作目标", "发展目标", "目标"})
 KINDS = NON_REPORT_KINDS | {"report"}
 
@@ -240,8 +252,14 @@ def find_anchors(sentence: str, doc_date: str | None = None, now: str | None = N
             add(m.start(), m.end(), "comment" if comment else "date", date, year, ranged=True)
     for m in MONTH_RANGE_RE.finditer(sentence):
         year, first, last = _int(m.group("y")), _int(m.group("m1")), _int(m.group("m2"))
-        if 1 <= first < last <= 12:
-            add(m.start(), m.end(), "date", resolve_date(year, last), year, ranged=True)
+        end_year = _int(m.group("y2")) if m.group("y2") else year
+        if 1 <= first <= 12 and 1 <= last <= 12 and (end_year, last) > (year, first):
+            add(m.start(), m.end(), "date", resolve_date(end_year, last), end_year, ranged=True)
+    for m in YEAR_SPAN_RE.finditer(sentence):
+        first, last = _int(m.group("y1")), _int(m.group("y2"))
+        if first < last:
+            role = "deadline" if sentence[m.start() - 1] in "到至" else "date"
+            add(m.start(), m.end(), role, resolve_date(last), last, ranged=True)
     for m in RECURRING_RE.finditer(sentence):
         add(m.start(), m.end(), "recurring", None, None)
     for m in PLAN_END_RE.finditer(sentence):
@@ -329,8 +347,13 @@ def _chinese_numeral(sentence: str, m: re.Match) -> tuple[str, str] | None:
         return num, mult  # 不超过三年: a term; a bare 三年 (三年行动计划) names a period
     if unit not in CN_UNITS or num in ("一", "两", "零", "〇") and not m.group("approx"):
         return None  # 一批, 一个, 两个: articles, not quantities
-    if sentence[: m.start("num")].endswith(("数", "几", "第")):
-        return None  # 数十倍 is vague, 第三 an ordinal
+    if sentence[: m.start("num")].endswith(("数", "几", "第", "上")):
+        return None  # 数十倍 and 上千万元 are vague, 第三 an ordinal
+    value = parse_number(num)
+    if value is not None and value < 10 and not m.group("approx") and (
+            unit in CATEGORY_UNITS or CATEGORY_NOUNS.match(sentence, m.end())
+            or sentence[:m.start()].endswith(("“", '"'))):
+        return None
     return num, mult
 
 
@@ -347,6 +370,8 @@ def _quantity(sentence: str, m: re.Match) -> Quantity | None:
         return None  # a bare number (list item, code, year) has no measure
     elif unit == "年" and (len(num) > 2 or re.match("[月底末度级代初中]", sentence[m.end():])):
         return None  # a calendar year (2023年, 2023年底) or 90年代, not a number of years
+    if unit in DURATION_UNITS and (re.match("[期来]", sentence[m.end():]) or sentence[:m.start()].endswith("近")):
+        return None  # 10年期国债 is a maturity, 近两年来 a time frame: neither is a measured quantity
     pre = m.group("pre") or m.group("pre2")
     if m.group("verb") and unit == "倍":
         start = m.start("pre") if m.group("pre") else m.start("verb")  # 增长1倍 is one quantity
@@ -431,8 +456,10 @@ def classify(
         return "metric" if has_value else "goal"
     if past_date:  # a past date is a fact, never a forecast, whatever the verb
         return "reported_fact" if has_value else None
-    if cue or (report and has_value):
+    if cue:
         return "forecast"
+    if report and has_value:  # a report's figure is a forecast only when dated after the report itself
+        return "forecast" if known else "reported_fact"
     return None
 
 
@@ -505,8 +532,19 @@ def _commitment_rows(sentence: str, anchor: Anchor, region: Span, lead_in: int, 
     return rows
 
 
-def _undated_rows(sentence: str, quantities: list[Quantity], doc_kind: str, now: str | None, cue: bool) -> list[dict]:
-    """Rows of quantities in a sentence without any date: facts in a report, rules in a policy text."""
+def _context_anchor(sentence: str, context: Anchor | None, now: str | None) -> Anchor:
+    """The date an undated figure of a report stands at: the paragraph's last date (a half-year report's
+    figures at 30 June of its year), else the report's own date (截至目前), else none."""
+    if context is None or context.year is None:
+        return Anchor(0, 0, "", "as_of", now, None)
+    if HALF_YEAR_REPORT_RE.search(sentence):
+        return Anchor(0, 0, context.text, "as_of", resolve_date(context.year, 6), context.year)
+    return Anchor(0, 0, context.text, "as_of", context.date, context.year)
+
+
+def _undated_rows(sentence: str, quantities: list[Quantity], doc_kind: str, now: str | None, cue: bool,
+                  context: Anchor | None = None) -> list[dict]:
+    """Rows of a sentence without any date: facts in a report, rules and cycles in a policy text."""
     rows = []
     spans = [(q.start, q.end) for q in quantities]
     for q in quantities:
@@ -515,16 +553,23 @@ def _undated_rows(sentence: str, quantities: list[Quantity], doc_kind: str, now:
         if doc_kind == "report":
             if cue:
                 rows.append(_row("forecast", None, words, q))
-            else:  # a statistic stated in the present tense stands as of the report's own date
-                now_anchor = Anchor(0, 0, "", "as_of", now, None)
-                rows.append(_row("reported_fact", now_anchor, words, q))
+            else:
+                rows.append(_row("reported_fact", _context_anchor(sentence, context, now), words, q))
+        elif q.unit == "部门":  # 17部门联合印发: how many bodies issued a text is a fact, as of the document's date
+            rows.append(_row("reported_fact", Anchor(0, 0, "", "as_of", now, None), words, q))
         elif doc_kind in RULE_DOC_KINDS and (q.unit in RULE_UNITS or q.comparator in ("<=", "<")):
             rows.append(_row("rule", None, words, q))
+    if doc_kind in RULE_DOC_KINDS:
+        for m in CYCLE_RE.finditer(sentence):
+            n = parse_number(m.group("n")) if m.group("n") else 1.0
+            cycle = Quantity(m.start(), m.end(), m.group(0), n or 1.0, "年", "=")
+            rows.append(_row("rule", None, metric_text(sentence, m.start(), m.end(), [m.span()]), cycle))
     return rows
 
 
 def sentence_rows(sentence: str, doc_kind: str, ref_year: int | None, doc_date: str | None = None,
-                  inherited: Anchor | None = None, lead: bool = False, now: str | None = None) -> list[dict]:
+                  inherited: Anchor | None = None, lead: bool = False, now: str | None = None,
+                  context: Anchor | None = None) -> list[dict]:
     """Rows (kind, deadline, as_of, metric, value …) of one sentence; inherited anchors apply when it has none."""
     now = now or doc_date
     anchors = find_anchors(sentence, doc_date, now)
@@ -533,7 +578,7 @@ def sentence_rows(sentence: str, doc_kind: str, ref_year: int | None, doc_date: 
     own = bool(anchors)
     if not own:
         if inherited is None or not CJK_RE.search(sentence):
-            return _undated_rows(sentence, quantities, doc_kind, now, cue)
+            return _undated_rows(sentence, quantities, doc_kind, now, cue, context)
         anchors = [inherited]
     comment = bool(COMMENT_CUE_RE.search(sentence))
     regions = _regions(sentence, anchors) if own else [(0, len(sentence))]
@@ -599,20 +644,32 @@ def extract_targets(doc_id: str, kind: str, doc_date: str | None, text: str, pro
     now = doc_date
     ref_year = reference_year(doc_date, text)
     provision_of = _provision_finder(provisions, doc_id)
+    labels = dict(zip(provisions["provision_id"].astype(str), provisions["label"].fillna("").astype(str),
+                      strict=True)) if "label" in provisions.columns else {}
     found: list[tuple[str, int, int, list[dict]]] = []
     carry: Anchor | None = None
     carry_lead = False
     lead_index: int | None = None  # the lead's own row is dropped once an item below it gives rows
+    context: Anchor | None = None  # a report's last date in the provision: its undated figures stand then
     previous_provision = None
-    for start, end in split(text):
+    spans = split(text)
+    for i, (start, end) in enumerate(spans):
         sentence = text[start:end]
         provision_id = provision_of(start)
         if provision_id != previous_provision:
-            carry, carry_lead, previous_provision = None, False, provision_id
-        if carry_lead and NUMBERED_RE.match(sentence):
-            carry, carry_lead = None, False
+            # bullet lines under a deadline heading may be parsed as unnumbered headings of their own
+            keep_lead = carry_lead and not labels.get(provision_id, "x")
+            if not keep_lead:
+                carry, carry_lead = None, False
+            context, previous_provision = None, provision_id
+        following = text[spans[i + 1][0]:spans[i + 1][1]] if i + 1 < len(spans) else ""
+        if carry_lead and (NUMBERED_RE.match(sentence) or FIRST_ITEM_RE.match(following)):
+            carry, carry_lead = None, False  # a numbered item, or the heading of a new numbered list, ends the lead
         anchors = find_anchors(sentence, doc_date, now)
-        rows = sentence_rows(sentence, kind, ref_year, doc_date, carry, carry_lead, now)
+        rows = sentence_rows(sentence, kind, ref_year, doc_date, carry, carry_lead, now, context)
+        if kind == "report":
+            dated = [a for a in anchors if a.date and a.role != "effective" and (ref_year is None or (a.year or 0) <= ref_year)]
+            context = dated[-1] if dated else context
         if rows and carry_lead and not anchors and lead_index is not None:
             found[lead_index] = (*found[lead_index][:3], [])
             lead_index = None
