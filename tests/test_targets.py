@@ -358,3 +358,12 @@ def test_deadline_heading_reaches_unnumbered_lines_until_a_new_list() -> None:
                                "char_end": [cuts[0], cuts[1], len(text)]})
     out = extract_targets("d", "interpretation", "2023-12-15", text, provisions)
     assert [(r["kind"], r["metric"]) for r in out] == [("goal", "数据产业繁荣"), ("goal", "涌现出一批示范地区")]
+
+
+def test_thresholds_and_bases_inside_another_figure() -> None:
+    """'注册资本金在1000万元以上的占67%' -> only 67%; '在全部31个省中，25个…' -> only 25; 接近半数 -> < 50 %."""
+    assert [q.value for q in find_quantities("其中注册资本金在1000万元以上的占67%")] == [67]
+    assert [q.value for q in find_quantities("在全部31个省（区、市）中，25个机构是新设的")] == [25]
+    (q,) = find_quantities("成立时间不超过10年的接近半数")
+    assert (q.value, q.unit, q.comparator) == (50, "%", "<")
+    assert find_quantities("实现数据价值倍增") == [] and find_quantities("近三年年均") == []

@@ -53,6 +53,12 @@ def _targets(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return {"targets": build_targets(t["documents"], t["provisions"])}
 
 
+def _target_changes(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    from .target_changes import build_target_changes
+
+    return {"target_changes": build_target_changes(t["alignment"], t["targets"])}
+
+
 def _terms(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     from .terms import build_tables as build_term_tables
 
@@ -126,6 +132,7 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False) -> d
         bar.update()
 
     tables.update(run_analysis(tables, done))
+    tables.update(_target_changes(tables))  # needs both the alignment and the targets
     tables["audit"] = build_audit(corpus, tables["provisions"])
     bar.set_postfix_str("done")
     bar.close()

@@ -253,6 +253,46 @@ register(Table(
     (DOC_FK, PROV_FK),
 ))
 
+# --- target_changes stage ---------------------------------------------------------------------
+
+
+def _target_side(side: str) -> tuple[Field, ...]:
+    """The columns describing the draft or the final target of a change."""
+    return (
+        _f(f"{side}_target_id", "string", f"The {side} target (targets.target_id); null if the target was "
+           f"{'added' if side == 'draft' else 'dropped'}."),
+        _f(f"{side}_kind", "string", f"Kind of the {side} target."),
+        _f(f"{side}_deadline", "date", f"Deadline of the {side} target."),
+        _f(f"{side}_metric", "string", f"What the {side} target measures or commits to."),
+        _f(f"{side}_value", "number", f"Value of the {side} target."),
+        _f(f"{side}_value_unit", "string", f"Unit of the {side} value."),
+        _f(f"{side}_comparator", "string", f"Comparator of the {side} value."),
+        _f(f"{side}_value_text", "string", f"The {side} quantity as written."),
+        _f(f"{side}_sentence", "string", f"The {side} sentence."),
+    )
+
+
+register(Table(
+    "target_changes", "Target changes draft -> final",
+    "Each target of each aligned unit of a draft -> final pair, paired with its counterpart through the "
+    "alignment (not by provision id) and classified.",
+    (
+        _f("pair_id", "string", "Pair of documents compared, draft_doc_id__final_doc_id.", True),
+        _f("unit", "integer", "Aligned unit (alignment.unit) the targets belong to.", True),
+        _f("item", "integer", "Order of the change within the unit: paired targets first, then added, then dropped.", True),
+        _f("change", "string", "unchanged, tightened (the final commits to more: higher floor, lower cap, stricter "
+           "comparator, earlier deadline, a number where there was none), loosened (the reverse), reworded (same "
+           "commitment, other words; or changes pointing both ways), added or dropped.", True, "变化类型"),
+        _f("basis", "string", "What differs between the two targets (value, comparator, deadline, kind, wording)."),
+        _f("similarity", "number", "Similarity of the two metric descriptions (0-1) that paired them; null if added "
+           "or dropped."),
+        *_target_side("draft"),
+        *_target_side("final"),
+    ),
+    ("pair_id", "unit", "item"),
+    (ForeignKey(("pair_id", "unit"), "alignment", ("pair_id", "unit")),),
+))
+
 # --- reuse stage ------------------------------------------------------------------------------
 register(Table(
     "reuse", "Text reuse",

@@ -38,7 +38,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cn2an
 import pandas as pd
@@ -104,10 +104,10 @@ GROWTH_VERBS = ("增长", "增加", "提高", "提升", "扩大")
 UNITS = (
     "个百分点", "百分点", "%", "％", "‰", "倍", "个", "家", "项", "种", "所", "座", "台", "套", "件", "份",
     "次", "人", "户", "元", "ZB", "EB", "PB", "TB", "GB", "吨", "千瓦", "公里",
-    "张", "款", "位", "名", "篇", "部门", "部", "条", "个月", "年", "天", "个工作日", "工作日",
+    "张", "款", "位", "名", "篇", "部门", "部", "条", "类", "亩", "周年", "个月", "年", "天", "个工作日", "工作日",
 )
 # Durations: a number of years, months or days (a cycle, a term), never a calendar year.
-DURATION_UNITS = frozenset({"年", "个月", "天", "个工作日", "工作日"})
+DURATION_UNITS = frozenset({"年", "周年", "个月", "天", "个工作日", "工作日"})
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -116,7 +116,7 @@ def _alt(words: Iterable[str]) -> str:
 
 
 # Units that follow a Chinese numeral in running text; others (条, 年, 批 …) are names or articles there.
-CN_UNITS = frozenset("个 家 项 种 所 座 台 套 件 份 次 人 户 倍 元 张 款 个月 天 个工作日 工作日 部门".split())
+CN_UNITS = frozenset("个 家 项 种 所 座 台 套 件 份 次 人 户 倍 元 张 款 周年 个月 天 个工作日 工作日 部门".split())
 # A small Chinese numeral before one of these counts the parts of an argument, not the world: 三种类型,
 # 八个方面, 三个“建设”, 四项内容 (the codebook's `none`).
 CATEGORY_UNITS = frozenset({"种", "次", "类"})
@@ -126,7 +126,10 @@ QUANTITY_RE = re.compile(
     rf"(?P<num>{D}+(?:\.{D}+)?|[{CN_DIGITS}]+)(?P<mult>万亿|亿|万)?(?P<approx>余|多)?"
     rf"(?P<unit>{_alt(UNITS)})?(?P<post>{_alt(SUFFIX_COMPARATORS)})?"
 )
-DOUBLING_RE = re.compile(r"(?:倍增(?!效应|作用|效果|器)|翻(?P<n>一|两|二|三|四|[1-4])番)")
+# 倍增 as a figure of speech (倍增作用, 数据价值倍增) measures nothing.
+DOUBLING_RE = re.compile(r"(?:(?<!价值)倍增(?!效应|作用|效果|器)|翻(?P<n>一|两|二|三|四|[1-4])番)")
+# 半数 (half of them) is a share: 50%.
+HALF_RE = re.compile(rf"(?P<pre>{'|'.join(('接近', '将近', '近', '超过', '超', '逾', '不足', '约'))})?半数")
 FORECAST_CUES = re.compile(r"预计|预测|有望|将达到|将达|将超过|将突破|将增长|将增至|将是|将由")
 CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
@@ -292,7 +295,8 @@ def _dated_anchor(
     after = sentence[end:end + 4]
     if pre in ("截至", "截止到", "截止"):
         return start, end, "as_of", date, year
-    since = post == "以来" or (pre in ("自", "从") and not post and re.match(r"[^，,；;。]*?以来", sentence[end:]))
+    since = post == "以来" or (pre in ("自", "从") and post in ("", "起") and not EFFECTIVE_VERB_RE.match(sentence, end)
+                              and re.match(r"[^，,；;。]*?(?:以来|开始)", sentence[end:]))
     if since:  # 自2015年(…)以来: what has happened since, as it stands at the document's date
         return start, end, "as_of", now, int(now[:4]) if now else None
     if pre in ("自", "从") and post == "起" and EFFECTIVE_VERB_RE.match(sentence[end:end + 8]):
@@ -326,12 +330,27 @@ def find_quantities(sentence: str) -> list[Quantity]:
         if not _inside(*m.span(), excluded):
             n = parse_number(m.group("n")) if m.group("n") else 1
             found.append(Quantity(m.start(), m.end(), m.group(0), 2.0 ** n, "倍", "="))
+    for m in HALF_RE.finditer(sentence):
+        if not _inside(*m.span(), excluded):
+            pre = m.group("pre")
+            found.append(Quantity(m.start(), m.end(), m.group(0), 50.0, "%", PREFIX_COMPARATORS[pre] if pre else "="))
     for m in QUANTITY_RE.finditer(sentence):
         q = _quantity(sentence, m)
         taken = excluded + [(f.start, f.end) for f in found]
         if q and not _inside(q.start, q.end, taken):
             found.append(q)
-    return sorted(found, key=lambda q: q.start)
+    found.sort(key=lambda q: q.start)
+    return [q for q in found if not _qualifies_another(sentence, q, found)]
+
+
+def _qualifies_another(sentence: str, q: Quantity, found: list[Quantity]) -> bool:
+    """Whether q only qualifies another quantity: a threshold inside its subject (注册资本金在1000万元以上的
+    占67%) or the base it is a part of (在全部31个省中，25个…)."""
+    if re.search(r"在(?:全部|全国|所有)?$", sentence[:q.start]) and re.match(r"[^，,；;。]*中", sentence[q.end:]):
+        return True  # 在全部31个省中，25个…: the base restates a total, the count after it is the figure
+    if not sentence.startswith("的", q.end):
+        return False
+    return any(o.start > q.end and not CLAUSE_BREAK.search(sentence, q.end, o.start) for o in found)
 
 
 def _chinese_numeral(sentence: str, m: re.Match) -> tuple[str, str] | None:
@@ -342,9 +361,9 @@ def _chinese_numeral(sentence: str, m: re.Match) -> tuple[str, str] | None:
         if not mult and num.endswith(tail) and len(num) > len(tail):
             num, mult = num[: -len(tail)], tail
             break
-    compared = bool(m.group("pre") or m.group("pre2"))
+    compared = bool(m.group("pre") or m.group("pre2")) or sentence[:m.start()].endswith("连续")
     if unit == "年" and compared and num not in ("零", "〇"):
-        return num, mult  # 不超过三年: a term; a bare 三年 (三年行动计划) names a period
+        return num, mult  # 不超过三年, 连续两年: a term; a bare 三年 (三年行动计划) names a period
     if unit not in CN_UNITS or num in ("一", "两", "零", "〇") and not m.group("approx"):
         return None  # 一批, 一个, 两个: articles, not quantities
     if sentence[: m.start("num")].endswith(("数", "几", "第", "上")):
@@ -370,8 +389,8 @@ def _quantity(sentence: str, m: re.Match) -> Quantity | None:
         return None  # a bare number (list item, code, year) has no measure
     elif unit == "年" and (len(num) > 2 or re.match("[月底末度级代初中]", sentence[m.end():])):
         return None  # a calendar year (2023年, 2023年底) or 90年代, not a number of years
-    if unit in DURATION_UNITS and (re.match("[期来]", sentence[m.end():]) or sentence[:m.start()].endswith("近")):
-        return None  # 10年期国债 is a maturity, 近两年来 a time frame: neither is a measured quantity
+    if unit in DURATION_UNITS and (sentence.startswith("期", m.end()) or sentence[:m.start("num")].endswith("近")):
+        return None  # 10年期国债 is a maturity, 近三年 a time frame: neither is a measured quantity
     pre = m.group("pre") or m.group("pre2")
     if m.group("verb") and unit == "倍":
         start = m.start("pre") if m.group("pre") else m.start("verb")  # 增长1倍 is one quantity
@@ -573,6 +592,9 @@ def sentence_rows(sentence: str, doc_kind: str, ref_year: int | None, doc_date: 
     """Rows (kind, deadline, as_of, metric, value …) of one sentence; inherited anchors apply when it has none."""
     now = now or doc_date
     anchors = find_anchors(sentence, doc_date, now)
+    if context is not None and context.date:  # 当前 in an undated report's dated passage: the passage's date
+        anchors = [replace(a, date=context.date, year=context.year) if a.role == "as_of" and a.date is None else a
+                   for a in anchors]
     quantities = find_quantities(sentence)
     cue = bool(FORECAST_CUES.search(sentence))
     own = bool(anchors)
