@@ -21,7 +21,9 @@ when set; a batch variant run (``POLICYKIT_VARIANT`` set by the figure runner) w
 from __future__ import annotations
 
 import os
+import re
 import textwrap
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -121,6 +123,8 @@ TARGET_KIND_LABELS: dict[str, str] = {
     "metric": "量化指标 metric",
     "effective_date": "施行日期 effective date",
     "reporting_deadline": "报送时限 reporting deadline",
+    "comment_period": "征求意见期 comment period",
+    "rule": "量化规则 rule",
     "forecast": "预测 forecast",
     "reported_fact": "已报告事实 reported fact",
 }
@@ -131,10 +135,32 @@ TARGET_KIND_STYLE: dict[str, tuple[str, str]] = {
     "metric": ("#d62728", "D"),
     "effective_date": ("#2ca02c", "s"),
     "reporting_deadline": ("#9467bd", "v"),
+    "comment_period": ("#8c564b", "P"),
+    "rule": ("#17becf", "*"),
     "forecast": ("#ff7f0e", "^"),
     "reported_fact": ("#7f7f7f", "x"),
 }
 """Colour and matplotlib marker of each targets.kind, shared by every figure."""
+
+TARGET_CHANGE_COLORS: dict[str, str] = {
+    "unchanged": "#f2f2f2",
+    "reworded": "#dbe9f6",
+    "tightened": "#d9f0d3",
+    "loosened": "#fde0dd",
+    "added": "#fff2cc",
+    "dropped": "#e7d4e8",
+}
+"""Cell colour of each target_changes.change in tables drawn as figures."""
+
+TARGET_CHANGE_LABELS: dict[str, str] = {
+    "unchanged": "未变 unchanged",
+    "reworded": "改写 reworded",
+    "tightened": "收紧 tightened",
+    "loosened": "放宽 loosened",
+    "added": "新增 added",
+    "dropped": "删除 dropped",
+}
+"""Bilingual label of each target_changes.change."""
 
 
 def cjk_font_path() -> Path:
@@ -308,3 +334,47 @@ def annotated_heatmap(ax: Any, values: pd.DataFrame, fmt: Callable[[float], str]
             dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
             ax.text(j, i, fmt(v), ha="center", va="center", fontsize=fontsize, color="white" if dark else "black")
     return image
+
+
+def wrap_cjk(text: str, width: int) -> str:
+    """Break text into lines of at most width display cells (a Chinese character takes two)."""
+    # textwrap counts characters and breaks only at spaces, so Chinese lines come out twice too wide.
+    lines, line, used = [], "", 0
+    for token in re.findall(r"[!-~]+|.", text):  # a run of ASCII (a date, a number, a word) stays whole
+        w = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in token)
+        if used + w > width and line:
+            lines.append(line.rstrip())
+            line, used = "", 0
+            if token == " ":
+                continue
+        line += token
+        used += w
+    lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def table_figure(table: pd.DataFrame, title: str, *, row_colors: Iterable[str] | None = None,
+                 col_widths: Iterable[float] | None = None, wrap: Iterable[int] | None = None) -> Figure:
+    """Draw a small table as a figure (for papers and slides); long cells wrapped to wrap[i] display cells."""
+    import matplotlib.pyplot as plt
+
+    widths = list(wrap) if wrap is not None else [40] * len(table.columns)
+    cells = [[wrap_cjk("" if pd.isna(v) else str(v), w) for v, w in zip(row, widths, strict=True)]
+             for row in table.itertuples(index=False)]
+    lines = [1] + [max(c.count("\n") + 1 for c in row) for row in cells]  # header first
+    total = sum(lines) + 0.5 * len(lines)
+    fig, ax = plt.subplots(figsize=(11, 0.19 * total + 0.7))
+    ax.axis("off")
+    drawn = ax.table(cellText=cells or [[""] * len(table.columns)], colLabels=list(table.columns), loc="upper center",
+                     cellLoc="left", colLoc="left", colWidths=list(col_widths) if col_widths is not None else None)
+    drawn.auto_set_font_size(False)
+    drawn.set_fontsize(7.5)
+    colours = list(row_colors) if row_colors is not None else []
+    for (r, _c), cell in drawn.get_celld().items():
+        cell.set_height((lines[r] + 0.5) / total)
+        if r == 0:
+            cell.set_facecolor("#e0e0e0")
+        elif r - 1 < len(colours):
+            cell.set_facecolor(colours[r - 1])
+    ax.set_title(title, fontsize=10)
+    return fig

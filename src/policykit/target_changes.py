@@ -169,3 +169,25 @@ def build_target_changes(alignment: pd.DataFrame, targets: pd.DataFrame) -> pd.D
                              "similarity": sim, **_side(d, "draft"), **_side(f, "final")})
     df = pd.DataFrame(rows, columns=table("target_changes").columns)
     return df.sort_values(["pair_id", "unit", "item"], kind="mergesort").reset_index(drop=True)
+
+
+def _describe(metric: object, written: object, deadline: object) -> str:
+    """One side of a change as a reader quotes it: metric, the quantity as written, the deadline."""
+    parts = [_text(metric), _text(written)]
+    words = " ".join(p for p in parts if p)
+    due = _text(deadline)[:10]
+    return f"{words} (by {due})" if words and due else words
+
+
+def for_reading(changes: pd.DataFrame) -> pd.DataFrame:
+    """The target_changes rows as a reader's table: change, basis, then the draft and the final target."""
+    return pd.DataFrame({
+        "pair_id": changes["pair_id"],
+        "unit": changes["unit"],
+        "change": changes["change"],
+        "draft": [_describe(m, w, d) for m, w, d in
+                  zip(changes["draft_metric"], changes["draft_value_text"], changes["draft_deadline"], strict=True)],
+        "final": [_describe(m, w, d) for m, w, d in
+                  zip(changes["final_metric"], changes["final_value_text"], changes["final_deadline"], strict=True)],
+        "basis": changes["basis"].fillna(""),
+    }).reset_index(drop=True)
