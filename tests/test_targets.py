@@ -367,3 +367,13 @@ def test_thresholds_and_bases_inside_another_figure() -> None:
     (q,) = find_quantities("成立时间不超过10年的接近半数")
     assert (q.value, q.unit, q.comparator) == (50, "%", "<")
     assert find_quantities("实现数据价值倍增") == [] and find_quantities("近三年年均") == []
+
+
+def test_metric_keeps_its_subject_and_drops_the_label() -> None:
+    """'…产业规模大幅跃升，年均复合增长率超过20%' -> 数据标注产业规模年均复合增长率; a label （三） never enters the metric."""
+    out = rows("到2027年，数据标注产业规模大幅跃升，年均复合增长率超过20%。", "policy", 2025)
+    assert [r["metric"] for r in out] == ["数据标注产业规模大幅跃升", "数据标注产业规模年均复合增长率"]
+    (r,) = rows("2023年，我国新增数据存储量为0.95ZB，占生产总量的比例为2.9%。", "report", 2024)[1:]
+    assert r["metric"] == "我国新增数据存储量占生产总量的比例"
+    (r,) = rows("（三）到2026年底，培育100家数据企业。", "policy", 2024)
+    assert r["metric"] == "培育数据企业"

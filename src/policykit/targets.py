@@ -140,7 +140,11 @@ NUMBERED_RE = re.compile(
 )
 FIRST_ITEM_RE = re.compile(r"^\s*(?:[1１]\s*[.、．]|一、|[（(][一1１][)）]|第一[章节条])")
 TRAILING_LINKS = re.compile(r"(?:分别|为|是|达到|达|将|在|、)+$|(?<![参给涉])(?:和|及|与)$")
-LEADING_LINKS = re.compile(r"^(?:的|和|及|与|、)+")
+LEADING_LINKS = re.compile(r"^(?:的|和|及|与|、|但|而|其中)+")
+# Metric words that name a measure without its subject (占…的比例, 较…增长, 同比增长 …).
+# Where a clause's subject ends: its predicate (为, 占, 大幅跃升 …) or a preposition before the figure (以).
+SUBJECT_END_RE = re.compile(r"[为是达占较以在于将]|大幅|显著|明显|基本|全面|进一步|不断|持续|更加|稳步|实现|跃升|提升|增长|形成|建成|取得")
+SUBJECTLESS_RE = re.compile(r"^(?:占|较|比|同比|环比|分别|年均|增速|增幅|增长率|规模)")
 
 NON_REPORT_KINDS = frozenset({"policy", "draft", "notice", "news", "interpretation"})
 # Documents whose undated caps, thresholds and cycles are rules (news and explainers only restate them).
@@ -432,10 +436,35 @@ def metric_text(
         elif end <= s and e <= right:
             cut = sentence.rfind("、", end, s)
             right = min(right, cut) if cut >= 0 else right
+    # a removed value takes its attributive 的 with it (98.8%的中小企业 -> 中小企业)
+    remove = list(remove) + [(e, e + 1) for _s, e in remove if sentence.startswith("的", e)]
     keep = [i for i in range(left, right) if not _inside(i, i + 1, remove)]
-    words = "".join(sentence[i] for i in keep).strip(" 　\t“”")
-    words = LEADING_LINKS.sub("", TRAILING_LINKS.sub("", words))
-    return words.strip()
+    words = NUMBERED_RE.sub("", "".join(sentence[i] for i in keep)).strip(" 　\t“”")
+    while True:  # links may be stacked (…比例分别为和): strip until none is left
+        stripped = LEADING_LINKS.sub("", TRAILING_LINKS.sub("", words)).strip()
+        if stripped == words:
+            return words
+        words = stripped
+
+
+def _quantity_metric(sentence: str, q: Quantity, remove: list[Span], others: list[Span]) -> str:
+    """What a quantity measures: its clause's words, with the subject of the clause before where needed."""
+    return _with_subject(sentence, q.start, metric_text(sentence, q.start, q.end, remove, others), remove)
+
+
+def _with_subject(sentence: str, start: int, words: str, remove: Iterable[Span]) -> str:
+    """The metric words, with the subject supplied from the preceding clause when the clause leaves it
+    implicit (…新增数据存储量为0.95ZB，占生产总量的比例为2.9% -> 新增数据存储量占生产总量的比例)."""
+    if words and not SUBJECTLESS_RE.match(words):
+        return words
+    left = _clause(sentence, start, start)[0]
+    if left == 0:
+        return words
+    before, end = _clause(sentence, left - 1, left - 1)
+    end = min([end, *(s for s, _e in remove if before <= s < end)])  # the subject comes before the figure
+    subject = SUBJECT_END_RE.split(sentence[before:end], maxsplit=1)[0]
+    previous = LEADING_LINKS.sub("", NUMBERED_RE.sub("", subject)).strip(" 　\t“”")
+    return f"{previous}{words}" if previous else words
 
 
 def _goal_text(sentence: str, anchor: Anchor) -> str:
@@ -543,7 +572,7 @@ def _commitment_rows(sentence: str, anchor: Anchor, region: Span, lead_in: int, 
         in_clause = [q for q in quantities if cs <= q.start < ce]
         for q in in_clause:
             others = [span for span in spans if span != (q.start, q.end)]
-            rows.append(_row(str(value_kind), anchor, metric_text(sentence, q.start, q.end, remove + spans, others), q))
+            rows.append(_row(str(value_kind), anchor, _quantity_metric(sentence, q, remove + spans, others), q))
         if not in_clause and goal_kind == "goal" and ce > region[0]:
             words = _clause_goal(sentence, cs, remove)
             if words:
@@ -568,7 +597,7 @@ def _undated_rows(sentence: str, quantities: list[Quantity], doc_kind: str, now:
     spans = [(q.start, q.end) for q in quantities]
     for q in quantities:
         others = [span for span in spans if span != (q.start, q.end)]
-        words = metric_text(sentence, q.start, q.end, spans, others)
+        words = _quantity_metric(sentence, q, spans, others)
         if doc_kind == "report":
             if cue:
                 rows.append(_row("forecast", None, words, q))
@@ -621,7 +650,7 @@ def sentence_rows(sentence: str, doc_kind: str, ref_year: int | None, doc_date: 
         spans = [(q.start, q.end) for q in quantities]
         for q in qs if kinds[1] else []:
             others = [span for span in spans if span != (q.start, q.end)]
-            rows.append(_row(str(kinds[1]), anchor, metric_text(sentence, q.start, q.end, remove + spans, others), q))
+            rows.append(_row(str(kinds[1]), anchor, _quantity_metric(sentence, q, remove + spans, others), q))
     return rows
 
 
