@@ -14,7 +14,8 @@ from policykit.evaluation import targets as ev
 SENT = "到2026年底，数据要素应用广度和深度大幅拓展，数据产业年均增速超过20%，数据交易规模倍增。"
 FACT = "截至2023年底，全国数据存储总量为1.73ZB。"
 TITLE = "依据《数据安全法（2021年）》制定。"
-GOLD_HEADER = "gold_id,doc_id,doc_kind,sentence,char_start,char_end,kind,deadline,as_of,value,unit,comparator,metric,note"
+GOLD_HEADER = ("gold_id,doc_id,doc_kind,sentence,char_start,char_end,kind,deadline,as_of,value,unit,comparator,"
+               "metric,note")
 
 
 def _gold_csv(path: Path) -> Path:

@@ -85,8 +85,10 @@ def test_columns_are_registered() -> None:
 
 @pytest.mark.slow
 def test_corpus_plan_on_exchange_trading_goal(built) -> None:  # noqa: ANN001 - BuildResult fixture
-    """In the built corpus, the draft -> final plan: 场内交易规模大幅提升 dropped, 场内交易与场外交易协调发展 added,
-    增长1倍 -> 倍增 reworded with value 2."""
+    """The plan's on-exchange trading goal in the built corpus, draft -> final.
+
+    场内交易规模大幅提升 dropped, 场内交易与场外交易协调发展 added, 增长1倍 -> 倍增 reworded with value 2.
+    """
     changes = built.tables["target_changes"]
     documents = built.tables["documents"]
     drafts = documents[(documents.kind == "draft") & documents.related_doc_id.notna()]

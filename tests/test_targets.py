@@ -104,7 +104,7 @@ def test_titles_ranges_and_numbers_are_not_dates(sentence: str) -> None:
 
 
 def test_policy_goal_sentence_gives_one_row_per_clause() -> None:
-    """The plan's goal sentence -> a row per clause: 3 metrics (300个以上, 超过20%, 倍增) and 2 goals, due 2026-12-31."""
+    """The plan's goal sentence -> a row per clause: metrics 300个以上, 超过20%, 倍增 and 2 goals, by 2026-12-31."""
     out = rows(PLAN_GOAL, "policy", 2023)
     assert [r["kind"] for r in out] == ["goal", "metric", "metric", "goal", "metric"]
     assert {r["deadline"] for r in out} == {"2026-12-31"}
@@ -170,7 +170,8 @@ def test_report_forecast_is_not_a_goal() -> None:
 def test_report_past_statistics_are_reported_facts() -> None:
     """Report '2022年我国数据产量达8.1ZB' -> reported_fact dated 2022-12-31; '截至2023年底…' too."""
     (r,) = rows("2022年我国数据产量达8.1ZB。", "report", 2023)
-    assert (r["kind"], r["as_of"], r["deadline"], r["value"], r["unit"]) == ("reported_fact", "2022-12-31", None, 8.1, "ZB")
+    assert (r["kind"], r["as_of"], r["deadline"]) == ("reported_fact", "2022-12-31", None)
+    assert (r["value"], r["unit"]) == (8.1, "ZB")
     out = rows("截至2023年底，全国数据存储总量为1.73ZB，较2022年增长3.7个百分点。", "report", 2024)
     assert [(r["kind"], r["as_of"], r["unit"]) for r in out] == [
         ("reported_fact", "2023-12-31", "ZB"), ("reported_fact", "2023-12-31", "个百分点")]
@@ -350,7 +351,7 @@ def test_report_paragraph_date_reaches_its_undated_figures() -> None:
 
 
 def test_deadline_heading_reaches_unnumbered_lines_until_a_new_list() -> None:
-    """A deadline line, goal lines parsed as unnumbered provisions, then a heading over '1. …' -> goals only above it."""
+    """A deadline line, goal lines parsed as unnumbered provisions, a heading over '1. …' -> goals above it only."""
     text = "到2026年底\n数据产业繁荣\n涌现出一批示范地区\n数据要素×智能制造\n1. 创新研发模式\n支持企业融合数据。"
     cuts = [text.index(s) for s in ("涌现", "1.")]
     provisions = pd.DataFrame({"doc_id": ["d"] * 3, "provision_id": ["1", "2", "3"], "level": [1, 1, 1],
@@ -370,7 +371,7 @@ def test_thresholds_and_bases_inside_another_figure() -> None:
 
 
 def test_metric_keeps_its_subject_and_drops_the_label() -> None:
-    """'…产业规模大幅跃升，年均复合增长率超过20%' -> 数据标注产业规模年均复合增长率; a label （三） never enters the metric."""
+    """'…产业规模大幅跃升，年均复合增长率超过20%' -> 数据标注产业规模年均复合增长率; labels stay out of metrics."""
     out = rows("到2027年，数据标注产业规模大幅跃升，年均复合增长率超过20%。", "policy", 2025)
     assert [r["metric"] for r in out] == ["数据标注产业规模大幅跃升", "数据标注产业规模年均复合增长率"]
     (r,) = rows("2023年，我国新增数据存储量为0.95ZB，占生产总量的比例为2.9%。", "report", 2024)[1:]

@@ -86,8 +86,9 @@ CAVEATS: dict[str, tuple[str, ...]] = {
         "quantitative item of the 17 documents (229 items, coded by reading with docs/codebook.md; "
         "`policykit evaluate`, figures in docs/quality.md): policy documents precision 1.00, recall 0.98; "
         "reports precision 0.98, recall 0.98. Before the extraction was revised against the codebook's error "
-        "classes the same gold set gave policy recall 0.25 (precision 1.00) and report recall 0.40 (precision 0.83). The rules were revised while "
-        "looking at these scores, so they overstate the quality on new documents.",
+        "classes the same gold set gave policy recall 0.25 (precision 1.00) and report recall 0.40 (precision "
+        "0.83). The rules were revised while looking at these scores, so they overstate the quality on new "
+        "documents.",
         "`deadline` dates commitments (goal, metric, effective_date, comment_period) and forecasts (the date "
         "predicted); `as_of` dates reported facts (when the figure held: 截至2024年7月 -> 2024-07-31, "
         "2023年1月至8月 -> 2023-08-31, 半年报 -> 30 June, 截至目前 and 自2015年…以来 -> the document's own date, "

@@ -86,8 +86,8 @@ def _stricter(order: tuple[str, ...], a: str, b: str) -> int:
     return 1 if order.index(b) > order.index(a) else -1
 
 
-def classify_change(d: pd.Series, f: pd.Series) -> tuple[str, str]:
-    """(change, basis) of a draft target d and its final counterpart f."""
+def _value_change(d: pd.Series, f: pd.Series) -> tuple[list[int], list[str]]:
+    """Directions (+1 stricter, -1 looser) and descriptions of what differs in value and comparator."""
     signs: list[int] = []
     basis: list[str] = []
     dv, fv = _number(d["value"]), _number(f["value"])
@@ -109,6 +109,14 @@ def classify_change(d: pd.Series, f: pd.Series) -> tuple[str, str]:
         if step:
             signs.append(step)
             basis.append(f"comparator {d_cmp} -> {f_cmp}")
+    if _text(d["value_text"]) != _text(f["value_text"]) and (dv is not None or fv is not None):
+        basis.append(f"written {_text(d['value_text']) or '-'} -> {_text(f['value_text']) or '-'}")
+    return signs, basis
+
+
+def classify_change(d: pd.Series, f: pd.Series) -> tuple[str, str]:
+    """(change, basis) of a draft target d and its final counterpart f."""
+    signs, basis = _value_change(d, f)
     d_due, f_due = _text(d["deadline"])[:10], _text(f["deadline"])[:10]
     if d_due != f_due:
         if d_due and f_due:
@@ -116,8 +124,6 @@ def classify_change(d: pd.Series, f: pd.Series) -> tuple[str, str]:
         basis.append(f"deadline {d_due or '-'} -> {f_due or '-'}")
     if _text(d["kind"]) != _text(f["kind"]):
         basis.append(f"kind {_text(d['kind'])} -> {_text(f['kind'])}")
-    if _text(d["value_text"]) != _text(f["value_text"]) and (dv is not None or fv is not None):
-        basis.append(f"written {_text(d['value_text']) or '-'} -> {_text(f['value_text']) or '-'}")
     if _text(d["metric"]) != _text(f["metric"]):
         basis.append("wording")
     if any(s > 0 for s in signs) and not any(s < 0 for s in signs):

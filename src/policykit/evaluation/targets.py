@@ -36,7 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
-from ..targets import RECURRING_RE
+from ..targets_parse import RECURRING_RE
 from . import Section, Threshold, score_row, score_table
 
 GOLD_FILE = "targets.csv"
@@ -173,7 +173,8 @@ def match(rows: pd.DataFrame, gold: pd.DataFrame) -> list[Match]:
     return out
 
 
-def _counts(labels_found: pd.Series, labels_gold: pd.Series, matched_labels: pd.Series, label: str) -> tuple[int, int, int]:
+def _counts(labels_found: pd.Series, labels_gold: pd.Series, matched_labels: pd.Series,
+            label: str) -> tuple[int, int, int]:
     """(tp, fp, fn) of one label ('all' for every kind)."""
     if label == "all":
         tp = len(matched_labels)
