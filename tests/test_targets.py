@@ -378,3 +378,35 @@ def test_metric_keeps_its_subject_and_drops_the_label() -> None:
     assert r["metric"] == "我国新增数据存储量占生产总量的比例"
     (r,) = rows("（三）到2026年底，培育100家数据企业。", "policy", 2024)
     assert r["metric"] == "培育数据企业"
+
+
+def _external_law(name: str) -> str:
+    """Text of one file of the external law corpus (shared/external/laws-dev.tar.xz), or skip."""
+    import tarfile
+
+    candidates = [config.ROOT.parent / "shared", config.ROOT.parent.parent / "shared"]
+    archive = next((c / "external" / "laws-dev.tar.xz" for c in candidates
+                    if (c / "external" / "laws-dev.tar.xz").is_file()), None)
+    if archive is None:
+        pytest.skip("external law corpus not available")
+    with tarfile.open(archive, "r:xz") as tar:
+        member = tar.extractfile(f"./{name}")
+        assert member is not None
+        return member.read().decode("utf-8")
+
+
+def test_a_regulation_it_was_not_written_for() -> None:
+    """基金会管理条例 (2004), a text the rules were not written on: dates, shares and terms come out right.
+
+    Its effective date, its recurring report, its spending floors and cap and its majority as rules, its
+    terms of office, and no goal, metric or forecast in a text that sets no dated target.
+    """
+    text = _external_law("行政法规/基金会管理条例(2004-03-08).md")
+    out = pd.DataFrame(extract_targets("law", "policy", "2004-03-08", text, one_provision(text)))
+    effective = out[out.kind == "effective_date"]
+    assert list(effective.deadline) == ["2004-06-01"] and effective.sentence.str.contains("本条例").all()
+    assert list(out[out.kind == "reporting_deadline"].deadline_text) == ["每年3月31日前"]
+    floors = out[(out.kind == "rule") & (out.unit == "%")]
+    assert sorted(zip(floors.value, floors.comparator, strict=True)) == [(8, ">="), (10, "<="), (50, ">"), (70, ">=")]
+    assert ("不得超过5年", "<=") in set(zip(out.value_text, out.comparator, strict=True))
+    assert not set(out.kind) & {"goal", "metric", "forecast"}

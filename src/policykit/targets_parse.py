@@ -71,8 +71,8 @@ YEAR_RANGE_RE = re.compile(rf"{_FULL_DATE}\s*[-—–~～至到]+\s*{_FULL_DATE}
 DOC_NUMBER_RE = re.compile(rf"〔{D}{{4}}〕{D}*号?")
 
 PREFIX_COMPARATORS = {
-    "不少于": ">=", "不低于": ">=", "至少": ">=",
-    "不超过": "<=", "不高于": "<=", "不多于": "<=", "最多": "<=", "至多": "<=",
+    "不少于": ">=", "不低于": ">=", "至少": ">=", "不得少于": ">=", "不得低于": ">=", "不应低于": ">=",
+    "不超过": "<=", "不高于": "<=", "不多于": "<=", "最多": "<=", "至多": "<=", "不得超过": "<=", "不得高于": "<=",
     "超过": ">", "高于": ">", "多于": ">", "大于": ">", "突破": ">",
     "低于": "<", "少于": "<", "小于": "<", "不足": "<", "不到": "<",
     "超": ">", "逾": ">", "达到": ">=", "达": ">=",
@@ -108,10 +108,15 @@ QUANTITY_RE = re.compile(
     rf"(?P<num>{D}+(?:\.{D}+)?|[{CN_DIGITS}]+)(?P<mult>万亿|亿|万)?(?P<approx>余|多)?"
     rf"(?P<unit>{_alt(UNITS)})?(?P<post>{_alt(SUFFIX_COMPARATORS)})?"
 )
+# A limit word, then the base of a share ending in 的, right before the number: 不得低于上一年总收入的70%.
+LIMIT_WORDS = ("不得低于", "不低于", "不得少于", "不少于", "不应低于", "不得超过", "不超过", "不得高于", "不高于",
+               "低于", "高于", "超过")
+DETACHED_COMPARATOR_RE = re.compile(rf"({_alt(LIMIT_WORDS)})[^，,；;。0-9０-９%]{{1,24}}的$")
 # 倍增 as a figure of speech (倍增作用, 数据价值倍增) measures nothing.
 DOUBLING_RE = re.compile(r"(?:(?<!价值)倍增(?!效应|作用|效果|器)|翻(?P<n>一|两|二|三|四|[1-4])番)")
 # 半数 (half of them) is a share: 50%.
-HALF_RE = re.compile(rf"(?P<pre>{'|'.join(('接近', '将近', '近', '超过', '超', '逾', '不足', '约'))})?半数")
+HALF_RE = re.compile(rf"(?P<pre>{'|'.join(('接近', '将近', '近', '超过', '超', '逾', '过', '不足', '约'))})?半数"
+                     rf"(?P<post>{'|'.join(('及以上', '以上', '及以下', '以下'))})?")
 CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
 @dataclass(frozen=True)
 class Anchor:
@@ -303,8 +308,9 @@ def find_quantities(sentence: str) -> list[Quantity]:
             found.append(Quantity(m.start(), m.end(), m.group(0), 2.0 ** n, "倍", "="))
     for m in HALF_RE.finditer(sentence):
         if not _inside(*m.span(), excluded):
-            pre = m.group("pre")
-            found.append(Quantity(m.start(), m.end(), m.group(0), 50.0, "%", PREFIX_COMPARATORS[pre] if pre else "="))
+            pre, post = m.group("pre"), m.group("post")
+            comparator = SUFFIX_COMPARATORS[post] if post else {**PREFIX_COMPARATORS, "过": ">"}.get(pre or "", "=")
+            found.append(Quantity(m.start(), m.end(), m.group(0), 50.0, "%", comparator))
     for m in QUANTITY_RE.finditer(sentence):
         q = _quantity(sentence, m)
         taken = excluded + [(f.start, f.end) for f in found]
@@ -349,6 +355,13 @@ def _chinese_numeral(sentence: str, m: re.Match) -> tuple[str, str] | None:
     return num, mult
 
 
+def _detached_comparator(sentence: str, start: int) -> str:
+    """The comparator of a share whose base stands between it and the number (不得低于上一年总收入的70%: >=)."""
+    left = max((m.end() for m in CLAUSE_BREAK.finditer(sentence, 0, start)), default=0)
+    m = DETACHED_COMPARATOR_RE.search(sentence, left, start)
+    return PREFIX_COMPARATORS[m.group(1)] if m else "="
+
+
 def _quantity(sentence: str, m: re.Match) -> Quantity | None:
     """Return the Quantity of a regex match, or None when the number is not a measured quantity."""
     num, mult, unit = m.group("num"), m.group("mult") or "", m.group("unit") or ""
@@ -376,7 +389,7 @@ def _quantity(sentence: str, m: re.Match) -> Quantity | None:
         return None
     if m.group("verb") and unit == "倍":
         value += 1  # 增长1倍: the level becomes twice the base
-    comparator = PREFIX_COMPARATORS[pre] if pre else "="
+    comparator = PREFIX_COMPARATORS[pre] if pre else _detached_comparator(sentence, start)
     if m.group("approx"):
         comparator = ">"  # 百余, 3000多: more than the round number
     if m.group("post"):
