@@ -227,7 +227,8 @@ register(Table(
 # --- targets stage ----------------------------------------------------------------------------
 register(Table(
     "targets", "Targets",
-    "Dated and quantitative commitments, forecasts and reported facts, one row per metric.",
+    "Dated and quantitative commitments, rules, forecasts and reported facts: one row per clause of a goal "
+    "sentence and per number (coded as in docs/codebook.md; precision and recall in docs/quality.md).",
     (
         _f("target_id", "string", "Stable id: doc_id:provision_id:n.", True),
         _f("doc_id", "string", "Document.", True),
@@ -240,7 +241,8 @@ register(Table(
         _f("as_of", "date", "Date a reported fact or forecast refers to (截至…, 2023年1月至8月 -> its last day, "
            "半年报 -> 30 June, 截至目前 and 自…以来 -> the document's own date), ISO; null otherwise.", False, "统计时点"),
         _f("deadline_text", "string", "The date as written, deadline or as-of, e.g. 到2026年底, 截至2023年底."),
-        _f("metric", "string", "What is measured or committed to, in the sentence's words."),
+        _f("metric", "string", "What is measured or committed to, in the sentence's words (a goal: its clause; a "
+           "number: its subject, taken from the clause before where the clause leaves it implicit).", False, "指标"),
         _f("value", "number", "Numeric value of the metric; null if none."),
         _f("unit", "string", "Unit of the value (%, 个, 倍, 亿元 ...)."),
         _f("comparator", "string", ">=, >, <=, <, = or ~ ; null if none."),
