@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from policykit import target_changes
 from policykit.schema import table
 from policykit.tables import conform
 from policykit.target_changes import build_target_changes, classify_change
@@ -98,3 +99,19 @@ def test_corpus_plan_on_exchange_trading_goal(built) -> None:  # noqa: ANN001 - 
     assert ((plan.change == "added") & (plan.final_metric == "场内交易与场外交易协调发展")).sum() == 1
     doubled = plan[(plan.draft_value_text == "增长1倍") & (plan.final_value_text == "倍增")]
     assert list(doubled.change) == ["reworded"] and list(doubled.final_value) == [2.0]
+
+
+def test_reading_table_and_its_figure() -> None:
+    """for_reading gives change, draft and final as quoted; the figure wraps Chinese by display width."""
+    from policykit import plots
+
+    draft = [_target("d", "1", 1, "metric", "数据交易规模", 2, "倍", "=", "增长1倍")]
+    final = [_target("f", "1", 1, "metric", "数据交易规模", 2, "倍", "=", "倍增")]
+    out = build_target_changes(_alignment([(1, "1", "1")]), pd.DataFrame(draft + final))
+    reading = target_changes.for_reading(out)
+    assert reading.loc[0, ["change", "draft", "final"]].tolist() == [
+        "reworded", "数据交易规模 增长1倍 (by 2026-12-31)", "数据交易规模 倍增 (by 2026-12-31)"]
+    lines = plots.wrap_cjk("数据交易规模增长 (by 2026-12-31)", 12).split("\n")
+    assert lines == ["数据交易规模", "增长 (by", "2026-12-31)"]  # a Chinese character is two cells; a date stays whole
+    fig = plots.table_figure(reading, "t", row_colors=["#ffffff"])
+    assert len(fig.axes[0].tables) == 1
