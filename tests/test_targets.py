@@ -410,3 +410,15 @@ def test_a_regulation_it_was_not_written_for() -> None:
     assert sorted(zip(floors.value, floors.comparator, strict=True)) == [(8, ">="), (10, "<="), (50, ">"), (70, ">=")]
     assert ("不得超过5年", "<=") in set(zip(out.value_text, out.comparator, strict=True))
     assert not set(out.kind) & {"goal", "metric", "forecast"}
+
+
+@pytest.mark.parametrize(("text", "bounds"), [
+    ("比例为10%-20%", [(10, "%", ">="), (20, "%", "<=")]),
+    ("给予1000元至1万元的奖励", [(1000, "元", ">="), (1, "万元", "<=")]),
+    ("罚款5至10万元", [(5, "万元", ">="), (10, "万元", "<=")]),
+    ("由每个小组选举代表二至三人参加", [(2, "人", ">="), (3, "人", "<=")]),
+    ("依照第3至5条规定", []),
+])
+def test_a_range_is_two_bounds(text: str, bounds: list) -> None:
+    """A range gives its lower bound (>=) and upper bound (<=); 第3至5条 is an ordinal, not a range."""
+    assert [(q.value, q.unit, q.comparator) for q in find_quantities(text)] == bounds

@@ -112,6 +112,11 @@ QUANTITY_RE = re.compile(
 LIMIT_WORDS = ("不得低于", "不低于", "不得少于", "不少于", "不应低于", "不得超过", "不超过", "不得高于", "不高于",
                "低于", "高于", "超过")
 DETACHED_COMPARATOR_RE = re.compile(rf"({_alt(LIMIT_WORDS)})[^，,；;。0-9０-９%]{{1,24}}的$")
+# The lower bound of a range, right before its dash or 至: 10%-, 1000元至, 二至 (二至三人).
+RANGE_LEFT_RE = re.compile(
+    rf"(?P<num>{D}+(?:\.{D}+)?|[{CN_DIGITS}]+)(?P<mult>万亿|亿|万)?(?P<unit>{_alt(UNITS)})?\s*[至到\-—–~～]\s*$"
+)
+NOT_A_RANGE_RE = re.compile(rf"(?:{D}|[第.．A-Za-z])$")
 # 倍增 as a figure of speech (倍增作用, 数据价值倍增) measures nothing.
 DOUBLING_RE = re.compile(r"(?:(?<!价值)倍增(?!效应|作用|效果|器)|翻(?P<n>一|两|二|三|四|[1-4])番)")
 # 半数 (half of them) is a share: 50%.
@@ -317,7 +322,36 @@ def find_quantities(sentence: str) -> list[Quantity]:
         if q and not _inside(q.start, q.end, taken):
             found.append(q)
     found.sort(key=lambda q: q.start)
+    found = _ranges_of_quantities(sentence, found, excluded)
     return [q for q in found if not _qualifies_another(sentence, q, found)]
+
+
+def _ranges_of_quantities(sentence: str, found: list[Quantity], excluded: list[Span]) -> list[Quantity]:
+    """A range (10%-20%, 1000元至1万元, 二至三人, 5至10万元) as its two bounds: lower >=, upper <=."""
+    out = list(found)
+    for upper in found:
+        if upper.comparator != "=" or upper.unit is None:
+            continue
+        m = RANGE_LEFT_RE.search(sentence, 0, upper.start)
+        if m and sentence[:m.start()].endswith("第"):
+            out.remove(upper)  # 第3至5条: articles 3 to 5, an ordinal range
+            continue
+        if not m or _inside(m.start(), m.end(), excluded) or NOT_A_RANGE_RE.search(sentence, 0, m.start()):
+            continue  # no range of years or codes
+        lower = next((q for q in out if q.start == m.start("num")), None)
+        if lower is None:
+            value = parse_number(m.group("num"))
+            # 5至10万元: a bare lower bound shares the upper bound's magnitude and unit
+            unit = (m.group("mult") or "") + (m.group("unit") or "") or upper.unit
+            if value is None:
+                continue
+            lower = Quantity(m.start("num"), m.end("num"), m.group("num"), value, unit, "=")
+            out.append(lower)
+        if lower.comparator != "=":
+            continue
+        out[out.index(lower)] = Quantity(lower.start, lower.end, lower.text, lower.value, lower.unit, ">=")
+        out[out.index(upper)] = Quantity(upper.start, upper.end, upper.text, upper.value, upper.unit, "<=")
+    return sorted(out, key=lambda q: q.start)
 
 
 def _qualifies_another(sentence: str, q: Quantity, found: list[Quantity]) -> bool:
