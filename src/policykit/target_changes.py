@@ -160,7 +160,9 @@ def build_target_changes(alignment: pd.DataFrame, targets: pd.DataFrame) -> pd.D
             of_unit = {int(u.unit): _ids(getattr(u, f"{side}_provision_ids")) for u in units.itertuples()}
             doc_targets = targets[targets["doc_id"] == doc_id].copy()
             doc_targets["_unit"] = [_unit_of(str(p), of_unit) for p in doc_targets["provision_id"]]
-            sides[side] = doc_targets.sort_values(["char_start", "target_id"], kind="mergesort")
+            # text order: by sentence, then by the row's number within its provision (…:2 before …:10)
+            order = doc_targets["target_id"].astype(str).str.rsplit(":", n=1).str[-1].astype(int)
+            sides[side] = doc_targets.assign(_n=order).sort_values(["char_start", "_n"], kind="mergesort")
         for unit in sorted(int(u) for u in units["unit"]):
             draft = sides["draft"][sides["draft"]["_unit"] == unit].reset_index(drop=True)
             final = sides["final"][sides["final"]["_unit"] == unit].reset_index(drop=True)
