@@ -44,6 +44,9 @@ PROVENANCE: dict[str, str] = {
     "alignment": "`policykit.compare`: aligns the provisions of each draft with those of its final version.",
     "changes": "`policykit.compare`: word-level diff (jieba tokens) inside each aligned unit.",
     "term_frequencies": "`policykit.terms`: jieba segmentation with the domain dictionary and stopword list.",
+    "concepts": "`policykit.concepts`: pattern matching of the curated concepts (resources/concepts.tsv) on "
+                "the canonical text.",
+    "concept_mentions": "`policykit.concepts`: every match of a concept pattern, with offsets.",
     "keyness": "`policykit.terms`: log-likelihood comparison of term counts between draft and final.",
     "targets": "`policykit.targets`: rule-based extraction of deadlines, quantities and effective dates.",
     "reuse": "`policykit.reuse`: shared passages between provisions of different documents.",
@@ -78,6 +81,11 @@ CAVEATS: dict[str, tuple[str, ...]] = {
                 "reading.",),
     "term_frequencies": ("Counts depend on the domain dictionary and stopword list shipped with the "
                          "library.",),
+    "concepts": ("Counts depend on the curated concept list and its variants (resources/concepts.tsv, each "
+                 "with its reason), not on word segmentation; a passage counts for every concept it expresses, so "
+                 "counts of different concepts overlap and do not add up.",),
+    "concept_mentions": ("A concept's mentions never overlap one another; mentions of different concepts may "
+                         "share characters.",),
     "keyness": ("G2 is a measure of surprise, not of importance; small counts give unstable log ratios.",),
     "targets": (
         "Targets are extracted by rules, not by hand: expect some misses and some false positives.",

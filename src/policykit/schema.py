@@ -195,7 +195,11 @@ register(Table(
 # --- terms stage ------------------------------------------------------------------------------
 register(Table(
     "term_frequencies", "Term frequencies",
-    "Counts of jieba terms (domain dictionary, stopwords removed) per document and per top-level provision.",
+    "Counts of jieba tokens (domain dictionary, stopwords removed) per document and per top-level provision. "
+    "A token is one word of the segmentation: 数据要素 inside the longer dictionary word 数据要素市场 is not a "
+    "数据要素 token, so a concept's token count depends on the dictionary. Use this table for vocabulary "
+    "(which words, keyness, word clouds; quanteda's dfm); use `concepts` to measure how often a concept is "
+    "mentioned (quanteda's tokens_lookup).",
     (
         _f("doc_id", "string", "Document.", True),
         _f("scope", "string", "'document' for the whole document, else the provision_id of a top-level provision.", True),
@@ -222,6 +226,46 @@ register(Table(
         _f("direction", "string", "final if relatively more frequent in the final document, else draft.", True),
     ),
     ("pair_id", "term"),
+))
+
+# --- concepts stage ---------------------------------------------------------------------------
+register(Table(
+    "concepts", "Concept mentions per document and provision",
+    "Mentions of the curated concepts (resources/concepts.tsv) per document and per top-level provision, zero "
+    "counts included. Every place the text expresses a concept counts, inside longer words too, and a passage "
+    "counts for every concept it expresses (数据要素市场 counts for 数据要素 and for 数据要素市场), so counts do not "
+    "depend on word segmentation: use this table to compare how much documents talk about a concept (quanteda's "
+    "tokens_lookup), and term_frequencies for vocabulary (quanteda's dfm).",
+    (
+        _f("doc_id", "string", "Document.", True),
+        _f("scope", "string", "'document' for the whole document, else the provision_id of a top-level provision "
+           "(a mention counts towards the one holding its first character).", True),
+        _f("concept", "string", "Concept (simplified Chinese), as listed in resources/concepts.tsv.", True, "概念"),
+        _f("label_en", "string", "English label of the concept.", True),
+        _f("category", "string", "data_element, data_category, market, institution, programme, technology or "
+           "digital_economy.", True),
+        _f("count", "integer", "Mentions of the concept in the scope (any of its variants, compounds included).", True, "出现次数"),
+        _f("n_chars", "integer", "Non-whitespace characters of the scope (documents.n_chars for a document).", True),
+        _f("per_10k", "number", "count per 10,000 non-whitespace characters of the scope; null for an empty scope."),
+    ),
+    ("doc_id", "scope", "concept"),
+    (DOC_FK,),
+))
+
+register(Table(
+    "concept_mentions", "Concept mentions",
+    "One row per mention of a curated concept, with its offsets in the document's canonical text; a passage "
+    "that expresses several concepts has a row for each (the rows behind `concepts`).",
+    (
+        _f("doc_id", "string", "Document.", True),
+        _f("concept", "string", "Concept (resources/concepts.tsv).", True, "概念"),
+        _f("char_start", "integer", "Start of the mention in the document's canonical text.", True),
+        _f("char_end", "integer", "End (exclusive) of the mention in the document's canonical text.", True),
+        _f("provision_id", "string", "Top-level provision holding the mention; null before the first provision."),
+        _f("text", "string", "The mention as written (the variant matched).", True),
+    ),
+    ("doc_id", "concept", "char_start"),
+    (DOC_FK,),
 ))
 
 # --- targets stage ----------------------------------------------------------------------------
