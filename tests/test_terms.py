@@ -46,6 +46,31 @@ def test_tokenize_filters_punctuation_numbers_latin_and_stopwords():
     assert got == ["发挥", "数据要素", "乘数效应", "年底", "AI", "5G"]
 
 
+@pytest.mark.parametrize(("text", "tokens"), [
+    ("推进数据要素市场化配置改革", "推进 数据要素 市场化 配置 改革"),  # a bound suffix does not glue to the longest match
+    ("培育数据要素市场", "培育 数据要素市场"),
+    ("政务数据共享", "政务数据 共享"),  # a general word (数据共享) does not hide a domain term
+    ("公共数据标注", "公共数据 标注"),
+    ("数据要素×工业制造", "数据要素× 工业制造"),  # renamed sectors stay whole
+    ("数据要素×城市治理和智慧农业", "数据要素× 城市治理 和 智慧农业"),
+    ("披露了数据资源入表金额", "披露 了 数据资源 入表 金额"),
+    ("设立首席数据官", "设立 首席数据官"),
+    ("促进数据有序跨境流动", "促进 数据 有序 跨境 流动"),  # no word-order dependent compound
+    ("数据跨境有序流动", "数据 跨境 有序 流动"),
+    ("数据要素型企业", "数据要素 型 企业"),
+    ("大数据集中", "大数据 集中"),  # a short term is weighed against the words around it
+])
+def test_domain_segmentation_follows_the_codebook(text, tokens):
+    """Worked examples of docs/codebook-terms.md 1.2-1.5 (unfiltered tokens)."""
+    assert [t for t, _, _ in terms.tokenize_spans(text, filtered=False)] == tokens.split()
+
+
+def test_every_domain_term_entry_has_a_reason_and_no_compositional_leftovers():
+    """Entries removed as compositional stay out (their concepts are counted by the concepts stage)."""
+    removed = {"跨境流动", "数据要素市场化", "数据价值", "数据要素价值", "公共数据资源", "数据资源入表"}
+    assert not removed & set(terms.domain_terms())
+
+
 def test_protected_term_with_times_sign():
     """'实施“数据要素×”行动' keeps 数据要素× whole although × is not a jieba word character."""
     assert terms.tokenize("实施“数据要素×”行动") == ["实施", "数据要素×", "行动"]
@@ -60,7 +85,7 @@ def test_tokenize_spans_offsets_are_lossless():
     assert [e for _, _, e in spans[:-1]] == [s for _, s, _ in spans[1:]]
     filtered = terms.tokenize_spans(text)
     assert [t for t, _, _ in filtered] == terms.tokenize(text)
-    assert ("公共数据资源", 8, 14) in filtered
+    assert ("公共数据", 8, 12) in filtered and ("资源", 12, 14) in filtered
 
 
 def test_private_tokenizer_leaves_global_jieba_alone():

@@ -2,11 +2,18 @@
 
 Tokenisation rules (applied in this order):
 
-1. Domain terms that jieba cannot keep whole because they contain characters outside its word
-   class (e.g. ``数据要素×``) are matched first, longest first, and become single tokens.
+1. *Pinned* domain terms are matched first, leftmost-longest, and become single tokens: those of
+   ``PINNED_MIN_CHARS`` characters or more, and those jieba cannot keep whole because they contain
+   characters outside its word class (``数据要素×``). Matching them before jieba means a general word
+   that overlaps a domain term cannot hide it (政务数据共享 -> 政务数据/共享, where jieba's own choice is
+   政务/数据共享 because 数据共享 is in its dictionary). One exception keeps the longest match from
+   gluing a bound suffix to the wrong word: where a pinned term ends in a word that forms a dictionary
+   word with the suffix after it (化, 性 ...), and the rest of the term is a domain term, only that rest
+   is the token (数据要素市场化 -> 数据要素/市场化, not 数据要素市场/化).
 2. The rest is segmented by a private ``jieba.Tokenizer`` in precise mode (``cut_all=False``) with
-   the HMM for unknown words switched off, with the domain dictionary
-   (``resources/domain_terms.tsv``) added to its vocabulary.
+   the HMM for unknown words switched off, with the shorter domain terms (``resources/domain_terms.tsv``)
+   added to its vocabulary: two- and three-character terms (入表, 数据商, 数据集) stay in jieba's
+   dynamic programme, which weighs them against the words around them (数据集中 -> 数据/集中).
 3. A token is a *content term* when it is a domain term, or when it
    - contains a Han character and is at least two characters long (single characters are almost all
      function words or fragments of words jieba did not know),
@@ -47,6 +54,10 @@ _HAN = re.compile(r"[\u4E00-\u9FFF\u3400-\u4DBF]")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]+|[0-9][A-Z]")
 _NUMBER = re.compile(r"[0-9.,%]+|[〇零一二三四五六七八九十百千万亿两]+")
 _KWIC_BLANKS = str.maketrans({"\n": " ", "\r": " ", "\t": " "})
+PINNED_MIN_CHARS = 4
+"""Domain terms this long are matched before jieba; shorter ones are weighed by jieba's dynamic programme."""
+BOUND_SUFFIXES = frozenset("化性型者方率度式")
+"""Bound suffixes (docs/codebook-terms.md 1.1): after a pinned term they may form a word with its end."""
 
 _DOC_COLUMNS = ("doc_id", "kind", "related_doc_id", "text")
 _PROV_COLUMNS = ("doc_id", "provision_id", "parent_id", "level", "text", "char_start", "char_end")
@@ -112,11 +123,28 @@ def _tokenizer() -> jieba.Tokenizer:
     return tk
 
 
+def _is_pinned(term: str) -> bool:
+    """Whether a domain term is matched before jieba (long enough, or not a jieba word)."""
+    return len(term) >= PINNED_MIN_CHARS or not _JIEBA_WORD.fullmatch(term)
+
+
 @lru_cache(maxsize=1)
 def _protected() -> re.Pattern[str] | None:
-    """Return a pattern of the domain terms jieba cannot keep whole (characters outside its word class)."""
-    terms = sorted((t for t in domain_terms() if not _JIEBA_WORD.fullmatch(t)), key=lambda t: (-len(t), t))
+    """Return a pattern of the pinned domain terms, longest first (so the leftmost match is the longest)."""
+    terms = sorted((t for t in domain_terms() if _is_pinned(t)), key=lambda t: (-len(t), t))
     return re.compile("|".join(map(re.escape, terms))) if terms else None
+
+
+def _pinned_end(term: str, following: str) -> int:
+    """Length of the token a pinned term match yields: the whole term, or its domain-term head (suffix rule)."""
+    if not following or following not in BOUND_SUFFIXES:
+        return len(term)
+    tk = _tokenizer()
+    for cut in range(len(term) - 1, 1, -1):  # longest head first
+        head, tail = term[:cut], term[cut:]
+        if head in _domain_set() and tk.FREQ.get(tail + following, 0) > 0:
+            return cut
+    return len(term)
 
 
 # --- tokenising -------------------------------------------------------------------------------
@@ -131,14 +159,17 @@ def _jieba_spans(text: str, offset: int) -> Iterable[tuple[str, int, int]]:
 
 
 def _all_spans(text: str) -> list[tuple[str, int, int]]:
-    """Return every token of text (whitespace and punctuation included), protected terms kept whole."""
+    """Return every token of text (whitespace and punctuation included), pinned terms kept whole."""
     pattern = _protected()
     spans: list[tuple[str, int, int]] = []
     pos = 0
-    for m in pattern.finditer(text) if pattern else ():
+    m = pattern.search(text, pos) if pattern else None
+    while m is not None:
         spans.extend(_jieba_spans(text[pos:m.start()], pos))
-        spans.append((m.group(), m.start(), m.end()))
-        pos = m.end()
+        end = m.start() + _pinned_end(m.group(), text[m.end():m.end() + 1])
+        spans.append((text[m.start():end], m.start(), end))
+        pos = end
+        m = pattern.search(text, pos)
     spans.extend(_jieba_spans(text[pos:], pos))
     return spans
 
