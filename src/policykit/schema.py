@@ -165,7 +165,13 @@ register(Table(
         _f("final_heading", "string", "Heading of the (first) final provision."),
         _f("section", "string", "Heading of the top-level final (else draft) part the unit belongs to."),
         _f("change", "string", "unchanged, modified, added, deleted, merged, split or moved.", True, "变化类型"),
-        _f("similarity", "number", "Text similarity of the unit's two sides (0-1); null for added/deleted.", False),
+        _f("similarity", "number", "Text similarity of the unit's two sides (0-1, normalised Indel on characters: "
+           "order matters); null for added/deleted.", False),
+        _f("similarity_unordered", "number", "Order-insensitive similarity of the two sides (0-1, Dice coefficient of "
+           "their word multisets): close to 1 for a unit whose sentences were only re-ordered; null for added/deleted."),
+        _f("basis", "string", "How the unit was paired: content (similarity at least the threshold), containment "
+           "(one side mostly contained in the other: merges and splits) or same heading (unchanged heading and "
+           "order-insensitive similarity at least the threshold); null for added/deleted."),
         _f("n_changes", "integer", "Number of word-level edit operations in the unit.", True),
         _f("touches_numbers", "boolean", "Whether an edit in the unit changes a number, quantity or deadline.", True),
     ),
@@ -180,13 +186,21 @@ register(Table(
         _f("pair_id", "string", "Pair of documents compared.", True),
         _f("unit", "integer", "Aligned unit (alignment.unit).", True),
         _f("op_index", "integer", "Order of the operation within the unit.", True),
-        _f("op", "string", "insert, delete or replace.", True),
-        _f("draft_text", "string", "Draft words removed or replaced (empty for insert)."),
-        _f("final_text", "string", "Final words inserted or replacing (empty for delete)."),
+        _f("op", "string", "insert, delete, replace, or move (a sentence found verbatim on both sides, out of "
+           "sequence: never shown as a delete and an insert).", True),
+        _f("draft_text", "string", "Draft words removed or replaced (empty for insert; the sentence for move)."),
+        _f("final_text", "string", "Final words inserted or replacing (empty for delete; the sentence for move)."),
         _f("context", "string", "The surrounding final (else draft) text, with the change in [brackets]."),
-        _f("touches_numbers", "boolean", "Whether the operation changes a number, quantity or deadline.", True),
+        _f("touches_numbers", "boolean", "Whether the words removed or inserted include a quantity, date or deadline "
+           "(policykit.quantities: digits, Chinese numerals with a unit or measure word, %, 倍, 番; not idioms, "
+           "一 as an article, ordinals or codes such as C2M).", True),
+        _f("value_changed", "string", "Where touches_numbers: true if the quantity's value differs, false if it is "
+           "stated again in other words or moved (增长1倍 -> 倍增), unknown if replaced by a vague word (大幅); "
+           "null otherwise."),
         _f("is_moved", "boolean", "Whether the words removed (or inserted) here reappear inserted (or removed) by "
-           "another operation of the unit: a reordering rather than a rewrite.", True),
+           "another operation of the unit, or the operation is a move: a reordering rather than a rewrite.", True),
+        _f("trivial", "boolean", "Whether the operation changes only punctuation, spacing or a variant form "
+           "(制订 -> 制定; resources/variant_forms.tsv).", True),
     ),
     ("pair_id", "unit", "op_index"),
     (ForeignKey(("pair_id", "unit"), "alignment", ("pair_id", "unit")),),
