@@ -112,3 +112,16 @@ def test_built_counts_equal_string_counts():
         assert doc[("data-x-action-plan-2024", "数据要素")] == 42
     for name in ("数据要素", "公共数据", "授权运营", "数据资产", "政务数据"):
         assert sum(int(doc[(d, name)]) for d in documents["doc_id"]) == sum(t.count(name) for t in documents["text"])
+
+
+def test_versus_tokens_measures_what_token_counts_miss():
+    """数据要素 inside 数据要素× is a mention but not a 数据要素 token: half of two mentions missed."""
+    from policykit import terms
+
+    text = "实施数据要素×行动，发挥数据要素作用。"
+    docs = pd.DataFrame({"doc_id": ["a"], "kind": ["policy"], "related_doc_id": [None], "text": [text]})
+    provs = _provs(("a", "0", None, 0, text, 0, len(text)))
+    out = concepts.versus_tokens(concepts.build_tables(docs, provs)["concepts"],
+                                 terms.build_term_frequencies(docs, provs), ["数据要素"])
+    row = out.iloc[0]
+    assert (row["mentions"], row["tokens"], row["missed_pct"]) == (2, 1, 50.0)

@@ -300,3 +300,17 @@ def test_resource_line_without_reason_is_input_error(tmp_path):
     bad.write_text("term\treason\n数据要素\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"terms.tsv: line 2"):
         terms._read_tsv_column(bad, "term")
+
+
+def test_top_terms_rank_by_tfidf_keyness_or_count():
+    """A word every document uses ranks first by count but not by tf-idf or keyness."""
+    docs = _docs(("a", "policy", None, "数据要素数据要素数据要素。支持支持支持支持支持。航运。"),
+                 ("b", "policy", None, "支持支持支持。数字经济。"))
+    provs = _provs(("a", "0", None, 0, "x", 0, 1), ("b", "0", None, 0, "x", 0, 1))
+    tf = terms.build_term_frequencies(docs, provs)
+    assert terms.top_terms(tf, "a", 1, by="count")["term"].tolist() == ["支持"]
+    assert terms.top_terms(tf, "a", 1, by="tfidf")["term"].tolist() == ["数据要素"]
+    assert "支持" not in terms.top_terms(tf, "a", 5, by="tfidf")["term"].head(2).tolist()
+    assert terms.top_terms(tf, "a", 1, by="keyness")["term"].tolist() == ["数据要素"]
+    with pytest.raises(InputError):
+        terms.top_terms(tf, "a", by="tfidf", scope="0")

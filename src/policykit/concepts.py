@@ -205,3 +205,23 @@ def build_tables(documents: pd.DataFrame, provisions: pd.DataFrame) -> dict[str,
     mention_rows = build_concept_mentions(documents, provisions)
     return {"concepts": build_concept_counts(documents, provisions, mention_rows),
             "concept_mentions": mention_rows}
+
+
+def versus_tokens(concept_counts: pd.DataFrame, frequencies: pd.DataFrame,
+                  names: Sequence[str] | None = None) -> pd.DataFrame:
+    """Per document and concept: mentions (concepts), tokens of the same form (term_frequencies) and the share missed.
+
+    Shows how much a token count under-states a concept whose mentions sit inside longer dictionary words.
+    """
+    _require(concept_counts, ("doc_id", "scope", "concept", "count"), "concepts")
+    _require(frequencies, ("doc_id", "scope", "term", "count"), "term_frequencies")
+    c = concept_counts[concept_counts["scope"] == "document"]
+    if names is not None:
+        c = c[c["concept"].isin(list(names))]
+    t = frequencies[frequencies["scope"] == "document"][["doc_id", "term", "count"]]
+    out = c[["doc_id", "concept", "count"]].rename(columns={"count": "mentions"}).merge(
+        t.rename(columns={"term": "concept", "count": "tokens"}), on=["doc_id", "concept"], how="left")
+    out["tokens"] = out["tokens"].fillna(0).astype(int)
+    out["mentions"] = out["mentions"].astype(int)
+    out["missed_pct"] = (100 * (1 - out["tokens"] / out["mentions"])).where(out["mentions"] > 0)
+    return out.sort_values(["concept", "doc_id"], kind="mergesort").reset_index(drop=True)

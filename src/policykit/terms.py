@@ -374,6 +374,36 @@ def build_tables(documents: pd.DataFrame, provisions: pd.DataFrame) -> dict[str,
     }
 
 
+def top_terms(frequencies: pd.DataFrame, doc_id: str, n: int = 20, *, by: str = "tfidf",
+              scope: str = "document") -> pd.DataFrame:
+    """The n terms that characterise a document: by tf-idf, by keyness against the rest of the corpus, or by count.
+
+    Raw counts rank the words every policy text uses (数据, 发展, 建设) first; tf-idf (document scope) and
+    keyness (G2 of the document against all other documents, terms relatively more frequent in the document
+    only) rank what sets the document apart. Returns term, count, score (the ranking value) and rel_freq.
+    """
+    _require(frequencies, ("doc_id", "scope", "term", "count", "rel_freq", "tfidf"), "term_frequencies")
+    if by not in ("tfidf", "keyness", "count"):
+        raise InputError("top_terms", f"by must be tfidf, keyness or count, got {by!r}")
+    if by == "tfidf" and scope != "document":
+        raise InputError("top_terms", "tf-idf is computed for the document scope only; use by='keyness' or 'count'")
+    rows = frequencies[(frequencies["doc_id"] == doc_id) & (frequencies["scope"] == scope)]
+    out = rows[["term", "count", "rel_freq"]].copy()
+    if by == "count":
+        out["score"] = out["count"].astype(float)
+    elif by == "tfidf":
+        out["score"] = rows["tfidf"].astype(float).to_numpy()
+    else:
+        whole = frequencies[(frequencies["scope"] == "document") & (frequencies["doc_id"] != doc_id)]
+        rest = whole.groupby("term")["count"].sum()
+        k = keyness(rest.astype(int).to_dict(), dict(zip(out["term"], out["count"].astype(int), strict=True)))
+        k = k[k["direction"] == "b"].set_index("term")["g2"]
+        out = out[out["term"].isin(k.index)]
+        out["score"] = out["term"].map(k).astype(float)
+    out = out.sort_values(["score", "count", "term"], ascending=[False, False, True], kind="mergesort")
+    return out.head(n)[["term", "count", "score", "rel_freq"]].reset_index(drop=True)
+
+
 # --- keyword in context -----------------------------------------------------------------------
 
 
