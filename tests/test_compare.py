@@ -157,11 +157,11 @@ def test_word_edits_replace_whole_words() -> None:
 
 
 def test_word_edits_flag_numbers_and_deadlines() -> None:
-    """'增长1倍' -> '倍增' and '2025年' -> '2026年' touch numbers; '统一' does not."""
+    """'增长1倍' -> '倍增' and '2025年底' -> '2026年底' (one word each) touch numbers; '统一' does not."""
     e1 = word_edits("数据交易规模增长1倍", "数据交易规模倍增")
     assert e1 and all(e.touches_numbers for e in e1)
     e2 = word_edits("到2025年底", "到2026年底")
-    assert [(e.draft_text, e.final_text, e.touches_numbers) for e in e2] == [("2025", "2026", True)]
+    assert [(e.draft_text, e.final_text, e.touches_numbers) for e in e2] == [("2025年底", "2026年底", True)]
     assert not touches_numbers("统一标准")
     assert touches_numbers("三年") and touches_numbers("300个") and touches_numbers("百分之十")
 

@@ -39,7 +39,7 @@ def test_text_has_summary_units_and_edits() -> None:
     assert "3 aligned units: modified 2 · added 1" in out
     assert "数据要素×智能制造" in out and "数据要素×工业制造" in out
     assert "~ 提升 → 增强" in out
-    assert "~ 2025 → 2026  [number]" in out
+    assert "~ 2025年底 → 2026年底  [number]" in out  # a date is one word of the diff
 
 
 def test_fit_pads_cjk_to_terminal_columns() -> None:
@@ -54,7 +54,7 @@ def test_html_is_self_contained_and_marks_changes() -> None:
     assert '<html lang="zh-CN">' in page and "Noto Sans CJK SC" in page
     assert "http://" not in page and "https://" not in page and "<script" not in page
     assert "<del>提升</del>" in page and "<ins>增强</ins>" in page
-    assert '<del class="num">2025</del>' in page and '<ins class="num">2026</ins>' in page
+    assert '<del class="num">2025年底</del>' in page and '<ins class="num">2026年底</ins>' in page
     assert 'href="#u3"' in page and 'id="u3"' in page
 
 
@@ -87,7 +87,7 @@ def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
              "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"]
     dom = subprocess.run([*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=60).stdout
     assert "数据要素×工业制造" in dom
-    assert "<ins>增强</ins>" in dom and '<del class="num">2025</del>' in dom
+    assert "<ins>增强</ins>" in dom and '<del class="num">2025年底</del>' in dom
     shot = tmp_path / "diff.png"
     subprocess.run([*flags, f"--screenshot={shot}", "--window-size=1400,2000", page.as_uri()],
                    capture_output=True, timeout=60)

@@ -41,9 +41,14 @@ def test_every_domain_term_stays_whole_in_context():
 
 
 def test_tokenize_filters_punctuation_numbers_latin_and_stopwords():
-    """'发挥数据要素乘数效应，到2026年底，30%的Data h2 AI 5G 95ZB 二十' -> domain terms, 年底, AI, 5G."""
+    """'发挥数据要素乘数效应，到2026年底，30%的Data h2 AI 5G 95ZB 二十' -> domain terms, AI, 5G.
+
+    2026年底, 30%, 95ZB are quantities (one token each, never content terms).
+    """
     got = terms.tokenize("发挥数据要素乘数效应，到2026年底，30%的Data h2 AI 5G 95ZB 二十")
-    assert got == ["发挥", "数据要素", "乘数效应", "年底", "AI", "5G"]
+    assert got == ["发挥", "数据要素", "乘数效应", "AI", "5G"]
+    spans = terms.tokenize_spans("到2026年底，培育300个以上", filtered=False)
+    assert [t for t, _, _ in spans] == ["到", "2026年底", "，", "培育", "300个", "以上"]
 
 
 @pytest.mark.parametrize(("text", "tokens"), [

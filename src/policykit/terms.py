@@ -27,7 +27,9 @@ Tokenisation rules (applied in this order):
    - and is on neither stopword list (``resources/stopwords_zh_iso.txt``, the Stopwords ISO list for
      Chinese, and ``resources/stopwords_project.tsv``).
    Whitespace, punctuation and symbols, and numbers (Arabic digits alone or with ``.``/``,``/``%``,
-   or Han numerals alone, e.g. ``2024``, ``30%``, ``二十``) are never content terms.
+   or Han numerals alone, e.g. ``2024``, ``30%``, ``二十``) and quantities (step 3) are never content terms.
+3. Quantities that jieba cut into pieces are joined into one token (300/个 -> 300个, 2024/年/7/月 ->
+   2024年7月; policykit.quantities decides what is a quantity), so a changed number is one word in a diff.
 """
 
 from __future__ import annotations
@@ -192,7 +194,40 @@ def _all_spans(text: str) -> list[tuple[str, int, int]]:
         pos = end
         m = pattern.search(text, pos)
     spans.extend(_jieba_spans(text[pos:], pos))
-    return spans
+    return _join_quantities(text, spans)
+
+
+def _join_quantities(text: str, spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Tokens with each quantity that jieba cut into pieces joined into one token (300/个 -> 300个).
+
+    docs/codebook-terms.md 1.3: a number with its unit or measure word, and a date however many parts
+    it has, are one unit of counting (2024年7月, 0.95ZB, 20%); policykit.quantities finds them.
+    """
+    from .quantities import find
+
+    starts = {s: k for k, (_, s, _) in enumerate(spans)}
+    ends = {e: k for k, (_, _, e) in enumerate(spans)}
+    out, k = [], 0
+    joins = {}
+    for q in find(text):
+        if q.unit == "date" or q.start not in starts or q.end not in ends:
+            continue  # a deadline word (年底前) stays words; a quantity inside a token is left alone
+        first, last = starts[q.start], ends[q.end]
+        if last > first and not any(spans[i][0] in _domain_set() for i in range(first, last + 1)):
+            joins[first] = last
+    while k < len(spans):
+        last = joins.get(k, k)
+        out.append((text[spans[k][1]:spans[last][2]], spans[k][1], spans[last][2]))
+        k = last + 1
+    return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_quantity(token: str) -> bool:
+    """Whether a token is a quantity or date as a whole (300个, 2024年7月, 20%)."""
+    from .quantities import find
+
+    return any(q.start == 0 and q.end == len(token) for q in find(token))
 
 
 @lru_cache(maxsize=1 << 16)  # a corpus has few distinct tokens; the checks below dominate otherwise
@@ -200,7 +235,7 @@ def is_content_term(token: str) -> bool:
     """Return whether a token counts as a content term (see the module docstring)."""
     if token in _domain_set():
         return True
-    if token in stopwords() or _NUMBER.fullmatch(token):
+    if token in stopwords() or _NUMBER.fullmatch(token) or _is_quantity(token):
         return False
     if _HAN.search(token):
         return len(token) >= 2 and all(unicodedata.category(c)[0] in "LN" for c in token)
