@@ -1,4 +1,4 @@
-"""jieba against rjieba (jieba-rs) on the whole corpus: identical tokens with the domain dictionary? how fast?
+"""Compare jieba with rjieba (jieba-rs) on the whole corpus: identical tokens with the domain dictionary, and speed.
 
 Both segmenters get the same input and the same vocabulary: the text between the pinned domain terms
 (policykit.terms matches those first), cut in precise mode without the HMM, with the shorter domain terms

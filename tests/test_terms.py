@@ -52,7 +52,8 @@ def test_tokenize_filters_punctuation_numbers_latin_and_stopwords():
 
 
 @pytest.mark.parametrize(("text", "tokens"), [
-    ("推进数据要素市场化配置改革", "推进 数据要素 市场化 配置 改革"),  # a bound suffix does not glue to the longest match
+    # a bound suffix does not glue to the longest match
+    ("推进数据要素市场化配置改革", "推进 数据要素 市场化 配置 改革"),
     ("培育数据要素市场", "培育 数据要素市场"),
     ("政务数据共享", "政务数据 共享"),  # a general word (数据共享) does not hide a domain term
     ("公共数据标注", "公共数据 标注"),

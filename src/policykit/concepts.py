@@ -145,7 +145,8 @@ def _scopes(provisions: pd.DataFrame) -> dict[str, _Scopes]:
     """Per document: the scope locator of its provisions."""
     from .terms import top_level_ids
 
-    prov = provisions.assign(_top=top_level_ids(provisions).astype(str), _n=provisions["text"].astype(str).map(_dense_len))
+    prov = provisions.assign(_top=top_level_ids(provisions).astype(str),
+                             _n=provisions["text"].astype(str).map(_dense_len))
     # Deeper provisions after their parents at equal starts, so the innermost one is found last.
     prov = prov.sort_values(["doc_id", "char_start", "level"], kind="mergesort")
     out = {}
@@ -181,8 +182,9 @@ def build_concept_counts(documents: pd.DataFrame, provisions: pd.DataFrame,
     """
     mention_rows = build_concept_mentions(documents, provisions) if mention_rows is None else mention_rows
     scopes = _scopes(provisions)
-    per_scope = Counter(zip(mention_rows["doc_id"], mention_rows["provision_id"].fillna(""), mention_rows["concept"]))
-    per_doc = Counter(zip(mention_rows["doc_id"], mention_rows["concept"]))
+    per_scope = Counter(zip(mention_rows["doc_id"], mention_rows["provision_id"].fillna(""), mention_rows["concept"],
+                            strict=True))
+    per_doc = Counter(zip(mention_rows["doc_id"], mention_rows["concept"], strict=True))
     rows = []
     for doc_id, text in zip(documents["doc_id"].astype(str), documents["text"].astype(str), strict=True):
         sizes = [("document", _dense_len(text))]

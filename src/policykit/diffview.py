@@ -196,8 +196,7 @@ def _marked(text: str, spans: Sequence[tuple[int, int, str]], tag: str) -> str:
 
 
 def _classes(edit: Edit, moved: bool) -> str:
-    """HTML classes of an edit: num where it changes a number's value, moved where its words reappear
-    elsewhere, trivial where only punctuation or a variant form changes."""
+    """HTML classes of an edit: num (changes a number's value), moved (words reappear elsewhere), trivial."""
     flags = (("num", changes_value(edit)), ("moved", moved), ("trivial", edit.trivial))
     return " ".join(c for c, on in flags if on)
 

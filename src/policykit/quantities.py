@@ -11,10 +11,10 @@
 * a deadline without digits: 年底前, 月底前.
 
 What does not: idioms and names with numeral characters (千姿百态, 千行百业, 二十大: no unit follows the
-numeral; 数据二十条, 一网通办: domain terms of the terms stage's dictionary are names), 一 as an article or "single / whole" (一次, 一批, 一单到底, 一体化, 统一: a lone 一
-before a measure word is an article), ordinals (第三方: 第 before the numeral), codes (C2M, 5G, B2B: digits
-touching Latin letters that are not a unit), and rhetorical multiplication (倍增作用, 价值倍增: 倍增 without a
-measure noun before it).
+numeral; 数据二十条, 一网通办: domain terms of the terms stage's dictionary are names), 一 as an article or
+"single / whole" (一次, 一批, 一单到底, 一体化, 统一: a lone 一 before a measure word is an article),
+ordinals (第三方: 第 before the numeral), codes (C2M, 5G, B2B: digits touching Latin letters that are
+not a unit), and rhetorical multiplication (倍增作用, 价值倍增: 倍增 without a measure noun before it).
 
 The rules are written out here rather than taken from a library: cn2an converts numerals to numbers
 (used for the values) but does not say which numerals in running text are quantities.
@@ -49,7 +49,7 @@ _ARTICLE_UNITS = set("个家项种类批座所条户件台名位人次份部款�
 QUANTITY_RE = re.compile(
     "|".join([
         rf"(?P<pct>百分之[{_CN}]+(?:点[{_CN}]+)?)",
-        rf"(?P<fan>翻(?:[一两二三四五六七八九十]|几)?番)",
+        r"(?P<fan>翻(?:[一两二三四五六七八九十]|几)?番)",
         rf"(?P<bz>(?:{_MEASURE_NOUNS})倍增)",
         r"(?P<due>(?:年底|年末|月底|月末|年内)(?:之?前))",
         rf"(?P<arabic>{_NUM}\s*{_MAGNITUDE}?\s*(?:{_UNIT_RE}(?:[{_DIGIT}]+{_UNIT_RE})*)?)",
