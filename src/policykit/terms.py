@@ -469,14 +469,15 @@ def _provision_at(spans: list[tuple[int, int, int, str]], pos: int) -> str | Non
     return max(hits)[2] if hits else None
 
 
-def _occurrences(term: str, text: str) -> list[tuple[int, int]]:
-    """Return (start, end) of each occurrence of term in text that begins and ends on token boundaries."""
+def _occurrences(term: str, text: str, whole_words: bool = True) -> list[tuple[int, int]]:
+    """Return (start, end) of each occurrence of term in text (on token boundaries if whole_words)."""
     bounds = {0, len(text)}
-    for _, s, e in _all_spans(text):
-        bounds.update((s, e))
+    if whole_words:
+        for _, s, e in _all_spans(text):
+            bounds.update((s, e))
     out, pos = [], text.find(term)
     while pos >= 0:
-        if pos in bounds and pos + len(term) in bounds:
+        if not whole_words or (pos in bounds and pos + len(term) in bounds):
             out.append((pos, pos + len(term)))
         pos = text.find(term, pos + 1)
     return out
@@ -489,12 +490,14 @@ def kwic(
     *,
     documents: pd.DataFrame | None = None,
     provisions: pd.DataFrame | None = None,
+    whole_words: bool = True,
 ) -> pd.DataFrame:
     """Keyword-in-context lines of term (a word or a run of whole words) in the documents.
 
     Columns: doc_id, provision_id, left, keyword, right, char_start (offset into documents.text).
-    Matches start and end on token boundaries, so 数据 does not match inside 数据要素; line breaks
-    and tabs in the context show as spaces.
+    Matches start and end on token boundaries, so 数据 does not match inside 数据要素 (a token count);
+    with whole_words=False every occurrence matches, inside longer words too (a mention count, as in the
+    concepts table). Line breaks and tabs in the context show as spaces.
     """
     from . import tables
 
@@ -520,7 +523,7 @@ def kwic(
         prov = provisions[provisions["doc_id"] == doc_id]
         spans = list(zip(prov["char_start"].astype(int), prov["char_end"].astype(int),
                          prov["level"].astype(int), prov["provision_id"].astype(str), strict=True))
-        for s, e in _occurrences(term, text):
+        for s, e in _occurrences(term, text, whole_words):
             rows.append({
                 "doc_id": doc_id,
                 "provision_id": _provision_at(spans, s),
