@@ -293,3 +293,21 @@ def test_trivial_edits_are_marked() -> None:
     assert not is_trivial("推动", "推进")
     edits = word_edits("为此，特制订本方案。", "为此，特制定本方案。")
     assert edits and all(e.trivial for e in edits)
+
+
+def test_no_pair_below_the_threshold_whatever_its_basis() -> None:
+    """At threshold 0.9 every pair's own measure (similarity, unordered similarity, coverage) reaches 0.9."""
+    from policykit.compare import coverage
+
+    draft = [_u("1", 1, P1), _u("2", 2, P2 + P3), _u("3", 3, P4, "加强安全保障")]
+    final = [_u("1", 1, P1.replace("提升", "增强")), _u("2", 2, P2), _u("3", 3, P3[:20] + P4[20:], "加强安全保障")]
+    for t in (0.45, 0.9):
+        for a in align(draft, final, threshold=t):
+            d, f = "".join(u.body for u in a.draft), "".join(u.body for u in a.final)
+            if a.basis == "content":
+                assert a.similarity >= t
+            elif a.basis == "same heading":
+                assert a.similarity_unordered >= t
+            elif a.basis == "containment":
+                assert min(max(coverage(u.body, f) for u in a.draft), max(coverage(u.body, d) for u in a.final)) >= t \
+                    or max(coverage(d, f), coverage(f, d)) >= t

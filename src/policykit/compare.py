@@ -107,7 +107,8 @@ def collate(a: str, b: str, context: int = 8) -> Collation:
 #   1. One-to-one pairs come from an optimal assignment (Hungarian method, scipy's linear_sum_assignment)
 #      on the similarity matrix; pairs below the threshold are dropped.
 #   2. A draft unit left unpaired whose text is mostly contained in a paired final unit (coverage, the
-#      share of its characters in the longest common subsequence, >= COVERAGE) joins that unit:
+#      share of its characters in the longest common subsequence, at least COVERAGE and at least the
+#      threshold) joins that unit:
 #      the unit becomes `merged` (n draft -> 1 final). Symmetrically, a final unit left unpaired whose
 #      text is mostly covered by a paired draft unit makes that unit `split` (1 draft -> n final).
 #      An unpaired unit covered by nothing is tested the same way against other unpaired units.
@@ -127,8 +128,10 @@ DEFAULT_THRESHOLD = 0.45
 """Minimum similarity (0-1) for a draft and a final unit to be paired one to one.
 
 Pairing by content (rule 1) needs the ordered similarity (normalised Indel) to reach it; pairing under the
-same heading (rule 3) needs the order-insensitive one to. Merges and splits (rule 2) are judged by
-coverage (COVERAGE) instead, since a part is never similar to the whole. Rewritten provisions on the same
+same heading (rule 3) needs the order-insensitive one to. Containment (rule 2: merges, splits, a part
+paired with its whole) is judged by coverage, since a part is never similar to the whole: the share of the
+part that recurs in the whole must reach both COVERAGE and the threshold. So no unit is paired with another
+that matches it less than the threshold says, whatever the basis. Rewritten provisions on the same
 subject in this kind of document score 0.5-0.9; unrelated provisions sharing only policy boilerplate score
 0.2-0.35. 0.45 sits in the gap."""
 
@@ -325,18 +328,18 @@ def _assigned(sim: np.ndarray, n_draft: int, n_final: int, threshold: float) -> 
                     {i: "content" for i in pairs})
 
 
-def _absorb(draft: Sequence[Unit], final: Sequence[Unit], p: _Pairing) -> None:
+def _absorb(draft: Sequence[Unit], final: Sequence[Unit], p: _Pairing, need: float) -> None:
     """Rule 2: merges (a lone draft unit inside a paired final unit) and splits (the reverse)."""
     final_group = {j: i for i, j in p.pairs.items()}
     for i in p.lone_draft[:]:
         best = max(p.pairs.values(), key=lambda j: (coverage(draft[i].body, final[j].body), -j), default=None)
-        if best is not None and coverage(draft[i].body, final[best].body) >= COVERAGE:
+        if best is not None and coverage(draft[i].body, final[best].body) >= need:
             p.groups[final_group[best]][0].add(i)
             p.basis[final_group[best]] = "containment"
             p.lone_draft.remove(i)
     for j in p.lone_final[:]:
         best = max(p.pairs, key=lambda i: (coverage(final[j].body, draft[i].body), -i), default=None)
-        if best is not None and coverage(final[j].body, draft[best].body) >= COVERAGE:
+        if best is not None and coverage(final[j].body, draft[best].body) >= need:
             p.groups[best][1].add(j)
             p.basis[best] = "containment"
             p.lone_final.remove(j)
@@ -345,9 +348,10 @@ def _absorb(draft: Sequence[Unit], final: Sequence[Unit], p: _Pairing) -> None:
 def _pair_leftovers(draft: Sequence[Unit], final: Sequence[Unit], sim: np.ndarray, p: _Pairing,
                     threshold: float) -> None:
     """Rules 2 and 3 for what is unpaired on both sides: containment first, then an unchanged heading."""
+    need = max(COVERAGE, threshold)
     for i in p.lone_draft[:]:
         cands = [j for j in p.lone_final if max(coverage(draft[i].body, final[j].body),
-                                                coverage(final[j].body, draft[i].body)) >= COVERAGE]
+                                                coverage(final[j].body, draft[i].body)) >= need]
         if cands:
             p.pair(i, max(cands, key=lambda j: (sim[i, j], -j)), "containment")
     # re-ordered or rewritten under the same heading: the title is unchanged and the words largely are
@@ -379,7 +383,8 @@ def align(draft: Sequence[Unit], final: Sequence[Unit], threshold: float = DEFAU
         raise InputError("compare", f"threshold must lie between 0 and 1, got {threshold}")
     sim = _similarity_matrix(draft, final)
     p = _assigned(sim, len(draft), len(final), threshold)
-    _absorb(draft, final, p)
+    need = max(COVERAGE, threshold)  # containment never pairs below the threshold either
+    _absorb(draft, final, p, need)
     _pair_leftovers(draft, final, sim, p, threshold)
     anchors = {rep: (min(ds), min(fs)) for rep, (ds, fs) in p.groups.items()}
     chain = _in_sequence(list(anchors.values()))

@@ -170,7 +170,7 @@ register(Table(
         _f("similarity_unordered", "number", "Order-insensitive similarity of the two sides (0-1, Dice coefficient of "
            "their word multisets): close to 1 for a unit whose sentences were only re-ordered; null for added/deleted."),
         _f("basis", "string", "How the unit was paired: content (similarity at least the threshold), containment "
-           "(one side mostly contained in the other: merges and splits) or same heading (unchanged heading and "
+           "(the share of one side that recurs in the other at least the threshold and 0.6: merges, splits) or same heading (unchanged heading and "
            "order-insensitive similarity at least the threshold); null for added/deleted."),
         _f("n_changes", "integer", "Number of word-level edit operations in the unit.", True),
         _f("touches_numbers", "boolean", "Whether an edit in the unit changes a number, quantity or deadline.", True),
