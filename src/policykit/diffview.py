@@ -108,13 +108,16 @@ def render_text(cmp: Comparison, width: int = 30, max_edit: int = 60) -> str:
     """The comparison as plain text: summary, a side-by-side table of units, then each unit's edits."""
     lines = [f"{cmp.draft_title} [{cmp.draft_id}]", f"  → {cmp.final_title} [{cmp.final_id}]",
              f"threshold {cmp.threshold:g}", *summary_lines(cmp), ""]
-    lines.append(f"{'#':>3}  {_fit('draft', width)}  {_fit('final', width)}  {'change':<9} {'sim':>5}  edits")
+    lines.append(f"{'#':>3}  {_fit('draft', width)}  {_fit('final', width)}  {'change':<9} {'sim':>5} {'bag':>5}"
+                 "  edits")
     for n, (al, edits) in enumerate(cmp.units, start=1):
         sim = f"{al.similarity:.2f}" if al.similarity is not None else "  —"
+        bag = f"{al.similarity_unordered:.2f}" if al.similarity_unordered is not None else "  —"
         num = " #" if any(changes_value(e) for e in edits) else ""
         lines.append(f"{n:>3}  {_fit(_heading(al.draft), width)}  {_fit(_heading(al.final), width)}  "
-                     f"{al.change:<9} {sim:>5}  {len(edits)}{num}")
-    lines += ["", "(# = an edit changes a number, quantity or deadline)", ""]
+                     f"{al.change:<9} {sim:>5} {bag:>5}  {len(edits)}{num}")
+    lines += ["", "(sim = similarity in order; bag = order-insensitive similarity, the words as a bag; "
+              "# = an edit changes a number, quantity or deadline)", ""]
     for n, (al, edits) in enumerate(cmp.units, start=1):
         if al.change == "unchanged":
             continue
@@ -246,7 +249,8 @@ def render_html(cmp: Comparison) -> str:
             title = f"{_heading(al.draft)} → {_heading(al.final)}"
             nav.append(f'<a href="#u{n}">{n}. {html.escape(_heading(al.final if al.final else al.draft))}'
                        f' <span class="badge {al.change}">{al.change}</span></a>')
-            sim = f'<span class="sim">similarity {al.similarity:.2f}</span>' if al.similarity is not None else ""
+            sim = (f'<span class="sim">similarity {al.similarity:.2f} · unordered {al.similarity_unordered:.2f}'
+                   f' · paired by {html.escape(al.basis or "")}</span>') if al.similarity is not None else ""
             flag = ('<span class="numflag">数字/时限变化 numbers changed</span>'
                     if any(changes_value(e) for e in edits) else "")
             body.append(
