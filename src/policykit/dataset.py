@@ -80,7 +80,9 @@ CAVEATS: dict[str, tuple[str, ...]] = {
     "changes": ("Word boundaries follow jieba, so an edit may split or join words differently from a human "
                 "reading.",),
     "term_frequencies": ("Counts depend on the domain dictionary and stopword list shipped with the "
-                         "library.",),
+                         "library.",
+                         "A token count is not a mention count: 数据要素 inside 数据要素× or 数据要素市场 is not a "
+                         "数据要素 token. To compare how often documents mention a concept use `concepts`.",),
     "concepts": ("Counts depend on the curated concept list and its variants (resources/concepts.tsv, each "
                  "with its reason), not on word segmentation; a passage counts for every concept it expresses, so "
                  "counts of different concepts overlap and do not add up.",),

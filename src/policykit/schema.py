@@ -229,7 +229,8 @@ register(Table(
 
 register(Table(
     "keyness", "Keyness draft vs final",
-    "Log-likelihood keyness of terms between the draft and the final action plan.",
+    "Log-likelihood keyness of terms between the draft and the final action plan, on the tokens of "
+    "term_frequencies (so it compares vocabulary; for concept mentions compare `concepts` between the two).",
     (
         _f("pair_id", "string", "Pair of documents compared, draft_doc_id__final_doc_id.", True),
         _f("term", "string", "Term.", True, "词语"),
