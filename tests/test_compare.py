@@ -115,10 +115,34 @@ def test_align_threshold_controls_pairing() -> None:
         align(draft, final, threshold=1.5)
 
 
-def test_align_same_heading_pairs_rewritten_text() -> None:
-    """Unpaired units under one unchanged heading -> modified with a low similarity."""
-    out = align([_u("1", 1, P3, "数据要素×应急管理")], [_u("1", 1, P4, "数据要素×应急管理")])
-    assert [a.change for a in out] == ["modified"] and out[0].similarity < 0.45
+def test_align_same_heading_pairs_reordered_text() -> None:
+    """Sentences re-ordered under one unchanged heading: low ordered similarity, high unordered -> paired."""
+    sentences = [P1, P2, P3, P4]
+    draft = [_u("1", 1, "".join(sentences), "数据要素×应急管理")]
+    final = [_u("1", 1, "".join(reversed(sentences)), "数据要素×应急管理")]
+    out = align(draft, final)
+    assert [a.change for a in out] == ["modified"]
+    assert out[0].similarity < 0.45 <= out[0].similarity_unordered and out[0].basis == "same heading"
+    assert out[0].similarity_unordered == 1.0
+
+
+def test_align_same_heading_never_pairs_below_threshold() -> None:
+    """Unrelated text under one heading is deleted and added, unless the threshold is lowered to its level."""
+    draft, final = [_u("1", 1, P3, "数据要素×应急管理")], [_u("1", 1, P4, "数据要素×应急管理")]
+    assert [a.change for a in align(draft, final)] == ["added", "deleted"]
+    low = align(draft, final, threshold=0.0)
+    assert [a.change for a in low] == ["modified"]
+
+
+def test_align_threshold_changes_the_real_pairing() -> None:
+    """Raising the threshold never pairs more units, and pairs below it carry a basis other than content."""
+    draft = [_u(str(k), k, t) for k, t in enumerate([P1, P2, P3], 1)]
+    final = [_u(str(k), k, t) for k, t in enumerate([P1.replace("提升", "增强"), P2[:30] + "，统筹推进。", P4], 1)]
+    n_paired = [sum(a.basis is not None for a in align(draft, final, threshold=t)) for t in (0.0, 0.45, 0.99)]
+    assert n_paired == sorted(n_paired, reverse=True) and n_paired[0] > n_paired[-1]
+    for a in align(draft, final, threshold=0.45):
+        if a.basis == "content":
+            assert a.similarity >= 0.45
 
 
 # --- word-level changes -----------------------------------------------------------------------
@@ -133,20 +157,20 @@ def test_word_edits_replace_whole_words() -> None:
 
 
 def test_word_edits_flag_numbers_and_deadlines() -> None:
-    """'增长1倍' -> '倍增' and '2025年' -> '2026年' touch numbers; '统一' does not."""
+    """'增长1倍' -> '倍增' and '2025年底' -> '2026年底' (one word each) touch numbers; '统一' does not."""
     e1 = word_edits("数据交易规模增长1倍", "数据交易规模倍增")
     assert e1 and all(e.touches_numbers for e in e1)
     e2 = word_edits("到2025年底", "到2026年底")
-    assert [(e.draft_text, e.final_text, e.touches_numbers) for e in e2] == [("2025", "2026", True)]
+    assert [(e.draft_text, e.final_text, e.touches_numbers) for e in e2] == [("2025年底", "2026年底", True)]
     assert not touches_numbers("统一标准")
     assert touches_numbers("三年") and touches_numbers("300个") and touches_numbers("百分之十")
 
 
 def test_word_edits_offsets_point_into_texts() -> None:
     """Character offsets of an insert locate the inserted words in the final text."""
-    draft, final = "推动数据共享", "推动公共数据共享"
+    draft, final = "推动数据共享", "积极推动数据共享"
     e, = word_edits(draft, final)
-    assert e.op == "insert" and final[e.final_start:e.final_end] == "公共"
+    assert e.op == "insert" and final[e.final_start:e.final_end] == "积极"
     assert e.draft_start == e.draft_end
 
 
@@ -245,3 +269,45 @@ def test_reordered_clause_is_marked_as_moved() -> None:
     assert all(f for e, f in zip(edits, flags, strict=True) if "安全有序" in e.draft_text + e.final_text)
     rewrite = word_edits("提升数据供给水平。", "加强数据安全保障。")
     assert not any(moved_edits(rewrite))
+
+
+def test_number_flags_and_value_changed() -> None:
+    """Idioms, articles and codes are not numbers; a restated value is not a changed value."""
+    assert not any(e.touches_numbers for e in word_edits("发挥千姿百态的乘数效应", "发挥乘数效应"))
+    assert not any(e.touches_numbers for e in word_edits("零售、反向定制（C2M）等", "电商等"))
+    assert not any(e.touches_numbers for e in word_edits("运单“一单到底”、一次收取", "费用一次结算"))
+    same = [e for e in word_edits("场内交易规模增长1倍，", "数据交易规模倍增，") if e.touches_numbers]
+    assert same and {e.value_changed for e in same} == {"false"}
+    changed = [e for e in word_edits("培育300个示范场景。", "培育200个示范场景。") if e.touches_numbers]
+    assert [e.value_changed for e in changed] == ["true"]
+    vague = [e for e in word_edits("交易规模增长1倍。", "交易规模大幅提升。") if e.touches_numbers]
+    assert [e.value_changed for e in vague] == ["unknown"]
+    assert all(e.value_changed is None for e in word_edits("推动数据共享", "积极推动数据共享"))
+
+
+def test_trivial_edits_are_marked() -> None:
+    """特制订 -> 特制定 (a variant form) and punctuation-only edits are trivial; a new word is not."""
+    from policykit.compare import is_trivial
+
+    assert is_trivial("特制订", "特制定") and is_trivial("”", "") and is_trivial("，", "；")
+    assert not is_trivial("推动", "推进")
+    edits = word_edits("为此，特制订本方案。", "为此，特制定本方案。")
+    assert edits and all(e.trivial for e in edits)
+
+
+def test_no_pair_below_the_threshold_whatever_its_basis() -> None:
+    """At threshold 0.9 every pair's own measure (similarity, unordered similarity, coverage) reaches 0.9."""
+    from policykit.compare import coverage
+
+    draft = [_u("1", 1, P1), _u("2", 2, P2 + P3), _u("3", 3, P4, "加强安全保障")]
+    final = [_u("1", 1, P1.replace("提升", "增强")), _u("2", 2, P2), _u("3", 3, P3[:20] + P4[20:], "加强安全保障")]
+    for t in (0.45, 0.9):
+        for a in align(draft, final, threshold=t):
+            d, f = "".join(u.body for u in a.draft), "".join(u.body for u in a.final)
+            if a.basis == "content":
+                assert a.similarity >= t
+            elif a.basis == "same heading":
+                assert a.similarity_unordered >= t
+            elif a.basis == "containment":
+                assert min(max(coverage(u.body, f) for u in a.draft), max(coverage(u.body, d) for u in a.final)) >= t \
+                    or max(coverage(d, f), coverage(f, d)) >= t

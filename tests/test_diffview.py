@@ -39,7 +39,7 @@ def test_text_has_summary_units_and_edits() -> None:
     assert "3 aligned units: modified 2 · added 1" in out
     assert "数据要素×智能制造" in out and "数据要素×工业制造" in out
     assert "~ 提升 → 增强" in out
-    assert "~ 2025 → 2026  [number]" in out
+    assert "~ 2025年底 → 2026年底  [number]" in out  # a date is one word of the diff
 
 
 def test_fit_pads_cjk_to_terminal_columns() -> None:
@@ -54,7 +54,7 @@ def test_html_is_self_contained_and_marks_changes() -> None:
     assert '<html lang="zh-CN">' in page and "Noto Sans CJK SC" in page
     assert "http://" not in page and "https://" not in page and "<script" not in page
     assert "<del>提升</del>" in page and "<ins>增强</ins>" in page
-    assert '<del class="num">2025</del>' in page and '<ins class="num">2026</ins>' in page
+    assert '<del class="num">2025年底</del>' in page and '<ins class="num">2026年底</ins>' in page
     assert 'href="#u3"' in page and 'id="u3"' in page
 
 
@@ -87,7 +87,7 @@ def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
              "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"]
     dom = subprocess.run([*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=60).stdout
     assert "数据要素×工业制造" in dom
-    assert "<ins>增强</ins>" in dom and '<del class="num">2025</del>' in dom
+    assert "<ins>增强</ins>" in dom and '<del class="num">2025年底</del>' in dom
     shot = tmp_path / "diff.png"
     subprocess.run([*flags, f"--screenshot={shot}", "--window-size=1400,2000", page.as_uri()],
                    capture_output=True, timeout=60)
@@ -104,3 +104,28 @@ def test_moved_words_are_marked_on_both_sides() -> None:
     page = diffview._side_html(al, diffview.compare.unit_edits(al), "draft") + \
         diffview._side_html(al, diffview.compare.unit_edits(al), "final")
     assert '<del class="moved">' in page and '<ins class="moved">' in page
+
+
+def test_only_real_number_changes_are_highlighted() -> None:
+    """增长1倍 -> 倍增 restates the value: flagged in the table but not highlighted; 2025 -> 2026 is."""
+    from policykit import compare
+
+    same = compare.word_edits("数据交易规模增长1倍。", "数据交易规模倍增。")
+    assert any(e.touches_numbers for e in same) and all(e.value_changed == "false" for e in same if e.touches_numbers)
+    assert not any(diffview.changes_value(e) for e in same)
+    changed = compare.word_edits("到2025年底完成。", "到2026年底完成。")
+    assert [diffview.changes_value(e) for e in changed] == [True]
+    page = diffview.render_html(_comparison())
+    assert page.count('class="num"') == 3  # the legend, and the 2025 -> 2026 edit on its two sides
+
+
+def test_a_moved_sentence_is_one_move_on_both_sides() -> None:
+    """Sentences found verbatim on both sides in other places: [a, mid, b] -> [b, mid, a] is two moves."""
+    from policykit import compare
+
+    a, b = "推进公共数据开放共享。", "健全数据要素市场规则体系。"
+    mid = "加快培育一批数据商和第三方专业服务机构。"
+    edits = compare.word_edits(a + mid + b, b + mid + a)
+    assert [e.op for e in edits] == ["move", "move"]
+    assert {e.final_text for e in edits} == {a, b} and all(e.draft_text == e.final_text for e in edits)
+    assert all(compare.moved_edits(edits))

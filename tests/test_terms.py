@@ -41,9 +41,40 @@ def test_every_domain_term_stays_whole_in_context():
 
 
 def test_tokenize_filters_punctuation_numbers_latin_and_stopwords():
-    """'发挥数据要素乘数效应，到2026年底，30%的Data h2 AI 5G 95ZB 二十' -> domain terms, 年底, AI, 5G."""
+    """'发挥数据要素乘数效应，到2026年底，30%的Data h2 AI 5G 95ZB 二十' -> domain terms, AI, 5G.
+
+    2026年底, 30%, 95ZB are quantities (one token each, never content terms).
+    """
     got = terms.tokenize("发挥数据要素乘数效应，到2026年底，30%的Data h2 AI 5G 95ZB 二十")
-    assert got == ["发挥", "数据要素", "乘数效应", "年底", "AI", "5G"]
+    assert got == ["发挥", "数据要素", "乘数效应", "AI", "5G"]
+    spans = terms.tokenize_spans("到2026年底，培育300个以上", filtered=False)
+    assert [t for t, _, _ in spans] == ["到", "2026年底", "，", "培育", "300个", "以上"]
+
+
+@pytest.mark.parametrize(("text", "tokens"), [
+    # a bound suffix does not glue to the longest match
+    ("推进数据要素市场化配置改革", "推进 数据要素 市场化 配置 改革"),
+    ("培育数据要素市场", "培育 数据要素市场"),
+    ("政务数据共享", "政务数据 共享"),  # a general word (数据共享) does not hide a domain term
+    ("公共数据标注", "公共数据 标注"),
+    ("数据要素×工业制造", "数据要素× 工业制造"),  # renamed sectors stay whole
+    ("数据要素×城市治理和智慧农业", "数据要素× 城市治理 和 智慧农业"),
+    ("披露了数据资源入表金额", "披露 了 数据资源 入表 金额"),
+    ("设立首席数据官", "设立 首席数据官"),
+    ("促进数据有序跨境流动", "促进 数据 有序 跨境 流动"),  # no word-order dependent compound
+    ("数据跨境有序流动", "数据 跨境 有序 流动"),
+    ("数据要素型企业", "数据要素 型 企业"),
+    ("大数据集中", "大数据 集中"),  # a short term is weighed against the words around it
+])
+def test_domain_segmentation_follows_the_codebook(text, tokens):
+    """Worked examples of docs/codebook-terms.md 1.2-1.5 (unfiltered tokens)."""
+    assert [t for t, _, _ in terms.tokenize_spans(text, filtered=False)] == tokens.split()
+
+
+def test_every_domain_term_entry_has_a_reason_and_no_compositional_leftovers():
+    """Entries removed as compositional stay out (their concepts are counted by the concepts stage)."""
+    removed = {"跨境流动", "数据要素市场化", "数据价值", "数据要素价值", "公共数据资源", "数据资源入表"}
+    assert not removed & set(terms.domain_terms())
 
 
 def test_protected_term_with_times_sign():
@@ -60,7 +91,7 @@ def test_tokenize_spans_offsets_are_lossless():
     assert [e for _, _, e in spans[:-1]] == [s for _, s, _ in spans[1:]]
     filtered = terms.tokenize_spans(text)
     assert [t for t, _, _ in filtered] == terms.tokenize(text)
-    assert ("公共数据资源", 8, 14) in filtered
+    assert ("公共数据", 8, 12) in filtered and ("资源", 12, 14) in filtered
 
 
 def test_private_tokenizer_leaves_global_jieba_alone():
@@ -275,3 +306,26 @@ def test_resource_line_without_reason_is_input_error(tmp_path):
     bad.write_text("term\treason\n数据要素\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"terms.tsv: line 2"):
         terms._read_tsv_column(bad, "term")
+
+
+def test_top_terms_rank_by_tfidf_keyness_or_count():
+    """A word every document uses ranks first by count but not by tf-idf or keyness."""
+    docs = _docs(("a", "policy", None, "数据要素数据要素数据要素。支持支持支持支持支持。航运。"),
+                 ("b", "policy", None, "支持支持支持。数字经济。"))
+    provs = _provs(("a", "0", None, 0, "x", 0, 1), ("b", "0", None, 0, "x", 0, 1))
+    tf = terms.build_term_frequencies(docs, provs)
+    assert terms.top_terms(tf, "a", 1, by="count")["term"].tolist() == ["支持"]
+    assert terms.top_terms(tf, "a", 1, by="tfidf")["term"].tolist() == ["数据要素"]
+    assert "支持" not in terms.top_terms(tf, "a", 5, by="tfidf")["term"].head(2).tolist()
+    assert terms.top_terms(tf, "a", 1, by="keyness")["term"].tolist() == ["数据要素"]
+    with pytest.raises(InputError):
+        terms.top_terms(tf, "a", by="tfidf", scope="0")
+
+
+def test_rjieba_cuts_exactly_like_jieba():
+    """The fast segmenter reproduces jieba token for token on policy text with the domain dictionary."""
+    text = ("为深入贯彻落实党的二十大精神，发挥数据要素乘数效应，推动数据跨境有序流动，支持工业制造类企业融合设计、"
+            "仿真、实验验证数据，培育一批数据商和第三方专业服务机构。到2026年底，数据产业年均增速超过20%，"
+            "大数据集中存储，入表企业超过18家，数据集和大模型的训练数据。")
+    pieces = [p for p in terms._protected().split(text) if p]
+    assert [list(terms._cutter().cut(p, False)) for p in pieces] == [terms.jieba_cut(p) for p in pieces]

@@ -65,6 +65,12 @@ def _terms(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return build_term_tables(t["documents"], t["provisions"])
 
 
+def _concepts(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    from .concepts import build_tables as build_concept_tables
+
+    return build_concept_tables(t["documents"], t["provisions"])
+
+
 def _reuse(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     from .reuse import build_reuse
 
@@ -73,7 +79,8 @@ def _reuse(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 def analysis_stages() -> list[Stage]:
     """The stages that read documents and provisions only: independent of one another."""
-    return [("alignment", _compare), ("terms", _terms), ("targets", _targets), ("reuse", _reuse)]
+    return [("alignment", _compare), ("terms", _terms), ("targets", _targets), ("reuse", _reuse),
+            ("concepts", _concepts)]
 
 
 def workers() -> int:

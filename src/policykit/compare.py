@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -106,13 +107,17 @@ def collate(a: str, b: str, context: int = 8) -> Collation:
 #   1. One-to-one pairs come from an optimal assignment (Hungarian method, scipy's linear_sum_assignment)
 #      on the similarity matrix; pairs below the threshold are dropped.
 #   2. A draft unit left unpaired whose text is mostly contained in a paired final unit (coverage, the
-#      share of its characters in the longest common subsequence, >= COVERAGE) joins that unit:
+#      share of its characters in the longest common subsequence, at least COVERAGE and at least the
+#      threshold) joins that unit:
 #      the unit becomes `merged` (n draft -> 1 final). Symmetrically, a final unit left unpaired whose
 #      text is mostly covered by a paired draft unit makes that unit `split` (1 draft -> n final).
 #      An unpaired unit covered by nothing is tested the same way against other unpaired units.
-#   3. Last, an unpaired draft unit and an unpaired final unit with the same heading are paired: the
-#      text under an unchanged title was rewritten (a low similarity says so). Headings never override
-#      content: they only pair what content left unpaired.
+#   3. Last, an unpaired draft unit and an unpaired final unit with the same heading are paired when their
+#      order-insensitive similarity (similarity_unordered: the words of both sides as bags) reaches the
+#      threshold: the text under an unchanged title was re-ordered or rewritten (a low ordered similarity
+#      says so). Headings never override content: they only pair what content left unpaired, and never
+#      below the threshold.
+#   Each aligned unit records its basis: content (rule 1), containment (rule 2) or same heading (rule 3).
 #   4. Remaining one-to-one pairs: `moved` if the pair is out of sequence (not on the longest chain of
 #      aligned units whose draft order increases with final order) — the position is the news then, and
 #      the similarity tells how much the text changed too; else `unchanged` if heading and body are
@@ -120,10 +125,15 @@ def collate(a: str, b: str, context: int = 8) -> Collation:
 #   5. Units left unpaired: final only -> `added`, draft only -> `deleted`.
 
 DEFAULT_THRESHOLD = 0.45
-"""Minimum similarity (0-1, normalised Indel) for a draft and a final unit to be paired.
+"""Minimum similarity (0-1) for a draft and a final unit to be paired one to one.
 
-Rewritten provisions on the same subject in this kind of document score 0.5-0.9; unrelated provisions
-sharing only policy boilerplate score 0.2-0.35. 0.45 sits in the gap."""
+Pairing by content (rule 1) needs the ordered similarity (normalised Indel) to reach it; pairing under the
+same heading (rule 3) needs the order-insensitive one to. Containment (rule 2: merges, splits, a part
+paired with its whole) is judged by coverage, since a part is never similar to the whole: the share of the
+part that recurs in the whole must reach both COVERAGE and the threshold. So no unit is paired with another
+that matches it less than the threshold says, whatever the basis. Rewritten provisions on the same
+subject in this kind of document score 0.5-0.9; unrelated provisions sharing only policy boilerplate score
+0.2-0.35. 0.45 sits in the gap."""
 
 COVERAGE = 0.6
 """Share of a unit's characters that must recur in its partner for a merge or split."""
@@ -133,13 +143,9 @@ CHANGE_CLASSES = ("unchanged", "modified", "moved", "merged", "split", "added", 
 PROVISION_COLUMNS = ("doc_id", "provision_id", "parent_id", "level", "ord", "label", "heading", "text")
 DOCUMENT_COLUMNS = ("doc_id", "kind", "related_doc_id")
 
-# A token touches a number when it holds a digit, a percent sign or a magnitude, or is a Chinese
-# numeral (optionally followed by a counter or calendar unit). A bare 一 inside words such as 统一 or
-# 进一步 is not a quantity, hence whole-token matching rather than any-character matching.
-_NUMERIC_TOKEN = re.compile(
-    r"[0-9０-９%％‰倍亿]|翻番|万(?:元|亿|人|个|家|台|吨|户|件)|分之[〇零一二两三四五六七八九十百千]"
-    r"|^[〇零一二两三四五六七八九十百千万]+(?:[年月日个项批家种类次成名座所条余多]|分之)?$"
-)
+# Value words that replace a stated quantity without giving one (增长1倍 -> 大幅提升): value_changed unknown.
+_VAGUE_CHANGE = re.compile(r"大幅|显著|明显|较大|大大|成倍|稳步|持续|进一步")
+VARIANTS_FILE = "variant_forms.tsv"
 
 
 @dataclass(frozen=True)
@@ -161,12 +167,14 @@ class Unit:
 
 @dataclass
 class Aligned:
-    """An aligned unit: draft and final units, change class and similarity."""
+    """An aligned unit: draft and final units, change class, similarities and the basis of the pairing."""
 
     draft: list[Unit]
     final: list[Unit]
     change: str = ""
     similarity: float | None = None
+    similarity_unordered: float | None = None
+    basis: str | None = None  # content, containment or same heading; None for added and deleted units
 
 
 def _clean(value: object) -> str:
@@ -225,6 +233,23 @@ def similarity(a: str, b: str) -> float:
     return float(Indel.normalized_similarity(_dense_text(a), _dense_text(b)))
 
 
+def _words(text: str) -> list[str]:
+    """The words of text for the order-insensitive similarity: tokens without punctuation and whitespace."""
+    return [t for t in tokenize(text) if any(ch.isalnum() for ch in t)]
+
+
+def similarity_unordered(a: str, b: str) -> float:
+    """Order-insensitive similarity (0-1): Dice coefficient of the two texts' word multisets.
+
+    A unit whose sentences were re-ordered scores close to 1 here and low on similarity().
+    """
+    from collections import Counter
+
+    wa, wb = Counter(_words(a)), Counter(_words(b))
+    total = sum(wa.values()) + sum(wb.values())
+    return 2 * sum((wa & wb).values()) / total if total else 1.0
+
+
 def coverage(part: str, whole: str) -> float:
     """Share of part's characters that recur, in order, in whole (longest common subsequence / len(part))."""
     a, b = _dense_text(part), _dense_text(whole)
@@ -278,10 +303,12 @@ class _Pairing:
     groups: dict[int, tuple[set[int], set[int]]]
     lone_draft: list[int]
     lone_final: list[int]
+    basis: dict[int, str] = field(default_factory=dict)
 
-    def pair(self, i: int, j: int) -> None:
+    def pair(self, i: int, j: int, basis: str) -> None:
         """Pair a lone draft unit with a lone final unit."""
         self.groups[i] = ({i}, {j})
+        self.basis[i] = basis
         self.pairs[i] = j
         self.lone_draft.remove(i)
         self.lone_final.remove(j)
@@ -297,36 +324,42 @@ def _assigned(sim: np.ndarray, n_draft: int, n_final: int, threshold: float) -> 
         pairs = {int(i): int(j) for i, j in zip(rows, cols, strict=True) if sim[i, j] >= threshold}
     paired_final = set(pairs.values())
     return _Pairing(pairs, {i: ({i}, {j}) for i, j in pairs.items()},
-                    [i for i in range(n_draft) if i not in pairs], [j for j in range(n_final) if j not in paired_final])
+                    [i for i in range(n_draft) if i not in pairs], [j for j in range(n_final) if j not in paired_final],
+                    {i: "content" for i in pairs})
 
 
-def _absorb(draft: Sequence[Unit], final: Sequence[Unit], p: _Pairing) -> None:
+def _absorb(draft: Sequence[Unit], final: Sequence[Unit], p: _Pairing, need: float) -> None:
     """Rule 2: merges (a lone draft unit inside a paired final unit) and splits (the reverse)."""
     final_group = {j: i for i, j in p.pairs.items()}
     for i in p.lone_draft[:]:
         best = max(p.pairs.values(), key=lambda j: (coverage(draft[i].body, final[j].body), -j), default=None)
-        if best is not None and coverage(draft[i].body, final[best].body) >= COVERAGE:
+        if best is not None and coverage(draft[i].body, final[best].body) >= need:
             p.groups[final_group[best]][0].add(i)
+            p.basis[final_group[best]] = "containment"
             p.lone_draft.remove(i)
     for j in p.lone_final[:]:
         best = max(p.pairs, key=lambda i: (coverage(final[j].body, draft[i].body), -i), default=None)
-        if best is not None and coverage(final[j].body, draft[best].body) >= COVERAGE:
+        if best is not None and coverage(final[j].body, draft[best].body) >= need:
             p.groups[best][1].add(j)
+            p.basis[best] = "containment"
             p.lone_final.remove(j)
 
 
-def _pair_leftovers(draft: Sequence[Unit], final: Sequence[Unit], sim: np.ndarray, p: _Pairing) -> None:
+def _pair_leftovers(draft: Sequence[Unit], final: Sequence[Unit], sim: np.ndarray, p: _Pairing,
+                    threshold: float) -> None:
     """Rules 2 and 3 for what is unpaired on both sides: containment first, then an unchanged heading."""
+    need = max(COVERAGE, threshold)
     for i in p.lone_draft[:]:
         cands = [j for j in p.lone_final if max(coverage(draft[i].body, final[j].body),
-                                                coverage(final[j].body, draft[i].body)) >= COVERAGE]
+                                                coverage(final[j].body, draft[i].body)) >= need]
         if cands:
-            p.pair(i, max(cands, key=lambda j: (sim[i, j], -j)))
-    # rewritten under the same heading: content too different to pair, but the title is unchanged
+            p.pair(i, max(cands, key=lambda j: (sim[i, j], -j)), "containment")
+    # re-ordered or rewritten under the same heading: the title is unchanged and the words largely are
     for i in p.lone_draft[:]:
-        same = [j for j in p.lone_final if draft[i].heading and final[j].heading == draft[i].heading]
+        same = [j for j in p.lone_final if draft[i].heading and final[j].heading == draft[i].heading
+                and similarity_unordered(draft[i].body, final[j].body) >= threshold]
         if same:
-            p.pair(i, same[0])
+            p.pair(i, same[0], "same heading")
 
 
 def _change(d_units: list[Unit], f_units: list[Unit], in_sequence: bool) -> str:
@@ -350,16 +383,19 @@ def align(draft: Sequence[Unit], final: Sequence[Unit], threshold: float = DEFAU
         raise InputError("compare", f"threshold must lie between 0 and 1, got {threshold}")
     sim = _similarity_matrix(draft, final)
     p = _assigned(sim, len(draft), len(final), threshold)
-    _absorb(draft, final, p)
-    _pair_leftovers(draft, final, sim, p)
+    need = max(COVERAGE, threshold)  # containment never pairs below the threshold either
+    _absorb(draft, final, p, need)
+    _pair_leftovers(draft, final, sim, p, threshold)
     anchors = {rep: (min(ds), min(fs)) for rep, (ds, fs) in p.groups.items()}
     chain = _in_sequence(list(anchors.values()))
     out: list[Aligned] = []
     for rep, (ds, fs) in p.groups.items():
         d_units = [draft[i] for i in sorted(ds)]
         f_units = [final[j] for j in sorted(fs)]
-        score = similarity("".join(u.body for u in d_units), "".join(u.body for u in f_units))
-        out.append(Aligned(d_units, f_units, _change(d_units, f_units, anchors[rep] in chain), round(score, 4)))
+        d_text, f_text = "".join(u.body for u in d_units), "".join(u.body for u in f_units)
+        out.append(Aligned(d_units, f_units, _change(d_units, f_units, anchors[rep] in chain),
+                           round(similarity(d_text, f_text), 4), round(similarity_unordered(d_text, f_text), 4),
+                           p.basis[rep]))
     out += [Aligned([], [final[j]], "added") for j in p.lone_final]
     out += [Aligned([draft[i]], [], "deleted") for i in p.lone_draft]
     # Final-document order; deleted units last, in draft order (rule 5).
@@ -376,7 +412,7 @@ def align(draft: Sequence[Unit], final: Sequence[Unit], threshold: float = DEFAU
 class Edit:
     """One word-level edit operation: draft words replaced by final words (either may be empty)."""
 
-    op: str  # insert, delete or replace
+    op: str  # insert, delete, replace or move
     draft_text: str
     final_text: str
     context: str
@@ -385,6 +421,8 @@ class Edit:
     draft_end: int = 0
     final_start: int = 0
     final_end: int = 0
+    trivial: bool = False  # punctuation, spacing or variant characters only (制订 -> 制定)
+    value_changed: str | None = None  # true, false or unknown where the edit touches numbers, else None
 
 
 _FALLBACK: Callable[[str], list[str]] | None = None
@@ -425,12 +463,40 @@ def tokenize(text: str) -> list[str]:
 
 
 def touches_numbers(*texts_or_tokens: str | Sequence[str]) -> bool:
-    """Whether any token is a number, quantity or date (digit, Chinese numeral, 倍/万/亿/%)."""
-    for item in texts_or_tokens:
-        tokens = tokenize(item) if isinstance(item, str) else item
-        if any(_NUMERIC_TOKEN.search(tok) for tok in tokens):
-            return True
-    return False
+    """Whether any text (or run of tokens) states a quantity, date or deadline (policykit.quantities)."""
+    from .quantities import has_quantity
+
+    return any(has_quantity(item if isinstance(item, str) else "".join(item)) for item in texts_or_tokens)
+
+
+@lru_cache(maxsize=1)
+def _variants() -> dict[str, str]:
+    """Variant form -> standard form, from resources/variant_forms.tsv (form<TAB>standard<TAB>reason)."""
+    from . import config
+
+    path = config.RESOURCES_DIR / VARIANTS_FILE
+    out: dict[str, str] = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#") or line.startswith("form\t"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != 3 or not all(c.strip() for c in cells):
+            raise InputError(path, f"line {n}: expected 'form<TAB>standard<TAB>reason', got {line!r}")
+        out[cells[0].strip()] = cells[1].strip()
+    return out
+
+
+def _standard(text: str) -> str:
+    """Letters and digits of text with variant forms replaced by their standard form."""
+    dense = _content(text)
+    for form in sorted(_variants(), key=lambda f: (-len(f), f)):
+        dense = dense.replace(form, _variants()[form])
+    return dense
+
+
+def is_trivial(draft_text: str, final_text: str) -> bool:
+    """Whether an edit changes only punctuation, spacing or variant forms of a word (制订 -> 制定)."""
+    return _standard(draft_text) == _standard(final_text)
 
 
 def _is_glue(tokens: Sequence[str]) -> bool:
@@ -446,21 +512,79 @@ def _char_span(spans: Sequence[tuple[str, int, int]], k1: int, k2: int, n: int) 
     return min(at, n), min(at, n)
 
 
-def word_edits(draft: str, final: str, context: int = 12) -> list[Edit]:
-    """Word-level edit operations turning draft into final, with context from final (else draft)."""
+# A sentence ends after 。；！？ (closing quotes and brackets kept with it) or at a line break.
+_SENTENCE = re.compile(r"[^。；！？!?;\n]+(?:[。；！？!?;]+[”’）」』》)]*)?|[。；！？!?;]+")
+MOVE_MIN_SENTENCE = 8
+"""Letters and digits a sentence needs to be recognised as moved (shorter ones recur by chance)."""
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the sentences of text, surrounding whitespace excluded."""
+    out = []
+    for m in _SENTENCE.finditer(text):
+        piece = m.group()
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece) - len(piece.rstrip())
+        if piece.strip():
+            out.append((m.start() + lead, m.end() - trail))
+    return out
+
+
+def shared_sentences(draft: str, final: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Sentences of either side found verbatim in the other side, as (draft span, final span) pairs.
+
+    A sentence may sit inside a longer sentence of the other side (a clause split off or joined). Longer
+    sentences are matched first; spans never overlap on either side.
+    """
+    cands = []
+    for here, there, is_draft in ((draft, final, True), (final, draft, False)):
+        for a, b in sentence_spans(here):
+            piece = here[a:b]
+            if len(_content(piece)) < MOVE_MIN_SENTENCE:
+                continue
+            at = there.find(piece)
+            while at >= 0:
+                span, other = (a, b), (at, at + len(piece))
+                cands.append((span, other) if is_draft else (other, span))
+                at = there.find(piece, at + 1)
+    used_d: list[tuple[int, int]] = []
+    used_f: list[tuple[int, int]] = []
+    out = []
+    for d, f in sorted(set(cands), key=lambda c: (-(c[0][1] - c[0][0]), c[0], c[1])):
+        if any(d[0] < e and s < d[1] for s, e in used_d) or any(f[0] < e and s < f[1] for s, e in used_f):
+            continue
+        used_d.append(d)
+        used_f.append(f)
+        out.append((d, f))
+    return sorted(out)
+
+
+def _inside(span: tuple[str, int, int], ranges: Sequence[tuple[int, int]]) -> bool:
+    """Whether a token lies inside one of the character ranges."""
+    return any(a <= span[1] and span[2] <= b for a, b in ranges)
+
+
+def _context(text: str, start: int, end: int, old: str, new: str, context: int) -> str:
+    """The edit in [old→new] with context characters of text on either side (whitespace dropped)."""
+    left = "".join(text[:start].split())[-context:]
+    right = "".join(text[end:].split())[:context]
+    return f"{left}[{old}→{new}]{right}"
+
+
+def _diff(sa: list[tuple[str, int, int]], sb: list[tuple[str, int, int]], draft: str, final: str,
+          context: int) -> list[Edit]:
+    """Word-level edits turning tokens sa (of draft) into tokens sb (of final)."""
     from difflib import SequenceMatcher
 
-    sa, sb = token_spans(draft), token_spans(final)
     a, b = [t[0] for t in sa], [t[0] for t in sb]
     ops = [list(op) for op in SequenceMatcher(None, a, b, autojunk=False).get_opcodes()]
     merged: list[list] = []
     for op in ops:
         if (op[0] != "equal" and len(merged) >= 2 and merged[-1][0] == "equal"
                 and merged[-2][0] != "equal" and _is_glue(a[merged[-1][1]:merged[-1][2]])):
-            glue = merged.pop()
+            merged.pop()
             prev = merged[-1]
             prev[0], prev[2], prev[4] = "replace", op[2], op[4]
-            del glue
             continue
         if op[0] != "equal" and merged and merged[-1][0] != "equal":
             prev = merged[-1]
@@ -471,20 +595,90 @@ def word_edits(draft: str, final: str, context: int = 12) -> list[Edit]:
     for tag, i1, i2, j1, j2 in merged:
         if tag == "equal":
             continue
-        if i1 == i2:
-            tag = "insert"
-        elif j1 == j2:
-            tag = "delete"
-        else:
-            tag = "replace"
+        tag = "insert" if i1 == i2 else "delete" if j1 == j2 else "replace"
         old, new = "".join(a[i1:i2]), "".join(b[j1:j2])
-        side, k1, k2 = (b, j1, j2) if b else (a, i1, i2)
-        left = "".join(side[:k1])[-context:]
-        right = "".join(side[k2:])[:context]
-        edits.append(Edit(tag, old, new, f"{left}[{old}→{new}]{right}",
-                          touches_numbers(a[i1:i2], b[j1:j2]),
-                          *_char_span(sa, i1, i2, len(draft)), *_char_span(sb, j1, j2, len(final))))
+        ds, de = _char_span(sa, i1, i2, len(draft))
+        fs, fe = _char_span(sb, j1, j2, len(final))
+        ctx = _context(final, fs, fe, old, new, context) if sb else _context(draft, ds, de, old, new, context)
+        edits.append(Edit(tag, old, new, ctx, False, ds, de, fs, fe, is_trivial(old, new)))
     return edits
+
+
+def _number_flags(edits: list[Edit], draft: str, final: str) -> list[Edit]:
+    """Edits with touches_numbers (a quantity overlaps the edit's words) and value_changed set."""
+    from collections import Counter
+
+    from .quantities import find
+
+    dq, fq = find(draft), find(final)
+    all_d, all_f = Counter(q.key for q in dq), Counter(q.key for q in fq)
+
+    def hits(qs: list, start: int, end: int) -> list:
+        return [q for q in qs if q.start < end and start < q.end]
+
+    out = []
+    for e in edits:
+        d_hits, f_hits = hits(dq, e.draft_start, e.draft_end), hits(fq, e.final_start, e.final_end)
+        if not d_hits and not f_hits:
+            out.append(e)
+            continue
+        out.append(replace(e, touches_numbers=True,
+                           value_changed=_value_changed(e, d_hits, f_hits, all_d, all_f)))
+    return out
+
+
+def _value_changed(e: Edit, d_hits: list, f_hits: list, all_d, all_f) -> str:  # noqa: ANN001 - Counters
+    """true, false or unknown: whether the quantities an edit touches change value (codebook 2.2)."""
+    from collections import Counter
+
+    if e.op == "move":
+        return "false"
+    dk, fk = Counter(q.key for q in d_hits), Counter(q.key for q in f_hits)
+    if dk == fk:
+        return "false"  # reworded, same value (增长1倍 -> 倍增)
+    removed, added = dk - fk, fk - dk
+    # a quantity that leaves here but stands elsewhere on the other side was moved, not changed
+    if all(all_f[k] >= n for k, n in removed.items()) and all(all_d[k] >= n for k, n in added.items()):
+        return "false"
+    if (removed and not added and _VAGUE_CHANGE.search(e.final_text)) or \
+            (added and not removed and _VAGUE_CHANGE.search(e.draft_text)):
+        return "unknown"  # a stated quantity replaced by a vague one (增长1倍 -> 大幅提升)
+    return "true"
+
+
+def _matched(sa: list[tuple[str, int, int]], sb: list[tuple[str, int, int]]) -> dict[int, int]:
+    """Draft token index -> final token index for the tokens the word diff keeps unchanged."""
+    from difflib import SequenceMatcher
+
+    sm = SequenceMatcher(None, [t[0] for t in sa], [t[0] for t in sb], autojunk=False)
+    return {i + k: j + k for i, j, n in sm.get_matching_blocks() for k in range(n)}
+
+
+def word_edits(draft: str, final: str, context: int = 12) -> list[Edit]:
+    """Word-level edit operations turning draft into final, with context from final (else draft).
+
+    A sentence found verbatim on both sides is never a deletion plus an insertion: where the word diff
+    does not keep it in place, it is one `move` (draft_text = final_text = the sentence), taken out of the
+    texts before the remaining words are diffed.
+    """
+    sa, sb = token_spans(draft), token_spans(final)
+    matched = _matched(sa, sb)
+    moved = []
+    for d, f in shared_sentences(draft, final):
+        d_idx = [k for k, t in enumerate(sa) if _inside(t, [d])]
+        f_idx = {k for k, t in enumerate(sb) if _inside(t, [f])}
+        if not d_idx or any(matched.get(k) not in f_idx for k in d_idx):
+            moved.append((d, f))
+    if moved:
+        sa = [t for t in sa if not _inside(t, [m[0] for m in moved])]
+        sb = [t for t in sb if not _inside(t, [m[1] for m in moved])]
+    edits = _diff(sa, sb, draft, final, context)
+    for (ds, de), (fs, fe) in moved:
+        text = final[fs:fe]
+        edits.append(Edit("move", draft[ds:de], text, _context(final, fs, fe, "↕", text, context), False,
+                          ds, de, fs, fe, False))
+    edits.sort(key=lambda e: (e.final_start, e.draft_start, e.op != "move"))
+    return _number_flags(edits, draft, final)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -493,9 +687,9 @@ def word_edits(draft: str, final: str, context: int = 12) -> list[Edit]:
 
 ALIGNMENT_COLUMNS = ("pair_id", "unit", "draft_doc_id", "final_doc_id", "draft_provision_ids",
                      "final_provision_ids", "draft_heading", "final_heading", "section", "change",
-                     "similarity", "n_changes", "touches_numbers")
+                     "similarity", "similarity_unordered", "basis", "n_changes", "touches_numbers")
 CHANGES_COLUMNS = ("pair_id", "unit", "op_index", "op", "draft_text", "final_text", "context", "touches_numbers",
-                   "is_moved")
+                   "value_changed", "is_moved", "trivial")
 MOVE_MIN_CHARS = 4  # shorter pieces (的, 和, 推进) recur by chance
 MOVE_SIMILARITY = 0.8
 
@@ -513,12 +707,12 @@ def moved_edits(edits: Sequence[Edit]) -> list[bool]:
     """
     removed = [_content(e.draft_text) for e in edits]
     added = [_content(e.final_text) for e in edits]
-    moved = [False] * len(edits)
+    moved = [e.op == "move" for e in edits]  # whole sentences found on both sides (word_edits)
     for i, old in enumerate(removed):
-        if len(old) < MOVE_MIN_CHARS:
+        if len(old) < MOVE_MIN_CHARS or edits[i].op == "move":
             continue
         for j, new in enumerate(added):
-            if i == j or len(new) < MOVE_MIN_CHARS:
+            if i == j or len(new) < MOVE_MIN_CHARS or edits[j].op == "move":
                 continue
             if old in new or new in old or Indel.normalized_similarity(old, new) >= MOVE_SIMILARITY:
                 moved[i] = moved[j] = True
@@ -534,9 +728,10 @@ def unit_edits(aligned: Aligned) -> list[Edit]:
     """Edits inside an aligned unit; an added or deleted unit is one insert or delete of its text."""
     draft, final = side_text(aligned.draft), side_text(aligned.final)
     if aligned.change in ("added", "deleted"):
-        text = final or draft
         tag = "insert" if final else "delete"
-        return [Edit(tag, draft, final, f"[{draft}→{final}]", touches_numbers(text))]
+        whole = Edit(tag, draft, final, f"[{draft}→{final}]", False, 0, len(draft), 0, len(final),
+                     is_trivial(draft, final))
+        return _number_flags([whole], draft, final)
     return word_edits(draft, final)
 
 
@@ -590,13 +785,14 @@ def compare_pair(provisions: pd.DataFrame, draft_id: str, final_id: str,
             "draft_heading": first_d.name if first_d else None,
             "final_heading": first_f.name if first_f else None,
             "section": (first_f or first_d).section or None,
-            "change": al.change, "similarity": al.similarity,
-            "n_changes": len(edits), "touches_numbers": any(e.touches_numbers for e in edits),
+            "change": al.change, "similarity": al.similarity, "similarity_unordered": al.similarity_unordered,
+            "basis": al.basis, "n_changes": len(edits), "touches_numbers": any(e.touches_numbers for e in edits),
         })
         for k, (e, moved) in enumerate(zip(edits, moved_edits(edits), strict=True), start=1):
             c_rows.append({"pair_id": pair_id, "unit": n, "op_index": k, "op": e.op,
                            "draft_text": e.draft_text, "final_text": e.final_text,
-                           "context": e.context, "touches_numbers": e.touches_numbers, "is_moved": moved})
+                           "context": e.context, "touches_numbers": e.touches_numbers,
+                           "value_changed": e.value_changed, "is_moved": moved, "trivial": e.trivial})
     return (pd.DataFrame(a_rows, columns=list(ALIGNMENT_COLUMNS)),
             pd.DataFrame(c_rows, columns=list(CHANGES_COLUMNS)))
 

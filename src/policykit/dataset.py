@@ -44,6 +44,9 @@ PROVENANCE: dict[str, str] = {
     "alignment": "`policykit.compare`: aligns the provisions of each draft with those of its final version.",
     "changes": "`policykit.compare`: word-level diff (jieba tokens) inside each aligned unit.",
     "term_frequencies": "`policykit.terms`: jieba segmentation with the domain dictionary and stopword list.",
+    "concepts": "`policykit.concepts`: pattern matching of the curated concepts (resources/concepts.tsv) on "
+                "the canonical text.",
+    "concept_mentions": "`policykit.concepts`: every match of a concept pattern, with offsets.",
     "keyness": "`policykit.terms`: log-likelihood comparison of term counts between draft and final.",
     "targets": "`policykit.targets`: rule-based extraction of deadlines, quantities and effective dates.",
     "target_changes": "`policykit.target_changes`: pairs the targets of each aligned draft/final unit (through "
@@ -79,7 +82,14 @@ CAVEATS: dict[str, tuple[str, ...]] = {
     "changes": ("Word boundaries follow jieba, so an edit may split or join words differently from a human "
                 "reading.",),
     "term_frequencies": ("Counts depend on the domain dictionary and stopword list shipped with the "
-                         "library.",),
+                         "library.",
+                         "A token count is not a mention count: 数据要素 inside 数据要素× or 数据要素市场 is not a "
+                         "数据要素 token. To compare how often documents mention a concept use `concepts`.",),
+    "concepts": ("Counts depend on the curated concept list and its variants (resources/concepts.tsv, each "
+                 "with its reason), not on word segmentation; a passage counts for every concept it expresses, so "
+                 "counts of different concepts overlap and do not add up.",),
+    "concept_mentions": ("A concept's mentions never overlap one another; mentions of different concepts may "
+                         "share characters.",),
     "keyness": ("G2 is a measure of surprise, not of importance; small counts give unstable log ratios.",),
     "targets": (
         "Targets are extracted by rules, not by hand. Measured against a hand-coded gold set of every dated or "

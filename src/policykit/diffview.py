@@ -43,8 +43,13 @@ class Comparison:
 
     @property
     def n_number_edits(self) -> int:
-        """Edits that change a number, quantity or deadline."""
-        return sum(x.touches_numbers for _, e in self.units for x in e)
+        """Edits that change a number, quantity or deadline (not those restating the same value)."""
+        return sum(changes_value(x) for _, e in self.units for x in e)
+
+
+def changes_value(edit: Edit) -> bool:
+    """Whether an edit really changes a number: it touches one and the value is not the same (true/unknown)."""
+    return edit.touches_numbers and edit.value_changed != "false"
 
 
 def comparison(documents: pd.DataFrame, provisions: pd.DataFrame, draft_id: str, final_id: str,
@@ -96,28 +101,32 @@ def summary_lines(cmp: Comparison) -> list[str]:
     counts = cmp.counts
     parts = [f"{k} {counts[k]}" for k in CHANGE_ORDER if counts[k]]
     return [f"{len(cmp.units)} aligned units: " + " · ".join(parts),
-            f"{cmp.n_edits} word-level edits, {cmp.n_number_edits} touching numbers or deadlines"]
+            f"{cmp.n_edits} word-level edits, {cmp.n_number_edits} changing numbers or deadlines"]
 
 
 def render_text(cmp: Comparison, width: int = 30, max_edit: int = 60) -> str:
     """The comparison as plain text: summary, a side-by-side table of units, then each unit's edits."""
     lines = [f"{cmp.draft_title} [{cmp.draft_id}]", f"  → {cmp.final_title} [{cmp.final_id}]",
              f"threshold {cmp.threshold:g}", *summary_lines(cmp), ""]
-    lines.append(f"{'#':>3}  {_fit('draft', width)}  {_fit('final', width)}  {'change':<9} {'sim':>5}  edits")
+    lines.append(f"{'#':>3}  {_fit('draft', width)}  {_fit('final', width)}  {'change':<9} {'sim':>5} {'bag':>5}"
+                 "  edits")
     for n, (al, edits) in enumerate(cmp.units, start=1):
         sim = f"{al.similarity:.2f}" if al.similarity is not None else "  —"
-        num = " #" if any(e.touches_numbers for e in edits) else ""
+        bag = f"{al.similarity_unordered:.2f}" if al.similarity_unordered is not None else "  —"
+        num = " #" if any(changes_value(e) for e in edits) else ""
         lines.append(f"{n:>3}  {_fit(_heading(al.draft), width)}  {_fit(_heading(al.final), width)}  "
-                     f"{al.change:<9} {sim:>5}  {len(edits)}{num}")
-    lines += ["", "(# = an edit changes a number, quantity or deadline)", ""]
+                     f"{al.change:<9} {sim:>5} {bag:>5}  {len(edits)}{num}")
+    lines += ["", "(sim = similarity in order; bag = order-insensitive similarity, the words as a bag; "
+              "# = an edit changes a number, quantity or deadline)", ""]
     for n, (al, edits) in enumerate(cmp.units, start=1):
         if al.change == "unchanged":
             continue
         sim = f" · {al.similarity:.2f}" if al.similarity is not None else ""
         lines.append(f"── {n}. {_heading(al.draft)} → {_heading(al.final)} · {al.change}{sim}")
         for e in edits:
-            mark = {"insert": "+", "delete": "-", "replace": "~"}[e.op]
-            flag = "  [number]" if e.touches_numbers else ""
+            mark = {"insert": "+", "delete": "-", "replace": "~", "move": "↕"}[e.op]
+            flag = "  [number]" if changes_value(e) else "  [same value]" if e.touches_numbers else ""
+            flag += "  [trivial]" if e.trivial else ""
             if e.op == "replace":
                 body = f"{_short(e.draft_text, max_edit)} → {_short(e.final_text, max_edit)}"
             else:
@@ -165,6 +174,7 @@ ins { background: var(--ins); text-decoration: none; border-bottom: 2px solid va
 del { background: var(--del); text-decoration: line-through; text-decoration-color: var(--del-b); }
 ins.num, del.num { outline: 2px solid #e0a800; background: var(--num); }
 ins.moved, del.moved { background: #ede3f6; text-decoration: none; border-bottom: 2px dotted #6a1b9a; }
+ins.trivial, del.trivial { background: #eeeeee; border-bottom-color: #999; text-decoration-color: #999; }
 .badge { border-radius: 4px; padding: 0 .45rem; font-size: .8rem; color: #fff; background: #777; }
 .badge.unchanged { background: #8a8a8a; } .badge.modified { background: #1565c0; } .badge.moved { background: #6a1b9a; }
 .badge.merged { background: #00838f; } .badge.split { background: #00695c; }
@@ -189,8 +199,9 @@ def _marked(text: str, spans: Sequence[tuple[int, int, str]], tag: str) -> str:
 
 
 def _classes(edit: Edit, moved: bool) -> str:
-    """HTML classes of an edit: num where it touches numbers, moved where its words reappear elsewhere."""
-    return " ".join(c for c, on in (("num", edit.touches_numbers), ("moved", moved)) if on)
+    """HTML classes of an edit: num (changes a number's value), moved (words reappear elsewhere), trivial."""
+    flags = (("num", changes_value(edit)), ("moved", moved), ("trivial", edit.trivial))
+    return " ".join(c for c, on in flags if on)
 
 
 def _side_html(al: Aligned, edits: Sequence[Edit], side: str) -> str:
@@ -204,7 +215,7 @@ def _side_html(al: Aligned, edits: Sequence[Edit], side: str) -> str:
     tag = "del" if side == "draft" else "ins"
     moved = compare.moved_edits(edits)
     if al.change in ("added", "deleted"):
-        spans = [(0, len(text), "num" if any(e.touches_numbers for e in edits) else "")]
+        spans = [(0, len(text), "num" if any(changes_value(e) for e in edits) else "")]
     elif side == "draft":
         spans = [(e.draft_start, e.draft_end, _classes(e, m)) for e, m in zip(edits, moved, strict=True)]
     else:
@@ -220,7 +231,7 @@ def render_html(cmp: Comparison) -> str:
     stats += [f'<span class="stat"><b>{counts[k]}</b><span class="badge {k}">{k}</span></span>'
               for k in CHANGE_ORDER if counts[k]]
     stats += [f'<span class="stat"><b>{cmp.n_edits}</b>word-level edits 词级修改</span>',
-              f'<span class="stat"><b>{cmp.n_number_edits}</b>touch numbers or deadlines 涉及数字/时限</span>']
+              f'<span class="stat"><b>{cmp.n_number_edits}</b>change numbers or deadlines 数字/时限变化</span>']
     sims = [al.similarity for al, _ in cmp.units if al.similarity is not None]
     if sims:
         stats.append(f'<span class="stat"><b>{sum(sims) / len(sims):.2f}</b>mean similarity 平均相似度</span>')
@@ -238,9 +249,10 @@ def render_html(cmp: Comparison) -> str:
             title = f"{_heading(al.draft)} → {_heading(al.final)}"
             nav.append(f'<a href="#u{n}">{n}. {html.escape(_heading(al.final if al.final else al.draft))}'
                        f' <span class="badge {al.change}">{al.change}</span></a>')
-            sim = f'<span class="sim">similarity {al.similarity:.2f}</span>' if al.similarity is not None else ""
+            sim = (f'<span class="sim">similarity {al.similarity:.2f} · unordered {al.similarity_unordered:.2f}'
+                   f' · paired by {html.escape(al.basis or "")}</span>') if al.similarity is not None else ""
             flag = ('<span class="numflag">数字/时限变化 numbers changed</span>'
-                    if any(e.touches_numbers for e in edits) else "")
+                    if any(changes_value(e) for e in edits) else "")
             body.append(
                 f'<section class="unit {al.change}" id="u{n}"><div class="head">'
                 f'<span class="title">{n}. {html.escape(title)}</span>{flag}'
@@ -263,7 +275,8 @@ def render_html(cmp: Comparison) -> str:
  · aligned by content (policykit.compare)</div>
 <div class="stats">{"".join(stats)}</div>
 <div class="legend"><del>删除 deleted</del> <ins>新增 inserted</ins> <ins class="num">数字/时限 number</ins>
-<ins class="moved">移动 moved (the same words removed here, inserted there)</ins></div>
+<ins class="moved">移动 moved (the same words removed here, inserted there)</ins>
+<ins class="trivial">标点/异形词 punctuation or variant form only</ins></div>
 </header>
 <div class="layout">
 <nav>{"".join(nav)}</nav>

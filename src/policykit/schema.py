@@ -165,7 +165,13 @@ register(Table(
         _f("final_heading", "string", "Heading of the (first) final provision."),
         _f("section", "string", "Heading of the top-level final (else draft) part the unit belongs to."),
         _f("change", "string", "unchanged, modified, added, deleted, merged, split or moved.", True, "变化类型"),
-        _f("similarity", "number", "Text similarity of the unit's two sides (0-1); null for added/deleted.", False),
+        _f("similarity", "number", "Text similarity of the unit's two sides (0-1, normalised Indel on characters: "
+           "order matters); null for added/deleted.", False),
+        _f("similarity_unordered", "number", "Order-insensitive similarity of the two sides (0-1, Dice coefficient of "
+           "their word multisets): close to 1 for a unit whose sentences were only re-ordered; null for added/deleted."),
+        _f("basis", "string", "How the unit was paired: content (similarity at least the threshold), containment "
+           "(the share of one side that recurs in the other at least the threshold and 0.6: merges, splits) or same heading (unchanged heading and "
+           "order-insensitive similarity at least the threshold); null for added/deleted."),
         _f("n_changes", "integer", "Number of word-level edit operations in the unit.", True),
         _f("touches_numbers", "boolean", "Whether an edit in the unit changes a number, quantity or deadline.", True),
     ),
@@ -180,13 +186,21 @@ register(Table(
         _f("pair_id", "string", "Pair of documents compared.", True),
         _f("unit", "integer", "Aligned unit (alignment.unit).", True),
         _f("op_index", "integer", "Order of the operation within the unit.", True),
-        _f("op", "string", "insert, delete or replace.", True),
-        _f("draft_text", "string", "Draft words removed or replaced (empty for insert)."),
-        _f("final_text", "string", "Final words inserted or replacing (empty for delete)."),
+        _f("op", "string", "insert, delete, replace, or move (a sentence found verbatim on both sides, out of "
+           "sequence: never shown as a delete and an insert).", True),
+        _f("draft_text", "string", "Draft words removed or replaced (empty for insert; the sentence for move)."),
+        _f("final_text", "string", "Final words inserted or replacing (empty for delete; the sentence for move)."),
         _f("context", "string", "The surrounding final (else draft) text, with the change in [brackets]."),
-        _f("touches_numbers", "boolean", "Whether the operation changes a number, quantity or deadline.", True),
+        _f("touches_numbers", "boolean", "Whether the words removed or inserted include a quantity, date or deadline "
+           "(policykit.quantities: digits, Chinese numerals with a unit or measure word, %, 倍, 番; not idioms, "
+           "一 as an article, ordinals or codes such as C2M).", True),
+        _f("value_changed", "string", "Where touches_numbers: true if the quantity's value differs, false if it is "
+           "stated again in other words or moved (增长1倍 -> 倍增), unknown if replaced by a vague word (大幅); "
+           "null otherwise."),
         _f("is_moved", "boolean", "Whether the words removed (or inserted) here reappear inserted (or removed) by "
-           "another operation of the unit: a reordering rather than a rewrite.", True),
+           "another operation of the unit, or the operation is a move: a reordering rather than a rewrite.", True),
+        _f("trivial", "boolean", "Whether the operation changes only punctuation, spacing or a variant form "
+           "(制订 -> 制定; resources/variant_forms.tsv).", True),
     ),
     ("pair_id", "unit", "op_index"),
     (ForeignKey(("pair_id", "unit"), "alignment", ("pair_id", "unit")),),
@@ -195,7 +209,11 @@ register(Table(
 # --- terms stage ------------------------------------------------------------------------------
 register(Table(
     "term_frequencies", "Term frequencies",
-    "Counts of jieba terms (domain dictionary, stopwords removed) per document and per top-level provision.",
+    "Counts of jieba tokens (domain dictionary, stopwords removed) per document and per top-level provision. "
+    "A token is one word of the segmentation: 数据要素 inside the longer dictionary word 数据要素市场 is not a "
+    "数据要素 token, so a concept's token count depends on the dictionary. Use this table for vocabulary "
+    "(which words, keyness, word clouds; quanteda's dfm); use `concepts` to measure how often a concept is "
+    "mentioned (quanteda's tokens_lookup).",
     (
         _f("doc_id", "string", "Document.", True),
         _f("scope", "string", "'document' for the whole document, else the provision_id of a top-level provision.", True),
@@ -211,7 +229,8 @@ register(Table(
 
 register(Table(
     "keyness", "Keyness draft vs final",
-    "Log-likelihood keyness of terms between the draft and the final action plan.",
+    "Log-likelihood keyness of terms between the draft and the final action plan, on the tokens of "
+    "term_frequencies (so it compares vocabulary; for concept mentions compare `concepts` between the two).",
     (
         _f("pair_id", "string", "Pair of documents compared, draft_doc_id__final_doc_id.", True),
         _f("term", "string", "Term.", True, "词语"),
@@ -222,6 +241,46 @@ register(Table(
         _f("direction", "string", "final if relatively more frequent in the final document, else draft.", True),
     ),
     ("pair_id", "term"),
+))
+
+# --- concepts stage ---------------------------------------------------------------------------
+register(Table(
+    "concepts", "Concept mentions per document and provision",
+    "Mentions of the curated concepts (resources/concepts.tsv) per document and per top-level provision, zero "
+    "counts included. Every place the text expresses a concept counts, inside longer words too, and a passage "
+    "counts for every concept it expresses (数据要素市场 counts for 数据要素 and for 数据要素市场), so counts do not "
+    "depend on word segmentation: use this table to compare how much documents talk about a concept (quanteda's "
+    "tokens_lookup), and term_frequencies for vocabulary (quanteda's dfm).",
+    (
+        _f("doc_id", "string", "Document.", True),
+        _f("scope", "string", "'document' for the whole document, else the provision_id of a top-level provision "
+           "(a mention counts towards the one holding its first character).", True),
+        _f("concept", "string", "Concept (simplified Chinese), as listed in resources/concepts.tsv.", True, "概念"),
+        _f("label_en", "string", "English label of the concept.", True),
+        _f("category", "string", "data_element, data_category, market, institution, programme, technology or "
+           "digital_economy.", True),
+        _f("count", "integer", "Mentions of the concept in the scope (any of its variants, compounds included).", True, "出现次数"),
+        _f("n_chars", "integer", "Non-whitespace characters of the scope (documents.n_chars for a document).", True),
+        _f("per_10k", "number", "count per 10,000 non-whitespace characters of the scope; null for an empty scope."),
+    ),
+    ("doc_id", "scope", "concept"),
+    (DOC_FK,),
+))
+
+register(Table(
+    "concept_mentions", "Concept mentions",
+    "One row per mention of a curated concept, with its offsets in the document's canonical text; a passage "
+    "that expresses several concepts has a row for each (the rows behind `concepts`).",
+    (
+        _f("doc_id", "string", "Document.", True),
+        _f("concept", "string", "Concept (resources/concepts.tsv).", True, "概念"),
+        _f("char_start", "integer", "Start of the mention in the document's canonical text.", True),
+        _f("char_end", "integer", "End (exclusive) of the mention in the document's canonical text.", True),
+        _f("provision_id", "string", "Top-level provision holding the mention; null before the first provision."),
+        _f("text", "string", "The mention as written (the variant matched).", True),
+    ),
+    ("doc_id", "concept", "char_start"),
+    (DOC_FK,),
 ))
 
 # --- targets stage ----------------------------------------------------------------------------

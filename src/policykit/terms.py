@@ -2,11 +2,22 @@
 
 Tokenisation rules (applied in this order):
 
-1. Domain terms that jieba cannot keep whole because they contain characters outside its word
-   class (e.g. ``数据要素×``) are matched first, longest first, and become single tokens.
-2. The rest is segmented by a private ``jieba.Tokenizer`` in precise mode (``cut_all=False``) with
-   the HMM for unknown words switched off, with the domain dictionary
-   (``resources/domain_terms.tsv``) added to its vocabulary.
+1. *Pinned* domain terms are matched first, leftmost-longest, and become single tokens: those of
+   ``PINNED_MIN_CHARS`` characters or more, and those jieba cannot keep whole because they contain
+   characters outside its word class (``数据要素×``). Matching them before jieba means a general word
+   that overlaps a domain term cannot hide it (政务数据共享 -> 政务数据/共享, where jieba's own choice is
+   政务/数据共享 because 数据共享 is in its dictionary). One exception keeps the longest match from
+   gluing a bound suffix to the wrong word: where a pinned term ends in a word that forms a dictionary
+   word with the suffix after it (化, 性 ...), and the rest of the term is a domain term, only that rest
+   is the token (数据要素市场化 -> 数据要素/市场化, not 数据要素市场/化).
+2. The rest is segmented in jieba's precise mode (``cut_all=False``) with the HMM for unknown words
+   switched off, with the shorter domain terms (``resources/domain_terms.tsv``) added to its vocabulary:
+   two- and three-character terms (入表, 数据商, 数据集) stay in jieba's dynamic programme, which weighs
+   them against the words around them (数据集中 -> 数据/集中). The cutting is done by ``rjieba`` (the
+   jieba-rs binding: jieba's dictionary and algorithm in Rust), which gives token for token the same
+   output as ``jieba`` on the whole corpus with the domain dictionary, about 15 times faster
+   (benchmarks/segmenters.py; a test checks the agreement). jieba itself holds the reference dictionary
+   that the bound-suffix rule of step 1 consults.
 3. A token is a *content term* when it is a domain term, or when it
    - contains a Han character and is at least two characters long (single characters are almost all
      function words or fragments of words jieba did not know),
@@ -16,7 +27,9 @@ Tokenisation rules (applied in this order):
    - and is on neither stopword list (``resources/stopwords_zh_iso.txt``, the Stopwords ISO list for
      Chinese, and ``resources/stopwords_project.tsv``).
    Whitespace, punctuation and symbols, and numbers (Arabic digits alone or with ``.``/``,``/``%``,
-   or Han numerals alone, e.g. ``2024``, ``30%``, ``二十``) are never content terms.
+   or Han numerals alone, e.g. ``2024``, ``30%``, ``二十``) and quantities (step 3) are never content terms.
+3. Quantities that jieba cut into pieces are joined into one token (300/个 -> 300个, 2024/年/7/月 ->
+   2024年7月; policykit.quantities decides what is a quantity), so a changed number is one word in a diff.
 """
 
 from __future__ import annotations
@@ -47,6 +60,10 @@ _HAN = re.compile(r"[\u4E00-\u9FFF\u3400-\u4DBF]")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]+|[0-9][A-Z]")
 _NUMBER = re.compile(r"[0-9.,%]+|[〇零一二三四五六七八九十百千万亿两]+")
 _KWIC_BLANKS = str.maketrans({"\n": " ", "\r": " ", "\t": " "})
+PINNED_MIN_CHARS = 4
+"""Domain terms this long are matched before jieba; shorter ones are weighed by jieba's dynamic programme."""
+BOUND_SUFFIXES = frozenset("化性型者方率度式")
+"""Bound suffixes (docs/codebook-terms.md 1.1): after a pinned term they may form a word with its end."""
 
 _DOC_COLUMNS = ("doc_id", "kind", "related_doc_id", "text")
 _PROV_COLUMNS = ("doc_id", "provision_id", "parent_id", "level", "text", "char_start", "char_end")
@@ -112,35 +129,105 @@ def _tokenizer() -> jieba.Tokenizer:
     return tk
 
 
+def _is_pinned(term: str) -> bool:
+    """Whether a domain term is matched before jieba (long enough, or not a jieba word)."""
+    return len(term) >= PINNED_MIN_CHARS or not _JIEBA_WORD.fullmatch(term)
+
+
 @lru_cache(maxsize=1)
 def _protected() -> re.Pattern[str] | None:
-    """Return a pattern of the domain terms jieba cannot keep whole (characters outside its word class)."""
-    terms = sorted((t for t in domain_terms() if not _JIEBA_WORD.fullmatch(t)), key=lambda t: (-len(t), t))
+    """Return a pattern of the pinned domain terms, longest first (so the leftmost match is the longest)."""
+    terms = sorted((t for t in domain_terms() if _is_pinned(t)), key=lambda t: (-len(t), t))
     return re.compile("|".join(map(re.escape, terms))) if terms else None
+
+
+def _pinned_end(term: str, following: str) -> int:
+    """Length of the token a pinned term match yields: the whole term, or its domain-term head (suffix rule)."""
+    if not following or following not in BOUND_SUFFIXES:
+        return len(term)
+    tk = _tokenizer()
+    for cut in range(len(term) - 1, 1, -1):  # longest head first
+        head, tail = term[:cut], term[cut:]
+        if head in _domain_set() and tk.FREQ.get(tail + following, 0) > 0:
+            return cut
+    return len(term)
+
+
+@lru_cache(maxsize=1)
+def _cutter():  # noqa: ANN202 - rjieba.Jieba, a compiled class
+    """Return an rjieba segmenter with the shorter domain terms in its vocabulary."""
+    import rjieba
+
+    rj = rjieba.Jieba()
+    for term in domain_terms():
+        if not _is_pinned(term):
+            rj.add_word(term, rj.suggest_freq(term), None)
+    return rj
 
 
 # --- tokenising -------------------------------------------------------------------------------
 
 
+def jieba_cut(text: str) -> list[str]:
+    """Precise-mode tokens of text by jieba itself (the reference that rjieba must reproduce)."""
+    return list(_tokenizer().cut(text, cut_all=False, HMM=False))
+
+
 def _jieba_spans(text: str, offset: int) -> Iterable[tuple[str, int, int]]:
-    """Yield the precise-mode jieba tokens of text, offsets shifted by offset."""
+    """Yield the precise-mode jieba tokens of text (cut by rjieba), offsets shifted by offset."""
     pos = offset
-    for tok in _tokenizer().cut(text, cut_all=False, HMM=False):
+    for tok in _cutter().cut(text, False):
         yield tok, pos, pos + len(tok)
         pos += len(tok)
 
 
 def _all_spans(text: str) -> list[tuple[str, int, int]]:
-    """Return every token of text (whitespace and punctuation included), protected terms kept whole."""
+    """Return every token of text (whitespace and punctuation included), pinned terms kept whole."""
     pattern = _protected()
     spans: list[tuple[str, int, int]] = []
     pos = 0
-    for m in pattern.finditer(text) if pattern else ():
+    m = pattern.search(text, pos) if pattern else None
+    while m is not None:
         spans.extend(_jieba_spans(text[pos:m.start()], pos))
-        spans.append((m.group(), m.start(), m.end()))
-        pos = m.end()
+        end = m.start() + _pinned_end(m.group(), text[m.end():m.end() + 1])
+        spans.append((text[m.start():end], m.start(), end))
+        pos = end
+        m = pattern.search(text, pos)
     spans.extend(_jieba_spans(text[pos:], pos))
-    return spans
+    return _join_quantities(text, spans)
+
+
+def _join_quantities(text: str, spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Tokens with each quantity that jieba cut into pieces joined into one token (300/个 -> 300个).
+
+    docs/codebook-terms.md 1.3: a number with its unit or measure word, and a date however many parts
+    it has, are one unit of counting (2024年7月, 0.95ZB, 20%); policykit.quantities finds them.
+    """
+    from .quantities import find
+
+    starts = {s: k for k, (_, s, _) in enumerate(spans)}
+    ends = {e: k for k, (_, _, e) in enumerate(spans)}
+    out, k = [], 0
+    joins = {}
+    for q in find(text):
+        if q.unit == "date" or q.start not in starts or q.end not in ends:
+            continue  # a deadline word (年底前) stays words; a quantity inside a token is left alone
+        first, last = starts[q.start], ends[q.end]
+        if last > first and not any(spans[i][0] in _domain_set() for i in range(first, last + 1)):
+            joins[first] = last
+    while k < len(spans):
+        last = joins.get(k, k)
+        out.append((text[spans[k][1]:spans[last][2]], spans[k][1], spans[last][2]))
+        k = last + 1
+    return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_quantity(token: str) -> bool:
+    """Whether a token is a quantity or date as a whole (300个, 2024年7月, 20%)."""
+    from .quantities import find
+
+    return any(q.start == 0 and q.end == len(token) for q in find(token))
 
 
 @lru_cache(maxsize=1 << 16)  # a corpus has few distinct tokens; the checks below dominate otherwise
@@ -148,7 +235,7 @@ def is_content_term(token: str) -> bool:
     """Return whether a token counts as a content term (see the module docstring)."""
     if token in _domain_set():
         return True
-    if token in stopwords() or _NUMBER.fullmatch(token):
+    if token in stopwords() or _NUMBER.fullmatch(token) or _is_quantity(token):
         return False
     if _HAN.search(token):
         return len(token) >= 2 and all(unicodedata.category(c)[0] in "LN" for c in token)
@@ -343,6 +430,36 @@ def build_tables(documents: pd.DataFrame, provisions: pd.DataFrame) -> dict[str,
     }
 
 
+def top_terms(frequencies: pd.DataFrame, doc_id: str, n: int = 20, *, by: str = "tfidf",
+              scope: str = "document") -> pd.DataFrame:
+    """The n terms that characterise a document: by tf-idf, by keyness against the rest of the corpus, or by count.
+
+    Raw counts rank the words every policy text uses (数据, 发展, 建设) first; tf-idf (document scope) and
+    keyness (G2 of the document against all other documents, terms relatively more frequent in the document
+    only) rank what sets the document apart. Returns term, count, score (the ranking value) and rel_freq.
+    """
+    _require(frequencies, ("doc_id", "scope", "term", "count", "rel_freq", "tfidf"), "term_frequencies")
+    if by not in ("tfidf", "keyness", "count"):
+        raise InputError("top_terms", f"by must be tfidf, keyness or count, got {by!r}")
+    if by == "tfidf" and scope != "document":
+        raise InputError("top_terms", "tf-idf is computed for the document scope only; use by='keyness' or 'count'")
+    rows = frequencies[(frequencies["doc_id"] == doc_id) & (frequencies["scope"] == scope)]
+    out = rows[["term", "count", "rel_freq"]].copy()
+    if by == "count":
+        out["score"] = out["count"].astype(float)
+    elif by == "tfidf":
+        out["score"] = rows["tfidf"].astype(float).to_numpy()
+    else:
+        whole = frequencies[(frequencies["scope"] == "document") & (frequencies["doc_id"] != doc_id)]
+        rest = whole.groupby("term")["count"].sum()
+        k = keyness(rest.astype(int).to_dict(), dict(zip(out["term"], out["count"].astype(int), strict=True)))
+        k = k[k["direction"] == "b"].set_index("term")["g2"]
+        out = out[out["term"].isin(k.index)]
+        out["score"] = out["term"].map(k).astype(float)
+    out = out.sort_values(["score", "count", "term"], ascending=[False, False, True], kind="mergesort")
+    return out.head(n)[["term", "count", "score", "rel_freq"]].reset_index(drop=True)
+
+
 # --- keyword in context -----------------------------------------------------------------------
 
 
@@ -352,14 +469,15 @@ def _provision_at(spans: list[tuple[int, int, int, str]], pos: int) -> str | Non
     return max(hits)[2] if hits else None
 
 
-def _occurrences(term: str, text: str) -> list[tuple[int, int]]:
-    """Return (start, end) of each occurrence of term in text that begins and ends on token boundaries."""
+def _occurrences(term: str, text: str, whole_words: bool = True) -> list[tuple[int, int]]:
+    """Return (start, end) of each occurrence of term in text (on token boundaries if whole_words)."""
     bounds = {0, len(text)}
-    for _, s, e in _all_spans(text):
-        bounds.update((s, e))
+    if whole_words:
+        for _, s, e in _all_spans(text):
+            bounds.update((s, e))
     out, pos = [], text.find(term)
     while pos >= 0:
-        if pos in bounds and pos + len(term) in bounds:
+        if not whole_words or (pos in bounds and pos + len(term) in bounds):
             out.append((pos, pos + len(term)))
         pos = text.find(term, pos + 1)
     return out
@@ -372,12 +490,14 @@ def kwic(
     *,
     documents: pd.DataFrame | None = None,
     provisions: pd.DataFrame | None = None,
+    whole_words: bool = True,
 ) -> pd.DataFrame:
     """Keyword-in-context lines of term (a word or a run of whole words) in the documents.
 
     Columns: doc_id, provision_id, left, keyword, right, char_start (offset into documents.text).
-    Matches start and end on token boundaries, so 数据 does not match inside 数据要素; line breaks
-    and tabs in the context show as spaces.
+    Matches start and end on token boundaries, so 数据 does not match inside 数据要素 (a token count);
+    with whole_words=False every occurrence matches, inside longer words too (a mention count, as in the
+    concepts table). Line breaks and tabs in the context show as spaces.
     """
     from . import tables
 
@@ -403,7 +523,7 @@ def kwic(
         prov = provisions[provisions["doc_id"] == doc_id]
         spans = list(zip(prov["char_start"].astype(int), prov["char_end"].astype(int),
                          prov["level"].astype(int), prov["provision_id"].astype(str), strict=True))
-        for s, e in _occurrences(term, text):
+        for s, e in _occurrences(term, text, whole_words):
             rows.append({
                 "doc_id": doc_id,
                 "provision_id": _provision_at(spans, s),
