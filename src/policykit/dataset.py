@@ -47,6 +47,7 @@ PROVENANCE: dict[str, str] = {
     "keyness": "`policykit.terms`: log-likelihood comparison of term counts between draft and final.",
     "targets": "`policykit.targets`: rule-based extraction of deadlines, quantities and effective dates.",
     "reuse": "`policykit.reuse`: shared passages between provisions of different documents.",
+    "reuse_pairs": "`policykit.reuse`: the reuse table summed by pair of documents.",
     "audit": "`policykit.audit`: follows every character of every decoded raw file through normalisation, "
              "segmentation and parsing.",
 }
@@ -86,10 +87,14 @@ CAVEATS: dict[str, tuple[str, ...]] = {
         "A deadline given as a bare year is coded as 31 December of that year.",
     ),
     "reuse": (
-        "Boilerplate passages (formulaic language shared by many documents) are flagged, not removed.",
-        "Direction follows `date`; where either document is undated (the research reports), source and target "
-        "are ordered by doc_id and `direction_basis` is `order`: read those rows as shared language, not borrowing.",
+        "Formulaic language shared by many families of documents is suppressed when the index is built (it seeds "
+        "no passage); what remains of it inside a passage is typed `formula`. Read `substantive` and `quotation` "
+        "passages as borrowing; `citation` and `formula` are not.",
+        "Direction follows the documents' dates; where nothing tells which came first, `direction_basis` is "
+        "`unknown` and source/target are only the two sides in doc_id order.",
     ),
+    "reuse_pairs": ("A pair with `same_family` true is two versions of one text; shared language there is "
+                    "expected, not borrowing.",),
     "audit": ("`unaccounted` never occurs in a valid build: a test requires every character to be accounted for.",
               "Characters of a duplicate witness are counted under its document but not parsed into provisions "
               "(the primary witness is)."),
