@@ -31,9 +31,8 @@ Method (all character offsets index into documents.text):
 
 from __future__ import annotations
 
-import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from math import ceil
 
 import numpy as np
@@ -41,7 +40,7 @@ import pandas as pd
 from rapidfuzz.distance import Levenshtein
 
 from .errors import InputError
-from .reuse_labels import TYPES, Direction, PassageTyper, content_of, quote_spans, title_spans
+from .reuse_labels import TYPES, Direction, PassageTyper, content_of, is_content_char, quote_spans, title_spans
 from .schema import table
 from .tables import conform
 
@@ -116,6 +115,18 @@ class _Index:
     formulaic_cover: np.ndarray  # int64 prefix sums: characters covered by a formulaic k-gram before each position
 
 
+@dataclass(frozen=True)
+class _Marks:
+    """Prefix sums of the content characters inside 《》 and inside quotation marks."""
+
+    titles: np.ndarray
+    quotes: np.ndarray
+
+    def share(self, which: np.ndarray, start: int, end: int) -> float:
+        """Share of the content characters [start, end) inside the marks."""
+        return float(which[end] - which[start]) / (end - start) if end > start else 0.0
+
+
 @dataclass
 class _Passage:
     """Shared passage between provisions of two documents (a, b with a < b), in content-character indexes."""
@@ -131,12 +142,6 @@ class _Passage:
     def shared(self) -> int:
         """Number of content characters matched exactly."""
         return sum(s[2] for s in self.segments)
-
-
-@cache
-def is_content_char(ch: str) -> bool:
-    """Whether a character counts towards passage length (not whitespace, punctuation or control)."""
-    return unicodedata.category(ch)[0] not in "ZPC"
 
 
 def build_reuse(
@@ -167,7 +172,8 @@ def build_reuse(
                                 p.min_length)
     passages += _quotations(corpus, p.min_quote_length, threshold, focus_idx)
     typer, direction = PassageTyper.of(docs), Direction(docs)
-    rows = [_row(corpus, x, k, index, typer, direction, p.formula_cover) for x in passages]
+    marks = _Marks(np.r_[0, np.cumsum(_in_marks(corpus, title_spans))], np.r_[0, np.cumsum(_in_marks(corpus, quote_spans))])
+    rows = [_row(corpus, x, k, index, marks, typer, direction, p.formula_cover) for x in passages]
     return conform(_drop_repeats(pd.DataFrame(rows, columns=table("reuse").columns)), "reuse")
 
 
@@ -554,11 +560,11 @@ def _merge_gaps(segs: list[tuple[int, int, int]], max_gap: int) -> list[list[tup
     return chains
 
 
-def _in_titles(corpus: _Corpus) -> np.ndarray:
-    """Mask of the content characters that lie inside 《》 (titles of cited documents)."""
+def _in_marks(corpus: _Corpus, spans: Callable[[str], list[tuple[int, int]]]) -> np.ndarray:
+    """Mask of the content characters that lie inside the marks found by spans (title_spans, quote_spans)."""
     mask = np.zeros(len(corpus.keys), dtype=bool)
     for doc, text in enumerate(corpus.texts):
-        for s, e in title_spans(text):
+        for s, e in spans(text):
             mask[_content_index(corpus, doc, s):_content_index(corpus, doc, e)] = True
     return mask
 
@@ -569,7 +575,7 @@ def _split_at_titles(corpus: _Corpus, passages: list[_Passage], min_length: int)
     A passage running from borrowed wording into a cited title and out again (落实《…意见》，充分发挥…)
     becomes a citation between two passages typed on their own.
     """
-    inside = _in_titles(corpus)
+    inside = _in_marks(corpus, title_spans)
     out = []
     for p in passages:
         parts: list[tuple[bool, list[tuple[int, int, int]]]] = []
@@ -646,8 +652,8 @@ def _quotations(corpus: _Corpus, min_quote: int, threshold: int, focus: set[int]
 
 # --- rows -------------------------------------------------------------------------------------
 
-def _row(corpus: _Corpus, p: _Passage, k: int, index: _Index, typer: PassageTyper, direction: Direction,
-         formula_cover: float) -> dict:
+def _row(corpus: _Corpus, p: _Passage, k: int, index: _Index, marks: _Marks, typer: PassageTyper,
+         direction: Direction, formula_cover: float) -> dict:
     """One reuse row for a passage."""
     ida, idb = corpus.doc_ids[p.doc_a], corpus.doc_ids[p.doc_b]
     source, basis = direction.source_of(ida, idb)
@@ -677,7 +683,9 @@ def _row(corpus: _Corpus, p: _Passage, k: int, index: _Index, typer: PassageType
         "source_provision_id": s_prov,
         "target_doc_id": t_id,
         "target_provision_id": t_prov,
-        "type": typer.type_of(s_id, sc0, s_text, t_id, tc0, t_text, formulaic, formula_cover),
+        "type": typer.type_of(s_id, t_id, t_text, max(marks.share(marks.titles, s0, s1), marks.share(marks.titles, t0, t1)),
+                              max(marks.share(marks.quotes, s0, s1), marks.share(marks.quotes, t0, t1)),
+                              formulaic, formula_cover),
         "length": p.shared,
         "n_differences": n_diff,
         "source_text": s_text,

@@ -26,6 +26,7 @@ cites another's title in 《》 comes after it (``citation``). Otherwise ``unkno
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -89,26 +90,15 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return marked_mask(text, _QUOTE_MARKS)
 
 
-def share_inside(start: int, end: int, spans: list[tuple[int, int]], content: str) -> float:
-    """Share of the content characters of content (= text[start:end]) that lie inside the spans."""
-    n = total = 0
-    for i, ch in enumerate(content):
-        if _is_content(ch):
-            total += 1
-            at = start + i
-            n += any(s <= at < e for s, e in spans)
-    return n / total if total else 0.0
-
-
-def _is_content(ch: str) -> bool:
-    from .reuse import is_content_char
-
-    return is_content_char(ch)
+@cache
+def is_content_char(ch: str) -> bool:
+    """Whether a character counts towards passage length (not whitespace, punctuation or control)."""
+    return unicodedata.category(ch)[0] not in "ZPC"
 
 
 def content_of(text: str) -> str:
     """The content characters of a text (no whitespace, punctuation or control characters)."""
-    return "".join(ch for ch in text if _is_content(ch))
+    return "".join(filter(is_content_char, text))
 
 
 def is_agency_list(text: str) -> bool:
@@ -127,39 +117,34 @@ def has_doc_number(text: str) -> bool:
 
 @dataclass(frozen=True)
 class PassageTyper:
-    """Types passages; knows the marked spans of every document and the titles of the corpus."""
+    """Types passages; knows the titles of the corpus's documents."""
 
-    titles: tuple[str, ...]  # content characters of each document title
-    title_spans: dict[str, list[tuple[int, int]]]
-    quote_spans: dict[str, list[tuple[int, int]]]
+    titles: dict[str, str]  # doc_id -> content characters of its title
+    all_titles: str  # every title's content characters, separated by newlines (one search for "inside a title")
 
     @classmethod
     def of(cls, docs: pd.DataFrame) -> PassageTyper:
-        """The typer for a documents table (doc_id, text, title where present)."""
-        titles = docs["title"] if "title" in docs.columns else pd.Series([], dtype=object)
-        return cls(
-            tuple(sorted({content_of(t) for t in titles if isinstance(t, str) and content_of(t)})),
-            {d: title_spans(t) for d, t in zip(docs["doc_id"], docs["text"], strict=True)},
-            {d: quote_spans(t) for d, t in zip(docs["doc_id"], docs["text"], strict=True)},
-        )
+        """The typer for a documents table (doc_id, title where present)."""
+        titles = docs["title"] if "title" in docs.columns else pd.Series([None] * len(docs))
+        own = {d: content_of(t) for d, t in zip(docs["doc_id"], titles, strict=True) if isinstance(t, str)}
+        return cls(own, "\n".join(sorted({t for t in own.values() if t})))
 
-    def type_of(self, src: str, s0: int, s_text: str, tgt: str, t0: int, t_text: str, formulaic: np.ndarray,
+    def type_of(self, src: str, tgt: str, t_text: str, cited: float, quoted: float, formulaic: np.ndarray,
                 formula_cover: float) -> str:
         """The type of a passage: citation, formula, quotation or substantive (see the module docstring).
 
-        formulaic: mask of the target's content characters covered by formulaic k-grams.
+        cited / quoted: largest share of the passage's content characters inside 《》 / quotation marks, on
+        either side; formulaic: mask of the target's content characters covered by formulaic k-grams.
         """
         t_content = content_of(t_text)
-        formulaic_share = float((formulaic | formula_mask(t_content)).mean()) if len(t_content) else 0.0
-        cited = max(share_inside(s0, s0 + len(s_text), self.title_spans[src], s_text),
-                    share_inside(t0, t0 + len(t_text), self.title_spans[tgt], t_text))
-        in_title = any(t_content in title or (len(title) >= _MIN_TITLE and title in t_content) for title in self.titles)
+        # the passage lies inside a title of the corpus, or holds the title of one of its two documents
+        in_title = t_content in self.all_titles or any(
+            len(t) >= _MIN_TITLE and t in t_content for t in (self.titles.get(src, ""), self.titles.get(tgt, "")))
         if cited >= _MARKED_SHARE or has_doc_number(t_text) or in_title:
             return "citation"
+        formulaic_share = float((formulaic | formula_mask(t_content)).mean()) if len(t_content) else 0.0
         if is_agency_list(t_text) or formulaic_share >= formula_cover:
             return "formula"
-        quoted = max(share_inside(s0, s0 + len(s_text), self.quote_spans[src], s_text),
-                     share_inside(t0, t0 + len(t_text), self.quote_spans[tgt], t_text))
         return "quotation" if quoted >= _MARKED_SHARE else "substantive"
 
 
