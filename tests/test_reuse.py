@@ -42,7 +42,7 @@ def corpus(docs: dict[str, tuple[str | None, list[str]]], related: dict[str, str
 
 def slices(docs: pd.DataFrame, out: pd.DataFrame) -> None:
     """Every row's source_text and target_text slice out of their documents exactly."""
-    texts = dict(zip(docs["doc_id"], docs["text"]))
+    texts = dict(zip(docs["doc_id"], docs["text"], strict=True))
     for r in out.itertuples():
         assert texts[r.source_doc_id][r.source_char_start:r.source_char_end] == r.source_text
         assert texts[r.target_doc_id][r.target_char_start:r.target_char_end] == r.target_text
@@ -191,7 +191,7 @@ def test_versions_of_one_document_do_not_make_a_formula():
 
 
 def test_output_grows_with_borrowing_not_with_shared_formulas():
-    """n documents sharing one clause and pairwise one passage each -> n/2 rows, for n = 8 and 16."""
+    """With n documents sharing one clause and pairwise one passage each -> n/2 rows, for n = 8 and 16."""
     def make(n: int):
         docs = {}
         for i in range(n):
@@ -253,7 +253,8 @@ def test_direction_by_month_lower_bound_related_and_citation():
     """Month where a day is unknown; date_lower_bound if present; related_doc_id; a title cited in 《》."""
     text = lambda d, extra="": [filler(d, 0) + P15 + filler(d, 1) + extra]  # noqa: E731
     for z_period, expected in (("2023-09", ("z", "a", "month")), ("2024-01", (None, None, "unknown"))):
-        docs, prov = corpus({"a": ("2024-01-15", text(0)), "z": (None, text(1))}, period={"a": "2024-01", "z": z_period})
+        docs, prov = corpus({"a": ("2024-01-15", text(0)), "z": (None, text(1))},
+                            period={"a": "2024-01", "z": z_period})
         row = build_reuse(docs, prov).iloc[0]
         if expected[0]:
             assert (row.source_doc_id, row.target_doc_id, row.direction_basis) == expected
@@ -411,7 +412,7 @@ def test_gold_passages_slice_out_of_the_documents():
 
 @pytest.mark.slow
 def test_reuse_links_meet_the_thresholds(built):
-    """policykit evaluate's reuse section: precision and recall of links and of direction at least 0.9."""
+    """The reuse section of policykit evaluate: precision and recall of links and of direction at least 0.9."""
     from policykit.evaluation import gold_dir
     from policykit.evaluation.reuse import evaluate
 

@@ -172,7 +172,7 @@ def build_reuse(
                                 p.min_length)
     passages += _quotations(corpus, p.min_quote_length, threshold, focus_idx)
     typer, direction = PassageTyper.of(docs), Direction(docs)
-    marks = _Marks(np.r_[0, np.cumsum(_in_marks(corpus, title_spans))], np.r_[0, np.cumsum(_in_marks(corpus, quote_spans))])
+    marks = _Marks(*(np.r_[0, np.cumsum(_in_marks(corpus, spans))] for spans in (title_spans, quote_spans)))
     rows = [_row(corpus, x, k, index, marks, typer, direction, p.formula_cover) for x in passages]
     return conform(_drop_repeats(pd.DataFrame(rows, columns=table("reuse").columns)), "reuse")
 
@@ -403,7 +403,8 @@ def _index(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None) -> t
     return index, _pairs_in_groups(corpus, pos, group, focus)
 
 
-def _pairs_in_groups(corpus: _Corpus, pos: np.ndarray, group: np.ndarray, focus: set[int] | None) -> tuple[np.ndarray, ...]:
+def _pairs_in_groups(corpus: _Corpus, pos: np.ndarray, group: np.ndarray,
+                     focus: set[int] | None) -> tuple[np.ndarray, ...]:
     """All pairs (i, j), i < j, of positions of different documents within each group of equal k-grams."""
     if len(pos) < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
@@ -607,12 +608,7 @@ def _quotations(corpus: _Corpus, min_quote: int, threshold: int, focus: set[int]
     (more is a formula, left out as at the index): one passage per pair of a document quoting it and
     another document holding it, at the phrase's first occurrence in each.
     """
-    quoted: dict[str, dict[int, int]] = {}  # phrase -> {document quoting it: content index of the first quote}
-    for doc, text in enumerate(corpus.texts):
-        for s, e in quote_spans(text):
-            phrase = content_of(text[s:e])
-            if len(phrase) >= min_quote:
-                quoted.setdefault(phrase, {}).setdefault(doc, _content_index(corpus, doc, s))
+    quoted = _quoted_phrases(corpus, min_quote)
     if not quoted:
         return []
     h = _kgram_hashes(corpus, min_quote)
@@ -620,34 +616,52 @@ def _quotations(corpus: _Corpus, min_quote: int, threshold: int, focus: set[int]
     sorted_h = h[order]
     out = []
     for phrase, quoting in sorted(quoted.items()):
-        codes = np.frombuffer(phrase.encode("utf-32-le"), dtype=np.uint32)
-        lo, hi = np.searchsorted(sorted_h, [h[next(iter(quoting.values()))]] * 2, side="left"), None
-        lo, hi = int(lo[0]), int(np.searchsorted(sorted_h, sorted_h[lo[0]], side="right"))
-        at = order[lo:hi]  # positions starting with the phrase's first min_quote characters, ascending
-        at = at[at + len(codes) <= len(corpus.keys)]
-        ok = np.ones(len(at), dtype=bool)
-        for j in range(min_quote, len(codes)):  # the rest of the phrase, and still the same document
-            ok &= (corpus.keys[at + j] == codes[j]) & (corpus.key_doc[at + j] == corpus.key_doc[at])
-        at = at[ok]
-        docs, first = np.unique(corpus.key_doc[at], return_index=True)
-        found = dict(zip(docs.tolist(), at[first].tolist(), strict=True))
+        found = _occurrences(corpus, phrase, h[next(iter(quoting.values()))], sorted_h, order, min_quote)
         if not 2 <= len({int(corpus.family[d]) for d in found}) < threshold:
             continue
         for da in sorted(quoting):
             for db in sorted(found):
                 if db == da or (db in quoting and db < da):  # each pair once
                     continue
-                if focus is not None and da not in focus and db not in focus:
-                    continue
-                (ia, a), (ib, b) = (found[da], da), (found[db], db)
-                if a > b:
-                    (ia, a), (ib, b) = (ib, b), (ia, a)
-                n = len(codes)
-                pa, pb = int(corpus.key_prov[ia]), int(corpus.key_prov[ib])
-                if pa < 0 or pb < 0 or corpus.key_prov[ia + n - 1] != pa or corpus.key_prov[ib + n - 1] != pb:
-                    continue  # outside any provision, or across a provision boundary
-                out.append(_Passage(a, b, pa, pb, [(ia, ib, n)], doc_frequency=len(found)))
+                if focus is None or da in focus or db in focus:
+                    out.extend(_quote_passage(corpus, da, found[da], db, found[db], len(phrase), len(found)))
     return out
+
+
+def _quoted_phrases(corpus: _Corpus, min_quote: int) -> dict[str, dict[int, int]]:
+    """Content of every quoted span of min_quote characters or more -> {document: its first content index}."""
+    quoted: dict[str, dict[int, int]] = {}
+    for doc, text in enumerate(corpus.texts):
+        for s, e in quote_spans(text):
+            phrase = content_of(text[s:e])
+            if len(phrase) >= min_quote:
+                quoted.setdefault(phrase, {}).setdefault(doc, _content_index(corpus, doc, s))
+    return quoted
+
+
+def _occurrences(corpus: _Corpus, phrase: str, head: np.uint64, sorted_h: np.ndarray, order: np.ndarray,
+                 min_quote: int) -> dict[int, int]:
+    """Documents holding phrase -> content index of its first occurrence (head: hash of its first characters)."""
+    codes = np.frombuffer(phrase.encode("utf-32-le"), dtype=np.uint32)
+    lo, hi = np.searchsorted(sorted_h, head, side="left"), np.searchsorted(sorted_h, head, side="right")
+    at = order[lo:hi]  # positions starting with the phrase's first min_quote characters, ascending
+    at = at[at + len(codes) <= len(corpus.keys)]
+    ok = np.ones(len(at), dtype=bool)
+    for j in range(min_quote, len(codes)):  # the rest of the phrase, within the same document
+        ok &= (corpus.keys[at + j] == codes[j]) & (corpus.key_doc[at + j] == corpus.key_doc[at])
+    at = at[ok]
+    docs, first = np.unique(corpus.key_doc[at], return_index=True)
+    return dict(zip(docs.tolist(), at[first].tolist(), strict=True))
+
+
+def _quote_passage(corpus: _Corpus, da: int, ia: int, db: int, ib: int, n: int, n_docs: int) -> list[_Passage]:
+    """The passage of a quoted phrase between two documents (none if it leaves its provision)."""
+    if da > db:
+        da, ia, db, ib = db, ib, da, ia
+    pa, pb = int(corpus.key_prov[ia]), int(corpus.key_prov[ib])
+    if pa < 0 or pb < 0 or corpus.key_prov[ia + n - 1] != pa or corpus.key_prov[ib + n - 1] != pb:
+        return []  # outside any provision, or across a provision boundary
+    return [_Passage(da, db, pa, pb, [(ia, ib, n)], doc_frequency=n_docs)]
 
 
 # --- rows -------------------------------------------------------------------------------------
@@ -683,7 +697,8 @@ def _row(corpus: _Corpus, p: _Passage, k: int, index: _Index, marks: _Marks, typ
         "source_provision_id": s_prov,
         "target_doc_id": t_id,
         "target_provision_id": t_prov,
-        "type": typer.type_of(s_id, t_id, t_text, max(marks.share(marks.titles, s0, s1), marks.share(marks.titles, t0, t1)),
+        "type": typer.type_of(s_id, t_id, t_text,
+                              max(marks.share(marks.titles, s0, s1), marks.share(marks.titles, t0, t1)),
                               max(marks.share(marks.quotes, s0, s1), marks.share(marks.quotes, t0, t1)),
                               formulaic, formula_cover),
         "length": p.shared,

@@ -18,8 +18,9 @@ Direction: each document has an interval of dates it can have been issued in: it
 ``period`` (a month); else from ``date_lower_bound`` (if the documents table has that column) onwards.
 An undated document that cites others' titles in 《》 is no earlier than the latest of them (basis
 ``citation``). The source is the document whose interval ends before the other's begins (basis ``date``,
-``month``, ``lower_bound`` or ``citation``, the weakest evidence used). Where dates do not tell, a document that covers another
-(``related_doc_id``: news or an explainer about it) comes after it (``related``), and a document that
+``month``, ``lower_bound`` or ``citation``, the weakest evidence used). Where dates do not tell, a
+document that covers another (``related_doc_id``: news or an explainer about it) comes after it
+(``related``), and a document that
 cites another's title in 《》 comes after it (``citation``). Otherwise ``unknown``: no source is claimed.
 """
 
@@ -50,8 +51,8 @@ _AGENCY = re.compile(
     r"(?:部|委|局|办|院|署|行|会|厅|室|处|所|门|团|市|区|省|州|县|府|中心|（局）|\(局\))$"
 )
 _AGENCY_SHARE = 0.75  # share of content characters in agency names that makes a list of agencies
-_MARKED_SHARE = 0.5
-_MIN_TITLE = 10  # a passage holding a whole title this long is a citation  # share inside 《》 / quotation marks that makes a citation / a quotation
+_MARKED_SHARE = 0.5  # share inside 《》 / quotation marks that makes a citation / a quotation
+_MIN_TITLE = 10  # a passage holding a whole title this long is a citation
 
 
 @cache

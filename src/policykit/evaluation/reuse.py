@@ -55,13 +55,16 @@ def score(pairs: pd.DataFrame, gold: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
     known = {_pair(r.doc_id_a, r.doc_id_b) for r in gold.itertuples()}
     found = {k: v for k, v in found.items() if k in known}  # pairs of documents the gold set covers
     details = []
+
+    def note(scope: str, k: tuple[str, str], problem: str, found_source: str | None, gold_source: str | None) -> None:
+        details.append({"scope": scope, "doc_id_a": k[0], "doc_id_b": k[1], "problem": problem,
+                        "found_source": found_source, "gold_source": gold_source})
+
     tp = len(found.keys() & gold_links.keys())
     for k in sorted(found.keys() - gold_links.keys()):
-        details.append({"scope": "links", "doc_id_a": k[0], "doc_id_b": k[1], "problem": "false link", "found_source": found[k],
-                        "gold_source": None})
+        note("links", k, "false link", found[k], None)
     for k in sorted(gold_links.keys() - found.keys()):
-        details.append({"scope": "links", "doc_id_a": k[0], "doc_id_b": k[1], "problem": "missed link", "found_source": None,
-                        "gold_source": gold_links[k]})
+        note("links", k, "missed link", None, gold_links[k])
     d_tp = d_fp = d_fn = 0
     for k, gold_source in sorted(gold_links.items()):
         claimed = found.get(k)
@@ -73,12 +76,11 @@ def score(pairs: pd.DataFrame, gold: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
         if gold_source is not None:
             d_fn += 1
         if claimed is not None or gold_source is not None:
-            details.append({"scope": "direction", "doc_id_a": k[0], "doc_id_b": k[1],
-                            "problem": "wrong source" if claimed else "no source claimed", "found_source": claimed,
-                            "gold_source": gold_source})
+            note("direction", k, "wrong source" if claimed else "no source claimed", claimed, gold_source)
     scores = score_table([score_row("links", "borrowing", tp, len(found) - tp, len(gold_links) - tp),
                           score_row("direction", "source", d_tp, d_fp, d_fn)])
-    return scores, pd.DataFrame(details, columns=["scope", "doc_id_a", "doc_id_b", "problem", "found_source", "gold_source"])
+    columns = ["scope", "doc_id_a", "doc_id_b", "problem", "found_source", "gold_source"]
+    return scores, pd.DataFrame(details, columns=columns)
 
 
 def check_spans(gold: pd.DataFrame, documents: pd.DataFrame) -> list[str]:
@@ -87,7 +89,8 @@ def check_spans(gold: pd.DataFrame, documents: pd.DataFrame) -> list[str]:
     bad = []
     for r in gold[gold["is_link"]].itertuples():
         for side, doc in (("a", r.doc_id_a), ("b", r.doc_id_b)):
-            text, start, end = getattr(r, f"text_{side}"), getattr(r, f"{side}_char_start"), getattr(r, f"{side}_char_end")
+            text = getattr(r, f"text_{side}")
+            start, end = getattr(r, f"{side}_char_start"), getattr(r, f"{side}_char_end")
             if doc not in texts or texts[doc][int(start):int(end)] != text:
                 bad.append(f"{doc} [{start}:{end}] is not {text!r}")
     return bad
