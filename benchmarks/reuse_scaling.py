@@ -3,7 +3,9 @@
 The documents and provisions tables of each corpus are built once (sources -> documents -> provisions,
 saved as Parquet in the work folder); then the reuse stage alone (build_reuse + build_reuse_pairs) runs
 in a fresh process per corpus, which reports its wall time and peak resident memory. "Half" is every
-other file of the folder, by name.
+other text of the folder, by name, where the versions of one text (files whose names differ only by a
+date in brackets, as in 上海市优化营商环境条例(2020-04-10).md and …(2024-09-27).md) count as one text
+and stay together: splitting them would move their shared wording out of the half.
 
 Usage:
     python benchmarks/reuse_scaling.py RAW_DIR [--work DIR] [--json FILE]
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import subprocess
 import sys
 import tempfile
@@ -59,11 +62,17 @@ print(json.dumps({"documents": len(docs), "chars": int(docs["text"].str.len().su
 """
 
 
+_VERSION_DATE = re.compile(r"[(（]\d{4}-\d{2}-\d{2}[)）]")
+
+
 def flat_links(raw: Path, dst: Path, every: int) -> int:
-    """Link every `every`-th text file under raw (sorted by path) into dst; return how many."""
+    """Link the files of every `every`-th text under raw (versions of one text together) into dst; return how many."""
     files = sorted(p for p in raw.rglob("*") if p.is_file() and p.suffix.lower() in {".txt", ".md", ".text"})
+    texts: dict[str, list[Path]] = {}
+    for p in files:
+        texts.setdefault(_VERSION_DATE.sub("", str(p.relative_to(raw))), []).append(p)
     dst.mkdir(parents=True, exist_ok=True)
-    chosen = files[::every]
+    chosen = [p for i, key in enumerate(sorted(texts)) if i % every == 0 for p in texts[key]]
     for p in chosen:
         link = dst / "__".join(p.relative_to(raw).parts)
         if not link.exists():

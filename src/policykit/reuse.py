@@ -365,33 +365,39 @@ def _index(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None) -> t
     n = len(corpus.keys)
     h = _kgram_hashes(corpus, k)
     pos = np.flatnonzero(h != _NO_HASH)
-    pos = pos[np.argsort(h[pos], kind="stable")]
+    pos = pos[np.argsort(h[pos], kind="stable")].astype(np.int32 if n < 2**31 - k else np.int64)
     hs = h[pos]
     del h
     n_docs = np.ones(n, dtype=np.int32)
-    covered = np.zeros(n + 1, dtype=np.int64)
     empty = np.zeros(0, np.int64)
     if len(pos) == 0:
         return _Index(n_docs, np.zeros(n + 1, dtype=np.int64)), (empty, empty)
     first = np.r_[True, hs[1:] != hs[:-1]]
     del hs
-    group = np.cumsum(first, dtype=np.int64) - 1
+    group = np.cumsum(first, dtype=np.int32) - 1
     g_start = np.flatnonzero(first)
     doc = corpus.key_doc[pos]
     # positions of one document are contiguous and ascending within a group (stable sort over positions)
     new_doc = first | np.r_[True, doc[1:] != doc[:-1]]
     docs_in_group = np.add.reduceat(new_doc.astype(np.int32), g_start)
-    fam = corpus.family[doc]
-    o = np.lexsort((fam, group))
-    f2, g2 = fam[o], group[o]
-    new_fam = np.r_[True, (g2[1:] != g2[:-1]) | (f2[1:] != f2[:-1])]
-    fams_in_group = np.add.reduceat(new_fam.astype(np.int32), np.flatnonzero(np.r_[True, g2[1:] != g2[:-1]]))
-    del o, f2, g2, new_fam, fam
+    # families only need counting where there are enough documents to reach the threshold
+    fams_in_group = docs_in_group.copy()
+    many = np.flatnonzero(docs_in_group[group] >= threshold)
+    if len(many):
+        g2, f2 = group[many], corpus.family[doc[many]]
+        o = np.lexsort((f2, g2))
+        g2, f2 = g2[o], f2[o]
+        new_fam = np.r_[True, (g2[1:] != g2[:-1]) | (f2[1:] != f2[:-1])]
+        starts = np.flatnonzero(np.r_[True, g2[1:] != g2[:-1]])
+        fams_in_group[g2[starts]] = np.add.reduceat(new_fam.astype(np.int32), starts)
+        del g2, f2, o, new_fam, starts
+    del many
     n_docs[pos] = docs_in_group[group]
     formulaic = fams_in_group[group] >= threshold
-    np.add.at(covered, pos[formulaic], 1)
-    np.add.at(covered, pos[formulaic] + k, -1)
+    starts = pos[formulaic]
+    covered = np.bincount(starts, minlength=n + 1) - np.bincount(starts + k, minlength=n + 1)
     cover = np.r_[0, np.cumsum(np.cumsum(covered[:-1]) > 0, dtype=np.int64)]
+    del starts, covered
     index = _Index(n_docs, cover)
     # A k-gram repeated over and over inside one document (a refrain, a table of identical cells) would make
     # the pairs below quadratic in its count: keep its first MAX_REPEATS occurrences per document.
@@ -433,19 +439,24 @@ def _runs(corpus: _Corpus, k: int, gi: np.ndarray, gj: np.ndarray) -> tuple[np.n
     """Maximal exact matches between documents around the seeds: (start a, start b, length), a < b."""
     if len(gi) == 0:
         return gi, gj, np.zeros(0, np.int64)
+    ok = np.ones(len(gi), dtype=bool)
+    for j in range(k):  # the hashes of the seeds' k-grams were equal: check their characters
+        ok &= corpus.keys[gi + j] == corpus.keys[gj + j]
+    gi, gj = gi[ok], gj[ok]
+    if len(gi) == 0:
+        return gi, gj, np.zeros(0, np.int64)
     d = gj - gi
     o = np.lexsort((gi, d))
     gi, gj, d = gi[o], gj[o], d[o]
     brk = np.r_[True, (d[1:] != d[:-1]) | (gi[1:] != gi[:-1] + 1)]
     starts = np.flatnonzero(brk)
     last = np.r_[starts[1:], len(gi)] - 1
-    run_a, run_b, run_len = gi[starts], gj[starts], gi[last] - gi[starts] + k
-    ok = _verified(corpus.keys, run_a, run_b, run_len)
-    run_a, run_b, run_len = _extend(corpus, run_a[ok], run_b[ok], run_len[ok])
-    # runs on one diagonal split by a formulaic stretch grow into the same maximal match
-    uniq = np.unique(np.stack([run_a, run_b, run_len]), axis=1)
-    o = np.lexsort((uniq[1], uniq[0]))
-    return uniq[0][o], uniq[1][o], uniq[2][o]
+    run_a, run_b, run_len = _extend(corpus, gi[starts], gj[starts], gi[last] - gi[starts] + k)
+    # runs on one diagonal split by a formulaic stretch grow into the same maximal match: keep one
+    o = np.lexsort((run_len, run_b, run_a))
+    run_a, run_b, run_len = run_a[o], run_b[o], run_len[o]
+    new = np.r_[True, (run_a[1:] != run_a[:-1]) | (run_b[1:] != run_b[:-1]) | (run_len[1:] != run_len[:-1])]
+    return run_a[new], run_b[new], run_len[new]
 
 
 def _extend(corpus: _Corpus, a: np.ndarray, b: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -471,16 +482,6 @@ def _extend(corpus: _Corpus, a: np.ndarray, b: np.ndarray, n: np.ndarray) -> tup
     return a, b, n
 
 
-def _verified(keys: np.ndarray, a: np.ndarray, b: np.ndarray, length: np.ndarray) -> np.ndarray:
-    """Mask of runs whose two sides are really identical (guards against hash collisions)."""
-    buf = keys.tobytes()
-    return np.fromiter(
-        (buf[4 * x:4 * (x + n)] == buf[4 * y:4 * (y + n)]
-         for x, y, n in zip(a.tolist(), b.tolist(), length.tolist(), strict=True)),
-        dtype=bool, count=len(a),
-    )
-
-
 # --- passages ---------------------------------------------------------------------------------
 
 def _pieces(corpus: _Corpus, run_a, run_b, run_len) -> tuple[np.ndarray, ...]:
@@ -491,17 +492,27 @@ def _pieces(corpus: _Corpus, run_a, run_b, run_len) -> tuple[np.ndarray, ...]:
         return np.searchsorted(change, start + run_len) - np.searchsorted(change, start + 1)
 
     cross = (n_inner(run_a) + n_inner(run_b)) > 0
-    a, b, n = [run_a[~cross]], [run_b[~cross]], [run_len[~cross]]
-    # Few runs cross a boundary (most reuse is within one provision), so a loop over them is cheap.
-    for x, y, m in zip(run_a[cross].tolist(), run_b[cross].tolist(), run_len[cross].tolist(), strict=True):
-        cuts = {0, m}
-        for side in (x, y):
-            inner = change[np.searchsorted(change, side + 1):np.searchsorted(change, side + m)]
-            cuts.update((inner - side).tolist())
-        cuts = sorted(cuts)
-        a.append(np.array([x + c for c in cuts[:-1]], dtype=np.int64))
-        b.append(np.array([y + c for c in cuts[:-1]], dtype=np.int64))
-        n.append(np.diff(np.array(cuts, dtype=np.int64)))
+    x, y, m = run_a[cross].astype(np.int64), run_b[cross].astype(np.int64), run_len[cross].astype(np.int64)
+    # cut points of each crossing run, relative to its start: 0, its length, and every provision change inside
+    runs, rel = [np.arange(len(x)), np.arange(len(x))], [np.zeros(len(x), np.int64), m]
+    for side in (x, y):
+        lo, hi = np.searchsorted(change, side + 1), np.searchsorted(change, side + m)
+        count = hi - lo
+        which = np.repeat(np.arange(len(side)), count)
+        first = np.repeat(lo - np.r_[0, np.cumsum(count)[:-1]], count)
+        runs.append(which)
+        rel.append(change[first + np.arange(len(which))] - side[which])
+    runs_c, rel_c = np.concatenate(runs), np.concatenate(rel)
+    o = np.lexsort((rel_c, runs_c))
+    runs_c, rel_c = runs_c[o], rel_c[o]
+    new = np.ones(len(runs_c), dtype=bool)
+    new[1:] = (runs_c[1:] != runs_c[:-1]) | (rel_c[1:] != rel_c[:-1])
+    runs_c, rel_c = runs_c[new], rel_c[new]
+    piece = np.flatnonzero(runs_c[1:] == runs_c[:-1])  # a cut followed by another cut of the same run
+    r, start, length = runs_c[piece], rel_c[piece], rel_c[piece + 1] - rel_c[piece]
+    a = [run_a[~cross], x[r] + start]
+    b = [run_b[~cross], y[r] + start]
+    n = [run_len[~cross], length]
     a, b, n = np.concatenate(a), np.concatenate(b), np.concatenate(n)
     pa, pb = corpus.key_prov[a], corpus.key_prov[b]
     ok = (pa >= 0) & (pb >= 0)
@@ -612,7 +623,11 @@ def _quotations(corpus: _Corpus, min_quote: int, threshold: int, focus: set[int]
     if not quoted:
         return []
     h = _kgram_hashes(corpus, min_quote)
-    order = np.argsort(h, kind="stable")
+    # only positions starting like a quoted phrase are searched (no sort of the whole corpus)
+    heads = np.unique(np.array([h[next(iter(q.values()))] for q in quoted.values()], dtype=np.uint64))
+    at = np.minimum(np.searchsorted(heads, h), len(heads) - 1)
+    candidates = np.flatnonzero(heads[at] == h)
+    order = candidates[np.argsort(h[candidates], kind="stable")]
     sorted_h = h[order]
     out = []
     for phrase, quoting in sorted(quoted.items()):
@@ -684,7 +699,7 @@ def _row(corpus: _Corpus, p: _Passage, k: int, index: _Index, marks: _Marks, typ
     s_id, t_id = corpus.doc_ids[src], corpus.doc_ids[tgt]
     s_prov, t_prov = corpus.prov_ids[sp], corpus.prov_ids[tp]
     s_text, t_text = corpus.texts[src][sc0:sc1], corpus.texts[tgt][tc0:tc1]
-    n_diff = Levenshtein.distance(s_text, t_text)
+    n_diff = 0 if s_text == t_text else Levenshtein.distance(s_text, t_text)
     segs = [(seg[ti], seg[2]) for seg in p.segments]
     formulaic = np.diff(index.formulaic_cover[t0:t1 + 1]) > 0
     if p.doc_frequency:
