@@ -112,7 +112,7 @@ class _Index:
     """Per content character: in how many documents and families its k-gram occurs, and whether formulaic."""
 
     n_docs: np.ndarray  # int32, 1 where the k-gram leaves the document
-    formulaic_cover: np.ndarray  # int64 prefix sums: characters covered by a formulaic k-gram before each position
+    formulaic_cover: np.ndarray  # int32 prefix sums: characters covered by a formulaic k-gram before each position
 
 
 @dataclass(frozen=True)
@@ -347,12 +347,13 @@ def _kgram_hashes(corpus: _Corpus, k: int) -> np.ndarray:
     m = n - k + 1
     if m <= 0:
         return h
-    acc = np.zeros(m, dtype=np.uint64)
+    acc = h[:m]  # computed in place, to hold one array of the corpus's size
+    acc[:] = 0
     with np.errstate(over="ignore"):  # arithmetic modulo 2**64 is intended
         for j in range(k):
-            acc = acc * _HASH_BASE + corpus.keys[j:j + m].astype(np.uint64)
-    inside = corpus.key_doc[:m] == corpus.key_doc[k - 1:]
-    h[:m] = np.where(inside, acc, _NO_HASH)
+            np.multiply(acc, _HASH_BASE, out=acc)
+            np.add(acc, corpus.keys[j:j + m], out=acc, casting="unsafe")
+    acc[corpus.key_doc[:m] != corpus.key_doc[k - 1:]] = _NO_HASH
     return h
 
 
@@ -364,14 +365,15 @@ def _index(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None) -> t
     """
     n = len(corpus.keys)
     h = _kgram_hashes(corpus, k)
-    pos = np.flatnonzero(h != _NO_HASH)
-    pos = pos[np.argsort(h[pos], kind="stable")].astype(np.int32 if n < 2**31 - k else np.int64)
+    order = np.argsort(h, kind="stable")  # k-grams leaving their document (_NO_HASH) sort last
+    pos = order[:int(np.count_nonzero(h != _NO_HASH))].astype(np.int32 if n < 2**31 - k else np.int64)
+    del order
     hs = h[pos]
     del h
     n_docs = np.ones(n, dtype=np.int32)
     empty = np.zeros(0, np.int64)
     if len(pos) == 0:
-        return _Index(n_docs, np.zeros(n + 1, dtype=np.int64)), (empty, empty)
+        return _Index(n_docs, np.zeros(n + 1, dtype=np.int32)), (empty, empty)
     first = np.r_[True, hs[1:] != hs[:-1]]
     del hs
     group = np.cumsum(first, dtype=np.int32) - 1
@@ -395,13 +397,14 @@ def _index(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None) -> t
     n_docs[pos] = docs_in_group[group]
     formulaic = fams_in_group[group] >= threshold
     starts = pos[formulaic]
-    covered = np.bincount(starts, minlength=n + 1) - np.bincount(starts + k, minlength=n + 1)
-    cover = np.r_[0, np.cumsum(np.cumsum(covered[:-1]) > 0, dtype=np.int64)]
+    covered = np.bincount(starts, minlength=n + 1).astype(np.int32)
+    covered -= np.bincount(starts + k, minlength=n + 1).astype(np.int32)
+    cover = np.r_[0, np.cumsum(np.cumsum(covered[:-1]) > 0, dtype=np.int32)]
     del starts, covered
     index = _Index(n_docs, cover)
     # A k-gram repeated over and over inside one document (a refrain, a table of identical cells) would make
     # the pairs below quadratic in its count: keep its first MAX_REPEATS occurrences per document.
-    at = np.arange(len(pos))
+    at = np.arange(len(pos), dtype=np.int32)
     rank_in_doc = at - np.maximum.accumulate(np.where(new_doc, at, 0))
     keep = (rank_in_doc < MAX_REPEATS) & (docs_in_group[group] > 1) & ~formulaic
     pos, group = pos[keep], group[keep]
