@@ -11,15 +11,16 @@ Method (all character offsets index into documents.text):
    (an ideology opening, an adoption line, a stock legal clause): at least max(min_formula_families,
    min(formula_share x families, max_formula_families)) families. Formulaic k-grams seed no match, as in
    legislative text-reuse tools that drop n-grams by document frequency: the work and the output grow
-   with real borrowing, not with shared formulas, and because the cap on families is fixed, with the
-   corpus linearly. A family is a set of versions of one text (`family_id` if the documents table has
+   with real borrowing, not with shared formulas; as the cap on families is fixed, one phrase yields a
+   bounded number of pairs however large the corpus. A family is a set of versions of one text (`family_id` if the documents table has
    it, else documents linked by related_doc_id: a draft, its final and news about them).
 3. Extent. Seeds on one diagonal at consecutive positions form a run, which is then extended
    character by character to the maximal exact match (through formulaic stretches too). Runs are cut
    at provision boundaries on both sides; runs of one provision pair that follow each other within
    max_gap characters on both sides are merged into one passage, kept when it shares at least
-   min_length characters. A phrase of at least min_quote_length characters inside quotation marks in
-   two families is kept below min_length (a quoted principle such as 原始数据不出域、数据可用不可见).
+   min_length characters; a passage running into and out of a cited title (《…》) is cut there. A phrase
+   of at least min_quote_length characters that one document quotes whole (“…”) and a document of
+   another family repeats is kept below min_length (a quoted principle: 原始数据不出域、数据可用不可见).
 4. Rows. source_text and target_text are the passage exactly as each document has it, with offsets;
    n_differences is the edit distance between them (0: verbatim, and only then is shared_text set).
    `type` says what the passage is (reuse_labels: citation / formula / quotation / substantive) and
