@@ -12,8 +12,9 @@ Method (all character offsets index into documents.text):
    min(formula_share x families, max_formula_families)) families. Formulaic k-grams seed no match, as in
    legislative text-reuse tools that drop n-grams by document frequency: the work and the output grow
    with real borrowing, not with shared formulas; as the cap on families is fixed, one phrase yields a
-   bounded number of pairs however large the corpus. A family is a set of versions of one text (`family_id` if the documents table has
-   it, else documents linked by related_doc_id: a draft, its final and news about them).
+   bounded number of pairs however large the corpus. A family is a set of versions of one text
+   (`family_id` if the documents table has it, else documents linked by related_doc_id: a draft, its
+   final and news about them).
 3. Extent. Seeds on one diagonal at consecutive positions form a run, which is then extended
    character by character to the maximal exact match (through formulaic stretches too). Runs are cut
    at provision boundaries on both sides; runs of one provision pair that follow each other within
