@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import InputError
 from . import Section, Threshold, score_row, score_table
 
 GOLD_FILE = "reuse_links.csv"
@@ -99,7 +100,10 @@ def check_spans(gold: pd.DataFrame, documents: pd.DataFrame) -> list[str]:
 def evaluate(data_dir: Path, gold_dir: Path) -> Section:
     """Precision and recall of the reuse links and of their direction."""
     gold = read_gold(gold_dir)
-    pairs = pd.read_parquet(Path(data_dir) / "reuse_pairs.parquet")
+    pairs_file = Path(data_dir) / "reuse_pairs.parquet"
+    if not pairs_file.is_file():
+        raise InputError(pairs_file, "no reuse_pairs table: run `policykit build` first")
+    pairs = pd.read_parquet(pairs_file)
     scores, details = score(pairs, gold)
     notes = [f"{int(gold['is_link'].sum())} linked pairs among {len(gold)} pairs of documents coded by reading; "
              f"{int((gold['is_link'] & gold['source_doc_id'].isna()).sum())} of them with no known direction."]
