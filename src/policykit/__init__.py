@@ -28,7 +28,7 @@ def kwic(term: str, docs: list[str] | None = None, window: int = 20, **kw: Any) 
 
 
 def reuse_between(doc_a: str, doc_b: str, min_length: int | None = None, **kw: Any) -> Any:
-    """Passages of shared language between two documents (see policykit.reuse.reuse_between)."""
+    """Passages shared by two documents, each side as written, typed and directed (policykit.reuse.reuse_between)."""
     from .reuse import DEFAULT_MIN_LENGTH
     from .reuse import reuse_between as _reuse_between
 

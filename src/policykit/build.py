@@ -72,9 +72,10 @@ def _concepts(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 def _reuse(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    from .reuse import build_reuse
+    from .reuse import build_reuse, build_reuse_pairs
 
-    return {"reuse": build_reuse(t["documents"], t["provisions"])}
+    reuse = build_reuse(t["documents"], t["provisions"])
+    return {"reuse": reuse, "reuse_pairs": build_reuse_pairs(reuse, t["documents"])}
 
 
 def analysis_stages() -> list[Stage]:

@@ -52,6 +52,7 @@ PROVENANCE: dict[str, str] = {
     "target_changes": "`policykit.target_changes`: pairs the targets of each aligned draft/final unit (through "
                       "`alignment`) and classifies each change.",
     "reuse": "`policykit.reuse`: shared passages between provisions of different documents.",
+    "reuse_pairs": "`policykit.reuse`: the reuse table summed by pair of documents.",
     "audit": "`policykit.audit`: follows every character of every decoded raw file through normalisation, "
              "segmentation and parsing.",
 }
@@ -119,10 +120,14 @@ CAVEATS: dict[str, tuple[str, ...]] = {
         "for the commitment (`reworded`) is left to the reader, with both sentences given.",
     ),
     "reuse": (
-        "Boilerplate passages (formulaic language shared by many documents) are flagged, not removed.",
-        "Direction follows `date`; where either document is undated (the research reports), source and target "
-        "are ordered by doc_id and `direction_basis` is `order`: read those rows as shared language, not borrowing.",
+        "Formulaic language shared by many families of documents is suppressed when the index is built (it seeds "
+        "no passage); what remains of it inside a passage is typed `formula`. Read `substantive` and `quotation` "
+        "passages as borrowing; `citation` and `formula` are not.",
+        "Direction follows the documents' dates; where nothing tells which came first, `direction_basis` is "
+        "`unknown` and source/target are only the two sides in doc_id order.",
     ),
+    "reuse_pairs": ("A pair with `same_family` true is two versions of one text; shared language there is "
+                    "expected, not borrowing.",),
     "audit": ("`unaccounted` never occurs in a valid build: a test requires every character to be accounted for.",
               "Characters of a duplicate witness are counted under its document but not parsed into provisions "
               "(the primary witness is)."),

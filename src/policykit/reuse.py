@@ -1,62 +1,97 @@
-"""Text reuse: passages of shared language between provisions of different documents.
+"""Text reuse: passages of shared language between provisions of different documents, quotable as they stand.
 
-Method, in four steps (all character offsets index into documents.text):
+Method (all character offsets index into documents.text):
 
 1. Matching alphabet. Each document is reduced to its *content characters*: everything except
-   whitespace, punctuation and control/format characters (Unicode categories Z*, P*, C*). Han
-   characters, letters, digits and symbols such as × and ¥ count (%, being punctuation, does not).
-   Lengths (min_length, max_gap, the `length` column) are counted in content characters, so a
-   punctuation difference (，vs 、) never breaks a passage and punctuation never pads a short
-   phrase over the threshold.
-2. Blocking. Every k-gram of content characters (k = min_run) is hashed; k-grams that occur in two
-   documents are seeds. This is an exact inverted index, sorted once over the whole corpus
-   (O(N log N) in the corpus size; work beyond that grows with the number of shared k-grams, i.e.
-   with the amount of reuse, not with the number of provision pairs). MinHash/LSH is not used
-   because it estimates the Jaccard similarity of whole provisions and so misses a 15-character
-   passage quoted inside two long, otherwise different provisions; the k-gram index finds every
-   shared run of at least k characters.
-3. Extent. Seeds on one diagonal at consecutive positions are exactly a maximal exact match (a
-   run). Runs are cut at provision boundaries on both sides, and runs of the same provision pair
-   that follow each other within max_gap characters on both sides are merged into one passage.
-   A passage is reported when it shares at least min_length characters. A phrase repeated in both
-   documents is reported once per occurrence in the later document (not once per combination), and
-   a passage lying inside a longer passage from the same source document is not repeated.
-4. Labels. doc_frequency counts the documents whose matches cover every shared character of the
-   passage. A family is a set of documents linked by related_doc_id (a draft, its final and news
-   about them repeat one text and would otherwise make every quoted sentence look formulaic); a
-   phrase is formulaic when it occurs in at least max(min_boilerplate_families,
-   boilerplate_share x number of families) families. is_boilerplate is set when the passage itself
-   is formulaic, or when at least boilerplate_cover of its characters lie in formulaic phrases of
-   min_length characters or more (a long opening sentence strung together from stock phrases).
-   Direction: the source is the earlier document by date; else by period (the month, where the
-   catalog knows no day); else the smaller doc_id (direction_basis = date, month or order).
+   whitespace, punctuation and control/format characters (Unicode categories Z*, P*, C*). Lengths
+   (min_length, max_gap, the `length` column) count content characters, so a punctuation difference
+   (，vs 、) never breaks a passage and punctuation never pads a short phrase over the threshold.
+2. Index with formula suppression. Every k-gram of content characters (k = min_run) is hashed into one
+   sorted inverted index over the corpus. A k-gram found in many families of documents is *formulaic*
+   (an ideology opening, an adoption line, a stock legal clause): at least max(min_formula_families,
+   min(formula_share x families, max_formula_families)) families. Formulaic k-grams seed no match, as in
+   legislative text-reuse tools that drop n-grams by document frequency: the work and the output grow
+   with real borrowing, not with shared formulas; as the cap on families is fixed, one phrase yields a
+   bounded number of pairs however large the corpus. A family is a set of versions of one text
+   (`family_id` if the documents table has it, else documents linked by related_doc_id: a draft, its
+   final and news about them).
+3. Extent. Seeds on one diagonal at consecutive positions form a run, which is then extended
+   character by character to the maximal exact match (through formulaic stretches too). Runs are cut
+   at provision boundaries on both sides; runs of one provision pair that follow each other within
+   max_gap characters on both sides are merged into one passage, kept when it shares at least
+   min_length characters; a passage running into and out of a cited title (《…》) is cut there. A phrase
+   of at least min_quote_length characters that one document quotes whole (“…”) and a document of
+   another family repeats is kept below min_length (a quoted principle: 原始数据不出域、数据可用不可见).
+4. Rows. source_text and target_text are the passage exactly as each document has it, with offsets;
+   n_differences is the edit distance between them (0: verbatim, and only then is shared_text set).
+   `type` says what the passage is (reuse_labels: citation / formula / quotation / substantive) and
+   the direction comes from the documents' dates (reuse_labels.Direction), never from id order.
+   A phrase repeated in both documents is reported once per occurrence in the later document, and a
+   passage inside a longer passage from the same source document is not repeated.
+5. Pairs. reuse_pairs sums the passages of each pair of documents by type.
 """
 
 from __future__ import annotations
 
-import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from math import ceil
 
 import numpy as np
 import pandas as pd
+from rapidfuzz.distance import Levenshtein
 
 from .errors import InputError
+from .reuse_labels import TYPES, Direction, PassageTyper, content_of, is_content_char, quote_spans, title_spans
+from .schema import table
 from .tables import conform
 
 DEFAULT_MIN_LENGTH = 15
 DEFAULT_MIN_RUN = 8
 DEFAULT_MAX_GAP = 3
-DEFAULT_BOILERPLATE_SHARE = 0.2
-DEFAULT_MIN_BOILERPLATE_FAMILIES = 3
-DEFAULT_BOILERPLATE_COVER = 0.75
+DEFAULT_MIN_QUOTE_LENGTH = 6
+DEFAULT_FORMULA_SHARE = 0.2
+DEFAULT_MIN_FORMULA_FAMILIES = 3
+DEFAULT_MAX_FORMULA_FAMILIES = 10
+DEFAULT_FORMULA_COVER = 0.75
 
-_DOC_COLUMNS = ("doc_id", "text", "date", "period", "related_doc_id")
+_DOC_COLUMNS = ("doc_id", "text", "title", "date", "period", "date_lower_bound", "related_doc_id", "family_id")
 _PROV_COLUMNS = ("doc_id", "provision_id", "char_start", "char_end")
 _HASH_BASE = np.uint64(1_000_003)
 MAX_REPEATS = 8  # occurrences of one k-gram per document that seed matches
 _NO_HASH = np.uint64(np.iinfo(np.uint64).max)
+
+
+@dataclass(frozen=True)
+class Params:
+    """The reuse stage's parameters (lengths in content characters); see the module docstring."""
+
+    min_length: int = DEFAULT_MIN_LENGTH
+    max_gap: int = DEFAULT_MAX_GAP
+    min_run: int = DEFAULT_MIN_RUN
+    min_quote_length: int = DEFAULT_MIN_QUOTE_LENGTH
+    formula_share: float = DEFAULT_FORMULA_SHARE
+    min_formula_families: int = DEFAULT_MIN_FORMULA_FAMILIES
+    max_formula_families: int = DEFAULT_MAX_FORMULA_FAMILIES
+    formula_cover: float = DEFAULT_FORMULA_COVER
+
+    def check(self) -> None:
+        """Reject parameters that make no sense."""
+        if min(self.min_length, self.min_run, self.min_quote_length) < 1:
+            raise InputError("reuse parameters", f"min_length ({self.min_length}), min_run ({self.min_run}) and "
+                             f"min_quote_length ({self.min_quote_length}) must be at least 1")
+        if self.max_gap < 0:
+            raise InputError("reuse parameters", f"max_gap ({self.max_gap}) must not be negative")
+        if not 2 <= self.min_formula_families <= self.max_formula_families:
+            raise InputError("reuse parameters", f"need 2 <= min_formula_families ({self.min_formula_families}) "
+                             f"<= max_formula_families ({self.max_formula_families})")
+        for name in ("formula_share", "formula_cover"):
+            if not 0 < getattr(self, name) <= 1:
+                raise InputError("reuse parameters", f"{name} ({getattr(self, name)}) must be in (0, 1]")
+
+    def formula_families(self, n_families: int) -> int:
+        """Families a k-gram must occur in to be formulaic, for a corpus of n_families families."""
+        return max(self.min_formula_families, min(ceil(self.formula_share * n_families), self.max_formula_families))
 
 
 @dataclass(frozen=True)
@@ -65,11 +100,33 @@ class _Corpus:
 
     doc_ids: list[str]
     texts: list[str]
+    family: np.ndarray  # family index of each document
     keys: np.ndarray  # uint32 code points of all content characters, documents concatenated
     key_doc: np.ndarray  # document index of each content character
     key_pos: np.ndarray  # offset of each content character in its document's text
     key_prov: np.ndarray  # global provision index of each content character, -1 if none
     prov_ids: list[str]  # provision_id of each global provision index
+    doc_bounds: np.ndarray  # content characters of document i are [doc_bounds[i], doc_bounds[i + 1])
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Per content character: in how many documents and families its k-gram occurs, and whether formulaic."""
+
+    n_docs: np.ndarray  # int32, 1 where the k-gram leaves the document
+    formulaic_cover: np.ndarray  # int32 prefix sums: characters covered by a formulaic k-gram before each position
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """Prefix sums of the content characters inside 《》 and inside quotation marks."""
+
+    titles: np.ndarray
+    quotes: np.ndarray
+
+    def share(self, which: np.ndarray, start: int, end: int) -> float:
+        """Share of the content characters [start, end) inside the marks."""
+        return float(which[end] - which[start]) / (end - start) if end > start else 0.0
 
 
 @dataclass
@@ -81,6 +138,7 @@ class _Passage:
     prov_a: int
     prov_b: int
     segments: list[tuple[int, int, int]]  # exact runs: (start in a, start in b, length)
+    doc_frequency: int = 0  # set for quoted phrases, whose k-grams may be shorter than the index's
 
     @property
     def shared(self) -> int:
@@ -88,46 +146,67 @@ class _Passage:
         return sum(s[2] for s in self.segments)
 
 
-@cache
-def is_content_char(ch: str) -> bool:
-    """Whether a character counts towards passage length (not whitespace, punctuation or control)."""
-    return unicodedata.category(ch)[0] not in "ZPC"
-
-
 def build_reuse(
     documents: pd.DataFrame,
     provisions: pd.DataFrame,
     min_length: int = DEFAULT_MIN_LENGTH,
     *,
-    max_gap: int = DEFAULT_MAX_GAP,
-    min_run: int = DEFAULT_MIN_RUN,
-    boilerplate_share: float = DEFAULT_BOILERPLATE_SHARE,
-    min_boilerplate_families: int = DEFAULT_MIN_BOILERPLATE_FAMILIES,
-    boilerplate_cover: float = DEFAULT_BOILERPLATE_COVER,
     focus: set[str] | None = None,
+    **params: int | float,
 ) -> pd.DataFrame:
-    """Return the reuse table: passages of at least min_length shared characters between different documents.
+    """Return the reuse table: passages shared by provisions of different documents, typed and directed.
 
-    Lengths and gaps count content characters (see is_content_char). max_gap: differing characters
-    bridged on each side when merging two exact runs; min_run: shortest exact run used as a seed and
-    merge piece; boilerplate_share, min_boilerplate_families, boilerplate_cover: see the module
-    docstring; focus: doc_ids whose passages are wanted (None = all; doc_frequency stays corpus-wide).
+    - min_length: shortest passage, in content characters (quoted phrases: min_quote_length);
+    - params: the other fields of Params (max_gap, min_run, formula_share, ...);
+    - focus: doc_ids whose passages are wanted (None = all; the index stays corpus-wide).
     """
-    _check_params(min_length, max_gap, min_run, boilerplate_share, boilerplate_cover)
+    p = Params(min_length=min_length, **params)
+    p.check()
     docs = _check_documents(documents)
     corpus = _make_corpus(docs, _check_provisions(provisions, docs))
-    k = min(min_run, min_length)
+    k = min(p.min_run, p.min_length)
+    n_families = len(set(corpus.family.tolist()))
+    threshold = p.formula_families(n_families)
     focus_idx = None if focus is None else {i for i, d in enumerate(corpus.doc_ids) if d in focus}
-    run_a, run_b, run_len = _runs(corpus, k, focus_idx)
-    passages = _passages(corpus, run_a, run_b, run_len, max_gap, min_length)
-    coverage = _coverage(corpus, run_a, run_b, run_len)
-    families = _families(docs)
-    n_families = len(set(families.values()))
-    threshold = max(min_boilerplate_families, ceil(boilerplate_share * n_families))
-    formulaic = _family_counts(corpus, run_a, run_b, run_len, families, min_length) >= threshold
-    order = _direction(docs, corpus.doc_ids)
-    rows = [_row(corpus, p, order, coverage, families, threshold, formulaic, boilerplate_cover) for p in passages]
-    return conform(_drop_repeats(pd.DataFrame(rows, columns=_COLUMNS)), "reuse")
+    index, seeds = _index(corpus, k, threshold, focus_idx)
+    run_a, run_b, run_len = _runs(corpus, k, *seeds)
+    passages = _split_at_titles(corpus, _passages(corpus, run_a, run_b, run_len, p.max_gap, p.min_length),
+                                p.min_length)
+    passages += _quotations(corpus, p.min_quote_length, threshold, focus_idx)
+    typer, direction = PassageTyper.of(docs), Direction(docs)
+    marks = _Marks(*(np.r_[0, np.cumsum(_in_marks(corpus, spans))] for spans in (title_spans, quote_spans)))
+    rows = [_row(corpus, x, k, index, marks, typer, direction, p.formula_cover) for x in passages]
+    return conform(_drop_repeats(pd.DataFrame(rows, columns=table("reuse").columns)), "reuse")
+
+
+def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return reuse_pairs: per pair of documents, passages and content characters by type, and the direction."""
+    cols = table("reuse_pairs").columns
+    if reuse.empty:
+        return conform(pd.DataFrame(columns=cols), "reuse_pairs")
+    df = reuse.assign(length=reuse["length"].astype("int64"), verbatim=(reuse["n_differences"] == 0).astype("int64"))
+    keys = ["source_doc_id", "target_doc_id"]
+    counts = pd.crosstab([df[k] for k in keys], df["type"]).reindex(columns=list(TYPES), fill_value=0)
+    chars = df.pivot_table(index=keys, columns="type", values="length", aggfunc="sum", fill_value=0)
+    chars = chars.reindex(columns=list(TYPES), fill_value=0)
+    g = df.groupby(keys)
+    out = pd.DataFrame({
+        "direction_basis": g["direction_basis"].first(),
+        "n_passages": g.size(),
+        **{f"n_{t}": counts[t] for t in TYPES},
+        "substantive_chars": chars["substantive"],
+        "quotation_chars": chars["quotation"],
+        "longest_substantive": df[df["type"] == "substantive"].groupby(keys)["length"].max(),
+        "n_verbatim": g["verbatim"].sum(),
+    }).reset_index()
+    out["longest_substantive"] = out["longest_substantive"].fillna(0)
+    out["is_borrowing"] = (out["n_substantive"] + out["n_quotation"]) > 0
+    out["same_family"] = False
+    if documents is not None and len(documents):
+        family = dict(zip(*_families_by_id(_check_documents(documents)), strict=True))
+        out["same_family"] = [family.get(s) == family.get(t) for s, t in zip(out["source_doc_id"], out["target_doc_id"],
+                                                                           strict=True)]
+    return conform(out[cols], "reuse_pairs")
 
 
 def reuse_between(
@@ -137,7 +216,7 @@ def reuse_between(
     *,
     documents: pd.DataFrame | None = None,
     provisions: pd.DataFrame | None = None,
-    **kw,
+    **kw: int | float,
 ) -> pd.DataFrame:
     """Return the reuse rows between two documents (either direction), loading published tables if not given."""
     from .tables import load
@@ -150,33 +229,15 @@ def reuse_between(
             raise InputError("table documents", f"no document {d!r}")
     if doc_a == doc_b:
         raise InputError("reuse_between", "the two documents must differ")
-    # Matches of the pair with every other document are still needed for doc_frequency,
-    # so the whole corpus is indexed but only seeds touching the two documents are followed.
+    # The index (formulaic k-grams) is corpus-wide, so the whole corpus is indexed but only seeds
+    # touching the two documents are followed.
     out = build_reuse(documents, provisions, min_length, focus={doc_a, doc_b}, **kw)
     pair = {doc_a, doc_b}
     keep = out["source_doc_id"].isin(pair) & out["target_doc_id"].isin(pair)
     return out[keep].reset_index(drop=True)
 
 
-_COLUMNS = [
-    "reuse_id", "source_doc_id", "source_provision_id", "target_doc_id", "target_provision_id",
-    "shared_text", "length", "source_char_start", "source_char_end", "target_char_start",
-    "target_char_end", "doc_frequency", "is_boilerplate", "direction_basis",
-]
-
-
 # --- input checks -----------------------------------------------------------------------------
-
-def _check_params(min_length: int, max_gap: int, min_run: int, boilerplate_share: float, cover: float) -> None:
-    """Reject parameters that make no sense."""
-    if min_length < 1 or min_run < 1:
-        raise InputError("reuse parameters", f"min_length ({min_length}) and min_run ({min_run}) must be at least 1")
-    if max_gap < 0:
-        raise InputError("reuse parameters", f"max_gap ({max_gap}) must not be negative")
-    for name, value in (("boilerplate_share", boilerplate_share), ("boilerplate_cover", cover)):
-        if not 0 < value <= 1:
-            raise InputError("reuse parameters", f"{name} ({value}) must be in (0, 1]")
-
 
 def _check_documents(documents: pd.DataFrame) -> pd.DataFrame:
     """Return the documents' needed columns, sorted by doc_id, after checking them."""
@@ -221,14 +282,28 @@ def _check_provisions(provisions: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFr
 
 # --- corpus -----------------------------------------------------------------------------------
 
+def _families_by_id(docs: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(doc_ids, family key of each): family_id where the table has it, else related_doc_id components."""
+    ids = docs["doc_id"].tolist()
+    if "family_id" in docs.columns and docs["family_id"].notna().any():
+        return ids, [f if isinstance(f, str) and f else d for d, f in zip(ids, docs["family_id"], strict=True)]
+    from scipy.cluster.hierarchy import DisjointSet
+
+    sets = DisjointSet(ids)
+    for d, rel in zip(ids, docs["related_doc_id"], strict=True):
+        if isinstance(rel, str) and rel in sets:
+            sets.merge(d, rel)
+    return ids, [min(sets.subset(d)) for d in ids]  # the smallest member names the family
+
+
 def _make_corpus(docs: pd.DataFrame, prov: pd.DataFrame) -> _Corpus:
     """Reduce every document to its content characters and label each with its provision."""
-    keys, key_doc, key_pos, key_prov, prov_ids = [], [], [], [], []
+    keys, key_pos, key_prov, prov_ids, sizes = [], [], [], [], []
     by_doc = {d: g for d, g in prov.groupby("doc_id", sort=False)}
-    for i, (doc_id, text) in enumerate(zip(docs["doc_id"], docs["text"], strict=True)):
+    for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-        pos = np.flatnonzero(_content_mask(codes))
-        at_char = np.full(len(text), -1, dtype=np.int64)
+        pos = np.flatnonzero(_content_mask(codes)).astype(np.int32)
+        at_char = np.full(len(text), -1, dtype=np.int32)
         g = by_doc.get(doc_id)
         if g is not None:
             starts, ends = g["char_start"].tolist(), g["char_end"].tolist()
@@ -237,14 +312,24 @@ def _make_corpus(docs: pd.DataFrame, prov: pd.DataFrame) -> _Corpus:
                 at_char[starts[j]:ends[j]] = len(prov_ids) + j
             prov_ids.extend(g["provision_id"].tolist())
         keys.append(codes[pos])
-        key_doc.append(np.full(len(pos), i, dtype=np.int64))
-        key_pos.append(pos.astype(np.int64))
+        key_pos.append(pos)
         key_prov.append(at_char[pos])
+        sizes.append(len(pos))
     cat = lambda parts, dt: np.concatenate(parts).astype(dt) if parts else np.zeros(0, dt)  # noqa: E731
+    sizes_a = np.array(sizes, dtype=np.int64)
+    _, fam_keys = _families_by_id(docs)
+    family = np.unique(np.array(fam_keys, dtype=object).astype(str), return_inverse=True)[1].astype(np.int32)
     return _Corpus(
-        docs["doc_id"].tolist(), docs["text"].tolist(),
-        cat(keys, np.uint32), cat(key_doc, np.int64), cat(key_pos, np.int64), cat(key_prov, np.int64), prov_ids,
+        docs["doc_id"].tolist(), docs["text"].tolist(), family,
+        cat(keys, np.uint32), np.repeat(np.arange(len(sizes), dtype=np.int32), sizes_a),
+        cat(key_pos, np.int32), cat(key_prov, np.int32), prov_ids, np.r_[0, np.cumsum(sizes_a)],
     )
+
+
+def _content_index(corpus: _Corpus, doc: int, char: int) -> int:
+    """Index of the first content character of document doc at or after character offset char."""
+    lo, hi = corpus.doc_bounds[doc], corpus.doc_bounds[doc + 1]
+    return int(lo + np.searchsorted(corpus.key_pos[lo:hi], char))
 
 
 def _content_mask(codes: np.ndarray) -> np.ndarray:
@@ -254,7 +339,8 @@ def _content_mask(codes: np.ndarray) -> np.ndarray:
     return keep[inverse].reshape(codes.shape)
 
 
-# --- exact runs -------------------------------------------------------------------------------
+
+# --- index and exact runs ------------------------------------------------------------------
 
 def _kgram_hashes(corpus: _Corpus, k: int) -> np.ndarray:
     """Polynomial hash of the k-gram starting at each content character (_NO_HASH if it leaves the document)."""
@@ -263,48 +349,85 @@ def _kgram_hashes(corpus: _Corpus, k: int) -> np.ndarray:
     m = n - k + 1
     if m <= 0:
         return h
-    acc = np.zeros(m, dtype=np.uint64)
+    acc = h[:m]  # computed in place, to hold one array of the corpus's size
+    acc[:] = 0
     with np.errstate(over="ignore"):  # arithmetic modulo 2**64 is intended
         for j in range(k):
-            acc = acc * _HASH_BASE + corpus.keys[j:j + m].astype(np.uint64)
-    inside = corpus.key_doc[:m] == corpus.key_doc[k - 1:]
-    h[:m] = np.where(inside, acc, _NO_HASH)
+            np.multiply(acc, _HASH_BASE, out=acc)
+            np.add(acc, corpus.keys[j:j + m], out=acc, casting="unsafe")
+    acc[corpus.key_doc[:m] != corpus.key_doc[k - 1:]] = _NO_HASH
     return h
 
 
-def _seed_pairs(corpus: _Corpus, k: int, focus: set[int] | None) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (i, j), i < j, of positions in different documents that start the same k-gram."""
+def _index(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None) -> tuple[_Index, tuple[np.ndarray, ...]]:
+    """The k-gram index: per-character document counts and formulaic cover, and the seed pairs (i, j), i < j.
+
+    Seeds are pairs of positions in different documents starting the same k-gram, for k-grams that are
+    not formulaic (found in fewer than threshold families).
+    """
+    n = len(corpus.keys)
     h = _kgram_hashes(corpus, k)
-    idx = np.flatnonzero(h != _NO_HASH)
-    order = np.argsort(h[idx], kind="stable")
-    pos, hs = idx[order], h[idx][order]
-    if len(pos) < 2:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    # A k-gram repeated over and over inside one document (a refrain, a table of identical cells) would make
-    # the pairs below quadratic in its count: keep its first MAX_REPEATS occurrences per document. Positions
-    # of one document are contiguous within a hash group, because the sort is stable over ascending positions.
-    doc_of = corpus.key_doc[pos].astype(np.int64)
-    run_first = np.r_[True, (hs[1:] != hs[:-1]) | (doc_of[1:] != doc_of[:-1])]
-    at = np.arange(len(pos))
-    rank_in_doc = at - np.maximum.accumulate(np.where(run_first, at, 0))
-    keep_pos = rank_in_doc < MAX_REPEATS
-    pos, hs = pos[keep_pos], hs[keep_pos]
-    if len(pos) < 2:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    order = np.argsort(h, kind="stable")  # k-grams leaving their document (_NO_HASH) sort last
+    pos = order[:int(np.count_nonzero(h != _NO_HASH))].astype(np.int32 if n < 2**31 - k else np.int64)
+    del order
+    hs = h[pos]
+    del h
+    n_docs = np.ones(n, dtype=np.int32)
+    empty = np.zeros(0, np.int64)
+    if len(pos) == 0:
+        return _Index(n_docs, np.zeros(n + 1, dtype=np.int32)), (empty, empty)
     first = np.r_[True, hs[1:] != hs[:-1]]
-    group = np.cumsum(first) - 1
+    del hs
+    group = np.cumsum(first, dtype=np.int32) - 1
     g_start = np.flatnonzero(first)
-    g_end = np.r_[g_start[1:], len(hs)]
-    # positions sharing their k-gram with at least one other position
-    shared = (g_end - g_start)[group] > 1
-    pos, group = pos[shared], group[shared]
-    end = g_end[group] - g_start[group]  # group size
-    rank = np.arange(len(pos)) - np.searchsorted(group, group)  # rank within group
-    end = end - rank  # elements remaining in group from here
+    doc = corpus.key_doc[pos]
+    # positions of one document are contiguous and ascending within a group (stable sort over positions)
+    new_doc = first | np.r_[True, doc[1:] != doc[:-1]]
+    docs_in_group = np.add.reduceat(new_doc.astype(np.int32), g_start)
+    # families only need counting where there are enough documents to reach the threshold
+    fams_in_group = docs_in_group.copy()
+    many = np.flatnonzero(docs_in_group[group] >= threshold)
+    if len(many):
+        g2, f2 = group[many], corpus.family[doc[many]]
+        o = np.lexsort((f2, g2))
+        g2, f2 = g2[o], f2[o]
+        new_fam = np.r_[True, (g2[1:] != g2[:-1]) | (f2[1:] != f2[:-1])]
+        starts = np.flatnonzero(np.r_[True, g2[1:] != g2[:-1]])
+        fams_in_group[g2[starts]] = np.add.reduceat(new_fam.astype(np.int32), starts)
+        del g2, f2, o, new_fam, starts
+    del many
+    n_docs[pos] = docs_in_group[group]
+    formulaic = fams_in_group[group] >= threshold
+    starts = pos[formulaic]
+    covered = np.bincount(starts, minlength=n + 1).astype(np.int32)
+    covered -= np.bincount(starts + k, minlength=n + 1).astype(np.int32)
+    cover = np.r_[0, np.cumsum(np.cumsum(covered[:-1]) > 0, dtype=np.int32)]
+    del starts, covered
+    index = _Index(n_docs, cover)
+    # A k-gram repeated over and over inside one document (a refrain, a table of identical cells) would make
+    # the pairs below quadratic in its count: keep its first MAX_REPEATS occurrences per document.
+    at = np.arange(len(pos), dtype=np.int32)
+    rank_in_doc = at - np.maximum.accumulate(np.where(new_doc, at, 0))
+    keep = (rank_in_doc < MAX_REPEATS) & (docs_in_group[group] > 1) & ~formulaic
+    pos, group = pos[keep], group[keep]
+    del keep, rank_in_doc, at, new_doc, formulaic, doc
+    return index, _pairs_in_groups(corpus, pos, group, focus)
+
+
+def _pairs_in_groups(corpus: _Corpus, pos: np.ndarray, group: np.ndarray,
+                     focus: set[int] | None) -> tuple[np.ndarray, ...]:
+    """All pairs (i, j), i < j, of positions of different documents within each group of equal k-grams."""
+    if len(pos) < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    first = np.r_[True, group[1:] != group[:-1]]
+    g_start = np.flatnonzero(first)
+    size = np.diff(np.r_[g_start, len(pos)])
+    gid = np.cumsum(first) - 1
+    remaining = size[gid] - (np.arange(len(pos)) - g_start[gid])  # elements of the group from here on
     in_focus = np.zeros(len(corpus.doc_ids), dtype=bool)
     in_focus[list(focus) if focus is not None else slice(None)] = True
     out_i, out_j = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
-    active = np.flatnonzero(end > 1)
+    active = np.flatnonzero(remaining > 1)
     t = 1
     while len(active):
         i, j = pos[active], pos[active + t]
@@ -313,13 +436,18 @@ def _seed_pairs(corpus: _Corpus, k: int, focus: set[int] | None) -> tuple[np.nda
         out_i.append(i[keep])
         out_j.append(j[keep])
         t += 1
-        active = active[end[active] > t]
+        active = active[remaining[active] > t]
     return np.concatenate(out_i), np.concatenate(out_j)
 
 
-def _runs(corpus: _Corpus, k: int, focus: set[int] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Maximal exact matches of at least k content characters between documents: (start a, start b, length)."""
-    gi, gj = _seed_pairs(corpus, k, focus)
+def _runs(corpus: _Corpus, k: int, gi: np.ndarray, gj: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Maximal exact matches between documents around the seeds: (start a, start b, length), a < b."""
+    if len(gi) == 0:
+        return gi, gj, np.zeros(0, np.int64)
+    ok = np.ones(len(gi), dtype=bool)
+    for j in range(k):  # the hashes of the seeds' k-grams were equal: check their characters
+        ok &= corpus.keys[gi + j] == corpus.keys[gj + j]
+    gi, gj = gi[ok], gj[ok]
     if len(gi) == 0:
         return gi, gj, np.zeros(0, np.int64)
     d = gj - gi
@@ -328,21 +456,35 @@ def _runs(corpus: _Corpus, k: int, focus: set[int] | None) -> tuple[np.ndarray, 
     brk = np.r_[True, (d[1:] != d[:-1]) | (gi[1:] != gi[:-1] + 1)]
     starts = np.flatnonzero(brk)
     last = np.r_[starts[1:], len(gi)] - 1
-    run_a, run_b, run_len = gi[starts], gj[starts], gi[last] - gi[starts] + k
-    ok = _verified(corpus.keys, run_a, run_b, run_len)
-    o = np.lexsort((run_b, run_a))
-    o = o[ok[o]]
-    return run_a[o], run_b[o], run_len[o]
+    run_a, run_b, run_len = _extend(corpus, gi[starts], gj[starts], gi[last] - gi[starts] + k)
+    # runs on one diagonal split by a formulaic stretch grow into the same maximal match: keep one
+    o = np.lexsort((run_len, run_b, run_a))
+    run_a, run_b, run_len = run_a[o], run_b[o], run_len[o]
+    new = np.r_[True, (run_a[1:] != run_a[:-1]) | (run_b[1:] != run_b[:-1]) | (run_len[1:] != run_len[:-1])]
+    return run_a[new], run_b[new], run_len[new]
 
 
-def _verified(keys: np.ndarray, a: np.ndarray, b: np.ndarray, length: np.ndarray) -> np.ndarray:
-    """Mask of runs whose two sides are really identical (guards against hash collisions)."""
-    buf = keys.tobytes()
-    return np.fromiter(
-        (buf[4 * x:4 * (x + n)] == buf[4 * y:4 * (y + n)]
-         for x, y, n in zip(a.tolist(), b.tolist(), length.tolist(), strict=True)),
-        dtype=bool, count=len(a),
-    )
+def _extend(corpus: _Corpus, a: np.ndarray, b: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Grow each exact run to the left and right while the two documents' content characters agree."""
+    keys, doc, size = corpus.keys, corpus.key_doc, len(corpus.keys)
+    a, b, n = a.copy(), b.copy(), n.copy()
+    active = np.flatnonzero(a > 0)
+    while len(active):
+        x, y = a[active] - 1, b[active] - 1
+        ok = (doc[x] == doc[x + 1]) & (doc[y] == doc[y + 1]) & (keys[x] == keys[y])
+        active = active[ok]
+        a[active] -= 1
+        b[active] -= 1
+        n[active] += 1
+        active = active[a[active] > 0]
+    active = np.flatnonzero(b + n < size)
+    while len(active):
+        x, y = a[active] + n[active], b[active] + n[active]
+        ok = (doc[x] == doc[x - 1]) & (doc[y] == doc[y - 1]) & (keys[x] == keys[y])
+        active = active[ok]
+        n[active] += 1
+        active = active[b[active] + n[active] < size]
+    return a, b, n
 
 
 # --- passages ---------------------------------------------------------------------------------
@@ -355,17 +497,27 @@ def _pieces(corpus: _Corpus, run_a, run_b, run_len) -> tuple[np.ndarray, ...]:
         return np.searchsorted(change, start + run_len) - np.searchsorted(change, start + 1)
 
     cross = (n_inner(run_a) + n_inner(run_b)) > 0
-    a, b, n = [run_a[~cross]], [run_b[~cross]], [run_len[~cross]]
-    # Few runs cross a boundary (most reuse is within one provision), so a loop over them is cheap.
-    for x, y, m in zip(run_a[cross].tolist(), run_b[cross].tolist(), run_len[cross].tolist(), strict=True):
-        cuts = {0, m}
-        for side in (x, y):
-            inner = change[np.searchsorted(change, side + 1):np.searchsorted(change, side + m)]
-            cuts.update((inner - side).tolist())
-        cuts = sorted(cuts)
-        a.append(np.array([x + c for c in cuts[:-1]], dtype=np.int64))
-        b.append(np.array([y + c for c in cuts[:-1]], dtype=np.int64))
-        n.append(np.diff(np.array(cuts, dtype=np.int64)))
+    x, y, m = run_a[cross].astype(np.int64), run_b[cross].astype(np.int64), run_len[cross].astype(np.int64)
+    # cut points of each crossing run, relative to its start: 0, its length, and every provision change inside
+    runs, rel = [np.arange(len(x)), np.arange(len(x))], [np.zeros(len(x), np.int64), m]
+    for side in (x, y):
+        lo, hi = np.searchsorted(change, side + 1), np.searchsorted(change, side + m)
+        count = hi - lo
+        which = np.repeat(np.arange(len(side)), count)
+        first = np.repeat(lo - np.r_[0, np.cumsum(count)[:-1]], count)
+        runs.append(which)
+        rel.append(change[first + np.arange(len(which))] - side[which])
+    runs_c, rel_c = np.concatenate(runs), np.concatenate(rel)
+    o = np.lexsort((rel_c, runs_c))
+    runs_c, rel_c = runs_c[o], rel_c[o]
+    new = np.ones(len(runs_c), dtype=bool)
+    new[1:] = (runs_c[1:] != runs_c[:-1]) | (rel_c[1:] != rel_c[:-1])
+    runs_c, rel_c = runs_c[new], rel_c[new]
+    piece = np.flatnonzero(runs_c[1:] == runs_c[:-1])  # a cut followed by another cut of the same run
+    r, start, length = runs_c[piece], rel_c[piece], rel_c[piece + 1] - rel_c[piece]
+    a = [run_a[~cross], x[r] + start]
+    b = [run_b[~cross], y[r] + start]
+    n = [run_len[~cross], length]
     a, b, n = np.concatenate(a), np.concatenate(b), np.concatenate(n)
     pa, pb = corpus.key_prov[a], corpus.key_prov[b]
     ok = (pa >= 0) & (pb >= 0)
@@ -425,118 +577,162 @@ def _merge_gaps(segs: list[tuple[int, int, int]], max_gap: int) -> list[list[tup
     return chains
 
 
-# --- coverage, families, direction ------------------------------------------------------------
-
-@dataclass(frozen=True)
-class _Coverage:
-    """Per document, the merged intervals of its content characters found in each other document."""
-
-    start: np.ndarray  # sorted by (doc, start)
-    end: np.ndarray
-    partner: np.ndarray
-    doc_bounds: np.ndarray  # intervals of document i are [doc_bounds[i], doc_bounds[i + 1])
-    max_len: np.ndarray  # longest interval per document
-
-    def docs_containing(self, doc: int, segs: list[tuple[int, int]]) -> set[int]:
-        """Other documents in which every segment (content-character interval of doc) occurs."""
-        lo, hi = self.doc_bounds[doc], self.doc_bounds[doc + 1]
-        found: set[int] | None = None
-        for s, e in segs:
-            # only intervals starting within the longest interval's reach can cover s
-            i0 = lo + np.searchsorted(self.start[lo:hi], s - self.max_len[doc], side="left")
-            i1 = lo + np.searchsorted(self.start[lo:hi], s, side="right")
-            cover = set(self.partner[i0:i1][self.end[i0:i1] >= e].tolist())
-            found = cover if found is None else found & cover
-            if not found:
-                return set()
-        return found or set()
+def _in_marks(corpus: _Corpus, spans: Callable[[str], list[tuple[int, int]]]) -> np.ndarray:
+    """Mask of the content characters that lie inside the marks found by spans (title_spans, quote_spans)."""
+    mask = np.zeros(len(corpus.keys), dtype=bool)
+    for doc, text in enumerate(corpus.texts):
+        for s, e in spans(text):
+            mask[_content_index(corpus, doc, s):_content_index(corpus, doc, e)] = True
+    return mask
 
 
-def _coverage(corpus: _Corpus, run_a, run_b, run_len) -> _Coverage:
-    """Index the exact runs by document: where each document's text occurs in each other one."""
-    doc, partner, start, end = _merged_intervals(
-        np.r_[corpus.key_doc[run_a], corpus.key_doc[run_b]],
-        np.r_[corpus.key_doc[run_b], corpus.key_doc[run_a]],
-        np.r_[run_a, run_b], np.r_[run_a + run_len, run_b + run_len],
-    )
-    o = np.lexsort((start, doc))
-    doc, partner, start, end = doc[o], partner[o], start[o], end[o]
-    n_docs = len(corpus.doc_ids)
-    bounds = np.searchsorted(doc, np.arange(n_docs + 1))
-    max_len = np.zeros(n_docs, dtype=np.int64)
-    np.maximum.at(max_len, doc, end - start)
-    return _Coverage(start, end, partner, bounds, max_len)
+def _split_at_titles(corpus: _Corpus, passages: list[_Passage], min_length: int) -> list[_Passage]:
+    """Cut passages where a cited title (《…》 on either side) begins or ends; keep parts of min_length.
+
+    A passage running from borrowed wording into a cited title and out again (落实《…意见》，充分发挥…)
+    becomes a citation between two passages typed on their own.
+    """
+    inside = _in_marks(corpus, title_spans)
+    out = []
+    for p in passages:
+        parts: list[tuple[bool, list[tuple[int, int, int]]]] = []
+        for x, y, n in p.segments:
+            flag = inside[x:x + n] | inside[y:y + n]
+            cuts = [0, *(np.flatnonzero(flag[1:] != flag[:-1]) + 1).tolist(), n]
+            for c0, c1 in zip(cuts[:-1], cuts[1:], strict=True):
+                piece, f = (x + c0, y + c0, c1 - c0), bool(flag[c0])
+                if parts and parts[-1][0] == f:
+                    parts[-1][1].append(piece)
+                else:
+                    parts.append((f, [piece]))
+        if len(parts) == 1:
+            out.append(p)
+            continue
+        for _, segs in parts:
+            q = _Passage(p.doc_a, p.doc_b, p.prov_a, p.prov_b, segs)
+            if q.shared >= min_length:
+                out.append(q)
+    return out
 
 
-def _merged_intervals(doc, other, start, end) -> tuple[np.ndarray, ...]:
-    """Union of intervals per (doc, other): arrays (doc, other, start, end) sorted by doc, other, start."""
-    o = np.lexsort((start, other, doc))
-    doc, other, start, end = doc[o], other[o], start[o], end[o]
-    if len(doc) == 0:
-        return doc, other, start, end
-    group = np.cumsum(np.r_[True, (doc[1:] != doc[:-1]) | (other[1:] != other[:-1])]) - 1
-    # a running maximum offset by the group number restarts at every group
-    span = int(end.max()) + 1
-    reach = np.maximum.accumulate(group * span + end) - group * span
-    first = np.flatnonzero(np.r_[True, (group[1:] != group[:-1]) | (start[1:] > reach[:-1])])
-    last = np.r_[first[1:], len(doc)] - 1
-    return doc[first], other[first], start[first], reach[last]
+# --- quoted phrases ---------------------------------------------------------------------------
+
+def _quotations(corpus: _Corpus, min_quote: int, threshold: int, focus: set[int] | None) -> list[_Passage]:
+    """Phrases of at least min_quote content characters quoted whole in one document and found in another.
+
+    A phrase is kept when the documents holding it belong to 2 families or more, and fewer than threshold
+    (more is a formula, left out as at the index): one passage per pair of a document quoting it and
+    another document holding it, at the phrase's first occurrence in each.
+    """
+    quoted = _quoted_phrases(corpus, min_quote)
+    if not quoted:
+        return []
+    h = _kgram_hashes(corpus, min_quote)
+    # only positions starting like a quoted phrase are searched (no sort of the whole corpus)
+    heads = np.unique(np.array([h[next(iter(q.values()))] for q in quoted.values()], dtype=np.uint64))
+    at = np.minimum(np.searchsorted(heads, h), len(heads) - 1)
+    candidates = np.flatnonzero(heads[at] == h)
+    order = candidates[np.argsort(h[candidates], kind="stable")]
+    sorted_h = h[order]
+    out = []
+    for phrase, quoting in sorted(quoted.items()):
+        found = _occurrences(corpus, phrase, h[next(iter(quoting.values()))], sorted_h, order, min_quote)
+        if not 2 <= len({int(corpus.family[d]) for d in found}) < threshold:
+            continue
+        for da in sorted(quoting):
+            for db in sorted(found):
+                if db == da or (db in quoting and db < da):  # each pair once
+                    continue
+                if focus is None or da in focus or db in focus:
+                    out.extend(_quote_passage(corpus, da, found[da], db, found[db], len(phrase), len(found)))
+    return out
 
 
-def _family_counts(corpus: _Corpus, run_a, run_b, run_len, families: dict[int, int], min_length: int) -> np.ndarray:
-    """For each content character, the number of document families in which it occurs inside a passage of min_length."""
-    long_ = run_len >= min_length
-    a, b, n = run_a[long_], run_b[long_], run_len[long_]
-    fam = np.array([families[i] for i in range(len(corpus.doc_ids))], dtype=np.int64)
-    da, db = corpus.key_doc[a], corpus.key_doc[b]
-    doc = np.r_[da, db]
-    other = np.r_[fam[db], fam[da]]
-    keep = other != fam[doc]
-    _, _, start, end = _merged_intervals(doc[keep], other[keep], np.r_[a, b][keep], np.r_[a + n, b + n][keep])
-    delta = np.zeros(len(corpus.keys) + 1, dtype=np.int64)
-    np.add.at(delta, start, 1)
-    np.add.at(delta, end, -1)
-    return np.cumsum(delta)[:-1] + 1
+def _quoted_phrases(corpus: _Corpus, min_quote: int) -> dict[str, dict[int, int]]:
+    """Content of every quoted span of min_quote characters or more -> {document: its first content index}."""
+    quoted: dict[str, dict[int, int]] = {}
+    for doc, text in enumerate(corpus.texts):
+        for s, e in quote_spans(text):
+            phrase = content_of(text[s:e])
+            if len(phrase) >= min_quote:
+                quoted.setdefault(phrase, {}).setdefault(doc, _content_index(corpus, doc, s))
+    return quoted
 
 
-def _families(docs: pd.DataFrame) -> dict[int, int]:
-    """Family of each document index: connected components of related_doc_id links."""
-    from scipy.cluster.hierarchy import DisjointSet
-
-    index = {d: i for i, d in enumerate(docs["doc_id"])}
-    families = DisjointSet(range(len(index)))
-    for d, rel in zip(docs["doc_id"], docs["related_doc_id"], strict=True):
-        if isinstance(rel, str) and rel in index:
-            families.merge(index[d], index[rel])
-    return {i: min(families.subset(i)) for i in range(len(index))}  # the smallest member names the family
-
-
-def _iso_date(value) -> str | None:
-    """ISO yyyy-mm-dd text of a date value, or None if missing."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    text = str(value).strip()
-    return text[:10] or None
+def _occurrences(corpus: _Corpus, phrase: str, head: np.uint64, sorted_h: np.ndarray, order: np.ndarray,
+                 min_quote: int) -> dict[int, int]:
+    """Documents holding phrase -> content index of its first occurrence (head: hash of its first characters)."""
+    codes = np.frombuffer(phrase.encode("utf-32-le"), dtype=np.uint32)
+    lo, hi = np.searchsorted(sorted_h, head, side="left"), np.searchsorted(sorted_h, head, side="right")
+    at = order[lo:hi]  # positions starting with the phrase's first min_quote characters, ascending
+    at = at[at + len(codes) <= len(corpus.keys)]
+    ok = np.ones(len(at), dtype=bool)
+    for j in range(min_quote, len(codes)):  # the rest of the phrase, within the same document
+        ok &= (corpus.keys[at + j] == codes[j]) & (corpus.key_doc[at + j] == corpus.key_doc[at])
+    at = at[ok]
+    docs, first = np.unique(corpus.key_doc[at], return_index=True)
+    return dict(zip(docs.tolist(), at[first].tolist(), strict=True))
 
 
-def _direction(docs: pd.DataFrame, doc_ids: list[str]) -> dict[tuple[int, int], tuple[bool, str]]:
-    """Lazily filled map (a, b) -> (b is the source, basis); a < b in doc_id order."""
-    dates = [_iso_date(v) for v in docs["date"]]
-    months = [(_iso_date(v) or "")[:7] or None for v in docs["period"]]
+def _quote_passage(corpus: _Corpus, da: int, ia: int, db: int, ib: int, n: int, n_docs: int) -> list[_Passage]:
+    """The passage of a quoted phrase between two documents (none if it leaves its provision)."""
+    if da > db:
+        da, ia, db, ib = db, ib, da, ia
+    pa, pb = int(corpus.key_prov[ia]), int(corpus.key_prov[ib])
+    if pa < 0 or pb < 0 or corpus.key_prov[ia + n - 1] != pa or corpus.key_prov[ib + n - 1] != pb:
+        return []  # outside any provision, or across a provision boundary
+    return [_Passage(da, db, pa, pb, [(ia, ib, n)], doc_frequency=n_docs)]
 
-    class _Order(dict):
-        def __missing__(self, key: tuple[int, int]) -> tuple[bool, str]:
-            a, b = key
-            if dates[a] and dates[b] and dates[a] != dates[b]:
-                value = (dates[b] < dates[a], "date")
-            elif months[a] and months[b] and months[a] != months[b]:
-                value = (months[b] < months[a], "month")  # the day of one of them is unknown
-            else:
-                value = (False, "order")
-            self[key] = value
-            return value
 
-    return _Order()
+# --- rows -------------------------------------------------------------------------------------
+
+def _row(corpus: _Corpus, p: _Passage, k: int, index: _Index, marks: _Marks, typer: PassageTyper,
+         direction: Direction, formula_cover: float) -> dict:
+    """One reuse row for a passage."""
+    ida, idb = corpus.doc_ids[p.doc_a], corpus.doc_ids[p.doc_b]
+    source, basis = direction.source_of(ida, idb)
+    # Where no date tells the direction, the sides are named in doc_id order and no source is claimed.
+    b_is_source = source == idb
+    if b_is_source:
+        src, tgt, sp, tp, si, ti = p.doc_b, p.doc_a, p.prov_b, p.prov_a, 1, 0
+    else:
+        src, tgt, sp, tp, si, ti = p.doc_a, p.doc_b, p.prov_a, p.prov_b, 0, 1
+    s0, s1 = p.segments[0][si], p.segments[-1][si] + p.segments[-1][2]
+    t0, t1 = p.segments[0][ti], p.segments[-1][ti] + p.segments[-1][2]
+    sc0, sc1 = int(corpus.key_pos[s0]), int(corpus.key_pos[s1 - 1]) + 1
+    tc0, tc1 = int(corpus.key_pos[t0]), int(corpus.key_pos[t1 - 1]) + 1
+    s_id, t_id = corpus.doc_ids[src], corpus.doc_ids[tgt]
+    s_prov, t_prov = corpus.prov_ids[sp], corpus.prov_ids[tp]
+    s_text, t_text = corpus.texts[src][sc0:sc1], corpus.texts[tgt][tc0:tc1]
+    n_diff = 0 if s_text == t_text else Levenshtein.distance(s_text, t_text)
+    segs = [(seg[ti], seg[2]) for seg in p.segments]
+    formulaic = np.diff(index.formulaic_cover[t0:t1 + 1]) > 0
+    if p.doc_frequency:
+        doc_frequency = p.doc_frequency
+    else:  # documents holding the passage's rarest k-gram: all of them hold the passage, or more
+        doc_frequency = min(int(index.n_docs[x:x + n - k + 1].min()) for x, n in segs if n >= k)
+    return {
+        "reuse_id": f"{t_id}:{t_prov}:{s_id}:{s_prov}:{tc0:07d}:{sc0:07d}",
+        "source_doc_id": s_id,
+        "source_provision_id": s_prov,
+        "target_doc_id": t_id,
+        "target_provision_id": t_prov,
+        "type": typer.type_of(s_id, t_id, t_text,
+                              max(marks.share(marks.titles, s0, s1), marks.share(marks.titles, t0, t1)),
+                              max(marks.share(marks.quotes, s0, s1), marks.share(marks.quotes, t0, t1)),
+                              formulaic, formula_cover),
+        "length": p.shared,
+        "n_differences": n_diff,
+        "source_text": s_text,
+        "target_text": t_text,
+        "shared_text": t_text if n_diff == 0 else None,
+        "source_char_start": sc0,
+        "source_char_end": sc1,
+        "target_char_start": tc0,
+        "target_char_end": tc1,
+        "doc_frequency": doc_frequency,
+        "direction_basis": basis,
+    }
 
 
 def _drop_repeats(df: pd.DataFrame) -> pd.DataFrame:
@@ -557,39 +753,3 @@ def _drop_repeats(df: pd.DataFrame) -> pd.DataFrame:
     return df[df["target_char_end"] > before]
 
 
-# --- rows -------------------------------------------------------------------------------------
-
-def _row(
-    corpus: _Corpus, p: _Passage, order, coverage: _Coverage, families: dict[int, int], threshold: int,
-    formulaic: np.ndarray, cover: float,
-) -> dict:
-    """One reuse row for a passage."""
-    b_is_source, basis = order[(p.doc_a, p.doc_b)]
-    if b_is_source:
-        src, tgt, sp, tp, si, ti = p.doc_b, p.doc_a, p.prov_b, p.prov_a, 1, 0
-    else:
-        src, tgt, sp, tp, si, ti = p.doc_a, p.doc_b, p.prov_a, p.prov_b, 0, 1
-    s0, s1 = p.segments[0][si], p.segments[-1][si] + p.segments[-1][2]
-    t0, t1 = p.segments[0][ti], p.segments[-1][ti] + p.segments[-1][2]
-    sc0, sc1 = int(corpus.key_pos[s0]), int(corpus.key_pos[s1 - 1]) + 1
-    tc0, tc1 = int(corpus.key_pos[t0]), int(corpus.key_pos[t1 - 1]) + 1
-    in_docs = {tgt} | coverage.docs_containing(tgt, [(seg[ti], seg[ti] + seg[2]) for seg in p.segments])
-    s_id, t_id = corpus.doc_ids[src], corpus.doc_ids[tgt]
-    s_prov, t_prov = corpus.prov_ids[sp], corpus.prov_ids[tp]
-    return {
-        "reuse_id": f"{t_id}:{t_prov}:{s_id}:{s_prov}:{tc0:07d}:{sc0:07d}",
-        "source_doc_id": s_id,
-        "source_provision_id": s_prov,
-        "target_doc_id": t_id,
-        "target_provision_id": t_prov,
-        "shared_text": corpus.texts[tgt][tc0:tc1],
-        "length": t1 - t0,
-        "source_char_start": sc0,
-        "source_char_end": sc1,
-        "target_char_start": tc0,
-        "target_char_end": tc1,
-        "doc_frequency": len(in_docs),
-        "is_boilerplate": len({families[d] for d in in_docs}) >= threshold
-        or sum(int(formulaic[x:x + n].sum()) for x, n in ((seg[ti], seg[2]) for seg in p.segments)) >= cover * p.shared,
-        "direction_basis": basis,
-    }

@@ -355,32 +355,80 @@ register(Table(
 ))
 
 # --- reuse stage ------------------------------------------------------------------------------
+_REUSE_SIDES = ("source_doc_id and target_doc_id follow the dates (direction_basis); where nothing tells which "
+                "came first (direction_basis unknown) the two sides are named in doc_id order and no direction "
+                "is claimed.")
 register(Table(
     "reuse", "Text reuse",
-    "Passages of shared language between provisions of different documents.",
+    "Passages of shared language between provisions of different documents, each side exactly as its document "
+    "has it, typed (citation, formula, quotation, substantive) and directed by the documents' dates. "
+    + _REUSE_SIDES,
     (
         _f("reuse_id", "string", "Stable id of the passage.", True),
-        _f("source_doc_id", "string", "Earlier document (by date where known, else by doc_id).", True),
+        _f("source_doc_id", "string", "Earlier document (see direction_basis).", True),
         _f("source_provision_id", "string", "Provision of the source document.", True),
-        _f("target_doc_id", "string", "Later document.", True),
+        _f("target_doc_id", "string", "Later document (see direction_basis).", True),
         _f("target_provision_id", "string", "Provision of the target document.", True),
-        _f("shared_text", "string", "The shared passage (as in the target).", True),
-        _f("length", "integer", "Characters in the shared passage, counting Han characters, letters, digits and "
-           "symbols but not whitespace or punctuation (the unit of the minimum length, 15 by default).", True),
+        _f("type", "string", "citation (title or document number of a cited document), formula (a list of "
+           "agencies or addressees, or language found in many families of documents), quotation (inside "
+           "quotation marks in both documents) or substantive (the rest: wording one document shares with the "
+           "other).", True, "引用/套话/引语/实质内容"),
+        _f("length", "integer", "Content characters matched exactly (Han characters, letters, digits and symbols, "
+           "not whitespace or punctuation): the unit of the minimum length (15 by default; 6 for a phrase in "
+           "quotation marks).", True),
+        _f("n_differences", "integer", "Edit distance (characters inserted, deleted or replaced) between "
+           "source_text and target_text; 0 = verbatim.", True),
+        _f("source_text", "string", "The passage exactly as the source document has it "
+           "(= documents.text[source_char_start:source_char_end]).", True),
+        _f("target_text", "string", "The passage exactly as the target document has it "
+           "(= documents.text[target_char_start:target_char_end]).", True),
+        _f("shared_text", "string", "The passage, where source_text and target_text are identical; null for a "
+           "near-verbatim passage (n_differences > 0)."),
         _f("source_char_start", "integer", "Start in the source document's canonical text.", True),
         _f("source_char_end", "integer", "End (exclusive) in the source document's canonical text.", True),
         _f("target_char_start", "integer", "Start in the target document's canonical text.", True),
         _f("target_char_end", "integer", "End (exclusive) in the target document's canonical text.", True),
-        _f("doc_frequency", "integer", "Number of documents in which the passage occurs.", True),
-        _f("is_boilerplate", "boolean", "Whether the passage is formulaic: it, or three quarters of it, occurs in many "
-           "documents (at least 3 and a fifth of the families of related documents, by default).", True),
-        _f("direction_basis", "string", "date if the source precedes the target by date; month if only their periods "
-           "(months) differ; order where neither tells (doc_id order).", True),
+        _f("doc_frequency", "integer", "Documents holding the passage's rarest 8-character piece (for a quoted "
+           "phrase, the phrase): the documents holding the passage, or a few more.", True),
+        _f("direction_basis", "string", "date (both dated), month (one known only to the month), lower_bound "
+           "(an undated document known to be later than a date), related (news or an explainer comes after the "
+           "document it covers), citation (the target names the source's title in 《》) or unknown (no "
+           "direction claimed).", True),
     ),
     ("reuse_id",),
     (
         ForeignKey(("source_doc_id", "source_provision_id"), "provisions", ("doc_id", "provision_id")),
         ForeignKey(("target_doc_id", "target_provision_id"), "provisions", ("doc_id", "provision_id")),
+    ),
+))
+
+register(Table(
+    "reuse_pairs", "Text reuse by pair of documents",
+    "One row per pair of documents sharing at least one passage of the reuse table: passages and characters by "
+    "type, and the direction. " + _REUSE_SIDES,
+    (
+        _f("source_doc_id", "string", "Earlier document (see direction_basis).", True),
+        _f("target_doc_id", "string", "Later document (see direction_basis).", True),
+        _f("direction_basis", "string", "As in the reuse table: date, month, lower_bound, related, citation or "
+           "unknown (no direction claimed).", True),
+        _f("same_family", "boolean", "Whether the two documents are versions of one text (a draft and its final, "
+           "news about them): shared language there is expected.", True),
+        _f("is_borrowing", "boolean", "Whether the pair shares substantive or quoted language (at least one "
+           "passage of type substantive or quotation).", True, "实质性文本复用"),
+        _f("n_passages", "integer", "Passages of the reuse table between the two documents.", True),
+        _f("n_citation", "integer", "Passages of type citation.", True),
+        _f("n_formula", "integer", "Passages of type formula.", True),
+        _f("n_quotation", "integer", "Passages of type quotation.", True),
+        _f("n_substantive", "integer", "Passages of type substantive.", True),
+        _f("substantive_chars", "integer", "Content characters in substantive passages.", True),
+        _f("quotation_chars", "integer", "Content characters in quotation passages.", True),
+        _f("longest_substantive", "integer", "Length of the longest substantive passage (0 if none).", True),
+        _f("n_verbatim", "integer", "Passages whose two sides are identical (n_differences = 0).", True),
+    ),
+    ("source_doc_id", "target_doc_id"),
+    (
+        ForeignKey(("source_doc_id",), "documents", ("doc_id",)),
+        ForeignKey(("target_doc_id",), "documents", ("doc_id",)),
     ),
 ))
 
