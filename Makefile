@@ -38,14 +38,15 @@ test-browser:  ## install Debian's chromium and CJK fonts for the browser test, 
 	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
 	  || echo "chromium not installed: the browser test will be skipped"; }
 
-test: setup test-browser  ## run the whole test suite (unit, pipeline, notebooks, browser)
+test: setup test-browser  ## run the whole test suite (unit, pipeline, notebooks under nbval, site, browser)
+	$(BIN)/python -m pip install --quiet -e ".[test,site]"
 	$(BIN)/python -m pytest
 
 lab: setup  ## open the notebooks in JupyterLab, kernel "Python (policykit)"; options: make lab LAB_ARGS="--port 8890 --no-browser"
 	$(BIN)/python -m pip install --quiet -e ".[test,lab]"
 	$(BIN)/jupyter lab $(ROOT_FLAG) --MultiKernelManager.default_kernel_name=policykit $(LAB_ARGS) notebooks/
 
-site: setup  ## build the documentation site (README, data dictionary, docs/*.md, executed notebooks) into site/
+site: figures  ## build the documentation site (README, data dictionary, docs/*.md, executed notebooks) into site/
 	$(BIN)/python -m pip install --quiet -e ".[test,site]"
 	$(BIN)/python -m policykit.site
 

@@ -256,7 +256,8 @@ def execute(run: Run, out_dir: Path, notebooks_dir: Path, kernel_name: str,
     env = {
         REPORTS_ENV: str(out_dir),
         VARIANT_ENV: run.variant or None,
-        "MPLBACKEND": "Agg",
+        # figures shown inline are kept in the executed notebook (the documentation site shows them)
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
         "PYTHONHASHSEED": "0",  # set iteration order inside the kernel is then the same on every run
         "POLICYKIT_ROOT": str(config.ROOT),
     }
