@@ -75,7 +75,7 @@ def test_load_from_a_folder_an_archive_and_the_environment(tmp_path, monkeypatch
 
 
 def test_load_error_says_where_it_looked_and_how_to_point_it(tmp_path) -> None:
-    """A missing table: one message naming the place, data=, POLICYKIT_DATA and the archive; still a FileNotFoundError."""
+    """A missing table: one line naming the place, data=, POLICYKIT_DATA and the archive; a FileNotFoundError."""
     from policykit.errors import InputError
 
     for where in (tmp_path, _zip_without_tables(tmp_path)):

@@ -90,7 +90,8 @@ def test_kwic_prints_concordance_lines(capsys: pytest.CaptureFixture[str]) -> No
     assert cli.main(["kwic", "授权运营", "--doc", "public-data-pricing-notice-2025"]) == 0
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
-    assert lines and all(line.startswith("public-data-pricing-notice-2025:") and "【授权运营】" in line for line in lines)
+    assert lines
+    assert all(line.startswith("public-data-pricing-notice-2025:") and "【授权运营】" in line for line in lines)
     assert f"{len(lines)} line(s) of 授权运营" in captured.err
 
 

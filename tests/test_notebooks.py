@@ -58,7 +58,7 @@ def test_notebook_is_stored_clean(path: Path) -> None:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_parameters_cell_parses_cleanly_under_papermill(path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    """papermill reads every parameter of the cell, without 'Unable to parse line' warnings; one per line."""
+    """Papermill reads every parameter of the cell, without 'Unable to parse line' warnings; one per line."""
     nb = nbformat.read(path, as_version=4)
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     assigned = [t.id for node in ast.parse(cell.source).body for t in node.targets]

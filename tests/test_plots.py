@@ -125,7 +125,8 @@ def test_variant_writes_only_what_its_parameters_change(reports_dir: Path, monke
     plt.close("all")
     assert [p.parent for p in changed] == [reports_dir / "figures" / "00_test" / "top_n-30"] * 3
     assert [p.read_bytes() for p in default] == published  # the published default is untouched
-    assert plots.save_text("<p>x</p>", "page.html", "00_test") == reports_dir / "figures" / "00_test" / "top_n-30" / "page.html"
+    page = plots.save_text("<p>x</p>", "page.html", "00_test")
+    assert page == reports_dir / "figures" / "00_test" / "top_n-30" / "page.html"
 
 
 def test_source_line_names_version_and_sorted_documents() -> None:

@@ -34,7 +34,8 @@ def processed(tmp_path: Path) -> Path:
     out.mkdir()
     tables = {
         "sources": _frame("sources", [{"source_file": "a.txt", "sha256": "0" * 64, "bytes": 9}]),
-        "documents": _frame("documents", [{"doc_id": "d1", "title": "行动计划", "text": "一、总体要求", "kind": "policy"},
+        "documents": _frame("documents", [{"doc_id": "d1", "title": "行动计划", "text": "一、总体要求",
+                                           "kind": "policy"},
                                           {"doc_id": "d2", "title": "意见", "date": "2024-10-09", "kind": "draft",
                                            "related_doc_id": "d3"},
                                           {"doc_id": "d3", "title": "通知", "kind": "notice", "related_doc_id": "d1"}]),
@@ -179,8 +180,7 @@ def test_stata_do_file_loads_every_table_into_a_frame(processed: Path, tmp_path:
 
 
 def test_sql_declares_foreign_keys_and_loads_in_python_duckdb(processed: Path, tmp_path: Path) -> None:
-    """policykit.sql run through Python's duckdb: foreign keys are declared, enforced, and a chain of
-    documents pointing at documents (d2 -> d3 -> d1) loads."""
+    """policykit.sql through Python's duckdb: foreign keys declared and enforced; a chain d2 -> d3 -> d1 loads."""
     files = _archive_files(processed, tmp_path)
     folder = tmp_path / "unpacked"
     folder.mkdir()

@@ -124,7 +124,8 @@ CHECK_PAGE = """<!doctype html><meta charset="utf-8"><pre id="result">pending</p
 const frame = document.getElementById("page");
 frame.addEventListener("load", () => setTimeout(() => {{
   const doc = frame.contentDocument;
-  const images = [...doc.images].map(i => ({{src: i.getAttribute("src").slice(0, 60), ok: i.complete && i.naturalWidth > 0}}));
+  const images = [...doc.images].map(i => ({{src: i.getAttribute("src").slice(0, 60),
+                                             ok: i.complete && i.naturalWidth > 0}}));
   const text = doc.body.innerText;
   const links = [...doc.querySelectorAll("a[href]")].map(a => a.href).filter(h => h.startsWith(location.origin));
   document.getElementById("result").textContent = JSON.stringify({{

@@ -334,7 +334,8 @@ def register_cli(subparsers: Any) -> None:
 
 def cli_figures(args: argparse.Namespace) -> int:
     """Run the `figures` sub-command (a failure raises InputError, which the CLI prints as one line)."""
-    paths = run_notebooks([*args.names, *args.more_names], parse_parameters(args.parameter), args.parameter_file, args.out,
+    names = [*args.names, *args.more_names]
+    paths = run_notebooks(names, parse_parameters(args.parameter), args.parameter_file, args.out,
                           notebooks_dir=args.notebooks_dir, progress=not args.quiet)
     print(f"{len(paths)} notebook(s) executed into {Path(args.out) / 'notebooks'}")
     return 0

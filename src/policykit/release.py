@@ -209,7 +209,8 @@ def duckdb_sql(tables: Mapping[str, pd.DataFrame], parquet_dir: str = "") -> str
         cols.append(f"    PRIMARY KEY ({', '.join(spec.primary_key)})")
         for fk in spec.foreign_keys:
             if fk.resource in tables:
-                cols.append(f"    FOREIGN KEY ({', '.join(fk.fields)}) REFERENCES {fk.resource} ({', '.join(fk.reference)})")
+                cols.append(f"    FOREIGN KEY ({', '.join(fk.fields)}) "
+                            f"REFERENCES {fk.resource} ({', '.join(fk.reference)})")
         lines.append(f"CREATE TABLE {name} (\n" + ",\n".join(cols) + "\n);")
         source = f"read_parquet({_sql_str(f'{parquet_dir}{name}.parquet')})"
         self_fks = [fk for fk in spec.foreign_keys if fk.resource == name]
@@ -221,9 +222,10 @@ def duckdb_sql(tables: Mapping[str, pd.DataFrame], parquet_dir: str = "") -> str
             lines.append(f"INSERT INTO {name} SELECT * FROM {source} WHERE "
                          + " AND ".join(_all_null(fk.fields, "") for fk in self_fks) + ";")
             absent = " AND ".join(f"t.{c} = s.{c}" for c in spec.primary_key)
-            present = " AND ".join(f"({_all_null(fk.fields, 's.')} OR EXISTS (SELECT 1 FROM {name} p WHERE "
-                                   + " AND ".join(f"p.{r} = s.{c}" for c, r in zip(fk.fields, fk.reference, strict=True))
-                                   + "))" for fk in self_fks)
+            present = " AND ".join(
+                f"({_all_null(fk.fields, 's.')} OR EXISTS (SELECT 1 FROM {name} p WHERE "
+                + " AND ".join(f"p.{r} = s.{c}" for c, r in zip(fk.fields, fk.reference, strict=True)) + "))"
+                for fk in self_fks)
             for _ in range(_self_reference_depth(tables[name], spec) - 1):
                 lines.append(f"INSERT INTO {name} SELECT s.* FROM {source} s WHERE NOT EXISTS "
                              f"(SELECT 1 FROM {name} t WHERE {absent}) AND {present};")
