@@ -63,7 +63,7 @@ def test_build_progress_in_a_log_file_has_no_carriage_returns(tmp_path) -> None:
     """`policykit build` with stderr to a file: progress lines end in newlines only."""
     log = tmp_path / "build.log"
     with log.open("w") as err:
-        subprocess.run([sys.executable, "-m", "policykit.cli", "build", "--out", str(tmp_path / "out")],
+        subprocess.run([sys.executable, "-m", "policykit.cli", "build", "--no-cache", "--out", str(tmp_path / "out")],
                        stderr=err, stdout=subprocess.DEVNULL, check=True, timeout=600)
     text = log.read_text(encoding="utf-8")
     assert "policykit build:" in text and "\r" not in text
