@@ -5,9 +5,13 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.policykit-installed
+KERNEL := --name policykit --display-name "Python (policykit)"
+LAB_ARGS ?=
+# JupyterLab refuses to start as root unless told to (containers, CI machines)
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup data figures test test-browser lab release benchmark evaluate clean
+.PHONY: help all setup data figures test test-browser lab site release benchmark evaluate clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -18,7 +22,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
-	$(BIN)/python -m ipykernel install --sys-prefix --name policykit --display-name "Python (policykit)" >/dev/null
+	$(BIN)/python -m ipykernel install --sys-prefix $(KERNEL) >/dev/null
 	touch $(STAMP)
 
 setup: $(STAMP)  ## create .venv and install policykit with its test tools and Jupyter kernel
@@ -34,12 +38,17 @@ test-browser:  ## install Debian's chromium and CJK fonts for the browser test, 
 	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
 	  || echo "chromium not installed: the browser test will be skipped"; }
 
-test: setup test-browser  ## run the whole test suite (unit, pipeline, notebooks, browser)
+test: setup test-browser  ## run the whole test suite (unit, pipeline, notebooks under nbval, site, browser)
+	$(BIN)/python -m pip install --quiet -e ".[test,site]"
 	$(BIN)/python -m pytest
 
-lab: setup  ## open the notebook suite in JupyterLab with the policykit kernel
+lab: setup  ## open the notebooks in JupyterLab, kernel "Python (policykit)"; options: make lab LAB_ARGS="--port 8890 --no-browser"
 	$(BIN)/python -m pip install --quiet -e ".[test,lab]"
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(ROOT_FLAG) --MultiKernelManager.default_kernel_name=policykit $(LAB_ARGS) notebooks/
+
+site: figures  ## build the documentation site (README, data dictionary, docs/*.md, executed notebooks) into site/
+	$(BIN)/python -m pip install --quiet -e ".[test,site]"
+	$(BIN)/python -m policykit.site
 
 release: data  ## write the versioned dataset archive into dist/
 	$(BIN)/policykit release

@@ -40,3 +40,15 @@ def raw_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "raw"
     shutil.copytree(config.RAW_DIR, dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def executed_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every notebook run once with papermill (as `policykit figures` does) on the published tables."""
+    from policykit import figures
+
+    if not (config.PROCESSED_DIR / "documents.parquet").is_file():
+        pytest.skip("data/processed not built yet (run `policykit build`)")
+    out = tmp_path_factory.mktemp("reports")
+    figures.run_notebooks(out_dir=out, progress=False)
+    return out

@@ -77,8 +77,11 @@ def test_chinese_figure_draws_without_missing_glyphs() -> None:
         warnings.simplefilter("error")
         paths = plots.save_figure(fig, "chinese", "00_test")
     plt.close(fig)
-    assert [p.suffix for p in paths] == [".png", ".svg"]
+    assert [p.suffix for p in paths] == [".png", ".svg", ".pdf"]
     assert all(p.stat().st_size > 1000 for p in paths)
+    pdf = paths[2].read_bytes()
+    assert pdf.startswith(b"%PDF") and b"/FontFile" in pdf and b"/Subtype /Image" not in pdf  # vector, font embedded
+    assert b"CreationDate" not in pdf
 
 
 def test_without_cjk_font_the_glyph_warning_fires() -> None:
@@ -104,9 +107,26 @@ def test_save_figure_is_byte_identical(reports_dir: Path) -> None:
 
 
 def test_variant_figures_go_to_their_own_folder(reports_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """POLICYKIT_VARIANT=final_plan -> figures/03_terms-final_plan/."""
+    """POLICYKIT_VARIANT=final_plan -> figures/03_terms/final_plan/."""
     monkeypatch.setenv(plots.VARIANT_ENV, "final_plan")
-    assert plots.figures_dir("03_terms") == reports_dir / "figures" / "03_terms-final_plan"
+    assert plots.figures_dir("03_terms") == reports_dir / "figures" / "03_terms" / "final_plan"
+
+
+def test_variant_writes_only_what_its_parameters_change(reports_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A variant's figure equal to the default run's is not copied; one that differs is written beside it."""
+    plots.use_cjk_font()
+    default = plots.save_figure(_chinese_figure(), "same", "00_test")
+    published = [p.read_bytes() for p in default]
+    monkeypatch.setenv(plots.VARIANT_ENV, "top_n-30")
+    assert plots.save_figure(_chinese_figure(), "same", "00_test") == []
+    fig = _chinese_figure()
+    fig.axes[0].set_title("变体 variant")
+    changed = plots.save_figure(fig, "same", "00_test")
+    plt.close("all")
+    assert [p.parent for p in changed] == [reports_dir / "figures" / "00_test" / "top_n-30"] * 3
+    assert [p.read_bytes() for p in default] == published  # the published default is untouched
+    page = plots.save_text("<p>x</p>", "page.html", "00_test")
+    assert page == reports_dir / "figures" / "00_test" / "top_n-30" / "page.html"
 
 
 def test_source_line_names_version_and_sorted_documents() -> None:

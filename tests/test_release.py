@@ -34,8 +34,11 @@ def processed(tmp_path: Path) -> Path:
     out.mkdir()
     tables = {
         "sources": _frame("sources", [{"source_file": "a.txt", "sha256": "0" * 64, "bytes": 9}]),
-        "documents": _frame("documents", [{"doc_id": "d1", "title": "行动计划", "text": "一、总体要求"},
-                                          {"doc_id": "d2", "title": "意见", "date": "2024-10-09"}]),
+        "documents": _frame("documents", [{"doc_id": "d1", "title": "行动计划", "text": "一、总体要求",
+                                           "kind": "policy"},
+                                          {"doc_id": "d2", "title": "意见", "date": "2024-10-09", "kind": "draft",
+                                           "related_doc_id": "d3"},
+                                          {"doc_id": "d3", "title": "通知", "kind": "notice", "related_doc_id": "d1"}]),
         "witnesses": _frame("witnesses", [{"doc_id": "d1", "source_file": "a.txt", "char_end": 5},
                                           {"doc_id": "d2", "source_file": "a.txt", "char_start": 5}]),
     }
@@ -65,7 +68,8 @@ def test_release_contents_and_checksums(processed: Path, tmp_path: Path) -> None
     prefix = release_name() + "/"
     with zipfile.ZipFile(result.archive) as zf:
         files = {n.removeprefix(prefix): zf.read(n) for n in zf.namelist()}
-    expected = {"datapackage.json", "data-dictionary.md", "CITATION.cff", "SHA256SUMS", "policykit.sql"}
+    expected = {"datapackage.json", "data-dictionary.md", "CITATION.cff", "SHA256SUMS", "policykit.sql", "policykit.do",
+                "README.md", "LICENSE"}
     for name in ("sources", "documents", "witnesses"):
         expected |= {f"{name}.csv", f"{name}.parquet", f"stata/{name}.dta", f"excel/{name}.csv"}
     assert set(files) == expected
@@ -132,3 +136,87 @@ def test_citation_metadata_carry_the_package_version() -> None:
     assert zenodo["upload_type"] == "dataset" and zenodo["version"] == __version__
     assert zenodo["license"] == "cc-by-4.0" and zenodo["creators"] == [{"name": "policykit contributors"}]
     assert {"title", "description", "keywords"} <= set(zenodo)
+
+
+# --- the exports economists open ------------------------------------------------------------------
+
+
+def _archive_files(processed: Path, tmp_path: Path) -> dict[str, bytes]:
+    result = build_release(processed, tmp_path / "dist", duckdb_file=False)
+    prefix = release_name() + "/"
+    with zipfile.ZipFile(result.archive) as zf:
+        return {n.removeprefix(prefix): zf.read(n) for n in zf.namelist()}
+
+
+def test_stata_labels_value_labels_and_missing_values(processed: Path, tmp_path: Path) -> None:
+    """Chinese + English variable labels within 80 characters, value labels for kind, dates as Stata dates."""
+    files = _archive_files(processed, tmp_path)
+    dta = tmp_path / "documents.dta"
+    dta.write_bytes(files["stata/documents.dta"])
+    with pd.io.stata.StataReader(dta) as reader:
+        labels = reader.variable_labels()
+        values = reader.value_labels()
+        raw = reader.read(convert_categoricals=False)
+    with pd.io.stata.StataReader(dta) as reader:
+        data = reader.read()
+    assert labels["kind"].startswith("文件类型 ") and "policy" in labels["kind"]
+    assert labels["title"].startswith("标题 Title")
+    assert all(0 < len(v) <= 80 for v in labels.values())
+    assert values["kind"] == {1: "policy", 2: "draft", 3: "notice"}  # codes: the words' places in the description
+    assert values["title_assigned"] == {0: "false", 1: "true"}
+    assert list(data.sort_values("doc_id").kind) == ["policy", "draft", "notice"]
+    assert raw.kind.dtype.kind in "if" and "date_basis" not in values  # all null: not categorical, stays text
+    dates = data.set_index("doc_id")["date"]
+    assert str(dates["d2"].date()) == "2024-10-09" and pd.isna(dates["d1"])  # a missing date is missing, not ""
+
+
+def test_stata_do_file_loads_every_table_into_a_frame(processed: Path, tmp_path: Path) -> None:
+    """policykit.do: one frame per table, read from stata/<table>.dta, sources before what references it."""
+    do = _archive_files(processed, tmp_path)["policykit.do"].decode()
+    for name in ("sources", "documents", "witnesses"):
+        assert f"frame create {name}\n" in do and f'frame {name}: use "stata/{name}.dta", clear' in do
+    assert do.index("frame create sources") < do.index("frame create witnesses")
+    assert "version 16" in do
+
+
+def test_sql_declares_foreign_keys_and_loads_in_python_duckdb(processed: Path, tmp_path: Path) -> None:
+    """policykit.sql through Python's duckdb: foreign keys declared and enforced; a chain d2 -> d3 -> d1 loads."""
+    files = _archive_files(processed, tmp_path)
+    folder = tmp_path / "unpacked"
+    folder.mkdir()
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    sql = files["policykit.sql"].decode()
+    assert "FOREIGN KEY (source_file) REFERENCES sources (source_file)" in sql
+    assert "FOREIGN KEY (related_doc_id) REFERENCES documents (doc_id)" in sql
+    con = duckdb.connect(str(folder / "policykit.duckdb"))
+    try:
+        import os
+
+        cwd = Path.cwd()
+        os.chdir(folder)
+        try:
+            con.execute((folder / "policykit.sql").read_text(encoding="utf-8"))
+        finally:
+            os.chdir(cwd)
+        assert con.execute("select count(*) from documents").fetchone() == (3,)
+        fks = con.execute("select table_name from duckdb_constraints() where constraint_type = 'FOREIGN KEY' "
+                          "order by 1").fetchall()
+        assert fks == [("documents",), ("witnesses",), ("witnesses",)]
+        with pytest.raises(duckdb.ConstraintException):
+            con.execute("insert into witnesses (doc_id, source_file, char_start, char_end, script, is_primary, "
+                        "agreement, n_differences, removed_readings, removed_markup) "
+                        "values ('nowhere', 'a.txt', 0, 1, 'hans', true, 1, 0, 0, 0)")
+    finally:
+        con.close()
+
+
+def test_archive_carries_readme_and_license(processed: Path, tmp_path: Path) -> None:
+    """README.md says how to load the tables (Python, R arrow, Stata, DuckDB); LICENSE is the project's."""
+    files = _archive_files(processed, tmp_path)
+    readme = files["README.md"].decode()
+    for needle in ("arrow::read_parquet", "do policykit.do", "import duckdb", "policykit.load(", "| `documents` | 3 |"):
+        assert needle in readme, needle
+    assert files["LICENSE"] == (config.ROOT / "LICENSE").read_bytes()
+    assert b"MIT License" in files["LICENSE"] and b"CC BY 4.0" in files["LICENSE"]

@@ -13,11 +13,36 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "kwic", "load", "reuse_between", "split_sentences"]
 
 
-def load(name: str, *, polars: bool = False, processed_dir: Any = None) -> Any:
+def load(name: str, *, polars: bool = False, data: Any = None, processed_dir: Any = None) -> Any:
     """Return a published table as a pandas DataFrame (or a polars DataFrame with polars=True)."""
     from .tables import load as _load
 
-    return _load(name, polars=polars, processed_dir=processed_dir)
+    return _load(name, polars=polars, data=data, processed_dir=processed_dir)
+
+
+def _load_doc() -> str:
+    """Docstring of load(), its list of tables taken from the table registry."""
+    from .schema import TABLES
+
+    width = max(len(n) for n in TABLES)
+    listing = "\n".join(f"        {n:<{width}}  {t.title}: {t.description.split('. ')[0].rstrip('.')}."
+                         for n, t in TABLES.items())
+    return f"""Return a published table as a pandas DataFrame (or a polars DataFrame with polars=True).
+
+    name: one of the tables below. data: a folder of published tables (Parquet files, as in
+    data/processed) or a release archive (policykit-data-<version>.zip); default: the folder or archive
+    named by the environment variable POLICYKIT_DATA, else data/processed of the checkout.
+    processed_dir is the older name of data. A missing table raises policykit.tables.TableNotFoundError
+    (an InputError and a FileNotFoundError), which says where it looked.
+
+    Tables:
+{listing}
+
+    Example: policykit.load("provisions", data="policykit-data-0.1.0.zip", polars=True)
+    """
+
+
+load.__doc__ = _load_doc()
 
 
 def kwic(term: str, docs: list[str] | None = None, window: int = 20, **kw: Any) -> Any:

@@ -10,15 +10,24 @@ reports/figures/. ``-n 03_terms`` runs one notebook, ``-p name value`` overrides
     parameters = {doc_ids = ["action_plan_2024"]}
     suffix = "final_plan"        # -> reports/notebooks/03_terms-final_plan.ipynb
 
-The kernel is the ``python3`` kernelspec of the environment running the command: its command is
-``python``, which jupyter_client replaces by the running interpreter, so the notebooks see the same
-policykit. A shadowing ``python3`` kernelspec that points at another interpreter is refused.
+A run with parameters is a *variant*: its figures go to ``reports/figures/<notebook>/<variant>/`` (the
+variant is the suffix, or a name made from the parameters, e.g. ``top_n-30``), so the published figures
+of the default run are never overwritten; and a variant writes only the figures its parameters change
+(see policykit.plots.save_figure). Parameters the notebook's ``parameters`` cell does not define are
+refused before the run.
+
+The kernel is the ``policykit`` kernelspec ("Python (policykit)"), the one `make setup` installs and the
+notebooks name in their metadata; it must run the interpreter running the command, so the notebooks see
+the same policykit. It is installed into this environment if missing; one that points at another
+interpreter is refused.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
+import re
 import sys
 import time
 import tomllib
@@ -33,7 +42,9 @@ from .errors import InputError
 from .plots import REPORTS_ENV, VARIANT_ENV
 
 REPORTS_DIR = config.REPORTS_DIR
-KERNEL_NAME = "python3"
+KERNEL_NAME = "policykit"
+KERNEL_DISPLAY_NAME = "Python (policykit)"
+VARIANT_MAX = 60  # characters of a variant name made from parameters; longer ones end in a hash
 _PYTHON_COMMANDS = {"python", f"python{sys.version_info[0]}", "python{}.{}".format(*sys.version_info[:2])}
 
 
@@ -46,9 +57,30 @@ class Run:
     suffix: str = ""
 
     @property
+    def variant(self) -> str:
+        """Name of the variant: the suffix, else one made from the parameters; empty for the default run."""
+        return self.suffix or variant_name(self.parameters)
+
+    @property
     def output_name(self) -> str:
-        """Stem of the executed notebook and of the figure folder, e.g. 03_terms-final_plan."""
-        return f"{self.notebook}-{self.suffix}" if self.suffix else self.notebook
+        """Stem of the executed notebook, e.g. 03_terms-final_plan."""
+        return f"{self.notebook}-{self.variant}" if self.variant else self.notebook
+
+
+def _slug(value: Any) -> str:
+    """A parameter value as ASCII file-name characters (lists joined by '+')."""
+    if isinstance(value, list | tuple):
+        return "+".join(_slug(v) for v in value)
+    return re.sub(r"[^\w.-]+", "_", str(value), flags=re.ASCII).strip("_") or "x"
+
+
+def variant_name(parameters: Mapping[str, Any]) -> str:
+    """Folder name of a parameterised run, e.g. {"top_n": 30} -> top_n-30; empty without parameters."""
+    name = "_".join(f"{k}-{_slug(v)}" for k, v in sorted(parameters.items()))
+    if len(name) > VARIANT_MAX:
+        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+        name = f"{name[:VARIANT_MAX - 9]}-{digest}"
+    return name
 
 
 def notebook_names(notebooks_dir: Path | None = None) -> list[str]:
@@ -117,12 +149,12 @@ def plan_runs(names: Sequence[str] | None = None, parameters: Mapping[str, Any] 
     if parameter_file is not None:
         runs = read_parameter_file(parameter_file)
         if names:
-            wanted = {n.removesuffix(".ipynb") for n in names}
+            wanted = {Path(n).name.removesuffix(".ipynb") for n in names}
             runs = [r for r in runs if r.notebook in wanted]
         if parameters:
             runs = [Run(r.notebook, {**r.parameters, **parameters}, r.suffix) for r in runs]
     else:
-        chosen = sorted({n.removesuffix(".ipynb") for n in names}) if names else available
+        chosen = sorted({Path(n).name.removesuffix(".ipynb") for n in names}) if names else available
         runs = [Run(n, dict(parameters or {})) for n in chosen]
     missing = sorted({r.notebook for r in runs} - set(available))
     if missing:
@@ -131,15 +163,40 @@ def plan_runs(names: Sequence[str] | None = None, parameters: Mapping[str, Any] 
     return runs
 
 
+def notebook_parameters(path: Path) -> list[str]:
+    """Names the parameters cell of a notebook defines (as papermill reads it)."""
+    import papermill as pm
+
+    return list(pm.inspect_notebook(str(path)))
+
+
+def check_parameters(run: Run, notebooks_dir: Path) -> None:
+    """Raise InputError if run passes a parameter its notebook's parameters cell does not define."""
+    if not run.parameters:
+        return
+    known = notebook_parameters(notebooks_dir / f"{run.notebook}.ipynb")
+    unknown = sorted(set(run.parameters) - set(known))
+    if unknown:
+        raise InputError(f"notebook {run.notebook}", f"no parameter {', '.join(unknown)}; its parameters: "
+                         f"{', '.join(known) or 'none'}")
+
+
+def install_kernel(kernel_name: str = KERNEL_NAME, display_name: str = KERNEL_DISPLAY_NAME) -> None:
+    """Install the kernelspec of this interpreter into its environment (what `make setup` does)."""
+    from ipykernel.kernelspec import install
+
+    install(kernel_name=kernel_name, display_name=display_name, prefix=sys.prefix)
+
+
 def check_kernel(kernel_name: str = KERNEL_NAME) -> str:
-    """Return kernel_name if its kernelspec runs the current interpreter, else raise InputError."""
+    """Return kernel_name if its kernelspec runs the current interpreter (installing it if missing), else raise."""
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     try:
         spec = KernelSpecManager().get_kernel_spec(kernel_name)
     except NoSuchKernel:
-        raise InputError(f"kernel {kernel_name}", f"not installed; run `{sys.executable} -m ipykernel install "
-                         f"--sys-prefix`") from None
+        install_kernel(kernel_name)
+        spec = KernelSpecManager().get_kernel_spec(kernel_name)
     command = spec.argv[0] if spec.argv else ""
     if command in _PYTHON_COMMANDS or Path(command).resolve() == Path(sys.executable).resolve():
         return kernel_name
@@ -198,8 +255,9 @@ def execute(run: Run, out_dir: Path, notebooks_dir: Path, kernel_name: str,
     target.parent.mkdir(parents=True, exist_ok=True)
     env = {
         REPORTS_ENV: str(out_dir),
-        VARIANT_ENV: run.suffix or None,
-        "MPLBACKEND": "Agg",
+        VARIANT_ENV: run.variant or None,
+        # figures shown inline are kept in the executed notebook (the documentation site shows them)
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
         "PYTHONHASHSEED": "0",  # set iteration order inside the kernel is then the same on every run
         "POLICYKIT_ROOT": str(config.ROOT),
     }
@@ -236,6 +294,8 @@ def run_notebooks(names: Sequence[str] | None = None, parameters: Mapping[str, A
     folder = Path(notebooks_dir or config.NOTEBOOKS_DIR)
     out = Path(out_dir)
     runs = plan_runs(names, parameters, parameter_file, folder)
+    for run in runs:
+        check_parameters(run, folder)
     kernel = check_kernel()
     written: list[Path] = []
     bar = tqdm(runs, desc="notebooks", unit="nb", disable=not progress, file=sys.stderr)
@@ -253,9 +313,12 @@ def register_cli(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "figures", help="run the notebooks and write reports/",
         description="Run every notebook in notebooks/ through papermill; write executed notebooks to "
-                    "reports/notebooks/ and figures to reports/figures/.")
-    parser.add_argument("-n", "--notebook", action="append", dest="names", metavar="NAME",
-                        help="run only this notebook (e.g. 01_corpus); repeatable")
+                    "reports/notebooks/ and figures to reports/figures/<notebook>/. A run with parameters (-p or "
+                    "--parameter-file) writes its figures to reports/figures/<notebook>/<variant>/, only those "
+                    "the parameters change.")
+    parser.add_argument("names", nargs="*", metavar="NOTEBOOK", help="run only these notebooks (e.g. 01_corpus)")
+    parser.add_argument("-n", "--notebook", action="append", dest="more_names", metavar="NAME", default=[],
+                        help="run only this notebook (the same as NOTEBOOK); repeatable")
     parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                         help="override a parameter (YAML scalar or JSON list); repeatable")
     parser.add_argument("--parameter-file", type=Path, metavar="TOML",
@@ -264,14 +327,16 @@ def register_cli(subparsers: Any) -> None:
                         help="reports folder (default: reports/)")
     parser.add_argument("--notebooks-dir", type=Path, default=None, metavar="DIR",
                         help="folder of the notebooks (default: notebooks/)")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    parser.add_argument("--no-progress", action="store_true", dest="quiet", help=argparse.SUPPRESS)  # older spelling
     parser.set_defaults(func=cli_figures)
 
 
 def cli_figures(args: argparse.Namespace) -> int:
     """Run the `figures` sub-command (a failure raises InputError, which the CLI prints as one line)."""
-    paths = run_notebooks(args.names, parse_parameters(args.parameter), args.parameter_file, args.out,
-                          notebooks_dir=args.notebooks_dir, progress=not args.no_progress)
+    names = [*args.names, *args.more_names]
+    paths = run_notebooks(names, parse_parameters(args.parameter), args.parameter_file, args.out,
+                          notebooks_dir=args.notebooks_dir, progress=not args.quiet)
     print(f"{len(paths)} notebook(s) executed into {Path(args.out) / 'notebooks'}")
     return 0
 

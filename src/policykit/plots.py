@@ -8,18 +8,20 @@ writes byte-identical files. Typical use in a notebook::
     fig, ax = plt.subplots()
     ...                                        # draw with Chinese labels freely
     plots.add_source(fig, ["action_plan_2024"])   # "Source: policykit dataset v…, documents …"
-    plots.save_figure(fig, "timeline", "01_corpus")   # reports/figures/01_corpus/timeline.png + .svg
+    plots.save_figure(fig, "timeline", "01_corpus")   # reports/figures/01_corpus/timeline.png, .svg, .pdf
 
 Interactive figures: ``plots.save_plotly(fig, "sankey", "02_compare")`` writes HTML that works
 offline (plotly.js is written once beside the files). Word clouds: ``plots.wordcloud_image(freqs)``.
 
 Output folders: ``reports/figures/<notebook>/`` under the project, or under ``$POLICYKIT_REPORTS_DIR``
-when set; a batch variant run (``POLICYKIT_VARIANT`` set by the figure runner) writes to
-``reports/figures/<notebook>-<variant>/`` so that variants do not overwrite the default figures.
+when set; a run with parameters (``POLICYKIT_VARIANT`` set by the figure runner) writes to
+``reports/figures/<notebook>/<variant>/`` so that variants never overwrite the default figures, and only
+the files that differ from the default run's: a figure the parameters do not change is not copied.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import textwrap
@@ -261,36 +263,82 @@ def _place_source(fig: Figure) -> None:
         note.set_position((box.x0 / width, (box.y0 - 0.06) / height))
 
 
+def default_figures_dir(notebook: str) -> Path:
+    """Folder of the figures of the default run of notebook (reports/figures/<notebook>/)."""
+    return Path(os.environ.get(REPORTS_ENV) or config.REPORTS_DIR) / "figures" / notebook
+
+
 def figures_dir(notebook: str) -> Path:
     """Folder that receives the figures of notebook (and of the current variant, if any)."""
-    root = Path(os.environ.get(REPORTS_ENV) or config.REPORTS_DIR)
     variant = os.environ.get(VARIANT_ENV)
-    return root / "figures" / (f"{notebook}-{variant}" if variant else notebook)
+    return default_figures_dir(notebook) / variant if variant else default_figures_dir(notebook)
+
+
+def write_output(data: bytes, name: str, notebook: str) -> Path | None:
+    """Write one output file of notebook; in a variant run, only if it differs from the default run's.
+
+    Returns the path written, or None when a variant's file equals the published default (a stale
+    copy from an earlier variant run is removed).
+    """
+    path = figures_dir(notebook) / name
+    default = default_figures_dir(notebook) / name
+    if path != default and default.is_file() and default.read_bytes() == data:
+        path.unlink(missing_ok=True)
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+FIGURE_FORMATS: dict[str, dict[str, Any]] = {
+    # Dates, tool versions and random ids are what make figure files differ between runs.
+    "png": {"dpi": DPI, "metadata": {"Software": None}},
+    "svg": {"metadata": {"Date": None, "Creator": None}},
+    "pdf": {"metadata": {"CreationDate": None, "Creator": None, "Producer": None}},  # vector, for LaTeX
+}
+"""The files save_figure writes for every figure, with their savefig options."""
 
 
 def save_figure(fig: Figure, name: str, notebook: str) -> list[Path]:
-    """Write fig as <name>.png and <name>.svg under reports/figures/<notebook>/; byte-identical on rerun."""
-    out = figures_dir(notebook)
-    out.mkdir(parents=True, exist_ok=True)
-    png, svg = out / f"{name}.png", out / f"{name}.svg"
-    # Dates, tool versions and random ids are what make figure files differ between runs.
+    """Write fig as <name>.png, .svg and .pdf under reports/figures/<notebook>/; byte-identical on rerun.
+
+    In a variant run only the files that differ from the default run's are written (see write_output).
+    """
     _place_source(fig)
-    with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "path"}):
-        fig.savefig(png, dpi=DPI, bbox_inches="tight", metadata={"Software": None})
-        fig.savefig(svg, bbox_inches="tight", metadata={"Date": None, "Creator": None})
-    return [png, svg]
+    written = []
+    # pdf.fonttype 42 embeds the CJK font as a (subset) TrueType/CFF font: text stays text, and small.
+    with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "path", "pdf.fonttype": 42}):
+        for fmt, options in FIGURE_FORMATS.items():
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=fmt, bbox_inches="tight", **options)
+            path = write_output(buffer.getvalue(), f"{name}.{fmt}", notebook)
+            if path is not None:
+                written.append(path)
+    return written
 
 
-def save_plotly(fig: Any, name: str, notebook: str) -> Path:
-    """Write a plotly figure as interactive HTML that works offline; byte-identical on rerun."""
-    out = figures_dir(notebook)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"{name}.html"
-    # "directory" writes one plotly.min.js beside the pages (no network needed, one copy per folder);
+def save_plotly(fig: Any, name: str, notebook: str) -> Path | None:
+    """Write a plotly figure as interactive HTML that works offline; byte-identical on rerun.
+
+    Returns the path written (None in a variant run when the page equals the default run's).
+    """
+    # "directory" points the page at one plotly.min.js beside it (no network needed, one copy per folder);
     # a fixed div id replaces plotly's random uuid.
-    fig.write_html(path, include_plotlyjs="directory", full_html=True, div_id=f"policykit-{name}",
-                   config={"displaylogo": False})
+    html = fig.to_html(include_plotlyjs="directory", full_html=True, div_id=f"policykit-{name}",
+                       config={"displaylogo": False})
+    path = write_output(html.encode("utf-8"), f"{name}.html", notebook)
+    if path is not None:
+        script = path.parent / "plotly.min.js"
+        if not script.is_file():
+            from plotly.offline import get_plotlyjs
+
+            script.write_text(get_plotlyjs(), encoding="utf-8")
     return path
+
+
+def save_text(text: str, name: str, notebook: str) -> Path | None:
+    """Write a text output of notebook (e.g. an HTML page) beside its figures, under the same variant rule."""
+    return write_output(text.encode("utf-8"), name, notebook)
 
 
 def wordcloud_image(frequencies: Mapping[str, float], seed: int = 0, *, width: int = 800,
