@@ -18,7 +18,8 @@ def _src(name: str, text: str) -> Source:
 
 def _catalog(**kw) -> list[Entry]:
     base = dict(doc_id="plan-2024", match_title="数据产业行动计划", match_opening=None, title_en="Data industry plan",
-                issuer=None, doc_number=None, doc_number_basis=None, date="2024-01-04", date_basis="published (gov.cn)")
+                issuer=None, doc_number=None, doc_number_basis=None, date_published="2024-01-04",
+                date_published_basis="gov.cn")
     base.update(kw)
     return [Entry(**base)]
 
@@ -50,7 +51,7 @@ def test_text_date_wins_over_catalog() -> None:
 def test_catalog_period_without_a_day() -> None:
     """A catalog that knows only the month gives period, not date; a text date gives both."""
     text = "数据产业行动计划\n\n" + BODY
-    docs = build_corpus([_src("a.txt", text)], _catalog(date=None, period="2023-09",
+    docs = build_corpus([_src("a.txt", text)], _catalog(date_published=None, period="2023-09",
                                                         date_basis="published September 2023, day unverified")).documents
     assert docs.loc[0, "date"] is None and docs.loc[0, "period"] == "2023-09" and docs.loc[0, "date_basis"] == "catalog"
     dated = build_corpus([_src("a.txt", text + "\n2023年12月31日\n")], _catalog()).documents
@@ -64,11 +65,11 @@ def test_issuer_from_title() -> None:
 
 
 def test_corpus_documents(built) -> None:
-    """The corpus: 17 documents, the final plan twice (simplified + traditional, agreement ≥ 0.999)."""
+    """The corpus: 18 documents, the final plan twice (simplified + traditional, agreement ≥ 0.999)."""
     docs = built.tables["documents"].set_index("doc_id")
     wit = built.tables["witnesses"]
-    assert len(docs) == 17
-    assert docs.kind.value_counts().to_dict() == {"policy": 9, "notice": 2, "news": 2, "report": 2,
+    assert len(docs) == 18
+    assert docs.kind.value_counts().to_dict() == {"policy": 10, "notice": 2, "news": 2, "report": 2,
                                                   "draft": 1, "interpretation": 1}
     plan = wit[wit.doc_id == "data-x-action-plan-2024"]
     assert sorted(plan.script) == ["hans", "hant"]

@@ -40,7 +40,8 @@ def test_compilation_two_line_title_and_doc_number() -> None:
     ws = _segment(text)
     assert [w.title for w in ws] == ["关于推进数据基础设施建设的指导意见",
                                      "国家发展改革委 国家数据局关于建立公共数据价格形成机制的通知"]
-    assert [w.kind for w in ws] == ["policy", "notice"]
+    assert [w.kind for w in ws] == ["policy", "policy"]  # a 通知 stating rules of its own
+    assert [w.form for w in ws] == ["意见", "通知"]
     assert ws[1].doc_number == "发改价格〔2025〕65号"
     assert ws[0].doc_number is None
 
@@ -59,7 +60,7 @@ def test_news_wrapper_and_untitled_report() -> None:
     assert [w.kind for w in ws] == ["news", "policy", "report"]
     assert ws[0].date == "2024-01-15"
     assert ws[0].related_title == "数据产业发展行动计划"
-    assert ws[2].title_assigned and ws[2].title == "（无题）一、概况：数据市场加快发展"
+    assert ws[2].title_assigned and ws[2].title is None and ws[2].label == "（无题）一、概况：数据市场加快发展"
 
 
 def test_explainer_is_one_document_and_menus_are_removed() -> None:

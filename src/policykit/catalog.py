@@ -25,9 +25,19 @@ class Entry:
     issuer: str | None
     doc_number: str | None
     doc_number_basis: str | None
-    date: str | None
-    date_basis: str | None
+    date_signed: str | None = None  # 成文/通过: the date the document was signed or adopted
+    date_signed_basis: str | None = None
+    date_published: str | None = None
+    date_published_basis: str | None = None
+    date_effective: str | None = None
+    date_effective_basis: str | None = None
     period: str | None = None  # yyyy-mm where only the month is known
+    date_basis: str | None = None  # basis of period
+    related_doc_id: str | None = None  # a document this one is about (a consultation notice -> its draft)
+
+    def dated(self, kind: str) -> tuple[str | None, str | None]:
+        """(date, basis) of one kind: signed, published or effective."""
+        return getattr(self, f"date_{kind}"), getattr(self, f"date_{kind}_basis")
 
 
 def _key(text: str) -> str:
@@ -52,12 +62,18 @@ def read_catalog(path: Path) -> list[Entry]:
             raise InputError(where, f"doc_id {entry.doc_id!r} is not a lower-case ASCII slug")
         if not (entry.match_title or entry.match_opening):
             raise InputError(where, "needs match_title or match_opening")
-        if entry.date and not ISO_DATE_RE.match(entry.date):
-            raise InputError(where, f"date {entry.date!r} is not yyyy-mm-dd")
+        if "date" in raw:
+            raise InputError(where, "date is ambiguous: give date_signed, date_published or date_effective")
+        for kind in ("signed", "published", "effective"):
+            date, basis = entry.dated(kind)
+            if date and not ISO_DATE_RE.match(date):
+                raise InputError(where, f"date_{kind} {date!r} is not yyyy-mm-dd")
+            if date and not basis:
+                raise InputError(where, f"date_{kind} needs its date_{kind}_basis")
         if entry.period and not MONTH_RE.match(entry.period):
             raise InputError(where, f"period {entry.period!r} is not yyyy-mm")
-        if (entry.date or entry.period) and not entry.date_basis:
-            raise InputError(where, "a date or period needs its date_basis")
+        if entry.period and not entry.date_basis:
+            raise InputError(where, "a period needs its date_basis")
         entries.append(entry)
     ids = [e.doc_id for e in entries]
     if len(set(ids)) != len(ids):
@@ -65,9 +81,9 @@ def read_catalog(path: Path) -> list[Entry]:
     return entries
 
 
-def match(entries: list[Entry], title: str, text: str) -> Entry | None:
+def match(entries: list[Entry], title: str | None, text: str) -> Entry | None:
     """The catalog entry of a document, by its title or the opening of its text."""
-    key = _key(title)
+    key = _key(title or "")
     opening = _key(text[:200])
     for e in entries:
         if e.match_title and _key(e.match_title) == key:
