@@ -46,6 +46,7 @@ class TextDates:
     published: Dated | None = None
     effective: Dated | None = None
     lower_bound: Dated | None = None
+    signed_all: tuple[str, ...] = ()  # every adoption/amendment date stated (通过, 修正, 修订 …), sorted
 
     def ordering(self) -> Dated | None:
         """The date that orders documents: signed, else published, else effective."""
@@ -64,6 +65,8 @@ def iso(groups: tuple[str | None, ...]) -> str | None:
 def line_date(line: str) -> Dated | None:
     """The date a date line states about its document, and what it is (None for another line)."""
     s = line.strip()
+    if s[:1] in "（(" and s[-1:] in "）)":
+        s = s[1:-1].strip()  # (2014年11月1日第十二届…会议通过)
     m = LINE_DATE_RE.match(s)
     if not m or len(s) > DATE_LINE_MAX:
         return None
@@ -102,6 +105,7 @@ def text_dates(text: str) -> TextDates:
     # the signature: a date alone on one of the last lines (an issuer line usually above it)
     found += [Dated(d.date, "signed", d.line) for d in map(line_date, tail) if d and d.line == _bare(d.line)]
     out = TextDates(*(_latest(found, k) for k in KINDS))
+    out.signed_all = tuple(sorted({d.date for d in found if d.kind == "signed"}))
     if out.effective is None:
         m = None
         for m in SELF_EFFECTIVE_RE.finditer(text):

@@ -2,7 +2,7 @@
 
 Steps, in order (each counted in `Normalized.removed` / `Normalized.changed`):
 - line endings CRLF/CR -> LF;
-- HTML remnants: tags removed, entities unescaped; markdown heading marks, bold marks and link targets removed;
+- HTML remnants: comments and tags removed, entities unescaped; markdown heading marks, bold marks and link targets removed;
 - pinyin readings a website inserted after characters removed: 中(zhōng)央 -> 中央, (二十一(yī)) -> (二十一);
 - traditional -> simplified with OpenCC (t2s);
 - non-breaking, ideographic and zero-width spaces -> plain spaces; runs collapsed; lines trimmed;
@@ -29,6 +29,7 @@ _CJK_RE = re.compile(f"[{CJK}]")
 # Requiring a tone-marked vowel keeps real bracketed Latin text (数据(AI), (app)) untouched.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 READING_RE = re.compile(rf"(?<=[{CJK}])(?:[(（][a-zü]*[{_TONED}][a-zü]*[)）])+")  # 我(wǒ)(wǒ) occurs
+COMMENT_RE = re.compile(r"<!--.*?-->", re.S)  # HTML/Markdown comments: <!-- INFO END -->
 TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>\n]*)?/?>")
 ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
 MD_HEADING_RE = re.compile(r"(?m)^[ \t\u3000\u00a0]*(?:#{1,6}[ \t]+)+")
@@ -159,6 +160,7 @@ def _markup(doc: Normalized) -> Normalized:
     # Removing one tag or entity can reveal another (<<b>p>, &amp;lt;): repeat until nothing changes.
     for _ in range(8):
         before = doc.text
+        doc = _sub(doc, COMMENT_RE, "", "markup")
         doc = _sub(doc, TAG_RE, "", "markup")
         doc = _sub(doc, ENTITY_RE, lambda m: html.unescape(m.group(0)), "markup")
         doc = _sub(doc, MD_HEADING_RE, "", "markup")

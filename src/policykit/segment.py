@@ -472,6 +472,8 @@ def same_identity(a: Witness, b: Witness) -> bool:
         return False
     if a.doc_number and b.doc_number and a.doc_number != b.doc_number:
         return False
+    if a.dates.signed_all != b.dates.signed_all:
+        return False  # one states an adoption or amendment the other does not: another version
     for kind in ("signed", "published", "effective"):
         da, db = getattr(a.dates, kind), getattr(b.dates, kind)
         if da and db and da.date != db.date:

@@ -178,12 +178,26 @@ def _heading_after(text: str, start: int, end: int) -> tuple[str | None, int, bo
     if not rest:
         return None, -1, True
     if not _has_sentence_end(rest):
+        if rest.endswith(("：", ":", "，", ",")):
+            return None, -1, False  # a lead-in to a list (…下列事项：) is body, not a heading
         return (rest, start, True) if len(rest) <= HEADING_MAX else (None, -1, False)
     first = split_sentences(rest)[0]
     sentence = rest[first[0]:first[1]]
     if sentence.endswith(("。", "！")) and len(sentence) - 1 <= LEAD_MAX:
         return sentence[:-1].rstrip(), start + first[0], first[1] >= len(rest.rstrip())
     return None, -1, False
+
+
+ARTICLE_GIST_RE = re.compile(r"【([^【】\n]{1,30})】")
+
+
+def _article_heading(text: str, start: int, end: int) -> tuple[str | None, int, bool]:
+    """(heading, its start, whole line) after a 第X条 label: articles carry no heading of their own
+    except a bracketed gist (第一条【立法目的】…); a one-sentence article is all body."""
+    m = ARTICLE_GIST_RE.match(text, start, end)
+    if not m:
+        return None, -1, False
+    return m.group(1), m.start(1), m.end() >= end
 
 
 def _is_table_or_bullet(line: str) -> bool:
@@ -214,7 +228,12 @@ def _openings(text: str) -> list[_Opening]:
         line = text[ln.start:ln.end]
         if numbered[i]:
             key, label, after = numbered[i]
-            heading, h_start, whole = _heading_after(text, after, ln.end)
+            if key == "article":
+                heading, h_start, whole = _article_heading(text, after, ln.end)
+            else:
+                heading, h_start, whole = _heading_after(text, after, ln.end)
+            if heading and whole and text[ln.end - 1] in "。！" and (i + 1 == len(lines) or numbered[i + 1]):
+                heading, h_start, whole = None, -1, False  # one sentence alone under its number: body
             out.append(_Opening(ln.start, "numbered", key, label, heading, h_start, whole))
             opened = True
             continue
