@@ -40,15 +40,52 @@ class Entry:
         return getattr(self, f"date_{kind}"), getattr(self, f"date_{kind}_basis")
 
 
+@dataclass(frozen=True)
+class Erratum:
+    """A curated correction of one raw file, bound to its checksum: a line break the text lost."""
+
+    source_sha256: str
+    text: str  # the exact canonical text it applies to, found once in the file
+    line_break_after: str  # the start of text after which the lost line break goes
+    basis: str
+
+
+class Catalog(list):
+    """The catalog's document entries (a list of Entry), with the errata of raw files beside them."""
+
+    errata: list[Erratum]
+
+    def __init__(self, entries: list[Entry] = (), errata: list[Erratum] = ()) -> None:
+        super().__init__(entries)
+        self.errata = list(errata)
+
+
 def _key(text: str) -> str:
     """Chinese characters and digits only: titles compare equal across punctuation and spacing."""
     return re.sub(r"[^\u3400-\u9fff0-9]", "", text)
 
 
-def read_catalog(path: Path) -> list[Entry]:
+def read_errata(data: dict, path: Path) -> list[Erratum]:
+    """The [[erratum]] tables of the catalog, checked."""
+    out = []
+    for i, raw in enumerate(data.get("erratum", []), 1):
+        where = f"{path} (erratum {i})"
+        try:
+            e = Erratum(**{k: raw[k] for k in Erratum.__dataclass_fields__})
+        except KeyError as exc:
+            raise InputError(where, f"missing {exc.args[0]}") from None
+        if not re.fullmatch(r"[0-9a-f]{64}", e.source_sha256):
+            raise InputError(where, "source_sha256 is not a SHA-256 hex digest")
+        if not e.text.startswith(e.line_break_after) or e.text == e.line_break_after:
+            raise InputError(where, "line_break_after must be a proper start of text")
+        out.append(e)
+    return out
+
+
+def read_catalog(path: Path) -> Catalog:
     """Read and check the catalog (an absent file is an empty catalog)."""
     if not path.is_file():
-        return []
+        return Catalog()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -78,7 +115,7 @@ def read_catalog(path: Path) -> list[Entry]:
     ids = [e.doc_id for e in entries]
     if len(set(ids)) != len(ids):
         raise InputError(path, "doc_id values are not unique")
-    return entries
+    return Catalog(entries, read_errata(data, path))
 
 
 def match(entries: list[Entry], title: str | None, text: str) -> Entry | None:

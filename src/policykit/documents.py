@@ -23,11 +23,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .catalog import Entry, match
+from .catalog import Entry, Erratum, match
 from .compare import collate
 from .dates import KINDS
 from .errors import InputError
-from .normalize import Normalized, normalize, script_of
+from .normalize import Normalized, insert_line_break, normalize, script_of
 from .segment import (
     DRAFT_RE,
     VERSION_MARKER_RE,
@@ -56,12 +56,25 @@ class Corpus:
     sources_read: list[Source]
 
 
-def segment_sources(sources: list[Source]) -> tuple[list[Witness], dict[str, Normalized]]:
-    """Normalise and segment every source file."""
+def apply_errata(src: Source, doc: Normalized, errata: list[Erratum]) -> Normalized:
+    """The canonical text of a file with the curated errata bound to its checksum applied."""
+    for e in errata:
+        if e.source_sha256 != src.sha256:
+            continue
+        at = doc.text.find(e.text)
+        if at < 0 or doc.text.find(e.text, at + 1) >= 0:
+            raise InputError(src.path, f"erratum text {e.text!r} is not found exactly once")
+        doc.amended.append(doc.origin[at:at + len(e.text)])
+        doc = insert_line_break(doc, at + len(e.line_break_after))
+    return doc
+
+
+def segment_sources(sources: list[Source], errata: list[Erratum] = ()) -> tuple[list[Witness], dict[str, Normalized]]:
+    """Normalise (with the errata of the catalog) and segment every source file."""
     witnesses: list[Witness] = []
     normalized: dict[str, Normalized] = {}
     for src in sources:
-        doc = normalize(src.text)
+        doc = apply_errata(src, normalize(src.text), list(errata))
         normalized[src.name] = doc
         witnesses.extend(segment_file(src, doc))
     return witnesses, normalized
@@ -335,7 +348,7 @@ def source_rows(sources: list[Source], witnesses: list[Witness]) -> pd.DataFrame
 
 def build_corpus(sources: list[Source], catalog: list[Entry]) -> Corpus:
     """Sources to the sources, documents and witnesses tables."""
-    witnesses, normalized = segment_sources(sources)
+    witnesses, normalized = segment_sources(sources, getattr(catalog, "errata", []))
     groups, entries = assign_ids(group_witnesses(witnesses), catalog)
     return Corpus(source_rows(sources, witnesses), document_rows(groups, entries), witness_rows(groups, normalized),
                   groups, normalized, sources)

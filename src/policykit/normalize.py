@@ -55,6 +55,7 @@ class Normalized:
     removed: Counter = field(default_factory=Counter)  # characters removed, by category
     changed: Counter = field(default_factory=Counter)  # characters replaced in place, by category
     dropped: list[tuple[np.ndarray, str]] = field(default_factory=list)  # raw offsets removed, by category
+    amended: list[np.ndarray] = field(default_factory=list)  # raw offsets of text a curated erratum corrected
     _index: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
 
     def removed_between(self, start: int, end: int) -> Counter:
@@ -195,6 +196,14 @@ def normalize(raw: str) -> Normalized:
     doc = _spaces(doc)
     doc = _punctuation(doc)
     return _sub(doc, TIMES_RE, "数据要素×", "times_sign")
+
+
+def insert_line_break(doc: Normalized, at: int) -> Normalized:
+    """The text with a line break inserted at canonical offset at (a curated erratum; counted)."""
+    origin = np.concatenate([doc.origin[:at], doc.origin[at:at + 1], doc.origin[at:]])
+    doc.changed["erratum"] += 1
+    return Normalized(doc.text[:at] + "\n" + doc.text[at:], origin, doc.removed, doc.changed, doc.dropped,
+                      amended=doc.amended)
 
 
 def normalize_text(raw: str) -> str:

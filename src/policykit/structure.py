@@ -264,52 +264,6 @@ def _drop_navigation(openings: list[_Opening]) -> list[_Opening]:
             if not (op.kind == "numbered" and op.whole_line and counts[_nav_key(op)] >= NAV_REPEATS)]
 
 
-def _bare_children(openings: list[_Opening], i: int, ranks: dict[str, float]) -> list[_Opening]:
-    """The unnumbered headings under opening i, up to its next sibling or ancestor."""
-    out = []
-    for nxt in openings[i + 1:]:
-        if nxt.kind == "numbered" and ranks[nxt.convention] <= ranks[openings[i].convention]:
-            break
-        if nxt.kind == "bare":
-            out.append(nxt)
-    return out
-
-
-def _body_before(text: str, op: _Opening, children: list[_Opening]) -> bool:
-    """Whether body text stands between a heading line and its first unnumbered child."""
-    line_end = text.find("\n", op.start)
-    line_end = len(text) if line_end < 0 else line_end
-    return bool(children) and text[line_end:children[0].start].strip() != ""
-
-
-def _split_run_in(text: str, openings: list[_Opening], ranks: dict[str, float]) -> list[_Opening]:
-    """Split a heading that runs into the heading of its first child (`做好组织实施加强组织领导`)."""
-    candidates = [i for i, op in enumerate(openings) if op.kind == "numbered" and op.whole_line and op.heading]
-    shape = {i: (kids := _bare_children(openings, i, ranks), _body_before(text, openings[i], kids))
-             for i in candidates}
-    # only where the document's other headings of the same kind lead straight into their first child
-    clean = {openings[i].convention for i, (kids, body) in shape.items() if kids and not body}
-    out = list(openings)
-    for i in reversed(candidates):
-        op = out[i]
-        children, body = shape[i]
-        if not body or op.convention not in clean:
-            continue
-        # the first child lost its own line: its heading starts with the same verb as its siblings'
-        # (加强、推动、开展 …), two characters being the usual length of such a verb
-        starts = {c.heading[:2] for c in children if c.heading}
-        lengths = sorted(len(c.heading or "") for c in children)
-        typical = lengths[len(lengths) // 2]
-        h = op.heading or ""
-        cuts = [p for p in range(4, len(h) - 3) if h[p:p + 2] in starts]
-        if not cuts:
-            continue
-        p = min(cuts, key=lambda c: (abs(len(h) - c - typical), c))
-        out[i] = _Opening(op.start, op.kind, op.convention, op.label, h[:p], op.heading_start, True)
-        out.insert(i + 1, _Opening(op.heading_start + p, "bare", "bare", "", h[p:], op.heading_start + p, True))
-    return out
-
-
 def _ranks(openings: list[_Opening]) -> dict[str, float]:
     """Rank of each numbering convention the document uses (lower = higher in the tree)."""
     ranks = {key: rank for key, _p, rank, _f in _CONVENTIONS}
@@ -327,7 +281,7 @@ def parse_provisions(text: str) -> list[Provision]:
     """Parse a document's canonical text into its provisions, in document order."""
     openings = _openings(text)
     ranks = _ranks(openings)
-    openings = _split_run_in(text, openings, ranks)
+    openings = _with_closing(text, openings)
     first, _ = _trim(text, 0, len(text))
     if first >= len(text):
         return []
@@ -344,6 +298,9 @@ def parse_provisions(text: str) -> list[Provision]:
             rank = ranks[op.convention]
             while stack and stack[-1][1] >= rank:
                 stack.pop()
+        elif op.kind == "closing":
+            rank = -2.0
+            stack.clear()  # the closing provision stands at the top level, after every part
         else:
             pops = ("dash",) if op.kind == "dash" else ("dash", "bare")
             while stack and stack[-1][2] in pops:
@@ -357,6 +314,39 @@ def parse_provisions(text: str) -> list[Provision]:
         out.append(Provision(pid, parent, len(stack) + 1, len(out) + 1, op.label, op.heading or None, s, e))
         stack.append((pid, rank, op.kind))
     return out
+
+
+# Closing paragraphs: the signature (落款: issuer lines over a date line), and after the last numbered
+# provision the sentences that close a document rather than its last item: when it takes effect or who
+# interprets it (本通知自…起施行, 本办法由…负责解释) and the charge to those who implement it (各地区各部门要…).
+BARE_DATE_RE = re.compile(r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})$")
+CLOSING_RE = re.compile(r"^(?:本[\u4e00-\u9fff]{1,6}(?:自|由)[^。\n]{0,40}(?:施行|执行|生效|解释)|各(?:地|级|有关|部门|省|市|区))")
+SIGNATURE_LINE_MAX = 25
+
+
+def _with_closing(text: str, openings: list[_Opening]) -> list[_Opening]:
+    """Openings and, where the document ends with closing paragraphs, a closing provision."""
+    lines = _lines(text)
+    last = max((k for k, ln in enumerate(lines) if openings and ln.start <= openings[-1].start), default=-1)
+    article = bool(openings) and openings[-1].convention == "article"
+    k, start = len(lines) - 1, None
+    if k > last and BARE_DATE_RE.match(text[lines[k].start:lines[k].end]):
+        k -= 1
+        while k > last and _signature_line(text[lines[k].start:lines[k].end]):
+            k -= 1
+        start = k + 1
+    # an article's further paragraphs belong to it: only a signature closes a text of 第X条 articles
+    while not article and k > last and openings and CLOSING_RE.match(text[lines[k].start:lines[k].end]) \
+            and _match_numbering(text, lines[k].start, lines[k].end) is None:
+        start, k = k, k - 1
+    if start is None or start >= len(lines):
+        return openings
+    return [*openings, _Opening(lines[start].start, "closing", "closing", "", None, -1, False)]
+
+
+def _signature_line(line: str) -> bool:
+    """Whether a line can be part of a signature: a short name, no sentence."""
+    return len(line) <= SIGNATURE_LINE_MAX and not _has_sentence_end(line) and not line.endswith(("：", ":"))
 
 
 _NEEDED = ("doc_id", "text")
