@@ -8,7 +8,8 @@ here straight from the raw files without any of policykit's parsing:
 
 - documents vs files: every file is one document (byte-identical copies of a file are one document
   with several witnesses, so the expected count is the number of distinct file texts);
-- titles: the document's title equals the file's `#` line;
+- titles: the document's title equals the file's `#` line (with a second `#` line right below it, as in
+  `# 中华人民共和国民法典` / `# 侵权责任编`, the two together);
 - articles: the document has as many 第X条 provisions as the file has lines starting with 第X条;
 - dated from the text: the document's date comes from its own text (date_basis = text);
 - version pairs: consecutive versions (by the file-name date) of the files of one folder sharing a
@@ -66,6 +67,18 @@ class RawFile:
     sha256: str
 
 
+def opening_title(text: str) -> str:
+    """The file's title: its opening `# heading`, with any `# heading` right below it (民法典 / 侵权责任编)."""
+    parts = []
+    for ln in text.splitlines():
+        if not ln.strip():
+            continue
+        if not ln.startswith("# "):
+            break
+        parts.append(ln[2:].strip())
+    return "".join(parts)
+
+
 def flat_name(member: str) -> str:
     """The file's name in the flat raw folder: its archive path with folders joined by '__'."""
     return member.strip("./").replace("/", "__")
@@ -85,8 +98,7 @@ def read_archive(archive: Path, fraction: int) -> dict[str, tuple[RawFile, bytes
                 continue
             data = tar.extractfile(m).read()
             text = data.decode("utf-8")
-            first = next((ln for ln in text.splitlines() if ln.strip()), "")
-            title = first.lstrip("#").strip() if first.startswith("#") else ""
+            title = opening_title(text)
             n_art = sum(1 for ln in text.splitlines() if ARTICLE_LINE_RE.match(ln))
             rf = RawFile(m.name, flat_name(m.name), group, v.group("date") if v else None, title, n_art,
                          hashlib.sha256(data).hexdigest())

@@ -97,8 +97,29 @@ def _latest(found: list[Dated], kind: str) -> Dated | None:
     return max(of_kind, key=lambda d: d.date) if of_kind else None
 
 
+CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "Ｏ": 0, "O": 0}
+CN_DATE_RE = re.compile(r"([〇○零ＯO一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,4})日")
+
+
+def _cn_number(s: str) -> int:
+    """一 … 三十一 as an integer."""
+    if "十" not in s:
+        return int("".join(str(CN_DIGIT[c]) for c in s))
+    tens, _, ones = s.partition("十")
+    return (CN_DIGIT[tens] if tens else 1) * 10 + (CN_DIGIT[ones] if ones else 0)
+
+
+def arabic_dates(text: str) -> str:
+    """Dates written in Chinese numerals (二○○四年十月一日) rewritten in digits (2004年10月1日)."""
+    def repl(m: re.Match) -> str:
+        year = "".join(str(CN_DIGIT[c]) for c in m.group(1))
+        return f"{year}年{_cn_number(m.group(2))}月{_cn_number(m.group(3))}日"
+    return CN_DATE_RE.sub(repl, text)
+
+
 def text_dates(text: str) -> TextDates:
     """The signed, published and effective dates a text states, and a lower bound if it states none."""
+    text = arabic_dates(text)
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     head, tail = lines[:HEAD_LINES], lines[HEAD_LINES:][-TAIL_LINES:]
     found = [d for d in map(line_date, head) if d]

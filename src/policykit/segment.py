@@ -41,7 +41,7 @@ CN_NUM = "一二三四五六七八九十百千零〇两"
 NUMBERED_RE = re.compile(rf"^(?:[{CN_NUM}]+、|（[{CN_NUM}]+）|\d+[.、．]|第[{CN_NUM}\d]+[编章节条款]|\d{{4}}\s*年)")
 ARTICLE_LINE_RE = re.compile(rf"^第[{CN_NUM}\d]+[章节条]")
 WEB_TAG_RE = re.compile(r"^【[^【】]{1,8}】")  # a web page's status tag before a title: 【进行中】
-MD_HEADING_LINE_RE = re.compile(r"^[ \t\u3000\u00a0]*(#{1,6})[ \t]")
+MD_HEADING_LINE_RE = re.compile(r"[ \t\u3000\u00a0]*(#{1,6})[ \t]")
 EMBEDDED_MAX_LINES = 60  # a document embedded in an explainer ends at its signature within this many lines
 PART_RE = re.compile(r"^([一二三四五六七八九十]+)、")
 ANNEX_RE = re.compile(r"^附件\s*[0-9一二三四五六七八九十]*[:：]?$")
@@ -133,15 +133,10 @@ def _blank_before(lines: list[Line], i: int) -> bool:
     return i == 0 or not lines[i - 1].stripped
 
 
-def title_starts(lines: list[Line], forced: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
-    """(first line, last line) of every title in a list of lines, two-line titles merged.
-
-    Lines in forced are titles whatever their shape (a Markdown title opening the file)."""
+def title_starts(lines: list[Line]) -> list[tuple[int, int]]:
+    """(first line, last line) of every title in a list of lines, two-line titles merged."""
     found: list[tuple[int, int]] = []
     for i, line in enumerate(lines):
-        if i in forced:
-            found.append((i, i))
-            continue
         if not is_title(line.text):
             continue
         first = i
@@ -292,14 +287,22 @@ def _titled_cuts(lines: list[Line], titles: list[tuple[int, int]], nonblank: lis
     return cuts
 
 
-def _markdown_title(source: Source, doc: Normalized, lines: list[Line]) -> frozenset[int]:
-    """The file's first line when it is a level-1 Markdown heading (`# title`): the title of its text."""
+def _markdown_title(source: Source, doc: Normalized, lines: list[Line]) -> tuple[int, int] | None:
+    """(first, last line) of the level-1 Markdown headings (`# title`) that open the file, if it opens so.
+
+    Consecutive opening headings are one title (`# 中华人民共和国民法典` / `# 侵权责任编`)."""
+    level1 = _markdown_level1(source, doc, lines)
     first = next((i for i, ln in enumerate(lines) if ln.stripped), None)
-    if first is None:
-        return frozenset()
-    ln = lines[first]
-    offset = ln.start + (len(ln.text) - len(ln.text.lstrip()))
-    return frozenset({first}) if markdown_level(source.text, int(doc.origin[offset])) == 1 else frozenset()
+    if first is None or first not in level1:
+        return None
+    last = first
+    for k in range(first + 1, len(lines)):
+        if not lines[k].stripped:
+            continue
+        if k not in level1:
+            break
+        last = k
+    return first, last
 
 
 def _markdown_level1(source: Source, doc: Normalized, lines: list[Line]) -> set[int]:
@@ -355,13 +358,13 @@ def segment_file(source: Source, doc: Normalized) -> list[Witness]:
     nonblank = [ln.stripped for ln in lines if ln.stripped]
     if any(EXPLAINER_RE.search(s) for s in nonblank[:3]):
         return _explainer(source, doc, lines, nonblank)
-    forced = _markdown_title(source, doc, lines)
+    opening = _markdown_title(source, doc, lines)
     titles = title_starts(lines)
-    if forced and (is_title(lines[min(forced)].text) or not titles):
+    if opening and (is_title(lines[opening[0]].text) or is_title(_title_text(lines, *opening)) or not titles):
         # a file that opens with its `# title` marks its titles in Markdown: only a `# heading` opens
         # another document (a 第X章 heading, a title repeated or broken over lines below it never does)
         level1 = _markdown_level1(source, doc, lines)
-        titles = [(min(forced), min(forced))] + [t for t in titles if t[0] in level1 and t[0] > min(forced)]
+        titles = [opening] + [t for t in titles if t[0] in level1 and t[0] > opening[1]]
     titles = _with_body_between(lines, titles)
     if not titles:
         # no title line at all: an untitled document, split again wherever the 一、 numbering restarts

@@ -73,7 +73,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 # --- provisions ---------------------------------------------------------------------------------
 
-CN_DIGITS = "〇零一二三四五六七八九十百两"
+CN_DIGITS = "〇零一二三四五六七八九十百千两"
 HEADING_MAX = 60  # a whole numbered line up to this length, without sentence end, is a heading
 LEAD_MAX = 40  # an in-line lead phrase (`（一）统筹推进政务数据共享。完善……`) is at most this long
 BARE_MAX = 30  # an unnumbered heading line is at most this long
