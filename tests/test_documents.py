@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from policykit.catalog import Entry
 from policykit.documents import build_corpus, issuer_from_title
 from policykit.sources import Source
@@ -85,3 +87,63 @@ def test_corpus_documents(built) -> None:
     assert dated.date_basis.isin(["text", "catalog"]).all() and dated.date_note.notna().all()
     assert docs.loc["data-industry-opinions-2024", "date"] is None or \
         str(docs.loc["data-industry-opinions-2024", "date"]) in ("None", "<NA>", "nan")
+
+
+def test_corpus_families_dates_and_notice(built) -> None:
+    """Seed corpus: the draft and the final plan are one family (draft first, aligned as a pair); the
+    consultation notice inside the explainer file is a document of its own, dated by its text and related
+    to the draft; the untitled report has a null title, a label and a lower bound for its date."""
+    docs = built.tables["documents"].set_index("doc_id")
+    draft, final = docs.loc["data-x-action-plan-draft-2023"], docs.loc["data-x-action-plan-2024"]
+    assert draft.family_id == final.family_id and (draft.version, final.version) == (1, 2)
+    assert (docs.family_id == final.family_id).sum() == 2
+    assert set(built.tables["alignment"].pair_id) == {"data-x-action-plan-draft-2023__data-x-action-plan-2024"}
+    notice = docs.loc["data-x-action-plan-consultation-notice-2023"]
+    assert notice.kind == "notice" and notice.form == "公告"
+    assert notice.related_doc_id == "data-x-action-plan-draft-2023"
+    assert notice.date_published == "2023-12-15" and notice.date_published_basis.startswith("text: 发布时间")
+    assert notice.date_signed == "2023-12-15" and notice.date_basis == "text"
+    assert notice.title.startswith("关于向社会公开征求") and "【" not in notice.title
+    explainer = docs.loc["explainer-data-x-action-plan-draft-2023"]
+    assert "征求意见的公告" not in explainer.text and explainer.related_doc_id == "data-x-action-plan-draft-2023"
+    report = docs.loc["data-elements-report-untitled"]
+    assert pd.isna(report.title) and report.label.startswith("（无题）一、概况")
+    assert pd.isna(report.date) and report.date_lower_bound == "2024-09-10"
+    assert "截至2024年9月10日" in report.date_lower_bound_basis
+    pricing = docs.loc["public-data-pricing-notice-2025"]
+    assert pricing.kind == "policy" and pricing.form == "通知" and pricing.date_effective == "2025-03-01"
+    assert docs.loc["notice-issuing-data-x-action-plan-2023", "kind"] == "notice"
+    # every date has its basis; `date` is the signed, else published, else effective date
+    for kind in ("signed", "published", "effective"):
+        stated = docs[docs[f"date_{kind}"].notna()]
+        assert stated[f"date_{kind}_basis"].str.match(r"^(text|catalog): ").all()
+    dated = docs[docs.date.notna()]
+    assert all(r.date == r[f"date_{r.date_type}"] for _, r in dated.iterrows())
+
+
+def test_corpus_witness_removals(built) -> None:
+    """Removed readings and markup are counted on the witness's own lines, a title line's # included."""
+    wit = built.tables["witnesses"].set_index("doc_id")
+    audit = built.tables["audit"]
+    assert wit.removed_readings.sum() == audit[audit.category == "readings"].n_chars.sum()
+    news = wit.loc["news-data-x-action-plan-draft-2023"]
+    assert news.char_start == 0 and news.removed_markup == 4  # `# ` before each of its two headline lines
+    # the notice quoted in the explainer file carries its own markup (a link target), not the explainer
+    assert wit.loc["data-x-action-plan-consultation-notice-2023", "removed_markup"] > 0
+    explainer_file = audit[(audit.source_file == "explainer_draft_action_plan.txt") & (audit.category == "markup")]
+    assert wit[wit.source_file == "explainer_draft_action_plan.txt"].removed_markup.sum() == explainer_file.n_chars.sum()
+
+
+def test_versions_not_merged_and_ids_from_content() -> None:
+    """Two versions of one title with different dates are two documents of one family, ordered by date,
+    with ids that do not depend on the order of the files."""
+    old = "数据产业促进条例\n\n2020年4月10日 市人民代表大会常务委员会会议通过\n\n" + BODY
+    new = ("数据产业促进条例\n\n2020年4月10日 市人民代表大会常务委员会会议通过\n\n"
+           "2024年9月27日 市人民代表大会常务委员会会议修正\n\n" + BODY.replace("提升", "提高"))
+    docs = build_corpus([_src("a.txt", new), _src("b.txt", old)], []).documents.set_index("doc_id")
+    swapped = build_corpus([_src("a.txt", old), _src("b.txt", new)], []).documents.set_index("doc_id")
+    assert len(docs) == 2 and sorted(docs.index) == sorted(swapped.index)
+    assert docs.family_id.nunique() == 1
+    by_date = docs.sort_values("date")
+    assert list(by_date.version) == [1, 2] and list(by_date.date) == ["2020-04-10", "2024-09-27"]
+    assert list(by_date.form) == ["条例", "条例"] and set(by_date.kind) == {"policy"}
