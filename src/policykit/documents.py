@@ -28,6 +28,7 @@ from .compare import collate
 from .dates import KINDS
 from .errors import InputError
 from .normalize import Normalized, insert_line_break, normalize, script_of
+from .schema import table
 from .segment import (
     DRAFT_RE,
     VERSION_MARKER_RE,
@@ -293,7 +294,7 @@ def document_rows(groups: dict[str, list[Witness]], entries: dict[str, Entry | N
     fam = families(df)
     df.insert(df.columns.get_loc("related_doc_id") + 1, "family_id", fam["family_id"].to_numpy())
     df.insert(df.columns.get_loc("family_id") + 1, "version", fam["version"].to_numpy())
-    return df
+    return df[[c for c in table("documents").columns if c in df.columns]]
 
 
 def witness_rows(groups: dict[str, list[Witness]], normalized: dict[str, Normalized]) -> pd.DataFrame:

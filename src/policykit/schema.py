@@ -84,8 +84,7 @@ register(Table(
     "One row per distinct document, however many files carry it. Text is the canonical simplified "
     "text of the primary witness; provision offsets index into it.",
     (
-        _f("doc_id", "string", "Stable ASCII identifier of the document: the catalog's slug, else doc- and a hash of "
-           "its title (or opening), form, date and document number; never the build order.", True),
+        _f("doc_id", "string", "Stable ASCII id: the catalog's slug, else a hash of title, form, date and 文号.", True),
         _f("title", "string", "Title in simplified Chinese, as the text's title line or Markdown # heading gives it; "
            "null for a text without a title line (see label). A 第X章/节 heading is never a title.", False, "标题"),
         _f("title_assigned", "boolean", "True where the text has no title line (title null, label assigned).", True),
