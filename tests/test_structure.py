@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -277,3 +278,35 @@ def test_corpus_draft_action_plan(built) -> None:
     assert len(parts) == 5 and parts[-1].heading == "做好组织实施"
     sectors = [p.heading for p in provisions if (p.heading or "").startswith("数据要素×")]
     assert len(sectors) == 12 and sectors[0] == "数据要素×智能制造" and "数据要素×智慧城市" in sectors
+
+
+def test_outline_places_the_body_under_its_parts() -> None:
+    """A table of contents (parts 一、 with items 1. 2. …) and a body repeating its entries as headings:
+    the body goes under the parts, a part name repeated as slide navigation moves nothing."""
+    text = ("总览\n\n一、激活潜能\n\n1. 价值凸显\n\n二、重点行动\n\n2. 数据要素×智能制造\n\n3. 数据要素×智慧农业\n\n"
+            "三、做好组织实施\n\n4. 加强组织领导\n\n"
+            "价值凸显\n\n数据作为关键生产要素的价值日益凸显。\n\n"
+            "数据要素×智能制造\n\n1. 创新研发模式\n\n支持企业融合数据。\n\n三、做好组织实施\n\n"
+            "数据要素×智慧农业\n\n提升农业生产数智化水平。\n\n从制度发挥维度加强组织领导\n\n强化跟踪落实。")
+    got = {p.heading: p.provision_id for p in parse_provisions(text)}
+    assert got["价值凸显"] == "1.2" and got["数据要素×智能制造"] in ("2.3", "2.4")
+    assert got["创新研发模式"].startswith(got["数据要素×智能制造"] + ".")
+    assert got["数据要素×智慧农业"].startswith("2.") and got["从制度发挥维度加强组织领导"].startswith("3.")
+    assert_lossless(text)
+
+
+def test_corpus_explainer_follows_its_outline(built) -> None:
+    """The explainer's slides go under its five parts: the sector slides under 三、重点行动, no part holds
+    nearly all of the text."""
+    docs = built.tables["documents"].set_index("doc_id")
+    text = docs.loc["explainer-data-x-action-plan-draft-2023", "text"]
+    provisions = parse_provisions(text)
+    top = [p for p in provisions if p.level == 1]
+    assert [p.label for p in top] == ["一、", "二、", "三、", "四、", "五、"]
+    sectors = [p for p in provisions if (p.heading or "").startswith("数据要素×") and p.level == 2]
+    assert len(sectors) >= 24 and all(p.parent_id == "3" for p in sectors)  # outline entries and slides
+    size = Counter()
+    for p in provisions:
+        size[p.provision_id.split(".")[0]] += len("".join(p.text_of(text).split()))
+    assert max(v for k, v in size.items() if k != "0") / sum(size.values()) < 0.7
+    assert_lossless(text)

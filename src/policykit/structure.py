@@ -281,6 +281,7 @@ def parse_provisions(text: str) -> list[Provision]:
     """Parse a document's canonical text into its provisions, in document order."""
     openings = _openings(text)
     ranks = _ranks(openings)
+    openings, placed = _outline_placement(text, openings)
     openings = _with_closing(text, openings)
     first, _ = _trim(text, 0, len(text))
     if first >= len(text):
@@ -293,7 +294,18 @@ def parse_provisions(text: str) -> list[Provision]:
     # stack of (provision_id, effective rank, kind); children counted per parent id
     stack: list[tuple[str, float, str]] = []
     n_children: dict[str | None, int] = {}
+    placed_ids: dict[int, tuple[str, int]] = {}  # opening index -> (provision_id, level)
     for k, op in enumerate(openings):
+        if k in placed:
+            # a heading of the body of a document with a table of contents: under its outline entry
+            parent_k = placed[k]
+            parent, level = (placed_ids[parent_k][0], placed_ids[parent_k][1] + 1) if parent_k is not None else (None, 1)
+            n_children[parent] = n_children.get(parent, 0) + 1
+            pid = f"{parent}.{n_children[parent]}" if parent else str(n_children[parent])
+            s, e = _trim(text, op.start, starts[k + 1])
+            out.append(Provision(pid, parent, level, len(out) + 1, op.label, op.heading or None, s, e))
+            placed_ids[k] = (pid, level)
+            continue
         if op.kind == "numbered":
             rank = ranks[op.convention]
             while stack and stack[-1][1] >= rank:
@@ -312,8 +324,131 @@ def parse_provisions(text: str) -> list[Provision]:
         pid = f"{parent}.{n_children[parent]}" if parent else str(n_children[parent])
         s, e = _trim(text, op.start, starts[k + 1])
         out.append(Provision(pid, parent, len(stack) + 1, len(out) + 1, op.label, op.heading or None, s, e))
+        placed_ids[k] = (pid, len(stack) + 1)
         stack.append((pid, rank, op.kind))
     return out
+
+
+# A table of contents: a document (an explainer converted from slides, say) that opens with an outline
+# of its parts and items (一、… with 1. 2. … under them, no text between the entries) and then repeats
+# those entries as the headings of its body. The body is placed under the outline: a body heading that
+# is, or contains, an outline entry goes under that entry's part, the headings after it go under it.
+# A part's name repeated on every slide as navigation moves nothing (only its first, lone occurrence).
+OUTLINE_MIN_ENTRIES, OUTLINE_MIN_KEY = 6, 4
+
+
+def _key(s: str | None) -> str:
+    """Letters and digits only: headings compare across spacing and punctuation."""
+    return "".join(ch for ch in (s or "") if ch.isalnum() or ch == "×")
+
+
+def _number(label: str) -> int | None:
+    """The value of a label's number (一、 -> 1, （十二） -> 12, 3. -> 3), if it has one."""
+    digits = "".join(ch for ch in label if "0" <= ch <= "9")
+    if digits:
+        return int(digits)
+    cn = "".join(ch for ch in label if ch in CN_DIGITS)
+    if not cn:
+        return None
+    values = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+    if "十" not in cn:
+        return values.get(cn[-1])
+    tens, _, ones = cn.partition("十")
+    return (values.get(tens[-1], 1) if tens else 1) * 10 + (values.get(ones[:1], 0) if ones else 0)
+
+
+def _outline_run(text: str, openings: list[_Opening]) -> list[int]:
+    """Indices of the openings that form a table of contents at the head of the text, if any."""
+    first = next((i for i, op in enumerate(openings) if op.kind == "numbered"), None)
+    if first is None:
+        return []
+    run, last_value, top = [first], {}, openings[first].convention
+    last_value[top] = _number(openings[first].label)
+    for k in range(first + 1, len(openings)):
+        op, prev = openings[k], openings[k - 1]
+        if op.kind != "numbered" or _has_sentence_end(text[prev.start:op.start]):
+            break
+        value = _number(op.label)
+        if op.convention != top and value is not None and last_value.get(op.convention, 0) >= value \
+                and openings[k - 1].convention != top:
+            break  # the numbering starts again: the body has begun
+        if op.convention == top and value is not None and last_value.get(top, 0) >= value:
+            break
+        last_value[op.convention] = value
+        run.append(k)
+    conventions = {openings[k].convention for k in run}
+    n_top = sum(openings[k].convention == top for k in run)
+    if len(run) < OUTLINE_MIN_ENTRIES or len(conventions) < 2 or n_top < 2 or run[-1] + 1 >= len(openings):
+        return []
+    return run
+
+
+def _in_navigation(text: str, openings: list[_Opening], body: list[int], pos: int, match, part_names: set[str]) -> bool:
+    """Whether the body opening at pos stands in a run of part names with no text between them."""
+    for other in (pos - 1, pos + 1):
+        if 0 <= other < len(body):
+            a, b = sorted((openings[body[pos]].start, openings[body[other]].start))
+            if match(openings[body[other]].heading or "") in part_names and not _has_sentence_end(text[a:b]):
+                return True
+    return False
+
+
+def _outline_placement(text: str, openings: list[_Opening]) -> tuple[list[_Opening], dict[int, int | None]]:
+    """Openings (with body headings that repeat an outline entry added) and, for each opening of the body
+    of a document with a table of contents, the index of the opening it goes under."""
+    run = _outline_run(text, openings)
+    if not run:
+        return openings, {}
+    top = openings[run[0]].convention
+    part_of: dict[str, int] = {}  # outline entry key -> index of its part's opening
+    part_names: set[str] = set()
+    part = run[0]
+    end_of_outline = openings[run[-1] + 1].start
+    for k in run:
+        if openings[k].convention == top:
+            part = k
+            part_names.add(_key(openings[k].heading))
+        # an entry's own lines (sub-entries without numbering); the last entry's heading only, as the
+        # body begins somewhere after it
+        nxt = openings[k + 1].start if k != run[-1] else text.find("\n", openings[k].start) % (len(text) + 1)
+        for ln in _lines(text[openings[k].start:nxt]):
+            key = _key(text[openings[k].start + ln.start:openings[k].start + ln.end])
+            label_free = _key(openings[k].heading) if ln.start == 0 else key
+            part_of.setdefault(label_free, part)
+    keys = sorted((k for k in part_of if len(k) >= OUTLINE_MIN_KEY), key=len, reverse=True)
+
+    def match(line: str) -> str | None:
+        key = _key(line)
+        return next((k for k in keys if k == key or k in key), None)
+
+    # headings of the body that repeat an outline entry open a provision even without text under them
+    starts = {op.start for op in openings}
+    extra = [
+        _Opening(ln.start, "bare", "bare", "", text[ln.start:ln.end], ln.start, True)
+        for ln in _lines(text) if ln.start >= end_of_outline and ln.start not in starts
+        and _heading_shaped(text[ln.start:ln.end]) and match(text[ln.start:ln.end])
+    ]
+    openings = sorted([*openings, *extra], key=lambda op: op.start)
+    body = [k for k, op in enumerate(openings) if op.start >= end_of_outline]
+    placed: dict[int, int | None] = {}
+    anchor: int | None = None
+    seen_parts: set[str] = set()
+    parts_index = {k for k, op in enumerate(openings) if op.start < end_of_outline and op.convention == top}
+    for pos, k in enumerate(body):
+        op = openings[k]
+        m = match(op.heading or text[op.start:text.find("\n", op.start) if "\n" in text[op.start:] else len(text)])
+        if m in part_names:
+            if m in seen_parts or _in_navigation(text, openings, body, pos, match, part_names):
+                seen_parts.add(m)
+                m = None  # navigation: a part's name repeated on a slide
+            seen_parts.add(m or "")
+        if m is not None:
+            placed[k] = next(i for i in parts_index if _key(openings[i].heading) == _key(
+                openings[part_of[m]].heading)) if part_of[m] in parts_index else part_of[m]
+            anchor = k
+        else:
+            placed[k] = anchor if anchor is not None else (max(parts_index) if parts_index else None)
+    return openings, placed
 
 
 # Closing paragraphs: the signature (落款: issuer lines over a date line), and after the last numbered
