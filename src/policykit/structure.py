@@ -400,6 +400,8 @@ def _outline_placement(text: str, openings: list[_Opening]) -> tuple[list[_Openi
     if not run:
         return openings, {}
     top = openings[run[0]].convention
+    if any(op.convention == top and _number(op.label) == 1 for op in openings[run[-1] + 1:]):
+        return openings, {}  # the body numbers its parts again from the first (a 目录 before a law): its own tree
     part_of: dict[str, int] = {}  # outline entry key -> index of its part's opening
     part_names: set[str] = set()
     part = run[0]
@@ -436,7 +438,7 @@ def _outline_placement(text: str, openings: list[_Opening]) -> tuple[list[_Openi
     parts_index = {k for k, op in enumerate(openings) if op.start < end_of_outline and op.convention == top}
     for pos, k in enumerate(body):
         op = openings[k]
-        m = match(op.heading or text[op.start:text.find("\n", op.start) if "\n" in text[op.start:] else len(text)])
+        m = match(op.heading) if op.heading else None
         if m in part_names:
             if m in seen_parts or _in_navigation(text, openings, body, pos, match, part_names):
                 seen_parts.add(m)
