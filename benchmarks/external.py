@@ -49,7 +49,8 @@ ARCHIVE = next((p / "shared" / "external" / "laws-dev.tar.xz" for p in (REPO.par
                 if (p / "shared" / "external" / "laws-dev.tar.xz").is_file()),
                REPO.parent / "shared" / "external" / "laws-dev.tar.xz")
 VERSION_RE = re.compile(r"^(?P<base>.+?)\((?P<date>\d{4}-\d{2}-\d{2})\)\.md$")
-ARTICLE_LINE_RE = re.compile(r"^[ \t\u3000]*第[一二三四五六七八九十百千零〇两\d]+条(?:之[一二三四五六七八九十]+)?[ \t\u3000]")
+ARTICLE_LINE_RE = re.compile(r"^[ \t\u3000]*第[一二三四五六七八九十百千零〇两\d]+条"
+                             r"(?:之[一二三四五六七八九十]+)?[ \t\u3000]")
 ARTICLE_LABEL_RE = re.compile(r"^第[一二三四五六七八九十百千零〇两\d]+条")
 TARGET = 0.98
 
@@ -151,7 +152,8 @@ def build_full(raw_dir: Path, out_dir: Path) -> tuple[dict[str, pd.DataFrame], d
 
 def read_tables(data_dir: Path) -> dict[str, pd.DataFrame]:
     """The tables the figures need, from a build folder."""
-    return {n: pd.read_parquet(data_dir / f"{n}.parquet") for n in ("documents", "witnesses", "provisions", "alignment")}
+    names = ("documents", "witnesses", "provisions", "alignment")
+    return {n: pd.read_parquet(data_dir / f"{n}.parquet") for n in names}
 
 
 def _key(text: str) -> str:

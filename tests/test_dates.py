@@ -10,7 +10,8 @@ def test_date_lines() -> None:
     assert line_date("2020年4月10日 第十三届全国人民代表大会常务委员会第十七次会议通过").kind == "signed"
     assert line_date("2019年10月22日 中华人民共和国国务院令第722号公布").kind == "published"
     assert line_date("2021年1月1日 施行").kind == "effective"
-    amended = line_date("2009年8月27日 第十一届全国人民代表大会常务委员会第十次会议《关于修改部分法律的决定》第一次修正")
+    amended = line_date("2009年8月27日 第十一届全国人民代表大会常务委员会第十次会议"
+                        "《关于修改部分法律的决定》第一次修正")
     assert amended.kind == "signed" and amended.date == "2009-08-27"
     assert line_date("（2014年11月1日第十二届全国人民代表大会常务委员会第十一次会议通过）").date == "2014-11-01"
     assert line_date("发布时间：2023/12/15 来源：国家数据局").kind == "published"
@@ -30,9 +31,11 @@ def test_text_dates_latest_of_each_kind() -> None:
 
 
 def test_signature_published_effective_and_lower_bound() -> None:
-    """A signature at the end is the signed date; 自发布之日起施行 is the published date; an undated text
-    gets the latest date it reports as past, never a future deadline."""
-    notice = "关于建立机制的通知\n\n发布时间：2025-01-20\n\n各地区要落实。\n\n本通知自发布之日起施行。\n\n国家数据局\n2025年1月15日"
+    """Signature -> signed; 自发布之日起施行 -> published; undated -> latest past date as a lower bound.
+
+    A future deadline is never a lower bound."""
+    notice = ("关于建立机制的通知\n\n发布时间：2025-01-20\n\n各地区要落实。\n\n本通知自发布之日起施行。\n\n"
+              "国家数据局\n2025年1月15日")
     d = text_dates(notice)
     assert (d.signed.date, d.published.date, d.effective.date) == ("2025-01-15", "2025-01-20", "2025-01-20")
     report = "一、概况\n\n截至2024年9月10日，已建成数据交易场所。力争2026年12月31日前完成。"

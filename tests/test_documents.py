@@ -90,9 +90,12 @@ def test_corpus_documents(built) -> None:
 
 
 def test_corpus_families_dates_and_notice(built) -> None:
-    """Seed corpus: the draft and the final plan are one family (draft first, aligned as a pair); the
-    consultation notice inside the explainer file is a document of its own, dated by its text and related
-    to the draft; the untitled report has a null title, a label and a lower bound for its date."""
+    """Seed corpus: families, the consultation notice, dates and the untitled report.
+
+    The draft and the final plan are one family (draft first, aligned as a pair); the consultation notice
+    inside the explainer file is a document of its own, dated by its text and related to the draft; the
+    untitled report has a null title, a label and a lower bound for its date.
+    """
     docs = built.tables["documents"].set_index("doc_id")
     draft, final = docs.loc["data-x-action-plan-draft-2023"], docs.loc["data-x-action-plan-2024"]
     assert draft.family_id == final.family_id and (draft.version, final.version) == (1, 2)
@@ -131,12 +134,15 @@ def test_corpus_witness_removals(built) -> None:
     # the notice quoted in the explainer file carries its own markup (a link target), not the explainer
     assert wit.loc["data-x-action-plan-consultation-notice-2023", "removed_markup"] > 0
     explainer_file = audit[(audit.source_file == "explainer_draft_action_plan.txt") & (audit.category == "markup")]
-    assert wit[wit.source_file == "explainer_draft_action_plan.txt"].removed_markup.sum() == explainer_file.n_chars.sum()
+    in_file = wit[wit.source_file == "explainer_draft_action_plan.txt"]
+    assert in_file.removed_markup.sum() == explainer_file.n_chars.sum()
 
 
 def test_versions_not_merged_and_ids_from_content() -> None:
-    """Two versions of one title with different dates are two documents of one family, ordered by date,
-    with ids that do not depend on the order of the files."""
+    """Two versions of one title, dated apart: two documents of one family, ordered by date.
+
+    Their ids do not depend on the order of the files.
+    """
     old = "数据产业促进条例\n\n2020年4月10日 市人民代表大会常务委员会会议通过\n\n" + BODY
     new = ("数据产业促进条例\n\n2020年4月10日 市人民代表大会常务委员会会议通过\n\n"
            "2024年9月27日 市人民代表大会常务委员会会议修正\n\n" + BODY.replace("提升", "提高"))

@@ -269,8 +269,10 @@ def test_corpus_final_action_plan(built) -> None:
 
 
 def test_corpus_draft_action_plan(built) -> None:
-    """The draft: 5 parts and 12 sector headings 智能制造 … 智慧城市, without （n） numbering; the heading
-    of part 5 run into its first item's is split by the catalog's erratum, not by a guess."""
+    """The draft: 5 parts and 12 sector headings 智能制造 … 智慧城市, without （n） numbering.
+
+    The heading of part 5, run into its first item's, is split by the catalog's erratum, not by a guess.
+    """
     doc = _doc_by_title(built.tables["documents"],
                         lambda t: t.startswith("“数据要素×”三年行动计划") and "征求意见稿" in t)
     provisions = parse_provisions(doc["text"])
@@ -281,8 +283,10 @@ def test_corpus_draft_action_plan(built) -> None:
 
 
 def test_outline_places_the_body_under_its_parts() -> None:
-    """A table of contents (parts 一、 with items 1. 2. …) and a body repeating its entries as headings:
-    the body goes under the parts, a part name repeated as slide navigation moves nothing."""
+    """A table of contents and a body repeating its entries as headings: the body goes under the parts.
+
+    A part name repeated as slide navigation moves nothing.
+    """
     text = ("总览\n\n一、激活潜能\n\n1. 价值凸显\n\n二、重点行动\n\n2. 数据要素×智能制造\n\n3. 数据要素×智慧农业\n\n"
             "三、做好组织实施\n\n4. 加强组织领导\n\n"
             "价值凸显\n\n数据作为关键生产要素的价值日益凸显。\n\n"
@@ -296,8 +300,10 @@ def test_outline_places_the_body_under_its_parts() -> None:
 
 
 def test_corpus_explainer_follows_its_outline(built) -> None:
-    """The explainer's slides go under its five parts: the sector slides under 三、重点行动, no part holds
-    nearly all of the text."""
+    """The explainer's slides go under its five parts, the sector slides under 三、重点行动.
+
+    No part holds nearly all of the text.
+    """
     docs = built.tables["documents"].set_index("doc_id")
     text = docs.loc["explainer-data-x-action-plan-draft-2023", "text"]
     provisions = parse_provisions(text)

@@ -56,6 +56,7 @@ class Catalog(list):
     errata: list[Erratum]
 
     def __init__(self, entries: list[Entry] = (), errata: list[Erratum] = ()) -> None:
+        """Entries and errata."""
         super().__init__(entries)
         self.errata = list(errata)
 
@@ -82,6 +83,20 @@ def read_errata(data: dict, path: Path) -> list[Erratum]:
     return out
 
 
+def _check_dates(entry: Entry, where: str) -> None:
+    """Raise InputError unless every date is yyyy-mm-dd (a period yyyy-mm) and has its basis."""
+    for kind in ("signed", "published", "effective"):
+        date, basis = entry.dated(kind)
+        if date and not ISO_DATE_RE.match(date):
+            raise InputError(where, f"date_{kind} {date!r} is not yyyy-mm-dd")
+        if date and not basis:
+            raise InputError(where, f"date_{kind} needs its date_{kind}_basis")
+    if entry.period and not MONTH_RE.match(entry.period):
+        raise InputError(where, f"period {entry.period!r} is not yyyy-mm")
+    if entry.period and not entry.date_basis:
+        raise InputError(where, "a period needs its date_basis")
+
+
 def read_catalog(path: Path) -> Catalog:
     """Read and check the catalog (an absent file is an empty catalog)."""
     if not path.is_file():
@@ -101,16 +116,7 @@ def read_catalog(path: Path) -> Catalog:
             raise InputError(where, "needs match_title or match_opening")
         if "date" in raw:
             raise InputError(where, "date is ambiguous: give date_signed, date_published or date_effective")
-        for kind in ("signed", "published", "effective"):
-            date, basis = entry.dated(kind)
-            if date and not ISO_DATE_RE.match(date):
-                raise InputError(where, f"date_{kind} {date!r} is not yyyy-mm-dd")
-            if date and not basis:
-                raise InputError(where, f"date_{kind} needs its date_{kind}_basis")
-        if entry.period and not MONTH_RE.match(entry.period):
-            raise InputError(where, f"period {entry.period!r} is not yyyy-mm")
-        if entry.period and not entry.date_basis:
-            raise InputError(where, "a period needs its date_basis")
+        _check_dates(entry, where)
         entries.append(entry)
     ids = [e.doc_id for e in entries]
     if len(set(ids)) != len(ids):

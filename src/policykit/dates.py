@@ -98,7 +98,8 @@ def _latest(found: list[Dated], kind: str) -> Dated | None:
 
 
 CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "Ｏ": 0, "O": 0}
-CN_DATE_RE = re.compile(r"([〇○零ＯO一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,4})日")
+CN_DATE_RE = re.compile(r"([〇○零ＯO一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月"
+                        r"([一二三四五六七八九十]{1,4})日")
 
 
 def _cn_number(s: str) -> int:
@@ -128,9 +129,8 @@ def text_dates(text: str) -> TextDates:
     out = TextDates(*(_latest(found, k) for k in KINDS))
     out.signed_all = tuple(sorted({d.date for d in found if d.kind == "signed"}))
     if out.effective is None:
-        m = None
-        for m in SELF_EFFECTIVE_RE.finditer(text):
-            pass  # the last such sentence is the document's own (earlier ones may quote others)
+        # the last such sentence is the document's own (earlier ones may quote others)
+        m = next(reversed(list(SELF_EFFECTIVE_RE.finditer(text))), None)
         if m is not None:
             date = iso(m.groups()[:5])
             if date:

@@ -287,7 +287,8 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("draft_id", metavar="DRAFT_ID", help="doc_id of the older version (see policykit.load('documents'))")
     p.add_argument("final_id", metavar="FINAL_ID", help="doc_id of the newer version")
     p.add_argument("--data", metavar="DIR", type=Path, default=None,
-                   help="folder of built tables to read (default: data/processed), e.g. a `policykit build --out` folder")
+                   help="folder of built tables to read (default: data/processed), "
+                        "e.g. a `policykit build --out` folder")
     p.add_argument("--html", metavar="FILE", type=Path, help="write a self-contained HTML page to FILE")
     p.add_argument("--threshold", metavar="X", type=float, default=compare.DEFAULT_THRESHOLD,
                    help=f"similarity needed to pair two provisions, 0-1 (default {compare.DEFAULT_THRESHOLD})")

@@ -100,7 +100,8 @@ def assign_ids(groups: list[list[Witness]], catalog: list[Entry]
     """doc_id for each group of witnesses (the catalog's, else one from its content) and its catalog entry.
 
     Where several documents match one catalog entry (versions of one title), the entry goes to the one
-    whose stated dates agree with it, the smallest content id deciding a tie: never the build order."""
+    whose stated dates agree with it, the smallest content id deciding a tie: never the build order.
+    """
     primaries = [primary_of(g) for g in groups]
     content_ids = [_content_id(p) for p in primaries]
     claims: dict[str, list[int]] = {}
@@ -173,8 +174,10 @@ def _sha(text: str) -> str:
 
 
 def dated_fields(p: Witness, entry: Entry | None) -> dict[str, str | None]:
-    """The signed, published and effective dates with their bases (text first, then catalog), the
-    ordering `date` with its basis, type and note, and for an undated text its lower bound."""
+    """The three dates with their bases (text first, then catalog), `date`, and an undated text's lower bound.
+
+    `date` is the signed, else published, else effective date, with its basis, type and note.
+    """
     out: dict[str, str | None] = {}
     chosen: tuple[str, str, str, str] | None = None  # (date, type, basis, note)
     for kind in KINDS:
@@ -216,7 +219,8 @@ def families(documents: pd.DataFrame) -> pd.DataFrame:
     """family_id and version of every document (version null where the order is not known).
 
     Versions are ordered by `date`, a draft before a final text of the same date; a family member
-    without a date gets no version number, so no pair is claimed for it."""
+    without a date gets no version number, so no pair is claimed for it.
+    """
     keys = [family_key(t, k, d) for t, k, d in zip(documents["title"], documents["kind"], documents["doc_id"],
                                                     strict=True)]
     fam = ["family-" + hashlib.sha1(k.encode("utf-8")).hexdigest()[:10] for k in keys]
@@ -237,7 +241,8 @@ def families(documents: pd.DataFrame) -> pd.DataFrame:
 def version_pairs(documents: pd.DataFrame) -> list[tuple[str, str]]:
     """(older, newer) doc_id pairs: consecutive versions of every family, sorted.
 
-    A table without families (built before them, or made by hand) gives its draft -> related_doc_id pairs."""
+    A table without families (built before them, or made by hand) gives its draft -> related_doc_id pairs.
+    """
     if "family_id" not in documents.columns or "version" not in documents.columns:
         return _draft_pairs(documents)
     out = []

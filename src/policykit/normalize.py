@@ -2,7 +2,8 @@
 
 Steps, in order (each counted in `Normalized.removed` / `Normalized.changed`):
 - line endings CRLF/CR -> LF;
-- HTML remnants: comments and tags removed, entities unescaped; markdown heading marks, bold marks and link targets removed;
+- HTML remnants: comments and tags removed, entities unescaped; markdown heading marks, bold marks and link
+  targets removed;
 - pinyin readings a website inserted after characters removed: 中(zhōng)央 -> 中央, (二十一(yī)) -> (二十一);
 - traditional -> simplified with OpenCC (t2s);
 - non-breaking, ideographic and zero-width spaces -> plain spaces; runs collapsed; lines trimmed;

@@ -252,7 +252,8 @@ def kind_of(title: str | None, is_wrapper: bool, is_explainer: bool, assigned: b
     """Document kind from what the text shows.
 
     A notice that transmits another document (印发…《…》的通知) or announces one (征求《…》意见的公告)
-    is a `notice`; a 通知 stating rules of its own is a `policy` in the form of a notice."""
+    is a `notice`; a 通知 stating rules of its own is a `policy` in the form of a notice.
+    """
     title = title or ""
     if is_explainer:
         return "interpretation"
@@ -290,7 +291,8 @@ def _titled_cuts(lines: list[Line], titles: list[tuple[int, int]], nonblank: lis
 def _markdown_title(source: Source, doc: Normalized, lines: list[Line]) -> tuple[int, int] | None:
     """(first, last line) of the level-1 Markdown headings (`# title`) that open the file, if it opens so.
 
-    Consecutive opening headings are one title (`# 中华人民共和国民法典` / `# 侵权责任编`)."""
+    Consecutive opening headings are one title (`# 中华人民共和国民法典` / `# 侵权责任编`).
+    """
     level1 = _markdown_level1(source, doc, lines)
     first = next((i for i, ln in enumerate(lines) if ln.stripped), None)
     if first is None or first not in level1:
@@ -320,8 +322,10 @@ SENTENCE_MARKS_RE = re.compile("[。；！？]")
 
 
 def _with_body_between(lines: list[Line], titles: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Titles that follow body text: a title line before the previous document has any sentence
-    (the title repeated under its heading lines, a title broken over lines) opens no document."""
+    """Titles that follow body text: before the previous document has a sentence, a title opens nothing.
+
+    So the title repeated under a law's heading lines, or broken over lines, is no new document.
+    """
     out: list[tuple[int, int]] = []
     for first, last in titles:
         if out and not any(SENTENCE_MARKS_RE.search(lines[k].stripped) for k in range(out[-1][1] + 1, first)):
@@ -334,7 +338,8 @@ def embedded_documents(lines: list[Line], begin: int) -> list[tuple[int, int]]:
     """(first line, line after the end) of documents quoted whole inside another one from line begin on.
 
     An embedded document opens with a title line and closes with its signature: a date alone on a
-    line (落款) within EMBEDDED_MAX_LINES lines; the enclosing text resumes after it."""
+    line (落款) within EMBEDDED_MAX_LINES lines; the enclosing text resumes after it.
+    """
     out: list[tuple[int, int]] = []
     for first, last in title_starts(lines):
         if first < begin or (out and first < out[-1][1]):
@@ -416,7 +421,7 @@ def _witness(source: Source, doc: Normalized, parts: list[tuple[int, int]], kind
     text, origin = drop_lines(text, origin, removed, dropped)
     spans = []
     for s, e in parts:
-        kept = origin[(origin >= doc.origin[s]) & (origin < (doc.origin[e] if e < len(doc.origin) else len(source.text)))]
+        kept = origin[(origin >= doc.origin[s]) & (origin < doc.origin[min(e, len(doc.origin) - 1)])]
         if len(kept):
             spans.append(_line_bounds(source.text, int(kept.min()), int(kept.max()) + 1))
     raw_start = spans[0][0] if spans else int(doc.origin[parts[0][0]])
@@ -469,8 +474,11 @@ def group_witnesses(witnesses: list[Witness]) -> list[list[Witness]]:
 
 
 def same_identity(a: Witness, b: Witness) -> bool:
-    """Whether nothing but the text could still tell two witnesses apart: same kind and title, and no
-    document number, date or version marker stated by both that differs."""
+    """Whether two witnesses may be one text: same kind and title, no differing 文号, date or version marker.
+
+    A document number or a signed/published/effective date counts where both state one; the adoption and
+    amendment dates must be the same set (one version states an amendment the other lacks).
+    """
     if a.kind != b.kind or title_key(a.title) != title_key(b.title):
         return False
     if a.doc_number and b.doc_number and a.doc_number != b.doc_number:
@@ -501,7 +509,8 @@ def content_doc_id(title: str | None, form: str | None, date: str | None, doc_nu
                    opening: str = "") -> str:
     """A stable ASCII id for a document the catalog does not know, from its content only.
 
-    doc- and a hash of its title (or, untitled, its opening), form, date and document number."""
+    doc- and a hash of its title (or, untitled, its opening), form, date and document number.
+    """
     parts = [content_key(title or "") or content_key(opening[:200]), form or "", date or "", doc_number or ""]
     return "doc-" + hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:10]
 

@@ -192,8 +192,10 @@ ARTICLE_GIST_RE = re.compile(r"【([^【】\n]{1,30})】")
 
 
 def _article_heading(text: str, start: int, end: int) -> tuple[str | None, int, bool]:
-    """(heading, its start, whole line) after a 第X条 label: articles carry no heading of their own
-    except a bracketed gist (第一条【立法目的】…); a one-sentence article is all body."""
+    """(heading, its start, whole line) after a 第X条 label: only a bracketed gist (【立法目的】) is one.
+
+    Articles carry no heading of their own otherwise; a one-sentence article is all body.
+    """
     m = ARTICLE_GIST_RE.match(text, start, end)
     if not m:
         return None, -1, False
@@ -299,7 +301,7 @@ def parse_provisions(text: str) -> list[Provision]:
         if k in placed:
             # a heading of the body of a document with a table of contents: under its outline entry
             parent_k = placed[k]
-            parent, level = (placed_ids[parent_k][0], placed_ids[parent_k][1] + 1) if parent_k is not None else (None, 1)
+            parent, level = (None, 1) if parent_k is None else (placed_ids[parent_k][0], placed_ids[parent_k][1] + 1)
             n_children[parent] = n_children.get(parent, 0) + 1
             pid = f"{parent}.{n_children[parent]}" if parent else str(n_children[parent])
             s, e = _trim(text, op.start, starts[k + 1])
@@ -394,8 +396,10 @@ def _in_navigation(text: str, openings: list[_Opening], body: list[int], pos: in
 
 
 def _outline_placement(text: str, openings: list[_Opening]) -> tuple[list[_Opening], dict[int, int | None]]:
-    """Openings (with body headings that repeat an outline entry added) and, for each opening of the body
-    of a document with a table of contents, the index of the opening it goes under."""
+    """Openings (body headings repeating an outline entry added) and the opening each body opening goes under.
+
+    Only for a document with a table of contents; otherwise the openings unchanged and no placement.
+    """
     run = _outline_run(text, openings)
     if not run:
         return openings, {}
@@ -457,7 +461,8 @@ def _outline_placement(text: str, openings: list[_Opening]) -> tuple[list[_Openi
 # provision the sentences that close a document rather than its last item: when it takes effect or who
 # interprets it (本通知自…起施行, 本办法由…负责解释) and the charge to those who implement it (各地区各部门要…).
 BARE_DATE_RE = re.compile(r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})$")
-CLOSING_RE = re.compile(r"^(?:本[\u4e00-\u9fff]{1,6}(?:自|由)[^。\n]{0,40}(?:施行|执行|生效|解释)|各(?:地|级|有关|部门|省|市|区))")
+CLOSING_RE = re.compile(r"^(?:本[\u4e00-\u9fff]{1,6}(?:自|由)[^。\n]{0,40}(?:施行|执行|生效|解释)"
+                        r"|各(?:地|级|有关|部门|省|市|区))")
 SIGNATURE_LINE_MAX = 25
 
 
