@@ -33,7 +33,8 @@ def test_text_dates_latest_of_each_kind() -> None:
 def test_signature_published_effective_and_lower_bound() -> None:
     """Signature -> signed; 自发布之日起施行 -> published; undated -> latest past date as a lower bound.
 
-    A future deadline is never a lower bound."""
+    A future deadline is never a lower bound.
+    """
     notice = ("关于建立机制的通知\n\n发布时间：2025-01-20\n\n各地区要落实。\n\n本通知自发布之日起施行。\n\n"
               "国家数据局\n2025年1月15日")
     d = text_dates(notice)
