@@ -53,6 +53,9 @@ ARTICLE_LINE_RE = re.compile(r"^[ \t\u3000]*第[一二三四五六七八九十�
                              r"(?:之[一二三四五六七八九十]+)?[ \t\u3000]")
 ARTICLE_LABEL_RE = re.compile(r"^第[一二三四五六七八九十百千零〇两\d]+条")
 TARGET = 0.98
+# the version date in a file name is often that of a revision the text's own lines do not mention: how often
+# `date` equals it is shown for information, not held to the target
+INFORMATIONAL = ("date = file-name version date",)
 
 
 @dataclass(frozen=True)
@@ -290,6 +293,9 @@ def main(argv: list[str] | None = None) -> int:
     for name, (hits, total) in figures.items():
         if name in ("files", "documents", "distinct file texts"):
             print(f"{name:<{width}}  {hits}")
+            continue
+        if name in INFORMATIONAL:
+            print(f"{name:<{width}}  {_share(hits, total):<22} (for information)")
             continue
         flag = "ok" if total and hits / total >= TARGET else "below 98%"
         print(f"{name:<{width}}  {_share(hits, total):<22} {flag}")
