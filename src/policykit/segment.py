@@ -261,8 +261,8 @@ def kind_of(title: str | None, is_wrapper: bool, is_explainer: bool, assigned: b
         return "news"
     if "征求意见稿" in title and "《" not in title:
         return "draft"
-    if assigned or re.search("白皮书|报告|研究", title):
-        return "report"
+    if assigned or form_of(title) in ("白皮书", "报告") or re.search(r"研究(?:（[^（）]*）)*$", title):
+        return "report"  # by the type the title ends with: 企业财务会计报告条例 is a regulation
     if TRANSMITTAL_RE.search(title) or (form_of(title) in ("通知", "公告", "通告") and "《" in title):
         return "notice"
     return "policy"
