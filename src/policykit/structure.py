@@ -395,6 +395,53 @@ def _in_navigation(text: str, openings: list[_Opening], body: list[int], pos: in
     return False
 
 
+def _outline_entries(text: str, openings: list[_Opening], run: list[int]) -> tuple[dict[str, int], set[str]]:
+    """Key of every outline entry (and unnumbered sub-entry line) -> index of its part; the part names."""
+    top = openings[run[0]].convention
+    part_of: dict[str, int] = {}
+    part_names: set[str] = set()
+    part = run[0]
+    for k in run:
+        if openings[k].convention == top:
+            part = k
+            part_names.add(_key(openings[k].heading))
+        # an entry's own lines (sub-entries without numbering); the last entry's heading only, as the
+        # body begins somewhere after it
+        nxt = openings[k + 1].start if k != run[-1] else text.find("\n", openings[k].start) % (len(text) + 1)
+        for ln in _lines(text[openings[k].start:nxt]):
+            key = _key(text[openings[k].start + ln.start:openings[k].start + ln.end])
+            part_of.setdefault(_key(openings[k].heading) if ln.start == 0 else key, part)
+    return part_of, part_names
+
+
+def _outline_matcher(keys: list[str], numbered: set[str]):
+    """A function from a heading to the outline entry it names (None if it names none).
+
+    A heading names an entry it contains (longest first); else, since a slide title may reword its entry
+    (加强资金支持 -> 五种资金支持方式…), a run of at least OUTLINE_MIN_KEY characters that only one
+    numbered entry has (资金支持, not 数据要素).
+    """
+    owners: dict[str, set[str]] = {}
+    for k in numbered:
+        for n in range(OUTLINE_MIN_KEY, len(k) + 1):
+            for i in range(len(k) - n + 1):
+                owners.setdefault(k[i:i + n], set()).add(k)
+    distinctive = {sub: next(iter(ks)) for sub, ks in owners.items() if len(ks) == 1}
+
+    def match(line: str | None) -> str | None:
+        key = _key(line)
+        whole = next((k for k in keys if k == key or k in key), None)
+        if whole is not None or not key:
+            return whole
+        for n in range(len(key), OUTLINE_MIN_KEY - 1, -1):
+            for i in range(len(key) - n + 1):
+                if key[i:i + n] in distinctive:
+                    return distinctive[key[i:i + n]]
+        return None
+
+    return match
+
+
 def _outline_placement(text: str, openings: list[_Opening]) -> tuple[list[_Opening], dict[int, int | None]]:
     """Openings (body headings repeating an outline entry added) and the opening each body opening goes under.
 
@@ -406,27 +453,10 @@ def _outline_placement(text: str, openings: list[_Opening]) -> tuple[list[_Openi
     top = openings[run[0]].convention
     if any(op.convention == top and _number(op.label) == 1 for op in openings[run[-1] + 1:]):
         return openings, {}  # the body numbers its parts again from the first (a 目录 before a law): its own tree
-    part_of: dict[str, int] = {}  # outline entry key -> index of its part's opening
-    part_names: set[str] = set()
-    part = run[0]
-    end_of_outline = openings[run[-1] + 1].start
-    for k in run:
-        if openings[k].convention == top:
-            part = k
-            part_names.add(_key(openings[k].heading))
-        # an entry's own lines (sub-entries without numbering); the last entry's heading only, as the
-        # body begins somewhere after it
-        nxt = openings[k + 1].start if k != run[-1] else text.find("\n", openings[k].start) % (len(text) + 1)
-        for ln in _lines(text[openings[k].start:nxt]):
-            key = _key(text[openings[k].start + ln.start:openings[k].start + ln.end])
-            label_free = _key(openings[k].heading) if ln.start == 0 else key
-            part_of.setdefault(label_free, part)
+    part_of, part_names = _outline_entries(text, openings, run)
     keys = sorted((k for k in part_of if len(k) >= OUTLINE_MIN_KEY), key=len, reverse=True)
-
-    def match(line: str) -> str | None:
-        key = _key(line)
-        return next((k for k in keys if k == key or k in key), None)
-
+    match = _outline_matcher(keys, {_key(openings[i].heading) for i in run} & set(keys))
+    end_of_outline = openings[run[-1] + 1].start
     # headings of the body that repeat an outline entry open a provision even without text under them
     starts = {op.start for op in openings}
     extra = [
@@ -436,24 +466,22 @@ def _outline_placement(text: str, openings: list[_Opening]) -> tuple[list[_Openi
     ]
     openings = sorted([*openings, *extra], key=lambda op: op.start)
     body = [k for k, op in enumerate(openings) if op.start >= end_of_outline]
+    last_part = max(part_of.values())
     placed: dict[int, int | None] = {}
     anchor: int | None = None
+    anchor_entry: str | None = None
     seen_parts: set[str] = set()
-    parts_index = {k for k, op in enumerate(openings) if op.start < end_of_outline and op.convention == top}
     for pos, k in enumerate(body):
-        op = openings[k]
-        m = match(op.heading) if op.heading else None
+        m = match(openings[k].heading) if openings[k].heading else None
         if m in part_names:
             if m in seen_parts or _in_navigation(text, openings, body, pos, match, part_names):
                 seen_parts.add(m)
                 m = None  # navigation: a part's name repeated on a slide
             seen_parts.add(m or "")
-        if m is not None:
-            placed[k] = next(i for i in parts_index if _key(openings[i].heading) == _key(
-                openings[part_of[m]].heading)) if part_of[m] in parts_index else part_of[m]
-            anchor = k
+        if m is not None and m != anchor_entry:  # (a sub-heading naming its slide's entry stays under it)
+            anchor, anchor_entry, placed[k] = k, m, part_of[m]
         else:
-            placed[k] = anchor if anchor is not None else (max(parts_index) if parts_index else None)
+            placed[k] = anchor if anchor is not None else last_part
     return openings, placed
 
 
