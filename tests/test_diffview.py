@@ -61,7 +61,8 @@ def test_html_is_self_contained_and_marks_changes() -> None:
 def test_unknown_document_is_a_one_line_error(capsys, monkeypatch) -> None:
     """`policykit diff nowhere plan` -> exit status 2 and a one-line message naming the document."""
     cmp_docs = pd.DataFrame({"doc_id": ["plan"], "kind": ["policy"], "related_doc_id": [None], "title": ["计划"]})
-    monkeypatch.setattr("policykit.tables.load", lambda name: cmp_docs if name == "documents" else pd.DataFrame())
+    monkeypatch.setattr("policykit.tables.load",
+                        lambda name, **kw: cmp_docs if name == "documents" else pd.DataFrame())
     parser = argparse.ArgumentParser()
     diffview.register_cli(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["diff", "nowhere", "plan", "--threshold", "0.5"])
@@ -69,6 +70,18 @@ def test_unknown_document_is_a_one_line_error(capsys, monkeypatch) -> None:
     assert args.func(args) == 2
     err = capsys.readouterr().err.strip()
     assert "nowhere" in err and "\n" not in err
+
+
+def test_diff_reads_any_data_folder(built, capsys) -> None:
+    """`policykit diff OLDER NEWER --data DIR` compares two versions from the tables of any build folder."""
+    data = Path(built.files[0]).parent
+    parser = argparse.ArgumentParser()
+    diffview.register_cli(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["diff", "data-x-action-plan-draft-2023", "data-x-action-plan-2024", "--data", str(data)])
+    assert args.func(args) == 0
+    assert "数据要素×" in capsys.readouterr().out
+    missing = parser.parse_args(["diff", "a", "b", "--data", str(data / "nowhere")])
+    assert missing.func(missing) == 2
 
 
 def _chromium() -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from policykit.catalog import Entry
 from policykit.documents import build_corpus, issuer_from_title
 from policykit.sources import Source
@@ -18,7 +20,8 @@ def _src(name: str, text: str) -> Source:
 
 def _catalog(**kw) -> list[Entry]:
     base = dict(doc_id="plan-2024", match_title="数据产业行动计划", match_opening=None, title_en="Data industry plan",
-                issuer=None, doc_number=None, doc_number_basis=None, date="2024-01-04", date_basis="published (gov.cn)")
+                issuer=None, doc_number=None, doc_number_basis=None, date_published="2024-01-04",
+                date_published_basis="gov.cn")
     base.update(kw)
     return [Entry(**base)]
 
@@ -50,7 +53,7 @@ def test_text_date_wins_over_catalog() -> None:
 def test_catalog_period_without_a_day() -> None:
     """A catalog that knows only the month gives period, not date; a text date gives both."""
     text = "数据产业行动计划\n\n" + BODY
-    docs = build_corpus([_src("a.txt", text)], _catalog(date=None, period="2023-09",
+    docs = build_corpus([_src("a.txt", text)], _catalog(date_published=None, period="2023-09",
                                                         date_basis="published September 2023, day unverified")).documents
     assert docs.loc[0, "date"] is None and docs.loc[0, "period"] == "2023-09" and docs.loc[0, "date_basis"] == "catalog"
     dated = build_corpus([_src("a.txt", text + "\n2023年12月31日\n")], _catalog()).documents
@@ -64,11 +67,11 @@ def test_issuer_from_title() -> None:
 
 
 def test_corpus_documents(built) -> None:
-    """The corpus: 17 documents, the final plan twice (simplified + traditional, agreement ≥ 0.999)."""
+    """The corpus: 18 documents, the final plan twice (simplified + traditional, agreement ≥ 0.999)."""
     docs = built.tables["documents"].set_index("doc_id")
     wit = built.tables["witnesses"]
-    assert len(docs) == 17
-    assert docs.kind.value_counts().to_dict() == {"policy": 9, "notice": 2, "news": 2, "report": 2,
+    assert len(docs) == 18
+    assert docs.kind.value_counts().to_dict() == {"policy": 10, "notice": 2, "news": 2, "report": 2,
                                                   "draft": 1, "interpretation": 1}
     plan = wit[wit.doc_id == "data-x-action-plan-2024"]
     assert sorted(plan.script) == ["hans", "hant"]
@@ -84,3 +87,69 @@ def test_corpus_documents(built) -> None:
     assert dated.date_basis.isin(["text", "catalog"]).all() and dated.date_note.notna().all()
     assert docs.loc["data-industry-opinions-2024", "date"] is None or \
         str(docs.loc["data-industry-opinions-2024", "date"]) in ("None", "<NA>", "nan")
+
+
+def test_corpus_families_dates_and_notice(built) -> None:
+    """Seed corpus: families, the consultation notice, dates and the untitled report.
+
+    The draft and the final plan are one family (draft first, aligned as a pair); the consultation notice
+    inside the explainer file is a document of its own, dated by its text and related to the draft; the
+    untitled report has a null title, a label and a lower bound for its date.
+    """
+    docs = built.tables["documents"].set_index("doc_id")
+    draft, final = docs.loc["data-x-action-plan-draft-2023"], docs.loc["data-x-action-plan-2024"]
+    assert draft.family_id == final.family_id and (draft.version, final.version) == (1, 2)
+    assert (docs.family_id == final.family_id).sum() == 2
+    assert set(built.tables["alignment"].pair_id) == {"data-x-action-plan-draft-2023__data-x-action-plan-2024"}
+    notice = docs.loc["data-x-action-plan-consultation-notice-2023"]
+    assert notice.kind == "notice" and notice.form == "公告"
+    assert notice.related_doc_id == "data-x-action-plan-draft-2023"
+    assert notice.date_published == "2023-12-15" and notice.date_published_basis.startswith("text: 发布时间")
+    assert notice.date_signed == "2023-12-15" and notice.date_basis == "text"
+    assert notice.title.startswith("关于向社会公开征求") and "【" not in notice.title
+    explainer = docs.loc["explainer-data-x-action-plan-draft-2023"]
+    assert "征求意见的公告" not in explainer.text and explainer.related_doc_id == "data-x-action-plan-draft-2023"
+    report = docs.loc["data-elements-report-untitled"]
+    assert pd.isna(report.title) and report.label.startswith("（无题）一、概况")
+    assert pd.isna(report.date) and report.date_lower_bound == "2024-09-10"
+    assert "截至2024年9月10日" in report.date_lower_bound_basis
+    pricing = docs.loc["public-data-pricing-notice-2025"]
+    assert pricing.kind == "policy" and pricing.form == "通知" and pricing.date_effective == "2025-03-01"
+    assert docs.loc["notice-issuing-data-x-action-plan-2023", "kind"] == "notice"
+    # every date has its basis; `date` is the signed, else published, else effective date
+    for kind in ("signed", "published", "effective"):
+        stated = docs[docs[f"date_{kind}"].notna()]
+        assert stated[f"date_{kind}_basis"].str.match(r"^(text|catalog): ").all()
+    dated = docs[docs.date.notna()]
+    assert all(r.date == r[f"date_{r.date_type}"] for _, r in dated.iterrows())
+
+
+def test_corpus_witness_removals(built) -> None:
+    """Removed readings and markup are counted on the witness's own lines, a title line's # included."""
+    wit = built.tables["witnesses"].set_index("doc_id")
+    audit = built.tables["audit"]
+    assert wit.removed_readings.sum() == audit[audit.category == "readings"].n_chars.sum()
+    news = wit.loc["news-data-x-action-plan-draft-2023"]
+    assert news.char_start == 0 and news.removed_markup == 4  # `# ` before each of its two headline lines
+    # the notice quoted in the explainer file carries its own markup (a link target), not the explainer
+    assert wit.loc["data-x-action-plan-consultation-notice-2023", "removed_markup"] > 0
+    explainer_file = audit[(audit.source_file == "explainer_draft_action_plan.txt") & (audit.category == "markup")]
+    in_file = wit[wit.source_file == "explainer_draft_action_plan.txt"]
+    assert in_file.removed_markup.sum() == explainer_file.n_chars.sum()
+
+
+def test_versions_not_merged_and_ids_from_content() -> None:
+    """Two versions of one title, dated apart: two documents of one family, ordered by date.
+
+    Their ids do not depend on the order of the files.
+    """
+    old = "数据产业促进条例\n\n2020年4月10日 市人民代表大会常务委员会会议通过\n\n" + BODY
+    new = ("数据产业促进条例\n\n2020年4月10日 市人民代表大会常务委员会会议通过\n\n"
+           "2024年9月27日 市人民代表大会常务委员会会议修正\n\n" + BODY.replace("提升", "提高"))
+    docs = build_corpus([_src("a.txt", new), _src("b.txt", old)], []).documents.set_index("doc_id")
+    swapped = build_corpus([_src("a.txt", old), _src("b.txt", new)], []).documents.set_index("doc_id")
+    assert len(docs) == 2 and sorted(docs.index) == sorted(swapped.index)
+    assert docs.family_id.nunique() == 1
+    by_date = docs.sort_values("date")
+    assert list(by_date.version) == [1, 2] and list(by_date.date) == ["2020-04-10", "2024-09-27"]
+    assert list(by_date.form) == ["条例", "条例"] and set(by_date.kind) == {"policy"}

@@ -87,3 +87,11 @@ def test_offset_map_is_monotone(raw: str) -> None:
     assert len(out.origin) == len(out.text) + 1
     assert all(a <= b for a, b in zip(out.origin, out.origin[1:], strict=False))
     assert out.origin[-1] == len(raw)
+
+
+def test_html_comment_is_markup() -> None:
+    """`<!-- INFO END -->` between a law's header and its body is removed and counted as markup."""
+    raw = "# 某某法\n\n2020年4月10日 会议通过\n\n<!-- INFO END -->\n\n第一条 为了规范管理，制定本法。\n"
+    doc = normalize(raw)
+    assert "INFO END" not in doc.text and "<!--" not in doc.text
+    assert doc.removed["markup"] == len("<!-- INFO END -->") + 2  # and the `# ` of the title line

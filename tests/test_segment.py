@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from policykit.normalize import normalize
-from policykit.segment import group_witnesses, is_title, repeated_menus, segment_file, split_lines
+from policykit.segment import form_of, group_witnesses, is_title, kind_of, repeated_menus, segment_file, split_lines
 from policykit.sources import Source
 
 
@@ -31,6 +31,18 @@ def test_title_lines() -> None:
     assert not is_title("（三）制定实施方案")
     assert not is_title("各部门要按照本方案，认真落实。")
     assert not is_title("以数据要素乘数效应赋能经济社会发展——17部门联合印发《行动计划》")
+    assert not is_title("第二章 一般规定") and not is_title("2020年4月10日 会议通过《关于修改部分法律的决定》")
+    assert is_title("中华人民共和国行政复议法") and is_title("企业财务会计报告条例")
+    assert not is_title("研究方法")
+
+
+def test_kind_and_form_from_the_title() -> None:
+    """The type word the title ends with gives the form; a law naming a report is not a report."""
+    assert (kind_of("企业财务会计报告条例", False, False, False), form_of("企业财务会计报告条例")) == ("policy", "条例")
+    assert kind_of("数据要素白皮书2023", False, False, False) == "report"
+    assert kind_of("国家数据局等部门关于印发《“数据要素×”三年行动计划》的通知", False, False, False) == "notice"
+    assert kind_of("关于建立公共数据资源授权运营价格形成机制的通知", False, False, False) == "policy"
+    assert form_of("国务院关于加强数字政府建设的指导意见") == "意见" and form_of("中华人民共和国民法典") == "法"
 
 
 def test_compilation_two_line_title_and_doc_number() -> None:
@@ -40,7 +52,8 @@ def test_compilation_two_line_title_and_doc_number() -> None:
     ws = _segment(text)
     assert [w.title for w in ws] == ["关于推进数据基础设施建设的指导意见",
                                      "国家发展改革委 国家数据局关于建立公共数据价格形成机制的通知"]
-    assert [w.kind for w in ws] == ["policy", "notice"]
+    assert [w.kind for w in ws] == ["policy", "policy"]  # a 通知 stating rules of its own
+    assert [w.form for w in ws] == ["意见", "通知"]
     assert ws[1].doc_number == "发改价格〔2025〕65号"
     assert ws[0].doc_number is None
 
@@ -59,7 +72,7 @@ def test_news_wrapper_and_untitled_report() -> None:
     assert [w.kind for w in ws] == ["news", "policy", "report"]
     assert ws[0].date == "2024-01-15"
     assert ws[0].related_title == "数据产业发展行动计划"
-    assert ws[2].title_assigned and ws[2].title == "（无题）一、概况：数据市场加快发展"
+    assert ws[2].title_assigned and ws[2].title is None and ws[2].label == "（无题）一、概况：数据市场加快发展"
 
 
 def test_explainer_is_one_document_and_menus_are_removed() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -120,18 +121,32 @@ def test_level_is_relative_to_the_document() -> None:
     assert [p.level for p in parse_provisions(text)] == [0, 1, 1, 2, 2]
 
 
-def test_heading_run_into_the_next() -> None:
-    """'5、做好组织实施加强组织领导' + body + bare headings -> part 做好组织实施, child 加强组织领导."""
+def test_heading_run_into_the_next_is_not_guessed() -> None:
+    """'5、做好组织实施加强组织领导' stays one heading: where it splits is for a curated erratum to say."""
     text = ("4、强化保障\n\n提升数据供给\n\n完善体系。\n\n加强安全保障\n\n落实制度。\n\n"
             "5、做好组织实施加强组织领导\n\n发挥作用。\n\n开展试点示范\n\n支持试点。\n\n加强资金支持\n\n加大投入。")
-    assert outline(text)[3:] == [
-        ("2", "5、", "做好组织实施"), ("2.1", "", "加强组织领导"),
-        ("2.2", "", "开展试点示范"), ("2.3", "", "加强资金支持"),
-    ]
-    child = parse_provisions(text)[4]
-    assert child.text_of(text) == "加强组织领导\n\n发挥作用。"
+    assert outline(text)[3:5] == [("2", "5、", "做好组织实施加强组织领导"), ("2.1", "", "开展试点示范")]
     assert_lossless(text)
 
+
+def test_one_sentence_article_is_body_and_lead_in_is_no_heading() -> None:
+    """第五条 本法自公布之日起施行。 is an article with a body; 下列事项： leads into items; 【gist】 is a heading."""
+    text = ("第一条【立法目的】为了规范管理，制定本法。\n\n第二条 本法下列用语的含义：\n\n（一）数据，是指记录。\n\n"
+            "第三条 本法自公布之日起施行。")
+    got = outline(text)
+    assert got == [("1", "第一条", "立法目的"), ("2", "第二条", None), ("2.1", "（一）", None), ("3", "第三条", None)]
+    assert_lossless(text)
+
+
+def test_closing_provision() -> None:
+    """A signature and the sentences after the last item form a closing provision of their own."""
+    text = ("一、总体要求\n\n坚持问题导向。\n\n二、重点任务\n\n（一）加强供给。提升质量。\n\n"
+            "各地区各部门要结合实际抓好落实。\n\n本通知自2025年3月1日起施行。\n\n国家数据局\n2025年1月20日")
+    ps = parse_provisions(text)
+    assert [p.provision_id for p in ps] == ["1", "2", "2.1", "3"]
+    assert ps[-1].text_of(text).startswith("各地区各部门") and ps[-1].text_of(text).endswith("2025年1月20日")
+    assert ps[2].text_of(text) == "（一）加强供给。提升质量。"
+    assert_lossless(text)
 
 def test_dash_items_nest_under_their_item() -> None:
     """'——遵循发展规律，创新制度安排。充分认识……' is a dash item under （二）."""
@@ -228,21 +243,21 @@ def _processed(name: str) -> pd.DataFrame:
 
 def _doc_by_title(documents: pd.DataFrame, predicate) -> pd.Series:
     """The one document whose title satisfies predicate."""
-    hits = documents[documents["title"].map(predicate)]
+    hits = documents[documents["title"].map(lambda t: isinstance(t, str) and predicate(t))]
     if hits.empty:
         pytest.skip("document not in the corpus")
     return hits.iloc[0]
 
 
-def test_corpus_lossless() -> None:
+def test_corpus_lossless(built) -> None:
     """Every document of the corpus is covered exactly once by its provisions."""
-    for text in _processed("documents")["text"]:
+    for text in built.tables["documents"]["text"]:
         assert_lossless(text)
 
 
-def test_corpus_final_action_plan() -> None:
+def test_corpus_final_action_plan(built) -> None:
     """The final plan: 5 parts, items （一）–（二十三）, 12 sectors 工业制造 … 绿色低碳."""
-    doc = _doc_by_title(_processed("documents"),
+    doc = _doc_by_title(built.tables["documents"],
                         lambda t: t.startswith("“数据要素×”三年行动计划") and "征求意见稿" not in t)
     provisions = parse_provisions(doc["text"])
     assert len([p for p in provisions if p.level == 1]) == 5
@@ -253,12 +268,51 @@ def test_corpus_final_action_plan() -> None:
     assert len(sectors) == 12 and sectors[0] == "数据要素×工业制造" and sectors[-1] == "数据要素×绿色低碳"
 
 
-def test_corpus_draft_action_plan() -> None:
-    """The draft: 5 parts and 12 sector headings 智能制造 … 智慧城市, without （n） numbering."""
-    doc = _doc_by_title(_processed("documents"),
+def test_corpus_draft_action_plan(built) -> None:
+    """The draft: 5 parts and 12 sector headings 智能制造 … 智慧城市, without （n） numbering.
+
+    The heading of part 5, run into its first item's, is split by the catalog's erratum, not by a guess.
+    """
+    doc = _doc_by_title(built.tables["documents"],
                         lambda t: t.startswith("“数据要素×”三年行动计划") and "征求意见稿" in t)
     provisions = parse_provisions(doc["text"])
     parts = [p for p in provisions if p.level == 1]
     assert len(parts) == 5 and parts[-1].heading == "做好组织实施"
     sectors = [p.heading for p in provisions if (p.heading or "").startswith("数据要素×")]
     assert len(sectors) == 12 and sectors[0] == "数据要素×智能制造" and "数据要素×智慧城市" in sectors
+
+
+def test_outline_places_the_body_under_its_parts() -> None:
+    """A table of contents and a body repeating its entries as headings: the body goes under the parts.
+
+    A part name repeated as slide navigation moves nothing.
+    """
+    text = ("总览\n\n一、激活潜能\n\n1. 价值凸显\n\n二、重点行动\n\n2. 数据要素×智能制造\n\n3. 数据要素×智慧农业\n\n"
+            "三、做好组织实施\n\n4. 加强组织领导\n\n"
+            "价值凸显\n\n数据作为关键生产要素的价值日益凸显。\n\n"
+            "数据要素×智能制造\n\n1. 创新研发模式\n\n支持企业融合数据。\n\n三、做好组织实施\n\n"
+            "数据要素×智慧农业\n\n提升农业生产数智化水平。\n\n从制度发挥维度加强组织领导\n\n强化跟踪落实。")
+    got = {p.heading: p.provision_id for p in parse_provisions(text)}
+    assert got["价值凸显"] == "1.2" and got["数据要素×智能制造"] in ("2.3", "2.4")
+    assert got["创新研发模式"].startswith(got["数据要素×智能制造"] + ".")
+    assert got["数据要素×智慧农业"].startswith("2.") and got["从制度发挥维度加强组织领导"].startswith("3.")
+    assert_lossless(text)
+
+
+def test_corpus_explainer_follows_its_outline(built) -> None:
+    """The explainer's slides go under its five parts, the sector slides under 三、重点行动.
+
+    No part holds nearly all of the text.
+    """
+    docs = built.tables["documents"].set_index("doc_id")
+    text = docs.loc["explainer-data-x-action-plan-draft-2023", "text"]
+    provisions = parse_provisions(text)
+    top = [p for p in provisions if p.level == 1]
+    assert [p.label for p in top] == ["一、", "二、", "三、", "四、", "五、"]
+    sectors = [p for p in provisions if (p.heading or "").startswith("数据要素×") and p.level == 2]
+    assert len(sectors) >= 24 and all(p.parent_id == "3" for p in sectors)  # outline entries and slides
+    size = Counter()
+    for p in provisions:
+        size[p.provision_id.split(".")[0]] += len("".join(p.text_of(text).split()))
+    assert max(v for k, v in size.items() if k != "0") / sum(size.values()) < 0.7
+    assert_lossless(text)

@@ -4,6 +4,7 @@ Each character of a decoded raw file lands in exactly one category:
 - `provision`: kept in the canonical text of a document, inside a provision (doc_id, provision_id);
 - `duplicate_witness`: kept in a witness that is not the primary one (its document is counted once);
 - `reading`, `markup`, `navigation`, `credit`, `times_sign`: removed by normalisation or segmentation;
+- `erratum`: kept in a provision, but in a passage a curated erratum of the catalog corrected;
 - `whitespace`: layout (line breaks, indentation, blank lines, spaces collapsed);
 - `unaccounted`: anything else; the build's tests require there is none.
 """
@@ -53,6 +54,10 @@ def build_audit(corpus: Corpus, provisions: pd.DataFrame) -> pd.DataFrame:
                 provs[kept] = prov
             else:
                 cat[kept] = "duplicate_witness"
+    for name, doc in corpus.normalized.items():
+        cat, _, _ = labels[name]
+        for offsets in doc.amended:
+            cat[offsets[cat[offsets] == "provision"]] = "erratum"
     rows = []
     for src in corpus.sources_read:
         cat, docs, provs = labels[src.name]

@@ -736,18 +736,11 @@ def unit_edits(aligned: Aligned) -> list[Edit]:
 
 
 def pairs(documents: pd.DataFrame) -> list[tuple[str, str]]:
-    """(draft, final) doc_id pairs: every draft whose related_doc_id names a document in the table."""
+    """(older, newer) doc_id pairs: consecutive versions of every family (documents.version_pairs)."""
+    from .documents import version_pairs  # documents imports this module: import when called
+
     _require(documents, DOCUMENT_COLUMNS, "documents")
-    ids = set(documents["doc_id"].astype(str))
-    out = []
-    for _, r in documents.iterrows():
-        rel = _clean(r["related_doc_id"])
-        if _clean(r["kind"]) == "draft" and rel:
-            if rel not in ids:
-                raise InputError("table documents",
-                                 f"draft {r['doc_id']} names related_doc_id {rel}, which is not a document")
-            out.append((str(r["doc_id"]), rel))
-    return sorted(out)
+    return version_pairs(documents)
 
 
 def _require(df: pd.DataFrame, columns: Sequence[str], name: str) -> None:
@@ -799,7 +792,7 @@ def compare_pair(provisions: pd.DataFrame, draft_id: str, final_id: str,
 
 def build_comparison(documents: pd.DataFrame, provisions: pd.DataFrame,
                      threshold: float = DEFAULT_THRESHOLD) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The alignment and changes tables for every draft -> final pair in documents."""
+    """The alignment and changes tables for every pair of consecutive versions in documents."""
     from .tables import conform
 
     results = [compare_pair(provisions, d, f, threshold) for d, f in pairs(documents)]

@@ -68,7 +68,11 @@ CAVEATS: dict[str, tuple[str, ...]] = {
         "`text` is long (tens of thousands of characters); in the Stata export it is a strL.",
         "English titles (`title_en`) follow one convention, 数据要素 = \"data elements\" (translators also use "
         "\"data factors of production\"); the Chinese `title` is the authority.",
-        "Documents without a title line (one research report) get an assigned title (`title_assigned`).",
+        "Documents without a title line (one research report) have a null `title` and a descriptive `label` "
+        "(`title_assigned` is true).",
+        "`date` orders documents: the signed date, else the published date, else the effective date "
+        "(`date_type`); each of the three has its own basis column. `version` is null where a family member "
+        "has no date to order it by.",
     ),
     "witnesses": ("`agreement` compares normalised text; readings, markup and punctuation differences "
                   "removed by normalisation do not count.",),

@@ -293,10 +293,15 @@ def render_html(cmp: Comparison) -> str:
 def register_cli(subparsers: argparse._SubParsersAction) -> None:
     """Add the `diff` sub-command to an argparse subparsers object."""
     p = subparsers.add_parser(
-        "diff", help="compare a draft with its final document",
-        description="Align the provisions of a draft with those of the final document and show what changed.")
-    p.add_argument("draft_id", metavar="DRAFT_ID", help="doc_id of the draft (see policykit.load('documents'))")
-    p.add_argument("final_id", metavar="FINAL_ID", help="doc_id of the final document")
+        "diff", help="compare two versions of a document (a draft with its final text, say)",
+        description="Align the provisions of an older version (a draft) with those of a newer one (the final "
+                    "document) and show what changed. Pairs of consecutive versions: the documents table's "
+                    "family_id and version columns.")
+    p.add_argument("draft_id", metavar="DRAFT_ID", help="doc_id of the older version (see policykit.load('documents'))")
+    p.add_argument("final_id", metavar="FINAL_ID", help="doc_id of the newer version")
+    p.add_argument("--data", metavar="DIR", type=Path, default=None,
+                   help="folder of built tables to read (default: data/processed), "
+                        "e.g. a `policykit build --out` folder")
     p.add_argument("--html", metavar="FILE", type=Path, help="write a self-contained HTML page to FILE")
     p.add_argument("--threshold", metavar="X", type=float, default=compare.DEFAULT_THRESHOLD,
                    help=f"similarity needed to pair two provisions, 0-1 (default {compare.DEFAULT_THRESHOLD})")
@@ -308,7 +313,8 @@ def run_diff(args: argparse.Namespace) -> int:
     from .tables import load
 
     try:
-        documents, provisions = load("documents"), load("provisions")
+        documents = load("documents", processed_dir=args.data)
+        provisions = load("provisions", processed_dir=args.data)
         cmp = comparison(documents, provisions, args.draft_id, args.final_id, args.threshold)
     except (InputError, FileNotFoundError) as err:
         print(f"policykit diff: {err}", file=sys.stderr)

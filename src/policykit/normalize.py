@@ -2,7 +2,8 @@
 
 Steps, in order (each counted in `Normalized.removed` / `Normalized.changed`):
 - line endings CRLF/CR -> LF;
-- HTML remnants: tags removed, entities unescaped; markdown heading marks, bold marks and link targets removed;
+- HTML remnants: comments and tags removed, entities unescaped; markdown heading marks, bold marks and link
+  targets removed;
 - pinyin readings a website inserted after characters removed: 中(zhōng)央 -> 中央, (二十一(yī)) -> (二十一);
 - traditional -> simplified with OpenCC (t2s);
 - non-breaking, ideographic and zero-width spaces -> plain spaces; runs collapsed; lines trimmed;
@@ -29,6 +30,7 @@ _CJK_RE = re.compile(f"[{CJK}]")
 # Requiring a tone-marked vowel keeps real bracketed Latin text (数据(AI), (app)) untouched.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 READING_RE = re.compile(rf"(?<=[{CJK}])(?:[(（][a-zü]*[{_TONED}][a-zü]*[)）])+")  # 我(wǒ)(wǒ) occurs
+COMMENT_RE = re.compile(r"<!--.*?-->", re.S)  # HTML/Markdown comments: <!-- INFO END -->
 TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>\n]*)?/?>")
 ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
 MD_HEADING_RE = re.compile(r"(?m)^[ \t\u3000\u00a0]*(?:#{1,6}[ \t]+)+")
@@ -54,6 +56,7 @@ class Normalized:
     removed: Counter = field(default_factory=Counter)  # characters removed, by category
     changed: Counter = field(default_factory=Counter)  # characters replaced in place, by category
     dropped: list[tuple[np.ndarray, str]] = field(default_factory=list)  # raw offsets removed, by category
+    amended: list[np.ndarray] = field(default_factory=list)  # raw offsets of text a curated erratum corrected
     _index: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False, compare=False)
 
     def removed_between(self, start: int, end: int) -> Counter:
@@ -159,6 +162,7 @@ def _markup(doc: Normalized) -> Normalized:
     # Removing one tag or entity can reveal another (<<b>p>, &amp;lt;): repeat until nothing changes.
     for _ in range(8):
         before = doc.text
+        doc = _sub(doc, COMMENT_RE, "", "markup")
         doc = _sub(doc, TAG_RE, "", "markup")
         doc = _sub(doc, ENTITY_RE, lambda m: html.unescape(m.group(0)), "markup")
         doc = _sub(doc, MD_HEADING_RE, "", "markup")
@@ -193,6 +197,14 @@ def normalize(raw: str) -> Normalized:
     doc = _spaces(doc)
     doc = _punctuation(doc)
     return _sub(doc, TIMES_RE, "数据要素×", "times_sign")
+
+
+def insert_line_break(doc: Normalized, at: int) -> Normalized:
+    """The text with a line break inserted at canonical offset at (a curated erratum; counted)."""
+    origin = np.concatenate([doc.origin[:at], doc.origin[at:at + 1], doc.origin[at:]])
+    doc.changed["erratum"] += 1
+    return Normalized(doc.text[:at] + "\n" + doc.text[at:], origin, doc.removed, doc.changed, doc.dropped,
+                      amended=doc.amended)
 
 
 def normalize_text(raw: str) -> str:

@@ -84,20 +84,43 @@ register(Table(
     "One row per distinct document, however many files carry it. Text is the canonical simplified "
     "text of the primary witness; provision offsets index into it.",
     (
-        _f("doc_id", "string", "Stable ASCII identifier of the document.", True),
-        _f("title", "string", "Title in simplified Chinese, as the text gives it (or assigned, see title_assigned).", True, "标题"),
-        _f("title_assigned", "boolean", "True where the text has no title line and the title was assigned.", True),
+        _f("doc_id", "string", "Stable ASCII id: the catalog's slug, else a hash of title, form, date and 文号.", True),
+        _f("title", "string", "Title in simplified Chinese, as the text's title line or Markdown # heading gives it; "
+           "null for a text without a title line (see label). A 第X章/节 heading is never a title.", False, "标题"),
+        _f("title_assigned", "boolean", "True where the text has no title line (title null, label assigned).", True),
+        _f("label", "string", "Title, or for an untitled text a descriptive label: （无题） and its first line.", True),
         _f("title_en", "string", "English title in use (curated catalog); null where none is recorded."),
-        _f("kind", "string", "policy, draft, notice, news, interpretation or report.", True, "文件类型"),
+        _f("kind", "string", "policy (a normative text: plan, opinions, law, regulation, rules, a notice stating rules "
+           "of its own), draft, notice (transmitting or announcing another document: 印发…的通知, 征求…意见的公告), "
+           "news, interpretation (an explainer) or report.", True, "文件类型"),
+        _f("form", "string", "Document form from the type word the title ends with: 意见, 方案, 计划, 通知, 公告, 决定, "
+           "条例, 法, 规定, 办法, 细则, 解释 …; null for news, explainers and untitled texts.", False, "文种"),
         _f("issuer", "string", "Issuing bodies, from the text's title or the catalog; null if unknown.", False, "发文机关"),
         _f("doc_number", "string", "Official document number (文号), e.g. 发改数据〔2024〕660号; null if none.", False, "文号"),
-        _f("date", "date", "Date of the document (成文日期 where known, else publication date); null if unknown.", False, "日期"),
+        _f("date_signed", "date", "Date the document was signed or adopted (成文日期; 通过, the latest 修正/修订 for an "
+           "amended text; a bare signature date 落款); null if unknown.", False, "成文日期"),
+        _f("date_signed_basis", "string", "Where date_signed comes from: 'text: ' and the line, or 'catalog: ' and its basis."),
+        _f("date_published", "date", "Date the document was published (发布/公布/印发); null if unknown.", False, "发布日期"),
+        _f("date_published_basis", "string", "Where date_published comes from ('text: …' or 'catalog: …')."),
+        _f("date_effective", "date", "Date the document takes effect (施行; 自…起施行); null if unknown.", False, "施行日期"),
+        _f("date_effective_basis", "string", "Where date_effective comes from ('text: …' or 'catalog: …')."),
+        _f("date", "date", "The date that orders documents and versions: date_signed, else date_published, else "
+           "date_effective (date_type says which); null if none is known.", False, "日期"),
+        _f("date_type", "string", "Which date `date` is: signed, published or effective; null without a date."),
         _f("period", "string", "Month of the document, yyyy-mm: the month of date, or the month the catalog knows where "
            "the day is unverified; null if unknown.", False, "年月"),
         _f("date_basis", "string", "Where date and period come from: text (stated in the document) or catalog; null with "
            "neither.", False),
-        _f("date_note", "string", "The basis of a catalog date (source and what the date is), or the date line of the text."),
+        _f("date_note", "string", "The line of the text that states date, or the basis of a catalog date or period."),
+        _f("date_lower_bound", "date", "For an undated text: the latest date it reports as past (截至…, …通过/发布/召开), "
+           "so the text is not older; null for a dated text.", False),
+        _f("date_lower_bound_basis", "string", "The passage that gives date_lower_bound ('text: …')."),
         _f("related_doc_id", "string", "Draft -> final plan; news, notice or explainer -> the document it covers."),
+        _f("family_id", "string", "Version family: documents whose titles agree once version markers (征求意见稿, 草案, "
+           "试行 …) are set aside, e.g. the draft and the final action plan, or two versions of a regulation; every "
+           "document has one (a family of one for most).", True, "版本族"),
+        _f("version", "integer", "Version number within the family, 1 = oldest, by date (a draft before its final "
+           "text); equal dates share a number; null where the document has no date to order it by.", False, "版本"),
         _f("n_witnesses", "integer", "Number of raw-file witnesses of the document.", True),
         _f("n_chars", "integer", "Non-whitespace characters in the canonical text.", True),
         _f("n_provisions", "integer", "Number of provisions parsed from the text.", True),
@@ -122,8 +145,10 @@ register(Table(
            "normalised Indel similarity on non-whitespace characters).", True),
         _f("n_differences", "integer", "Number of residual differing passages against the primary witness.", True),
         _f("differences", "string", "The residual differences, as 'primary→witness' pairs separated by ' | '; empty if none."),
-        _f("removed_readings", "integer", "Characters of inserted pinyin readings removed by normalisation.", True),
-        _f("removed_markup", "integer", "Characters of HTML/markdown markup removed by normalisation.", True),
+        _f("removed_readings", "integer", "Characters of inserted pinyin readings removed by normalisation within "
+           "the witness's own lines (its title line included).", True),
+        _f("removed_markup", "integer", "Characters of HTML/Markdown markup and comments removed by normalisation "
+           "within the witness's own lines (a # before its title line included).", True),
     ),
     ("doc_id", "source_file", "char_start"),
     (DOC_FK, ForeignKey(("source_file",), "sources", ("source_file",))),
@@ -152,13 +177,15 @@ PROV_FK = ForeignKey(("doc_id", "provision_id"), "provisions", ("doc_id", "provi
 
 # --- compare stage (alignment, changes) -------------------------------------------------------
 register(Table(
-    "alignment", "Draft-to-final alignment",
-    "One row per aligned unit of a draft -> final pair (n:m allowed), classified by change.",
+    "alignment", "Version alignment",
+    "One row per aligned unit of a pair of consecutive versions of one family (the draft -> final plan, "
+    "two versions of a regulation …; n:m allowed), classified by change. draft_* columns hold the older "
+    "version, final_* the newer.",
     (
-        _f("pair_id", "string", "Pair of documents compared, draft_doc_id__final_doc_id.", True),
+        _f("pair_id", "string", "Pair of documents compared, older__newer (draft_doc_id__final_doc_id).", True),
         _f("unit", "integer", "Number of the aligned unit within the pair, in final-document order (deleted units last).", True),
-        _f("draft_doc_id", "string", "Draft document.", True),
-        _f("final_doc_id", "string", "Final document.", True),
+        _f("draft_doc_id", "string", "Older version (the draft of a draft -> final pair).", True),
+        _f("final_doc_id", "string", "Newer version (the final text of a draft -> final pair).", True),
         _f("draft_provision_ids", "string", "Draft provisions in the unit, separated by ';'; empty if added."),
         _f("final_provision_ids", "string", "Final provisions in the unit, separated by ';'; empty if deleted."),
         _f("draft_heading", "string", "Heading of the (first) draft provision."),

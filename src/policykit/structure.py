@@ -73,7 +73,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 # --- provisions ---------------------------------------------------------------------------------
 
-CN_DIGITS = "〇零一二三四五六七八九十百两"
+CN_DIGITS = "〇零一二三四五六七八九十百千两"
 HEADING_MAX = 60  # a whole numbered line up to this length, without sentence end, is a heading
 LEAD_MAX = 40  # an in-line lead phrase (`（一）统筹推进政务数据共享。完善……`) is at most this long
 BARE_MAX = 30  # an unnumbered heading line is at most this long
@@ -178,12 +178,28 @@ def _heading_after(text: str, start: int, end: int) -> tuple[str | None, int, bo
     if not rest:
         return None, -1, True
     if not _has_sentence_end(rest):
+        if rest.endswith(("：", ":", "，", ",")):
+            return None, -1, False  # a lead-in to a list (…下列事项：) is body, not a heading
         return (rest, start, True) if len(rest) <= HEADING_MAX else (None, -1, False)
     first = split_sentences(rest)[0]
     sentence = rest[first[0]:first[1]]
     if sentence.endswith(("。", "！")) and len(sentence) - 1 <= LEAD_MAX:
         return sentence[:-1].rstrip(), start + first[0], first[1] >= len(rest.rstrip())
     return None, -1, False
+
+
+ARTICLE_GIST_RE = re.compile(r"【([^【】\n]{1,30})】")
+
+
+def _article_heading(text: str, start: int, end: int) -> tuple[str | None, int, bool]:
+    """(heading, its start, whole line) after a 第X条 label: only a bracketed gist (【立法目的】) is one.
+
+    Articles carry no heading of their own otherwise; a one-sentence article is all body.
+    """
+    m = ARTICLE_GIST_RE.match(text, start, end)
+    if not m:
+        return None, -1, False
+    return m.group(1), m.start(1), m.end() >= end
 
 
 def _is_table_or_bullet(line: str) -> bool:
@@ -214,7 +230,12 @@ def _openings(text: str) -> list[_Opening]:
         line = text[ln.start:ln.end]
         if numbered[i]:
             key, label, after = numbered[i]
-            heading, h_start, whole = _heading_after(text, after, ln.end)
+            if key == "article":
+                heading, h_start, whole = _article_heading(text, after, ln.end)
+            else:
+                heading, h_start, whole = _heading_after(text, after, ln.end)
+            if heading and whole and text[ln.end - 1] in "。！" and (i + 1 == len(lines) or numbered[i + 1]):
+                heading, h_start, whole = None, -1, False  # one sentence alone under its number: body
             out.append(_Opening(ln.start, "numbered", key, label, heading, h_start, whole))
             opened = True
             continue
@@ -245,52 +266,6 @@ def _drop_navigation(openings: list[_Opening]) -> list[_Opening]:
             if not (op.kind == "numbered" and op.whole_line and counts[_nav_key(op)] >= NAV_REPEATS)]
 
 
-def _bare_children(openings: list[_Opening], i: int, ranks: dict[str, float]) -> list[_Opening]:
-    """The unnumbered headings under opening i, up to its next sibling or ancestor."""
-    out = []
-    for nxt in openings[i + 1:]:
-        if nxt.kind == "numbered" and ranks[nxt.convention] <= ranks[openings[i].convention]:
-            break
-        if nxt.kind == "bare":
-            out.append(nxt)
-    return out
-
-
-def _body_before(text: str, op: _Opening, children: list[_Opening]) -> bool:
-    """Whether body text stands between a heading line and its first unnumbered child."""
-    line_end = text.find("\n", op.start)
-    line_end = len(text) if line_end < 0 else line_end
-    return bool(children) and text[line_end:children[0].start].strip() != ""
-
-
-def _split_run_in(text: str, openings: list[_Opening], ranks: dict[str, float]) -> list[_Opening]:
-    """Split a heading that runs into the heading of its first child (`做好组织实施加强组织领导`)."""
-    candidates = [i for i, op in enumerate(openings) if op.kind == "numbered" and op.whole_line and op.heading]
-    shape = {i: (kids := _bare_children(openings, i, ranks), _body_before(text, openings[i], kids))
-             for i in candidates}
-    # only where the document's other headings of the same kind lead straight into their first child
-    clean = {openings[i].convention for i, (kids, body) in shape.items() if kids and not body}
-    out = list(openings)
-    for i in reversed(candidates):
-        op = out[i]
-        children, body = shape[i]
-        if not body or op.convention not in clean:
-            continue
-        # the first child lost its own line: its heading starts with the same verb as its siblings'
-        # (加强、推动、开展 …), two characters being the usual length of such a verb
-        starts = {c.heading[:2] for c in children if c.heading}
-        lengths = sorted(len(c.heading or "") for c in children)
-        typical = lengths[len(lengths) // 2]
-        h = op.heading or ""
-        cuts = [p for p in range(4, len(h) - 3) if h[p:p + 2] in starts]
-        if not cuts:
-            continue
-        p = min(cuts, key=lambda c: (abs(len(h) - c - typical), c))
-        out[i] = _Opening(op.start, op.kind, op.convention, op.label, h[:p], op.heading_start, True)
-        out.insert(i + 1, _Opening(op.heading_start + p, "bare", "bare", "", h[p:], op.heading_start + p, True))
-    return out
-
-
 def _ranks(openings: list[_Opening]) -> dict[str, float]:
     """Rank of each numbering convention the document uses (lower = higher in the tree)."""
     ranks = {key: rank for key, _p, rank, _f in _CONVENTIONS}
@@ -308,7 +283,8 @@ def parse_provisions(text: str) -> list[Provision]:
     """Parse a document's canonical text into its provisions, in document order."""
     openings = _openings(text)
     ranks = _ranks(openings)
-    openings = _split_run_in(text, openings, ranks)
+    openings, placed = _outline_placement(text, openings)
+    openings = _with_closing(text, openings)
     first, _ = _trim(text, 0, len(text))
     if first >= len(text):
         return []
@@ -320,11 +296,25 @@ def parse_provisions(text: str) -> list[Provision]:
     # stack of (provision_id, effective rank, kind); children counted per parent id
     stack: list[tuple[str, float, str]] = []
     n_children: dict[str | None, int] = {}
+    placed_ids: dict[int, tuple[str, int]] = {}  # opening index -> (provision_id, level)
     for k, op in enumerate(openings):
+        if k in placed:
+            # a heading of the body of a document with a table of contents: under its outline entry
+            parent_k = placed[k]
+            parent, level = (None, 1) if parent_k is None else (placed_ids[parent_k][0], placed_ids[parent_k][1] + 1)
+            n_children[parent] = n_children.get(parent, 0) + 1
+            pid = f"{parent}.{n_children[parent]}" if parent else str(n_children[parent])
+            s, e = _trim(text, op.start, starts[k + 1])
+            out.append(Provision(pid, parent, level, len(out) + 1, op.label, op.heading or None, s, e))
+            placed_ids[k] = (pid, level)
+            continue
         if op.kind == "numbered":
             rank = ranks[op.convention]
             while stack and stack[-1][1] >= rank:
                 stack.pop()
+        elif op.kind == "closing":
+            rank = -2.0
+            stack.clear()  # the closing provision stands at the top level, after every part
         else:
             pops = ("dash",) if op.kind == "dash" else ("dash", "bare")
             while stack and stack[-1][2] in pops:
@@ -336,8 +326,197 @@ def parse_provisions(text: str) -> list[Provision]:
         pid = f"{parent}.{n_children[parent]}" if parent else str(n_children[parent])
         s, e = _trim(text, op.start, starts[k + 1])
         out.append(Provision(pid, parent, len(stack) + 1, len(out) + 1, op.label, op.heading or None, s, e))
+        placed_ids[k] = (pid, len(stack) + 1)
         stack.append((pid, rank, op.kind))
     return out
+
+
+# A table of contents: a document (an explainer converted from slides, say) that opens with an outline
+# of its parts and items (一、… with 1. 2. … under them, no text between the entries) and then repeats
+# those entries as the headings of its body. The body is placed under the outline: a body heading that
+# is, or contains, an outline entry goes under that entry's part, the headings after it go under it.
+# A part's name repeated on every slide as navigation moves nothing (only its first, lone occurrence).
+OUTLINE_MIN_ENTRIES, OUTLINE_MIN_KEY = 6, 4
+
+
+def _key(s: str | None) -> str:
+    """Letters and digits only: headings compare across spacing and punctuation."""
+    return "".join(ch for ch in (s or "") if ch.isalnum() or ch == "×")
+
+
+def _number(label: str) -> int | None:
+    """The value of a label's number (一、 -> 1, （十二） -> 12, 3. -> 3), if it has one."""
+    digits = "".join(ch for ch in label if "0" <= ch <= "9")
+    if digits:
+        return int(digits)
+    cn = "".join(ch for ch in label if ch in CN_DIGITS)
+    if not cn:
+        return None
+    values = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+    if "十" not in cn:
+        return values.get(cn[-1])
+    tens, _, ones = cn.partition("十")
+    return (values.get(tens[-1], 1) if tens else 1) * 10 + (values.get(ones[:1], 0) if ones else 0)
+
+
+def _outline_run(text: str, openings: list[_Opening]) -> list[int]:
+    """Indices of the openings that form a table of contents at the head of the text, if any."""
+    first = next((i for i, op in enumerate(openings) if op.kind == "numbered"), None)
+    if first is None:
+        return []
+    run, last_value, top = [first], {}, openings[first].convention
+    last_value[top] = _number(openings[first].label)
+    for k in range(first + 1, len(openings)):
+        op, prev = openings[k], openings[k - 1]
+        if op.kind != "numbered" or _has_sentence_end(text[prev.start:op.start]):
+            break
+        value = _number(op.label)
+        if op.convention != top and value is not None and last_value.get(op.convention, 0) >= value \
+                and openings[k - 1].convention != top:
+            break  # the numbering starts again: the body has begun
+        if op.convention == top and value is not None and last_value.get(top, 0) >= value:
+            break
+        last_value[op.convention] = value
+        run.append(k)
+    conventions = {openings[k].convention for k in run}
+    n_top = sum(openings[k].convention == top for k in run)
+    if len(run) < OUTLINE_MIN_ENTRIES or len(conventions) < 2 or n_top < 2 or run[-1] + 1 >= len(openings):
+        return []
+    return run
+
+
+def _in_navigation(text: str, openings: list[_Opening], body: list[int], pos: int, match, part_names: set[str]) -> bool:
+    """Whether the body opening at pos stands in a run of part names with no text between them."""
+    for other in (pos - 1, pos + 1):
+        if 0 <= other < len(body):
+            a, b = sorted((openings[body[pos]].start, openings[body[other]].start))
+            if match(openings[body[other]].heading or "") in part_names and not _has_sentence_end(text[a:b]):
+                return True
+    return False
+
+
+def _outline_entries(text: str, openings: list[_Opening], run: list[int]) -> tuple[dict[str, int], set[str]]:
+    """Key of every outline entry (and unnumbered sub-entry line) -> index of its part; the part names."""
+    top = openings[run[0]].convention
+    part_of: dict[str, int] = {}
+    part_names: set[str] = set()
+    part = run[0]
+    for k in run:
+        if openings[k].convention == top:
+            part = k
+            part_names.add(_key(openings[k].heading))
+        # an entry's own lines (sub-entries without numbering); the last entry's heading only, as the
+        # body begins somewhere after it
+        nxt = openings[k + 1].start if k != run[-1] else text.find("\n", openings[k].start) % (len(text) + 1)
+        for ln in _lines(text[openings[k].start:nxt]):
+            key = _key(text[openings[k].start + ln.start:openings[k].start + ln.end])
+            part_of.setdefault(_key(openings[k].heading) if ln.start == 0 else key, part)
+    return part_of, part_names
+
+
+def _outline_matcher(keys: list[str], numbered: set[str]):
+    """A function from a heading to the outline entry it names (None if it names none).
+
+    A heading names an entry it contains (longest first); else, since a slide title may reword its entry
+    (加强资金支持 -> 五种资金支持方式…), a run of at least OUTLINE_MIN_KEY characters that only one
+    numbered entry has (资金支持, not 数据要素).
+    """
+    owners: dict[str, set[str]] = {}
+    for k in numbered:
+        for n in range(OUTLINE_MIN_KEY, len(k) + 1):
+            for i in range(len(k) - n + 1):
+                owners.setdefault(k[i:i + n], set()).add(k)
+    distinctive = {sub: next(iter(ks)) for sub, ks in owners.items() if len(ks) == 1}
+
+    def match(line: str | None) -> str | None:
+        key = _key(line)
+        whole = next((k for k in keys if k == key or k in key), None)
+        if whole is not None or not key:
+            return whole
+        for n in range(len(key), OUTLINE_MIN_KEY - 1, -1):
+            for i in range(len(key) - n + 1):
+                if key[i:i + n] in distinctive:
+                    return distinctive[key[i:i + n]]
+        return None
+
+    return match
+
+
+def _outline_placement(text: str, openings: list[_Opening]) -> tuple[list[_Opening], dict[int, int | None]]:
+    """Openings (body headings repeating an outline entry added) and the opening each body opening goes under.
+
+    Only for a document with a table of contents; otherwise the openings unchanged and no placement.
+    """
+    run = _outline_run(text, openings)
+    if not run:
+        return openings, {}
+    top = openings[run[0]].convention
+    if any(op.convention == top and _number(op.label) == 1 for op in openings[run[-1] + 1:]):
+        return openings, {}  # the body numbers its parts again from the first (a 目录 before a law): its own tree
+    part_of, part_names = _outline_entries(text, openings, run)
+    keys = sorted((k for k in part_of if len(k) >= OUTLINE_MIN_KEY), key=len, reverse=True)
+    match = _outline_matcher(keys, {_key(openings[i].heading) for i in run} & set(keys))
+    end_of_outline = openings[run[-1] + 1].start
+    # headings of the body that repeat an outline entry open a provision even without text under them
+    starts = {op.start for op in openings}
+    extra = [
+        _Opening(ln.start, "bare", "bare", "", text[ln.start:ln.end], ln.start, True)
+        for ln in _lines(text) if ln.start >= end_of_outline and ln.start not in starts
+        and _heading_shaped(text[ln.start:ln.end]) and match(text[ln.start:ln.end])
+    ]
+    openings = sorted([*openings, *extra], key=lambda op: op.start)
+    body = [k for k, op in enumerate(openings) if op.start >= end_of_outline]
+    last_part = max(part_of.values())
+    placed: dict[int, int | None] = {}
+    anchor: int | None = None
+    anchor_entry: str | None = None
+    seen_parts: set[str] = set()
+    for pos, k in enumerate(body):
+        m = match(openings[k].heading) if openings[k].heading else None
+        if m in part_names:
+            if m in seen_parts or _in_navigation(text, openings, body, pos, match, part_names):
+                seen_parts.add(m)
+                m = None  # navigation: a part's name repeated on a slide
+            seen_parts.add(m or "")
+        if m is not None and m != anchor_entry:  # (a sub-heading naming its slide's entry stays under it)
+            anchor, anchor_entry, placed[k] = k, m, part_of[m]
+        else:
+            placed[k] = anchor if anchor is not None else last_part
+    return openings, placed
+
+
+# Closing paragraphs: the signature (落款: issuer lines over a date line), and after the last numbered
+# provision the sentences that close a document rather than its last item: when it takes effect or who
+# interprets it (本通知自…起施行, 本办法由…负责解释) and the charge to those who implement it (各地区各部门要…).
+BARE_DATE_RE = re.compile(r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})$")
+CLOSING_RE = re.compile(r"^(?:本[\u4e00-\u9fff]{1,6}(?:自|由)[^。\n]{0,40}(?:施行|执行|生效|解释)"
+                        r"|各(?:地|级|有关|部门|省|市|区))")
+SIGNATURE_LINE_MAX = 25
+
+
+def _with_closing(text: str, openings: list[_Opening]) -> list[_Opening]:
+    """Openings and, where the document ends with closing paragraphs, a closing provision."""
+    lines = _lines(text)
+    last = max((k for k, ln in enumerate(lines) if openings and ln.start <= openings[-1].start), default=-1)
+    article = bool(openings) and openings[-1].convention == "article"
+    k, start = len(lines) - 1, None
+    if k > last and BARE_DATE_RE.match(text[lines[k].start:lines[k].end]):
+        k -= 1
+        while k > last and _signature_line(text[lines[k].start:lines[k].end]):
+            k -= 1
+        start = k + 1
+    # an article's further paragraphs belong to it: only a signature closes a text of 第X条 articles
+    while not article and k > last and openings and CLOSING_RE.match(text[lines[k].start:lines[k].end]) \
+            and _match_numbering(text, lines[k].start, lines[k].end) is None:
+        start, k = k, k - 1
+    if start is None or start >= len(lines):
+        return openings
+    return [*openings, _Opening(lines[start].start, "closing", "closing", "", None, -1, False)]
+
+
+def _signature_line(line: str) -> bool:
+    """Whether a line can be part of a signature: a short name, no sentence."""
+    return len(line) <= SIGNATURE_LINE_MAX and not _has_sentence_end(line) and not line.endswith(("：", ":"))
 
 
 _NEEDED = ("doc_id", "text")

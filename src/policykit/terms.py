@@ -391,16 +391,11 @@ def keyness(counts_a: Mapping[str, int], counts_b: Mapping[str, int]) -> pd.Data
 
 
 def draft_final_pairs(documents: pd.DataFrame) -> list[tuple[str, str]]:
-    """Return (draft_doc_id, final_doc_id) for each draft document with a related_doc_id."""
+    """Return (older, newer) doc_id pairs: consecutive versions of every family (draft -> final among them)."""
+    from .documents import version_pairs
+
     _require(documents, _DOC_COLUMNS, "documents")
-    known = set(documents["doc_id"].astype(str))
-    pairs = []
-    for d, kind, rel in zip(documents["doc_id"], documents["kind"], documents["related_doc_id"], strict=True):
-        if kind == "draft" and isinstance(rel, str) and rel:
-            if rel not in known:
-                raise InputError("table documents", f"draft {d} relates to unknown document {rel}")
-            pairs.append((str(d), rel))
-    return sorted(pairs)
+    return version_pairs(documents)
 
 
 def build_keyness(documents: pd.DataFrame, provisions: pd.DataFrame | None = None) -> pd.DataFrame:
