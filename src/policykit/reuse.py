@@ -55,7 +55,8 @@ DEFAULT_MIN_FORMULA_FAMILIES = 3
 DEFAULT_MAX_FORMULA_FAMILIES = 10
 DEFAULT_FORMULA_COVER = 0.75
 
-_DOC_COLUMNS = ("doc_id", "text", "title", "date", "period", "date_lower_bound", "related_doc_id", "family_id")
+_DOC_COLUMNS = ("doc_id", "text", "title", "date", "period", "date_lower_bound", "related_doc_id", "family_id",
+                "version")
 _PROV_COLUMNS = ("doc_id", "provision_id", "char_start", "char_end")
 _HASH_BASE = np.uint64(1_000_003)
 MAX_REPEATS = 8  # occurrences of one k-gram per document that seed matches
@@ -283,13 +284,21 @@ def _check_provisions(provisions: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFr
 # --- corpus -----------------------------------------------------------------------------------
 
 def _families_by_id(docs: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """(doc_ids, family key of each): family_id where the table has it, else related_doc_id components."""
-    ids = docs["doc_id"].tolist()
-    if "family_id" in docs.columns and docs["family_id"].notna().any():
-        return ids, [f if isinstance(f, str) and f else d for d, f in zip(ids, docs["family_id"], strict=True)]
+    """(doc_ids, family key of each): documents joined by family_id or by related_doc_id, as one group.
+
+    Versions of one text share a family_id; news, explainers and issuing notices name the document they
+    cover in related_doc_id. Both kinds of link join one group, so that a draft, its final text and the
+    news about them count once when a phrase's spread across the corpus is measured.
+    """
     from scipy.cluster.hierarchy import DisjointSet
 
+    ids = docs["doc_id"].tolist()
     sets = DisjointSet(ids)
+    if "family_id" in docs.columns:
+        first: dict[str, str] = {}
+        for d, f in zip(ids, docs["family_id"], strict=True):
+            if isinstance(f, str) and f:
+                sets.merge(first.setdefault(f, d), d)
     for d, rel in zip(ids, docs["related_doc_id"], strict=True):
         if isinstance(rel, str) and rel in sets:
             sets.merge(d, rel)

@@ -20,8 +20,10 @@ An undated document that cites others' titles in 《》 is no earlier than the l
 ``citation``). The source is the document whose interval ends before the other's begins (basis ``date``,
 ``month``, ``lower_bound`` or ``citation``, the weakest evidence used). Where dates do not tell, a
 document that covers another (``related_doc_id``: news or an explainer about it) comes after it
-(``related``), and a document that
-cites another's title in 《》 comes after it (``citation``). Otherwise ``unknown``: no source is claimed.
+(``related``); a document about an earlier version of a text (or that version itself) comes before a later
+version of that text or a document about it (``version``: an explainer of a draft was written while the
+draft was open for comment, before the final text); and a document that cites another's title in 《》
+comes after it (``citation``). Otherwise ``unknown``: no source is claimed.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ import pandas as pd
 from . import config
 
 TYPES = ("citation", "formula", "quotation", "substantive")
-BASES = ("date", "month", "lower_bound", "related", "citation", "unknown")
+BASES = ("date", "month", "lower_bound", "related", "version", "citation", "unknown")
 
 _TITLE_MARKS = re.compile(r"《[^《》\n]{1,120}》")
 _QUOTE_MARKS = re.compile(r"“[^“”\n]{1,200}”|「[^「」\n]{1,200}」|『[^『』\n]{1,200}』")
@@ -187,6 +189,9 @@ class Direction:
         self.intervals = {d: _interval(a, b, c) for d, a, b, c in
                           zip(self.ids, col("date"), col("period"), col("date_lower_bound"), strict=True)}
         self.related = {d: r for d, r in zip(self.ids, col("related_doc_id"), strict=True) if isinstance(r, str)}
+        # (family, version) of each document that is a version of a text (family_id and version columns).
+        self.version = {d: (f, int(v)) for d, f, v in zip(self.ids, col("family_id"), col("version"), strict=True)
+                        if isinstance(f, str) and f and v is not None and not pd.isna(v)}
         titles = {d: content_of(t) for d, t in zip(self.ids, col("title"), strict=True) if isinstance(t, str)}
         by_title: dict[str, list[str]] = {}
         for d, t in titles.items():
@@ -209,6 +214,21 @@ class Direction:
             if hi == "9999-12-31" and c_basis in ("date", "month") and c_lo > lo:
                 self.intervals[citing] = (c_lo, hi, "citation")
 
+    def _covered(self, doc: str) -> tuple[str, int] | None:
+        """(family, version) of the text a document covers: its own, else that of its related document."""
+        rel = self.related.get(doc)
+        return self.version.get(rel) if rel is not None and rel in self.version else None
+
+    def _earlier_version(self, a: str, b: str) -> str | None:
+        """Of two documents about different versions of one text (one of them a derivative), the earlier."""
+        va = self._covered(a) or self.version.get(a)
+        vb = self._covered(b) or self.version.get(b)
+        if va is None or vb is None or va[0] != vb[0] or va[1] == vb[1]:
+            return None
+        if self._covered(a) is None and self._covered(b) is None:
+            return None  # two versions themselves: their dates decide, or nothing does
+        return a if va[1] < vb[1] else b
+
     def source_of(self, a: str, b: str) -> tuple[str | None, str]:
         """(source doc_id or None, basis) for the documents a and b."""
         (a_lo, a_hi, a_basis), (b_lo, b_hi, b_basis) = self.intervals[a], self.intervals[b]
@@ -221,6 +241,9 @@ class Direction:
             return a, "related"
         if self.related.get(a) == b and self.related.get(b) != a:
             return b, "related"
+        earlier = self._earlier_version(a, b)
+        if earlier is not None:
+            return earlier, "version"
         a_cites_b, b_cites_a = (a, b) in self.cites, (b, a) in self.cites
         if a_cites_b != b_cites_a:
             return (b if a_cites_b else a), "citation"

@@ -419,8 +419,9 @@ register(Table(
            "phrase, the phrase): the documents holding the passage, or a few more.", True),
         _f("direction_basis", "string", "date (both dated), month (one known only to the month), lower_bound "
            "(an undated document known to be later than a date), related (news or an explainer comes after the "
-           "document it covers), citation (the target names the source's title in 《》) or unknown (no "
-           "direction claimed).", True),
+           "document it covers), version (a document about an earlier version of a text comes before a later version "
+           "or a document about it, e.g. an explainer of a draft before the final text), citation (the target "
+           "names the source's title in 《》) or unknown (no direction claimed).", True),
     ),
     ("reuse_id",),
     (
@@ -436,8 +437,8 @@ register(Table(
     (
         _f("source_doc_id", "string", "Earlier document (see direction_basis).", True),
         _f("target_doc_id", "string", "Later document (see direction_basis).", True),
-        _f("direction_basis", "string", "As in the reuse table: date, month, lower_bound, related, citation or "
-           "unknown (no direction claimed).", True),
+        _f("direction_basis", "string", "As in the reuse table: date, month, lower_bound, related, version, "
+           "citation or unknown (no direction claimed).", True),
         _f("same_family", "boolean", "Whether the two documents are versions of one text (a draft and its final, "
            "news about them): shared language there is expected.", True),
         _f("is_borrowing", "boolean", "Whether the pair shares substantive or quoted language (at least one "
