@@ -26,13 +26,18 @@ from policykit.schema import TABLES, table
 from policykit.tables import write_table
 
 _DEFAULTS = {"string": "x", "integer": 0, "number": 0.5, "boolean": False, "date": None}
+
+
+def _default(f) -> object:  # noqa: ANN001 - a schema Field
+    """A harmless value for a required column: its first allowed value, else one of its type."""
+    return f.values[0] if f.values else _DEFAULTS[f.type]
 LONG_TEXT = "数据要素" * 700  # 2800 characters: longer than Stata's str2045
 
 
 def frame(name: str, rows: list[dict]) -> pd.DataFrame:
     """Return a table with every registered column: given values, else a harmless default."""
     spec = table(name)
-    return pd.DataFrame([{f.name: row.get(f.name, _DEFAULTS[f.type] if f.required else None)
+    return pd.DataFrame([{f.name: row.get(f.name, _default(f) if f.required else None)
                           for f in spec.fields} for row in rows], columns=spec.columns)
 
 
@@ -101,6 +106,8 @@ def _set(tables: dict[str, pd.DataFrame], name: str, row: int, col: str, value: 
      ("table provisions", "column level", "row 1", "not a valid integer")),
     (lambda t: _set(t, "documents", 1, "date", "2024-13-01"),
      ("table documents", "column date", "row 1", "not a valid date")),
+    (lambda t: _set(t, "documents", 0, "kind", "memo"),
+     ("table documents", "column kind", "row 0", "'memo' is not one of the allowed values (policy, draft")),
     (lambda t: t.__setitem__("sources", t["sources"].drop(columns="bytes")),
      ("table sources", "column bytes", "missing")),
 ])

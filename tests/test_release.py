@@ -21,9 +21,14 @@ from policykit.tables import write_table
 _DEFAULTS = {"string": "x", "integer": 0, "number": 0.5, "boolean": False, "date": None}
 
 
+def _default(f) -> object:  # noqa: ANN001 - a schema Field
+    """A harmless value for a required column: its first allowed value, else one of its type."""
+    return f.values[0] if f.values else _DEFAULTS[f.type]
+
+
 def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
     spec = table(name)
-    return pd.DataFrame([{f.name: row.get(f.name, _DEFAULTS[f.type] if f.required else None)
+    return pd.DataFrame([{f.name: row.get(f.name, _default(f) if f.required else None)
                           for f in spec.fields} for row in rows], columns=spec.columns)
 
 
@@ -162,7 +167,7 @@ def test_stata_labels_value_labels_and_missing_values(processed: Path, tmp_path:
     assert labels["kind"].startswith("文件类型 ") and "policy" in labels["kind"]
     assert labels["title"].startswith("标题 Title")
     assert all(0 < len(v) <= 80 for v in labels.values())
-    assert values["kind"] == {1: "policy", 2: "draft", 3: "notice"}  # codes: the words' places in the description
+    assert values["kind"] == {1: "policy", 2: "draft", 3: "notice"}  # codes: places in the registry's allowed values
     assert values["title_assigned"] == {0: "false", 1: "true"}
     assert list(data.sort_values("doc_id").kind) == ["policy", "draft", "notice"]
     assert raw.kind.dtype.kind in "if" and "date_basis" not in values  # all null: not categorical, stays text

@@ -203,6 +203,11 @@ def _validate_one(name: str, df: pd.DataFrame) -> None:
             i = _first(df[f.name].isna())
             if i is not None:
                 raise _fail(name, spec, df, f.name, i, "null in a required column")
+        if f.values:
+            i = _first(df[f.name].notna() & ~df[f.name].astype("string").isin(f.values))
+            if i is not None:
+                raise _fail(name, spec, df, f.name, i,
+                            f"{df[f.name].iloc[i]!r} is not one of the allowed values ({', '.join(f.values)})")
     i = _first(df.duplicated(list(spec.primary_key), keep="first"))
     if i is not None:
         raise _fail(name, spec, df, ",".join(spec.primary_key), i, "duplicate primary key")
@@ -271,6 +276,8 @@ def _field_descriptor(f: Field) -> dict:
         # string, not a missing value, so this field has no missing-value markers.
         out["missingValues"] = []
     out["constraints"] = {"required": bool(f.required)}
+    if f.values:
+        out["constraints"]["enum"] = list(f.values)
     return out
 
 

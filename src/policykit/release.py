@@ -4,7 +4,7 @@ Exports for the tools economists use beside Python:
 
 - Stata (``stata/<table>.dta``, format 118, Unicode): variable labels in Chinese and English (the
   registry's Chinese term and the first sentence of the column's description, at most 80 characters);
-  categorical columns (a short list of codes named in the column's description, e.g. ``kind``,
+  categorical columns (those with allowed values in the registry, e.g. ``kind``,
   ``change``, ``op``) stored as numbers with value labels; booleans as 0/1 labelled false/true; dates
   as Stata dates; nulls as missing (``.``), text nulls as Stata's empty-string missing; and
   ``policykit.do``, which loads every table into a frame of its own.
@@ -14,7 +14,6 @@ Exports for the tools economists use beside Python:
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import tempfile
 import zipfile
@@ -46,7 +45,6 @@ DIST_DIR = config.ROOT / "dist"
 CITATION_FILE = config.ROOT / "CITATION.cff"
 LICENSE_FILE = config.ROOT / "LICENSE"
 STATA_LABEL_MAX = 80  # Stata's limit for variable labels, data labels and value labels' names
-CATEGORY_MAX = 30  # more distinct codes than this and a column is not treated as categorical
 
 
 # --- Stata --------------------------------------------------------------------------------------------
@@ -62,25 +60,18 @@ def stata_label(f: Field, limit: int = STATA_LABEL_MAX) -> str:
     return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2:] else cut).rstrip(",;:( ") + "…"
 
 
-def _words(text: str) -> list[str]:
-    """Code-like words of a description (lower-case letters, digits, underscores), first occurrences in order."""
-    return list(dict.fromkeys(re.findall(r"(?<![\w-])[a-z][a-z0-9_]*(?![\w-])", text)))
-
-
 def categories(f: Field, values: pd.Series) -> dict[str, int] | None:
-    """Numeric codes of a categorical text column, or None if the column is not categorical.
+    """Numeric codes of a categorical column (one with allowed values in the registry), else None.
 
-    Categorical: a text column whose values are all code-like words, few of them, each named in the
-    column's description (so ids, titles and free text never qualify). A value's code is the position
-    of its word in the description, so codes stay the same from one release to the next.
+    A value's code is its place in the registry's list of allowed values, so codes stay the same from one
+    release to the next; only the values present get a label, and a column with no values stays text.
     """
-    if f.type != "string":
+    if f.type != "string" or not f.values:
         return None
     present = set(values.dropna().astype(str)) - {""}
-    words = _words(f.description)
-    if not present or len(present) > CATEGORY_MAX or not present <= set(words):
-        return None
-    return {w: i for i, w in enumerate(words, 1) if w in present}
+    if not present:
+        return None  # an empty column stays text: no labels to attach
+    return {w: i for i, w in enumerate(f.values, 1) if w in present}
 
 
 def stata_frame(df: pd.DataFrame, spec: Table) -> tuple[pd.DataFrame, dict[str, dict[int, str]], list[str], list[str]]:

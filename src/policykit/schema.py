@@ -18,6 +18,7 @@ class Field:
     description: str
     required: bool = False
     zh: str = ""  # the Chinese term, where an economist would look for it
+    values: tuple[str, ...] = ()  # the allowed values of a categorical column, in their code order
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,29 @@ class Table:
         return [f.name for f in self.fields]
 
 
-def _f(name: str, type_: str, description: str, required: bool = False, zh: str = "") -> Field:
-    return Field(name, type_, description, required, zh)
+def _f(name: str, type_: str, description: str, required: bool = False, zh: str = "",
+       values: tuple[str, ...] = ()) -> Field:
+    return Field(name, type_, description, required, zh, values)
+
+
+# Allowed values of the categorical columns (also their codes in the Stata export, 1, 2, … in this order).
+SCRIPTS = ("hans", "hant")
+NEWLINES = ("lf", "crlf", "cr", "mixed")
+DOCUMENT_KINDS = ("policy", "draft", "notice", "news", "interpretation", "report")
+DATE_TYPES = ("signed", "published", "effective")
+DATE_BASES = ("text", "catalog")
+ALIGNMENT_CHANGES = ("unchanged", "modified", "moved", "merged", "split", "added", "deleted")
+PAIRING_BASES = ("content", "containment", "same heading")
+EDIT_OPS = ("insert", "delete", "replace", "move")
+TRUE_FALSE_UNKNOWN = ("true", "false", "unknown")
+KEYNESS_DIRECTIONS = ("draft", "final")
+CONCEPT_CATEGORIES = ("data_element", "data_category", "market", "institution", "programme", "technology",
+                      "digital_economy")
+TARGET_KINDS = ("goal", "metric", "rule", "effective_date", "reporting_deadline", "comment_period", "forecast",
+                "reported_fact")
+TARGET_CHANGES = ("unchanged", "tightened", "loosened", "reworded", "added", "dropped")
+REUSE_TYPES = ("citation", "formula", "quotation", "substantive")
+DIRECTION_BASES = ("date", "month", "lower_bound", "related", "version", "citation", "unknown")
 
 
 DOC_FK = ForeignKey(("doc_id",), "documents", ("doc_id",))
@@ -71,8 +93,8 @@ register(Table(
         _f("sha256", "string", "SHA-256 of the file's bytes.", True),
         _f("bytes", "integer", "Size of the file in bytes.", True),
         _f("encoding", "string", "Detected text encoding (utf-8, utf-8-sig, gb18030, utf-16, ...).", True),
-        _f("newline", "string", "Line-ending convention found in the file: lf, crlf, cr or mixed.", True),
-        _f("script", "string", "Chinese script of the file: hans (simplified) or hant (traditional).", True, "简体/繁体"),
+        _f("newline", "string", "Line-ending convention found in the file: lf, crlf, cr or mixed.", True, values=NEWLINES),
+        _f("script", "string", "Chinese script of the file: hans (simplified) or hant (traditional).", True, "简体/繁体", values=SCRIPTS),
         _f("n_chars", "integer", "Characters in the decoded file.", True),
         _f("n_documents", "integer", "Number of document witnesses found in the file.", True),
     ),
@@ -92,7 +114,7 @@ register(Table(
         _f("title_en", "string", "English title in use (curated catalog); null where none is recorded."),
         _f("kind", "string", "policy (a normative text: plan, opinions, law, regulation, rules, a notice stating rules "
            "of its own), draft, notice (transmitting or announcing another document: 印发…的通知, 征求…意见的公告), "
-           "news, interpretation (an explainer) or report.", True, "文件类型"),
+           "news, interpretation (an explainer) or report.", True, "文件类型", values=DOCUMENT_KINDS),
         _f("form", "string", "Document form from the type word the title ends with: 意见, 方案, 计划, 通知, 公告, 决定, "
            "条例, 法, 规定, 办法, 细则, 解释 …; null for news, explainers and untitled texts.", False, "文种"),
         _f("issuer", "string", "Issuing bodies, from the text's title or the catalog; null if unknown.", False, "发文机关"),
@@ -106,11 +128,11 @@ register(Table(
         _f("date_effective_basis", "string", "Where date_effective comes from ('text: …' or 'catalog: …')."),
         _f("date", "date", "The date that orders documents and versions: date_signed, else date_published, else "
            "date_effective (date_type says which); null if none is known.", False, "日期"),
-        _f("date_type", "string", "Which date `date` is: signed, published or effective; null without a date."),
+        _f("date_type", "string", "Which date `date` is: signed, published or effective; null without a date.", values=DATE_TYPES),
         _f("period", "string", "Month of the document, yyyy-mm: the month of date, or the month the catalog knows where "
            "the day is unverified; null if unknown.", False, "年月"),
         _f("date_basis", "string", "Where date and period come from: text (stated in the document) or catalog; null with "
-           "neither.", False),
+           "neither.", False, values=DATE_BASES),
         _f("date_note", "string", "The line of the text that states date, or the basis of a catalog date or period."),
         _f("date_lower_bound", "date", "For an undated text: the latest date it reports as past (截至…, …通过/发布/召开), "
            "so the text is not older; null for a dated text.", False),
@@ -139,7 +161,7 @@ register(Table(
         _f("source_file", "string", "Raw file holding the witness.", True),
         _f("char_start", "integer", "Start offset in the decoded raw file (Python string index).", True),
         _f("char_end", "integer", "End offset (exclusive) in the decoded raw file.", True),
-        _f("script", "string", "Script of the witness as written: hans or hant.", True),
+        _f("script", "string", "Script of the witness as written: hans or hant.", True, values=SCRIPTS),
         _f("is_primary", "boolean", "Whether this witness supplies the document's canonical text.", True),
         _f("agreement", "number", "Similarity of the witness's normalised text to the primary witness (0-1, "
            "normalised Indel similarity on non-whitespace characters).", True),
@@ -191,14 +213,14 @@ register(Table(
         _f("draft_heading", "string", "Heading of the (first) draft provision."),
         _f("final_heading", "string", "Heading of the (first) final provision."),
         _f("section", "string", "Heading of the top-level final (else draft) part the unit belongs to."),
-        _f("change", "string", "unchanged, modified, added, deleted, merged, split or moved.", True, "变化类型"),
+        _f("change", "string", "unchanged, modified, added, deleted, merged, split or moved.", True, "变化类型", values=ALIGNMENT_CHANGES),
         _f("similarity", "number", "Text similarity of the unit's two sides (0-1, normalised Indel on characters: "
            "order matters); null for added/deleted.", False),
         _f("similarity_unordered", "number", "Order-insensitive similarity of the two sides (0-1, Dice coefficient of "
            "their word multisets): close to 1 for a unit whose sentences were only re-ordered; null for added/deleted."),
         _f("basis", "string", "How the unit was paired: content (similarity at least the threshold), containment "
            "(the share of one side that recurs in the other at least the threshold and 0.6: merges, splits) or same heading (unchanged heading and "
-           "order-insensitive similarity at least the threshold); null for added/deleted."),
+           "order-insensitive similarity at least the threshold); null for added/deleted.", values=PAIRING_BASES),
         _f("n_changes", "integer", "Number of word-level edit operations in the unit.", True),
         _f("touches_numbers", "boolean", "Whether an edit in the unit changes a number, quantity or deadline.", True),
     ),
@@ -214,7 +236,7 @@ register(Table(
         _f("unit", "integer", "Aligned unit (alignment.unit).", True),
         _f("op_index", "integer", "Order of the operation within the unit.", True),
         _f("op", "string", "insert, delete, replace, or move (a sentence found verbatim on both sides, out of "
-           "sequence: never shown as a delete and an insert).", True),
+           "sequence: never shown as a delete and an insert).", True, values=EDIT_OPS),
         _f("draft_text", "string", "Draft words removed or replaced (empty for insert; the sentence for move)."),
         _f("final_text", "string", "Final words inserted or replacing (empty for delete; the sentence for move)."),
         _f("context", "string", "The surrounding final (else draft) text, with the change in [brackets]."),
@@ -223,7 +245,7 @@ register(Table(
            "一 as an article, ordinals or codes such as C2M).", True),
         _f("value_changed", "string", "Where touches_numbers: true if the quantity's value differs, false if it is "
            "stated again in other words or moved (增长1倍 -> 倍增), unknown if replaced by a vague word (大幅); "
-           "null otherwise."),
+           "null otherwise.", values=TRUE_FALSE_UNKNOWN),
         _f("is_moved", "boolean", "Whether the words removed (or inserted) here reappear inserted (or removed) by "
            "another operation of the unit, or the operation is a move: a reordering rather than a rewrite.", True),
         _f("trivial", "boolean", "Whether the operation changes only punctuation, spacing or a variant form "
@@ -265,7 +287,7 @@ register(Table(
         _f("count_final", "integer", "Occurrences in the final document.", True),
         _f("g2", "number", "Log-likelihood statistic G2 (Dunning 1993; Rayson & Garside 2000).", True),
         _f("log_ratio", "number", "Binary log of the ratio of relative frequencies (final over draft), 0.5 added to zero counts.", True),
-        _f("direction", "string", "final if relatively more frequent in the final document, else draft.", True),
+        _f("direction", "string", "final if relatively more frequent in the final document, else draft.", True, values=KEYNESS_DIRECTIONS),
     ),
     ("pair_id", "term"),
 ))
@@ -285,7 +307,7 @@ register(Table(
         _f("concept", "string", "Concept (simplified Chinese), as listed in resources/concepts.tsv.", True, "概念"),
         _f("label_en", "string", "English label of the concept.", True),
         _f("category", "string", "data_element, data_category, market, institution, programme, technology or "
-           "digital_economy.", True),
+           "digital_economy.", True, values=CONCEPT_CATEGORIES),
         _f("count", "integer", "Mentions of the concept in the scope (any of its variants, compounds included).", True, "出现次数"),
         _f("n_chars", "integer", "Non-whitespace characters of the scope (documents.n_chars for a document).", True),
         _f("per_10k", "number", "count per 10,000 non-whitespace characters of the scope; null for an empty scope."),
@@ -320,7 +342,7 @@ register(Table(
         _f("doc_id", "string", "Document.", True),
         _f("provision_id", "string", "Provision the sentence belongs to.", True),
         _f("kind", "string", "goal, metric, rule, effective_date, reporting_deadline, comment_period, forecast or "
-           "reported_fact.", True, "类型"),
+           "reported_fact.", True, "类型", values=TARGET_KINDS),
         _f("deadline", "date", "Date a commitment falls due or takes effect (goal, metric, effective_date, "
            "reporting_deadline, comment_period), ISO; a bare year is that year's 31 December; null otherwise.",
            False, "期限"),
@@ -370,7 +392,7 @@ register(Table(
         _f("item", "integer", "Order of the change within the unit: paired targets first, then added, then dropped.", True),
         _f("change", "string", "unchanged, tightened (the final commits to more: higher floor, lower cap, stricter "
            "comparator, earlier deadline, a number where there was none), loosened (the reverse), reworded (same "
-           "commitment, other words; or changes pointing both ways), added or dropped.", True, "变化类型"),
+           "commitment, other words; or changes pointing both ways), added or dropped.", True, "变化类型", values=TARGET_CHANGES),
         _f("basis", "string", "What differs between the two targets (value, comparator, deadline, kind, wording)."),
         _f("similarity", "number", "Similarity of the two metric descriptions (0-1) that paired them; null if added "
            "or dropped."),
@@ -399,7 +421,7 @@ register(Table(
         _f("type", "string", "citation (title or document number of a cited document), formula (a list of "
            "agencies or addressees, or language found in many families of documents), quotation (inside "
            "quotation marks in both documents) or substantive (the rest: wording one document shares with the "
-           "other).", True, "引用/套话/引语/实质内容"),
+           "other).", True, "引用/套话/引语/实质内容", values=REUSE_TYPES),
         _f("length", "integer", "Content characters matched exactly (Han characters, letters, digits and symbols, "
            "not whitespace or punctuation): the unit of the minimum length (15 by default; 6 for a phrase in "
            "quotation marks).", True),
@@ -421,7 +443,7 @@ register(Table(
            "(an undated document known to be later than a date), related (news or an explainer comes after the "
            "document it covers), version (a document about an earlier version of a text comes before a later version "
            "or a document about it, e.g. an explainer of a draft before the final text), citation (the target "
-           "names the source's title in 《》) or unknown (no direction claimed).", True),
+           "names the source's title in 《》) or unknown (no direction claimed).", True, values=DIRECTION_BASES),
     ),
     ("reuse_id",),
     (
@@ -438,7 +460,7 @@ register(Table(
         _f("source_doc_id", "string", "Earlier document (see direction_basis).", True),
         _f("target_doc_id", "string", "Later document (see direction_basis).", True),
         _f("direction_basis", "string", "As in the reuse table: date, month, lower_bound, related, version, "
-           "citation or unknown (no direction claimed).", True),
+           "citation or unknown (no direction claimed).", True, values=DIRECTION_BASES),
         _f("same_family", "boolean", "Whether the two documents are versions of one text (a draft and its final, "
            "news about them): shared language there is expected.", True),
         _f("is_borrowing", "boolean", "Whether the pair shares substantive or quoted language (at least one "
