@@ -9,7 +9,7 @@ from policykit import config
 from policykit.errors import InputError
 from policykit.reuse import build_reuse, build_reuse_pairs, is_content_char, reuse_between
 from policykit.reuse_labels import Direction, formula_mask, is_agency_list
-from policykit.schema import table
+from policykit.schema import DIRECTION_BASES, REUSE_TYPES, table
 
 # Passages built from distinct Han characters, so that nothing is shared by accident.
 P15 = "数据要素市场化配置改革深入推进"  # 15 characters
@@ -185,9 +185,11 @@ def test_versions_of_one_document_do_not_make_a_formula():
     out = build_reuse(docs, prov)
     assert len(out) == 6 and (out["doc_frequency"] == 4).all()
     assert (out["type"] == "formula").sum() == 0 or set(out["type"]) == {"formula"}  # BOILER is a stock formula
-    # family_id, where the documents table has it, replaces the related_doc_id grouping
+    # family_id and related_doc_id both join documents: distinct family ids do not split related ones
     docs["family_id"] = ["f1", "f2", "f3", "f4", "f5"]
-    assert build_reuse(docs, prov).empty
+    assert len(build_reuse(docs, prov)) == 6
+    # four unrelated families share BOILER: formulaic, it seeds nothing
+    assert build_reuse(docs.assign(related_doc_id=None), prov).empty
 
 
 def test_output_grows_with_borrowing_not_with_shared_formulas():
@@ -274,6 +276,19 @@ def test_direction_by_month_lower_bound_related_and_citation():
                                 "title": [None, "甲乙丙丁戊己计划", "某白皮书"],
                                 "date": [None, "2023-12-31", "2023-09-01"]}))
     assert d.source_of("r", "w") == ("w", "citation")
+
+
+def test_direction_by_version_of_the_text_covered():
+    """An explainer of a draft precedes the final text and news about it; two versions alone: unknown."""
+    d = Direction(pd.DataFrame({
+        "doc_id": ["draft", "final", "explainer", "news", "other"], "text": [""] * 5,
+        "title": [None] * 5, "date": [None] * 5,
+        "related_doc_id": [None, None, "draft", "final", None],
+        "family_id": ["f", "f", None, None, None], "version": [1, 2, None, None, None]}))
+    assert d.source_of("final", "explainer") == ("explainer", "version")
+    assert d.source_of("news", "explainer") == ("explainer", "version")
+    assert d.source_of("draft", "final") == (None, "unknown")  # undated versions: nothing tells
+    assert d.source_of("explainer", "other") == (None, "unknown")
 
 
 def test_stock_formulas_are_covered():
@@ -364,8 +379,8 @@ def test_real_corpus_every_row_slices_out_of_its_documents(real):
     assert (out["source_doc_id"] != out["target_doc_id"]).all()
     quoted = out["type"] == "quotation"
     assert (out.loc[~quoted, "length"] >= 15).all() and (out.loc[quoted, "length"] >= 6).all()
-    assert set(out["direction_basis"]) <= {"date", "month", "lower_bound", "related", "citation", "unknown"}
-    assert set(out["type"]) <= {"citation", "formula", "quotation", "substantive"}
+    assert set(out["direction_basis"]) <= set(DIRECTION_BASES)
+    assert set(out["type"]) <= set(REUSE_TYPES)
 
 
 def test_real_corpus_types(real):
