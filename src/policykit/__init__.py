@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["__version__", "kwic", "load", "reuse_between", "split_sentences"]
 
@@ -38,7 +38,7 @@ def _load_doc() -> str:
     Tables:
 {listing}
 
-    Example: policykit.load("provisions", data="policykit-data-0.1.0.zip", polars=True)
+    Example: policykit.load("provisions", data="policykit-data-0.2.0.zip", polars=True)
     """
 
 
