@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
@@ -442,117 +441,6 @@ def write_data_dictionary(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(data_dictionary_markdown(), encoding="utf-8", newline="\n")
     return path
-
-
-# --- exports ----------------------------------------------------------------------------------------
-
-STATA_TIMESTAMP = dt.datetime(2000, 1, 1)  # a fixed header time stamp keeps .dta files byte-identical
-STATA_STR_MAX = 2045  # longest str# column in Stata 13+; longer text becomes strL
-EXCEL_CELL_MAX = 32767  # Excel truncates longer cells when opening a CSV
-
-
-def _stata_frame(df: pd.DataFrame, spec: Table) -> tuple[pd.DataFrame, list[str]]:
-    """Return the table as Stata can store it, and the names of its columns too long for str#."""
-    out = pd.DataFrame(index=df.index)
-    strl: list[str] = []
-    for f in spec.fields:
-        col = df[f.name]
-        if f.type == "boolean":
-            out[f.name] = col.astype("Float64").astype("float64") if col.isna().any() else col.astype("int8")
-        elif f.type == "integer":
-            # Stata has no integer missing value pandas can write, so columns with nulls become doubles.
-            out[f.name] = col.astype("Float64").astype("float64") if col.isna().any() else col.astype("int64")
-        elif f.type == "number":
-            out[f.name] = col.astype("Float64").astype("float64")
-        else:
-            text = col.astype("object").where(col.notna(), "")  # Stata strings cannot be null
-            out[f.name] = text.astype(str)
-            if len(text) and int(text.map(len).max()) > STATA_STR_MAX:
-                strl.append(f.name)
-    return out.reset_index(drop=True), strl
-
-
-def _truncate(text: str, limit: int) -> str:
-    """Cut text to limit characters, ending in an ellipsis when cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def write_stata(df: pd.DataFrame, name: str, path: Path) -> Path:
-    """Write one table as a Stata 14+ (format 118, Unicode) .dta with variable labels."""
-    spec = table(name)
-    frame, strl = _stata_frame(df, spec)
-    labels = {f.name: _truncate(f.description, 80) for f in spec.fields}
-    frame.to_stata(path, write_index=False, version=118, convert_strl=strl, variable_labels=labels,
-                   data_label=spec.title[:80], time_stamp=STATA_TIMESTAMP)
-    return path
-
-
-def write_excel_csv(df: pd.DataFrame, name: str, path: Path) -> Path:
-    """Write one table as CSV that Excel opens correctly: UTF-8 with BOM, CRLF line ends."""
-    spec = table(name)
-    df[spec.columns].to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
-    return path
-
-
-def _sql_type(type_: str) -> str:
-    return {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN",
-            "date": "DATE"}[type_]
-
-
-def _sql_str(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def duckdb_sql(names: list[str], parquet_dir: str = "") -> str:
-    """Return SQL creating the named tables in DuckDB from their Parquet files, with keys and comments."""
-    lines = ["-- Creates the policykit tables in DuckDB from the Parquet files beside this script:",
-             "--   duckdb policykit.duckdb < policykit.sql", ""]
-    for name in [n for n in TABLES if n in names]:
-        spec = table(name)
-        cols = [f"    {f.name} {_sql_type(f.type)}{' NOT NULL' if f.required else ''}" for f in spec.fields]
-        cols.append(f"    PRIMARY KEY ({', '.join(spec.primary_key)})")
-        lines.append(f"CREATE TABLE {name} (\n" + ",\n".join(cols) + "\n);")
-        source = _sql_str(f"{parquet_dir}{name}.parquet")
-        lines.append(f"INSERT INTO {name} SELECT * FROM read_parquet({source});")
-        lines.append(f"COMMENT ON TABLE {name} IS {_sql_str(spec.title + ': ' + spec.description)};")
-        for f in spec.fields:
-            lines.append(f"COMMENT ON COLUMN {name}.{f.name} IS {_sql_str(f.description)};")
-        lines.append("")
-    return "\n".join(lines)
-
-
-def write_duckdb(path: Path, names: list[str], parquet_dir: Path) -> Path:
-    """Create a DuckDB database file holding the named tables read from parquet_dir."""
-    import duckdb
-
-    path = Path(path)
-    if path.exists():
-        path.unlink()
-    con = duckdb.connect(str(path))
-    try:
-        con.execute(duckdb_sql(names, parquet_dir=f"{Path(parquet_dir).resolve().as_posix()}/"))
-    finally:
-        con.close()
-    return path
-
-
-def write_exports(out_dir: Path, tables: Mapping[str, pd.DataFrame], *, parquet_dir: Path | None = None,
-                  duckdb_file: bool = False) -> list[Path]:
-    """Write Stata (.dta), Excel-friendly CSV and the DuckDB loader script (and database) into out_dir."""
-    out_dir = Path(out_dir)
-    (out_dir / "stata").mkdir(parents=True, exist_ok=True)
-    (out_dir / "excel").mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for name in sorted(tables):
-        written.append(write_stata(tables[name], name, out_dir / "stata" / f"{name}.dta"))
-        written.append(write_excel_csv(tables[name], name, out_dir / "excel" / f"{name}.csv"))
-    sql = out_dir / "policykit.sql"
-    sql.write_text(duckdb_sql(sorted(tables)), encoding="utf-8", newline="\n")
-    written.append(sql)
-    if duckdb_file:
-        db = write_duckdb(out_dir / "policykit.duckdb", sorted(tables), Path(parquet_dir or out_dir))
-        written.append(db)
-    return written
 
 
 DATA_DICTIONARY_FILE = Path("docs") / "data-dictionary.md"

@@ -14,6 +14,7 @@ Exports for the tools economists use beside Python:
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import shutil
 import tempfile
 import zipfile
@@ -26,14 +27,11 @@ import pandas as pd
 from . import __version__, config
 from .dataset import (
     PACKAGE_NAME,
-    STATA_STR_MAX,
-    STATA_TIMESTAMP,
     citation_text,
     data_dictionary_markdown,
     sha256_file,
     validate_tables,
     write_datapackage,
-    write_excel_csv,
 )
 from .errors import InputError
 from .schema import TABLES, Field, Table, table
@@ -44,6 +42,8 @@ FILE_MODE = 0o644
 DIST_DIR = config.ROOT / "dist"
 CITATION_FILE = config.ROOT / "CITATION.cff"
 LICENSE_FILE = config.ROOT / "LICENSE"
+STATA_TIMESTAMP = dt.datetime(2000, 1, 1)  # a fixed header time stamp keeps .dta files byte-identical
+STATA_STR_MAX = 2045  # longest str# column in Stata 13+; longer text becomes strL
 STATA_LABEL_MAX = 80  # Stata's limit for variable labels, data labels and value labels' names
 
 
@@ -115,6 +115,13 @@ def write_stata(df: pd.DataFrame, name: str, path: Path) -> Path:
                    variable_labels={f.name: stata_label(f) for f in spec.fields},
                    value_labels=value_labels or None, convert_dates={c: "td" for c in dates},
                    data_label=spec.title[:STATA_LABEL_MAX], time_stamp=STATA_TIMESTAMP)
+    return path
+
+
+def write_excel_csv(df: pd.DataFrame, name: str, path: Path) -> Path:
+    """Write one table as CSV that Excel opens correctly: UTF-8 with BOM, CRLF line ends."""
+    spec = table(name)
+    df[spec.columns].to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     return path
 
 
