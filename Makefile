@@ -17,7 +17,7 @@ all: figures  ## the main job: build data/processed from data/raw, then every fi
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,cluster]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name policykit --display-name "Python (policykit)" >/dev/null
 	touch $(STAMP)
 

@@ -119,3 +119,31 @@ def test_unchanged_inputs_reuse_the_build_cache(tmp_path: Path, raw_copy: Path, 
     (raw_copy / "extra.txt").write_text("关于推进数据标准化工作的通知\n\n一、总体要求\n\n坚持标准引领。\n", encoding="utf-8")
     changed = build(raw_copy, tmp_path / "c", use_cache=True)
     assert not changed.cached and "extra.txt" in set(changed.tables["sources"].source_file)
+
+
+def test_cache_is_keyed_on_the_libraries_that_shape_the_output(tmp_path: Path, raw_copy: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """An upgraded jieba (or any output-shaping library) rebuilds instead of restoring stale tables."""
+    from policykit import build as build_module
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    versions = build_module.dependency_versions()
+    shaping = {"jieba", "opencc", "rapidfuzz", "cn2an", "numpy", "pandas", "pyarrow", "datasketch", "scipy"}
+    assert shaping <= set(versions)
+    build(raw_copy, tmp_path / "a", use_cache=True)
+    assert build(raw_copy, tmp_path / "b", use_cache=True).cached
+    monkeypatch.setattr(build_module, "dependency_versions", lambda: {**versions, "jieba": "9.9.9"})
+    assert not build(raw_copy, tmp_path / "c", use_cache=True).cached
+
+
+def test_cache_keeps_one_slot_per_raw_folder(tmp_path: Path, raw_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building another raw folder does not evict the first folder's cached outputs."""
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "one.txt").write_text("关于推进数据标准化工作的通知\n\n一、总体要求\n\n坚持标准引领。\n", encoding="utf-8")
+    build(raw_copy, tmp_path / "a", use_cache=True)
+    build(other, tmp_path / "o", use_cache=True)
+    assert build(raw_copy, tmp_path / "a2", use_cache=True).cached
+    assert build(other, tmp_path / "o2", use_cache=True).cached
+    assert len(list((tmp_path / "cache" / "build").iterdir())) == 2
