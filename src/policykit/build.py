@@ -199,6 +199,9 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, sche
         bar.update()
         bar.set_postfix_str("provisions")
         tables.update(_structure(tables, ex))
+        bar.set_postfix_str("audit")
+        tables["audit"] = build_audit(corpus, tables["provisions"])
+        del corpus  # the raw texts and their offset maps are not needed by the analysis stages
         bar.update()
         bar.set_postfix_str(f"analysis stages on {ex.name}")
 
@@ -207,8 +210,6 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, sche
             bar.update()
 
         tables.update(run_analysis(tables, done, ex))
-        bar.set_postfix_str("audit")
-        tables["audit"] = build_audit(corpus, tables["provisions"])
         bar.set_postfix_str("done")
     return tables
 

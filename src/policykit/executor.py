@@ -37,7 +37,7 @@ class Executor(Protocol):
     name: str
 
     def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
-        """Fn applied to every item, results in the order of the items."""
+        """The results of fn on every item, in the order of the items."""
         ...
 
     def run(self, tasks: Sequence[Task], on_done: Callable[[str], None]) -> dict[str, Any]:
@@ -52,7 +52,7 @@ class SerialExecutor:
     name = "1 process"
 
     def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
-        """Fn applied to every item, in this process."""
+        """The results of fn on every item, computed in this process."""
         return [fn(item) for item in items]
 
     def run(self, tasks: Sequence[Task], on_done: Callable[[str], None]) -> dict[str, Any]:
@@ -103,8 +103,17 @@ class LocalExecutor:
                                              mp_context=multiprocessing.get_context(method))
         return self._pool
 
+    def start(self) -> None:
+        """Start every worker now, while the build process is still small.
+
+        Forked workers share the parent's memory page by page, and Python's reference counting soon
+        copies what it touches: workers forked from a parent that already holds the corpus would each
+        end up with a copy of it.
+        """
+        wait([self.pool.submit(os.getpid) for _ in range(self.workers)])
+
     def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
-        """Fn on every item in the pool, results in item order."""
+        """The results of fn on every item, computed in the pool, in item order."""
         if len(items) <= 1:
             return [fn(item) for item in items]
         return list(self.pool.map(fn, items))
@@ -153,14 +162,14 @@ class DaskExecutor:
             self.client, self._own = address, False
         else:
             try:
-                self.client, self._own = Client(address, timeout="20s"), True
+                self.client, self._own = Client(address, timeout="10s"), True
             except (OSError, TimeoutError, ValueError) as exc:
                 raise InputError(f"--scheduler {address}", f"cannot reach the Dask scheduler ({exc})") from None
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
         self.name = f"Dask cluster at {self.client.scheduler.address} ({self.workers} workers)"
 
     def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
-        """Fn on every item on the cluster, results in item order."""
+        """The results of fn on every item, computed on the cluster, in item order."""
         futures = self.client.map(fn, list(items), pure=False)
         try:
             return self.client.gather(futures)
@@ -203,6 +212,8 @@ def executor(scheduler: Any = None, workers: int | None = None) -> Iterator[Exec
     n = local_workers() if workers is None else workers
     ex: Any = DaskExecutor(scheduler) if scheduler else (LocalExecutor(n) if n > 1 else SerialExecutor())
     try:
+        if hasattr(ex, "start"):
+            ex.start()
         yield ex
     except BaseException:
         if hasattr(ex, "close"):
