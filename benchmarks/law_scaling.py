@@ -78,7 +78,7 @@ def default_archive() -> Path | None:
     return next((p for p in candidates if p.is_file()), None)
 
 
-def unpack(archive: Path, into: Path) -> list[tuple[str, bytes]]:
+def unpack(archive: Path) -> list[tuple[str, bytes]]:
     """The Markdown/text members of the archive as (path inside it, bytes), sorted by path."""
     members = []
     with tarfile.open(archive) as tar:
@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="policykit-laws-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        members = unpack(archive, work)
+        members = unpack(archive)
         runs = [run_scale(s, members, work, args.timeout, args.build_args) for s in scales]
         print(report(runs))
         if args.json:
