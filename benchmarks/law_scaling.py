@@ -155,7 +155,8 @@ def report(runs: list[LawRun]) -> str:
     for r in runs:
         rows = " ".join(f"{r.rows.get(t, 0):>10}" if r.rows else f"{'-':>10}" for t in BIG_TABLES)
         lines.append(f"{r.scale:<6} {r.n_files:>6} {r.raw_mb:>7.1f} {r.wall_s:>8.1f} {r.wall_s / r.raw_mb:>6.2f} "
-                     f"{r.peak_tree_mb:>8.0f} {r.peak_single_mb:>9.0f} {rows}" + (f"  rc {r.rc}: {r.error}" if r.rc else ""))
+                     f"{r.peak_tree_mb:>8.0f} {r.peak_single_mb:>9.0f} {rows}"
+                     + (f"  rc {r.rc}: {r.error}" if r.rc else ""))
     ok = {r.scale: r for r in runs if r.rc == 0}
     lines += ["", f"{'target':<48} {'measured':>12}  verdict"]
 
@@ -184,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     """Command line."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--scales", default="half,whole", help=f"comma-separated, of {', '.join(SCALES)}")
-    p.add_argument("--archive", type=Path, default=None, help="the law archive (default ../shared/external/laws-dev.tar.xz)")
+    p.add_argument("--archive", type=Path, default=None,
+                   help="the law archive (default ../shared/external/laws-dev.tar.xz)")
     p.add_argument("--work", type=Path, default=None, help="folder for corpora and outputs (default: a temp folder)")
     p.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     p.add_argument("--timeout", type=float, default=3600, help="seconds before one build is abandoned")

@@ -170,8 +170,8 @@ def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None]
     return {name: out[name] for name in sorted(out)}  # the same order whichever stage finished first
 
 
-def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, scheduler: Any = None
-                 ) -> dict[str, pd.DataFrame]:
+def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, scheduler: Any = None,
+                 ex: Any = None) -> dict[str, pd.DataFrame]:
     """Run every stage on the raw folder and return the tables by name.
 
     The analysis stages run through the executor: local worker processes, or the Dask cluster whose
@@ -186,9 +186,12 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, sche
     from .executor import executor
     from .sources import read_sources
 
+    if ex is None:
+        with executor(scheduler, workers=None if scheduler else workers()) as own:
+            return build_tables(raw_dir, catalog_file, progress, ex=own)
     bar = tqdm(total=3 + len(analysis_stages()), desc="policykit build", unit="stage", disable=not progress,
                bar_format="{desc}: {n_fmt}/{total_fmt} {postfix}")
-    with bar, executor(scheduler, workers=None if scheduler else workers()) as ex:
+    with bar:
         bar.set_postfix_str("reading sources")
         sources = read_sources(raw_dir)
         bar.update()
@@ -267,7 +270,7 @@ def output_lock(out_dir: Path) -> Iterator[None]:
             raise InputError(out_dir, "another build is writing into this output folder; wait for it to finish "
                                       f"(lock file {path.name})") from None
         try:  # the holder before us may have removed the file after we opened it: lock the current one
-            if os.fstat(fd).st_ino == os.stat(path).st_ino:
+            if os.fstat(fd).st_ino == path.stat().st_ino:
                 break
         except FileNotFoundError:
             pass
@@ -376,6 +379,14 @@ def _store_in_cache(out_dir: Path, slot: Path, key: str) -> None:
                 shutil.rmtree(old, ignore_errors=True)
 
 
+def _write_one(job: tuple[pd.DataFrame, str, Path]) -> list[Path]:
+    """Write one table into a folder (module-level: workers import it by name)."""
+    from .tables import write_table
+
+    df, name, folder = job
+    return write_table(df, name, folder)
+
+
 def build(raw_dir: Path | None = None, out_dir: Path | None = None, catalog_file: Path | None = None,
           progress: bool = False, use_cache: bool = False, scheduler: Any = None) -> BuildResult:
     """Build every table from raw_dir into out_dir; out_dir is left untouched if anything fails.
@@ -408,15 +419,20 @@ def _build_locked(raw_dir: Path, out_dir: Path, catalog_file: Path, progress: bo
                 result.files.append(out_dir / path.name)
         return result
     from .dataset import validate_tables, write_datapackage
-    from .tables import write_table
+    from .executor import LocalExecutor, SerialExecutor, executor
 
-    tables = build_tables(raw_dir, catalog_file, progress=progress, scheduler=scheduler)
-    validate_tables(tables)
-    result = BuildResult(tables=tables)
-    with staged_output(out_dir) as tmp:
-        for name in sorted(tables):
-            result.files.extend(out_dir / p.name for p in write_table(tables[name], name, tmp))
-        result.files.append(out_dir / write_datapackage(tmp, tables).name)
+    with executor(scheduler, workers=None if scheduler else workers()) as ex:
+        tables = build_tables(raw_dir, catalog_file, progress=progress, ex=ex)
+        validate_tables(tables)
+        result = BuildResult(tables=tables)
+        with staged_output(out_dir) as tmp:
+            # the tables are written in the local worker processes, side by side (CSV writing holds the
+            # interpreter lock); a cluster's workers cannot see this machine's folder: written here then
+            writer = ex if isinstance(ex, LocalExecutor) else SerialExecutor()
+            jobs = [(tables[name], name, tmp) for name in sorted(tables)]
+            for written in writer.map(_write_one, jobs):
+                result.files.extend(out_dir / p.name for p in written)
+            result.files.append(out_dir / write_datapackage(tmp, tables).name)
     if key:
         _store_in_cache(out_dir, slot, key)
     return result

@@ -65,7 +65,8 @@ def write_table(df: pd.DataFrame, name: str, out_dir: Path) -> list[Path]:
             csv.open("w", encoding="utf-8", newline="") as fh:
         for start in range(0, max(len(df), 1), ROW_GROUP_ROWS):
             part = df.iloc[start:start + ROW_GROUP_ROWS]
-            pw.write_table(pa.Table.from_pandas(part, schema=schema, preserve_index=False).replace_schema_metadata(None))
+            arrow = pa.Table.from_pandas(part, schema=schema, preserve_index=False)
+            pw.write_table(arrow.replace_schema_metadata(None))
             part.to_csv(fh, index=False, header=start == 0, lineterminator="\n")
     return [parquet, csv]
 
