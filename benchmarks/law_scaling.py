@@ -49,6 +49,7 @@ TARGET_WHOLE_GB = 2.0
 TARGET_EXPONENT = 1.1  # log(t_whole / t_half) / log(MB_whole / MB_half)
 TARGET_10X_S = 15 * 60.0
 TARGET_10X_GB = 4.0
+TIMINGS_PREFIX = "policykit: seconds per stage: "
 BIG_TABLES = ("documents", "provisions", "term_frequencies", "targets", "reuse", "audit", "changes")
 # characters a copy keeps: numbering, dates, the words targets and titles are made of
 KEEP = set("第章节编条款项目之一二三四五六七八九十百千万亿零〇两年月日到前底以上下超过不少于约逾余多倍"
@@ -67,6 +68,7 @@ class LawRun:
     peak_single_mb: float
     rc: int
     rows: dict[str, int] = field(default_factory=dict)
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, as the build reports them
     error: str = ""
 
 
@@ -118,6 +120,15 @@ def write_scale(scale: str, members: list[tuple[str, bytes]], raw: Path) -> int:
     return len(texts) * COPIES
 
 
+def stage_seconds(stderr: str) -> dict[str, float]:
+    """Seconds per stage from the line `policykit build --timings` prints."""
+    for line in stderr.splitlines():
+        if line.startswith(TIMINGS_PREFIX):
+            pairs = (item.rsplit(" ", 1) for item in line.removeprefix(TIMINGS_PREFIX).split(", "))
+            return {name: float(sec) for name, sec in pairs}
+    return {}
+
+
 def table_rows(out: Path) -> dict[str, int]:
     """Rows of every table a build wrote (from the Parquet footers)."""
     return {p.stem: pq.ParquetFile(p).metadata.num_rows for p in sorted(out.glob("*.parquet"))}
@@ -131,12 +142,12 @@ def run_scale(scale: str, members: list[tuple[str, bytes]], work: Path, timeout:
         shutil.rmtree(folder, ignore_errors=True)
     n = write_scale(scale, members, raw)
     mb = sum(p.stat().st_size for p in raw.iterdir()) / 1e6
-    cmd = [sys.executable, "-m", "policykit.cli", "build", "-q", "--no-cache", "--raw", str(raw), "--out", str(out),
-           *extra]
+    cmd = [sys.executable, "-m", "policykit.cli", "build", "-q", "--no-cache", "--timings", "--raw", str(raw),
+           "--out", str(out), *extra]
     m = run_measured(cmd, env={**os.environ, "POLICYKIT_CACHE_DIR": str(cache)}, timeout=timeout)
     err = m.err.strip().splitlines()[-1] if m.rc and m.err.strip() else ""
     run = LawRun(scale, mb, n, m.wall_s, m.peak_tree_mb, m.peak_single_mb, m.rc,
-                 table_rows(out) if m.rc == 0 else {}, err)
+                 table_rows(out) if m.rc == 0 else {}, stage_seconds(m.err), err)
     print(f"  {scale:<6} {mb:7.1f} MB {run.wall_s:8.1f} s  {run.peak_tree_mb:7.0f} MB peak (tree)  rc {m.rc}"
           + (f"  {err}" if err else ""), file=sys.stderr, flush=True)
     shutil.rmtree(raw, ignore_errors=True)  # the 10× folder is large; the figures are what is kept
@@ -157,6 +168,11 @@ def report(runs: list[LawRun]) -> str:
         lines.append(f"{r.scale:<6} {r.n_files:>6} {r.raw_mb:>7.1f} {r.wall_s:>8.1f} {r.wall_s / r.raw_mb:>6.2f} "
                      f"{r.peak_tree_mb:>8.0f} {r.peak_single_mb:>9.0f} {rows}"
                      + (f"  rc {r.rc}: {r.error}" if r.rc else ""))
+    lines.append("")
+    for r in runs:
+        if r.stages:
+            lines.append(f"{r.scale:<6} seconds per stage: " + ", ".join(f"{n} {t:.1f}" for n, t in r.stages.items()))
+    lines.append("(analysis stages run side by side in worker processes: each figure is that stage's own time)")
     ok = {r.scale: r for r in runs if r.rc == 0}
     lines += ["", f"{'target':<48} {'measured':>12}  verdict"]
 

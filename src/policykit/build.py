@@ -9,6 +9,7 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ class BuildResult:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     cached: bool = False  # True when the outputs were copied from the build cache
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (analysis stages: in their worker)
 
 
 Stage = tuple[str, Callable[[dict[str, "pd.DataFrame"]], dict[str, "pd.DataFrame"]]]
@@ -120,9 +122,22 @@ def document_batches(documents: pd.DataFrame, provisions: pd.DataFrame | None,
     return out
 
 
-def _run_stage(name: str, inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """One analysis stage by name on its inputs (a module-level function: workers import it by name)."""
-    return dict(analysis_stages())[name](inputs)
+def _run_stage(name: str, inputs: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], float]:
+    """One analysis stage by name on its inputs, and its seconds (module-level: workers import it by name)."""
+    start = time.perf_counter()
+    tables = dict(analysis_stages())[name](inputs)
+    return tables, time.perf_counter() - start
+
+
+@contextmanager
+def _timed(timings: dict[str, float] | None, name: str) -> Iterator[None]:
+    """Add the seconds the block takes to timings[name]."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
 
 
 def _concat(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
@@ -133,8 +148,8 @@ def _concat(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
     return {n: pd.concat([p[n] for p in parts if n in p], ignore_index=True) for n in names}
 
 
-def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None], ex: Any = None
-                 ) -> dict[str, pd.DataFrame]:
+def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None], ex: Any = None,
+                 timings: dict[str, float] | None = None) -> dict[str, pd.DataFrame]:
     """Run the analysis stages through the executor (local processes by default); tables by name.
 
     A per-document stage becomes one task per batch of documents; every task is submitted at once,
@@ -144,7 +159,7 @@ def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None]
 
     if ex is None:
         with executor(workers=workers()) as local:
-            return run_analysis(tables, on_done, local)
+            return run_analysis(tables, on_done, local, timings)
     inputs = {"documents": tables["documents"], "provisions": tables["provisions"]}
     tasks, parts_of = [], {}
     for name, _ in analysis_stages():
@@ -166,12 +181,14 @@ def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None]
     results = ex.run(tasks, finished)
     out: dict[str, pd.DataFrame] = {}
     for name in sorted(parts_of):
-        out.update(_concat([results[task] for task in parts_of[name]]))
+        out.update(_concat([results[task][0] for task in parts_of[name]]))
+        if timings is not None:
+            timings[name] = sum(results[task][1] for task in parts_of[name])
     return {name: out[name] for name in sorted(out)}  # the same order whichever stage finished first
 
 
 def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, scheduler: Any = None,
-                 ex: Any = None) -> dict[str, pd.DataFrame]:
+                 ex: Any = None, timings: dict[str, float] | None = None) -> dict[str, pd.DataFrame]:
     """Run every stage on the raw folder and return the tables by name.
 
     The analysis stages run through the executor: local worker processes, or the Dask cluster whose
@@ -188,22 +205,26 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, sche
 
     if ex is None:
         with executor(scheduler, workers=None if scheduler else workers()) as own:
-            return build_tables(raw_dir, catalog_file, progress, ex=own)
+            return build_tables(raw_dir, catalog_file, progress, ex=own, timings=timings)
     bar = tqdm(total=3 + len(analysis_stages()), desc="policykit build", unit="stage", disable=not progress,
                bar_format="{desc}: {n_fmt}/{total_fmt} {postfix}")
     with bar:
         bar.set_postfix_str("reading sources")
-        sources = read_sources(raw_dir)
+        with _timed(timings, "sources"):
+            sources = read_sources(raw_dir)
         bar.update()
         bar.set_postfix_str("documents and witnesses")
-        corpus = build_corpus(sources, read_catalog(catalog_file))
+        with _timed(timings, "documents"):
+            corpus = build_corpus(sources, read_catalog(catalog_file))
         del sources  # the corpus keeps what it needs
         tables = {"sources": corpus.sources, "documents": corpus.documents, "witnesses": corpus.witnesses}
         bar.update()
         bar.set_postfix_str("provisions")
-        tables.update(_structure(tables, ex))
+        with _timed(timings, "provisions"):
+            tables.update(_structure(tables, ex))
         bar.set_postfix_str("audit")
-        tables["audit"] = build_audit(corpus, tables["provisions"])
+        with _timed(timings, "audit"):
+            tables["audit"] = build_audit(corpus, tables["provisions"])
         del corpus  # the raw texts and their offset maps are not needed by the analysis stages
         bar.update()
         bar.set_postfix_str(f"analysis stages on {ex.name}")
@@ -212,7 +233,8 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, sche
             bar.set_postfix_str(f"{name} done")
             bar.update()
 
-        tables.update(run_analysis(tables, done, ex))
+        with _timed(timings, "analysis (wall)"):
+            tables.update(run_analysis(tables, done, ex, timings))
         bar.set_postfix_str("done")
     return tables
 
@@ -422,10 +444,12 @@ def _build_locked(raw_dir: Path, out_dir: Path, catalog_file: Path, progress: bo
     from .executor import LocalExecutor, SerialExecutor, executor
 
     with executor(scheduler, workers=None if scheduler else workers()) as ex:
-        tables = build_tables(raw_dir, catalog_file, progress=progress, ex=ex)
-        validate_tables(tables)
-        result = BuildResult(tables=tables)
-        with staged_output(out_dir) as tmp:
+        timings: dict[str, float] = {}
+        tables = build_tables(raw_dir, catalog_file, progress=progress, ex=ex, timings=timings)
+        with _timed(timings, "validate"):
+            validate_tables(tables)
+        result = BuildResult(tables=tables, timings=timings)
+        with _timed(timings, "write"), staged_output(out_dir) as tmp:
             # the tables are written in the local worker processes, side by side (CSV writing holds the
             # interpreter lock); a cluster's workers cannot see this machine's folder: written here then
             writer = ex if isinstance(ex, LocalExecutor) else SerialExecutor()

@@ -27,6 +27,9 @@ def _build(args: argparse.Namespace) -> int:
     elif not args.quiet:
         counts = ", ".join(f"{n} {len(t)}" for n, t in sorted(result.tables.items()))
         print(f"policykit: wrote {len(result.files)} files to {Path(args.out or 'data/processed')} ({counts})")
+    if args.timings and result.timings:
+        times = ", ".join(f"{name} {s:.1f}" for name, s in result.timings.items())
+        print(f"policykit: seconds per stage: {times}", file=sys.stderr)
     return 0
 
 
@@ -41,6 +44,7 @@ def parser(command: str | None = None) -> argparse.ArgumentParser:
     b.add_argument("--catalog", type=Path, default=None, help="curated catalog (default data/catalog.toml)")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     b.add_argument("--no-cache", action="store_true", help="rebuild even if raw files, catalog and code are unchanged")
+    b.add_argument("--timings", action="store_true", help="print the seconds each stage took (on stderr)")
     b.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="run the analysis stages on the Dask cluster of this scheduler (e.g. tcp://10.0.0.5:8786); "
                         "needs pip install 'policykit[cluster]'")
