@@ -147,3 +147,21 @@ def test_cache_keeps_one_slot_per_raw_folder(tmp_path: Path, raw_copy: Path, mon
     assert build(raw_copy, tmp_path / "a2", use_cache=True).cached
     assert build(other, tmp_path / "o2", use_cache=True).cached
     assert len(list((tmp_path / "cache" / "build").iterdir())) == 2
+
+
+def test_per_document_stages_give_the_same_rows_batch_by_batch(built) -> None:
+    """A per-document stage run on small batches of documents gives exactly the rows of one run on all."""
+    import pandas as pd
+
+    from policykit import build as build_module
+    from policykit.tables import conform
+
+    docs, prov = built.tables["documents"], built.tables["provisions"]
+    batches = build_module.document_batches(docs, prov, max_chars=20_000)
+    assert len(batches) > 2
+    assert pd.concat([b["documents"] for b in batches]).doc_id.tolist() == docs.doc_id.tolist()
+    for name in sorted(build_module.PER_DOCUMENT_STAGES):
+        parts = [build_module._run_stage(name, b)[0] for b in batches]
+        for table_name, whole in build_module._run_stage(name, {"documents": docs, "provisions": prov})[0].items():
+            joined = pd.concat([p[table_name] for p in parts], ignore_index=True)
+            pd.testing.assert_frame_equal(conform(joined, table_name), conform(whole, table_name))
