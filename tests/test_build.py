@@ -160,8 +160,12 @@ def test_per_document_stages_give_the_same_rows_batch_by_batch(built) -> None:
     batches = build_module.document_batches(docs, prov, max_chars=20_000)
     assert len(batches) > 2
     assert pd.concat([b["documents"] for b in batches]).doc_id.tolist() == docs.doc_id.tolist()
+    inputs = {"documents": docs, "provisions": prov}
     for name in sorted(build_module.PER_DOCUMENT_STAGES):
-        parts = [build_module._run_stage(name, b)[0] for b in batches]
-        for table_name, whole in build_module._run_stage(name, {"documents": docs, "provisions": prov})[0].items():
-            joined = pd.concat([p[table_name] for p in parts], ignore_index=True)
-            pd.testing.assert_frame_equal(conform(joined, table_name), conform(whole, table_name))
+        joined = build_module._concat([build_module._run_stage(name, b)[0] for b in batches])
+        if name in build_module.FINISH:
+            joined = build_module.FINISH[name](joined, inputs)
+        whole = build_module._run_stage(name, inputs)[0]
+        assert sorted(joined) == sorted(whole)
+        for t in whole:
+            pd.testing.assert_frame_equal(conform(joined[t], t), conform(whole[t], t), check_exact=True)

@@ -89,8 +89,9 @@ def analysis_stages() -> list[Stage]:
 
 
 # Stages whose rows for a document depend on that document alone: they run on batches of documents
-# (their output is the concatenation of the batches' outputs); the others see the whole corpus.
-PER_DOCUMENT_STAGES = {"targets"}
+# (their output is the concatenation of the batches' outputs, then the stage's step in FINISH if it has
+# one); the others see the whole corpus.
+PER_DOCUMENT_STAGES = {"targets", "terms"}
 DOCUMENT_BATCH_CHARS = 2_000_000  # characters of canonical text per batch of a per-document stage
 
 
@@ -120,6 +121,35 @@ def document_batches(documents: pd.DataFrame, provisions: pd.DataFrame | None,
             batch["provisions"] = provisions[provisions["doc_id"].isin(docs["doc_id"])]
         out.append(batch)
     return out
+
+
+def _finish_terms(out: dict[str, pd.DataFrame], inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The corpus-wide parts of the terms stage, after its batches: tf-idf and keyness.
+
+    - tf-idf: each batch knew only its own documents' frequencies; the inverse document frequency is
+      recomputed here from every batch's document-scope rows (the shuffle by term), with the formula of
+      terms.build_term_frequencies (count · ln(n_documents / documents with the term));
+    - keyness compares a draft with its final version, which may lie in another batch: computed here
+      on the whole corpus (it tokenises only the documents of draft → final pairs).
+    A test checks the result equals terms.build_tables on the whole corpus.
+    """
+    import math
+
+    import pandas as pd
+
+    from .terms import build_keyness
+
+    tf = out["term_frequencies"]
+    is_doc = tf["scope"] == "document"
+    n_docs = len(inputs["documents"])
+    idf = {t: math.log(n_docs / k) for t, k in tf.loc[is_doc, "term"].value_counts().items()}
+    tf["tfidf"] = pd.Series([None] * len(tf), dtype="Float64")
+    tf.loc[is_doc, "tfidf"] = tf.loc[is_doc, "count"] * tf.loc[is_doc, "term"].map(idf)
+    tf = tf.sort_values(["doc_id", "scope", "term"], kind="mergesort").reset_index(drop=True)
+    return {**out, "term_frequencies": tf, "keyness": build_keyness(inputs["documents"], inputs["provisions"])}
+
+
+FINISH = {"terms": _finish_terms}
 
 
 def _run_stage(name: str, inputs: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], float]:
@@ -181,7 +211,8 @@ def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None]
     results = ex.run(tasks, finished)
     out: dict[str, pd.DataFrame] = {}
     for name in sorted(parts_of):
-        out.update(_concat([results[task][0] for task in parts_of[name]]))
+        joined = _concat([results[task][0] for task in parts_of[name]])
+        out.update(FINISH[name](joined, inputs) if name in FINISH and name in PER_DOCUMENT_STAGES else joined)
         if timings is not None:
             timings[name] = sum(results[task][1] for task in parts_of[name])
     return {name: out[name] for name in sorted(out)}  # the same order whichever stage finished first
