@@ -154,6 +154,9 @@ FINISH = {"terms": _finish_terms}
 
 def _run_stage(name: str, inputs: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], float]:
     """One analysis stage by name on its inputs, and its seconds (module-level: workers import it by name)."""
+    from .executor import release_memory
+
+    release_memory()  # what the worker's previous task left
     start = time.perf_counter()
     tables = dict(analysis_stages())[name](inputs)
     return tables, time.perf_counter() - start
@@ -231,7 +234,7 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, sche
     from .audit import build_audit
     from .catalog import read_catalog
     from .documents import build_corpus
-    from .executor import executor
+    from .executor import executor, release_memory
     from .sources import read_sources
 
     if ex is None:
@@ -257,6 +260,7 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, sche
         with _timed(timings, "audit"):
             tables["audit"] = build_audit(corpus, tables["provisions"])
         del corpus  # the raw texts and their offset maps are not needed by the analysis stages
+        release_memory()
         bar.update()
         bar.set_postfix_str(f"analysis stages on {ex.name}")
 
@@ -432,14 +436,6 @@ def _store_in_cache(out_dir: Path, slot: Path, key: str) -> None:
                 shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_one(job: tuple[pd.DataFrame, str, Path]) -> list[Path]:
-    """Write one table into a folder (module-level: workers import it by name)."""
-    from .tables import write_table
-
-    df, name, folder = job
-    return write_table(df, name, folder)
-
-
 def build(raw_dir: Path | None = None, out_dir: Path | None = None, catalog_file: Path | None = None,
           progress: bool = False, use_cache: bool = False, scheduler: Any = None) -> BuildResult:
     """Build every table from raw_dir into out_dir; out_dir is left untouched if anything fails.
@@ -472,22 +468,20 @@ def _build_locked(raw_dir: Path, out_dir: Path, catalog_file: Path, progress: bo
                 result.files.append(out_dir / path.name)
         return result
     from .dataset import validate_tables, write_datapackage
-    from .executor import LocalExecutor, SerialExecutor, executor
+    from .executor import executor
+    from .tables import write_table
 
+    timings: dict[str, float] = {}
     with executor(scheduler, workers=None if scheduler else workers()) as ex:
-        timings: dict[str, float] = {}
         tables = build_tables(raw_dir, catalog_file, progress=progress, ex=ex, timings=timings)
-        with _timed(timings, "validate"):
-            validate_tables(tables)
-        result = BuildResult(tables=tables, timings=timings)
-        with _timed(timings, "write"), staged_output(out_dir) as tmp:
-            # the tables are written in the local worker processes, side by side (CSV writing holds the
-            # interpreter lock); a cluster's workers cannot see this machine's folder: written here then
-            writer = ex if isinstance(ex, LocalExecutor) else SerialExecutor()
-            jobs = [(tables[name], name, tmp) for name in sorted(tables)]
-            for written in writer.map(_write_one, jobs):
-                result.files.extend(out_dir / p.name for p in written)
-            result.files.append(out_dir / write_datapackage(tmp, tables).name)
+    # the worker processes have ended (their memory with them): validation and writing happen here
+    with _timed(timings, "validate"):
+        validate_tables(tables)
+    result = BuildResult(tables=tables, timings=timings)
+    with _timed(timings, "write"), staged_output(out_dir) as tmp:
+        for name in sorted(tables):
+            result.files.extend(out_dir / p.name for p in write_table(tables[name], name, tmp))
+        result.files.append(out_dir / write_datapackage(tmp, tables).name)
     if key:
         _store_in_cache(out_dir, slot, key)
     return result
