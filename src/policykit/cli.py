@@ -85,8 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         # the progress line was closed on the way out: this message is a line of its own
-        print("policykit: interrupted: the running stages were cancelled; the output folder is unchanged",
-              file=sys.stderr)
+        detail = ": the running stages were cancelled; the output folder is unchanged"
+        print(f"policykit: interrupted{detail if args.command == 'build' else ''}", file=sys.stderr)
         return 130
     finally:
         warnings.showwarning = _default_showwarning
