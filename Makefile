@@ -21,7 +21,7 @@ all: figures  ## the main job: build data/processed from data/raw, then every fi
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,cluster]"
 	$(BIN)/python -m ipykernel install --sys-prefix $(KERNEL) >/dev/null
 	touch $(STAMP)
 
@@ -56,8 +56,9 @@ release: data  ## write the versioned dataset archive into dist/
 evaluate: setup  ## score the tables against the gold sets in data/gold; writes docs/quality.md
 	$(BIN)/policykit evaluate --write
 
-benchmark: setup  ## measure build speed and memory at 1x, 10x and 100x the corpus
+benchmark: setup  ## measure build speed and memory: seed corpus 1x-100x, the law corpus half, whole and 10x
 	$(BIN)/python benchmarks/build_scaling.py
+	$(BIN)/python benchmarks/law_scaling.py --scales half,whole,10x
 
 clean:  ## remove generated reports, caches and the virtual environment
 	rm -rf reports .cache dist $(VENV)

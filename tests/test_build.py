@@ -120,3 +120,53 @@ def test_unchanged_inputs_reuse_the_build_cache(tmp_path: Path, raw_copy: Path, 
     (raw_copy / "extra.txt").write_text("关于推进数据标准化工作的通知\n\n一、总体要求\n\n坚持标准引领。\n", encoding="utf-8")
     changed = build(raw_copy, tmp_path / "c", use_cache=True)
     assert not changed.cached and "extra.txt" in set(changed.tables["sources"].source_file)
+
+
+def test_cache_is_keyed_on_the_libraries_that_shape_the_output(tmp_path: Path, raw_copy: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """An upgraded jieba (or any output-shaping library) rebuilds instead of restoring stale tables."""
+    from policykit import build as build_module
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    versions = build_module.dependency_versions()
+    shaping = {"jieba", "opencc", "rapidfuzz", "cn2an", "numpy", "pandas", "pyarrow", "datasketch", "scipy"}
+    assert shaping <= set(versions)
+    build(raw_copy, tmp_path / "a", use_cache=True)
+    assert build(raw_copy, tmp_path / "b", use_cache=True).cached
+    monkeypatch.setattr(build_module, "dependency_versions", lambda: {**versions, "jieba": "9.9.9"})
+    assert not build(raw_copy, tmp_path / "c", use_cache=True).cached
+
+
+def test_cache_keeps_one_slot_per_raw_folder(tmp_path: Path, raw_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building another raw folder does not evict the first folder's cached outputs."""
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "one.txt").write_text("关于推进数据标准化工作的通知\n\n一、总体要求\n\n坚持标准引领。\n", encoding="utf-8")
+    build(raw_copy, tmp_path / "a", use_cache=True)
+    build(other, tmp_path / "o", use_cache=True)
+    assert build(raw_copy, tmp_path / "a2", use_cache=True).cached
+    assert build(other, tmp_path / "o2", use_cache=True).cached
+    assert len(list((tmp_path / "cache" / "build").iterdir())) == 2
+
+
+def test_per_document_stages_give_the_same_rows_batch_by_batch(built) -> None:
+    """A per-document stage run on small batches of documents gives exactly the rows of one run on all."""
+    import pandas as pd
+
+    from policykit import build as build_module
+    from policykit.tables import conform
+
+    docs, prov = built.tables["documents"], built.tables["provisions"]
+    batches = build_module.document_batches(docs, prov, max_chars=20_000)
+    assert len(batches) > 2
+    assert pd.concat([b["documents"] for b in batches]).doc_id.tolist() == docs.doc_id.tolist()
+    inputs = {"documents": docs, "provisions": prov}
+    for name in sorted(build_module.PER_DOCUMENT_STAGES):
+        joined = build_module._concat([build_module._run_stage(name, b)[0] for b in batches])
+        if name in build_module.FINISH:
+            joined = build_module.FINISH[name](joined, inputs)
+        whole = build_module._run_stage(name, inputs)[0]
+        assert sorted(joined) == sorted(whole)
+        for t in whole:
+            pd.testing.assert_frame_equal(conform(joined[t], t), conform(whole[t], t), check_exact=True)

@@ -211,3 +211,132 @@ def test_missing_raw_folder_from_the_command(tmp_path: Path) -> None:
     err = proc.stderr.strip()
     assert "\n" not in err and "Traceback" not in err and "nowhere" in err and "does not exist" in err
     assert not (tmp_path / "out").exists()
+
+
+# --- the output folder, interruption, odd paths ---------------------------------------------------
+
+def test_unwritable_out_is_refused_before_any_work(tmp_path: Path) -> None:
+    """An --out under a file: one line naming it, before the raw folder is even looked at."""
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    proc = _cli(tmp_path / "nowhere", tmp_path / "afile" / "out")
+    assert proc.returncode == 1
+    err = proc.stderr.strip()
+    assert "\n" not in err and "Traceback" not in err
+    assert "afile" in err and "output folder" in err and "nowhere" not in err.split(":", 2)[1]
+
+
+def test_out_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    raw = _raw(tmp_path, {"doc.txt": DOC.encode()})
+    (tmp_path / "out").write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="output folder is a file"):
+        build(raw, tmp_path / "out")
+
+
+def test_second_build_into_the_same_out_is_refused(tmp_path: Path) -> None:
+    """While one build holds the output folder, another exits 1 with one clear line; the first is unharmed."""
+    from policykit.build import output_lock
+
+    raw = _raw(tmp_path, {"doc.txt": DOC.encode()})
+    out = tmp_path / "out"
+    build(raw, out)
+    before = _digests(out)
+    with output_lock(out):
+        proc = _cli(raw, out)
+    assert proc.returncode == 1
+    err = proc.stderr.strip()
+    assert "\n" not in err and "Traceback" not in err and "another build" in err
+    assert _digests(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "raw"]  # the lock file is gone too
+    build(raw, out)  # released: the next build goes ahead
+
+
+def test_staging_folders_of_killed_builds_are_cleaned(tmp_path: Path) -> None:
+    raw = _raw(tmp_path, {"doc.txt": DOC.encode()})
+    for stale in (".out.building-k1ll3d", ".out-abcd_123", ".out.old"):
+        (tmp_path / stale).mkdir()
+        (tmp_path / stale / "documents.csv").write_text("half-written", encoding="utf-8")
+    (tmp_path / ".other.building-x").mkdir()  # another output's: not ours to remove
+    build(raw, tmp_path / "out")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.building-x", "out", "raw"]
+
+
+SLOW_BUILD = """
+import sys, time
+from policykit import build as B, cli
+
+def slow(tables):
+    time.sleep(300)
+    return {}
+
+stages = B.analysis_stages
+B.analysis_stages = lambda: [*stages(), ("slow", slow)]
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def test_sigint_cancels_running_stages_promptly(tmp_path: Path) -> None:
+    """Ctrl-C during a long stage: exit 130 within seconds, the message on a line of its own, no worker left."""
+    import os
+    import signal
+
+    psutil = pytest.importorskip("psutil")
+    raw = _raw(tmp_path, {"doc.txt": DOC.encode()})
+    out = tmp_path / "out"
+    build(raw, out)
+    before = _digests(out)
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_BUILD, "build", "--no-cache", "--raw", str(raw),
+                             "--out", str(out)], stderr=subprocess.PIPE, text=True, cwd=config.ROOT,
+                            env={**os.environ, "POLICYKIT_WORKERS": "2"})
+    parent = psutil.Process(proc.pid)
+    try:
+        deadline = time.monotonic() + 90
+        workers: list = []
+        while time.monotonic() < deadline and len(workers) < 2:
+            time.sleep(0.2)
+            workers = parent.children(recursive=True)
+        assert len(workers) >= 2, "the build never started its workers"
+        time.sleep(3)  # the quick stages finish; the slow one is running
+        t = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+        elapsed = time.monotonic() - t
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert elapsed < 10, f"took {elapsed:.1f} s to stop"
+    lines = err.replace("\r", "\n").splitlines()
+    assert any(line.startswith("policykit: interrupted") for line in lines), err
+    assert "Traceback" not in err
+    time.sleep(0.5)
+    assert not [w for w in workers if w.is_running() and w.status() != psutil.STATUS_ZOMBIE]
+    assert _digests(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "raw"]
+
+
+def test_nul_byte_is_refused_with_its_place(tmp_path: Path) -> None:
+    """A NUL byte inside a text file: one line naming the file, the character, its line and column."""
+    raw = _raw(tmp_path, {"doc.txt": DOC.replace("坚持", "坚\x00持", 1).encode()})
+    proc = _cli(raw, tmp_path / "out")
+    assert proc.returncode == 1
+    err = proc.stderr.strip()
+    assert "\n" not in err and "doc.txt" in err and "U+0000" in err and "line 5" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_odd_paths_are_skipped_with_a_warning(tmp_path: Path) -> None:
+    """A folder named foo.txt and a symlink loop are skipped, each with one warning line naming it."""
+    from policykit.errors import InputWarning
+
+    raw = _raw(tmp_path, {"doc.txt": DOC.encode()})
+    (raw / "foo.txt").mkdir()
+    (raw / "loop.txt").symlink_to(raw / "loop.txt")
+    with pytest.warns(InputWarning) as caught:
+        result = build(raw, tmp_path / "out")
+    assert set(result.tables["sources"].source_file) == {"doc.txt"}
+    messages = sorted(str(w.message) for w in caught)
+    assert any("foo.txt" in m and "folder" in m for m in messages)
+    assert any("loop.txt" in m and "loop" in m.split("loop.txt", 1)[1] for m in messages)
+    proc = _cli(raw, tmp_path / "out2")
+    assert proc.returncode == 0, proc.stderr
+    warn_lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("policykit: warning:")]
+    assert len(warn_lines) == 2 and "Traceback" not in proc.stderr

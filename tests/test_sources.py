@@ -95,3 +95,40 @@ def test_corpus_files_match_manifest(raw_dir: Path) -> None:
     sources = read_sources(raw_dir)
     assert len(sources) == 5
     assert all(s.in_manifest and s.encoding == "utf-8" for s in sources)
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x7f"])
+def test_control_character_is_refused_with_its_place(char: str) -> None:
+    """One control character in otherwise good text: refused, naming the code point, line and column."""
+    from policykit.sources import check_control
+
+    with pytest.raises(InputError) as exc:
+        check_control(TEXT.replace("激活", f"激{char}活"), "raw/x.txt")
+    message = str(exc.value)
+    assert message.startswith("raw/x.txt: ") and f"U+{ord(char):04X}" in message and "line 2, column 4" in message
+    check_control(TEXT + "\t\f\v\r\n", "raw/x.txt")  # layout characters are text
+
+
+def test_plausibility_and_binary_counts_match_the_definition() -> None:
+    """The regular-expression counts agree with the character-by-character definitions."""
+    from policykit.sources import _is_binary, _plausibility
+
+    text = TEXT + "abc\u00a0\u3000，。\x01\ufffdé" * 3
+    ok = sum(1 for ch in text if ch.isspace() or " " <= ch <= "~" or "\u3000" <= ch <= "\u303f"
+             or "\u3400" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\u2010" <= ch <= "\u2027")
+    assert _plausibility(text) == ok / len(text)
+    bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd")
+    assert _is_binary(text) == (bad > max(2, len(text) // 1000))
+
+
+def test_paths_that_are_not_files_are_named(tmp_path: Path) -> None:
+    """A folder named like a text file and a dangling symlink are skipped, each with a warning."""
+    from policykit.errors import InputWarning
+    from policykit.sources import raw_files
+
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "dir.txt").mkdir()
+    (tmp_path / "gone.md").symlink_to(tmp_path / "missing.md")
+    with pytest.warns(InputWarning) as caught:
+        assert raw_files(tmp_path) == [tmp_path / "a.txt"]
+    assert sorted(w.message.where.rsplit("/", 1)[-1] for w in caught) == ["dir.txt", "gone.md"]

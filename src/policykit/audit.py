@@ -7,69 +7,138 @@ Each character of a decoded raw file lands in exactly one category:
 - `erratum`: kept in a provision, but in a passage a curated erratum of the catalog corrected;
 - `whitespace`: layout (line breaks, indentation, blank lines, spaces collapsed);
 - `unaccounted`: anything else; the build's tests require there is none.
+
+Memory: one raw file at a time, with two small integer labels per character (a category code and the
+index of a (doc_id, provision_id) pair) in numpy arrays; no Python object per character.
 """
 
 from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from .documents import Corpus
-from .segment import primary_of
+from .segment import Witness, primary_of
 
 WHITESPACE_CATEGORIES = {"newline", "whitespace"}
+COLUMNS = ["source_file", "category", "doc_id", "provision_id", "n_chars"]
+UNSET, WHITESPACE, PROVISION, DUPLICATE, UNACCOUNTED = 0, 1, 2, 3, 4
+FIXED = {"whitespace": WHITESPACE, "provision": PROVISION, "duplicate_witness": DUPLICATE,
+         "unaccounted": UNACCOUNTED}
+BLANK_CHUNK = 4_000_000  # characters turned into code points at a time when finding blanks
 
 
-def _file_labels(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Empty per-character label arrays (category, doc_id, provision_id) for a file of n characters."""
-    return np.full(n, "", dtype=object), np.full(n, "", dtype=object), np.full(n, "", dtype=object)
+@cache
+def _space_codes() -> np.ndarray:
+    """The code points Python's str.isspace calls blank."""
+    return np.array([c for c in range(sys.maxunicode + 1) if chr(c).isspace()], dtype=np.uint32)
 
 
-def _provision_index(provisions: pd.DataFrame, doc_id: str, length: int) -> np.ndarray:
-    """For each character of a document's text, the provision_id covering it ('' between provisions)."""
-    out = np.full(length, "", dtype=object)
-    for row in provisions[provisions.doc_id == doc_id].itertuples(index=False):
-        out[int(row.char_start):int(row.char_end)] = row.provision_id
+def blank_mask(text: str) -> np.ndarray:
+    """For each character of text, True where it is blank (str.isspace), computed chunk by chunk."""
+    out = np.zeros(len(text), dtype=bool)
+    for start in range(0, len(text), BLANK_CHUNK):
+        codes = np.frombuffer(text[start:start + BLANK_CHUNK].encode("utf-32-le"), dtype="<u4")
+        out[start:start + len(codes)] = np.isin(codes, _space_codes())
     return out
+
+
+class _Labels:
+    """Category codes and (doc_id, provision_id) pairs, numbered as they are first met."""
+
+    def __init__(self) -> None:
+        self.categories = ["", "whitespace", "provision", "duplicate_witness", "unaccounted"]
+        self.pairs: list[tuple[str, str]] = [("", "")]
+        self._pair_ids: dict[tuple[str, str], int] = {("", ""): 0}
+
+    def category(self, name: str) -> int:
+        """Code of a category."""
+        if name in FIXED:
+            return FIXED[name]
+        if name not in self.categories:
+            self.categories.append(name)
+        return self.categories.index(name)
+
+    def pair(self, doc_id: str, provision_id: str) -> int:
+        """Index of a (doc_id, provision_id) pair."""
+        key = (doc_id, provision_id)
+        if key not in self._pair_ids:
+            self._pair_ids[key] = len(self.pairs)
+            self.pairs.append(key)
+        return self._pair_ids[key]
+
+
+def _provision_labels(spans: pd.DataFrame | None, doc_id: str, length: int, labels: _Labels) -> np.ndarray:
+    """For each character of a document's text, the pair index of the provision covering it (0 between)."""
+    out = np.zeros(length, dtype=np.int32)
+    if spans is None:
+        return out
+    for pid, start, end in zip(spans["provision_id"], spans["char_start"], spans["char_end"], strict=True):
+        out[int(start):int(end)] = labels.pair(doc_id, pid)
+    return out
+
+
+def _file_counts(text: str, normalized_dropped, witnesses: list[tuple[str, Witness, bool]],
+                 provisions: dict[str, pd.DataFrame], amended=()) -> list[tuple[str, str, str, int]]:
+    """(category, doc_id, provision_id, n_chars) of one raw file, sorted."""
+    labels = _Labels()
+    n = len(text)
+    cat = np.zeros(n, dtype=np.uint8)
+    pair = np.zeros(n, dtype=np.int32)
+    for offsets, category in normalized_dropped:
+        cat[offsets] = labels.category("whitespace" if category in WHITESPACE_CATEGORIES else category)
+    for doc_id, w, is_primary in witnesses:
+        for offsets, category in w.dropped:
+            cat[offsets] = labels.category(category)
+        kept = w.origin
+        if is_primary:
+            prov = _provision_labels(provisions.get(doc_id), doc_id, len(w.text), labels)
+            outside = prov == 0
+            cat[kept] = np.where(outside, WHITESPACE, PROVISION)
+            prov[outside] = labels.pair(doc_id, "")
+            pair[kept] = prov
+        else:
+            cat[kept] = DUPLICATE
+            pair[kept] = labels.pair(doc_id, "")
+    for offsets in amended:  # kept text that a curated erratum corrected
+        cat[offsets[cat[offsets] == PROVISION]] = labels.category("erratum")
+    blank = blank_mask(text)
+    cat[((cat == UNSET) | (cat == PROVISION)) & blank] = WHITESPACE
+    cat[cat == UNSET] = UNACCOUNTED
+    pair[cat == WHITESPACE] = 0
+    k = len(labels.categories)
+    if len(labels.pairs) * k < 2**31:  # the combined key fits the pair array itself: no new per-character array
+        pair *= k
+        pair += cat
+        counts = np.bincount(pair, minlength=len(labels.pairs) * k)
+    else:  # pragma: no cover - more than 2^31 / categories provisions in one file
+        counts = np.bincount(pair.astype(np.int64) * k + cat)
+    rows = []
+    for key in np.flatnonzero(counts):
+        doc_id, provision_id = labels.pairs[key // k]
+        rows.append((labels.categories[key % k], doc_id, provision_id, int(counts[key])))
+    return sorted(rows)
 
 
 def build_audit(corpus: Corpus, provisions: pd.DataFrame) -> pd.DataFrame:
     """Count the characters of each raw file by category, document and provision."""
-    labels = {s.name: _file_labels(len(s.text)) for s in corpus.sources_read}
-    for name, doc in corpus.normalized.items():
-        cat, _, _ = labels[name]
-        for offsets, category in doc.dropped:
-            cat[offsets] = "whitespace" if category in WHITESPACE_CATEGORIES else category
+    by_file: dict[str, list[tuple[str, Witness, bool]]] = defaultdict(list)
     for doc_id, group in corpus.groups.items():
         primary = primary_of(group)
-        prov = _provision_index(provisions, doc_id, len(primary.text))
         for w in group:
-            cat, docs, provs = labels[w.source.name]
-            for offsets, category in w.dropped:
-                cat[offsets] = category
-            kept = w.origin
-            docs[kept] = doc_id
-            if w is primary:
-                cat[kept] = np.where(prov == "", "whitespace", "provision")
-                provs[kept] = prov
-            else:
-                cat[kept] = "duplicate_witness"
-    for name, doc in corpus.normalized.items():
-        cat, _, _ = labels[name]
-        for offsets in doc.amended:
-            cat[offsets[cat[offsets] == "provision"]] = "erratum"
+            by_file[w.source.name].append((doc_id, w, w is primary))
+    spans = provisions[["doc_id", "provision_id", "char_start", "char_end"]]
+    by_doc = {doc_id: g for doc_id, g in spans.groupby("doc_id", sort=False)}
     rows = []
     for src in corpus.sources_read:
-        cat, docs, provs = labels[src.name]
-        text = np.array(list(src.text), dtype=object)
-        blank = np.vectorize(str.isspace, otypes=[bool])(text) if len(text) else np.zeros(0, bool)
-        cat[(cat == "") & blank] = "whitespace"
-        cat[(cat == "provision") & blank] = "whitespace"
-        cat[cat == ""] = "unaccounted"
-        frame = pd.DataFrame({"category": cat, "doc_id": docs, "provision_id": provs})
-        frame.loc[frame.category == "whitespace", ["doc_id", "provision_id"]] = ""
-        counts = frame.groupby(["category", "doc_id", "provision_id"], sort=True).size()
-        for (category, doc_id, provision_id), n in counts.items():
-            rows.append({"source_file": src.name, "category": category, "doc_id": doc_id,
-                         "provision_id": provision_id, "n_chars": int(n)})
-    return pd.DataFrame(rows, columns=["source_file", "category", "doc_id", "provision_id", "n_chars"])
+        normalized = corpus.normalized.get(src.name)
+        dropped = normalized.dropped if normalized is not None else []
+        amended = normalized.amended if normalized is not None else []
+        for category, doc_id, provision_id, n in _file_counts(src.text, dropped, by_file[src.name], by_doc,
+                                                              amended):
+            rows.append((src.name, category, doc_id, provision_id, n))
+    return pd.DataFrame(rows, columns=COLUMNS)

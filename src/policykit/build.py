@@ -5,15 +5,19 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import shutil
+import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__, config
+from .errors import InputError
 
 if TYPE_CHECKING:  # the heavy imports wait until a real build is needed: a cached rebuild skips them
     import pandas as pd
@@ -26,15 +30,29 @@ class BuildResult:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     cached: bool = False  # True when the outputs were copied from the build cache
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (analysis stages: in their worker)
 
 
 Stage = tuple[str, Callable[[dict[str, "pd.DataFrame"]], dict[str, "pd.DataFrame"]]]
 
 
-def _structure(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def _provisions_of(documents: pd.DataFrame) -> pd.DataFrame:
+    """The provisions of a batch of documents (module-level: workers import it by name)."""
     from .structure import build_provisions
 
-    provisions = build_provisions(t["documents"])
+    return build_provisions(documents)
+
+
+def _structure(t: dict[str, pd.DataFrame], ex: Any = None) -> dict[str, pd.DataFrame]:
+    """Provisions of every document, batch by batch through the executor; n_provisions filled in."""
+    import pandas as pd
+
+    from .executor import SerialExecutor
+
+    batches = [b["documents"] for b in document_batches(t["documents"], None)]
+    parts = (ex or SerialExecutor()).map(_provisions_of, batches)
+    provisions = pd.concat(parts, ignore_index=True) if len(parts) != 1 else parts[0]
+    provisions = provisions.sort_values(["doc_id", "ord"], kind="mergesort").reset_index(drop=True)
     counts = provisions.groupby("doc_id").size()
     documents = t["documents"].assign(n_provisions=t["documents"]["doc_id"].map(counts).fillna(0).astype(int))
     return {"provisions": provisions, "documents": documents}
@@ -84,77 +102,280 @@ def analysis_stages() -> list[Stage]:
             ("concepts", _concepts)]
 
 
+# Stages whose rows for a document depend on that document alone: they run on batches of documents
+# (their output is the concatenation of the batches' outputs, then the stage's step in FINISH if it has
+# one); the others see the whole corpus.
+PER_DOCUMENT_STAGES = {"targets", "terms", "concepts"}
+DOCUMENT_BATCH_CHARS = 2_000_000  # characters of canonical text per batch of a per-document stage
+
+
 def workers() -> int:
     """Processes for the analysis stages: POLICYKIT_WORKERS, else one per core (at most one per stage)."""
-    wanted = os.environ.get("POLICYKIT_WORKERS", "")
-    n = int(wanted) if wanted.isdigit() else (os.cpu_count() or 1)
-    return max(1, min(n, len(analysis_stages())))
+    from .executor import local_workers
+
+    return max(1, min(local_workers(), len(analysis_stages())))
 
 
-def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None]) -> dict[str, pd.DataFrame]:
-    """Run the analysis stages, in parallel processes where there are several cores; tables by name."""
-    stages = analysis_stages()
+def document_batches(documents: pd.DataFrame, provisions: pd.DataFrame | None,
+                     max_chars: int = DOCUMENT_BATCH_CHARS) -> list[dict[str, pd.DataFrame]]:
+    """Documents (and their provisions) cut into consecutive batches of about max_chars characters."""
+    sizes = documents["text"].str.len().fillna(0).to_numpy()
+    cuts, total = [0], 0
+    for i, n in enumerate(sizes):
+        if total and total + n > max_chars:
+            cuts.append(i)
+            total = 0
+        total += n
+    cuts.append(len(documents))
+    out = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        docs = documents.iloc[a:b]
+        batch = {"documents": docs}
+        if provisions is not None:
+            batch["provisions"] = provisions[provisions["doc_id"].isin(docs["doc_id"])]
+        out.append(batch)
+    return out
+
+
+def _finish_terms(out: dict[str, pd.DataFrame], inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The corpus-wide parts of the terms stage, after its batches: tf-idf and keyness.
+
+    - tf-idf: each batch knew only its own documents' frequencies; the inverse document frequency is
+      recomputed here from every batch's document-scope rows (the shuffle by term), with the formula of
+      terms.build_term_frequencies (count · ln(n_documents / documents with the term));
+    - keyness compares a draft with its final version, which may lie in another batch: computed here
+      on the whole corpus (it tokenises only the documents of draft → final pairs).
+    A test checks the result equals terms.build_tables on the whole corpus.
+    """
+    import math
+
+    import pandas as pd
+
+    from .terms import build_keyness
+
+    tf = out["term_frequencies"]
+    is_doc = tf["scope"] == "document"
+    n_docs = len(inputs["documents"])
+    idf = {t: math.log(n_docs / k) for t, k in tf.loc[is_doc, "term"].value_counts().items()}
+    tf["tfidf"] = pd.Series([None] * len(tf), dtype="Float64")
+    tf.loc[is_doc, "tfidf"] = tf.loc[is_doc, "count"] * tf.loc[is_doc, "term"].map(idf)
+    tf = tf.sort_values(["doc_id", "scope", "term"], kind="mergesort").reset_index(drop=True)
+    return {**out, "term_frequencies": tf, "keyness": build_keyness(inputs["documents"], inputs["provisions"])}
+
+
+FINISH = {"terms": _finish_terms}
+
+
+def _run_stage(name: str, inputs: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], float]:
+    """One analysis stage by name on its inputs, and its seconds (module-level: workers import it by name)."""
+    from .executor import release_memory
+
+    release_memory()  # what the worker's previous task left
+    start = time.perf_counter()
+    tables = dict(analysis_stages())[name](inputs)
+    return tables, time.perf_counter() - start
+
+
+@contextmanager
+def _timed(timings: dict[str, float] | None, name: str) -> Iterator[None]:
+    """Add the seconds the block takes to timings[name]."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def _concat(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """The tables of several batches, concatenated table by table in batch order."""
+    import pandas as pd
+
+    names = sorted({n for part in parts for n in part})
+    return {n: pd.concat([p[n] for p in parts if n in p], ignore_index=True) for n in names}
+
+
+def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None], ex: Any = None,
+                 timings: dict[str, float] | None = None) -> dict[str, pd.DataFrame]:
+    """Run the analysis stages through the executor (local processes by default); tables by name.
+
+    A per-document stage becomes one task per batch of documents; every task is submitted at once,
+    so the batches fill the workers while the whole-corpus stages run.
+    """
+    from .executor import executor
+
+    if ex is None:
+        with executor(workers=workers()) as local:
+            return run_analysis(tables, on_done, local, timings)
     inputs = {"documents": tables["documents"], "provisions": tables["provisions"]}
-    out: dict[str, pd.DataFrame] = {}
-    n = workers()
-    if n == 1:
-        for name, stage in stages:
-            out.update(stage(inputs))
-            on_done(name)
-        return out
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    tasks, parts_of = [], {}
+    for name, _ in analysis_stages():
+        if name in PER_DOCUMENT_STAGES:
+            batches = document_batches(inputs["documents"], inputs["provisions"])
+            parts_of[name] = [f"{name}#{i:05d}" for i in range(len(batches))]
+            tasks += [(task, _run_stage, (name, batch)) for task, batch in zip(parts_of[name], batches, strict=True)]
+        else:
+            parts_of[name] = [name]
+            tasks.append((name, _run_stage, (name, inputs)))
+    stage_of = {task: name for name, names in parts_of.items() for task in names}
+    left = {name: len(names) for name, names in parts_of.items()}
 
-    with ProcessPoolExecutor(max_workers=n) as pool:
-        futures = {pool.submit(stage, inputs): name for name, stage in stages}
-        for future in as_completed(futures):
-            out.update(future.result())
-            on_done(futures[future])
+    def finished(task: str) -> None:
+        left[stage_of[task]] -= 1
+        if not left[stage_of[task]]:
+            on_done(stage_of[task])
+
+    results = ex.run(tasks, finished)
+    out: dict[str, pd.DataFrame] = {}
+    for name in sorted(parts_of):
+        joined = _concat([results[task][0] for task in parts_of[name]])
+        out.update(FINISH[name](joined, inputs) if name in FINISH and name in PER_DOCUMENT_STAGES else joined)
+        if timings is not None:
+            timings[name] = sum(results[task][1] for task in parts_of[name])
     return {name: out[name] for name in sorted(out)}  # the same order whichever stage finished first
 
 
-def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False) -> dict[str, pd.DataFrame]:
-    """Run every stage on the raw folder and return the tables by name."""
+def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, scheduler: Any = None,
+                 ex: Any = None, timings: dict[str, float] | None = None) -> dict[str, pd.DataFrame]:
+    """Run every stage on the raw folder and return the tables by name.
+
+    The analysis stages run through the executor: local worker processes, or the Dask cluster whose
+    scheduler address is given. An interruption cancels them; the progress line is closed first so
+    that any message after it starts on a line of its own.
+    """
     from tqdm import tqdm
 
     from .audit import build_audit
     from .catalog import read_catalog
     from .documents import build_corpus
+    from .executor import executor, release_memory
     from .sources import read_sources
 
+    if ex is None:
+        with executor(scheduler, workers=None if scheduler else workers()) as own:
+            return build_tables(raw_dir, catalog_file, progress, ex=own, timings=timings)
     bar = tqdm(total=3 + len(analysis_stages()), desc="policykit build", unit="stage", disable=not progress,
                bar_format="{desc}: {n_fmt}/{total_fmt} {postfix}")
-    bar.set_postfix_str("reading sources")
-    sources = read_sources(raw_dir)
-    bar.update()
-    bar.set_postfix_str("documents and witnesses")
-    corpus = build_corpus(sources, read_catalog(catalog_file))
-    tables = {"sources": corpus.sources, "documents": corpus.documents, "witnesses": corpus.witnesses}
-    bar.update()
-    bar.set_postfix_str("provisions")
-    tables.update(_structure(tables))
-    bar.update()
-    bar.set_postfix_str(f"analysis stages in {workers()} process(es)")
-
-    def done(name: str) -> None:
-        bar.set_postfix_str(f"{name} done")
+    with bar:
+        bar.set_postfix_str("reading sources")
+        with _timed(timings, "sources"):
+            sources = read_sources(raw_dir)
         bar.update()
+        bar.set_postfix_str("documents and witnesses")
+        with _timed(timings, "documents"):
+            corpus = build_corpus(sources, read_catalog(catalog_file))
+        del sources  # the corpus keeps what it needs
+        tables = {"sources": corpus.sources, "documents": corpus.documents, "witnesses": corpus.witnesses}
+        bar.update()
+        bar.set_postfix_str("provisions")
+        with _timed(timings, "provisions"):
+            tables.update(_structure(tables, ex))
+        bar.set_postfix_str("audit")
+        with _timed(timings, "audit"):
+            tables["audit"] = build_audit(corpus, tables["provisions"])
+        del corpus  # the raw texts and their offset maps are not needed by the analysis stages
+        release_memory()
+        bar.update()
+        bar.set_postfix_str(f"analysis stages on {ex.name}")
 
-    tables.update(run_analysis(tables, done))
-    tables.update(_target_changes(tables))  # needs both the alignment and the targets
-    tables["audit"] = build_audit(corpus, tables["provisions"])
-    bar.set_postfix_str("done")
-    bar.close()
+        def done(name: str) -> None:
+            bar.set_postfix_str(f"{name} done")
+            bar.update()
+
+        with _timed(timings, "analysis (wall)"):
+            tables.update(run_analysis(tables, done, ex, timings))
+        with _timed(timings, "target_changes"):
+            tables.update(_target_changes(tables))  # needs both the alignment and the targets
+        bar.set_postfix_str("done")
     return tables
+
+
+# --- the output folder: checked first, locked, written atomically, stale leftovers cleaned ------------
+
+def _staging_prefix(out_dir: Path) -> str:
+    return f".{out_dir.name}.building-"
+
+
+def _stale_re(out_dir: Path) -> re.Pattern:
+    """Names of leftovers of killed builds of out_dir: staging folders (also tempfile's older naming)."""
+    name = re.escape(out_dir.name)
+    return re.compile(rf"^\.{name}(?:\.building-.+|\.old|-[a-z0-9_]{{8}}|-old)$")
+
+
+def check_output(out_dir: Path) -> None:
+    """Refuse, before any work, an output folder that cannot be written (one line naming it and why)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(out_dir, "the output folder is a file")
+    probe = out_dir if out_dir.is_dir() else out_dir.parent
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        raise InputError(out_dir, f"cannot create the output folder: {probe} is a file")
+    try:  # a real write tells more than os.access (read-only file systems, root, ACLs)
+        fd, name = tempfile.mkstemp(prefix=".policykit-probe-", dir=probe)
+        os.close(fd)
+        Path(name).unlink()
+    except OSError as exc:
+        raise InputError(out_dir, f"the output folder cannot be written ({exc.strerror or exc})") from None
+
+
+@contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on out_dir for the whole build; a second build into it is refused.
+
+    The lock is an fcntl lock on `.<name>.lock` beside out_dir, removed on release. It is written by hand
+    rather than with the filelock package because filelock leaves its lock file behind on Unix, and a
+    build must leave nothing beside its output. Where fcntl does not exist (Windows) there is no lock.
+    """
+    try:
+        import fcntl
+    except ModuleNotFoundError:  # pragma: no cover - Windows
+        yield
+        return
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    path = out_dir.with_name(f".{out_dir.name}.lock")
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise InputError(out_dir, "another build is writing into this output folder; wait for it to finish "
+                                      f"(lock file {path.name})") from None
+        try:  # the holder before us may have removed the file after we opened it: lock the current one
+            if os.fstat(fd).st_ino == path.stat().st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        os.close(fd)
+
+
+def clean_stale(out_dir: Path) -> list[Path]:
+    """Remove staging folders that killed builds of out_dir left beside it (call with the lock held)."""
+    pattern = _stale_re(out_dir)
+    removed = []
+    if out_dir.parent.is_dir():
+        for p in sorted(out_dir.parent.iterdir()):
+            if pattern.match(p.name) and p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+                removed.append(p)
+    return removed
 
 
 @contextmanager
 def staged_output(out_dir: Path) -> Iterator[Path]:
     """A temporary folder beside out_dir that replaces out_dir only if the block succeeds."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=_staging_prefix(out_dir), dir=out_dir.parent))
     try:
         yield tmp
-        old = out_dir.with_name(f".{out_dir.name}-old")
+        old = out_dir.with_name(f".{out_dir.name}.old")
         if old.exists():
             shutil.rmtree(old)
         if out_dir.exists():
@@ -167,40 +388,94 @@ def staged_output(out_dir: Path) -> Iterator[Path]:
             shutil.rmtree(tmp)
 
 
+# --- the build cache: one slot per raw folder, keyed on everything that shapes the output -------------
+
+# Libraries whose version can change the tables. The key also covers every other declared dependency
+# of the installed package (read from its metadata), so that a new one is never forgotten.
+OUTPUT_DEPENDENCIES = ("jieba", "opencc", "rapidfuzz", "cn2an", "charset-normalizer", "datasketch", "numpy",
+                       "scipy", "pandas", "polars", "pyarrow", "frictionless", "duckdb")
+
+
+def dependency_versions() -> dict[str, str]:
+    """Installed versions of the libraries the outputs depend on (name -> version, '-' if absent)."""
+    from importlib.metadata import PackageNotFoundError, requires, version
+
+    names = set(OUTPUT_DEPENDENCIES)
+    with contextlib.suppress(PackageNotFoundError):
+        for req in requires("policykit") or []:
+            if "extra ==" not in req:
+                names.add(re.split(r"[\s<>=!~;\[(]", req, maxsplit=1)[0].lower())
+    out = {}
+    for name in sorted(names):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "-"
+    return out
+
+
 def build_key(raw_dir: Path, catalog_file: Path) -> str:
-    """Digest of everything the outputs depend on: raw bytes, catalog, library code and table writers."""
-    from importlib.metadata import version
+    """Digest of everything the outputs depend on: raw bytes, catalog, library code, dependency versions."""
+    from .sources import raw_files
 
     h = hashlib.sha256()
-    parts = [f"{__version__} pandas {version('pandas')} pyarrow {version('pyarrow')}"]
-    inputs = [p for p in sorted(raw_dir.iterdir()) if p.is_file()] if raw_dir.is_dir() else []
+    deps = " ".join(f"{n} {v}" for n, v in dependency_versions().items())
+    parts = [f"policykit {__version__} python {sys.version_info[:3]} {deps}"]
+    try:
+        inputs = raw_files(raw_dir, warn=False)
+    except InputError:
+        inputs = []
     code = sorted(p for p in config.PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in {".py", ".tsv", ".txt"})
-    for path in [*inputs, catalog_file, *code]:
+    for path in [*inputs, raw_dir / config.MANIFEST_NAME, catalog_file, *code]:
         parts.append(f"{path.name} {hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else '-'}")
     h.update("\n".join(parts).encode("utf-8"))
     return h.hexdigest()[:24]
 
 
-def _store_in_cache(out_dir: Path, key: str) -> None:
-    """Keep a copy of a finished build under .cache/build/<key>, dropping older copies."""
-    root = config.CACHE_DIR / "build"
+def cache_slot(raw_dir: Path) -> Path:
+    """The cache folder of one raw folder: a build of another folder never evicts this one's outputs."""
+    digest = hashlib.sha256(str(raw_dir.resolve()).encode("utf-8")).hexdigest()[:16]
+    return config.CACHE_DIR / "build" / digest
+
+
+def _store_in_cache(out_dir: Path, slot: Path, key: str) -> None:
+    """Keep a copy of a finished build as slot/<key>, dropping the slot's older copies."""
     with contextlib.suppress(OSError):
-        if root.exists():
-            shutil.rmtree(root)
-        shutil.copytree(out_dir, root / key)
+        slot.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".store-", dir=slot))
+        shutil.copytree(out_dir, tmp, dirs_exist_ok=True)
+        if (slot / key).exists():
+            shutil.rmtree(slot / key)
+        tmp.replace(slot / key)
+        for old in slot.iterdir():
+            if old.name != key:
+                shutil.rmtree(old, ignore_errors=True)
 
 
 def build(raw_dir: Path | None = None, out_dir: Path | None = None, catalog_file: Path | None = None,
-          progress: bool = False, use_cache: bool = False) -> BuildResult:
+          progress: bool = False, use_cache: bool = False, scheduler: Any = None) -> BuildResult:
     """Build every table from raw_dir into out_dir; out_dir is left untouched if anything fails.
 
-    With use_cache, a build whose inputs and code are unchanged copies the cached outputs instead.
+    - the output folder is checked (writable) before any work, and locked for the whole build;
+    - staging folders left beside it by killed builds are removed;
+    - with use_cache, a build whose inputs, code and libraries are unchanged copies the cached outputs;
+    - with scheduler (a Dask scheduler address), the analysis stages run on that cluster.
     """
     raw_dir = Path(raw_dir or config.RAW_DIR)
     out_dir = Path(out_dir or config.PROCESSED_DIR)
     catalog_file = Path(catalog_file or config.CATALOG_FILE)
+    check_output(out_dir)
+    with output_lock(out_dir):
+        clean_stale(out_dir)
+        return _build_locked(raw_dir, out_dir, catalog_file, progress, use_cache, scheduler)
+
+
+def _build_locked(raw_dir: Path, out_dir: Path, catalog_file: Path, progress: bool, use_cache: bool,
+                  scheduler: Any) -> BuildResult:
+    """The build proper, with the output folder locked."""
     key = build_key(raw_dir, catalog_file) if use_cache else None
-    cached = config.CACHE_DIR / "build" / key if key else None
+    slot = cache_slot(raw_dir)
+    cached = slot / key if key else None
     if cached is not None and cached.is_dir():
         result = BuildResult(cached=True)
         with staged_output(out_dir) as tmp:
@@ -209,15 +484,20 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, catalog_file
                 result.files.append(out_dir / path.name)
         return result
     from .dataset import validate_tables, write_datapackage
+    from .executor import executor
     from .tables import write_table
 
-    tables = build_tables(raw_dir, catalog_file, progress=progress)
-    validate_tables(tables)
-    result = BuildResult(tables=tables)
-    with staged_output(out_dir) as tmp:
+    timings: dict[str, float] = {}
+    with executor(scheduler, workers=None if scheduler else workers()) as ex:
+        tables = build_tables(raw_dir, catalog_file, progress=progress, ex=ex, timings=timings)
+    # the worker processes have ended (their memory with them): validation and writing happen here
+    with _timed(timings, "validate"):
+        validate_tables(tables)
+    result = BuildResult(tables=tables, timings=timings)
+    with _timed(timings, "write"), staged_output(out_dir) as tmp:
         for name in sorted(tables):
             result.files.extend(out_dir / p.name for p in write_table(tables[name], name, tmp))
         result.files.append(out_dir / write_datapackage(tmp, tables).name)
     if key:
-        _store_in_cache(out_dir, key)
+        _store_in_cache(out_dir, slot, key)
     return result

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 from . import __version__
-from .errors import InputError
+from .errors import InputError, InputWarning
 
 # Modules that add their own sub-command through register_cli(subparsers).
 PLUGIN_MODULES = ("policykit.figures", "policykit.diffview", "policykit.release", "policykit.evaluation")
@@ -20,7 +21,8 @@ PLUGIN_MODULES = ("policykit.figures", "policykit.diffview", "policykit.release"
 def _build(args: argparse.Namespace) -> int:
     from .build import build
 
-    result = build(args.raw, args.out, args.catalog, progress=not args.quiet, use_cache=not args.no_cache)
+    result = build(args.raw, args.out, args.catalog, progress=not args.quiet, use_cache=not args.no_cache,
+                   scheduler=args.scheduler)
     if result.cached:
         if not args.quiet:
             print(f"policykit: raw files, catalog and code unchanged: {len(result.files)} files restored from the "
@@ -28,6 +30,9 @@ def _build(args: argparse.Namespace) -> int:
     elif not args.quiet:
         counts = ", ".join(f"{n} {len(t)}" for n, t in sorted(result.tables.items()))
         print(f"policykit: wrote {len(result.files)} files to {Path(args.out or 'data/processed')} ({counts})")
+    if args.timings and result.timings:
+        times = ", ".join(f"{name} {s:.1f}" for name, s in result.timings.items())
+        print(f"policykit: seconds per stage: {times}", file=sys.stderr)
     return 0
 
 
@@ -91,6 +96,10 @@ def parser(command: str | None = None) -> argparse.ArgumentParser:
     b.add_argument("--catalog", type=Path, default=None, help="curated catalog (default data/catalog.toml)")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     b.add_argument("--no-cache", action="store_true", help="rebuild even if raw files, catalog and code are unchanged")
+    b.add_argument("--timings", action="store_true", help="print the seconds each stage took (on stderr)")
+    b.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run the analysis stages on the Dask cluster of this scheduler (e.g. tcp://10.0.0.5:8786); "
+                        "needs pip install 'policykit[cluster]'")
     b.set_defaults(func=_build)
     ls = sub.add_parser("list", help="list the published tables and the documents",
                         description="List the published tables with their number of rows, and the documents with "
@@ -186,6 +195,17 @@ def _line_progress() -> Iterator[None]:
         sys.stderr = real
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    """Input warnings as one line on stderr; other warnings as Python shows them."""
+    if issubclass(category, InputWarning):
+        print(f"policykit: warning: {message}", file=sys.stderr, flush=True)
+    else:
+        _default_showwarning(message, category, filename, lineno, file, line)
+
+
+_default_showwarning = warnings.showwarning
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command; bad input is one line on stderr and exit code 1, never a traceback."""
     argv = sys.argv[1:] if argv is None else argv
@@ -193,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         parser().print_help()
         return 0
     args = parser(argv[0]).parse_args(argv)
+    warnings.showwarning = _show_warning
     try:
         with _line_progress():
             return int(args.func(args) or 0)
@@ -200,8 +221,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"policykit: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("policykit: interrupted", file=sys.stderr)
+        # the progress line was closed on the way out: this message is a line of its own
+        detail = ": the running stages were cancelled; the output folder is unchanged"
+        print(f"policykit: interrupted{detail if args.command == 'build' else ''}", file=sys.stderr)
         return 130
+    finally:
+        warnings.showwarning = _default_showwarning
 
 
 if __name__ == "__main__":

@@ -5,7 +5,10 @@
 - detects the encoding: a BOM (UTF-8, UTF-16, UTF-32), else strict UTF-8, else UTF-16 without BOM or
   GB18030 where they decode to readable Chinese or English text, else charset-normalizer's best guess
   if that is readable;
-- refuses empty, binary and undecodable files with a one-line InputError naming the file.
+- refuses empty, binary and undecodable files with a one-line InputError naming the file, and text
+  holding a control character (a NUL byte, an escape …) with its line and column;
+- warns (one line, InputWarning) about a path with a text suffix that is not a readable file: a folder
+  named foo.txt, a broken symlink or a symlink loop.
 """
 
 from __future__ import annotations
@@ -13,13 +16,15 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
 from .config import MANIFEST_NAME
-from .errors import InputError
+from .errors import InputError, InputWarning
 
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 
@@ -79,20 +84,70 @@ def read_manifest(raw_dir: Path) -> dict[str, ManifestEntry]:
     return {r["file"]: ManifestEntry(r["file"], r["original_name"], r["sha256"], int(r["bytes"])) for r in rows}
 
 
-def raw_files(raw_dir: Path) -> list[Path]:
-    """Text files of a raw folder, sorted by name (the manifest itself excluded)."""
+def _why_skipped(path: Path) -> str | None:
+    """Why a path with a text suffix is not read as a raw file (None if it is a readable file)."""
+    try:
+        if path.is_file():
+            return None
+    except OSError as exc:  # a symlink loop raises on some Pythons
+        return f"skipped: cannot be followed ({exc.strerror or exc})"
+    if path.is_symlink():
+        try:
+            path.resolve(strict=True)
+        except RuntimeError:
+            return "skipped: a symlink loop"
+        except OSError:
+            return "skipped: a symlink to nothing (loop or missing target)"
+        return "skipped: a symlink to something that is not a file"
+    if path.is_dir():
+        return "skipped: a folder, not a file"
+    return "skipped: not a regular file"
+
+
+def raw_files(raw_dir: Path, warn: bool = True) -> list[Path]:
+    """Text files of a raw folder, sorted by name (the manifest itself excluded).
+
+    A path with a text suffix that is not a readable file is skipped with a warning line.
+    """
     if not raw_dir.is_dir():
         raise InputError(raw_dir, "raw data folder does not exist")
-    files = sorted(p for p in raw_dir.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+    files = []
+    for p in sorted(raw_dir.iterdir()):
+        if p.suffix.lower() not in TEXT_SUFFIXES:
+            continue
+        why = _why_skipped(p)
+        if why is None:
+            files.append(p)
+        elif warn:
+            warnings.warn(InputWarning(p, why), stacklevel=2)
     if not files:
         raise InputError(raw_dir, f"no raw text files ({', '.join(TEXT_SUFFIXES)}) in the folder")
     return files
 
 
+# control characters no text file holds (tab, line feed, vertical tab, form feed and carriage return are
+# layout); regular expressions count them in C: a Python loop over every character costs seconds per 100 MB
+CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+_BINARY_RE = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
+_PLAUSIBLE_RE = re.compile("[\\s\x20-\x7e\u3000-\u303f\u3400-\u9fff\uff00-\uffef\u2010-\u2027]")
+
+
 def _is_binary(text: str) -> bool:
     """True when the decoded text holds control characters that no text file has."""
-    bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd")
+    bad = len(_BINARY_RE.findall(text))
     return bad > max(2, len(text) // 1000)
+
+
+def check_control(text: str, where: str | Path) -> None:
+    """Refuse text holding a control character, naming the first one with its line and column."""
+    m = CONTROL_RE.search(text)
+    if m is None:
+        return
+    line = text.count("\n", 0, m.start()) + 1
+    column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+    n = len(CONTROL_RE.findall(text))
+    raise InputError(where, f"control character U+{ord(m.group()):04X} at line {line}, column {column} "
+                            f"({n} in the file): not plain text; remove them from the file")
 
 
 def _decode_bom(data: bytes, where: str | Path) -> tuple[str, str] | None:
@@ -142,9 +197,7 @@ def _plausibility(text: str) -> float:
     """Share of characters a Chinese or English text is made of: Han, CJK punctuation, printable ASCII, spaces."""
     if not text:
         return 0.0
-    ok = sum(1 for ch in text if ch.isspace() or " " <= ch <= "~" or "\u3000" <= ch <= "\u303f"
-             or "\u3400" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\u2010" <= ch <= "\u2027")
-    return ok / len(text)
+    return len(_PLAUSIBLE_RE.findall(text)) / len(text)
 
 
 def _decode_plausible(data: bytes, encoding: str, threshold: float) -> str | None:
@@ -177,6 +230,7 @@ def read_source(path: Path, manifest: dict[str, ManifestEntry]) -> Source:
         raise InputError(path, f"checksum does not match the manifest (sha256 {digest[:12]}…, "
                                f"manifest {entry.sha256[:12]}…): raw files must not be edited")
     text, encoding = decode_bytes(data, path)
+    check_control(text, path)
     return Source(path, text, digest, len(data), encoding, newline_style(text),
                   entry.original_name if entry else None, entry is not None)
 

@@ -50,15 +50,27 @@ def arrow_schema(spec: Table) -> pa.Schema:
     return pa.schema([pa.field(f.name, _ARROW_TYPES[f.type], nullable=True) for f in spec.fields])
 
 
+ROW_GROUP_ROWS = 100_000  # rows per Parquet row group, and per slice converted to Arrow and CSV at a time
+
+
 def write_table(df: pd.DataFrame, name: str, out_dir: Path) -> list[Path]:
-    """Write a conformed table as Parquet and CSV into out_dir; return the paths written."""
+    """Write a conformed table as Parquet and CSV into out_dir, slice by slice; return the paths written.
+
+    Each slice of ROW_GROUP_ROWS rows becomes one Parquet row group and one run of CSV lines, so the
+    Arrow copy and the CSV text of a big table never exist whole; readers can stream by row group.
+    """
     spec = table(name)
     df = conform(df, name)
-    arrow = pa.Table.from_pandas(df, schema=arrow_schema(spec), preserve_index=False).replace_schema_metadata(None)
+    schema = arrow_schema(spec)
     parquet = out_dir / f"{name}.parquet"
-    pq.write_table(arrow, parquet, compression="zstd", write_statistics=False, store_schema=False)
     csv = out_dir / f"{name}.csv"
-    df.to_csv(csv, index=False, encoding="utf-8", lineterminator="\n")
+    with pq.ParquetWriter(parquet, schema, compression="zstd", write_statistics=False, store_schema=False) as pw, \
+            csv.open("w", encoding="utf-8", newline="") as fh:
+        for start in range(0, max(len(df), 1), ROW_GROUP_ROWS):
+            part = df.iloc[start:start + ROW_GROUP_ROWS]
+            arrow = pa.Table.from_pandas(part, schema=schema, preserve_index=False)
+            pw.write_table(arrow.replace_schema_metadata(None))
+            part.to_csv(fh, index=False, header=start == 0, lineterminator="\n")
     return [parquet, csv]
 
 

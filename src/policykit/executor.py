@@ -1,0 +1,244 @@
+"""Where the build's stages run: in this process, in a pool of local processes, or on a Dask cluster.
+
+Every executor offers the same two operations:
+- `map(fn, items)`: fn on each item (a batch of documents, a batch of files), results in item order;
+- `run(tasks, on_done)`: named independent tasks, results by name, on_done(name) as each finishes.
+
+Local worker processes die with the build: on Linux each worker asks the kernel for SIGKILL when its
+parent dies (prctl PR_SET_PDEATHSIG); elsewhere a watchdog thread in the worker ends it when its parent
+is gone. Workers ignore SIGINT: an interrupted build cancels what is queued and terminates the workers
+itself, so Ctrl-C returns at once instead of after the running stages finish.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any, Protocol
+
+from .errors import InputError
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+Task = tuple[str, Callable[..., Any], tuple]
+
+
+class Executor(Protocol):
+    """What the build needs from an executor."""
+
+    workers: int
+    name: str
+
+    def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+        """The results of fn on every item, in the order of the items."""
+        ...
+
+    def run(self, tasks: Sequence[Task], on_done: Callable[[str], None]) -> dict[str, Any]:
+        """Run named independent tasks; their results by name."""
+        ...
+
+
+class SerialExecutor:
+    """Everything in this process, one after another."""
+
+    workers = 1
+    name = "1 process"
+
+    def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+        """The results of fn on every item, computed in this process."""
+        return [fn(item) for item in items]
+
+    def run(self, tasks: Sequence[Task], on_done: Callable[[str], None]) -> dict[str, Any]:
+        """Each task in turn."""
+        out = {}
+        for name, fn, args in tasks:
+            out[name] = fn(*args)
+            on_done(name)
+        return out
+
+
+def _die_with_parent() -> None:
+    """Worker initializer: end this process when the parent dies; leave SIGINT to the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # the parent died before the request took effect
+                    os._exit(1)
+                return
+    # no prctl (macOS, BSD): a daemon thread polls for the parent, as a fallback
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="policykit-parent-watch").start()
+
+
+class LocalExecutor:
+    """A pool of local worker processes that die with the build."""
+
+    def __init__(self, workers: int) -> None:
+        """Start nothing yet: the pool starts on first use."""
+        self.workers = workers
+        self.name = f"{workers} local processes"
+        self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def pool(self) -> ProcessPoolExecutor:
+        """The process pool, started on first use."""
+        if self._pool is None:
+            # fork where it exists: the workers inherit the loaded modules instead of importing them again
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_die_with_parent,
+                                             mp_context=multiprocessing.get_context(method))
+        return self._pool
+
+    def start(self) -> None:
+        """Start every worker now, while the build process is still small.
+
+        Forked workers share the parent's memory page by page, and Python's reference counting soon
+        copies what it touches: workers forked from a parent that already holds the corpus would each
+        end up with a copy of it.
+        """
+        wait([self.pool.submit(os.getpid) for _ in range(self.workers)])
+
+    def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+        """The results of fn on every item, computed in the pool, in item order."""
+        if len(items) <= 1:
+            return [fn(item) for item in items]
+        return list(self.pool.map(fn, items))
+
+    def run(self, tasks: Sequence[Task], on_done: Callable[[str], None]) -> dict[str, Any]:
+        """Submit every task; collect results as they finish."""
+        futures: dict[Future, str] = {self.pool.submit(fn, *args): name for name, fn, args in tasks}
+        out: dict[str, Any] = {}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: futures[f]):
+                out[futures[future]] = future.result()
+                on_done(futures[future])
+        return out
+
+    def close(self, cancel: bool) -> None:
+        """Shut the pool down; with cancel, drop queued work and terminate the running workers."""
+        if self._pool is None:
+            return
+        pool, self._pool = self._pool, None
+        if not cancel:
+            pool.shutdown(wait=True)
+            return
+        processes = multiprocessing.active_children()
+        pool.shutdown(wait=False, cancel_futures=True)
+        for p in processes:
+            with contextlib.suppress(OSError, ValueError):
+                p.terminate()
+        for p in processes:
+            with contextlib.suppress(OSError, ValueError, AssertionError):
+                p.join(timeout=5)
+
+
+class DaskExecutor:
+    """A Dask distributed cluster, reached through its scheduler address."""
+
+    def __init__(self, address: Any) -> None:
+        """Connect to the scheduler (an address, or a LocalCluster / Client for tests)."""
+        try:
+            from distributed import Client
+        except ModuleNotFoundError:
+            raise InputError("--scheduler",
+                             "needs dask's distributed package: pip install 'policykit[cluster]'") from None
+        if isinstance(address, Client):
+            self.client, self._own = address, False
+        else:
+            try:
+                self.client, self._own = Client(address, timeout="10s"), True
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise InputError(f"--scheduler {address}", f"cannot reach the Dask scheduler ({exc})") from None
+        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        self.name = f"Dask cluster at {self.client.scheduler.address} ({self.workers} workers)"
+
+    def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+        """The results of fn on every item, computed on the cluster, in item order."""
+        futures = self.client.map(fn, list(items), pure=False)
+        try:
+            return self.client.gather(futures)
+        except BaseException:
+            self.client.cancel(futures)
+            raise
+
+    def run(self, tasks: Sequence[Task], on_done: Callable[[str], None]) -> dict[str, Any]:
+        """Submit every task to the cluster; collect results as they finish."""
+        from distributed import as_completed
+
+        run_id = f"{os.getpid()}-{time.time_ns()}"
+        futures = {self.client.submit(fn, *args, pure=False, key=f"policykit-{name}-{run_id}"): name
+                   for name, fn, args in tasks}
+        out: dict[str, Any] = {}
+        try:
+            for future in as_completed(list(futures)):
+                out[futures[future]] = future.result()
+                on_done(futures[future])
+        except BaseException:
+            self.client.cancel(list(futures))
+            raise
+        return out
+
+    def close(self, cancel: bool) -> None:
+        """Disconnect (the cluster itself keeps running)."""
+        if self._own:
+            self.client.close()
+
+
+def release_memory() -> None:
+    """Collect garbage and hand freed heap memory back to the system (glibc keeps it otherwise).
+
+    A long-lived process that built and dropped millions of small objects (the corpus in the build
+    process, a batch's rows in a worker) would keep its high-water mark for the rest of the build.
+    """
+    import gc
+
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def local_workers() -> int:
+    """Local worker processes: POLICYKIT_WORKERS, else one per core."""
+    wanted = os.environ.get("POLICYKIT_WORKERS", "")
+    return max(1, int(wanted) if wanted.isdigit() else (os.cpu_count() or 1))
+
+
+@contextlib.contextmanager
+def executor(scheduler: Any = None, workers: int | None = None) -> Iterator[Executor]:
+    """The executor of a build: Dask if a scheduler is given, else local processes (or this one, for 1)."""
+    n = local_workers() if workers is None else workers
+    ex: Any = DaskExecutor(scheduler) if scheduler else (LocalExecutor(n) if n > 1 else SerialExecutor())
+    try:
+        if hasattr(ex, "start"):
+            ex.start()
+        yield ex
+    except BaseException:
+        if hasattr(ex, "close"):
+            ex.close(cancel=True)
+        raise
+    else:
+        if hasattr(ex, "close"):
+            ex.close(cancel=False)
+
+
+def batches(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    """Consecutive slices of at most size items."""
+    for start in range(0, len(items), max(1, size)):
+        yield items[start:start + size]

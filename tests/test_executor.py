@@ -1,0 +1,125 @@
+"""The executors: same results in this process, in local processes and on a Dask cluster; workers die with the build."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from policykit import config
+from policykit.build import build
+from policykit.executor import LocalExecutor, SerialExecutor, batches, executor
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def _pid_after(delay: float) -> int:
+    time.sleep(delay)
+    return os.getpid()
+
+
+def _alive(pid: int) -> bool:
+    """True while pid is a live process (a zombie counts as ended)."""
+    try:
+        with Path(f"/proc/{pid}/stat").open() as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_serial_and_local_give_the_same_results_in_order() -> None:
+    items = list(range(20))
+    serial = SerialExecutor()
+    local = LocalExecutor(2)
+    try:
+        assert local.map(_square, items) == serial.map(_square, items) == [x * x for x in items]
+        done: list[str] = []
+        out = local.run([("b", _square, (3,)), ("a", _square, (4,))], done.append)
+        assert out == {"a": 16, "b": 9} and sorted(done) == ["a", "b"]
+    finally:
+        local.close(cancel=False)
+
+
+def test_local_runs_in_other_processes() -> None:
+    with executor(workers=2) as ex:
+        pids = set(ex.map(_pid_after, [0.2, 0.2, 0.2, 0.2]))
+    assert os.getpid() not in pids and len(pids) >= 1
+
+
+def test_one_worker_runs_in_this_process() -> None:
+    with executor(workers=1) as ex:
+        assert isinstance(ex, SerialExecutor)
+        assert ex.map(_pid_after, [0.0]) == [os.getpid()]
+
+
+def test_batches_cover_every_item_once() -> None:
+    assert [list(b) for b in batches(list(range(7)), 3)] == [[0, 1, 2], [3, 4, 5], [6]]
+
+
+SCRIPT = """
+import sys, time
+from policykit.executor import LocalExecutor
+from tests_helper import busy
+ex = LocalExecutor(2)
+futures = [ex.pool.submit(busy, 60) for _ in range(2)]
+time.sleep(1.5)
+print(" ".join(str(p) for p in ex.pool._processes), flush=True)
+time.sleep(120)
+"""
+
+
+def test_workers_die_when_the_build_is_killed(tmp_path: Path) -> None:
+    """SIGKILL of the parent (nothing of it can run) still ends its worker processes."""
+    (tmp_path / "tests_helper.py").write_text("import time\ndef busy(s):\n    time.sleep(s)\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-c", SCRIPT], stdout=subprocess.PIPE, text=True,
+                            cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    try:
+        line = proc.stdout.readline()
+        workers = [int(p) for p in line.split()]
+        assert len(workers) == 2 and all(_alive(p) for p in workers)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(p) for p in workers), "worker processes outlived the killed build"
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.slow
+def test_build_on_a_dask_cluster_is_byte_identical(built, tmp_path: Path) -> None:
+    """The build on a (small, in-process) Dask LocalCluster writes the same bytes as the local build."""
+    distributed = pytest.importorskip("distributed")
+    local_out = built.files[0].parent
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client, \
+            distributed.get_task_stream(client) as stream:
+        result = build(config.RAW_DIR, tmp_path / "dask", scheduler=cluster.scheduler_address)
+    assert not result.cached
+    ran = {t["key"] if isinstance(t["key"], str) else t["key"][0] for t in stream.data}
+    assert any("_provisions_of" in k for k in ran) and any("policykit-reuse" in k for k in ran), ran
+    assert _digests(tmp_path / "dask") == _digests(local_out)
+
+
+def test_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    proc = subprocess.run([sys.executable, "-m", "policykit.cli", "build", "-q", "--out", str(tmp_path / "out"),
+                           "--scheduler", "tcp://127.0.0.1:9"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    err = proc.stderr.strip()
+    assert "\n" not in err and "Traceback" not in err and "scheduler" in err
+    assert not (tmp_path / "out").exists()
