@@ -255,7 +255,7 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, sche
         with executor(scheduler, workers=None if scheduler else workers()) as own:
             return build_tables(raw_dir, catalog_file, progress, ex=own, timings=timings)
     bar = tqdm(total=3 + len(analysis_stages()), desc="policykit build", unit="stage", disable=not progress,
-               bar_format="{desc}: {n_fmt}/{total_fmt} {postfix}")
+               bar_format="{desc}: {n_fmt}/{total_fmt}{postfix}")
     with bar:
         bar.set_postfix_str("reading sources")
         with _timed(timings, "sources"):

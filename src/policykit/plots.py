@@ -222,6 +222,14 @@ def shorten(text: str, width: int = 18) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def doc_titles(documents: pd.DataFrame) -> pd.Series:
+    """Each document's title by doc_id; its descriptive label where the text has no title line."""
+    titles = documents.set_index("doc_id")["title"]
+    if "label" in documents.columns:
+        titles = titles.fillna(documents.set_index("doc_id")["label"])
+    return titles.fillna(titles.index.to_series())
+
+
 def dataset_version() -> str:
     """Version of the published dataset (datapackage.json if built, else the package version)."""
     import json
