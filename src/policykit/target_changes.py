@@ -43,16 +43,24 @@ def similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-def _unit_of(provision_id: str, unit_provisions: dict[int, list[str]]) -> int | None:
+def _unit_of(provision_id: str, unit_of_id: dict[str, int]) -> int | None:
     """The most specific alignment unit whose provisions hold provision_id (itself or an ancestor)."""
-    best: tuple[int, int] | None = None
-    for unit, ids in unit_provisions.items():
+    pid = provision_id
+    while True:
+        if pid in unit_of_id:
+            return unit_of_id[pid]
+        if "." not in pid:
+            return None
+        pid = pid.rsplit(".", 1)[0]
+
+
+def _units_by_id(of_unit: dict[int, list[str]]) -> dict[str, int]:
+    """Provision id -> the first unit (in unit order) that names it."""
+    out: dict[str, int] = {}
+    for unit, ids in of_unit.items():
         for pid in ids:
-            if provision_id == pid or provision_id.startswith(pid + "."):
-                depth = pid.count(".") + 1
-                if best is None or depth > best[0]:
-                    best = (depth, unit)
-    return best[1] if best else None
+            out.setdefault(pid, unit)
+    return out
 
 
 def _ids(cell: object) -> list[str]:
@@ -60,10 +68,10 @@ def _ids(cell: object) -> list[str]:
     return [p for p in _text(cell).split(";") if p]
 
 
-def _pairs(draft: pd.DataFrame, final: pd.DataFrame) -> list[tuple[int | None, int | None, float | None]]:
+def _pairs(draft: list[dict], final: list[dict]) -> list[tuple[int | None, int | None, float | None]]:
     """Greedy one-to-one pairing of draft and final rows by metric similarity; unpaired rows alone."""
-    scored = sorted(((-similarity(_text(d.metric), _text(f.metric)), i, j)
-                     for i, d in enumerate(draft.itertuples()) for j, f in enumerate(final.itertuples())),
+    scored = sorted(((-similarity(_text(d["metric"]), _text(f["metric"])), i, j)
+                     for i, d in enumerate(draft) for j, f in enumerate(final)),
                     key=lambda x: (x[0], x[1], x[2]))
     used_d: set[int] = set()
     used_f: set[int] = set()
@@ -86,7 +94,7 @@ def _stricter(order: tuple[str, ...], a: str, b: str) -> int:
     return 1 if order.index(b) > order.index(a) else -1
 
 
-def _value_change(d: pd.Series, f: pd.Series) -> tuple[list[int], list[str]]:
+def _value_change(d: dict, f: dict) -> tuple[list[int], list[str]]:
     """Directions (+1 stricter, -1 looser) and descriptions of what differs in value and comparator."""
     signs: list[int] = []
     basis: list[str] = []
@@ -114,7 +122,7 @@ def _value_change(d: pd.Series, f: pd.Series) -> tuple[list[int], list[str]]:
     return signs, basis
 
 
-def classify_change(d: pd.Series, f: pd.Series) -> tuple[str, str]:
+def classify_change(d: dict, f: dict) -> tuple[str, str]:
     """(change, basis) of a draft target d and its final counterpart f."""
     signs, basis = _value_change(d, f)
     d_due, f_due = _text(d["deadline"])[:10], _text(f["deadline"])[:10]
@@ -135,7 +143,7 @@ def classify_change(d: pd.Series, f: pd.Series) -> tuple[str, str]:
     return "unchanged", ""
 
 
-def _side(row: pd.Series | None, prefix: str) -> dict[str, object]:
+def _side(row: dict | None, prefix: str) -> dict[str, object]:
     """The columns of one side of a change."""
     cols = ("target_id", "kind", "deadline", "metric", "value", "unit", "comparator", "value_text", "sentence")
     names = {"unit": "value_unit", "target_id": "target_id"}
@@ -153,22 +161,29 @@ def build_target_changes(alignment: pd.DataFrame, targets: pd.DataFrame) -> pd.D
         if missing:
             raise InputError(f"table {name}", f"missing columns {missing}")
     rows: list[dict[str, object]] = []
+    by_doc = dict(tuple(targets.groupby("doc_id", sort=False)))
+    empty = targets.iloc[0:0]
     for pair_id, units in alignment.groupby("pair_id", sort=True):
         draft_doc, final_doc = units["draft_doc_id"].iloc[0], units["final_doc_id"].iloc[0]
-        sides = {}
+        sides: dict[str, dict[int, list[dict]]] = {}
         for side, doc_id in (("draft", draft_doc), ("final", final_doc)):
             of_unit = {int(u.unit): _ids(getattr(u, f"{side}_provision_ids")) for u in units.itertuples()}
-            doc_targets = targets[targets["doc_id"] == doc_id].copy()
-            doc_targets["_unit"] = [_unit_of(str(p), of_unit) for p in doc_targets["provision_id"]]
+            unit_of_id = _units_by_id(of_unit)
+            doc_targets = by_doc.get(doc_id, empty).copy()
+            doc_targets["_unit"] = [_unit_of(str(p), unit_of_id) for p in doc_targets["provision_id"]]
             # text order: by sentence, then by the row's number within its provision (…:2 before …:10)
             order = doc_targets["target_id"].astype(str).str.rsplit(":", n=1).str[-1].astype(int)
-            sides[side] = doc_targets.assign(_n=order).sort_values(["char_start", "_n"], kind="mergesort")
+            ordered = doc_targets.assign(_n=order).sort_values(["char_start", "_n"], kind="mergesort")
+            grouped: dict[int, list[dict]] = {}
+            for row in ordered.to_dict("records"):
+                if row["_unit"] is not None and not pd.isna(row["_unit"]):
+                    grouped.setdefault(int(row["_unit"]), []).append(row)
+            sides[side] = grouped
         for unit in sorted(int(u) for u in units["unit"]):
-            draft = sides["draft"][sides["draft"]["_unit"] == unit].reset_index(drop=True)
-            final = sides["final"][sides["final"]["_unit"] == unit].reset_index(drop=True)
+            draft, final = sides["draft"].get(unit, []), sides["final"].get(unit, [])
             for item, (i, j, sim) in enumerate(_pairs(draft, final), start=1):
-                d = draft.iloc[i] if i is not None else None
-                f = final.iloc[j] if j is not None else None
+                d = draft[i] if i is not None else None
+                f = final[j] if j is not None else None
                 if d is not None and f is not None:
                     change, basis = classify_change(d, f)
                 else:
