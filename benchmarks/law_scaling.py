@@ -15,7 +15,7 @@ A raw file is named after its path inside the archive (`民法商法__公司法(
 with the copy (`k03__…`) in the 10× corpus. Each build runs cold in a fresh process, with a cache of its
 own, and is measured by measure.py: wall time and peak memory of the whole process tree. Printed per
 build: raw MB, wall s, s/MB, peak MB (tree and largest single process), rows of the biggest tables;
-then the targets of the issue beside the figures.
+then the performance targets beside the figures.
 
 Usage: python benchmarks/law_scaling.py [--scales half,whole,10x] [--work DIR] [--archive FILE] [--json FILE]
 """

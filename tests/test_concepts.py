@@ -20,7 +20,7 @@ def _provs(*rows: tuple[str, str, str | None, int, str, int, int]) -> pd.DataFra
 
 
 def test_curated_list_has_reasons_and_the_core_concepts():
-    """Every concept has a label, a known category and a reason; the issue's five concepts are there."""
+    """Every concept has a label, a known category and a reason; the five headline concepts are there."""
     listed = {c.concept: c for c in concepts.concepts()}
     assert {"数据要素", "公共数据", "授权运营", "数据资产", "政务数据", "数据要素市场", "入表"} <= set(listed)
     for c in listed.values():
