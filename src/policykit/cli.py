@@ -28,7 +28,7 @@ def _build(args: argparse.Namespace) -> int:
             print(f"policykit: raw files, catalog and code unchanged: {len(result.files)} files restored from the "
                   f"build cache into {Path(args.out or 'data/processed')} (--no-cache rebuilds)")
     elif not args.quiet:
-        counts = ", ".join(f"{n} {len(t)}" for n, t in sorted(result.tables.items()))
+        counts = ", ".join(f"{n} {rows}" for n, rows in sorted(result.rows.items()))
         print(f"policykit: wrote {len(result.files)} files to {Path(args.out or 'data/processed')} ({counts})")
     if args.timings and result.timings:
         times = ", ".join(f"{name} {s:.1f}" for name, s in result.timings.items())

@@ -40,8 +40,9 @@ class Executor(Protocol):
         """The results of fn on every item, in the order of the items."""
         ...
 
-    def run(self, tasks: Sequence[Task], on_done: Callable[[str], None]) -> dict[str, Any]:
-        """Run named independent tasks; their results by name."""
+    def run(self, tasks: Sequence[Task], on_done: Callable[[str], None],
+            on_result: Callable[[str, Any], Any] | None = None) -> dict[str, Any]:
+        """Run named independent tasks; their results by name (with on_result: what it returns for each)."""
         ...
 
 
@@ -55,11 +56,12 @@ class SerialExecutor:
         """The results of fn on every item, computed in this process."""
         return [fn(item) for item in items]
 
-    def run(self, tasks: Sequence[Task], on_done: Callable[[str], None]) -> dict[str, Any]:
+    def run(self, tasks: Sequence[Task], on_done: Callable[[str], None],
+            on_result: Callable[[str, Any], Any] | None = None) -> dict[str, Any]:
         """Each task in turn."""
         out = {}
         for name, fn, args in tasks:
-            out[name] = fn(*args)
+            out[name] = _take(name, fn(*args), on_result)
             on_done(name)
         return out
 
@@ -118,7 +120,8 @@ class LocalExecutor:
             return [fn(item) for item in items]
         return list(self.pool.map(fn, items))
 
-    def run(self, tasks: Sequence[Task], on_done: Callable[[str], None]) -> dict[str, Any]:
+    def run(self, tasks: Sequence[Task], on_done: Callable[[str], None],
+            on_result: Callable[[str, Any], Any] | None = None) -> dict[str, Any]:
         """Submit every task; collect results as they finish."""
         futures: dict[Future, str] = {self.pool.submit(fn, *args): name for name, fn, args in tasks}
         out: dict[str, Any] = {}
@@ -126,8 +129,9 @@ class LocalExecutor:
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in sorted(done, key=lambda f: futures[f]):
-                out[futures[future]] = future.result()
-                on_done(futures[future])
+                name = futures.pop(future)
+                out[name] = _take(name, future.result(), on_result)
+                on_done(name)
         return out
 
     def close(self, cancel: bool) -> None:
@@ -177,7 +181,8 @@ class DaskExecutor:
             self.client.cancel(futures)
             raise
 
-    def run(self, tasks: Sequence[Task], on_done: Callable[[str], None]) -> dict[str, Any]:
+    def run(self, tasks: Sequence[Task], on_done: Callable[[str], None],
+            on_result: Callable[[str, Any], Any] | None = None) -> dict[str, Any]:
         """Submit every task to the cluster; collect results as they finish."""
         from distributed import as_completed
 
@@ -187,7 +192,8 @@ class DaskExecutor:
         out: dict[str, Any] = {}
         try:
             for future in as_completed(list(futures)):
-                out[futures[future]] = future.result()
+                out[futures[future]] = _take(futures[future], future.result(), on_result)
+                future.release()
                 on_done(futures[future])
         except BaseException:
             self.client.cancel(list(futures))
@@ -198,6 +204,11 @@ class DaskExecutor:
         """Disconnect (the cluster itself keeps running)."""
         if self._own:
             self.client.close()
+
+
+def _take(name: str, result: Any, on_result: Callable[[str, Any], Any] | None) -> Any:
+    """What run() keeps of a task's result: the result, or what on_result makes of it."""
+    return result if on_result is None else on_result(name, result)
 
 
 def release_memory() -> None:

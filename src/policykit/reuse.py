@@ -171,13 +171,18 @@ def build_reuse(
     focus_idx = None if focus is None else {i for i, d in enumerate(corpus.doc_ids) if d in focus}
     index, seeds = _index(corpus, k, threshold, focus_idx)
     run_a, run_b, run_len = _runs(corpus, k, *seeds)
+    del seeds  # the seed pairs and runs are the largest arrays: freed before the passages' rows are built
     passages = _split_at_titles(corpus, _passages(corpus, run_a, run_b, run_len, p.max_gap, p.min_length),
                                 p.min_length)
+    del run_a, run_b, run_len
     passages += _quotations(corpus, p.min_quote_length, threshold, focus_idx)
     typer, direction = PassageTyper.of(docs), Direction(docs)
     marks = _Marks(*(np.r_[0, np.cumsum(_in_marks(corpus, spans))] for spans in (title_spans, quote_spans)))
     rows = [_row(corpus, x, k, index, marks, typer, direction, p.formula_cover) for x in passages]
-    return conform(_drop_repeats(pd.DataFrame(rows, columns=table("reuse").columns)), "reuse")
+    del passages, corpus, index, marks
+    frame = pd.DataFrame(rows, columns=table("reuse").columns)
+    del rows  # the frame holds the values: the row tuples go before the frame is copied below
+    return conform(_drop_repeats(frame), "reuse")
 
 
 def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
