@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .zh import title_key
 
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -59,11 +60,6 @@ class Catalog(list):
         """Entries and errata."""
         super().__init__(entries)
         self.errata = list(errata)
-
-
-def _key(text: str) -> str:
-    """Chinese characters and digits only: titles compare equal across punctuation and spacing."""
-    return re.sub(r"[^\u3400-\u9fff0-9]", "", text)
 
 
 def read_errata(data: dict, path: Path) -> list[Erratum]:
@@ -126,11 +122,11 @@ def read_catalog(path: Path) -> Catalog:
 
 def match(entries: list[Entry], title: str | None, text: str) -> Entry | None:
     """The catalog entry of a document, by its title or the opening of its text."""
-    key = _key(title or "")
-    opening = _key(text[:200])
+    key = title_key(title or "")
+    opening = title_key(text[:200])
     for e in entries:
-        if e.match_title and _key(e.match_title) == key:
+        if e.match_title and title_key(e.match_title) == key:
             return e
-        if e.match_opening and opening.startswith(_key(e.match_opening)):
+        if e.match_opening and opening.startswith(title_key(e.match_opening)):
             return e
     return None

@@ -37,9 +37,9 @@ from .segment import (
     group_witnesses,
     primary_of,
     segment_file,
-    title_key,
 )
 from .sources import Source
+from .zh import QUOTED_TITLE_RE, title_key
 
 ISSUER_RE = re.compile(r"^(.{2,60}?)关于")
 MAX_DIFFERENCES_SHOWN = 200
@@ -148,7 +148,7 @@ def related_ids(docs: dict[str, Witness], entries: dict[str, Entry | None]) -> d
         elif w.kind in {"news", "notice", "interpretation"}:
             # a notice covers the document its own title quotes (关于印发《…》的通知); a news item or an
             # explainer, the first document its text quotes
-            for quoted in re.findall(r"《([^《》]{4,80})》", (w.title or "") if w.kind == "notice" else w.text):
+            for quoted in QUOTED_TITLE_RE.findall((w.title or "") if w.kind == "notice" else w.text):
                 cand = by_title.get(title_key(quoted))
                 if cand and cand != doc_id:
                     target = cand

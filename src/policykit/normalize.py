@@ -23,8 +23,9 @@ from functools import lru_cache
 
 import numpy as np
 
-CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_RE = re.compile(f"[{CJK}]")
+from .zh import CJK
+from .zh import content_key as content_key  # re-exported: callers compare witnesses by it
+from .zh import HAN_RE as _CJK_RE
 
 # A reading is one pinyin syllable with a tone mark, in brackets, right after a Chinese character.
 # Requiring a tone-marked vowel keeps real bracketed Latin text (数据(AI), (app)) untouched.
@@ -210,11 +211,6 @@ def insert_line_break(doc: Normalized, at: int) -> Normalized:
 def normalize_text(raw: str) -> str:
     """Canonical simplified text of a string (no offset map)."""
     return normalize(raw).text
-
-
-def content_key(text: str) -> str:
-    """Text reduced to Chinese characters, letters and digits: for comparing titles and witnesses."""
-    return "".join(ch for ch in text if ch.isalnum() or ch == "×")
 
 
 def script_of(text: str) -> str:

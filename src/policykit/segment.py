@@ -26,8 +26,12 @@ from rapidfuzz.distance import Indel
 from scipy.cluster.hierarchy import DisjointSet
 
 from .dates import TextDates, line_date, text_dates
-from .normalize import CJK, Normalized, content_key, script_of
+from .normalize import Normalized, script_of
 from .sources import Source
+from .zh import ARTICLE_LINE_RE, NAV_REPEATS, ONE_TO_TEN, content_key, title_key
+from .zh import NUMBERED_LINE_RE as NUMBERED_RE
+from .zh import PART_LINE_RE as PART_RE
+from .zh import QUOTED_TITLE_RE as QUOTED_RE
 
 # Document types a title ends with: policy documents, laws and rules. 法 only as a word of its own
 # (…管理法), not the end of 方法/办法/做法/看法 …; 办法 is a type in its own right.
@@ -37,24 +41,19 @@ TITLE_RE = re.compile(rf"^[^，。；：:！？、]{{2,80}}(?:{DOC_TYPES})(?:（
 FORM_RE = re.compile(rf"({DOC_TYPES})(?:（[^（）]{{1,20}}）)*(?:\d{{4}}年?)?$")
 FORM_OF = {"实施意见": "意见", "指导意见": "意见", "法典": "法"}  # a form's variants name the form itself
 BRACKET_LINE_RE = re.compile(r"^（[^（）]{1,20}）$")
-CN_NUM = "一二三四五六七八九十百千零〇两"
-NUMBERED_RE = re.compile(rf"^(?:[{CN_NUM}]+、|（[{CN_NUM}]+）|\d+[.、．]|第[{CN_NUM}\d]+[编章节条款]|\d{{4}}\s*年)")
-ARTICLE_LINE_RE = re.compile(rf"^第[{CN_NUM}\d]+[章节条]")
 WEB_TAG_RE = re.compile(r"^【[^【】]{1,8}】")  # a web page's status tag before a title: 【进行中】
 MD_HEADING_LINE_RE = re.compile(r"[ \t\u3000\u00a0]*(#{1,6})[ \t]")
 EMBEDDED_MAX_LINES = 60  # a document embedded in an explainer ends at its signature within this many lines
-PART_RE = re.compile(r"^([一二三四五六七八九十]+)、")
-ANNEX_RE = re.compile(r"^附件\s*[0-9一二三四五六七八九十]*[:：]?$")
+ANNEX_RE = re.compile(rf"^附件\s*[0-9{ONE_TO_TEN}]*[:：]?$")
 DOC_NUMBER_RE = re.compile(r"^[^\s，。]{1,16}〔\d{4}〕\d+号$")
 EXPLAINER_RE = re.compile(r"图解|解读")
 CREDIT_RE = re.compile(r"^[（(]?(?:文章|本文)?(?:图片|照片|图)?(?:来源|责任编辑|编辑|校对)[：:]")
 BREADCRUMB_RE = re.compile(r"^[^|>\n]{1,12}(?:\s*[|>]\s*[^|>\n]{1,12}){2,}$")
 DATE_LINE_RE = re.compile(r"^(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?\S{0,6}$")
-QUOTED_RE = re.compile(r"《([^《》]{4,80})》")
 DRAFT_RE = re.compile(r"[（(]?征求意见稿[）)]?")
 NEWS_MIN_CHARS = 40  # shorter text before the first title is kept with the document that follows
 SAME_DOC_SIMILARITY = 0.9  # Indel similarity of content keys above which two witnesses are one document
-NAV_RUN, NAV_REPEATS, NAV_LINE_CHARS = 3, 3, 20
+NAV_RUN, NAV_LINE_CHARS = 3, 20  # slide menus: runs of NAV_RUN lines of at most NAV_LINE_CHARS
 
 
 @dataclass
@@ -513,8 +512,3 @@ def content_doc_id(title: str | None, form: str | None, date: str | None, doc_nu
     """
     parts = [content_key(title or "") or content_key(opening[:200]), form or "", date or "", doc_number or ""]
     return "doc-" + hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:10]
-
-
-def title_key(title: str | None) -> str:
-    """Title reduced for matching: Chinese characters and digits only."""
-    return re.sub(f"[^{CJK}0-9]", "", title or "")
