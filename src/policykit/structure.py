@@ -10,6 +10,9 @@ import pandas as pd
 
 from .errors import InputError
 from .schema import table
+from .zh import CJK, DIGIT_VALUES, NAV_REPEATS
+from .zh import NUMERALS as CN_DIGITS
+from .zh import content_key as _key
 
 # Sentence-final marks (full- and half-width): a sentence ends after one of these outside brackets.
 SENTENCE_END = frozenset("。！？；!?;")
@@ -73,7 +76,6 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 # --- provisions ---------------------------------------------------------------------------------
 
-CN_DIGITS = "〇零一二三四五六七八九十百千两"
 HEADING_MAX = 60  # a whole numbered line up to this length, without sentence end, is a heading
 LEAD_MAX = 40  # an in-line lead phrase (`（一）统筹推进政务数据共享。完善……`) is at most this long
 BARE_MAX = 30  # an unnumbered heading line is at most this long
@@ -256,7 +258,7 @@ def _openings(text: str) -> list[_Opening]:
     return _drop_navigation(out)
 
 
-NAV_REPEATS = 3  # a numbered heading repeated this often is slide navigation, not a provision
+# a numbered heading repeated NAV_REPEATS times is slide navigation, not a provision
 
 
 def _drop_navigation(openings: list[_Opening]) -> list[_Opening]:
@@ -339,11 +341,6 @@ def parse_provisions(text: str) -> list[Provision]:
 OUTLINE_MIN_ENTRIES, OUTLINE_MIN_KEY = 6, 4
 
 
-def _key(s: str | None) -> str:
-    """Letters and digits only: headings compare across spacing and punctuation."""
-    return "".join(ch for ch in (s or "") if ch.isalnum() or ch == "×")
-
-
 def _number(label: str) -> int | None:
     """The value of a label's number (一、 -> 1, （十二） -> 12, 3. -> 3), if it has one."""
     digits = "".join(ch for ch in label if "0" <= ch <= "9")
@@ -352,7 +349,7 @@ def _number(label: str) -> int | None:
     cn = "".join(ch for ch in label if ch in CN_DIGITS)
     if not cn:
         return None
-    values = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+    values = DIGIT_VALUES | {"零": 0, "两": 2}
     if "十" not in cn:
         return values.get(cn[-1])
     tens, _, ones = cn.partition("十")
@@ -489,7 +486,7 @@ def _outline_placement(text: str, openings: list[_Opening]) -> tuple[list[_Openi
 # provision the sentences that close a document rather than its last item: when it takes effect or who
 # interprets it (本通知自…起施行, 本办法由…负责解释) and the charge to those who implement it (各地区各部门要…).
 BARE_DATE_RE = re.compile(r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})$")
-CLOSING_RE = re.compile(r"^(?:本[\u4e00-\u9fff]{1,6}(?:自|由)[^。\n]{0,40}(?:施行|执行|生效|解释)"
+CLOSING_RE = re.compile(rf"^(?:本[{CJK}]{{1,6}}(?:自|由)[^。\n]{{0,40}}(?:施行|执行|生效|解释)"
                         r"|各(?:地|级|有关|部门|省|市|区))")
 SIGNATURE_LINE_MAX = 25
 

@@ -65,15 +65,13 @@ from .targets_parse import (  # noqa: F401 - re-exported: the parsers belong to 
     plan_period_end,
     resolve_date,
 )
+from .zh import FIRST_ITEM_RE
+from .zh import HAN_RE as CJK_RE
+from .zh import NUMBERED_ITEM_RE as NUMBERED_RE
 
 FORECAST_CUES = re.compile(r"预计|预测|有望|将达到|将达|将超过|将突破|将增长|将增至|将是|将由")
-CJK_RE = re.compile(r"[\u4e00-\u9fff]")
-# A numbered heading or item opens a new unit: a deadline heading above bullet points does not reach past it.
-NUMBERED_RE = re.compile(
-    r"^\s*(?:\d+\s*[.、．]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]"
-    r"|第[一二三四五六七八九十百]+[章节条])"
-)
-FIRST_ITEM_RE = re.compile(r"^\s*(?:[1１]\s*[.、．]|一、|[（(][一1１][)）]|第一[章节条])")
+# A numbered heading or item (zh.NUMBERED_ITEM_RE) opens a new unit: a deadline heading above bullet points
+# does not reach past it.
 TRAILING_LINKS = re.compile(r"(?:分别|为|是|达到|达|将|在|、)+$|(?<![参给涉])(?:和|及|与)$")
 LEADING_LINKS = re.compile(r"^(?:的|和|及|与|、|但|而|其中)+")
 # Metric words that name a measure without its subject (占…的比例, 较…增长, 同比增长 …).
