@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .zh import BOOK_TITLE_RE, DIGIT_VALUES, ONE_TO_TEN
+
 YMD = r"(\d{4})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|[-/.](\d{1,2})[-/.](\d{1,2}))"
 DATE_RE = re.compile(YMD)
 LINE_DATE_RE = re.compile(rf"^(?:[^\d，。]{{0,8}}[:：]\s*)?{YMD}")  # `2020年4月10日 …` or `发布时间：2023/12/15`
@@ -74,7 +76,7 @@ def line_date(line: str) -> Dated | None:
     if date is None:
         return None
     rest = s[m.end():]
-    rest = re.sub(r"《[^》]*》", "", rest)  # 《关于修改…的决定》 names another act: its verbs are not this line's
+    rest = BOOK_TITLE_RE.sub("", rest)  # 《关于修改…的决定》 names another act: its verbs are not this line's
     label = s[:m.start(1)]
     if "。" in rest:
         return None  # a sentence that starts with a date (…，国家数据局发布…。) reports, it does not date
@@ -97,9 +99,9 @@ def _latest(found: list[Dated], kind: str) -> Dated | None:
     return max(of_kind, key=lambda d: d.date) if of_kind else None
 
 
-CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "Ｏ": 0, "O": 0}
-CN_DATE_RE = re.compile(r"([〇○零ＯO一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月"
-                        r"([一二三四五六七八九十]{1,4})日")
+# Zero is also written ○ (circle), Ｏ or O (letter) in dates: 二○○四年.
+CN_DIGIT = DIGIT_VALUES | {"○": 0, "零": 0, "Ｏ": 0, "O": 0}
+CN_DATE_RE = re.compile(rf"([{''.join(CN_DIGIT)}]{{4}})年([{ONE_TO_TEN}]{{1,3}})月([{ONE_TO_TEN}]{{1,4}})日")
 
 
 def _cn_number(s: str) -> int:

@@ -28,7 +28,8 @@ from functools import lru_cache
 
 import cn2an
 
-_CN = "〇零一二两三四五六七八九十百千万亿"
+from .zh import NUMERALS_LARGE as _CN
+
 _DIGIT = "0-9０-９"
 _NUM = rf"[{_DIGIT}]+(?:[.,．][{_DIGIT}]+)*"
 _MAGNITUDE = "(?:万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|百)"

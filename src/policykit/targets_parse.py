@@ -28,10 +28,12 @@ from dataclasses import dataclass
 
 import cn2an
 
+from .zh import BOOK_TITLE_RE
+from .zh import NUMERALS_LARGE as CN_DIGITS
+
 Span = tuple[int, int]
 
 D = "[0-9０-９]"
-CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 
 _DATE_CORE = (
     rf"(?P<y>{D}{{4}})年(?:(?P<m>{D}{{1,2}})月(?:(?P<d>{D}{{1,2}})日)?)?"
@@ -65,7 +67,6 @@ NOW_RE = re.compile(r"(?:截至|截止到|截止)?(?:目前|当前|迄今|至今
 HALF_YEAR_REPORT_RE = re.compile(r"半年报|半年度报告|中报")
 # 每年 / 每两年 without a calendar date: a cycle (每年3月底前 is a recurring deadline instead).
 CYCLE_RE = re.compile(rf"每(?P<n>[两二三四五六七八九十]|{D}{{1,2}})?年(?!度?(?:{D}|[一二三四五六七八九十]+月))")
-BOOK_TITLE_RE = re.compile(r"《[^《》\n]*》")
 _FULL_DATE = rf"{D}{{4}}年?(?:{D}{{1,2}}月(?:{D}{{1,2}}日)?)?"
 YEAR_RANGE_RE = re.compile(rf"{_FULL_DATE}\s*[-—–~～至到]+\s*{_FULL_DATE}")
 DOC_NUMBER_RE = re.compile(rf"〔{D}{{4}}〕{D}*号?")
