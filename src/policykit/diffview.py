@@ -16,6 +16,7 @@ import pandas as pd
 from . import compare
 from .compare import Aligned, Edit
 from .errors import InputError
+from .zh import shorten as _short
 
 CHANGE_ORDER = compare.CHANGE_CLASSES
 
@@ -134,12 +135,6 @@ def render_text(cmp: Comparison, width: int = 30, max_edit: int = 60) -> str:
             lines.append(f"   {mark} {body}{flag}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
-
-
-def _short(text: str, limit: int) -> str:
-    """Text on one line, cut to limit characters."""
-    one = " ".join(text.split())
-    return one if len(one) <= limit else one[: limit - 1] + "…"
 
 
 # --- HTML -------------------------------------------------------------------------------------

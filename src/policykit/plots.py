@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import font_manager
 
-from . import config
+from . import config, zh
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -218,8 +218,7 @@ def sector_label(name: str, *, bilingual: bool = True) -> str:
 
 def shorten(text: str, width: int = 18) -> str:
     """Text cut to width characters with an ellipsis, for tick labels of long Chinese titles."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return zh.shorten(str(text), width)
 
 
 def doc_titles(documents: pd.DataFrame) -> pd.Series:

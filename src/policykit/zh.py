@@ -121,3 +121,8 @@ def truncate(text: str, limit: int) -> str:
 def one_line(text: str) -> str:
     """Text on one line: every run of whitespace (newlines too) one space, none at the ends."""
     return " ".join(text.split())
+
+
+def shorten(text: str, limit: int) -> str:
+    """Text on one line, cut to at most limit characters with an ellipsis (labels, table cells)."""
+    return truncate(one_line(text), limit)
