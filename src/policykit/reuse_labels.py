@@ -38,11 +38,12 @@ import pandas as pd
 
 from . import config
 from .schema import DIRECTION_BASES, REUSE_TYPES
+from .zh import CJK
+from .zh import BOOK_TITLE_RE as _TITLE_MARKS
 
 TYPES = REUSE_TYPES
 BASES = DIRECTION_BASES
 
-_TITLE_MARKS = re.compile(r"《[^《》\n]{1,120}》")
 _QUOTE_MARKS = re.compile(r"“[^“”\n]{1,200}”|「[^「」\n]{1,200}」|『[^『』\n]{1,200}』")
 _DOC_NUMBER = re.compile(r"〔\s*\d{4}\s*〕\s*\d*|\[\s*\d{4}\s*\]\s*\d+\s*号")  # 〔2024〕18…号, cut or whole
 # Separators of a list of agencies or addressees.
@@ -50,7 +51,7 @@ _LIST_SPLIT = re.compile(r"[、，,；;\s　]+")
 # What the names of Chinese agencies and administrative areas end with: 国家发展改革委, 国家数据局, 财政部,
 # 中央网信办, 国务院办公厅, 各省, 自治区, 直辖市, 新疆生产建设兵团, 数据管理部门, 财政厅（局）…
 _AGENCY = re.compile(
-    r"^(?:各)?[\u4e00-\u9fff（）()]{0,14}"
+    rf"^(?:各)?[{CJK}（）()]{{0,14}}"
     r"(?:部|委|局|办|院|署|行|会|厅|室|处|所|门|团|市|区|省|州|县|府|中心|（局）|\(局\))$"
 )
 _AGENCY_SHARE = 0.75  # share of content characters in agency names that makes a list of agencies
