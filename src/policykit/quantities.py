@@ -28,9 +28,9 @@ from functools import lru_cache
 
 import cn2an
 
+from .zh import ARABIC_DIGITS as _DIGIT
 from .zh import NUMERALS_LARGE as _CN
 
-_DIGIT = "0-9０-９"
 _NUM = rf"[{_DIGIT}]+(?:[.,．][{_DIGIT}]+)*"
 _MAGNITUDE = "(?:万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|百)"
 # Units and measure words that make a numeral a quantity. Single-character measure words that are also

@@ -28,12 +28,12 @@ from dataclasses import dataclass
 
 import cn2an
 
-from .zh import BOOK_TITLE_RE
+from .zh import ARABIC_DIGITS, BOOK_TITLE_RE
 from .zh import NUMERALS_LARGE as CN_DIGITS
 
 Span = tuple[int, int]
 
-D = "[0-9０-９]"
+D = f"[{ARABIC_DIGITS}]"
 
 _DATE_CORE = (
     rf"(?P<y>{D}{{4}})年(?:(?P<m>{D}{{1,2}})月(?:(?P<d>{D}{{1,2}})日)?)?"
@@ -112,7 +112,7 @@ QUANTITY_RE = re.compile(
 # A limit word, then the base of a share ending in 的, right before the number: 不得低于上一年总收入的70%.
 LIMIT_WORDS = ("不得低于", "不低于", "不得少于", "不少于", "不应低于", "不得超过", "不超过", "不得高于", "不高于",
                "低于", "高于", "超过")
-DETACHED_COMPARATOR_RE = re.compile(rf"({_alt(LIMIT_WORDS)})[^，,；;。0-9０-９%]{{1,24}}的$")
+DETACHED_COMPARATOR_RE = re.compile(rf"({_alt(LIMIT_WORDS)})[^，,；;。{ARABIC_DIGITS}%]{{1,24}}的$")
 # The lower bound of a range, right before its dash or 至: 10%-, 1000元至, 二至 (二至三人).
 RANGE_LEFT_RE = re.compile(
     rf"(?P<num>{D}+(?:\.{D}+)?|[{CN_DIGITS}]+)(?P<mult>万亿|亿|万)?(?P<unit>{_alt(UNITS)})?\s*[至到\-—–~～]\s*$"

@@ -41,6 +41,7 @@ def has_han(text: str) -> bool:
 
 # --- Numerals ---------------------------------------------------------------------------------
 
+ARABIC_DIGITS = "0-9０-９"  # for character classes: half- and full-width digits (full width in some web texts)
 DIGITS = "〇一二三四五六七八九"  # 0–9 in order: DIGITS[n] is n
 DIGIT_VALUES: dict[str, int] = {c: i for i, c in enumerate(DIGITS)}
 ONE_TO_TEN = "一二三四五六七八九十"  # the numerals of part numbers (一、 … 十、) and simple counts
