@@ -20,6 +20,7 @@ import pandas as pd
 from rapidfuzz.distance import Indel, Levenshtein
 
 from .errors import InputError
+from .zh import is_han
 
 # --------------------------------------------------------------------------------------------------
 # Collation of two witnesses
@@ -501,7 +502,7 @@ def is_trivial(draft_text: str, final_text: str) -> bool:
 
 def _is_glue(tokens: Sequence[str]) -> bool:
     """A single one-character word between two edits (的, 和, 等): reads better inside one edit."""
-    return len(tokens) == 1 and len(tokens[0]) == 1 and "\u4e00" <= tokens[0] <= "\u9fff"
+    return len(tokens) == 1 and len(tokens[0]) == 1 and is_han(tokens[0])
 
 
 def _char_span(spans: Sequence[tuple[str, int, int]], k1: int, k2: int, n: int) -> tuple[int, int]:

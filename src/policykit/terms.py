@@ -49,6 +49,8 @@ import pandas as pd
 
 from . import config
 from .errors import InputError
+from .zh import HAN_RE as _HAN
+from .zh import NUMERALS_LARGE
 
 DOMAIN_TERMS_FILE = config.RESOURCES_DIR / "domain_terms.tsv"
 STOPWORDS_ISO_FILE = config.RESOURCES_DIR / "stopwords_zh_iso.txt"
@@ -56,9 +58,8 @@ STOPWORDS_PROJECT_FILE = config.RESOURCES_DIR / "stopwords_project.tsv"
 
 # jieba's own definition of the characters a word may consist of (jieba.re_han_default).
 _JIEBA_WORD = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
-_HAN = re.compile(r"[\u4E00-\u9FFF\u3400-\u4DBF]")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]+|[0-9][A-Z]")
-_NUMBER = re.compile(r"[0-9.,%]+|[〇零一二三四五六七八九十百千万亿两]+")
+_NUMBER = re.compile(rf"[0-9.,%]+|[{NUMERALS_LARGE}]+")
 _KWIC_BLANKS = str.maketrans({"\n": " ", "\r": " ", "\t": " "})
 PINNED_MIN_CHARS = 4
 """Domain terms this long are matched before jieba; shorter ones are weighed by jieba's dynamic programme."""
