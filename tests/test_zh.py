@@ -45,7 +45,9 @@ def test_numbered_line(line: str) -> None:
     assert zh.NUMBERED_LINE_RE.match(line)
 
 
-@pytest.mark.parametrize("line", ["总体要求", "数据要素×工业制造", "（征求意见稿）", "第十位", "一是加强", "2024-01-15"])
+@pytest.mark.parametrize("line", [
+    "总体要求", "数据要素×工业制造", "（征求意见稿）", "第十位", "一是加强", "2024-01-15",
+])
 def test_not_numbered_line(line: str) -> None:
     assert not zh.NUMBERED_LINE_RE.match(line)
 

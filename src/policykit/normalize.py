@@ -24,8 +24,8 @@ from functools import lru_cache
 import numpy as np
 
 from .zh import CJK
-from .zh import content_key as content_key  # re-exported: callers compare witnesses by it
 from .zh import HAN_RE as _CJK_RE
+from .zh import content_key as content_key  # re-exported: callers compare witnesses by it
 
 # A reading is one pinyin syllable with a tone mark, in brackets, right after a Chinese character.
 # Requiring a tone-marked vowel keeps real bracketed Latin text (数据(AI), (app)) untouched.

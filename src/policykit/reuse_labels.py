@@ -38,8 +38,8 @@ import pandas as pd
 
 from . import config
 from .schema import DIRECTION_BASES, REUSE_TYPES
-from .zh import CJK
 from .zh import BOOK_TITLE_RE as _TITLE_MARKS
+from .zh import CJK
 
 TYPES = REUSE_TYPES
 BASES = DIRECTION_BASES
