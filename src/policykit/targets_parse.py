@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import cn2an
 
-from .zh import ARABIC_DIGITS, BOOK_TITLE_RE
+from .zh import ARABIC_DIGITS, BOOK_TITLE_RE, ONE_TO_TEN
 from .zh import NUMERALS_LARGE as CN_DIGITS
 
 Span = tuple[int, int]
@@ -66,7 +66,7 @@ COMMENT_CUE_RE = re.compile(r"征求意见|意见反馈|反馈意见|提出意�
 NOW_RE = re.compile(r"(?:截至|截止到|截止)?(?:目前|当前|迄今|至今)")
 HALF_YEAR_REPORT_RE = re.compile(r"半年报|半年度报告|中报")
 # 每年 / 每两年 without a calendar date: a cycle (每年3月底前 is a recurring deadline instead).
-CYCLE_RE = re.compile(rf"每(?P<n>[两二三四五六七八九十]|{D}{{1,2}})?年(?!度?(?:{D}|[一二三四五六七八九十]+月))")
+CYCLE_RE = re.compile(rf"每(?P<n>[两{ONE_TO_TEN[1:]}]|{D}{{1,2}})?年(?!度?(?:{D}|[{ONE_TO_TEN}]+月))")
 _FULL_DATE = rf"{D}{{4}}年?(?:{D}{{1,2}}月(?:{D}{{1,2}}日)?)?"
 YEAR_RANGE_RE = re.compile(rf"{_FULL_DATE}\s*[-—–~～至到]+\s*{_FULL_DATE}")
 DOC_NUMBER_RE = re.compile(rf"〔{D}{{4}}〕{D}*号?")
