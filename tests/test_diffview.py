@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from policykit import diffview
+from policykit import cli, diffview
 
 P1 = "支持工业制造类企业融合设计、仿真、实验验证数据，培育数据驱动型产品研发新模式，提升企业创新能力。"
 P2 = "到2025年底，推动科学数据有序开放共享，促进重大科技基础设施产生的各类科学数据互联互通。"
@@ -63,9 +62,7 @@ def test_unknown_document_is_a_one_line_error(capsys, monkeypatch) -> None:
     cmp_docs = pd.DataFrame({"doc_id": ["plan"], "kind": ["policy"], "related_doc_id": [None], "title": ["计划"]})
     monkeypatch.setattr("policykit.tables.load",
                         lambda name, **kw: cmp_docs if name == "documents" else pd.DataFrame())
-    parser = argparse.ArgumentParser()
-    diffview.register_cli(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["diff", "nowhere", "plan", "--threshold", "0.5"])
+    args = cli.parser().parse_args(["diff", "nowhere", "plan", "--threshold", "0.5"])
     assert args.threshold == 0.5
     assert args.func(args) == 2
     err = capsys.readouterr().err.strip()
@@ -75,13 +72,9 @@ def test_unknown_document_is_a_one_line_error(capsys, monkeypatch) -> None:
 def test_diff_reads_any_data_folder(built, capsys) -> None:
     """`policykit diff OLDER NEWER --data DIR` compares two versions from the tables of any build folder."""
     data = Path(built.files[0]).parent
-    parser = argparse.ArgumentParser()
-    diffview.register_cli(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["diff", "data-x-action-plan-draft-2023", "data-x-action-plan-2024", "--data", str(data)])
-    assert args.func(args) == 0
+    assert cli.main(["diff", "data-x-action-plan-draft-2023", "data-x-action-plan-2024", "--data", str(data)]) == 0
     assert "数据要素×" in capsys.readouterr().out
-    missing = parser.parse_args(["diff", "a", "b", "--data", str(data / "nowhere")])
-    assert missing.func(missing) == 2
+    assert cli.main(["diff", "a", "b", "--data", str(data / "nowhere")]) == 2
 
 
 def _chromium() -> str:
