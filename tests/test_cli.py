@@ -117,7 +117,8 @@ def test_parsing_imports_no_stage_module() -> None:
     """Building the parser imports none of the modules the sub-commands run: each is imported by its handler."""
     code = ("import sys; from policykit import cli; cli.parser().parse_args(['diff', 'a', 'b']); "
             "print(' '.join(sorted(m for m in sys.modules if m.startswith('policykit.'))))")
-    loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split())
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    loaded = set(out.split())
     assert "policykit.cli" in loaded
     assert not loaded & {"policykit.build", "policykit.figures", "policykit.diffview", "policykit.compare",
                          "policykit.release", "policykit.evaluation", "policykit.terms"}

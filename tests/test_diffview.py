@@ -28,7 +28,8 @@ def _comparison(threshold: float = 0.45) -> diffview.Comparison:
         ("plan", "1.2", "1", 2, 3, "（二）", "数据要素×科技创新", P2.replace("2025", "2026")),
         ("plan", "1.3", "1", 2, 4, "（三）", "加强宣传推广", P3),
     ]
-    prov = pd.DataFrame(rows, columns=["doc_id", "provision_id", "parent_id", "level", "ord", "label", "heading", "text"])
+    columns = ["doc_id", "provision_id", "parent_id", "level", "ord", "label", "heading", "text"]
+    prov = pd.DataFrame(rows, columns=columns)
     return diffview.comparison(docs, prov, "plan-draft", "plan", threshold)
 
 
@@ -69,6 +70,7 @@ def test_unknown_document_is_a_one_line_error(capsys, monkeypatch) -> None:
     assert "nowhere" in err and "\n" not in err
 
 
+@pytest.mark.slow
 def test_diff_reads_any_data_folder(built, capsys) -> None:
     """`policykit diff OLDER NEWER --data DIR` compares two versions from the tables of any build folder."""
     data = Path(built.files[0]).parent
@@ -84,13 +86,15 @@ def _chromium() -> str:
     return exe
 
 
+@pytest.mark.browser
 def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
-    """Chromium loads the page: Chinese text and the highlight elements are in the rendered DOM; a screenshot is written."""
+    """Chromium loads the page: Chinese text and the highlights are in the rendered DOM; a screenshot is written."""
     exe = _chromium()
     page = tmp_path / "diff.html"
     page.write_text(diffview.render_html(_comparison()), encoding="utf-8")
     flags = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"]
+             "--disable-component-update", "--disable-sync", "--no-first-run",
+             f"--user-data-dir={tmp_path / 'profile'}"]
     dom = subprocess.run([*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=60).stdout
     assert "数据要素×工业制造" in dom
     assert "<ins>增强</ins>" in dom and '<del class="num">2025年底</del>' in dom
