@@ -7,7 +7,7 @@ reports/figures/. ``-n 03_terms`` runs one notebook, ``-p name value`` overrides
 
     [[run]]
     notebook = "03_terms"
-    parameters = {doc_ids = ["action_plan_2024"]}
+    parameters = {doc_ids = ["data-x-action-plan-2024"]}
     suffix = "final_plan"        # -> reports/notebooks/03_terms-final_plan.ipynb
 
 A run with parameters is a *variant*: its figures go to ``reports/figures/<notebook>/<variant>/`` (the

@@ -7,10 +7,10 @@ writes byte-identical files. Typical use in a notebook::
     plots.use_cjk_font()                      # once, before drawing
     fig, ax = plt.subplots()
     ...                                        # draw with Chinese labels freely
-    plots.add_source(fig, ["action_plan_2024"])   # "Source: policykit dataset v…, documents …"
+    plots.add_source(fig, ["data-x-action-plan-2024"])  # "Source: policykit dataset v…, documents …"
     plots.save_figure(fig, "timeline", "01_corpus")   # reports/figures/01_corpus/timeline.png, .svg, .pdf
 
-Interactive figures: ``plots.save_plotly(fig, "sankey", "02_compare")`` writes HTML that works
+Interactive figures: ``plots.save_plotly(fig, "sankey", "02_draft_vs_final")`` writes HTML that works
 offline (plotly.js is written once beside the files). Word clouds: ``plots.wordcloud_image(freqs)``.
 
 Output folders: ``reports/figures/<notebook>/`` under the project, or under ``$POLICYKIT_REPORTS_DIR``
