@@ -25,7 +25,6 @@ import io
 import os
 import re
 import textwrap
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import matplotlib
 import numpy as np
 import pandas as pd
+import wcwidth
 from matplotlib import font_manager
 
 from . import config
@@ -397,7 +397,7 @@ def wrap_cjk(text: str, width: int) -> str:
     # textwrap counts characters and breaks only at spaces, so Chinese lines come out twice too wide.
     lines, line, used = [], "", 0
     for token in re.findall(r"[!-~]+|.", text):  # a run of ASCII (a date, a number, a word) stays whole
-        w = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in token)
+        w = wcwidth.width(token)
         if used + w > width and line:
             lines.append(line.rstrip())
             line, used = "", 0
