@@ -58,6 +58,18 @@ def test_html_is_self_contained_and_marks_changes() -> None:
     assert 'href="#u3"' in page and 'id="u3"' in page
 
 
+def test_html_escapes_titles_and_text() -> None:
+    """Markup in a title or a provision is shown as text by the template, never interpreted."""
+    docs = pd.DataFrame({"doc_id": ["new", "old"], "kind": ["policy", "draft"], "related_doc_id": [None, "new"],
+                         "title": ["<b>规则</b> & 办法", "旧<script>"]})
+    columns = ["doc_id", "provision_id", "parent_id", "level", "ord", "label", "heading", "text"]
+    prov = pd.DataFrame([("old", "1", None, 1, 1, "一、", "总则", "数据<i>要素</i>市场。"),
+                         ("new", "1", None, 1, 1, "一、", "总则", "数据<i>要素</i>市场体系。")], columns=columns)
+    page = diffview.render_html(diffview.comparison(docs, prov, "old", "new"))
+    assert "<script>" not in page and "<b>规则" not in page and "<i>" not in page
+    assert "&lt;b&gt;规则&lt;/b&gt; &amp; 办法" in page and "数据&lt;i&gt;要素&lt;/i&gt;市场" in page
+
+
 def test_unknown_document_is_a_one_line_error(capsys, monkeypatch) -> None:
     """`policykit diff nowhere plan` -> exit status 2 and a one-line message naming the document."""
     cmp_docs = pd.DataFrame({"doc_id": ["plan"], "kind": ["policy"], "related_doc_id": [None], "title": ["计划"]})
