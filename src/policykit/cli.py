@@ -1,4 +1,9 @@
-"""The `policykit` command: thin wrappers around the library."""
+"""The `policykit` command: thin wrappers around the library.
+
+Every sub-command is an argparse sub-parser defined here (`_add_<command>`) with a handler (`_<command>`)
+that imports the module it runs, so parsing the command line, `policykit` alone and `--help` import no
+pipeline stage.
+"""
 
 from __future__ import annotations
 
