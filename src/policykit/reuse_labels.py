@@ -37,9 +37,10 @@ import numpy as np
 import pandas as pd
 
 from . import config
-from .schema import REUSE_TYPES
+from .schema import DIRECTION_BASES, REUSE_TYPES
 
 TYPES = REUSE_TYPES
+BASES = DIRECTION_BASES
 
 _TITLE_MARKS = re.compile(r"《[^《》\n]{1,120}》")
 _QUOTE_MARKS = re.compile(r"“[^“”\n]{1,200}”|「[^「」\n]{1,200}」|『[^『』\n]{1,200}』")
