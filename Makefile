@@ -1,5 +1,5 @@
 # policykit — every target bootstraps its own virtual environment (.venv) with pip.
-# `make all` builds the tables and the figures; `make test` runs the whole test suite.
+# `make all` builds the tables and the figures; `make test` runs ruff, then the whole test suite.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -11,7 +11,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup data figures test test-browser lab site release benchmark evaluate clean
+.PHONY: help all setup data figures lint test test-browser lab site release benchmark evaluate clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -38,7 +38,10 @@ test-browser:  ## install Debian's chromium and CJK fonts for the browser test, 
 	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
 	  || echo "chromium not installed: the browser test will be skipped"; }
 
-test: setup test-browser  ## run the whole test suite (unit, pipeline, notebooks under nbval, site, browser)
+lint: setup  ## check the code with ruff (rules in pyproject.toml); `make test` runs it first
+	$(BIN)/ruff check src tests
+
+test: setup lint test-browser  ## ruff, then the whole test suite (unit, pipeline, notebooks under nbval, site, browser)
 	$(BIN)/python -m pip install --quiet -e ".[test,site]"
 	$(BIN)/python -m pytest
 

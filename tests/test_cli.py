@@ -39,9 +39,9 @@ def test_every_subcommand_has_a_description() -> None:
 
 def test_figures_takes_the_notebook_as_a_positional_argument() -> None:
     """`policykit figures 03_terms -p top_n 30` (as the README writes it) parses; -n and --no-progress still work."""
-    args = cli.parser("figures").parse_args(["figures", "03_terms", "-p", "top_n", "30"])
+    args = cli.parser().parse_args(["figures", "03_terms", "-p", "top_n", "30"])
     assert args.names == ["03_terms"] and args.parameter == [["top_n", "30"]] and not args.quiet
-    args = cli.parser("figures").parse_args(["figures", "-n", "01_corpus", "--no-progress"])
+    args = cli.parser().parse_args(["figures", "-n", "01_corpus", "--no-progress"])
     assert args.more_names == ["01_corpus"] and args.quiet
 
 
@@ -111,3 +111,23 @@ def test_make_lab_passes_allow_root_and_lab_args() -> None:
     assert "--no-browser --port 8890" in line and "default_kernel_name=policykit" in line
     assert ("--allow-root" in line) == (os.geteuid() == 0)
     assert '--name policykit --display-name "Python (policykit)"' in (config.ROOT / "Makefile").read_text()
+
+
+def test_parsing_imports_no_stage_module() -> None:
+    """Building the parser imports none of the modules the sub-commands run: each is imported by its handler."""
+    code = ("import sys; from policykit import cli; cli.parser().parse_args(['diff', 'a', 'b']); "
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('policykit.'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    loaded = set(out.split())
+    assert "policykit.cli" in loaded
+    assert not loaded & {"policykit.build", "policykit.figures", "policykit.diffview", "policykit.compare",
+                         "policykit.release", "policykit.evaluation", "policykit.terms"}
+
+
+def test_evaluate_refuses_an_unknown_task(capsys: pytest.CaptureFixture[str]) -> None:
+    """`policykit evaluate --task nonsense` is a one-line error that lists the tasks."""
+    from policykit.evaluation import TASKS
+
+    assert cli.main(["evaluate", "--task", "nonsense"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "nonsense" in err and all(task in err for task in TASKS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from policykit import diffview
+from policykit import cli, diffview
 
 P1 = "支持工业制造类企业融合设计、仿真、实验验证数据，培育数据驱动型产品研发新模式，提升企业创新能力。"
 P2 = "到2025年底，推动科学数据有序开放共享，促进重大科技基础设施产生的各类科学数据互联互通。"
@@ -29,7 +28,8 @@ def _comparison(threshold: float = 0.45) -> diffview.Comparison:
         ("plan", "1.2", "1", 2, 3, "（二）", "数据要素×科技创新", P2.replace("2025", "2026")),
         ("plan", "1.3", "1", 2, 4, "（三）", "加强宣传推广", P3),
     ]
-    prov = pd.DataFrame(rows, columns=["doc_id", "provision_id", "parent_id", "level", "ord", "label", "heading", "text"])
+    columns = ["doc_id", "provision_id", "parent_id", "level", "ord", "label", "heading", "text"]
+    prov = pd.DataFrame(rows, columns=columns)
     return diffview.comparison(docs, prov, "plan-draft", "plan", threshold)
 
 
@@ -58,30 +58,37 @@ def test_html_is_self_contained_and_marks_changes() -> None:
     assert 'href="#u3"' in page and 'id="u3"' in page
 
 
+def test_html_escapes_titles_and_text() -> None:
+    """Markup in a title or a provision is shown as text by the template, never interpreted."""
+    docs = pd.DataFrame({"doc_id": ["new", "old"], "kind": ["policy", "draft"], "related_doc_id": [None, "new"],
+                         "title": ["<b>规则</b> & 办法", "旧<script>"]})
+    columns = ["doc_id", "provision_id", "parent_id", "level", "ord", "label", "heading", "text"]
+    prov = pd.DataFrame([("old", "1", None, 1, 1, "一、", "总则", "数据<i>要素</i>市场。"),
+                         ("new", "1", None, 1, 1, "一、", "总则", "数据<i>要素</i>市场体系。")], columns=columns)
+    page = diffview.render_html(diffview.comparison(docs, prov, "old", "new"))
+    assert "<script>" not in page and "<b>规则" not in page and "<i>" not in page
+    assert "&lt;b&gt;规则&lt;/b&gt; &amp; 办法" in page and "数据&lt;i&gt;要素&lt;/i&gt;市场" in page
+
+
 def test_unknown_document_is_a_one_line_error(capsys, monkeypatch) -> None:
     """`policykit diff nowhere plan` -> exit status 2 and a one-line message naming the document."""
     cmp_docs = pd.DataFrame({"doc_id": ["plan"], "kind": ["policy"], "related_doc_id": [None], "title": ["计划"]})
     monkeypatch.setattr("policykit.tables.load",
                         lambda name, **kw: cmp_docs if name == "documents" else pd.DataFrame())
-    parser = argparse.ArgumentParser()
-    diffview.register_cli(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["diff", "nowhere", "plan", "--threshold", "0.5"])
+    args = cli.parser().parse_args(["diff", "nowhere", "plan", "--threshold", "0.5"])
     assert args.threshold == 0.5
     assert args.func(args) == 2
     err = capsys.readouterr().err.strip()
     assert "nowhere" in err and "\n" not in err
 
 
+@pytest.mark.slow
 def test_diff_reads_any_data_folder(built, capsys) -> None:
     """`policykit diff OLDER NEWER --data DIR` compares two versions from the tables of any build folder."""
     data = Path(built.files[0]).parent
-    parser = argparse.ArgumentParser()
-    diffview.register_cli(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["diff", "data-x-action-plan-draft-2023", "data-x-action-plan-2024", "--data", str(data)])
-    assert args.func(args) == 0
+    assert cli.main(["diff", "data-x-action-plan-draft-2023", "data-x-action-plan-2024", "--data", str(data)]) == 0
     assert "数据要素×" in capsys.readouterr().out
-    missing = parser.parse_args(["diff", "a", "b", "--data", str(data / "nowhere")])
-    assert missing.func(missing) == 2
+    assert cli.main(["diff", "a", "b", "--data", str(data / "nowhere")]) == 2
 
 
 def _chromium() -> str:
@@ -91,13 +98,15 @@ def _chromium() -> str:
     return exe
 
 
+@pytest.mark.browser
 def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
-    """Chromium loads the page: Chinese text and the highlight elements are in the rendered DOM; a screenshot is written."""
+    """Chromium loads the page: Chinese text and the highlights are in the rendered DOM; a screenshot is written."""
     exe = _chromium()
     page = tmp_path / "diff.html"
     page.write_text(diffview.render_html(_comparison()), encoding="utf-8")
     flags = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"]
+             "--disable-component-update", "--disable-sync", "--no-first-run",
+             f"--user-data-dir={tmp_path / 'profile'}"]
     dom = subprocess.run([*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=60).stdout
     assert "数据要素×工业制造" in dom
     assert "<ins>增强</ins>" in dom and '<del class="num">2025年底</del>' in dom

@@ -3,7 +3,7 @@
 Each character of a decoded raw file lands in exactly one category:
 - `provision`: kept in the canonical text of a document, inside a provision (doc_id, provision_id);
 - `duplicate_witness`: kept in a witness that is not the primary one (its document is counted once);
-- `reading`, `markup`, `navigation`, `credit`, `times_sign`: removed by normalisation or segmentation;
+- `readings`, `markup`, `navigation`, `credit`, `times_sign`: removed by normalisation or segmentation;
 - `erratum`: kept in a provision, but in a passage a curated erratum of the catalog corrected;
 - `whitespace`: layout (line breaks, indentation, blank lines, spaces collapsed);
 - `unaccounted`: anything else; the build's tests require there is none.

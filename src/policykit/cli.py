@@ -1,9 +1,13 @@
-"""The `policykit` command: thin wrappers around the library."""
+"""The `policykit` command: thin wrappers around the library.
+
+Every sub-command is an argparse sub-parser defined here (`_add_<command>`) with a handler (`_<command>`)
+that imports the module it runs, so parsing the command line, `policykit` alone and `--help` import no
+pipeline stage.
+"""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 import warnings
 from collections.abc import Iterator
@@ -11,14 +15,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from . import __version__
+from . import __version__, config
 from .errors import InputError, InputWarning
-
-# Modules that add their own sub-command through register_cli(subparsers).
-PLUGIN_MODULES = ("policykit.figures", "policykit.diffview", "policykit.release", "policykit.evaluation")
 
 
 def _build(args: argparse.Namespace) -> int:
+    """Rebuild the tables (or restore them from the build cache); print what was written."""
     from .build import build
 
     result = build(args.raw, args.out, args.catalog, progress=not args.quiet, use_cache=not args.no_cache,
@@ -83,11 +85,79 @@ def _kwic(args: argparse.Namespace) -> int:
     return 0
 
 
-def parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser of the policykit command (plug-ins loaded only for their own command)."""
-    p = argparse.ArgumentParser(prog="policykit", description="China's data-element policy documents as tidy tables.")
-    p.add_argument("--version", action="version", version=f"policykit {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def _figures(args: argparse.Namespace) -> int:
+    """Run the notebooks with papermill into the reports folder (a failure is an InputError naming the cell)."""
+    from .figures import parse_parameters, run_notebooks
+
+    names = [*args.names, *args.more_names]
+    paths = run_notebooks(names, parse_parameters(args.parameter), args.parameter_file, args.out,
+                          notebooks_dir=args.notebooks_dir, progress=not args.quiet)
+    print(f"{len(paths)} notebook(s) executed into {Path(args.out) / 'notebooks'}")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    """Compare two versions of a document: a terminal table, or a summary and an HTML page; exit 2 if unknown."""
+    from . import compare, diffview
+    from .tables import load
+
+    threshold = compare.DEFAULT_THRESHOLD if args.threshold is None else args.threshold
+    try:
+        documents = load("documents", processed_dir=args.data)
+        provisions = load("provisions", processed_dir=args.data)
+        cmp = diffview.comparison(documents, provisions, args.draft_id, args.final_id, threshold)
+    except (InputError, FileNotFoundError) as err:
+        print(f"policykit diff: {err}", file=sys.stderr)
+        return 2
+    if args.html:
+        args.html.parent.mkdir(parents=True, exist_ok=True)
+        args.html.write_text(diffview.render_html(cmp), encoding="utf-8")
+        print("\n".join(diffview.summary_lines(cmp)))
+        print(f"wrote {args.html}")
+    else:
+        sys.stdout.write(diffview.render_text(cmp))
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    """Write the release archive (and the DuckDB database beside it); print their paths and the checksum."""
+    from .release import build_release
+
+    result = build_release(args.processed, args.dist, duckdb_file=not args.no_duckdb)
+    print(f"{result.archive}")
+    print(f"sha256 {result.sha256}")
+    if result.duckdb is not None:
+        print(f"{result.duckdb} (DuckDB database; not byte-reproducible, rebuild with policykit.sql)")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    """Score the tables against the gold sets, print the scores; exit 1 if a threshold is not met."""
+    from .evaluation import TASKS, gold_dir, run, to_markdown
+
+    unknown = sorted(set(args.task or ()) - set(TASKS))
+    if unknown:
+        raise InputError("policykit evaluate", f"no task {', '.join(unknown)}; tasks: {', '.join(TASKS)}")
+    sections = run(args.data, args.gold, tuple(args.task) if args.task else None)
+    if not sections:
+        print(f"policykit: no gold set to evaluate against in {args.gold or gold_dir()}")
+        return 1
+    for s in sections:
+        print(f"\n{s.title}")
+        print(s.scores.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+        for line in s.failures():
+            print(f"  below threshold: {line}")
+    if args.write:
+        Path(args.write).write_text(to_markdown(sections), encoding="utf-8")
+        print(f"\npolicykit: wrote {args.write}")
+    return 1 if any(s.failures() for s in sections) else 0
+
+
+DATA_HELP = "folder of published tables or release archive (default $POLICYKIT_DATA or data/processed)"
+
+
+def _add_build(sub: argparse._SubParsersAction) -> None:
+    """The `build` sub-command."""
     b = sub.add_parser("build", help="rebuild the published tables from the raw files",
                        description="Rebuild the published tables (data/processed) from the raw files; a bad input "
                                    "file is a one-line error and nothing already built is lost.")
@@ -101,34 +171,106 @@ def parser(command: str | None = None) -> argparse.ArgumentParser:
                    help="run the analysis stages on the Dask cluster of this scheduler (e.g. tcp://10.0.0.5:8786); "
                         "needs pip install 'policykit[cluster]'")
     b.set_defaults(func=_build)
+
+
+def _add_list(sub: argparse._SubParsersAction) -> None:
+    """The `list` sub-command."""
     ls = sub.add_parser("list", help="list the published tables and the documents",
                         description="List the published tables with their number of rows, and the documents with "
                                     "their kind, date and title.")
-    ls.add_argument("what", nargs="*", metavar="WHAT",
-                    help="tables and/or documents (default both)")
-    ls.add_argument("--data", type=Path, default=None, metavar="PATH",
-                    help="folder of published tables or release archive (default $POLICYKIT_DATA or data/processed)")
+    ls.add_argument("what", nargs="*", metavar="WHAT", help="tables and/or documents (default both)")
+    ls.add_argument("--data", type=Path, default=None, metavar="PATH", help=DATA_HELP)
     ls.set_defaults(func=_list)
+
+
+def _add_kwic(sub: argparse._SubParsersAction) -> None:
+    """The `kwic` sub-command."""
     k = sub.add_parser("kwic", help="keyword in context: every occurrence of a term with its document and provision",
                        description="Print every occurrence of TERM (a word or a run of whole words, as jieba splits "
                                    "the text) with its context, as doc_id:provision_id, left【term】right.")
     k.add_argument("term", metavar="TERM", help="the term, e.g. 授权运营")
     k.add_argument("--doc", action="append", metavar="DOC_ID", help="only this document (repeatable)")
     k.add_argument("--window", type=int, default=20, metavar="N", help="characters of context each side (default 20)")
-    k.add_argument("--data", type=Path, default=None, metavar="PATH",
-                   help="folder of published tables or release archive (default $POLICYKIT_DATA or data/processed)")
+    k.add_argument("--data", type=Path, default=None, metavar="PATH", help=DATA_HELP)
     k.add_argument("-q", "--quiet", action="store_true", help="no count line on stderr")
     k.set_defaults(func=_kwic)
-    for name in PLUGIN_MODULES:
-        if command == "build":
-            break
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register_cli(sub)
+
+
+def _add_figures(sub: argparse._SubParsersAction) -> None:
+    """The `figures` sub-command."""
+    f = sub.add_parser(
+        "figures", help="run the notebooks and write reports/",
+        description="Run every notebook in notebooks/ through papermill; write executed notebooks to "
+                    "reports/notebooks/ and figures to reports/figures/<notebook>/. A run with parameters (-p or "
+                    "--parameter-file) writes its figures to reports/figures/<notebook>/<variant>/, only those "
+                    "the parameters change.")
+    f.add_argument("names", nargs="*", metavar="NOTEBOOK", help="run only these notebooks (e.g. 01_corpus)")
+    f.add_argument("-n", "--notebook", action="append", dest="more_names", metavar="NAME", default=[],
+                   help="run only this notebook (the same as NOTEBOOK); repeatable")
+    f.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                   help="override a parameter (YAML scalar or JSON list); repeatable")
+    f.add_argument("--parameter-file", type=Path, metavar="TOML",
+                   help="batch variants: [[run]] tables with notebook, parameters and suffix")
+    f.add_argument("-o", "--out", type=Path, default=config.REPORTS_DIR, metavar="DIR",
+                   help="reports folder (default: reports/)")
+    f.add_argument("--notebooks-dir", type=Path, default=None, metavar="DIR",
+                   help="folder of the notebooks (default: notebooks/)")
+    f.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    f.add_argument("--no-progress", action="store_true", dest="quiet", help=argparse.SUPPRESS)  # older spelling
+    f.set_defaults(func=_figures)
+
+
+def _add_diff(sub: argparse._SubParsersAction) -> None:
+    """The `diff` sub-command."""
+    d = sub.add_parser(
+        "diff", help="compare two versions of a document (a draft with its final text, say)",
+        description="Align the provisions of an older version (a draft) with those of a newer one (the final "
+                    "document) and show what changed. Pairs of consecutive versions: the documents table's "
+                    "family_id and version columns.")
+    d.add_argument("draft_id", metavar="DRAFT_ID", help="doc_id of the older version (see `policykit list documents`)")
+    d.add_argument("final_id", metavar="FINAL_ID", help="doc_id of the newer version")
+    d.add_argument("--data", metavar="DIR", type=Path, default=None,
+                   help="folder of built tables to read (default: data/processed), e.g. a `policykit build --out` "
+                        "folder")
+    d.add_argument("--html", metavar="FILE", type=Path, help="write a self-contained HTML page to FILE")
+    d.add_argument("--threshold", metavar="X", type=float, default=None,
+                   help="similarity needed to pair two provisions, 0-1 (default policykit.compare.DEFAULT_THRESHOLD)")
+    d.set_defaults(func=_diff)
+
+
+def _add_release(sub: argparse._SubParsersAction) -> None:
+    """The `release` sub-command."""
+    r = sub.add_parser("release", help="write the reproducible archive of the published tables")
+    r.add_argument("--processed", type=Path, default=None, help="published tables (default data/processed)")
+    r.add_argument("--dist", type=Path, default=None, help="output folder (default dist)")
+    r.add_argument("--no-duckdb", action="store_true", help="do not write the DuckDB database beside the archive")
+    r.set_defaults(func=_release)
+
+
+def _add_evaluate(sub: argparse._SubParsersAction) -> None:
+    """The `evaluate` sub-command."""
+    e = sub.add_parser("evaluate", help="precision, recall and F1 of the tables against the gold sets",
+                       description="Score the published tables against the hand-labelled gold sets in "
+                                   "data/gold and (with --write) publish the figures in docs/quality.md.")
+    e.add_argument("--data", type=Path, default=None, help="tables to evaluate (default data/processed)")
+    e.add_argument("--gold", type=Path, default=None, help="gold sets (default data/gold)")
+    e.add_argument("--task", action="append", metavar="TASK",
+                   help="evaluate only this task, e.g. targets (repeatable; default every task with a gold set)")
+    e.add_argument("--write", type=Path, default=None, nargs="?", const=config.ROOT / "docs" / "quality.md",
+                   help="write the report as Markdown (default path docs/quality.md)")
+    e.set_defaults(func=_evaluate)
+
+
+SUBCOMMANDS = (_add_build, _add_list, _add_kwic, _add_figures, _add_diff, _add_release, _add_evaluate)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of the policykit command: one sub-parser a command, its module imported when it runs."""
+    p = argparse.ArgumentParser(prog="policykit", description="China's data-element policy documents as tidy tables.")
+    p.add_argument("--version", action="version", version=f"policykit {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in SUBCOMMANDS:
+        add(sub)
     _describe(sub)
     return p
 
@@ -212,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     if not argv:
         parser().print_help()
         return 0
-    args = parser(argv[0]).parse_args(argv)
+    args = parser().parse_args(argv)
     warnings.showwarning = _show_warning
     try:
         with _line_progress():

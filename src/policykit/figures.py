@@ -7,7 +7,7 @@ reports/figures/. ``-n 03_terms`` runs one notebook, ``-p name value`` overrides
 
     [[run]]
     notebook = "03_terms"
-    parameters = {doc_ids = ["action_plan_2024"]}
+    parameters = {doc_ids = ["data-x-action-plan-2024"]}
     suffix = "final_plan"        # -> reports/notebooks/03_terms-final_plan.ipynb
 
 A run with parameters is a *variant*: its figures go to ``reports/figures/<notebook>/<variant>/`` (the
@@ -24,7 +24,6 @@ interpreter is refused.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import os
 import re
@@ -306,52 +305,3 @@ def run_notebooks(names: Sequence[str] | None = None, parameters: Mapping[str, A
         if timings is not None:
             timings[run.output_name] = time.perf_counter() - start
     return written
-
-
-def register_cli(subparsers: Any) -> None:
-    """Add the `figures` sub-command to an argparse subparsers object (args.func(args) runs it)."""
-    parser = subparsers.add_parser(
-        "figures", help="run the notebooks and write reports/",
-        description="Run every notebook in notebooks/ through papermill; write executed notebooks to "
-                    "reports/notebooks/ and figures to reports/figures/<notebook>/. A run with parameters (-p or "
-                    "--parameter-file) writes its figures to reports/figures/<notebook>/<variant>/, only those "
-                    "the parameters change.")
-    parser.add_argument("names", nargs="*", metavar="NOTEBOOK", help="run only these notebooks (e.g. 01_corpus)")
-    parser.add_argument("-n", "--notebook", action="append", dest="more_names", metavar="NAME", default=[],
-                        help="run only this notebook (the same as NOTEBOOK); repeatable")
-    parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-                        help="override a parameter (YAML scalar or JSON list); repeatable")
-    parser.add_argument("--parameter-file", type=Path, metavar="TOML",
-                        help="batch variants: [[run]] tables with notebook, parameters and suffix")
-    parser.add_argument("-o", "--out", type=Path, default=REPORTS_DIR, metavar="DIR",
-                        help="reports folder (default: reports/)")
-    parser.add_argument("--notebooks-dir", type=Path, default=None, metavar="DIR",
-                        help="folder of the notebooks (default: notebooks/)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
-    parser.add_argument("--no-progress", action="store_true", dest="quiet", help=argparse.SUPPRESS)  # older spelling
-    parser.set_defaults(func=cli_figures)
-
-
-def cli_figures(args: argparse.Namespace) -> int:
-    """Run the `figures` sub-command (a failure raises InputError, which the CLI prints as one line)."""
-    names = [*args.names, *args.more_names]
-    paths = run_notebooks(names, parse_parameters(args.parameter), args.parameter_file, args.out,
-                          notebooks_dir=args.notebooks_dir, progress=not args.quiet)
-    print(f"{len(paths)} notebook(s) executed into {Path(args.out) / 'notebooks'}")
-    return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Stand-alone entry point, python -m policykit.figures [options]: one-line error and exit 1 on failure."""
-    parser = argparse.ArgumentParser(prog="policykit")
-    register_cli(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["figures", *(argv if argv is not None else sys.argv[1:])])
-    try:
-        return args.func(args)
-    except InputError as exc:
-        print(f"policykit: error: {exc}", file=sys.stderr)
-        return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,10 +7,10 @@ writes byte-identical files. Typical use in a notebook::
     plots.use_cjk_font()                      # once, before drawing
     fig, ax = plt.subplots()
     ...                                        # draw with Chinese labels freely
-    plots.add_source(fig, ["action_plan_2024"])   # "Source: policykit dataset v…, documents …"
+    plots.add_source(fig, ["data-x-action-plan-2024"])  # "Source: policykit dataset v…, documents …"
     plots.save_figure(fig, "timeline", "01_corpus")   # reports/figures/01_corpus/timeline.png, .svg, .pdf
 
-Interactive figures: ``plots.save_plotly(fig, "sankey", "02_compare")`` writes HTML that works
+Interactive figures: ``plots.save_plotly(fig, "sankey", "02_draft_vs_final")`` writes HTML that works
 offline (plotly.js is written once beside the files). Word clouds: ``plots.wordcloud_image(freqs)``.
 
 Output folders: ``reports/figures/<notebook>/`` under the project, or under ``$POLICYKIT_REPORTS_DIR``
@@ -25,7 +25,6 @@ import io
 import os
 import re
 import textwrap
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import matplotlib
 import numpy as np
 import pandas as pd
+import wcwidth
 from matplotlib import font_manager
 
 from . import config, zh
@@ -396,7 +396,7 @@ def wrap_cjk(text: str, width: int) -> str:
     # textwrap counts characters and breaks only at spaces, so Chinese lines come out twice too wide.
     lines, line, used = [], "", 0
     for token in re.findall(r"[!-~]+|.", text):  # a run of ASCII (a date, a number, a word) stays whole
-        w = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in token)
+        w = wcwidth.width(token)
         if used + w > width and line:
             lines.append(line.rstrip())
             line, used = "", 0

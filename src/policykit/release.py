@@ -13,7 +13,6 @@ Exports for the tools economists use beside Python:
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import shutil
 import tempfile
@@ -401,23 +400,3 @@ def build_release(processed_dir: Path | None = None, dist_dir: Path | None = Non
             made = write_duckdb(Path(tmp) / "policykit.duckdb", tables, stage)
             made.replace(db)
     return Release(archive=archive, sha256=sha256_file(archive), members=members, duckdb=db)
-
-
-def _release(args: argparse.Namespace) -> int:
-    """Run the `policykit release` command."""
-    result = build_release(args.processed, args.dist, duckdb_file=not args.no_duckdb)
-    print(f"{result.archive}")
-    print(f"sha256 {result.sha256}")
-    if result.duckdb is not None:
-        print(f"{result.duckdb} (DuckDB database; not byte-reproducible, rebuild with policykit.sql)")
-    return 0
-
-
-def register_cli(subparsers: argparse._SubParsersAction) -> None:
-    """Add the `release` sub-command."""
-    p = subparsers.add_parser("release", help="write the reproducible archive of the published tables")
-    p.add_argument("--processed", type=Path, default=None, help="published tables (default data/processed)")
-    p.add_argument("--dist", type=Path, default=None, help="output folder (default dist)")
-    p.add_argument("--no-duckdb", action="store_true",
-                   help="do not write the DuckDB database beside the archive")
-    p.set_defaults(func=_release)

@@ -176,10 +176,6 @@ def _title_text(lines: list[Line], first: int, last: int) -> str:
     return WEB_TAG_RE.sub("", "".join(lines[k].stripped for k in range(first, last + 1)))
 
 
-def _span_text(doc: Normalized, start: int, end: int) -> tuple[str, np.ndarray]:
-    return doc.text[start:end], doc.origin[start:end]
-
-
 def _trim(text: str, origin: np.ndarray) -> tuple[str, np.ndarray]:
     """Strip surrounding whitespace, keeping the offset map aligned."""
     left = len(text) - len(text.lstrip())

@@ -129,38 +129,3 @@ def to_markdown(sections: list[Section], max_details: int = 60) -> str:
             shown = s.details.head(max_details)
             out += [f"Disagreements ({len(s.details)}; first {len(shown)} shown):", "", _fmt(shown), ""]
     return "\n".join(out).rstrip() + "\n"
-
-
-def _print(sections: list[Section]) -> None:
-    """The scores of every section on the terminal."""
-    for s in sections:
-        print(f"\n{s.title}")
-        print(s.scores.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
-        for line in s.failures():
-            print(f"  below threshold: {line}")
-
-
-def _evaluate(args) -> int:  # noqa: ANN001 - argparse namespace
-    """The `evaluate` sub-command: exit 1 if a threshold is not met."""
-    sections = run(args.data, args.gold, tuple(args.task) if args.task else None)
-    if not sections:
-        print(f"policykit: no gold set to evaluate against in {args.gold or gold_dir()}")
-        return 1
-    _print(sections)
-    if args.write:
-        Path(args.write).write_text(to_markdown(sections), encoding="utf-8")
-        print(f"\npolicykit: wrote {args.write}")
-    return 1 if any(s.failures() for s in sections) else 0
-
-
-def register_cli(subparsers) -> None:  # noqa: ANN001 - argparse's private class
-    """Add the `evaluate` sub-command."""
-    p = subparsers.add_parser("evaluate", help="precision, recall and F1 of the tables against the gold sets",
-                              description="Score the published tables against the hand-labelled gold sets in "
-                                          "data/gold and (with --write) publish the figures in docs/quality.md.")
-    p.add_argument("--data", type=Path, default=None, help="tables to evaluate (default data/processed)")
-    p.add_argument("--gold", type=Path, default=None, help="gold sets (default data/gold)")
-    p.add_argument("--task", action="append", choices=TASKS, help="evaluate only this task (repeatable)")
-    p.add_argument("--write", type=Path, default=None, nargs="?", const=config.ROOT / "docs" / "quality.md",
-                   help="write the report as Markdown (default path docs/quality.md)")
-    p.set_defaults(func=_evaluate)
