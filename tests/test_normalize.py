@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from policykit.normalize import content_key, normalize, normalize_text, script_of
@@ -71,8 +71,16 @@ PIECES = st.sampled_from([
 ])
 
 
+def test_nested_brackets_become_full_width_in_one_pass() -> None:
+    """Brackets around brackets: the outer pair is converted too, so normalising twice changes nothing."""
+    assert normalize_text("((数据))") == "（（数据））"
+    assert normalize_text("(a(数据))") == "（a（数据））"
+    assert normalize_text("(abc)") == "(abc)"
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(PIECES, max_size=40).map("".join))
+@example("((数据))")
 def test_idempotent(raw: str) -> None:
     """Normalising canonical text changes nothing."""
     once = normalize_text(raw)

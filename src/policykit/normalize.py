@@ -183,8 +183,13 @@ def _spaces(doc: Normalized) -> Normalized:
 
 
 def _punctuation(doc: Normalized) -> Normalized:
-    # brackets first: a comma next to (数据) is in Chinese context only once the brackets are full-width
-    doc = _sub(doc, PAREN_RE, _paren, "punctuation")
+    # brackets first: a comma next to (数据) is in Chinese context only once the brackets are full-width;
+    # innermost pairs first, then the pairs around them: ((数据)) → （（数据））
+    while True:
+        inner = _sub(doc, PAREN_RE, _paren, "punctuation")
+        if inner.text == doc.text:
+            break
+        doc = inner
     return _sub(doc, PUNCT_RE, lambda m: HALF_PUNCT[m.group(0)], "punctuation")
 
 
