@@ -236,7 +236,7 @@ def test_build_comparison_bad_input() -> None:
 
 
 def test_real_corpus_draft_aligns_with_final(any_built) -> None:
-    """Every draft -> final pair of a built corpus aligns most of its provisions, with word-level and numeric changes."""
+    """Every draft -> final pair of a built corpus aligns most of its provisions, with word and number changes."""
     t = any_built.tables
     assert compare.pairs(t["documents"])
     alignment, changes = t["alignment"], t["changes"]

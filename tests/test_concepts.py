@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from policykit import concepts, config
+from policykit import concepts
 from policykit.errors import InputError
 from policykit.schema import table
 

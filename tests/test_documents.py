@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from policykit.catalog import Entry
 from policykit.documents import build_corpus, issuer_from_title
 from policykit.sources import Source

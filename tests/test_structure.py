@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policykit import config
 from policykit.errors import InputError
 from policykit.schema import table
 from policykit.structure import build_provisions, parse_provisions, split_sentences
