@@ -68,14 +68,19 @@ def test_bad_input_keeps_previous_output(tmp_path: Path, tiny_raw: Path, capsys:
     (lambda raw: raw.joinpath(sorted(p.name for p in raw.glob("*.txt"))[0]).write_text("改", encoding="utf-8"),
      "checksum does not match"),
 ])
-def test_cli_errors_are_one_line(tmp_path: Path, tiny_raw: Path, setup, expect: str) -> None:
-    """The command exits 1 with a one-line message and no traceback."""
+def test_cli_errors_are_one_line(tmp_path: Path, tiny_raw: Path, setup, expect: str,
+                                 capsys: pytest.CaptureFixture) -> None:
+    """The command exits 1 with a one-line message and no traceback.
+
+    Run in this process: the real entry point, in a fresh interpreter, is tested in test_hostile.py.
+    """
     setup(tiny_raw)
-    proc = subprocess.run([sys.executable, "-m", "policykit.cli", "build", "-q", "--raw", str(tiny_raw),
-                           "--out", str(tmp_path / "o")], capture_output=True, text=True, cwd=config.ROOT)
-    assert proc.returncode == 1
-    assert expect in proc.stderr and "Traceback" not in proc.stderr
-    assert proc.stderr.strip().count("\n") == 0
+    capsys.readouterr()
+    assert main(["build", "-q", "--raw", str(tiny_raw), "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert expect in err and "Traceback" not in err
+    assert err.strip().count("\n") == 0
+    assert not (tmp_path / "o").exists()
 
 
 def test_missing_raw_dir(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
