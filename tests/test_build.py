@@ -20,24 +20,27 @@ def _digests(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-def test_every_built_table_is_registered_and_written(built) -> None:
+def test_every_built_table_is_registered_and_written(any_built) -> None:
     """Each table the build returns is registered, and written as Parquet and CSV."""
+    built = any_built
     assert set(built.tables) <= set(TABLES)
     names = {p.name for p in built.files}
     for t in built.tables:
         assert {f"{t}.parquet", f"{t}.csv"} <= names
 
 
-def test_rebuild_is_byte_identical_in_a_fresh_process(built, tmp_path: Path) -> None:
+def test_rebuild_is_byte_identical_in_a_fresh_process(tiny_built, tiny_raw: Path, tmp_path: Path) -> None:
     """A second build in another process with another hash seed gives the same bytes."""
     out = tmp_path / "again"
+    raw = tiny_raw
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    subprocess.run([sys.executable, "-m", "policykit.cli", "build", "-q", "--no-cache", "--out", str(out)],
-                   check=True, env=env, cwd=config.ROOT)
-    first = _digests(Path(built.files[0]).parent)
+    subprocess.run([sys.executable, "-m", "policykit.cli", "build", "-q", "--no-cache", "--raw", str(raw),
+                    "--out", str(out)], check=True, env=env, cwd=config.ROOT)
+    first = _digests(Path(tiny_built.files[0]).parent)
     assert _digests(out) == first
 
 
+@pytest.mark.slow
 def test_committed_tables_equal_a_fresh_build(built) -> None:
     """data/processed is exactly what the code builds from data/raw."""
     built_dir = Path(built.files[0]).parent
@@ -46,14 +49,14 @@ def test_committed_tables_equal_a_fresh_build(built) -> None:
         assert committed.get(name) == digest, f"data/processed/{name} differs from a fresh build: run `make data`"
 
 
-def test_bad_input_keeps_previous_output(tmp_path: Path, raw_copy: Path, capsys: pytest.CaptureFixture) -> None:
+def test_bad_input_keeps_previous_output(tmp_path: Path, tiny_raw: Path, capsys: pytest.CaptureFixture) -> None:
     """A binary raw file stops the build with one line naming it; the earlier output stays intact."""
     out = tmp_path / "out"
-    assert main(["build", "-q", "--raw", str(raw_copy), "--out", str(out)]) == 0
+    assert main(["build", "-q", "--raw", str(tiny_raw), "--out", str(out)]) == 0
     before = _digests(out)
-    (raw_copy / "zz_broken.txt").write_bytes(b"\x00\x01\x02binary" * 50)
+    (tiny_raw / "zz_broken.txt").write_bytes(b"\x00\x01\x02binary" * 50)
     capsys.readouterr()
-    assert main(["build", "-q", "--raw", str(raw_copy), "--out", str(out)]) == 1
+    assert main(["build", "-q", "--raw", str(tiny_raw), "--out", str(out)]) == 1
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "zz_broken.txt" in err and "binary" in err
     assert _digests(out) == before
@@ -65,14 +68,19 @@ def test_bad_input_keeps_previous_output(tmp_path: Path, raw_copy: Path, capsys:
     (lambda raw: raw.joinpath(sorted(p.name for p in raw.glob("*.txt"))[0]).write_text("改", encoding="utf-8"),
      "checksum does not match"),
 ])
-def test_cli_errors_are_one_line(tmp_path: Path, raw_copy: Path, setup, expect: str) -> None:
-    """The command exits 1 with a one-line message and no traceback."""
-    setup(raw_copy)
-    proc = subprocess.run([sys.executable, "-m", "policykit.cli", "build", "-q", "--raw", str(raw_copy),
-                           "--out", str(tmp_path / "o")], capture_output=True, text=True, cwd=config.ROOT)
-    assert proc.returncode == 1
-    assert expect in proc.stderr and "Traceback" not in proc.stderr
-    assert proc.stderr.strip().count("\n") == 0
+def test_cli_errors_are_one_line(tmp_path: Path, tiny_raw: Path, setup, expect: str,
+                                 capsys: pytest.CaptureFixture) -> None:
+    """The command exits 1 with a one-line message and no traceback.
+
+    Run in this process: the real entry point, in a fresh interpreter, is tested in test_hostile.py.
+    """
+    setup(tiny_raw)
+    capsys.readouterr()
+    assert main(["build", "-q", "--raw", str(tiny_raw), "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert expect in err and "Traceback" not in err
+    assert err.strip().count("\n") == 0
+    assert not (tmp_path / "o").exists()
 
 
 def test_missing_raw_dir(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -81,12 +89,12 @@ def test_missing_raw_dir(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert "raw data folder does not exist" in capsys.readouterr().err
 
 
-def test_new_gb18030_compilation_is_read(tmp_path: Path, raw_copy: Path) -> None:
+def test_new_gb18030_compilation_is_read(tmp_path: Path, tiny_raw: Path) -> None:
     """A new compilation in GB18030 with CRLF, not in the manifest, yields its documents."""
     text = ("关于推进数据标准化工作的通知\r\n\r\n一、总体要求\r\n\r\n坚持标准引领。到2026年底，制定标准50项以上。\r\n\r\n"
             "二、保障措施\r\n\r\n加强组织领导。\r\n\r\n数据资源统计调查制度实施方案\r\n\r\n一、调查目的\r\n\r\n摸清数据资源底数。\r\n")
-    (raw_copy / "new_compilation.txt").write_bytes(text.encode("gb18030"))
-    result = build(raw_copy, tmp_path / "o")
+    (tiny_raw / "new_compilation.txt").write_bytes(text.encode("gb18030"))
+    result = build(tiny_raw, tmp_path / "o")
     src = result.tables["sources"].set_index("source_file").loc["new_compilation.txt"]
     assert src["encoding"] == "gb18030" and src["newline"] == "crlf" and not src["in_manifest"]
     assert src["n_documents"] == 2
@@ -94,8 +102,9 @@ def test_new_gb18030_compilation_is_read(tmp_path: Path, raw_copy: Path) -> None
     assert {"关于推进数据标准化工作的通知", "数据资源统计调查制度实施方案"} <= titles
 
 
-def test_audit_accounts_for_every_raw_character(built) -> None:
+def test_audit_accounts_for_every_raw_character(any_built) -> None:
     """Every character of every raw file is in a provision, a duplicate witness, or a removal category."""
+    built = any_built
     audit = built.tables["audit"]
     sources = built.tables["sources"].set_index("source_file")
     totals = audit.groupby("source_file").n_chars.sum()
@@ -110,19 +119,19 @@ def test_audit_accounts_for_every_raw_character(built) -> None:
     assert readings == built.tables["witnesses"].removed_readings.sum()
 
 
-def test_unchanged_inputs_reuse_the_build_cache(tmp_path: Path, raw_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unchanged_inputs_reuse_the_build_cache(tmp_path: Path, tiny_raw: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A second build of unchanged inputs is restored from the cache; a changed raw folder rebuilds."""
     monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
-    first = build(raw_copy, tmp_path / "a", use_cache=True)
-    again = build(raw_copy, tmp_path / "b", use_cache=True)
+    first = build(tiny_raw, tmp_path / "a", use_cache=True)
+    again = build(tiny_raw, tmp_path / "b", use_cache=True)
     assert not first.cached and again.cached
     assert _digests(tmp_path / "a") == _digests(tmp_path / "b")
-    (raw_copy / "extra.txt").write_text("关于推进数据标准化工作的通知\n\n一、总体要求\n\n坚持标准引领。\n", encoding="utf-8")
-    changed = build(raw_copy, tmp_path / "c", use_cache=True)
+    (tiny_raw / "extra.txt").write_text("关于推进数据标准化工作的通知\n\n一、总体要求\n\n坚持标准引领。\n", encoding="utf-8")
+    changed = build(tiny_raw, tmp_path / "c", use_cache=True)
     assert not changed.cached and "extra.txt" in set(changed.tables["sources"].source_file)
 
 
-def test_cache_is_keyed_on_the_libraries_that_shape_the_output(tmp_path: Path, raw_copy: Path,
+def test_cache_is_keyed_on_the_libraries_that_shape_the_output(tmp_path: Path, tiny_raw: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """An upgraded jieba (or any output-shaping library) rebuilds instead of restoring stale tables."""
     from policykit import build as build_module
@@ -131,35 +140,36 @@ def test_cache_is_keyed_on_the_libraries_that_shape_the_output(tmp_path: Path, r
     versions = build_module.dependency_versions()
     shaping = {"jieba", "opencc", "rapidfuzz", "cn2an", "numpy", "pandas", "pyarrow", "datasketch", "scipy"}
     assert shaping <= set(versions)
-    build(raw_copy, tmp_path / "a", use_cache=True)
-    assert build(raw_copy, tmp_path / "b", use_cache=True).cached
+    build(tiny_raw, tmp_path / "a", use_cache=True)
+    assert build(tiny_raw, tmp_path / "b", use_cache=True).cached
     monkeypatch.setattr(build_module, "dependency_versions", lambda: {**versions, "jieba": "9.9.9"})
-    assert not build(raw_copy, tmp_path / "c", use_cache=True).cached
+    assert not build(tiny_raw, tmp_path / "c", use_cache=True).cached
 
 
-def test_cache_keeps_one_slot_per_raw_folder(tmp_path: Path, raw_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_keeps_one_slot_per_raw_folder(tmp_path: Path, tiny_raw: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Building another raw folder does not evict the first folder's cached outputs."""
     monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
     other = tmp_path / "other"
     other.mkdir()
     (other / "one.txt").write_text("关于推进数据标准化工作的通知\n\n一、总体要求\n\n坚持标准引领。\n", encoding="utf-8")
-    build(raw_copy, tmp_path / "a", use_cache=True)
+    build(tiny_raw, tmp_path / "a", use_cache=True)
     build(other, tmp_path / "o", use_cache=True)
-    assert build(raw_copy, tmp_path / "a2", use_cache=True).cached
+    assert build(tiny_raw, tmp_path / "a2", use_cache=True).cached
     assert build(other, tmp_path / "o2", use_cache=True).cached
     assert len(list((tmp_path / "cache" / "build").iterdir())) == 2
 
 
-def test_per_document_stages_give_the_same_rows_batch_by_batch(built) -> None:
+def test_per_document_stages_give_the_same_rows_batch_by_batch(any_built) -> None:
     """A per-document stage run on small batches of documents gives exactly the rows of one run on all."""
     import pandas as pd
 
     from policykit import build as build_module
     from policykit.tables import conform
 
-    docs, prov = built.tables["documents"], built.tables["provisions"]
-    batches = build_module.document_batches(docs, prov, max_chars=20_000)
-    assert len(batches) > 2
+    docs, prov = any_built.tables["documents"], any_built.tables["provisions"]
+    # batches of about a tenth of the corpus: the seed corpus in ~20,000 characters, the tiny one a document each
+    batches = build_module.document_batches(docs, prov, max_chars=int(docs.text.str.len().sum()) // 10)
+    assert len(batches) >= min(3, len(docs))
     assert pd.concat([b["documents"] for b in batches]).doc_id.tolist() == docs.doc_id.tolist()
     inputs = {"documents": docs, "provisions": prov}
     for name in sorted(build_module.PER_DOCUMENT_STAGES):

@@ -235,24 +235,12 @@ def test_build_comparison_bad_input() -> None:
 # --- the real corpus --------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def corpus() -> tuple[pd.DataFrame, pd.DataFrame]:
-    from policykit import config
-
-    if not (config.PROCESSED_DIR / "provisions.parquet").is_file():
-        pytest.skip("data/processed not built yet (run `policykit build`)")
-    from policykit import load
-
-    return load("documents"), load("provisions")
-
-
-def test_real_corpus_draft_aligns_with_final(corpus) -> None:
-    """Every draft -> final pair aligns most of its provisions, with word-level changes and numeric ones."""
-    docs, prov = corpus
-    pairs = compare.pairs(docs)
-    if not pairs:
-        pytest.skip("no draft with a related final document in documents")
-    alignment, changes = compare.build_comparison(docs, prov)
+def test_real_corpus_draft_aligns_with_final(any_built) -> None:
+    """Every draft -> final pair of a built corpus aligns most of its provisions, with word and number changes."""
+    t = any_built.tables
+    assert compare.pairs(t["documents"])
+    alignment, changes = t["alignment"], t["changes"]
+    assert set(alignment.pair_id) == {f"{a}__{b}" for a, b in compare.pairs(t["documents"])}
     for pair_id, rows in alignment.groupby("pair_id"):
         paired = rows["change"].isin(["unchanged", "modified", "moved", "merged", "split"])
         assert paired.mean() > 0.6, pair_id

@@ -115,6 +115,7 @@ def test_build_on_a_dask_cluster_is_byte_identical(built, tmp_path: Path) -> Non
     assert _digests(tmp_path / "dask") == _digests(local_out)
 
 
+@pytest.mark.slow  # waits out the client's 10 s connection timeout
 def test_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
     pytest.importorskip("distributed")
     proc = subprocess.run([sys.executable, "-m", "policykit.cli", "build", "-q", "--out", str(tmp_path / "out"),

@@ -14,6 +14,7 @@ import pytest
 
 from policykit import config
 from policykit.build import build
+from policykit.cli import main
 from policykit.errors import InputError
 
 TITLE = "关于推进数据标准化工作的通知"
@@ -43,6 +44,17 @@ def _digests(folder: Path) -> dict[str, str]:
 def _cli(raw: Path, out: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "policykit.cli", "build", "-q", "--raw", str(raw), "--out", str(out)],
                           capture_output=True, text=True, cwd=config.ROOT, timeout=120)
+
+
+def _main(raw: Path, out: Path, capsys: pytest.CaptureFixture) -> tuple[int, str]:
+    """Exit code and stderr of `policykit build` run in this process (what the command prints and returns).
+
+    The subprocess tests below (_cli) cover the real entry point; these check the message and the output
+    folder without paying a fresh interpreter per case.
+    """
+    capsys.readouterr()
+    code = main(["build", "-q", "--raw", str(raw), "--out", str(out)])
+    return code, capsys.readouterr().err
 
 
 def _titles(result) -> set[str]:
@@ -180,16 +192,17 @@ def _empty(raw: Path) -> str:
     (_edited, "checksum does not match"),
     (_empty, "empty file"),
 ])
-def test_bad_file_is_one_line_and_keeps_output(tmp_path: Path, spoil, reason: str) -> None:
+def test_bad_file_is_one_line_and_keeps_output(tmp_path: Path, spoil, reason: str,
+                                               capsys: pytest.CaptureFixture) -> None:
     """The command exits 1 naming the file and the reason on one line; the earlier output is untouched."""
     raw = _raw(tmp_path, {"doc.txt": DOC.encode()})
     out = tmp_path / "out"
     build(raw, out)
     before = _digests(out)
     name = spoil(raw)
-    proc = _cli(raw, out)
-    assert proc.returncode == 1, proc.stderr
-    err = proc.stderr.strip()
+    code, err = _main(raw, out, capsys)
+    assert code == 1, err
+    err = err.strip()
     assert "\n" not in err and "Traceback" not in err
     assert name in err and reason in err
     assert _digests(out) == before
@@ -215,12 +228,12 @@ def test_missing_raw_folder_from_the_command(tmp_path: Path) -> None:
 
 # --- the output folder, interruption, odd paths ---------------------------------------------------
 
-def test_unwritable_out_is_refused_before_any_work(tmp_path: Path) -> None:
+def test_unwritable_out_is_refused_before_any_work(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     """An --out under a file: one line naming it, before the raw folder is even looked at."""
     (tmp_path / "afile").write_text("x", encoding="utf-8")
-    proc = _cli(tmp_path / "nowhere", tmp_path / "afile" / "out")
-    assert proc.returncode == 1
-    err = proc.stderr.strip()
+    code, err = _main(tmp_path / "nowhere", tmp_path / "afile" / "out", capsys)
+    assert code == 1
+    err = err.strip()
     assert "\n" not in err and "Traceback" not in err
     assert "afile" in err and "output folder" in err and "nowhere" not in err.split(":", 2)[1]
 
@@ -232,7 +245,7 @@ def test_out_that_is_a_file_is_refused(tmp_path: Path) -> None:
         build(raw, tmp_path / "out")
 
 
-def test_second_build_into_the_same_out_is_refused(tmp_path: Path) -> None:
+def test_second_build_into_the_same_out_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     """While one build holds the output folder, another exits 1 with one clear line; the first is unharmed."""
     from policykit.build import output_lock
 
@@ -240,10 +253,10 @@ def test_second_build_into_the_same_out_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(raw, out)
     before = _digests(out)
-    with output_lock(out):
-        proc = _cli(raw, out)
-    assert proc.returncode == 1
-    err = proc.stderr.strip()
+    with output_lock(out):  # an flock: a second open of the lock file conflicts even in this process
+        code, err = _main(raw, out, capsys)
+    assert code == 1
+    err = err.strip()
     assert "\n" not in err and "Traceback" not in err and "another build" in err
     assert _digests(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "raw"]  # the lock file is gone too
@@ -274,6 +287,7 @@ sys.exit(cli.main(sys.argv[1:]))
 """
 
 
+@pytest.mark.slow
 def test_sigint_cancels_running_stages_promptly(tmp_path: Path) -> None:
     """Ctrl-C during a long stage: exit 130 within seconds, the message on a line of its own, no worker left."""
     import os
@@ -313,12 +327,12 @@ def test_sigint_cancels_running_stages_promptly(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "raw"]
 
 
-def test_nul_byte_is_refused_with_its_place(tmp_path: Path) -> None:
+def test_nul_byte_is_refused_with_its_place(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     """A NUL byte inside a text file: one line naming the file, the character, its line and column."""
     raw = _raw(tmp_path, {"doc.txt": DOC.replace("坚持", "坚\x00持", 1).encode()})
-    proc = _cli(raw, tmp_path / "out")
-    assert proc.returncode == 1
-    err = proc.stderr.strip()
+    code, err = _main(raw, tmp_path / "out", capsys)
+    assert code == 1
+    err = err.strip()
     assert "\n" not in err and "doc.txt" in err and "U+0000" in err and "line 5" in err
     assert not (tmp_path / "out").exists()
 

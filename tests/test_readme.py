@@ -44,6 +44,7 @@ def test_python_examples_run() -> None:
             exec(compile(code, f"README block {i}", "exec"), namespace)  # noqa: S102 - the README's own example
 
 
+@pytest.mark.slow  # each line is a fresh `policykit` process on the published tables
 @pytest.mark.skipif(not HAVE_DATA, reason="data/processed not built yet")
 def test_bash_examples_run(tmp_path: Path) -> None:
     """Each line of the marked bash blocks exits 0 (run in a scratch folder, with this environment's policykit)."""

@@ -90,13 +90,6 @@ def test_missing_folder_and_missing_listed_file(tmp_path: Path, raw_copy: Path) 
         read_sources(raw_copy)
 
 
-def test_corpus_files_match_manifest(raw_dir: Path) -> None:
-    """The committed raw files all verify against the manifest and decode as UTF-8."""
-    sources = read_sources(raw_dir)
-    assert len(sources) == 5
-    assert all(s.in_manifest and s.encoding == "utf-8" for s in sources)
-
-
 @pytest.mark.parametrize("char", ["\x00", "\x1b", "\x7f"])
 def test_control_character_is_refused_with_its_place(char: str) -> None:
     """One control character in otherwise good text: refused, naming the code point, line and column."""

@@ -285,36 +285,17 @@ def test_build_targets_columns_and_determinism() -> None:
     conform(first, "targets")
 
 
-@pytest.fixture(scope="module")
-def corpus_targets() -> pd.DataFrame:
-    """Return the targets of the built corpus (skipped until data/processed exists)."""
-    if not (config.PROCESSED_DIR / "provisions.parquet").is_file():
-        pytest.skip("data/processed not built yet")
-    from policykit import load
+@pytest.mark.slow
+def test_corpus_reports_have_no_goals(built) -> None:  # noqa: ANN001 - BuildResult fixture
+    """In the built corpus, report documents have forecasts and reported facts only.
 
-    documents = load("documents")
-    return build_targets(documents, load("provisions")).merge(documents[["doc_id", "kind", "related_doc_id"]],
-                                                              on="doc_id", suffixes=("", "_doc"))
-
-
-def test_corpus_reports_have_no_goals(corpus_targets: pd.DataFrame) -> None:
-    """In the built corpus, report documents have forecasts and reported facts only."""
-    reports = corpus_targets[corpus_targets.kind_doc == "report"]
+    (The metric targets of the final plan and its draft are facts in tests/snapshot.json.)
+    """
+    documents = built.tables["documents"]
+    targets = built.tables["targets"].merge(documents[["doc_id", "kind"]], on="doc_id", suffixes=("", "_doc"))
+    reports = targets[targets.kind_doc == "report"]
     assert len(reports) > 0
     assert set(reports.kind) <= {"forecast", "reported_fact"}
-
-
-def test_corpus_plan_and_draft_metrics(corpus_targets: pd.DataFrame) -> None:
-    """The final plan and its draft: 300个以上 scenarios, >20% growth and doubled trade, due 2026-12-31."""
-    drafts = corpus_targets[(corpus_targets.kind_doc == "draft") & corpus_targets.related_doc_id.notna()]
-    if drafts.empty:
-        pytest.skip("no draft with a final document in the corpus")
-    final_id = drafts.related_doc_id.iloc[0]
-    for doc in (drafts.doc_id.iloc[0], final_id):
-        metrics = corpus_targets[(corpus_targets.doc_id == doc) & (corpus_targets.kind == "metric")]
-        values = sorted(zip(metrics.value, metrics.unit, strict=True))
-        assert values == [(2.0, "倍"), (20.0, "%"), (300.0, "个")]
-        assert set(metrics.deadline) == {"2026-12-31"}
 
 
 @pytest.mark.parametrize("sentence", [

@@ -250,14 +250,20 @@ def test_kwic_phrase_of_several_words_and_doc_filter():
 # --- the real corpus --------------------------------------------------------------------------
 
 
+@pytest.fixture()
+def corpus(any_built):
+    """Return the documents and provisions of a built corpus (the tiny one, and the seed corpus when slow)."""
+    return any_built.tables["documents"], any_built.tables["provisions"]
+
+
 @pytest.fixture(scope="module")
-def corpus():
-    """Return the published documents and provisions, or skip when they are not built."""
+def published():
+    """Return the published documents, or skip when they are not built."""
     if not (config.PROCESSED_DIR / "provisions.parquet").is_file():
         pytest.skip("data/processed not built yet")
     from policykit import load
 
-    return load("documents"), load("provisions")
+    return load("documents")
 
 
 def test_real_keyness_has_a_draft_final_pair(corpus):
@@ -275,7 +281,7 @@ def test_real_kwic_count_matches_term_frequency(corpus):
     doc = documents.sort_values("doc_id").iloc[0]
     counts = Counter(terms.tokenize(str(doc.text)))
     hits = terms.kwic("数据要素", docs=[doc.doc_id], documents=documents, provisions=provisions)
-    assert len(hits) == counts["数据要素"]
+    assert len(hits) == counts["数据要素"] > 0
     assert hits.provision_id.notna().all()
 
 
@@ -292,9 +298,9 @@ def test_real_provision_scopes_add_up_to_documents(corpus):
     assert {(d, s) for d, s in zip(tf.doc_id, tf.scope, strict=True) if s != "document"} <= top
 
 
-def test_real_kwic_loads_published_tables(corpus):
+def test_real_kwic_loads_published_tables(published):
     """Without documents/provisions, kwic reads data/processed."""
-    documents, _ = corpus
+    documents = published
     got = terms.kwic("乘数效应", docs=sorted(documents.doc_id[documents.kind == "draft"]), window=5)
     assert len(got) > 0 and (got.keyword == "乘数效应").all()
     assert got.equals(got.sort_values(["doc_id", "char_start"]).reset_index(drop=True))
