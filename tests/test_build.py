@@ -112,7 +112,7 @@ def test_audit_accounts_for_every_raw_character(built) -> None:
 
 def test_unchanged_inputs_reuse_the_build_cache(tmp_path: Path, raw_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A second build of unchanged inputs is restored from the cache; a changed raw folder rebuilds."""
-    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setenv(config.CACHE_ENV, str(tmp_path / "cache"))
     first = build(raw_copy, tmp_path / "a", use_cache=True)
     again = build(raw_copy, tmp_path / "b", use_cache=True)
     assert not first.cached and again.cached
@@ -127,7 +127,7 @@ def test_cache_is_keyed_on_the_libraries_that_shape_the_output(tmp_path: Path, r
     """An upgraded jieba (or any output-shaping library) rebuilds instead of restoring stale tables."""
     from policykit import build as build_module
 
-    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setenv(config.CACHE_ENV, str(tmp_path / "cache"))
     versions = build_module.dependency_versions()
     shaping = {"jieba", "opencc", "rapidfuzz", "cn2an", "numpy", "pandas", "pyarrow", "datasketch", "scipy"}
     assert shaping <= set(versions)
@@ -139,7 +139,7 @@ def test_cache_is_keyed_on_the_libraries_that_shape_the_output(tmp_path: Path, r
 
 def test_cache_keeps_one_slot_per_raw_folder(tmp_path: Path, raw_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Building another raw folder does not evict the first folder's cached outputs."""
-    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setenv(config.CACHE_ENV, str(tmp_path / "cache"))
     other = tmp_path / "other"
     other.mkdir()
     (other / "one.txt").write_text("关于推进数据标准化工作的通知\n\n一、总体要求\n\n坚持标准引领。\n", encoding="utf-8")

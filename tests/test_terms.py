@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from policykit import config, terms
+from policykit.documents import version_pairs
 from policykit.errors import InputError
 from policykit.schema import table
 
@@ -282,7 +283,7 @@ def test_real_kwic_count_matches_term_frequency(corpus):
 def test_real_provision_scopes_add_up_to_documents(corpus):
     """For the paired documents, the top-level provision scopes sum to (almost all of) the document scope."""
     documents, provisions = corpus
-    paired = {d for pair in terms.draft_final_pairs(documents) for d in pair}
+    paired = {d for pair in version_pairs(documents) for d in pair}
     tf = terms.build_term_frequencies(documents[documents.doc_id.isin(paired)], provisions)
     by_doc = tf[tf.scope == "document"].groupby("doc_id")["count"].sum()
     by_scope = tf[tf.scope != "document"].groupby("doc_id")["count"].sum()

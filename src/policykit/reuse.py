@@ -43,7 +43,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .errors import InputError
 from .reuse_labels import TYPES, Direction, PassageTyper, content_of, is_content_char, quote_spans, title_spans
-from .schema import table
+from .schema import require, table
 from .tables import conform
 
 DEFAULT_MIN_LENGTH = 15
@@ -247,9 +247,7 @@ def reuse_between(
 
 def _check_documents(documents: pd.DataFrame) -> pd.DataFrame:
     """Return the documents' needed columns, sorted by doc_id, after checking them."""
-    missing = [c for c in ("doc_id", "text") if c not in documents.columns]
-    if missing:
-        raise InputError("table documents", f"missing columns {missing}")
+    require(documents, ("doc_id", "text"), "documents")
     docs = pd.DataFrame({c: documents[c] if c in documents.columns else None for c in _DOC_COLUMNS})
     docs["doc_id"] = docs["doc_id"].astype(str)
     dup = docs["doc_id"][docs["doc_id"].duplicated()].unique().tolist()
@@ -262,9 +260,7 @@ def _check_documents(documents: pd.DataFrame) -> pd.DataFrame:
 
 def _check_provisions(provisions: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
     """Return the provisions' needed columns, after checking ids and offsets against the documents."""
-    missing = [c for c in _PROV_COLUMNS if c not in provisions.columns]
-    if missing:
-        raise InputError("table provisions", f"missing columns {missing}")
+    require(provisions, _PROV_COLUMNS, "provisions")
     prov = provisions[list(_PROV_COLUMNS)].copy()
     prov["doc_id"] = prov["doc_id"].astype(str)
     prov["provision_id"] = prov["provision_id"].astype(str)

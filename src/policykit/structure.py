@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .errors import InputError
-from .schema import table
+from .schema import require, table
 
 # Sentence-final marks (full- and half-width): a sentence ends after one of these outside brackets.
 SENTENCE_END = frozenset("。！？；!?;")
@@ -524,9 +524,7 @@ _NEEDED = ("doc_id", "text")
 
 def build_provisions(documents: pd.DataFrame) -> pd.DataFrame:
     """The provisions table of every document (columns of schema.py, in document order)."""
-    missing = [c for c in _NEEDED if c not in documents.columns]
-    if missing:
-        raise InputError("table documents", f"missing column(s) {', '.join(missing)}")
+    require(documents, _NEEDED, "documents")
     if documents["doc_id"].duplicated().any():
         dup = documents.loc[documents["doc_id"].duplicated(), "doc_id"].iloc[0]
         raise InputError("table documents", f"duplicate doc_id {dup!r}")

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 
 from . import config
 from .errors import InputError
-from .schema import Table, table
+from .schema import Table, require, table
 
 _ARROW_TYPES = {
     "string": pa.string(),
@@ -27,10 +27,10 @@ _ARROW_TYPES = {
 def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
     """Return df with exactly the registered columns, typed, sorted by the primary key."""
     spec = table(name)
-    missing = [c for c in spec.columns if c not in df.columns]
+    require(df, name)
     extra = [c for c in df.columns if c not in spec.columns]
-    if missing or extra:
-        raise InputError(f"table {name}", f"columns do not match the registry: missing {missing}, unexpected {extra}")
+    if extra:
+        raise InputError(f"table {name}", f"columns not in the registry {extra}")
     out = df[spec.columns].copy()
     for f in spec.fields:
         col = out[f.name]

@@ -46,7 +46,7 @@ from dataclasses import replace
 import pandas as pd
 
 from .errors import InputError
-from .schema import table
+from .schema import require, table
 from .targets_parse import (  # noqa: F401 - re-exported: the parsers belong to this stage's interface
     ANCHOR_RE,
     CLAUSE_BREAK,
@@ -446,17 +446,10 @@ def _with_ids(doc_id: str, text: str, found: list[tuple[str, int, int, list[dict
     return out
 
 
-def _require(df: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
-    """Raise InputError if df lacks one of columns."""
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise InputError(f"table {name}", f"missing columns {missing}")
-
-
 def build_targets(documents: pd.DataFrame, provisions: pd.DataFrame) -> pd.DataFrame:
     """Return the targets table of all documents: registered columns, sorted by target_id."""
-    _require(documents, "documents", ("doc_id", "kind", "date", "text"))
-    _require(provisions, "provisions", ("doc_id", "provision_id", "level", "char_start", "char_end"))
+    require(documents, ("doc_id", "kind", "date", "text"), "documents")
+    require(provisions, ("doc_id", "provision_id", "level", "char_start", "char_end"), "provisions")
     by_doc = {doc_id: group for doc_id, group in provisions.groupby("doc_id", sort=True)}
     rows: list[dict] = []
     for doc in documents.sort_values("doc_id").itertuples(index=False):

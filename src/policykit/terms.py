@@ -49,6 +49,7 @@ import pandas as pd
 
 from . import config
 from .errors import InputError
+from .schema import require
 
 DOMAIN_TERMS_FILE = config.RESOURCES_DIR / "domain_terms.tsv"
 STOPWORDS_ISO_FILE = config.RESOURCES_DIR / "stopwords_zh_iso.txt"
@@ -265,13 +266,6 @@ def tokenize(text: str) -> list[str]:
 # --- term frequencies -------------------------------------------------------------------------
 
 
-def _require(df: pd.DataFrame, columns: Iterable[str], name: str) -> None:
-    """Raise InputError unless df has the columns."""
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise InputError(f"table {name}", f"missing columns {missing}")
-
-
 def top_level_ids(provisions: pd.DataFrame) -> pd.Series:
     """Return, for each provision row, the provision_id of its top-level ancestor (one without parent)."""
     keys = list(zip(provisions["doc_id"], provisions["provision_id"], strict=True))
@@ -322,8 +316,8 @@ def build_term_frequencies(documents: pd.DataFrame, provisions: pd.DataFrame) ->
     included) that holds its first character, so the provision scopes of a document add up to
     its document scope (less any terms before its first provision).
     """
-    _require(documents, ("doc_id", "text"), "documents")
-    _require(provisions, _PROV_COLUMNS, "provisions")
+    require(documents, ("doc_id", "text"), "documents")
+    require(provisions, _PROV_COLUMNS, "provisions")
     locate = _scope_locator(provisions)
     doc_counts: dict[str, Counter[str]] = {}
     rows: list[dict] = []
@@ -390,21 +384,16 @@ def keyness(counts_a: Mapping[str, int], counts_b: Mapping[str, int]) -> pd.Data
     return df.drop(columns="_exclusive").reset_index(drop=True)
 
 
-def draft_final_pairs(documents: pd.DataFrame) -> list[tuple[str, str]]:
-    """Return (older, newer) doc_id pairs: consecutive versions of every family (draft -> final among them)."""
-    from .documents import version_pairs
-
-    _require(documents, _DOC_COLUMNS, "documents")
-    return version_pairs(documents)
-
-
 def build_keyness(documents: pd.DataFrame, provisions: pd.DataFrame | None = None) -> pd.DataFrame:
     """Keyness of every draft -> final pair, one row per (pair_id, term), whole-document counts.
 
     Rows are sorted by pair_id, then terms found in only one version first, then g2 descending, then
     term. provisions is accepted (and unused) so that both builders take the same arguments.
     """
-    pairs = draft_final_pairs(documents)
+    from .documents import version_pairs
+
+    require(documents, ("doc_id", "text"), "documents")
+    pairs = version_pairs(documents)
     text = dict(zip(documents["doc_id"].astype(str), documents["text"].astype(str), strict=True))
     frames = []
     for draft, final in pairs:
@@ -433,7 +422,7 @@ def top_terms(frequencies: pd.DataFrame, doc_id: str, n: int = 20, *, by: str = 
     keyness (G2 of the document against all other documents, terms relatively more frequent in the document
     only) rank what sets the document apart. Returns term, count, score (the ranking value) and rel_freq.
     """
-    _require(frequencies, ("doc_id", "scope", "term", "count", "rel_freq", "tfidf"), "term_frequencies")
+    require(frequencies, ("doc_id", "scope", "term", "count", "rel_freq", "tfidf"), "term_frequencies")
     if by not in ("tfidf", "keyness", "count"):
         raise InputError("top_terms", f"by must be tfidf, keyness or count, got {by!r}")
     if by == "tfidf" and scope != "document":
@@ -506,8 +495,8 @@ def kwic(
             provisions = tables.load("provisions")
         except FileNotFoundError:
             provisions = pd.DataFrame(columns=list(_PROV_COLUMNS))
-    _require(documents, ("doc_id", "text"), "documents")
-    _require(provisions, ("doc_id", "provision_id", "level", "char_start", "char_end"), "provisions")
+    require(documents, ("doc_id", "text"), "documents")
+    require(provisions, ("doc_id", "provision_id", "level", "char_start", "char_end"), "provisions")
     chosen = documents if docs is None else documents[documents["doc_id"].isin(docs)]
     if docs is not None:
         unknown = sorted(set(docs) - set(documents["doc_id"].astype(str)))
