@@ -294,9 +294,15 @@ def test_real_provision_scopes_add_up_to_documents(corpus):
 
 
 def test_real_kwic_loads_published_tables(corpus):
-    """Without documents/provisions, kwic reads data/processed."""
-    documents, _ = corpus
-    got = terms.kwic("乘数效应", docs=sorted(documents.doc_id[documents.kind == "draft"]), window=5)
+    """policykit.kwic without documents/provisions reads data/processed; terms.kwic itself reads no file."""
+    import policykit
+
+    documents, provisions = corpus
+    drafts = sorted(documents.doc_id[documents.kind == "draft"])
+    got = policykit.kwic("乘数效应", docs=drafts, window=5)
+    assert got.equals(terms.kwic("乘数效应", drafts, 5, documents=documents, provisions=provisions))
+    with pytest.raises(TypeError):
+        terms.kwic("乘数效应", drafts, 5)  # type: ignore[call-arg]
     assert len(got) > 0 and (got.keyword == "乘数效应").all()
     assert got.equals(got.sort_values(["doc_id", "char_start"]).reset_index(drop=True))
 

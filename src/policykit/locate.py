@@ -21,24 +21,29 @@ NONE = -1
 """What locate() returns for an offset no provision holds."""
 
 
-def locate(provisions: pd.DataFrame, doc_ids: str | Sequence[str] | np.ndarray,
+def locate(provisions: pd.DataFrame, doc_ids: str | Sequence[str] | np.ndarray | None,
            offsets: Sequence[int] | np.ndarray) -> np.ndarray:
     """Row position in provisions (``provisions.iloc``) of the provision holding each offset; NONE where none.
 
     provisions: doc_id, char_start, char_end (and level, where spans may nest). doc_ids: one doc_id for
-    all offsets, or one per offset. Vectorised: one np.searchsorted per document.
+    all offsets, one per offset, or None when provisions are those of one document (doc_id not read).
+    Vectorised: one np.searchsorted per document.
     """
-    require(provisions, ("doc_id", "char_start", "char_end"), "provisions")
+    require(provisions, ("char_start", "char_end") if doc_ids is None else ("doc_id", "char_start", "char_end"),
+            "provisions")
     offsets = np.asarray(offsets, dtype=np.int64)
     out = np.full(len(offsets), NONE, dtype=np.int64)
     if not len(offsets) or provisions.empty:
         return out
     level = provisions["level"].to_numpy(np.int64) if "level" in provisions.columns else np.zeros(len(provisions),
                                                                                                     np.int64)
-    prov_docs = provisions["doc_id"].astype(str).to_numpy()
+    prov_docs = np.zeros(len(provisions), dtype=object) if doc_ids is None else \
+        provisions["doc_id"].astype(str).to_numpy()
     starts_all = provisions["char_start"].to_numpy(np.int64)
     ends_all = provisions["char_end"].to_numpy(np.int64)
-    if isinstance(doc_ids, str):
+    if doc_ids is None:
+        groups = [(0, np.arange(len(offsets)))]
+    elif isinstance(doc_ids, str):
         groups = [(doc_ids, np.arange(len(offsets)))]
     else:
         docs = np.asarray(doc_ids, dtype=object).astype(str)
@@ -81,7 +86,7 @@ def _enclosing(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     return out
 
 
-def provision_ids(provisions: pd.DataFrame, doc_ids: str | Sequence[str] | np.ndarray,
+def provision_ids(provisions: pd.DataFrame, doc_ids: str | Sequence[str] | np.ndarray | None,
                   offsets: Sequence[int] | np.ndarray) -> list[str | None]:
     """provision_id of the provision holding each offset (locate's rule); None where none holds it."""
     rows = locate(provisions, doc_ids, offsets)

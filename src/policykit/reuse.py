@@ -42,6 +42,7 @@ import pandas as pd
 from rapidfuzz.distance import Levenshtein
 
 from .errors import InputError
+from .locate import NONE, locate
 from .reuse_labels import TYPES, Direction, PassageTyper, content_of, is_content_char, quote_spans, title_spans
 from .schema import require, table
 from .tables import conform
@@ -220,15 +221,11 @@ def reuse_between(
     doc_b: str,
     min_length: int = DEFAULT_MIN_LENGTH,
     *,
-    documents: pd.DataFrame | None = None,
-    provisions: pd.DataFrame | None = None,
+    documents: pd.DataFrame,
+    provisions: pd.DataFrame,
     **kw: int | float,
 ) -> pd.DataFrame:
-    """Return the reuse rows between two documents (either direction), loading published tables if not given."""
-    from .tables import load
-
-    documents = load("documents") if documents is None else documents
-    provisions = load("provisions") if provisions is None else provisions
+    """Return the reuse rows between two documents (either direction); policykit.reuse_between loads the tables."""
     known = set(documents["doc_id"].astype(str))
     for d in (doc_a, doc_b):
         if d not in known:
@@ -313,17 +310,15 @@ def _make_corpus(docs: pd.DataFrame, prov: pd.DataFrame) -> _Corpus:
     for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
         pos = np.flatnonzero(_content_mask(codes)).astype(np.int32)
-        at_char = np.full(len(text), -1, dtype=np.int32)
         g = by_doc.get(doc_id)
         if g is not None:
-            starts, ends = g["char_start"].tolist(), g["char_end"].tolist()
-            # Innermost provision wins, so that nested spans (a part enclosing its items) resolve to the item.
-            for j in sorted(range(len(starts)), key=lambda j: starts[j] - ends[j]):
-                at_char[starts[j]:ends[j]] = len(prov_ids) + j
+            held = locate(g, None, pos)  # the provision holding each content character (NONE: none)
+            key_prov.append(np.where(held == NONE, -1, len(prov_ids) + held).astype(np.int32))
             prov_ids.extend(g["provision_id"].tolist())
+        else:
+            key_prov.append(np.full(len(pos), -1, dtype=np.int32))
         keys.append(codes[pos])
         key_pos.append(pos)
-        key_prov.append(at_char[pos])
         sizes.append(len(pos))
     cat = lambda parts, dt: np.concatenate(parts).astype(dt) if parts else np.zeros(0, dt)  # noqa: E731
     sizes_a = np.array(sizes, dtype=np.int64)
