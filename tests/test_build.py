@@ -170,3 +170,28 @@ def test_per_document_stages_give_the_same_rows_batch_by_batch(built) -> None:
         assert sorted(joined) == sorted(whole)
         for t in whole:
             pd.testing.assert_frame_equal(conform(joined[t], t), conform(whole[t], t), check_exact=True)
+
+
+def test_stage_declarations_cover_every_table_in_build_order() -> None:
+    """Every registered table is the output of a declared stage; a stage reads only what an earlier one wrote."""
+    from policykit.build import RAW_INPUTS, STAGES, analysis_stages, stage_spec
+    from policykit.schema import TABLES
+
+    assert {t for s in STAGES for t in s.outputs} == set(TABLES)
+    written = set(RAW_INPUTS)
+    for s in STAGES:
+        assert set(s.inputs) <= written, s.name
+        written |= set(s.outputs)
+    for name, _ in analysis_stages():
+        assert set(stage_spec(name).inputs) == {"documents", "provisions"}
+
+
+def test_a_stage_returning_undeclared_tables_stops_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The declaration is checked when a stage returns: an extra or missing table is an error, not a silent write."""
+    import pandas as pd
+
+    from policykit import build as build_module
+
+    monkeypatch.setattr(build_module, "_targets", lambda t: {"targets": pd.DataFrame(), "stray": pd.DataFrame()})
+    with pytest.raises(RuntimeError, match="stage targets returned"):
+        build_module._run_stage("targets", {})

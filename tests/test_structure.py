@@ -316,3 +316,16 @@ def test_corpus_explainer_follows_its_outline(built) -> None:
         size[p.provision_id.split(".")[0]] += len("".join(p.text_of(text).split()))
     assert max(v for k, v in size.items() if k != "0") / sum(size.values()) < 0.7
     assert_lossless(text)
+
+
+def test_count_provisions_fills_n_provisions_in_registry_order() -> None:
+    """n_provisions counts each document's provisions (0 for none) and sits where the registry puts it."""
+    from policykit.structure import count_provisions
+
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "text_sha256": ["x", "y"], "n_chars": [3, 4]})
+    prov = pd.DataFrame({"doc_id": ["a", "a", "a"]})
+    out = count_provisions(docs, prov)
+    assert out["n_provisions"].tolist() == [3, 0]
+    assert list(out.columns) == ["doc_id", "n_chars", "n_provisions", "text_sha256"]
+    with pytest.raises(InputError, match=r"^table provisions: missing columns \['doc_id'\]$"):
+        count_provisions(docs, pd.DataFrame({"x": [1]}))

@@ -295,7 +295,7 @@ def _draft_pairs(documents: pd.DataFrame) -> list[tuple[str, str]]:
 
 
 def document_rows(groups: dict[str, list[Witness]], entries: dict[str, Entry | None]) -> pd.DataFrame:
-    """The documents table (without n_provisions, filled by the structure stage)."""
+    """The documents table without n_provisions (structure.count_provisions adds it once provisions exist)."""
     primaries = {d: primary_of(g) for d, g in groups.items()}
     related = related_ids(primaries, entries)
     rows = []
@@ -315,7 +315,6 @@ def document_rows(groups: dict[str, list[Witness]], entries: dict[str, Entry | N
             "related_doc_id": related[doc_id],
             "n_witnesses": len(groups[doc_id]),
             "n_chars": len("".join(p.text.split())),
-            "n_provisions": 0,
             "text_sha256": _sha(p.text),
             "text": p.text,
         })

@@ -545,6 +545,19 @@ def build_provisions(documents: pd.DataFrame) -> pd.DataFrame:
     return df.astype({"level": "int64", "ord": "int64", "char_start": "int64", "char_end": "int64"})
 
 
+def count_provisions(documents: pd.DataFrame, provisions: pd.DataFrame) -> pd.DataFrame:
+    """The documents table with n_provisions, the number of provisions of each (0 for none), columns in order.
+
+    Inputs: documents (doc_id), provisions (doc_id). Output: the documents table, n_provisions filled.
+    """
+    require(documents, ("doc_id",), "documents")
+    require(provisions, ("doc_id",), "provisions")
+    counts = provisions.groupby("doc_id").size()
+    out = documents.assign(n_provisions=documents["doc_id"].map(counts).fillna(0).astype(int))
+    order = table("documents").columns
+    return out[[c for c in order if c in out.columns] + [c for c in out.columns if c not in order]]
+
+
 def _nav_key(op: _Opening) -> tuple[str, str]:
     """Label and heading of an opening, whitespace ignored (slides break lines anywhere)."""
     return op.label, "".join((op.heading or "").split())
