@@ -523,7 +523,10 @@ _NEEDED = ("doc_id", "text")
 
 
 def build_provisions(documents: pd.DataFrame) -> pd.DataFrame:
-    """The provisions table of every document (columns of schema.py, in document order)."""
+    """The provisions table of every document (columns of schema.py, in document order).
+
+    Input: documents (doc_id, text). Output: provisions (count_provisions then fills documents.n_provisions).
+    """
     require(documents, _NEEDED, "documents")
     if documents["doc_id"].duplicated().any():
         dup = documents.loc[documents["doc_id"].duplicated(), "doc_id"].iloc[0]

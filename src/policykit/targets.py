@@ -439,7 +439,11 @@ def _with_ids(doc_id: str, text: str, found: list[tuple[str, int, int, list[dict
 
 
 def build_targets(documents: pd.DataFrame, provisions: pd.DataFrame) -> pd.DataFrame:
-    """Return the targets table of all documents: registered columns, sorted by target_id."""
+    """Return the targets table of all documents: registered columns, sorted by target_id.
+
+    Inputs: documents (doc_id, kind, date, text), provisions (doc_id, provision_id, level, char_start,
+    char_end; label if present). Output: targets (each sentence's provision by policykit.locate's rule).
+    """
     require(documents, ("doc_id", "kind", "date", "text"), "documents")
     require(provisions, ("doc_id", "provision_id", "level", "char_start", "char_end"), "provisions")
     by_doc = {doc_id: group for doc_id, group in provisions.groupby("doc_id", sort=True)}
