@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import __version__
 from .errors import InputError
-from .schema import TABLES, Field, Table, require, table
+from .schema import TABLES, Field, Table, table
 
 PACKAGE_NAME = "policykit-data"
 PACKAGE_TITLE = "policykit: China's data-element policy documents as tidy tables"
@@ -205,10 +205,12 @@ def _first(mask: pd.Series) -> int | None:
 def _validate_one(name: str, df: pd.DataFrame) -> None:
     """Check one table's columns, types, required fields and primary key."""
     spec = table(name)
-    require(df, name)
+    missing = [c for c in spec.columns if c not in df.columns]
     extra = [c for c in df.columns if c not in spec.columns]
-    if extra:
-        raise InputError(_where(name), f"column {extra[0]}, row -: not in the registry")
+    if missing or extra:
+        col = (missing or extra)[0]
+        problem = "missing" if missing else "not in the registry"
+        raise InputError(_where(name), f"column {col}, row -: {problem}")
     df = df.reset_index(drop=True)
     for f in spec.fields:
         i = _first(_bad_type_mask(df[f.name], f.type))
