@@ -29,7 +29,7 @@ def test_collate_reports_substitution_with_offsets_in_both_texts() -> None:
 
 
 def test_collate_offsets_skip_whitespace_and_cover_insertions() -> None:
-    """'甲 乙\\n丙' vs '甲乙丁丙' -> insertion of 丁 after 乙: empty a-range at offset 3, b-range [2, 3)."""
+    r"""'甲 乙\n丙' vs '甲乙丁丙' -> insertion of 丁 after 乙: empty a-range at offset 3, b-range [2, 3)."""
     a, b = "甲 乙\n丙", "甲乙丁丙"
     d, = collate(a, b).differences
     assert (d.a_start, d.a_end, d.a_text) == (3, 3, "")
