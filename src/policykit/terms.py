@@ -490,9 +490,10 @@ def kwic(
         if unknown:
             raise InputError("kwic", f"unknown doc_id {unknown}")
     rows = []
+    by_doc = {str(d): g for d, g in provisions.groupby(provisions["doc_id"].astype(str), sort=False)}
     for doc_id, text in zip(chosen["doc_id"].astype(str), chosen["text"].astype(str), strict=True):
         found = _occurrences(term, text, whole_words)
-        held = provision_ids(provisions, doc_id, [s for s, _ in found])
+        held = provision_ids(by_doc.get(doc_id, provisions.iloc[:0]), None, [s for s, _ in found])
         for (s, e), provision_id in zip(found, held, strict=True):
             rows.append({
                 "doc_id": doc_id,
