@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -133,8 +134,19 @@ def _reuse(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 def analysis_stages() -> list[Stage]:
     """The stages that read documents and provisions only: independent of one another."""
-    return [("alignment", _compare), ("terms", _terms), ("targets", _targets), ("reuse", _reuse),
-            ("concepts", _concepts)]
+    stages = [("alignment", _compare), ("terms", _terms), ("targets", _targets), ("reuse", _reuse),
+              ("concepts", _concepts)]
+    return [(name, partial(_as_declared, name, function)) for name, function in stages]
+
+
+def _as_declared(name: str, function: Callable[[dict[str, pd.DataFrame]], dict[str, pd.DataFrame]],
+                 inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Run a stage and check it returned exactly the tables its declaration (STAGES) lists."""
+    tables = function(inputs)
+    declared = sorted(stage_spec(name).outputs)
+    if sorted(tables) != declared:
+        raise RuntimeError(f"stage {name} returned {sorted(tables)}, declared {declared}")
+    return tables
 
 
 @dataclass(frozen=True)
@@ -243,8 +255,6 @@ def _run_stage(name: str, inputs: dict[str, pd.DataFrame]) -> tuple[dict[str, pd
     release_memory()  # what the worker's previous task left
     start = time.perf_counter()
     tables = dict(analysis_stages())[name](inputs)
-    if sorted(tables) != sorted(stage_spec(name).outputs):  # the declaration is the contract
-        raise RuntimeError(f"stage {name} returned {sorted(tables)}, declared {sorted(stage_spec(name).outputs)}")
     return tables, time.perf_counter() - start
 
 

@@ -6,7 +6,6 @@ so a column that is not described here cannot be published.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -511,7 +510,7 @@ def table(name: str) -> Table:
         raise KeyError(f"no table {name!r}; tables: {', '.join(sorted(TABLES))}") from None
 
 
-def require(df: object, table_or_columns: str | Iterable[str], where: str | None = None) -> None:
+def require(df: object, table_or_columns: str | tuple[str, ...] | list[str], where: str | None = None) -> None:
     """Raise InputError unless df is a DataFrame holding the columns (a registered table's name: all of its).
 
     The one required-column check of every stage: the error reads ``table <where>: missing columns [...]``,

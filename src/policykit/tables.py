@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 
 from .api import DATA_ENV, TableNotFoundError, data_source, load, read_arrow  # noqa: F401 - loaders: policykit.api
 from .errors import InputError
-from .schema import Table, require, table
+from .schema import Table, table
 
 _ARROW_TYPES = {
     "string": pa.string(),
@@ -24,10 +24,10 @@ _ARROW_TYPES = {
 def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
     """Return df with exactly the registered columns, typed, sorted by the primary key."""
     spec = table(name)
-    require(df, name)
+    missing = [c for c in spec.columns if c not in df.columns]
     extra = [c for c in df.columns if c not in spec.columns]
-    if extra:
-        raise InputError(f"table {name}", f"columns not in the registry {extra}")
+    if missing or extra:
+        raise InputError(f"table {name}", f"columns do not match the registry: missing {missing}, unexpected {extra}")
     out = df[spec.columns].copy()
     for f in spec.fields:
         col = out[f.name]

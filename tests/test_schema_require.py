@@ -1,4 +1,4 @@
-"""Tests for policykit.schema: the registry and the one required-column check."""
+"""Tests for policykit.schema.require: the one required-column check of every stage."""
 
 from __future__ import annotations
 
