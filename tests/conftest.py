@@ -22,8 +22,7 @@ from policykit import config
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Builds run by the tests (in this process or as commands) use a cache of their own, not the project's."""
     cache = tmp_path_factory.mktemp("cache")
-    os.environ["POLICYKIT_CACHE_DIR"] = str(cache)
-    config.CACHE_DIR = cache
+    os.environ[config.CACHE_ENV] = str(cache)  # config resolves the cache folder at each use
 
 
 @pytest.fixture(scope="session", autouse=True)

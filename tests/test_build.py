@@ -121,7 +121,7 @@ def test_audit_accounts_for_every_raw_character(any_built) -> None:
 
 def test_unchanged_inputs_reuse_the_build_cache(tmp_path: Path, tiny_raw: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A second build of unchanged inputs is restored from the cache; a changed raw folder rebuilds."""
-    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setenv(config.CACHE_ENV, str(tmp_path / "cache"))
     first = build(tiny_raw, tmp_path / "a", use_cache=True)
     again = build(tiny_raw, tmp_path / "b", use_cache=True)
     assert not first.cached and again.cached
@@ -136,7 +136,7 @@ def test_cache_is_keyed_on_the_libraries_that_shape_the_output(tmp_path: Path, t
     """An upgraded jieba (or any output-shaping library) rebuilds instead of restoring stale tables."""
     from policykit import build as build_module
 
-    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setenv(config.CACHE_ENV, str(tmp_path / "cache"))
     versions = build_module.dependency_versions()
     shaping = {"jieba", "opencc", "rapidfuzz", "cn2an", "numpy", "pandas", "pyarrow", "datasketch", "scipy"}
     assert shaping <= set(versions)
@@ -148,7 +148,7 @@ def test_cache_is_keyed_on_the_libraries_that_shape_the_output(tmp_path: Path, t
 
 def test_cache_keeps_one_slot_per_raw_folder(tmp_path: Path, tiny_raw: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Building another raw folder does not evict the first folder's cached outputs."""
-    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setenv(config.CACHE_ENV, str(tmp_path / "cache"))
     other = tmp_path / "other"
     other.mkdir()
     (other / "one.txt").write_text("关于推进数据标准化工作的通知\n\n一、总体要求\n\n坚持标准引领。\n", encoding="utf-8")
@@ -180,3 +180,28 @@ def test_per_document_stages_give_the_same_rows_batch_by_batch(any_built) -> Non
         assert sorted(joined) == sorted(whole)
         for t in whole:
             pd.testing.assert_frame_equal(conform(joined[t], t), conform(whole[t], t), check_exact=True)
+
+
+def test_stage_declarations_cover_every_table_in_build_order() -> None:
+    """Every registered table is the output of a declared stage; a stage reads only what an earlier one wrote."""
+    from policykit.build import RAW_INPUTS, STAGES, analysis_stages, stage_spec
+    from policykit.schema import TABLES
+
+    assert {t for s in STAGES for t in s.outputs} == set(TABLES)
+    written = set(RAW_INPUTS)
+    for s in STAGES:
+        assert set(s.inputs) <= written, s.name
+        written |= set(s.outputs)
+    for name, _ in analysis_stages():
+        assert set(stage_spec(name).inputs) == {"documents", "provisions"}
+
+
+def test_a_stage_returning_undeclared_tables_stops_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The declaration is checked when a stage returns: an extra or missing table is an error, not a silent write."""
+    import pandas as pd
+
+    from policykit import build as build_module
+
+    monkeypatch.setattr(build_module, "_targets", lambda t: {"targets": pd.DataFrame(), "stray": pd.DataFrame()})
+    with pytest.raises(RuntimeError, match="stage targets returned"):
+        build_module._run_stage("targets", {})

@@ -104,3 +104,14 @@ def test_versions_not_merged_and_ids_from_content() -> None:
     by_date = docs.sort_values("date")
     assert list(by_date.version) == [1, 2] and list(by_date.date) == ["2020-04-10", "2024-09-27"]
     assert list(by_date.form) == ["条例", "条例"] and set(by_date.kind) == {"policy"}
+
+
+def test_raw_files_list_each_file_with_its_witnesses() -> None:
+    """Corpus.raw_files: every file read, in order, with (doc_id, witness, is_primary) and what was dropped."""
+    final = "数据产业行动计划\n\n" + BODY
+    corpus = build_corpus([_src("a.txt", final), _src("b.txt", final.replace("数据", "數據"))], _catalog())
+    files = list(corpus.raw_files())
+    assert [f.source.name for f in files] == ["a.txt", "b.txt"]
+    assert [(d, primary) for f in files for d, _, primary in f.witnesses] == [("plan-2024", True),
+                                                                             ("plan-2024", False)]
+    assert all(w.source is f.source for f in files for _, w, _ in f.witnesses)

@@ -249,3 +249,16 @@ def test_outline_places_the_body_under_its_parts() -> None:
     assert got["创新研发模式"].startswith(got["数据要素×智能制造"] + ".")
     assert got["数据要素×智慧农业"].startswith("2.") and got["从制度发挥维度加强组织领导"].startswith("3.")
     assert_lossless(text)
+
+
+def test_count_provisions_fills_n_provisions_in_registry_order() -> None:
+    """n_provisions counts each document's provisions (0 for none) and sits where the registry puts it."""
+    from policykit.structure import count_provisions
+
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "text_sha256": ["x", "y"], "n_chars": [3, 4]})
+    prov = pd.DataFrame({"doc_id": ["a", "a", "a"]})
+    out = count_provisions(docs, prov)
+    assert out["n_provisions"].tolist() == [3, 0]
+    assert list(out.columns) == ["doc_id", "n_chars", "n_provisions", "text_sha256"]
+    with pytest.raises(InputError, match=r"^table provisions: missing columns \['doc_id'\]$"):
+        count_provisions(docs, pd.DataFrame({"x": [1]}))

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from policykit import config, terms
+from policykit.documents import version_pairs
 from policykit.errors import InputError
 from policykit.schema import table
 
@@ -288,7 +289,7 @@ def test_real_kwic_count_matches_term_frequency(corpus):
 def test_real_provision_scopes_add_up_to_documents(corpus):
     """For the paired documents, the top-level provision scopes sum to (almost all of) the document scope."""
     documents, provisions = corpus
-    paired = {d for pair in terms.draft_final_pairs(documents) for d in pair}
+    paired = {d for pair in version_pairs(documents) for d in pair}
     tf = terms.build_term_frequencies(documents[documents.doc_id.isin(paired)], provisions)
     by_doc = tf[tf.scope == "document"].groupby("doc_id")["count"].sum()
     by_scope = tf[tf.scope != "document"].groupby("doc_id")["count"].sum()
@@ -299,9 +300,15 @@ def test_real_provision_scopes_add_up_to_documents(corpus):
 
 
 def test_real_kwic_loads_published_tables(published):
-    """Without documents/provisions, kwic reads data/processed."""
-    documents = published
-    got = terms.kwic("乘数效应", docs=sorted(documents.doc_id[documents.kind == "draft"]), window=5)
+    """policykit.kwic without documents/provisions reads data/processed; terms.kwic itself reads no file."""
+    import policykit
+
+    documents, provisions = published, policykit.load("provisions")
+    drafts = sorted(documents.doc_id[documents.kind == "draft"])
+    got = policykit.kwic("乘数效应", docs=drafts, window=5)
+    assert got.equals(terms.kwic("乘数效应", drafts, 5, documents=documents, provisions=provisions))
+    with pytest.raises(TypeError):
+        terms.kwic("乘数效应", drafts, 5)  # type: ignore[call-arg]
     assert len(got) > 0 and (got.keyword == "乘数效应").all()
     assert got.equals(got.sort_values(["doc_id", "char_start"]).reset_index(drop=True))
 

@@ -15,14 +15,14 @@ index of a (doc_id, provision_id) pair) in numpy arrays; no Python object per ch
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
 from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from .documents import Corpus
-from .segment import Witness, primary_of
+from .locate import locate
+from .segment import Witness
 
 WHITESPACE_CATEGORIES = {"newline", "whitespace"}
 COLUMNS = ["source_file", "category", "doc_id", "provision_id", "n_chars"]
@@ -73,13 +73,14 @@ class _Labels:
 
 
 def _provision_labels(spans: pd.DataFrame | None, doc_id: str, length: int, labels: _Labels) -> np.ndarray:
-    """For each character of a document's text, the pair index of the provision covering it (0 between)."""
-    out = np.zeros(length, dtype=np.int32)
+    """For each character of a document's text, the pair index of the provision holding it (0 between).
+
+    Which provision holds a character: policykit.locate's rule.
+    """
     if spans is None:
-        return out
-    for pid, start, end in zip(spans["provision_id"], spans["char_start"], spans["char_end"], strict=True):
-        out[int(start):int(end)] = labels.pair(doc_id, pid)
-    return out
+        return np.zeros(length, dtype=np.int32)
+    pair_of = np.array([0] + [labels.pair(doc_id, pid) for pid in spans["provision_id"]], dtype=np.int32)
+    return pair_of[locate(spans, doc_id, np.arange(length)) + 1]  # NONE (-1) -> 0
 
 
 def _file_counts(text: str, normalized_dropped, witnesses: list[tuple[str, Witness, bool]],
@@ -125,20 +126,16 @@ def _file_counts(text: str, normalized_dropped, witnesses: list[tuple[str, Witne
 
 
 def build_audit(corpus: Corpus, provisions: pd.DataFrame) -> pd.DataFrame:
-    """Count the characters of each raw file by category, document and provision."""
-    by_file: dict[str, list[tuple[str, Witness, bool]]] = defaultdict(list)
-    for doc_id, group in corpus.groups.items():
-        primary = primary_of(group)
-        for w in group:
-            by_file[w.source.name].append((doc_id, w, w is primary))
+    """Count the characters of each raw file by category, document and provision.
+
+    Inputs: the corpus of the segment stage (its raw files and witnesses) and the provisions table
+    (doc_id, provision_id, char_start, char_end). Output: the audit table.
+    """
     spans = provisions[["doc_id", "provision_id", "char_start", "char_end"]]
     by_doc = {doc_id: g for doc_id, g in spans.groupby("doc_id", sort=False)}
     rows = []
-    for src in corpus.sources_read:
-        normalized = corpus.normalized.get(src.name)
-        dropped = normalized.dropped if normalized is not None else []
-        amended = normalized.amended if normalized is not None else []
-        for category, doc_id, provision_id, n in _file_counts(src.text, dropped, by_file[src.name], by_doc,
-                                                              amended):
-            rows.append((src.name, category, doc_id, provision_id, n))
+    for raw in corpus.raw_files():
+        for category, doc_id, provision_id, n in _file_counts(raw.source.text, raw.dropped, raw.witnesses, by_doc,
+                                                              raw.amended):
+            rows.append((raw.source.name, category, doc_id, provision_id, n))
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -84,14 +85,13 @@ def _structure(t: dict[str, pd.DataFrame], ex: Any = None) -> dict[str, pd.DataF
     import pandas as pd
 
     from .executor import SerialExecutor
+    from .structure import count_provisions
 
     batches = [b["documents"] for b in document_batches(t["documents"], None)]
     parts = (ex or SerialExecutor()).map(_provisions_of, batches)
     provisions = pd.concat(parts, ignore_index=True) if len(parts) != 1 else parts[0]
     provisions = provisions.sort_values(["doc_id", "ord"], kind="mergesort").reset_index(drop=True)
-    counts = provisions.groupby("doc_id").size()
-    documents = t["documents"].assign(n_provisions=t["documents"]["doc_id"].map(counts).fillna(0).astype(int))
-    return {"provisions": provisions, "documents": documents}
+    return {"provisions": provisions, "documents": count_provisions(t["documents"], provisions)}
 
 
 def _compare(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -134,8 +134,54 @@ def _reuse(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 def analysis_stages() -> list[Stage]:
     """The stages that read documents and provisions only: independent of one another."""
-    return [("alignment", _compare), ("terms", _terms), ("targets", _targets), ("reuse", _reuse),
-            ("concepts", _concepts)]
+    stages = [("alignment", _compare), ("terms", _terms), ("targets", _targets), ("reuse", _reuse),
+              ("concepts", _concepts)]
+    return [(name, partial(_as_declared, name, function)) for name, function in stages]
+
+
+def _as_declared(name: str, function: Callable[[dict[str, pd.DataFrame]], dict[str, pd.DataFrame]],
+                 inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Run a stage and check it returned exactly the tables its declaration (STAGES) lists."""
+    tables = function(inputs)
+    declared = sorted(stage_spec(name).outputs)
+    if sorted(tables) != declared:
+        raise RuntimeError(f"stage {name} returned {sorted(tables)}, declared {declared}")
+    return tables
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """A stage of the pipeline: the tables it reads and the tables it writes (a pure function of its inputs)."""
+
+    name: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    function: str  # the module.function that computes it
+
+
+RAW_INPUTS = ("raw", "catalog")
+"""What the first stage reads that is not a table: the raw folder and the curated catalog."""
+
+STAGES: tuple[StageSpec, ...] = (
+    StageSpec("documents", RAW_INPUTS, ("sources", "documents", "witnesses"), "documents.build_corpus"),
+    StageSpec("provisions", ("documents",), ("provisions", "documents"),
+              "structure.build_provisions, structure.count_provisions"),
+    StageSpec("audit", (*RAW_INPUTS, "provisions"), ("audit",), "audit.build_audit"),
+    StageSpec("alignment", ("documents", "provisions"), ("alignment", "changes"), "compare.build_comparison"),
+    StageSpec("terms", ("documents", "provisions"), ("term_frequencies", "keyness"), "terms.build_tables"),
+    StageSpec("targets", ("documents", "provisions"), ("targets",), "targets.build_targets"),
+    StageSpec("reuse", ("documents", "provisions"), ("reuse", "reuse_pairs"),
+              "reuse.build_reuse, reuse.build_reuse_pairs"),
+    StageSpec("concepts", ("documents", "provisions"), ("concepts", "concept_mentions"), "concepts.build_tables"),
+    StageSpec("target_changes", ("alignment", "targets"), ("target_changes",),
+              "target_changes.build_target_changes"),
+)
+"""Every stage in build order, with its inputs and outputs; a stage reads only tables written before it."""
+
+
+def stage_spec(name: str) -> StageSpec:
+    """The declaration of the stage called name."""
+    return next(s for s in STAGES if s.name == name)
 
 
 # Stages whose rows for a document depend on that document alone: they run on batches of documents

@@ -40,8 +40,8 @@ def _build(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     """Print the published tables (rows, title) and/or the documents (id, kind, date, title)."""
+    from .api import TableNotFoundError, load, read_arrow
     from .schema import TABLES
-    from .tables import TableNotFoundError, load, read_arrow
 
     what = args.what or ["tables", "documents"]
     unknown = sorted(set(what) - {"tables", "documents"})
@@ -69,15 +69,9 @@ def _list(args: argparse.Namespace) -> int:
 
 def _kwic(args: argparse.Namespace) -> int:
     """Print the keyword-in-context lines of a term, one per line with its document and provision."""
-    from .tables import TableNotFoundError, load
-    from .terms import kwic
+    from .api import kwic
 
-    documents = load("documents", data=args.data)
-    try:
-        provisions = load("provisions", data=args.data)
-    except TableNotFoundError:
-        provisions = None
-    lines = kwic(args.term, args.doc, args.window, documents=documents, provisions=provisions)
+    lines = kwic(args.term, args.doc, args.window, data=args.data)
     for row in lines.itertuples():
         print(f"{row.doc_id}:{row.provision_id}\t{row.left}【{row.keyword}】{row.right}")
     if not args.quiet:

@@ -1,98 +1,24 @@
-"""Compare texts: collate two witnesses of one document; align and diff a draft against its final version.
+"""Compare versions: align and diff a draft against its final version.
 
-Two tools live here.
-
-* ``collate(a, b)`` measures how far two witnesses of the *same* document agree (e.g. the simplified and
-  the traditional witness of one plan after normalisation) and lists every residual differing passage.
-* ``build_comparison(documents, provisions)`` aligns the provisions of each draft with those of the final
-  document its ``related_doc_id`` names, classifies every aligned unit, and lists word-level edits.
+``build_comparison(documents, provisions)`` aligns the provisions of each older version with those of the
+next version of its family (documents.version_pairs), classifies every aligned unit, and lists word-level
+edits. (Two witnesses of the *same* document are collated by policykit.collate.)
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import Indel
 
 from .errors import InputError
+from .schema import require
 from .zh import is_han
-
-# --------------------------------------------------------------------------------------------------
-# Collation of two witnesses
-# --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Difference:
-    """One differing passage between two texts, with offsets into each (end exclusive)."""
-
-    a_start: int
-    a_end: int
-    b_start: int
-    b_end: int
-    a_text: str
-    b_text: str
-    context: str = ""  # text of a around the passage, the passage in [brackets]
-
-
-@dataclass(frozen=True)
-class Collation:
-    """Agreement of two texts (0-1, non-whitespace characters) and their residual differences."""
-
-    agreement: float
-    differences: list[Difference] = field(default_factory=list)
-
-    def summary(self, limit: int | None = None, sep: str = " | ") -> str:
-        """Differences as 'a→b' pairs joined by sep (at most limit of them)."""
-        diffs = self.differences if limit is None else self.differences[:limit]
-        return sep.join(f"{d.a_text}→{d.b_text}" for d in diffs)
-
-
-def _dense(text: str) -> tuple[str, list[int]]:
-    """The non-whitespace characters of text and the offset of each in text."""
-    positions = [i for i, ch in enumerate(text) if not ch.isspace()]
-    return "".join(text[i] for i in positions), positions
-
-
-def _span(positions: list[int], start: int, end: int, n: int) -> tuple[int, int]:
-    """Offsets in text of dense characters start..end (an empty range sits after the previous character)."""
-    if end > start:
-        return positions[start], positions[end - 1] + 1
-    at = positions[start - 1] + 1 if start > 0 else (positions[0] if positions else 0)
-    return min(at, n), min(at, n)
-
-
-def collate(a: str, b: str, context: int = 8) -> Collation:
-    """Agreement of a and b on non-whitespace characters and every passage where they differ."""
-    if not isinstance(a, str) or not isinstance(b, str):
-        from .errors import InputError
-
-        raise InputError("collate", "both texts must be strings")
-    da, pa = _dense(a)
-    db, pb = _dense(b)
-    # Indel (insertions + deletions only) is the distance behind rapidfuzz's fuzz.ratio; 1.0 for two empty texts.
-    agreement = float(Indel.normalized_similarity(da, db))
-    differences: list[Difference] = []
-    # Levenshtein opcodes pair a substitution as one replace, which reads better than delete + insert.
-    for op in Levenshtein.opcodes(da, db):
-        if op.tag == "equal":
-            continue
-        a_start, a_end = _span(pa, op.src_start, op.src_end, len(a))
-        b_start, b_end = _span(pb, op.dest_start, op.dest_end, len(b))
-        prev = differences[-1] if differences else None
-        if prev and prev.a_end == a_start and prev.b_end == b_start:
-            # Adjacent operations (e.g. replace followed by insert) form one passage.
-            a_start, b_start = prev.a_start, prev.b_start
-            differences.pop()
-        ctx = f"{a[max(0, a_start - context):a_start]}[{a[a_start:a_end]}→{b[b_start:b_end]}]{a[a_end:a_end + context]}"
-        differences.append(Difference(a_start, a_end, b_start, b_end, a[a_start:a_end], b[b_start:b_end], ctx))
-    return Collation(agreement, differences)
-
 
 # --------------------------------------------------------------------------------------------------
 # Draft -> final alignment
@@ -142,7 +68,6 @@ COVERAGE = 0.6
 CHANGE_CLASSES = ("unchanged", "modified", "moved", "merged", "split", "added", "deleted")
 
 PROVISION_COLUMNS = ("doc_id", "provision_id", "parent_id", "level", "ord", "label", "heading", "text")
-DOCUMENT_COLUMNS = ("doc_id", "kind", "related_doc_id")
 
 # Value words that replace a stated quantity without giving one (增长1倍 -> 大幅提升): value_changed unknown.
 _VAGUE_CHANGE = re.compile(r"大幅|显著|明显|较大|大大|成倍|稳步|持续|进一步")
@@ -426,36 +351,11 @@ class Edit:
     value_changed: str | None = None  # true, false or unknown where the edit touches numbers, else None
 
 
-_FALLBACK: Callable[[str], list[str]] | None = None
-
-
 def token_spans(text: str) -> list[tuple[str, int, int]]:
     """(token, start, end) of the jieba words of text (domain dictionary of policykit.terms), whitespace dropped."""
-    try:
-        from .terms import tokenize_spans
-    except ImportError:  # the terms stage is optional for comparing: plain jieba then
-        spans = _plain_jieba_spans(text)
-    else:
-        spans = tokenize_spans(text, filtered=False)
-    return [(tok, a, b) for tok, a, b in spans if tok.strip()]
+    from .terms import tokenize_spans  # imported on first use: jieba's start-up cost only when words are needed
 
-
-def _plain_jieba_spans(text: str) -> list[tuple[str, int, int]]:
-    """Jieba precise-mode tokens of text with offsets."""
-    global _FALLBACK
-    if _FALLBACK is None:
-        # Imported on first use: collate() must stay importable without jieba's start-up cost.
-        import logging
-
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        _FALLBACK = lambda t: jieba.lcut(t, HMM=False)  # noqa: E731
-    out, pos = [], 0
-    for tok in _FALLBACK(text):
-        out.append((tok, pos, pos + len(tok)))
-        pos += len(tok)
-    return out
+    return [(tok, a, b) for tok, a, b in tokenize_spans(text, filtered=False) if tok.strip()]
 
 
 def tokenize(text: str) -> list[str]:
@@ -736,27 +636,10 @@ def unit_edits(aligned: Aligned) -> list[Edit]:
     return word_edits(draft, final)
 
 
-def pairs(documents: pd.DataFrame) -> list[tuple[str, str]]:
-    """(older, newer) doc_id pairs: consecutive versions of every family (documents.version_pairs)."""
-    from .documents import version_pairs  # documents imports this module: import when called
-
-    _require(documents, DOCUMENT_COLUMNS, "documents")
-    return version_pairs(documents)
-
-
-def _require(df: pd.DataFrame, columns: Sequence[str], name: str) -> None:
-    """Raise InputError unless df has the columns."""
-    if not isinstance(df, pd.DataFrame):
-        raise InputError(f"table {name}", "expected a pandas DataFrame")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise InputError(f"table {name}", f"missing columns {missing}")
-
-
 def compare_units(provisions: pd.DataFrame, draft_id: str, final_id: str,
                   threshold: float = DEFAULT_THRESHOLD) -> list[tuple[Aligned, list[Edit]]]:
     """Aligned units of one draft -> final pair, in final-document order, each with its edits."""
-    _require(provisions, PROVISION_COLUMNS, "provisions")
+    require(provisions, PROVISION_COLUMNS, "provisions")
     d_units, f_units = units(provisions, draft_id), units(provisions, final_id)
     for doc, us in ((draft_id, d_units), (final_id, f_units)):
         if not us:
@@ -793,10 +676,15 @@ def compare_pair(provisions: pd.DataFrame, draft_id: str, final_id: str,
 
 def build_comparison(documents: pd.DataFrame, provisions: pd.DataFrame,
                      threshold: float = DEFAULT_THRESHOLD) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The alignment and changes tables for every pair of consecutive versions in documents."""
+    """The alignment and changes tables for every pair of consecutive versions in documents.
+
+    Inputs: documents (doc_id, and family_id and version, else kind and related_doc_id) and provisions
+    (PROVISION_COLUMNS). Outputs: the alignment and changes tables.
+    """
+    from .documents import version_pairs
     from .tables import conform
 
-    results = [compare_pair(provisions, d, f, threshold) for d, f in pairs(documents)]
+    results = [compare_pair(provisions, d, f, threshold) for d, f in version_pairs(documents)]
     alignment = pd.concat([r[0] for r in results], ignore_index=True) if results else \
         pd.DataFrame(columns=list(ALIGNMENT_COLUMNS))
     changes = pd.concat([r[1] for r in results], ignore_index=True) if results else \

@@ -27,7 +27,6 @@ Rules:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -129,16 +128,17 @@ def _dense_len(text: str) -> int:
 
 @dataclass(frozen=True)
 class _Scopes:
-    """Where each top-level provision of a document starts, and the size of each scope."""
+    """A document's provisions, the top-level provision of each, and the size of each scope."""
 
-    starts: list[int]  # start of every provision, sorted
-    tops: list[str]  # the top-level provision_id of each of them
+    provisions: pd.DataFrame  # the document's provisions (char_start, char_end, level)
+    tops: list[str]  # the top-level provision_id of each of them, in the same order
     n_chars: dict[str, int]  # non-whitespace characters per top-level scope
 
-    def at(self, pos: int) -> str | None:
-        """The top-level provision_id holding character pos (None before the first provision)."""
-        i = bisect_right(self.starts, pos) - 1
-        return self.tops[i] if i >= 0 else None
+    def at(self, positions: Sequence[int]) -> list[str | None]:
+        """The top-level provision_id holding each character position (policykit.locate's rule; None: none)."""
+        from .locate import NONE, locate
+
+        return [None if i == NONE else self.tops[i] for i in locate(self.provisions, None, positions)]
 
 
 def _scopes(provisions: pd.DataFrame) -> dict[str, _Scopes]:
@@ -152,7 +152,7 @@ def _scopes(provisions: pd.DataFrame) -> dict[str, _Scopes]:
     out = {}
     for doc, g in prov.groupby("doc_id", sort=True):
         sizes = g.groupby("_top", sort=True)["_n"].sum()
-        out[str(doc)] = _Scopes(g["char_start"].astype(int).tolist(), g["_top"].tolist(),
+        out[str(doc)] = _Scopes(g, g["_top"].tolist(),
                                 {str(k): int(v) for k, v in sizes.items()})
     return out
 
@@ -164,10 +164,11 @@ def build_concept_mentions(documents: pd.DataFrame, provisions: pd.DataFrame) ->
     scopes = _scopes(provisions)
     rows = []
     for doc_id, text in zip(documents["doc_id"].astype(str), documents["text"].astype(str), strict=True):
-        where = scopes.get(doc_id)
-        for concept, start, end in mentions(text):
+        found = mentions(text)
+        held = scopes[doc_id].at([start for _, start, _ in found]) if doc_id in scopes else [None] * len(found)
+        for (concept, start, end), top in zip(found, held, strict=True):
             rows.append({"doc_id": doc_id, "concept": concept, "char_start": start, "char_end": end,
-                         "provision_id": where.at(start) if where else None, "text": text[start:end]})
+                         "provision_id": top, "text": text[start:end]})
     columns = ["doc_id", "concept", "char_start", "char_end", "provision_id", "text"]
     df = pd.DataFrame(rows, columns=columns)
     return df.sort_values(["doc_id", "concept", "char_start"], kind="mergesort").reset_index(drop=True)

@@ -19,16 +19,17 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pandas as pd
 
 from .catalog import Entry, Erratum, match
-from .compare import collate
+from .collate import collate
 from .dates import KINDS
 from .errors import InputError
 from .normalize import Normalized, insert_line_break, normalize, script_of
-from .schema import table
+from .schema import require, table
 from .segment import (
     DRAFT_RE,
     VERSION_MARKER_RE,
@@ -55,6 +56,28 @@ class Corpus:
     groups: dict[str, list[Witness]]
     normalized: dict[str, Normalized]
     sources_read: list[Source]
+
+    def raw_files(self) -> Iterator[RawFile]:
+        """Every raw file read, in reading order, with what normalisation removed and the witnesses it holds."""
+        by_file: dict[str, list[tuple[str, Witness, bool]]] = {}
+        for doc_id, group in self.groups.items():
+            primary = primary_of(group)
+            for w in group:
+                by_file.setdefault(w.source.name, []).append((doc_id, w, w is primary))
+        for src in self.sources_read:
+            normalized = self.normalized.get(src.name)
+            yield RawFile(src, normalized.dropped if normalized is not None else [],
+                          normalized.amended if normalized is not None else [], by_file.get(src.name, []))
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """One raw file of a corpus: its source, what normalisation dropped and amended, and its witnesses."""
+
+    source: Source
+    dropped: list  # (offsets, category) removed by normalisation
+    amended: list  # offsets of kept text a curated erratum corrected
+    witnesses: list[tuple[str, Witness, bool]]  # (doc_id, witness, is_primary), in document order
 
 
 def apply_errata(src: Source, doc: Normalized, errata: list[Erratum]) -> Normalized:
@@ -242,8 +265,11 @@ def version_pairs(documents: pd.DataFrame) -> list[tuple[str, str]]:
     """(older, newer) doc_id pairs: consecutive versions of every family, sorted.
 
     A table without families (built before them, or made by hand) gives its draft -> related_doc_id pairs.
+    The one source of version pairs: the compare and terms stages (alignment, keyness) call it.
     """
+    require(documents, ("doc_id",), "documents")
     if "family_id" not in documents.columns or "version" not in documents.columns:
+        require(documents, ("doc_id", "kind", "related_doc_id"), "documents")
         return _draft_pairs(documents)
     out = []
     rows = documents[documents["version"].notna()]
@@ -269,7 +295,7 @@ def _draft_pairs(documents: pd.DataFrame) -> list[tuple[str, str]]:
 
 
 def document_rows(groups: dict[str, list[Witness]], entries: dict[str, Entry | None]) -> pd.DataFrame:
-    """The documents table (without n_provisions, filled by the structure stage)."""
+    """The documents table without n_provisions (structure.count_provisions adds it once provisions exist)."""
     primaries = {d: primary_of(g) for d, g in groups.items()}
     related = related_ids(primaries, entries)
     rows = []
@@ -289,7 +315,6 @@ def document_rows(groups: dict[str, list[Witness]], entries: dict[str, Entry | N
             "related_doc_id": related[doc_id],
             "n_witnesses": len(groups[doc_id]),
             "n_chars": len("".join(p.text.split())),
-            "n_provisions": 0,
             "text_sha256": _sha(p.text),
             "text": p.text,
         })

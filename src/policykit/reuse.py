@@ -42,8 +42,9 @@ import pandas as pd
 from rapidfuzz.distance import Levenshtein
 
 from .errors import InputError
+from .locate import NONE, locate
 from .reuse_labels import TYPES, Direction, PassageTyper, content_of, is_content_char, quote_spans, title_spans
-from .schema import table
+from .schema import require, table
 from .tables import conform
 
 DEFAULT_MIN_LENGTH = 15
@@ -220,15 +221,11 @@ def reuse_between(
     doc_b: str,
     min_length: int = DEFAULT_MIN_LENGTH,
     *,
-    documents: pd.DataFrame | None = None,
-    provisions: pd.DataFrame | None = None,
+    documents: pd.DataFrame,
+    provisions: pd.DataFrame,
     **kw: int | float,
 ) -> pd.DataFrame:
-    """Return the reuse rows between two documents (either direction), loading published tables if not given."""
-    from .tables import load
-
-    documents = load("documents") if documents is None else documents
-    provisions = load("provisions") if provisions is None else provisions
+    """Return the reuse rows between two documents (either direction); policykit.reuse_between loads the tables."""
     known = set(documents["doc_id"].astype(str))
     for d in (doc_a, doc_b):
         if d not in known:
@@ -247,9 +244,7 @@ def reuse_between(
 
 def _check_documents(documents: pd.DataFrame) -> pd.DataFrame:
     """Return the documents' needed columns, sorted by doc_id, after checking them."""
-    missing = [c for c in ("doc_id", "text") if c not in documents.columns]
-    if missing:
-        raise InputError("table documents", f"missing columns {missing}")
+    require(documents, ("doc_id", "text"), "documents")
     docs = pd.DataFrame({c: documents[c] if c in documents.columns else None for c in _DOC_COLUMNS})
     docs["doc_id"] = docs["doc_id"].astype(str)
     dup = docs["doc_id"][docs["doc_id"].duplicated()].unique().tolist()
@@ -262,9 +257,7 @@ def _check_documents(documents: pd.DataFrame) -> pd.DataFrame:
 
 def _check_provisions(provisions: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
     """Return the provisions' needed columns, after checking ids and offsets against the documents."""
-    missing = [c for c in _PROV_COLUMNS if c not in provisions.columns]
-    if missing:
-        raise InputError("table provisions", f"missing columns {missing}")
+    require(provisions, _PROV_COLUMNS, "provisions")
     prov = provisions[list(_PROV_COLUMNS)].copy()
     prov["doc_id"] = prov["doc_id"].astype(str)
     prov["provision_id"] = prov["provision_id"].astype(str)
@@ -317,17 +310,15 @@ def _make_corpus(docs: pd.DataFrame, prov: pd.DataFrame) -> _Corpus:
     for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
         pos = np.flatnonzero(_content_mask(codes)).astype(np.int32)
-        at_char = np.full(len(text), -1, dtype=np.int32)
         g = by_doc.get(doc_id)
         if g is not None:
-            starts, ends = g["char_start"].tolist(), g["char_end"].tolist()
-            # Innermost provision wins, so that nested spans (a part enclosing its items) resolve to the item.
-            for j in sorted(range(len(starts)), key=lambda j: starts[j] - ends[j]):
-                at_char[starts[j]:ends[j]] = len(prov_ids) + j
+            held = locate(g, None, pos)  # the provision holding each content character (NONE: none)
+            key_prov.append(np.where(held == NONE, -1, len(prov_ids) + held).astype(np.int32))
             prov_ids.extend(g["provision_id"].tolist())
+        else:
+            key_prov.append(np.full(len(pos), -1, dtype=np.int32))
         keys.append(codes[pos])
         key_pos.append(pos)
-        key_prov.append(at_char[pos])
         sizes.append(len(pos))
     cat = lambda parts, dt: np.concatenate(parts).astype(dt) if parts else np.zeros(0, dt)  # noqa: E731
     sizes_a = np.array(sizes, dtype=np.int64)

@@ -508,3 +508,25 @@ def table(name: str) -> Table:
         return TABLES[name]
     except KeyError:
         raise KeyError(f"no table {name!r}; tables: {', '.join(sorted(TABLES))}") from None
+
+
+def require(df: object, table_or_columns: str | tuple[str, ...] | list[str], where: str | None = None) -> None:
+    """Raise InputError unless df is a DataFrame holding the columns (a registered table's name: all of its).
+
+    The one required-column check of every stage: the error reads ``table <where>: missing columns [...]``,
+    where defaults to the table's name (and must be given with a list of columns).
+    """
+    import pandas as pd
+
+    from .errors import InputError
+
+    if isinstance(table_or_columns, str):
+        columns, where = table(table_or_columns).columns, where or table_or_columns
+    else:
+        columns = list(table_or_columns)
+    place = f"table {where}" if where else "table"
+    if not isinstance(df, pd.DataFrame):
+        raise InputError(place, "expected a pandas DataFrame")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise InputError(place, f"missing columns {missing}")

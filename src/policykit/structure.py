@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .errors import InputError
-from .schema import table
+from .schema import require, table
 from .zh import CJK, DIGIT_VALUES, NAV_REPEATS
 from .zh import NUMERALS as CN_DIGITS
 from .zh import content_key as _key
@@ -520,10 +520,11 @@ _NEEDED = ("doc_id", "text")
 
 
 def build_provisions(documents: pd.DataFrame) -> pd.DataFrame:
-    """The provisions table of every document (columns of schema.py, in document order)."""
-    missing = [c for c in _NEEDED if c not in documents.columns]
-    if missing:
-        raise InputError("table documents", f"missing column(s) {', '.join(missing)}")
+    """The provisions table of every document (columns of schema.py, in document order).
+
+    Input: documents (doc_id, text). Output: provisions (count_provisions then fills documents.n_provisions).
+    """
+    require(documents, _NEEDED, "documents")
     if documents["doc_id"].duplicated().any():
         dup = documents.loc[documents["doc_id"].duplicated(), "doc_id"].iloc[0]
         raise InputError("table documents", f"duplicate doc_id {dup!r}")
@@ -542,6 +543,19 @@ def build_provisions(documents: pd.DataFrame) -> pd.DataFrame:
     # document order within a document; it is also the natural order of the hierarchical ids
     df = df.sort_values(["doc_id", "ord"], kind="mergesort").reset_index(drop=True)
     return df.astype({"level": "int64", "ord": "int64", "char_start": "int64", "char_end": "int64"})
+
+
+def count_provisions(documents: pd.DataFrame, provisions: pd.DataFrame) -> pd.DataFrame:
+    """The documents table with n_provisions, the number of provisions of each (0 for none), columns in order.
+
+    Inputs: documents (doc_id), provisions (doc_id). Output: the documents table, n_provisions filled.
+    """
+    require(documents, ("doc_id",), "documents")
+    require(provisions, ("doc_id",), "provisions")
+    counts = provisions.groupby("doc_id").size()
+    out = documents.assign(n_provisions=documents["doc_id"].map(counts).fillna(0).astype(int))
+    order = table("documents").columns
+    return out[[c for c in order if c in out.columns] + [c for c in out.columns if c not in order]]
 
 
 def _nav_key(op: _Opening) -> tuple[str, str]:

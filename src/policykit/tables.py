@@ -1,17 +1,14 @@
-"""Reading and writing the published tables: typed, sorted, byte-identical on every run."""
+"""Writing the published tables: typed, sorted, byte-identical on every run (reading them: policykit.api)."""
 
 from __future__ import annotations
 
-import io
-import os
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import config
+from .api import DATA_ENV, TableNotFoundError, data_source, load, read_arrow  # noqa: F401 - loaders: policykit.api
 from .errors import InputError
 from .schema import Table, table
 
@@ -72,66 +69,3 @@ def write_table(df: pd.DataFrame, name: str, out_dir: Path) -> list[Path]:
             pw.write_table(arrow.replace_schema_metadata(None))
             part.to_csv(fh, index=False, header=start == 0, lineterminator="\n")
     return [parquet, csv]
-
-
-DATA_ENV = "POLICYKIT_DATA"
-"""Environment variable naming the folder of published tables or the release archive load() reads."""
-
-
-class TableNotFoundError(InputError, FileNotFoundError):
-    """A published table is not where load() looked: the message says where it looked and how to point it."""
-
-
-def data_source(data: Path | str | None = None) -> Path:
-    """Where load() reads: data, else $POLICYKIT_DATA, else data/processed of the checkout."""
-    return Path(data or os.environ.get(DATA_ENV) or config.PROCESSED_DIR).expanduser()
-
-
-def _zip_member(archive: zipfile.ZipFile, filename: str) -> str | None:
-    """Name of the member called filename at the top of the archive or of its one top-level folder."""
-    for member in sorted(archive.namelist()):
-        if member == filename or (member.count("/") == 1 and member.endswith("/" + filename)):
-            return member
-    return None
-
-
-def _not_found(where: Path, what: str) -> TableNotFoundError:
-    """The error of a missing table, saying how to point load() at the data."""
-    return TableNotFoundError(where, f"{what}; pass data= a folder of published tables or a release archive "
-                              f"(policykit-data-<version>.zip), or set {DATA_ENV}; in a checkout of the project, "
-                              "`policykit build` writes data/processed")
-
-
-def read_arrow(name: str, data: Path | str | None = None) -> pa.Table:
-    """Arrow table of a published table, read from a folder or a release archive (.zip)."""
-    spec = table(name)
-    source = data_source(data)
-    filename = f"{spec.name}.parquet"
-    if source.is_file() and zipfile.is_zipfile(source):
-        with zipfile.ZipFile(source) as archive:
-            member = _zip_member(archive, filename)
-            if member is None:
-                raise _not_found(source, f"the archive holds no {filename}")
-            return pq.read_table(io.BytesIO(archive.read(member)))
-    if source.is_file():
-        raise _not_found(source, "not a folder of published tables nor a release archive (.zip)")
-    path = source / filename
-    if not path.is_file():
-        raise _not_found(source, f"no {filename} here")
-    return pq.read_table(path)
-
-
-def load(name: str, *, polars: bool = False, data: Path | str | None = None,
-         processed_dir: Path | str | None = None):
-    """Return a published table as a pandas DataFrame (or a polars DataFrame with polars=True)."""
-    arrow = read_arrow(name, data if data is not None else processed_dir)
-    if polars:
-        import polars as pl
-
-        return pl.from_arrow(arrow)
-    return arrow.to_pandas(types_mapper=pd.ArrowDtype).pipe(_to_nullable)
-
-
-def _to_nullable(df: pd.DataFrame) -> pd.DataFrame:
-    """Use pandas' nullable dtypes (string, Int64, Float64, boolean) rather than Arrow-backed ones."""
-    return df.convert_dtypes(dtype_backend="numpy_nullable")

@@ -46,7 +46,8 @@ from dataclasses import replace
 import pandas as pd
 
 from .errors import InputError
-from .schema import table
+from .locate import provision_ids
+from .schema import require, table
 from .targets_parse import (  # noqa: F401 - re-exported: the parsers belong to this stage's interface
     ANCHOR_RE,
     CLAUSE_BREAK,
@@ -351,24 +352,15 @@ def _is_lead(sentence: str, anchors: list[Anchor]) -> bool:
     return not CJK_RE.search(rest)
 
 
-def _provision_finder(provisions: pd.DataFrame, doc_id: str) -> Callable[[int], str]:
-    """Return a function from a text offset to the id of the innermost provision containing it."""
-    spans = sorted(
-        zip(provisions["char_start"].astype(int), provisions["char_end"].astype(int),
-            provisions["level"].astype(int), provisions["provision_id"].astype(str), strict=True),
-        key=lambda r: (r[0], r[2]),
-    )
-    if not spans:
+def _provisions_holding(provisions: pd.DataFrame, doc_id: str, offsets: list[int]) -> list[str]:
+    """provision_id of the provision holding each offset (policykit.locate's rule); an offset none holds is an error."""
+    if provisions.empty:
         raise InputError("table provisions", f"document {doc_id} has no provisions")
-
-    def find(offset: int) -> str:
-        inside = [s for s in spans if s[0] <= offset < s[1]]
-        if inside:
-            return max(inside, key=lambda s: (s[2], s[0]))[3]
-        before = [s for s in spans if s[0] <= offset]
-        return (before[-1] if before else spans[0])[3]  # whitespace between provisions
-
-    return find
+    held = provision_ids(provisions, None, offsets)  # provisions: those of this document
+    for offset, pid in zip(offsets, held, strict=True):
+        if pid is None:
+            raise InputError("table provisions", f"document {doc_id}: no provision holds offset {offset}")
+    return held
 
 
 def extract_targets(doc_id: str, kind: str, doc_date: str | None, text: str, provisions: pd.DataFrame,
@@ -383,7 +375,6 @@ def extract_targets(doc_id: str, kind: str, doc_date: str | None, text: str, pro
     # coarse to date a figure by, so an undated document leaves such figures without as_of.
     now = doc_date
     ref_year = reference_year(doc_date, text)
-    provision_of = _provision_finder(provisions, doc_id)
     labels = dict(zip(provisions["provision_id"].astype(str), provisions["label"].fillna("").astype(str),
                       strict=True)) if "label" in provisions.columns else {}
     found: list[tuple[str, int, int, list[dict]]] = []
@@ -393,9 +384,10 @@ def extract_targets(doc_id: str, kind: str, doc_date: str | None, text: str, pro
     context: Anchor | None = None  # a report's last date in the provision: its undated figures stand then
     previous_provision = None
     spans = split(text)
+    holders = _provisions_holding(provisions, doc_id, [start for start, _ in spans])
     for i, (start, end) in enumerate(spans):
         sentence = text[start:end]
-        provision_id = provision_of(start)
+        provision_id = holders[i]
         if provision_id != previous_provision:
             # bullet lines under a deadline heading may be parsed as unnumbered headings of their own
             keep_lead = carry_lead and not labels.get(provision_id, "x")
@@ -444,17 +436,14 @@ def _with_ids(doc_id: str, text: str, found: list[tuple[str, int, int, list[dict
     return out
 
 
-def _require(df: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
-    """Raise InputError if df lacks one of columns."""
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise InputError(f"table {name}", f"missing columns {missing}")
-
-
 def build_targets(documents: pd.DataFrame, provisions: pd.DataFrame) -> pd.DataFrame:
-    """Return the targets table of all documents: registered columns, sorted by target_id."""
-    _require(documents, "documents", ("doc_id", "kind", "date", "text"))
-    _require(provisions, "provisions", ("doc_id", "provision_id", "level", "char_start", "char_end"))
+    """Return the targets table of all documents: registered columns, sorted by target_id.
+
+    Inputs: documents (doc_id, kind, date, text), provisions (doc_id, provision_id, level, char_start,
+    char_end; label if present). Output: targets (each sentence's provision by policykit.locate's rule).
+    """
+    require(documents, ("doc_id", "kind", "date", "text"), "documents")
+    require(provisions, ("doc_id", "provision_id", "level", "char_start", "char_end"), "provisions")
     by_doc = {doc_id: group for doc_id, group in provisions.groupby("doc_id", sort=True)}
     rows: list[dict] = []
     for doc in documents.sort_values("doc_id").itertuples(index=False):

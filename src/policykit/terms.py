@@ -38,7 +38,6 @@ import logging
 import math
 import re
 import unicodedata
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -49,6 +48,8 @@ import pandas as pd
 
 from . import config
 from .errors import InputError
+from .locate import locate, provision_ids
+from .schema import require
 from .zh import HAN_RE as _HAN
 from .zh import NUMERALS_LARGE
 
@@ -266,13 +267,6 @@ def tokenize(text: str) -> list[str]:
 # --- term frequencies -------------------------------------------------------------------------
 
 
-def _require(df: pd.DataFrame, columns: Iterable[str], name: str) -> None:
-    """Raise InputError unless df has the columns."""
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise InputError(f"table {name}", f"missing columns {missing}")
-
-
 def top_level_ids(provisions: pd.DataFrame) -> pd.Series:
     """Return, for each provision row, the provision_id of its top-level ancestor (one without parent)."""
     keys = list(zip(provisions["doc_id"], provisions["provision_id"], strict=True))
@@ -305,39 +299,36 @@ def _ranked(doc_id: str, scope: str, counts: Counter[str]) -> list[dict]:
     ]
 
 
-def _scope_locator(provisions: pd.DataFrame) -> dict[str, tuple[list[int], list[str]]]:
-    """Per document: provision start offsets (sorted) and the top-level provision_id of each."""
-    prov = provisions.assign(_top=top_level_ids(provisions))
-    # Deeper provisions after their parents at equal starts, so the innermost one is found last.
-    prov = prov.sort_values(["doc_id", "char_start", "level"], kind="mergesort")
-    return {
-        str(doc): (g["char_start"].astype(int).tolist(), g["_top"].astype(str).tolist())
-        for doc, g in prov.groupby("doc_id", sort=True)
-    }
+def _scope_locator(provisions: pd.DataFrame) -> dict[str, tuple[pd.DataFrame, list[str]]]:
+    """Per document: its provisions and the top-level provision_id of each (for policykit.locate)."""
+    prov = provisions.assign(_top=top_level_ids(provisions).astype(str))
+    return {str(doc): (g, g["_top"].tolist()) for doc, g in prov.groupby("doc_id", sort=True)}
 
 
 def build_term_frequencies(documents: pd.DataFrame, provisions: pd.DataFrame) -> pd.DataFrame:
     """Term counts per document (scope 'document') and per top-level provision, with tf-idf.
 
     Each document is tokenised once; a term counts towards the top-level provision (preamble
-    included) that holds its first character, so the provision scopes of a document add up to
-    its document scope (less any terms before its first provision).
+    included) that holds its first character (policykit.locate), so the provision scopes of a
+    document add up to its document scope (less any terms outside every provision).
+    Inputs: documents (doc_id, text), provisions (doc_id, provision_id, parent_id, level, text,
+    char_start, char_end). Output: term_frequencies.
     """
-    _require(documents, ("doc_id", "text"), "documents")
-    _require(provisions, _PROV_COLUMNS, "provisions")
-    locate = _scope_locator(provisions)
+    require(documents, ("doc_id", "text"), "documents")
+    require(provisions, _PROV_COLUMNS, "provisions")
+    scopes = _scope_locator(provisions)
     doc_counts: dict[str, Counter[str]] = {}
     rows: list[dict] = []
     for doc_id, text in zip(documents["doc_id"].astype(str), documents["text"].astype(str), strict=True):
         spans = tokenize_spans(text)
         doc_counts[doc_id] = Counter(t for t, _, _ in spans)
         rows.extend(_ranked(doc_id, "document", doc_counts[doc_id]))
-        starts, tops = locate.get(doc_id, ([], []))
         scoped: dict[str, Counter[str]] = {}
-        for term, start, _ in spans:
-            i = bisect_right(starts, start) - 1
-            if i >= 0:
-                scoped.setdefault(tops[i], Counter())[term] += 1
+        if doc_id in scopes:
+            prov, tops = scopes[doc_id]
+            for (term, _, _), i in zip(spans, locate(prov, None, [s for _, s, _ in spans]), strict=True):
+                if i >= 0:
+                    scoped.setdefault(tops[i], Counter())[term] += 1
         for top, counts in scoped.items():
             rows.extend(_ranked(doc_id, top, counts))
     df = pd.DataFrame(rows, columns=["doc_id", "scope", "term", "count", "rank", "rel_freq"])
@@ -391,21 +382,16 @@ def keyness(counts_a: Mapping[str, int], counts_b: Mapping[str, int]) -> pd.Data
     return df.drop(columns="_exclusive").reset_index(drop=True)
 
 
-def draft_final_pairs(documents: pd.DataFrame) -> list[tuple[str, str]]:
-    """Return (older, newer) doc_id pairs: consecutive versions of every family (draft -> final among them)."""
-    from .documents import version_pairs
-
-    _require(documents, _DOC_COLUMNS, "documents")
-    return version_pairs(documents)
-
-
 def build_keyness(documents: pd.DataFrame, provisions: pd.DataFrame | None = None) -> pd.DataFrame:
     """Keyness of every draft -> final pair, one row per (pair_id, term), whole-document counts.
 
     Rows are sorted by pair_id, then terms found in only one version first, then g2 descending, then
     term. provisions is accepted (and unused) so that both builders take the same arguments.
     """
-    pairs = draft_final_pairs(documents)
+    from .documents import version_pairs
+
+    require(documents, ("doc_id", "text"), "documents")
+    pairs = version_pairs(documents)
     text = dict(zip(documents["doc_id"].astype(str), documents["text"].astype(str), strict=True))
     frames = []
     for draft, final in pairs:
@@ -434,7 +420,7 @@ def top_terms(frequencies: pd.DataFrame, doc_id: str, n: int = 20, *, by: str = 
     keyness (G2 of the document against all other documents, terms relatively more frequent in the document
     only) rank what sets the document apart. Returns term, count, score (the ranking value) and rel_freq.
     """
-    _require(frequencies, ("doc_id", "scope", "term", "count", "rel_freq", "tfidf"), "term_frequencies")
+    require(frequencies, ("doc_id", "scope", "term", "count", "rel_freq", "tfidf"), "term_frequencies")
     if by not in ("tfidf", "keyness", "count"):
         raise InputError("top_terms", f"by must be tfidf, keyness or count, got {by!r}")
     if by == "tfidf" and scope != "document":
@@ -459,12 +445,6 @@ def top_terms(frequencies: pd.DataFrame, doc_id: str, n: int = 20, *, by: str = 
 # --- keyword in context -----------------------------------------------------------------------
 
 
-def _provision_at(spans: list[tuple[int, int, int, str]], pos: int) -> str | None:
-    """Return the provision_id of the innermost provision (start, end, level, id) holding pos."""
-    hits = [(start, level, pid) for start, end, level, pid in spans if start <= pos < end]
-    return max(hits)[2] if hits else None
-
-
 def _occurrences(term: str, text: str, whole_words: bool = True) -> list[tuple[int, int]]:
     """Return (start, end) of each occurrence of term in text (on token boundaries if whole_words)."""
     bounds = {0, len(text)}
@@ -484,45 +464,41 @@ def kwic(
     docs: list[str] | None = None,
     window: int = 20,
     *,
-    documents: pd.DataFrame | None = None,
+    documents: pd.DataFrame,
     provisions: pd.DataFrame | None = None,
     whole_words: bool = True,
 ) -> pd.DataFrame:
     """Keyword-in-context lines of term (a word or a run of whole words) in the documents.
 
-    Columns: doc_id, provision_id, left, keyword, right, char_start (offset into documents.text).
-    Matches start and end on token boundaries, so 数据 does not match inside 数据要素 (a token count);
-    with whole_words=False every occurrence matches, inside longer words too (a mention count, as in the
-    concepts table). Line breaks and tabs in the context show as spaces.
+    Inputs: documents (doc_id, text) and provisions (doc_id, provision_id, char_start, char_end; None:
+    provision_id stays null); policykit.kwic loads them from the published tables.
+    Columns: doc_id, provision_id (policykit.locate's rule), left, keyword, right, char_start (offset into
+    documents.text). Matches start and end on token boundaries, so 数据 does not match inside 数据要素 (a
+    token count); with whole_words=False every occurrence matches, inside longer words too (a mention
+    count, as in the concepts table). Line breaks and tabs in the context show as spaces.
     """
-    from . import tables
-
     if not term:
         raise InputError("kwic", "empty search term")
     if window < 0:
         raise InputError("kwic", f"window must be >= 0, got {window}")
-    documents = tables.load("documents") if documents is None else documents
     if provisions is None:
-        try:
-            provisions = tables.load("provisions")
-        except FileNotFoundError:
-            provisions = pd.DataFrame(columns=list(_PROV_COLUMNS))
-    _require(documents, ("doc_id", "text"), "documents")
-    _require(provisions, ("doc_id", "provision_id", "level", "char_start", "char_end"), "provisions")
+        provisions = pd.DataFrame(columns=list(_PROV_COLUMNS))
+    require(documents, ("doc_id", "text"), "documents")
+    require(provisions, ("doc_id", "provision_id", "char_start", "char_end"), "provisions")
     chosen = documents if docs is None else documents[documents["doc_id"].isin(docs)]
     if docs is not None:
         unknown = sorted(set(docs) - set(documents["doc_id"].astype(str)))
         if unknown:
             raise InputError("kwic", f"unknown doc_id {unknown}")
     rows = []
+    by_doc = {str(d): g for d, g in provisions.groupby(provisions["doc_id"].astype(str), sort=False)}
     for doc_id, text in zip(chosen["doc_id"].astype(str), chosen["text"].astype(str), strict=True):
-        prov = provisions[provisions["doc_id"] == doc_id]
-        spans = list(zip(prov["char_start"].astype(int), prov["char_end"].astype(int),
-                         prov["level"].astype(int), prov["provision_id"].astype(str), strict=True))
-        for s, e in _occurrences(term, text, whole_words):
+        found = _occurrences(term, text, whole_words)
+        held = provision_ids(by_doc.get(doc_id, provisions.iloc[:0]), None, [s for s, _ in found])
+        for (s, e), provision_id in zip(found, held, strict=True):
             rows.append({
                 "doc_id": doc_id,
-                "provision_id": _provision_at(spans, s),
+                "provision_id": provision_id,
                 "left": text[max(0, s - window):s].translate(_KWIC_BLANKS),
                 "keyword": text[s:e],
                 "right": text[e:e + window].translate(_KWIC_BLANKS),

@@ -1,0 +1,155 @@
+"""Reading the published tables, and the helpers a notebook calls on them.
+
+``load(name)`` reads one table from a folder of published tables (data/processed) or a release archive
+(policykit-data-<version>.zip); ``table_names()`` lists what there is to load. ``kwic``,
+``reuse_between`` and ``split_sentences`` load the tables they need here, then call the stage's pure
+function (policykit.terms.kwic, policykit.reuse.reuse_between, policykit.structure.split_sentences),
+which takes its tables as arguments and never reads a file itself.
+
+pandas and pyarrow are imported on first use, so that ``import policykit`` stays light.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from . import config
+from .errors import InputError
+from .schema import TABLES, table
+
+DATA_ENV = "POLICYKIT_DATA"
+"""Environment variable naming the folder of published tables or the release archive load() reads."""
+
+
+class TableNotFoundError(InputError, FileNotFoundError):
+    """A published table is not where load() looked: the message says where it looked and how to point it."""
+
+
+def table_names() -> list[str]:
+    """Names of the published tables, in registry order (what load() accepts)."""
+    return list(TABLES)
+
+
+def data_source(data: Path | str | None = None) -> Path:
+    """Where load() reads: data, else $POLICYKIT_DATA, else data/processed of the checkout."""
+    return Path(data or os.environ.get(DATA_ENV) or config.processed_dir()).expanduser()
+
+
+def _zip_member(archive: zipfile.ZipFile, filename: str) -> str | None:
+    """Name of the member called filename at the top of the archive or of its one top-level folder."""
+    for member in sorted(archive.namelist()):
+        if member == filename or (member.count("/") == 1 and member.endswith("/" + filename)):
+            return member
+    return None
+
+
+def _not_found(where: Path, what: str) -> TableNotFoundError:
+    """The error of a missing table, saying how to point load() at the data."""
+    return TableNotFoundError(where, f"{what}; pass data= a folder of published tables or a release archive "
+                              f"(policykit-data-<version>.zip), or set {DATA_ENV}; in a checkout of the project, "
+                              "`policykit build` writes data/processed")
+
+
+def read_arrow(name: str, data: Path | str | None = None) -> Any:
+    """Arrow table of a published table, read from a folder or a release archive (.zip)."""
+    import pyarrow.parquet as pq
+
+    spec = table(name)
+    source = data_source(data)
+    filename = f"{spec.name}.parquet"
+    if source.is_file() and zipfile.is_zipfile(source):
+        with zipfile.ZipFile(source) as archive:
+            member = _zip_member(archive, filename)
+            if member is None:
+                raise _not_found(source, f"the archive holds no {filename}")
+            return pq.read_table(io.BytesIO(archive.read(member)))
+    if source.is_file():
+        raise _not_found(source, "not a folder of published tables nor a release archive (.zip)")
+    path = source / filename
+    if not path.is_file():
+        raise _not_found(source, f"no {filename} here")
+    return pq.read_table(path)
+
+
+def load(name: str, *, polars: bool = False, data: Path | str | None = None,
+         processed_dir: Path | str | None = None) -> Any:
+    """Return a published table as a pandas DataFrame (or a polars DataFrame with polars=True)."""
+    import pandas as pd
+
+    arrow = read_arrow(name, data if data is not None else processed_dir)
+    if polars:
+        import polars as pl
+
+        return pl.from_arrow(arrow)
+    # pandas' nullable dtypes (string, Int64, Float64, boolean) rather than Arrow-backed ones
+    return arrow.to_pandas(types_mapper=pd.ArrowDtype).convert_dtypes(dtype_backend="numpy_nullable")
+
+
+def load_doc() -> str:
+    """Docstring of load(), its list of tables taken from the table registry."""
+    width = max(len(n) for n in TABLES)
+    listing = "\n".join(f"        {n:<{width}}  {t.title}: {t.description.split('. ')[0].rstrip('.')}."
+                        for n, t in TABLES.items())
+    return f"""Return a published table as a pandas DataFrame (or a polars DataFrame with polars=True).
+
+    name: one of the tables below. data: a folder of published tables (Parquet files, as in
+    data/processed) or a release archive (policykit-data-<version>.zip); default: the folder or archive
+    named by the environment variable POLICYKIT_DATA, else data/processed of the checkout.
+    processed_dir is the older name of data. A missing table raises policykit.api.TableNotFoundError
+    (an InputError and a FileNotFoundError), which says where it looked.
+
+    Tables:
+{listing}
+
+    Example: policykit.load("provisions", data="policykit-data-0.2.0.zip", polars=True)
+    """
+
+
+load.__doc__ = load_doc()
+
+
+def _provisions_or_none(data: Path | str | None) -> Any:
+    """The provisions table, or None where the data holds none."""
+    try:
+        return load("provisions", data=data)
+    except TableNotFoundError:
+        return None
+
+
+def kwic(term: str, docs: list[str] | None = None, window: int = 20, *, documents: Any = None,
+         provisions: Any = None, data: Path | str | None = None, **kw: Any) -> Any:
+    """Keyword-in-context lines of a term, with document and provision ids (policykit.terms.kwic).
+
+    documents and provisions: the tables to search; default: loaded from data (see load()).
+    """
+    from .terms import kwic as _kwic
+
+    documents = load("documents", data=data) if documents is None else documents
+    provisions = _provisions_or_none(data) if provisions is None else provisions
+    return _kwic(term, docs, window, documents=documents, provisions=provisions, **kw)
+
+
+def reuse_between(doc_a: str, doc_b: str, min_length: int | None = None, *, documents: Any = None,
+                  provisions: Any = None, data: Path | str | None = None, **kw: Any) -> Any:
+    """Passages shared by two documents, each side as written, typed and directed (policykit.reuse.reuse_between).
+
+    documents and provisions: the tables to search; default: loaded from data (see load()).
+    """
+    from .reuse import DEFAULT_MIN_LENGTH
+    from .reuse import reuse_between as _reuse_between
+
+    documents = load("documents", data=data) if documents is None else documents
+    provisions = load("provisions", data=data) if provisions is None else provisions
+    return _reuse_between(doc_a, doc_b, DEFAULT_MIN_LENGTH if min_length is None else min_length,
+                          documents=documents, provisions=provisions, **kw)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) spans of the sentences of a text (see policykit.structure.split_sentences)."""
+    from .structure import split_sentences as _split
+
+    return _split(text)
