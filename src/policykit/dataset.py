@@ -32,111 +32,6 @@ DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 TABLESCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 RAW_DIR_NAME = "data/raw"
 
-# Which stage produces each table; the data dictionary states it, so readers know where to look.
-PROVENANCE: dict[str, str] = {
-    "sources": "`policykit.sources`: reads every raw file, detects its encoding, line endings and script, "
-               "checks it against data/raw/MANIFEST.csv.",
-    "documents": "`policykit.segment` and `policykit.documents`: splits each file into documents, merges "
-                 "witnesses of the same text, adds curated facts from data/catalog.toml.",
-    "witnesses": "`policykit.segment` and `policykit.documents`: one row per place a document occurs.",
-    "provisions": "`policykit.structure`: parses the numbering hierarchy of each document's canonical text.",
-    "alignment": "`policykit.compare`: aligns the provisions of each draft with those of its final version.",
-    "changes": "`policykit.compare`: word-level diff (jieba tokens) inside each aligned unit.",
-    "term_frequencies": "`policykit.terms`: jieba segmentation with the domain dictionary and stopword list.",
-    "concepts": "`policykit.concepts`: pattern matching of the curated concepts (resources/concepts.tsv) on "
-                "the canonical text.",
-    "concept_mentions": "`policykit.concepts`: every match of a concept pattern, with offsets.",
-    "keyness": "`policykit.terms`: log-likelihood comparison of term counts between draft and final.",
-    "targets": "`policykit.targets`: rule-based extraction of deadlines, quantities and effective dates.",
-    "target_changes": "`policykit.target_changes`: pairs the targets of each aligned draft/final unit (through "
-                      "`alignment`) and classifies each change.",
-    "reuse": "`policykit.reuse`: shared passages between provisions of different documents.",
-    "reuse_pairs": "`policykit.reuse`: the reuse table summed by pair of documents.",
-    "audit": "`policykit.audit`: follows every character of every decoded raw file through normalisation, "
-             "segmentation and parsing.",
-}
-
-CAVEATS: dict[str, tuple[str, ...]] = {
-    "sources": ("The raw files are never edited; all cleaning happens in code, so checksums match the files "
-                "as collected.",),
-    "documents": (
-        "`date` may be null where neither the text nor the catalog states a date; `date_basis` says where a "
-        "date comes from.",
-        "Derivative documents (news pages, explainers converted from slides) are kept as their own rows and "
-        "point to the document they cover through `related_doc_id`.",
-        "`text` is long (tens of thousands of characters); in the Stata export it is a strL.",
-        "English titles (`title_en`) follow one convention, 数据要素 = \"data elements\" (translators also use "
-        "\"data factors of production\"); the Chinese `title` is the authority.",
-        "Documents without a title line (one research report) have a null `title` and a descriptive `label` "
-        "(`title_assigned` is true).",
-        "`date` orders documents: the signed date, else the published date, else the effective date "
-        "(`date_type`); each of the three has its own basis column. `version` is null where a family member "
-        "has no date to order it by.",
-    ),
-    "witnesses": ("`agreement` compares normalised text; readings, markup and punctuation differences "
-                  "removed by normalisation do not count.",),
-    "provisions": (
-        "Provisions of documents converted from slides (illustrated explainers) are rough: headings, bullet "
-        "fragments and table cells do not follow a numbering scheme.",
-        "Unnumbered headings are detected heuristically; `label` is empty where a provision has no "
-        "numbering.",
-    ),
-    "alignment": ("Alignment is automatic (text similarity plus order); `moved`, `merged` and `split` are "
-                  "heuristic labels worth checking against the texts.",),
-    "changes": ("Word boundaries follow jieba, so an edit may split or join words differently from a human "
-                "reading.",),
-    "term_frequencies": ("Counts depend on the domain dictionary and stopword list shipped with the "
-                         "library.",
-                         "A token count is not a mention count: 数据要素 inside 数据要素× or 数据要素市场 is not a "
-                         "数据要素 token. To compare how often documents mention a concept use `concepts`.",),
-    "concepts": ("Counts depend on the curated concept list and its variants (resources/concepts.tsv, each "
-                 "with its reason), not on word segmentation; a passage counts for every concept it expresses, so "
-                 "counts of different concepts overlap and do not add up.",),
-    "concept_mentions": ("A concept's mentions never overlap one another; mentions of different concepts may "
-                         "share characters.",),
-    "keyness": ("G2 is a measure of surprise, not of importance; small counts give unstable log ratios.",),
-    "targets": (
-        "Targets are extracted by rules, not by hand. Measured against a hand-coded gold set of every dated or "
-        "quantitative item of the 17 documents (229 items, coded by reading with docs/codebook.md; "
-        "`policykit evaluate`, figures in docs/quality.md): policy documents precision 1.00, recall 0.98; "
-        "reports precision 0.98, recall 0.98. Before the extraction was revised against the codebook's error "
-        "classes the same gold set gave policy recall 0.25 (precision 1.00) and report recall 0.40 (precision "
-        "0.83). The rules were revised while looking at these scores, so they overstate the quality on new "
-        "documents.",
-        "`deadline` dates commitments (goal, metric, effective_date, comment_period) and forecasts (the date "
-        "predicted); `as_of` dates reported facts (when the figure held: 截至2024年7月 -> 2024-07-31, "
-        "2023年1月至8月 -> 2023-08-31, 半年报 -> 30 June, 截至目前 and 自2015年…以来 -> the document's own date, "
-        "empty for an undated document). A rule has neither. A recurring reporting_deadline (每年3月底前) "
-        "leaves `deadline` empty and keeps the date in `deadline_text`.",
-        "`增长N倍` (increase by N times) is coded as a ratio to the base, value N+1 with unit 倍: 增长1倍, "
-        "倍增 and 翻一番 are all 2, so the draft's 增长1倍 and the final 倍增 compare equal; `是…的N倍` is N.",
-        "Comparators: 以上/不少于/达到 >=, 超过/超/逾/余/多 >, 不超过/以内/以下 <=, 近/接近/不足/低于 <, 约/左右 ~, "
-        "otherwise =.",
-        "Forecasts and reported facts (e.g. in research reports) are kept but classified apart from policy "
-        "goals; filter on `kind`. A goal sentence gives one row per clause, each with the sentence's deadline.",
-        "A deadline given as a bare year is coded as 31 December of that year.",
-    ),
-    "target_changes": (
-        "Targets are paired by the similarity of their `metric` words inside an aligned unit (at least 0.5), "
-        "so a goal rewritten beyond recognition shows as one target dropped and another added.",
-        "`tightened`/`loosened` compare value, comparator and deadline only; what a change of wording means "
-        "for the commitment (`reworded`) is left to the reader, with both sentences given.",
-    ),
-    "reuse": (
-        "Formulaic language shared by many families of documents is suppressed when the index is built (it seeds "
-        "no passage); what remains of it inside a passage is typed `formula`. Read `substantive` and `quotation` "
-        "passages as borrowing; `citation` and `formula` are not.",
-        "Direction follows the documents' dates; where nothing tells which came first, `direction_basis` is "
-        "`unknown` and source/target are only the two sides in doc_id order.",
-    ),
-    "reuse_pairs": ("A pair with `same_family` true is two versions of one text; shared language there is "
-                    "expected, not borrowing.",),
-    "audit": ("`unaccounted` never occurs in a valid build: a test requires every character to be accounted for.",
-              "Characters of a duplicate witness are counted under its document but not parsed into provisions "
-              "(the primary witness is)."),
-}
-
-
 # --- validation -----------------------------------------------------------------------------------
 
 def _where(name: str) -> str:
@@ -412,15 +307,14 @@ def _table_markdown(spec: Table) -> list[str]:
     for fk in spec.foreign_keys:
         lines.append(f"- Foreign key: {', '.join(f'`{c}`' for c in fk.fields)} → "
                      f"`{fk.resource}`.{', '.join(f'`{c}`' for c in fk.reference)} (null allowed)")
-    if spec.name in PROVENANCE:
-        lines.append(f"- Produced by {PROVENANCE[spec.name]}")
+    if spec.provenance:
+        lines.append(f"- Produced by {spec.provenance}")
     lines += ["", "| column | type | required | 中文 | description |", "|---|---|---|---|---|"]
     for f in spec.fields:
         lines.append(f"| `{f.name}` | {f.type} | {'yes' if f.required else 'no'} | {_md_cell(f.zh)} | "
                      f"{_md_cell(f.description)} |")
-    caveats = CAVEATS.get(spec.name, ())
-    if caveats:
-        lines += ["", "Caveats:", ""] + [f"- {c}" for c in caveats]
+    if spec.caveats:
+        lines += ["", "Caveats:", ""] + [f"- {c}" for c in spec.caveats]
     return lines + [""]
 
 
