@@ -20,6 +20,7 @@ class Field:
     required: bool = False
     zh: str = ""  # the Chinese term, where an economist would look for it
     values: tuple[str, ...] = ()  # the allowed values of a categorical column, in their code order
+    labels: tuple[str, ...] = ()  # a bilingual label of each allowed value (figures, legends), in the same order
 
 
 @dataclass(frozen=True)
@@ -60,16 +61,32 @@ class Table:
         """Allowed values of the categorical column called name, in their code order."""
         return self.field(name).values
 
+    def labels(self, name: str) -> dict[str, str]:
+        """Bilingual label of each allowed value of the column called name, in code order."""
+        f = self.field(name)
+        return dict(zip(f.values, f.labels, strict=True))
+
 
 def _f(name: str, type_: str, description: str, required: bool = False, zh: str = "",
-       values: tuple[str, ...] = ()) -> Field:
+       values: tuple[str, ...] | dict[str, str] = ()) -> Field:
+    """A field; values given as a mapping name each allowed value's bilingual label."""
+    if isinstance(values, dict):
+        return Field(name, type_, description, required, zh, tuple(values), tuple(values.values()))
     return Field(name, type_, description, required, zh, values)
 
 
-# Allowed values of the categorical columns (also their codes in the Stata export, 1, 2, … in this order).
+# Allowed values of the categorical columns (also their codes in the Stata export, 1, 2, … in this order);
+# where a mapping, with the bilingual label figures show for each value (Table.labels).
 SCRIPTS = ("hans", "hant")
 NEWLINES = ("lf", "crlf", "cr", "mixed")
-DOCUMENT_KINDS = ("policy", "draft", "notice", "news", "interpretation", "report")
+DOCUMENT_KINDS = {
+    "policy": "政策文件 policy",
+    "draft": "征求意见稿 draft",
+    "notice": "通知 notice",
+    "news": "新闻 news",
+    "interpretation": "解读 interpretation",
+    "report": "研究报告 report",
+}
 DATE_TYPES = ("signed", "published", "effective")
 DATE_BASES = ("text", "catalog")
 ALIGNMENT_CHANGES = ("unchanged", "modified", "moved", "merged", "split", "added", "deleted")
@@ -79,9 +96,24 @@ TRUE_FALSE_UNKNOWN = ("true", "false", "unknown")
 KEYNESS_DIRECTIONS = ("draft", "final")
 CONCEPT_CATEGORIES = ("data_element", "data_category", "market", "institution", "programme", "technology",
                       "digital_economy")
-TARGET_KINDS = ("goal", "metric", "rule", "effective_date", "reporting_deadline", "comment_period", "forecast",
-                "reported_fact")
-TARGET_CHANGES = ("unchanged", "tightened", "loosened", "reworded", "added", "dropped")
+TARGET_KINDS = {
+    "goal": "目标 goal",
+    "metric": "量化指标 metric",
+    "rule": "量化规则 rule",
+    "effective_date": "施行日期 effective date",
+    "reporting_deadline": "报送时限 reporting deadline",
+    "comment_period": "征求意见期 comment period",
+    "forecast": "预测 forecast",
+    "reported_fact": "已报告事实 reported fact",
+}
+TARGET_CHANGES = {
+    "unchanged": "未变 unchanged",
+    "tightened": "收紧 tightened",
+    "loosened": "放宽 loosened",
+    "reworded": "改写 reworded",
+    "added": "新增 added",
+    "dropped": "删除 dropped",
+}
 REUSE_TYPES = ("citation", "formula", "quotation", "substantive")
 DIRECTION_BASES = ("date", "month", "lower_bound", "related", "version", "citation", "unknown")
 
