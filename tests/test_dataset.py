@@ -19,8 +19,8 @@ from policykit.dataset import (
     validate_tables,
     write_datapackage,
 )
-from policykit.release import duckdb_sql, write_duckdb, write_exports
 from policykit.errors import InputError
+from policykit.release import duckdb_sql, write_duckdb, write_exports
 from policykit.schema import TABLES, table
 from policykit.tables import write_table
 
@@ -147,7 +147,7 @@ def test_validate_tables_returns_them_conformed() -> None:
 
 
 def test_foreign_keys_resolve_against_parents_written_before() -> None:
-    """parents holds tables checked earlier; foreign_keys_only checks a table reduced to its key columns."""
+    """Parents are tables checked earlier; foreign_keys_only checks a table reduced to its key columns."""
     tables = mini_tables()
     parents = {"documents": tables["documents"][["doc_id"]]}
     validate_tables({"provisions": tables["provisions"]}, parents=parents)
