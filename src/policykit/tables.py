@@ -24,7 +24,8 @@ _ARROW_TYPES = {
 }
 
 
-_DTYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean", "date": "string"}
+PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean", "date": "string"}
+"""The pandas dtype conform gives each registry type (dates stay ISO text)."""
 
 
 def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -44,9 +45,9 @@ def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
     out = df[spec.columns].copy()
     for f in spec.fields:
         try:
-            out[f.name] = out[f.name].astype(_DTYPES[f.type])
+            out[f.name] = out[f.name].astype(PANDAS_TYPES[f.type])
         except (TypeError, ValueError):
-            i = _first_bad(out[f.name], _DTYPES[f.type])
+            i = _first_bad(out[f.name], PANDAS_TYPES[f.type])
             raise InputError(f"table {name}", f"column {f.name}, row {i}: {out[f.name].iloc[i]!r} is not a "
                              f"valid {f.type}") from None
     return out.sort_values(list(spec.primary_key), kind="mergesort").reset_index(drop=True)
