@@ -19,8 +19,8 @@ from policykit.dataset import (
     validate_tables,
     write_datapackage,
 )
-from policykit.release import duckdb_sql, write_duckdb, write_exports
 from policykit.errors import InputError
+from policykit.release import duckdb_sql, write_duckdb, write_exports
 from policykit.schema import TABLES, table
 from policykit.tables import write_table
 
@@ -132,6 +132,47 @@ def test_unknown_table_is_an_input_error() -> None:
     """A table missing from the registry cannot be published."""
     with pytest.raises(InputError, match="table scratch"):
         validate_tables({"scratch": pd.DataFrame({"a": [1]})})
+
+
+def test_validate_tables_returns_them_conformed() -> None:
+    """What passes comes back typed as the registry says and sorted by the primary key."""
+    tables = mini_tables()
+    tables["provisions"] = tables["provisions"].iloc[::-1]
+    out = validate_tables(tables)
+    provisions = out["provisions"]
+    assert list(provisions["provision_id"]) == ["0", "0", "1"] and list(provisions["doc_id"]) == ["draft", "final",
+                                                                                                   "final"]
+    assert str(provisions["level"].dtype) == "Int64" and str(provisions["text"].dtype).startswith("str")
+    assert list(out) == sorted(tables)
+
+
+def test_foreign_keys_resolve_against_parents_written_before() -> None:
+    """Parents are tables checked earlier; foreign_keys_only checks a table reduced to its key columns."""
+    tables = mini_tables()
+    parents = {"documents": tables["documents"][["doc_id"]]}
+    validate_tables({"provisions": tables["provisions"]}, parents=parents)
+    keys = tables["witnesses"][["doc_id", "source_file", "char_start"]]
+    validate_tables({"witnesses": keys}, parents={**parents, "sources": tables["sources"]}, foreign_keys_only=True)
+    with pytest.raises(InputError, match=r"table witnesses: column source_file, row 0 .*'a.txt' not found in "
+                                         r"sources.source_file"):
+        validate_tables({"witnesses": keys}, parents={"sources": tables["sources"].assign(source_file="b.txt")},
+                        foreign_keys_only=True)
+
+
+def test_table_writer_refuses_a_broken_table_and_writes_a_good_one_conformed(tmp_path: Path) -> None:
+    """The build's writer validates each table as it comes; a dangling key to a later table fails at close()."""
+    from policykit.build import TableWriter
+
+    tables = mini_tables()
+    writer = TableWriter(tmp_path)
+    writer.put("sources", tables["sources"])
+    writer.put("witnesses", tables["witnesses"].iloc[::-1])  # its documents come later
+    assert pd.read_csv(tmp_path / "witnesses.csv")["doc_id"].tolist() == ["draft", "final"]
+    with pytest.raises(InputError, match="table provisions: column text, row 2 .*null in a required column"):
+        writer.put("provisions", tables["provisions"].assign(text=["a", "b", None]))
+    writer.put("documents", tables["documents"].assign(doc_id=["draft", "other"], related_doc_id=None))
+    with pytest.raises(InputError, match="table witnesses: column doc_id, row 1 .*'final' not found in documents"):
+        writer.close()
 
 
 # --- datapackage.json -------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ def slices(docs: pd.DataFrame, out: pd.DataFrame) -> None:
         assert texts[r.source_doc_id][r.source_char_start:r.source_char_end] == r.source_text
         assert texts[r.target_doc_id][r.target_char_start:r.target_char_end] == r.target_text
         assert (r.n_differences == 0) == (r.source_text == r.target_text)
-        assert (r.shared_text is pd.NA) == (r.n_differences > 0)
+        assert bool(pd.isna(r.shared_text)) == (r.n_differences > 0)
 
 
 def test_columns_and_types_are_registered():
@@ -84,7 +84,7 @@ def test_punctuation_does_not_count_but_is_not_hidden():
     row = out.iloc[0]
     assert out["length"].tolist() == [29]
     assert (row.source_text, row.target_text, row.n_differences) == (long_a, long_b, 1)
-    assert row.shared_text is pd.NA  # near-verbatim: never shown as one shared text
+    assert pd.isna(row.shared_text)  # near-verbatim: never shown as one shared text
     slices(docs, out)
     assert is_content_char("数") and is_content_char("×")
     assert not is_content_char("，") and not is_content_char("\u3000")
@@ -99,7 +99,7 @@ def test_gap_merge_keeps_both_sides():
     })
     row = build_reuse(docs, prov).iloc[0]
     assert (row.source_text, row.target_text) == (left + "甲" + right, left + "乙乙" + right)
-    assert (row.length, row.n_differences) == (20, 2) and row.shared_text is pd.NA
+    assert (row.length, row.n_differences) == (20, 2) and pd.isna(row.shared_text)
     assert build_reuse(docs, prov, max_gap=0).empty
 
 

@@ -272,9 +272,10 @@ def _timed(timings: dict[str, float] | None, name: str) -> Iterator[None]:
 class TableWriter:
     """Check and write each finished table into the staging folder, so that the build can drop it.
 
-    A table is validated (columns, types, primary key) and written as Parquet and CSV when its stage
-    returns. Foreign keys are checked against the key columns of the parent tables, the only part of a
-    written table kept; a reference to a table not written yet is checked when close() is called.
+    A table is conformed and validated (dataset.validate_tables: columns, types, required and allowed
+    values, primary key) and written as Parquet and CSV when its stage returns. Foreign keys are checked
+    against the key columns of the parent tables, the only part of a written table kept; a reference to a
+    table not written yet is checked when close() is called.
     """
 
     def __init__(self, folder: Path, timings: dict[str, float] | None = None) -> None:
@@ -287,29 +288,25 @@ class TableWriter:
         self.sources: pd.DataFrame | None = None  # described in datapackage.json
 
     def put(self, name: str, df: pd.DataFrame) -> None:
-        """Validate one table, check its foreign keys to what is written, write it."""
-        from .dataset import _validate_foreign_keys, _validate_one
+        """Conform and validate one table, check its foreign keys to what is written, write it."""
+        from .dataset import validate_tables
         from .executor import release_memory
         from .schema import TABLES, table
         from .tables import write_table
 
         with _timed(self.timings, "validate"):
-            if name not in TABLES:
-                known = ", ".join(sorted(TABLES))
-                raise InputError(f"table {name}", f"column -, row -: no such table in the registry ({known})")
-            _validate_one(name, df)
+            df = validate_tables({name: df}, parents=self.keys)[name]  # conformed: the one place tables are typed
             spec = table(name)
             referenced = sorted({c for other in TABLES.values() for fk in other.foreign_keys
                                  if fk.resource == name for c in fk.reference})
             if referenced:
                 self.keys[name] = df[referenced].copy()
-            _validate_foreign_keys(name, df, self.keys)  # references to tables not written yet are skipped
             later = [fk for fk in spec.foreign_keys if fk.resource not in self.keys]
             if later:
                 cols = sorted({c for fk in later for c in fk.fields} | set(spec.primary_key))
                 self.pending.append((name, df[cols].copy()))
         with _timed(self.timings, "write"):
-            self.paths[name] = write_table(df, name, self.folder)
+            self.paths[name] = write_table(df, name, self.folder, conformed=True)
         self.rows[name] = len(df)
         if name == "sources":
             self.sources = df
@@ -317,11 +314,11 @@ class TableWriter:
 
     def close(self) -> None:
         """Check the foreign keys whose parent was written after the child."""
-        from .dataset import _validate_foreign_keys
+        from .dataset import validate_tables
 
         with _timed(self.timings, "validate"):
             for name, df in self.pending:
-                _validate_foreign_keys(name, df, self.keys)
+                validate_tables({name: df}, parents=self.keys, foreign_keys_only=True)
         self.pending, self.keys = [], {}
 
     def files(self, out_dir: Path) -> list[Path]:

@@ -17,7 +17,7 @@ import pandas as pd
 from rapidfuzz.distance import Indel
 
 from .errors import InputError
-from .schema import require
+from .schema import require, table
 from .zh import is_han
 
 # --------------------------------------------------------------------------------------------------
@@ -65,7 +65,7 @@ subject in this kind of document score 0.5-0.9; unrelated provisions sharing onl
 COVERAGE = 0.6
 """Share of a unit's characters that must recur in its partner for a merge or split."""
 
-CHANGE_CLASSES = ("unchanged", "modified", "moved", "merged", "split", "added", "deleted")
+CHANGE_CLASSES = table("alignment").values("change")
 
 PROVISION_COLUMNS = ("doc_id", "provision_id", "parent_id", "level", "ord", "label", "heading", "text")
 
@@ -586,11 +586,8 @@ def word_edits(draft: str, final: str, context: int = 12) -> list[Edit]:
 # Tables
 # --------------------------------------------------------------------------------------------------
 
-ALIGNMENT_COLUMNS = ("pair_id", "unit", "draft_doc_id", "final_doc_id", "draft_provision_ids",
-                     "final_provision_ids", "draft_heading", "final_heading", "section", "change",
-                     "similarity", "similarity_unordered", "basis", "n_changes", "touches_numbers")
-CHANGES_COLUMNS = ("pair_id", "unit", "op_index", "op", "draft_text", "final_text", "context", "touches_numbers",
-                   "value_changed", "is_moved", "trivial")
+ALIGNMENT_COLUMNS = tuple(table("alignment").columns)
+CHANGES_COLUMNS = tuple(table("changes").columns)
 MOVE_MIN_CHARS = 4  # shorter pieces (的, 和, 推进) recur by chance
 MOVE_SIMILARITY = 0.8
 
@@ -679,14 +676,14 @@ def build_comparison(documents: pd.DataFrame, provisions: pd.DataFrame,
     """The alignment and changes tables for every pair of consecutive versions in documents.
 
     Inputs: documents (doc_id, and family_id and version, else kind and related_doc_id) and provisions
-    (PROVISION_COLUMNS). Outputs: the alignment and changes tables.
+    (PROVISION_COLUMNS). Outputs: the alignment and changes tables, rows in pair order; the build conforms
+    them (types, sort order) where it writes them.
     """
     from .documents import version_pairs
-    from .tables import conform
 
     results = [compare_pair(provisions, d, f, threshold) for d, f in version_pairs(documents)]
     alignment = pd.concat([r[0] for r in results], ignore_index=True) if results else \
         pd.DataFrame(columns=list(ALIGNMENT_COLUMNS))
     changes = pd.concat([r[1] for r in results], ignore_index=True) if results else \
         pd.DataFrame(columns=list(CHANGES_COLUMNS))
-    return conform(alignment, "alignment"), conform(changes, "changes")
+    return alignment, changes

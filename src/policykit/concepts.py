@@ -37,10 +37,10 @@ import pandas as pd
 
 from . import config
 from .errors import InputError
+from .schema import table
 
 CONCEPTS_FILE = config.RESOURCES_DIR / "concepts.tsv"
-CATEGORIES = ("data_element", "data_category", "market", "institution", "programme", "technology",
-              "digital_economy")
+CATEGORIES = table("concepts").values("category")
 _HEADER = ("concept", "patterns", "label_en", "category", "reason")
 _PROV_COLUMNS = ("doc_id", "provision_id", "parent_id", "level", "text", "char_start", "char_end")
 

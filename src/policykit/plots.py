@@ -36,6 +36,7 @@ import wcwidth
 from matplotlib import font_manager
 
 from . import config, zh
+from .schema import table
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -50,15 +51,8 @@ SVG_HASHSALT = "policykit"
 SOURCE_GID = "policykit-source"
 SOURCE_WIDTH = 160  # characters per line of the source note
 
-KIND_LABELS: dict[str, str] = {
-    "policy": "政策文件 policy",
-    "draft": "征求意见稿 draft",
-    "notice": "通知 notice",
-    "news": "新闻 news",
-    "interpretation": "解读 interpretation",
-    "report": "研究报告 report",
-}
-"""Bilingual label of each documents.kind, in the order used in legends."""
+KIND_LABELS: dict[str, str] = table("documents").labels("kind")
+"""Bilingual label of each documents.kind (from the registry), in the order used in legends."""
 
 KIND_COLORS: dict[str, str] = {
     "policy": "#1f77b4",
@@ -120,17 +114,8 @@ PARTS_EN: dict[str, str] = {
 }
 """English names of the parts of the 数据要素× action plan."""
 
-TARGET_KIND_LABELS: dict[str, str] = {
-    "goal": "目标 goal",
-    "metric": "量化指标 metric",
-    "effective_date": "施行日期 effective date",
-    "reporting_deadline": "报送时限 reporting deadline",
-    "comment_period": "征求意见期 comment period",
-    "rule": "量化规则 rule",
-    "forecast": "预测 forecast",
-    "reported_fact": "已报告事实 reported fact",
-}
-"""Bilingual label of each targets.kind."""
+TARGET_KIND_LABELS: dict[str, str] = table("targets").labels("kind")
+"""Bilingual label of each targets.kind (from the registry)."""
 
 TARGET_KIND_STYLE: dict[str, tuple[str, str]] = {
     "goal": ("#1f77b4", "o"),
@@ -154,15 +139,8 @@ TARGET_CHANGE_COLORS: dict[str, str] = {
 }
 """Cell colour of each target_changes.change in tables drawn as figures."""
 
-TARGET_CHANGE_LABELS: dict[str, str] = {
-    "unchanged": "未变 unchanged",
-    "reworded": "改写 reworded",
-    "tightened": "收紧 tightened",
-    "loosened": "放宽 loosened",
-    "added": "新增 added",
-    "dropped": "删除 dropped",
-}
-"""Bilingual label of each target_changes.change."""
+TARGET_CHANGE_LABELS: dict[str, str] = table("target_changes").labels("change")
+"""Bilingual label of each target_changes.change (from the registry)."""
 
 
 def cjk_font_path() -> Path:

@@ -45,7 +45,6 @@ from .errors import InputError
 from .locate import NONE, locate
 from .reuse_labels import TYPES, Direction, PassageTyper, content_of, is_content_char, quote_spans, title_spans
 from .schema import require, table
-from .tables import conform
 
 DEFAULT_MIN_LENGTH = 15
 DEFAULT_MIN_RUN = 8
@@ -183,14 +182,14 @@ def build_reuse(
     del passages, corpus, index, marks
     frame = pd.DataFrame(rows, columns=table("reuse").columns)
     del rows  # the frame holds the values: the row tuples go before the frame is copied below
-    return conform(_drop_repeats(frame), "reuse")
+    return _drop_repeats(frame)
 
 
 def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return reuse_pairs: per pair of documents, passages and content characters by type, and the direction."""
     cols = table("reuse_pairs").columns
     if reuse.empty:
-        return conform(pd.DataFrame(columns=cols), "reuse_pairs")
+        return pd.DataFrame(columns=cols)
     df = reuse.assign(length=reuse["length"].astype("int64"), verbatim=(reuse["n_differences"] == 0).astype("int64"))
     keys = ["source_doc_id", "target_doc_id"]
     counts = pd.crosstab([df[k] for k in keys], df["type"]).reindex(columns=list(TYPES), fill_value=0)
@@ -213,7 +212,7 @@ def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None
         family = dict(zip(*_families_by_id(_check_documents(documents)), strict=True))
         out["same_family"] = [family.get(s) == family.get(t) for s, t in zip(out["source_doc_id"], out["target_doc_id"],
                                                                            strict=True)]
-    return conform(out[cols], "reuse_pairs")
+    return out[cols]
 
 
 def reuse_between(

@@ -6,7 +6,8 @@ so a column that is not described here cannot be published.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as _dataclass_field
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class Field:
     required: bool = False
     zh: str = ""  # the Chinese term, where an economist would look for it
     values: tuple[str, ...] = ()  # the allowed values of a categorical column, in their code order
+    labels: tuple[str, ...] = ()  # a bilingual label of each allowed value (figures, legends), in the same order
 
 
 @dataclass(frozen=True)
@@ -32,30 +34,59 @@ class ForeignKey:
 
 @dataclass(frozen=True)
 class Table:
-    """A published table: its fields, primary key (also its sort order) and foreign keys."""
+    """A published table: its fields, primary key (also its sort order), foreign keys, provenance, caveats."""
 
     name: str
     title: str
     description: str
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...]
-    foreign_keys: tuple[ForeignKey, ...] = field(default_factory=tuple)
+    foreign_keys: tuple[ForeignKey, ...] = _dataclass_field(default_factory=tuple)
+    provenance: str = ""  # the stage that produces the table, as the data dictionary states it
+    caveats: tuple[str, ...] = ()  # what a user of the table should know, as the data dictionary lists it
 
     @property
     def columns(self) -> list[str]:
         """Column names in published order."""
         return [f.name for f in self.fields]
 
+    def field(self, name: str) -> Field:
+        """The field called name."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"table {self.name} has no column {name!r}; columns: {', '.join(self.columns)}")
+
+    def values(self, name: str) -> tuple[str, ...]:
+        """Allowed values of the categorical column called name, in their code order."""
+        return self.field(name).values
+
+    def labels(self, name: str) -> dict[str, str]:
+        """Bilingual label of each allowed value of the column called name, in code order."""
+        f = self.field(name)
+        return dict(zip(f.values, f.labels, strict=True))
+
 
 def _f(name: str, type_: str, description: str, required: bool = False, zh: str = "",
-       values: tuple[str, ...] = ()) -> Field:
+       values: tuple[str, ...] | dict[str, str] = ()) -> Field:
+    """A field; values given as a mapping name each allowed value's bilingual label."""
+    if isinstance(values, dict):
+        return Field(name, type_, description, required, zh, tuple(values), tuple(values.values()))
     return Field(name, type_, description, required, zh, values)
 
 
-# Allowed values of the categorical columns (also their codes in the Stata export, 1, 2, … in this order).
+# Allowed values of the categorical columns (also their codes in the Stata export, 1, 2, … in this order);
+# where a mapping, with the bilingual label figures show for each value (Table.labels).
 SCRIPTS = ("hans", "hant")
 NEWLINES = ("lf", "crlf", "cr", "mixed")
-DOCUMENT_KINDS = ("policy", "draft", "notice", "news", "interpretation", "report")
+DOCUMENT_KINDS = {
+    "policy": "政策文件 policy",
+    "draft": "征求意见稿 draft",
+    "notice": "通知 notice",
+    "news": "新闻 news",
+    "interpretation": "解读 interpretation",
+    "report": "研究报告 report",
+}
 DATE_TYPES = ("signed", "published", "effective")
 DATE_BASES = ("text", "catalog")
 ALIGNMENT_CHANGES = ("unchanged", "modified", "moved", "merged", "split", "added", "deleted")
@@ -65,9 +96,24 @@ TRUE_FALSE_UNKNOWN = ("true", "false", "unknown")
 KEYNESS_DIRECTIONS = ("draft", "final")
 CONCEPT_CATEGORIES = ("data_element", "data_category", "market", "institution", "programme", "technology",
                       "digital_economy")
-TARGET_KINDS = ("goal", "metric", "rule", "effective_date", "reporting_deadline", "comment_period", "forecast",
-                "reported_fact")
-TARGET_CHANGES = ("unchanged", "tightened", "loosened", "reworded", "added", "dropped")
+TARGET_KINDS = {
+    "goal": "目标 goal",
+    "metric": "量化指标 metric",
+    "rule": "量化规则 rule",
+    "effective_date": "施行日期 effective date",
+    "reporting_deadline": "报送时限 reporting deadline",
+    "comment_period": "征求意见期 comment period",
+    "forecast": "预测 forecast",
+    "reported_fact": "已报告事实 reported fact",
+}
+TARGET_CHANGES = {
+    "unchanged": "未变 unchanged",
+    "tightened": "收紧 tightened",
+    "loosened": "放宽 loosened",
+    "reworded": "改写 reworded",
+    "added": "新增 added",
+    "dropped": "删除 dropped",
+}
 REUSE_TYPES = ("citation", "formula", "quotation", "substantive")
 DIRECTION_BASES = ("date", "month", "lower_bound", "related", "version", "citation", "unknown")
 
@@ -99,6 +145,10 @@ register(Table(
         _f("n_documents", "integer", "Number of document witnesses found in the file.", True),
     ),
     ("source_file",),
+    provenance="`policykit.sources`: reads every raw file, detects its encoding, line endings and script, "
+        "checks it against data/raw/MANIFEST.csv.",
+    caveats=("The raw files are never edited; all cleaning happens in code, so checksums match the files "
+        "as collected.",),
 ))
 
 register(Table(
@@ -151,6 +201,22 @@ register(Table(
     ),
     ("doc_id",),
     (ForeignKey(("related_doc_id",), "documents", ("doc_id",)),),
+    provenance="`policykit.segment` and `policykit.documents`: splits each file into documents, merges "
+        "witnesses of the same text, adds curated facts from data/catalog.toml.",
+    caveats=(
+        "`date` may be null where neither the text nor the catalog states a date; `date_basis` says where a "
+        "date comes from.",
+        "Derivative documents (news pages, explainers converted from slides) are kept as their own rows and "
+        "point to the document they cover through `related_doc_id`.",
+        "`text` is long (tens of thousands of characters); in the Stata export it is a strL.",
+        "English titles (`title_en`) follow one convention, 数据要素 = \"data elements\" (translators also use "
+        "\"data factors of production\"); the Chinese `title` is the authority.",
+        "Documents without a title line (one research report) have a null `title` and a descriptive `label` "
+        "(`title_assigned` is true).",
+        "`date` orders documents: the signed date, else the published date, else the effective date "
+        "(`date_type`); each of the three has its own basis column. `version` is null where a family member "
+        "has no date to order it by.",
+    ),
 ))
 
 register(Table(
@@ -174,6 +240,9 @@ register(Table(
     ),
     ("doc_id", "source_file", "char_start"),
     (DOC_FK, ForeignKey(("source_file",), "sources", ("source_file",))),
+    provenance="`policykit.segment` and `policykit.documents`: one row per place a document occurs.",
+    caveats=("`agreement` compares normalised text; readings, markup and punctuation differences "
+        "removed by normalisation do not count.",),
 ))
 
 register(Table(
@@ -193,6 +262,13 @@ register(Table(
     ),
     ("doc_id", "provision_id"),
     (DOC_FK,),
+    provenance="`policykit.structure`: parses the numbering hierarchy of each document's canonical text.",
+    caveats=(
+        "Provisions of documents converted from slides (illustrated explainers) are rough: headings, bullet "
+        "fragments and table cells do not follow a numbering scheme.",
+        "Unnumbered headings are detected heuristically; `label` is empty where a provision has no "
+        "numbering.",
+    ),
 ))
 
 PROV_FK = ForeignKey(("doc_id", "provision_id"), "provisions", ("doc_id", "provision_id"))
@@ -226,6 +302,9 @@ register(Table(
     ),
     ("pair_id", "unit"),
     (ForeignKey(("draft_doc_id",), "documents", ("doc_id",)), ForeignKey(("final_doc_id",), "documents", ("doc_id",))),
+    provenance="`policykit.compare`: aligns the provisions of each draft with those of its final version.",
+    caveats=("Alignment is automatic (text similarity plus order); `moved`, `merged` and `split` are "
+        "heuristic labels worth checking against the texts.",),
 ))
 
 register(Table(
@@ -253,6 +332,9 @@ register(Table(
     ),
     ("pair_id", "unit", "op_index"),
     (ForeignKey(("pair_id", "unit"), "alignment", ("pair_id", "unit")),),
+    provenance="`policykit.compare`: word-level diff (jieba tokens) inside each aligned unit.",
+    caveats=("Word boundaries follow jieba, so an edit may split or join words differently from a human "
+        "reading.",),
 ))
 
 # --- terms stage ------------------------------------------------------------------------------
@@ -274,6 +356,11 @@ register(Table(
     ),
     ("doc_id", "scope", "term"),
     (DOC_FK,),
+    provenance="`policykit.terms`: jieba segmentation with the domain dictionary and stopword list.",
+    caveats=("Counts depend on the domain dictionary and stopword list shipped with the "
+        "library.",
+        "A token count is not a mention count: 数据要素 inside 数据要素× or 数据要素市场 is not a "
+        "数据要素 token. To compare how often documents mention a concept use `concepts`.",),
 ))
 
 register(Table(
@@ -290,6 +377,8 @@ register(Table(
         _f("direction", "string", "final if relatively more frequent in the final document, else draft.", True, values=KEYNESS_DIRECTIONS),
     ),
     ("pair_id", "term"),
+    provenance="`policykit.terms`: log-likelihood comparison of term counts between draft and final.",
+    caveats=("G2 is a measure of surprise, not of importance; small counts give unstable log ratios.",),
 ))
 
 # --- concepts stage ---------------------------------------------------------------------------
@@ -314,6 +403,11 @@ register(Table(
     ),
     ("doc_id", "scope", "concept"),
     (DOC_FK,),
+    provenance="`policykit.concepts`: pattern matching of the curated concepts (resources/concepts.tsv) on "
+        "the canonical text.",
+    caveats=("Counts depend on the curated concept list and its variants (resources/concepts.tsv, each "
+        "with its reason), not on word segmentation; a passage counts for every concept it expresses, so "
+        "counts of different concepts overlap and do not add up.",),
 ))
 
 register(Table(
@@ -330,6 +424,9 @@ register(Table(
     ),
     ("doc_id", "concept", "char_start"),
     (DOC_FK,),
+    provenance="`policykit.concepts`: every match of a concept pattern, with offsets.",
+    caveats=("A concept's mentions never overlap one another; mentions of different concepts may "
+        "share characters.",),
 ))
 
 # --- targets stage ----------------------------------------------------------------------------
@@ -361,6 +458,28 @@ register(Table(
     ),
     ("target_id",),
     (DOC_FK, PROV_FK),
+    provenance="`policykit.targets`: rule-based extraction of deadlines, quantities and effective dates.",
+    caveats=(
+        "Targets are extracted by rules, not by hand. Measured against a hand-coded gold set of every dated or "
+        "quantitative item of the 17 documents (229 items, coded by reading with docs/codebook.md; "
+        "`policykit evaluate`, figures in docs/quality.md): policy documents precision 1.00, recall 0.98; "
+        "reports precision 0.98, recall 0.98. Before the extraction was revised against the codebook's error "
+        "classes the same gold set gave policy recall 0.25 (precision 1.00) and report recall 0.40 (precision "
+        "0.83). The rules were revised while looking at these scores, so they overstate the quality on new "
+        "documents.",
+        "`deadline` dates commitments (goal, metric, effective_date, comment_period) and forecasts (the date "
+        "predicted); `as_of` dates reported facts (when the figure held: 截至2024年7月 -> 2024-07-31, "
+        "2023年1月至8月 -> 2023-08-31, 半年报 -> 30 June, 截至目前 and 自2015年…以来 -> the document's own date, "
+        "empty for an undated document). A rule has neither. A recurring reporting_deadline (每年3月底前) "
+        "leaves `deadline` empty and keeps the date in `deadline_text`.",
+        "`增长N倍` (increase by N times) is coded as a ratio to the base, value N+1 with unit 倍: 增长1倍, "
+        "倍增 and 翻一番 are all 2, so the draft's 增长1倍 and the final 倍增 compare equal; `是…的N倍` is N.",
+        "Comparators: 以上/不少于/达到 >=, 超过/超/逾/余/多 >, 不超过/以内/以下 <=, 近/接近/不足/低于 <, 约/左右 ~, "
+        "otherwise =.",
+        "Forecasts and reported facts (e.g. in research reports) are kept but classified apart from policy "
+        "goals; filter on `kind`. A goal sentence gives one row per clause, each with the sentence's deadline.",
+        "A deadline given as a bare year is coded as 31 December of that year.",
+    ),
 ))
 
 # --- target_changes stage ---------------------------------------------------------------------
@@ -401,6 +520,14 @@ register(Table(
     ),
     ("pair_id", "unit", "item"),
     (ForeignKey(("pair_id", "unit"), "alignment", ("pair_id", "unit")),),
+    provenance="`policykit.target_changes`: pairs the targets of each aligned draft/final unit (through "
+        "`alignment`) and classifies each change.",
+    caveats=(
+        "Targets are paired by the similarity of their `metric` words inside an aligned unit (at least 0.5), "
+        "so a goal rewritten beyond recognition shows as one target dropped and another added.",
+        "`tightened`/`loosened` compare value, comparator and deadline only; what a change of wording means "
+        "for the commitment (`reworded`) is left to the reader, with both sentences given.",
+    ),
 ))
 
 # --- reuse stage ------------------------------------------------------------------------------
@@ -450,6 +577,14 @@ register(Table(
         ForeignKey(("source_doc_id", "source_provision_id"), "provisions", ("doc_id", "provision_id")),
         ForeignKey(("target_doc_id", "target_provision_id"), "provisions", ("doc_id", "provision_id")),
     ),
+    provenance="`policykit.reuse`: shared passages between provisions of different documents.",
+    caveats=(
+        "Formulaic language shared by many families of documents is suppressed when the index is built (it seeds "
+        "no passage); what remains of it inside a passage is typed `formula`. Read `substantive` and `quotation` "
+        "passages as borrowing; `citation` and `formula` are not.",
+        "Direction follows the documents' dates; where nothing tells which came first, `direction_basis` is "
+        "`unknown` and source/target are only the two sides in doc_id order.",
+    ),
 ))
 
 register(Table(
@@ -480,6 +615,9 @@ register(Table(
         ForeignKey(("source_doc_id",), "documents", ("doc_id",)),
         ForeignKey(("target_doc_id",), "documents", ("doc_id",)),
     ),
+    provenance="`policykit.reuse`: the reuse table summed by pair of documents.",
+    caveats=("A pair with `same_family` true is two versions of one text; shared language there is "
+        "expected, not borrowing.",),
 ))
 
 # --- audit -------------------------------------------------------------------------------------
@@ -499,6 +637,11 @@ register(Table(
     ),
     ("source_file", "category", "doc_id", "provision_id"),
     (ForeignKey(("source_file",), "sources", ("source_file",)),),
+    provenance="`policykit.audit`: follows every character of every decoded raw file through normalisation, "
+        "segmentation and parsing.",
+    caveats=("`unaccounted` never occurs in a valid build: a test requires every character to be accounted for.",
+        "Characters of a duplicate witness are counted under its document but not parsed into provisions "
+        "(the primary witness is)."),
 ))
 
 

@@ -21,25 +21,43 @@ _ARROW_TYPES = {
 }
 
 
+PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean", "date": "string"}
+"""The pandas dtype conform gives each registry type (dates stay ISO text)."""
+
+
 def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Return df with exactly the registered columns, typed, sorted by the primary key."""
+    """Return df with exactly the registered columns, typed, sorted by the primary key.
+
+    A column or a value that does not fit the registry is a one-line InputError naming the table, the
+    column, the row and why.
+    """
     spec = table(name)
     missing = [c for c in spec.columns if c not in df.columns]
     extra = [c for c in df.columns if c not in spec.columns]
     if missing or extra:
-        raise InputError(f"table {name}", f"columns do not match the registry: missing {missing}, unexpected {extra}")
+        col = (missing or extra)[0]
+        problem = "missing" if missing else "not in the registry"
+        raise InputError(f"table {name}", f"column {col}, row -: {problem} (the registry's columns: "
+                         f"{', '.join(spec.columns)})")
     out = df[spec.columns].copy()
     for f in spec.fields:
-        col = out[f.name]
-        if f.type == "integer":
-            out[f.name] = col.astype("Int64")
-        elif f.type == "number":
-            out[f.name] = col.astype("Float64")
-        elif f.type == "boolean":
-            out[f.name] = col.astype("boolean")
-        else:
-            out[f.name] = col.astype("string")
+        try:
+            out[f.name] = out[f.name].astype(PANDAS_TYPES[f.type])
+        except (TypeError, ValueError):
+            i = _first_bad(out[f.name], PANDAS_TYPES[f.type])
+            raise InputError(f"table {name}", f"column {f.name}, row {i}: {out[f.name].iloc[i]!r} is not a "
+                             f"valid {f.type}") from None
     return out.sort_values(list(spec.primary_key), kind="mergesort").reset_index(drop=True)
+
+
+def _first_bad(values: pd.Series, dtype: str) -> int:
+    """Position of the first value of values that does not convert to dtype (the column failed to)."""
+    for i, v in enumerate(values.tolist()):
+        try:
+            pd.Series([v], dtype="object").astype(dtype)
+        except (TypeError, ValueError):
+            return i
+    return 0
 
 
 def arrow_schema(spec: Table) -> pa.Schema:
@@ -50,14 +68,17 @@ def arrow_schema(spec: Table) -> pa.Schema:
 ROW_GROUP_ROWS = 100_000  # rows per Parquet row group, and per slice converted to Arrow and CSV at a time
 
 
-def write_table(df: pd.DataFrame, name: str, out_dir: Path) -> list[Path]:
-    """Write a conformed table as Parquet and CSV into out_dir, slice by slice; return the paths written.
+def write_table(df: pd.DataFrame, name: str, out_dir: Path, *, conformed: bool = False) -> list[Path]:
+    """Write a table as Parquet and CSV into out_dir, slice by slice; return the paths written.
 
+    The table is conformed first unless the caller says it already is (the build's validate_tables
+    returns it conformed, so that a big table is not copied twice).
     Each slice of ROW_GROUP_ROWS rows becomes one Parquet row group and one run of CSV lines, so the
     Arrow copy and the CSV text of a big table never exist whole; readers can stream by row group.
     """
     spec = table(name)
-    df = conform(df, name)
+    if not conformed:
+        df = conform(df, name)
     schema = arrow_schema(spec)
     parquet = out_dir / f"{name}.parquet"
     csv = out_dir / f"{name}.csv"

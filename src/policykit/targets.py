@@ -82,7 +82,7 @@ SUBJECT_END_RE = re.compile(
 )
 SUBJECTLESS_RE = re.compile(r"^(?:占|较|比|同比|环比|分别|年均|增速|增幅|增长率|规模)")
 
-NON_REPORT_KINDS = frozenset({"policy", "draft", "notice", "news", "interpretation"})
+NON_REPORT_KINDS = frozenset(table("documents").values("kind")) - {"report"}
 # Documents whose undated caps, thresholds and cycles are rules (news and explainers only restate them).
 RULE_DOC_KINDS = frozenset({"policy", "draft", "notice"})
 RULE_UNITS = frozenset({"%", "％", "‰", "个百分点", "百分点"}) | DURATION_UNITS
@@ -92,7 +92,7 @@ FACT_KINDS = frozenset({"reported_fact"})
 # 为…提供坚强保障 states what the goals serve, not a goal of its own.
 PURPOSE_RE = re.compile(r"^(?:为.{0,60}(?:提供|奠定|打下|创造|营造|贡献)|(?:有力)?(?:支撑|助力|服务于))")
 GOAL_HEADINGS = frozenset({"总体目标", "主要目标", "工作目标", "发展目标", "目标"})
-KINDS = NON_REPORT_KINDS | {"report"}
+KINDS = frozenset(table("documents").values("kind"))  # the document kinds extraction knows
 
 
 def _clause(sentence: str, start: int, end: int) -> Span:

@@ -49,7 +49,7 @@ import pandas as pd
 from . import config
 from .errors import InputError
 from .locate import locate, provision_ids
-from .schema import require
+from .schema import require, table
 from .zh import HAN_RE as _HAN
 from .zh import NUMERALS_LARGE
 
@@ -331,7 +331,7 @@ def build_term_frequencies(documents: pd.DataFrame, provisions: pd.DataFrame) ->
                     scoped.setdefault(tops[i], Counter())[term] += 1
         for top, counts in scoped.items():
             rows.extend(_ranked(doc_id, top, counts))
-    df = pd.DataFrame(rows, columns=["doc_id", "scope", "term", "count", "rank", "rel_freq"])
+    df = pd.DataFrame(rows, columns=[c for c in table("term_frequencies").columns if c != "tfidf"])  # tfidf: below
     n_docs = len(doc_counts)
     df_term = Counter(t for c in doc_counts.values() for t in c)
     idf = {t: math.log(n_docs / k) for t, k in df_term.items()}
@@ -400,7 +400,7 @@ def build_keyness(documents: pd.DataFrame, provisions: pd.DataFrame | None = Non
         k["direction"] = k["direction"].map({"a": "draft", "b": "final"})
         k.insert(0, "pair_id", f"{draft}__{final}")
         frames.append(k)
-    columns = ["pair_id", "term", "count_draft", "count_final", "g2", "log_ratio", "direction"]
+    columns = table("keyness").columns
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
 
