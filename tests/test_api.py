@@ -14,7 +14,8 @@ from policykit import config
 def test_import_is_light() -> None:
     """Importing policykit does not import pandas (a cached rebuild and the CLI start fast)."""
     code = "import sys, policykit; print('pandas' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
 
 
 def test_split_sentences() -> None:

@@ -91,7 +91,8 @@ def test_missing_raw_dir(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
 
 def test_new_gb18030_compilation_is_read(tmp_path: Path, tiny_raw: Path) -> None:
     """A new compilation in GB18030 with CRLF, not in the manifest, yields its documents."""
-    text = ("关于推进数据标准化工作的通知\r\n\r\n一、总体要求\r\n\r\n坚持标准引领。到2026年底，制定标准50项以上。\r\n\r\n"
+    text = ("关于推进数据标准化工作的通知\r\n\r\n一、总体要求\r\n\r\n"
+            "坚持标准引领。到2026年底，制定标准50项以上。\r\n\r\n"
             "二、保障措施\r\n\r\n加强组织领导。\r\n\r\n数据资源统计调查制度实施方案\r\n\r\n一、调查目的\r\n\r\n摸清数据资源底数。\r\n")
     (tiny_raw / "new_compilation.txt").write_bytes(text.encode("gb18030"))
     result = build(tiny_raw, tmp_path / "o")
@@ -119,14 +120,16 @@ def test_audit_accounts_for_every_raw_character(any_built) -> None:
     assert readings == built.tables["witnesses"].removed_readings.sum()
 
 
-def test_unchanged_inputs_reuse_the_build_cache(tmp_path: Path, tiny_raw: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unchanged_inputs_reuse_the_build_cache(tmp_path: Path, tiny_raw: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """A second build of unchanged inputs is restored from the cache; a changed raw folder rebuilds."""
     monkeypatch.setenv(config.CACHE_ENV, str(tmp_path / "cache"))
     first = build(tiny_raw, tmp_path / "a", use_cache=True)
     again = build(tiny_raw, tmp_path / "b", use_cache=True)
     assert not first.cached and again.cached
     assert _digests(tmp_path / "a") == _digests(tmp_path / "b")
-    (tiny_raw / "extra.txt").write_text("关于推进数据标准化工作的通知\n\n一、总体要求\n\n坚持标准引领。\n", encoding="utf-8")
+    notice = "关于推进数据标准化工作的通知\n\n一、总体要求\n\n坚持标准引领。\n"
+    (tiny_raw / "extra.txt").write_text(notice, encoding="utf-8")
     changed = build(tiny_raw, tmp_path / "c", use_cache=True)
     assert not changed.cached and "extra.txt" in set(changed.tables["sources"].source_file)
 

@@ -51,8 +51,8 @@ def test_text_date_wins_over_catalog() -> None:
 def test_catalog_period_without_a_day() -> None:
     """A catalog that knows only the month gives period, not date; a text date gives both."""
     text = "数据产业行动计划\n\n" + BODY
-    docs = build_corpus([_src("a.txt", text)], _catalog(date_published=None, period="2023-09",
-                                                        date_basis="published September 2023, day unverified")).documents
+    catalog = _catalog(date_published=None, period="2023-09", date_basis="published September 2023, day unverified")
+    docs = build_corpus([_src("a.txt", text)], catalog).documents
     assert docs.loc[0, "date"] is None and docs.loc[0, "period"] == "2023-09" and docs.loc[0, "date_basis"] == "catalog"
     dated = build_corpus([_src("a.txt", text + "\n2023年12月31日\n")], _catalog()).documents
     assert dated.loc[0, "period"] == "2023-12"

@@ -191,7 +191,7 @@ def test_save_plotly_offline_and_deterministic(reports_dir: Path) -> None:
 
 
 def test_chronological_orders_by_date_then_period_undated_last() -> None:
-    """date first, a month-only period in its month, undated documents last; ties by doc_id."""
+    """Date first, a month-only period in its month, undated documents last; ties by doc_id."""
     import pandas as pd
 
     docs = pd.DataFrame({"doc_id": ["u", "b", "a", "m"], "date": [None, "2024-01-15", "2022-12-02", None],

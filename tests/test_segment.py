@@ -20,7 +20,8 @@ def _segment(text: str, name: str = "f.txt"):
     return segment_file(src, normalize(text))
 
 
-BODY = "为贯彻落实党中央决策部署，推动数据要素市场化配置改革，现提出如下意见。\n\n一、总体要求\n\n坚持问题导向。\n\n二、重点任务\n\n加强数据供给。\n"
+BODY = ("为贯彻落实党中央决策部署，推动数据要素市场化配置改革，现提出如下意见。\n\n"
+        "一、总体要求\n\n坚持问题导向。\n\n二、重点任务\n\n加强数据供给。\n")
 
 
 def test_title_lines() -> None:
@@ -66,8 +67,10 @@ def test_annex_label_is_not_part_of_the_title() -> None:
 
 def test_news_wrapper_and_untitled_report() -> None:
     """Text before the first title is news; a restart of 一、 without a title is an untitled report."""
-    news = "国家数据局发布新规 推动数据产业发展\n\n2024-01-15新闻资讯\n\n近日，国家数据局印发《数据产业发展行动计划》，明确了到2026年底的工作目标和主要任务。\n\n"
-    text = news + "数据产业发展行动计划\n\n" + BODY + "\n一、概况：数据市场加快发展\n\n我国数据产量快速增长。\n\n二、趋势与展望\n\n前景广阔。\n"
+    news = ("国家数据局发布新规 推动数据产业发展\n\n2024-01-15新闻资讯\n\n"
+            "近日，国家数据局印发《数据产业发展行动计划》，明确了到2026年底的工作目标和主要任务。\n\n")
+    text = (news + "数据产业发展行动计划\n\n" + BODY
+            + "\n一、概况：数据市场加快发展\n\n我国数据产量快速增长。\n\n二、趋势与展望\n\n前景广阔。\n")
     ws = _segment(text)
     assert [w.kind for w in ws] == ["news", "policy", "report"]
     assert ws[0].date == "2024-01-15"
@@ -87,7 +90,8 @@ def test_explainer_is_one_document_and_menus_are_removed() -> None:
 
 def test_repeated_menus_keeps_single_runs() -> None:
     """Runs of short lines that occur once or twice are content, not navigation."""
-    lines = split_lines("一、总体要求\n（一）指导思想\n（二）工作原则\n正文很长的一段话，超过二十个字的内容在这里。\n" * 2)
+    outline = "一、总体要求\n（一）指导思想\n（二）工作原则\n正文很长的一段话，超过二十个字的内容在这里。\n"
+    lines = split_lines(outline * 2)
     assert repeated_menus(lines) == []
 
 

@@ -29,11 +29,12 @@ def test_closing_quote_stays_with_sentence() -> None:
 
 def test_no_split_inside_brackets() -> None:
     """End marks inside 《…》 and （…） (not at their end) do not split."""
-    assert sentences("印发《关于A。B的意见》。完善（含C；D）机制。") == ["印发《关于A。B的意见》。", "完善（含C；D）机制。"]
+    got = sentences("印发《关于A。B的意见》。完善（含C；D）机制。")
+    assert got == ["印发《关于A。B的意见》。", "完善（含C；D）机制。"]
 
 
 def test_line_ends_split_and_whitespace_excluded() -> None:
-    """'  指导思想\\n\\n以……为指导。 ' -> two spans without the surrounding whitespace."""
+    r"""'  指导思想\n\n以……为指导。 ' -> two spans without the surrounding whitespace."""
     text = "  指导思想\n\n以习近平新时代中国特色社会主义思想为指导。 "
     assert sentences(text) == ["指导思想", "以习近平新时代中国特色社会主义思想为指导。"]
     assert split_sentences(text)[0] == (2, 6)
@@ -77,7 +78,8 @@ def assert_lossless(text: str) -> None:
 
 def test_parts_items_and_inline_lead_headings() -> None:
     """'标题 / 一、总则 / （一）统筹推进政务数据共享。完善…… / 二、保障' -> 0, 1, 1.1, 2."""
-    text = "关于某事的意见\n\n一、总则\n\n（一）统筹推进政务数据共享。完善政务数据目录。\n\n（二）有序开放。依法开放。\n\n二、保障\n\n加强领导。"
+    text = ("关于某事的意见\n\n一、总则\n\n（一）统筹推进政务数据共享。完善政务数据目录。\n\n"
+            "（二）有序开放。依法开放。\n\n二、保障\n\n加强领导。")
     assert outline(text) == [
         ("0", "", None), ("1", "一、", "总则"), ("1.1", "（一）", "统筹推进政务数据共享"),
         ("1.2", "（二）", "有序开放"), ("2", "二、", "保障"),
@@ -100,7 +102,8 @@ def test_heading_on_own_line_and_continuous_item_numbers() -> None:
 
 def test_half_width_brackets_and_sub_items() -> None:
     """'(一)' is （一）; '1.' and '（1）' nest below it; '（一）发展现状。' alone gives heading 发展现状."""
-    text = "一、总体\n(一)发展现状。\n正文。\n1.指导思想。\n正文。\n（1）细则甲。正文。\n（2）细则乙\n2.基本原则。正文。"
+    text = ("一、总体\n(一)发展现状。\n正文。\n1.指导思想。\n正文。\n"
+            "（1）细则甲。正文。\n（2）细则乙\n2.基本原则。正文。")
     assert outline(text) == [
         ("1", "一、", "总体"), ("1.1", "（一）", "发展现状"), ("1.1.1", "1.", "指导思想"),
         ("1.1.1.1", "（1）", "细则甲"), ("1.1.1.2", "（2）", "细则乙"), ("1.1.2", "2.", "基本原则"),
@@ -109,7 +112,8 @@ def test_half_width_brackets_and_sub_items() -> None:
 
 def test_level_is_relative_to_the_document() -> None:
     """A document numbering its parts 1、2、 has them at level 1, bare headings at level 2."""
-    text = "计划\n\n1、激活潜能\n\n数据作用日益凸显。\n\n2、总体要求\n\n指导思想\n\n以思想为指导。\n\n基本原则\n\n需求牵引。"
+    text = ("计划\n\n1、激活潜能\n\n数据作用日益凸显。\n\n2、总体要求\n\n"
+            "指导思想\n\n以思想为指导。\n\n基本原则\n\n需求牵引。")
     assert outline(text) == [
         ("0", "", None), ("1", "1、", "激活潜能"), ("2", "2、", "总体要求"),
         ("2.1", "", "指导思想"), ("2.2", "", "基本原则"),
@@ -218,7 +222,8 @@ def test_build_provisions_columns_and_errors() -> None:
                          "text": ["一、甲\n正文。", "标题\n一、乙\n正文。\n二、丙\n正文。"]})
     out = build_provisions(docs)
     assert list(out.columns) == table("provisions").columns
-    assert list(zip(out["doc_id"], out["provision_id"])) == [("a", "0"), ("a", "1"), ("a", "2"), ("b", "1")]
+    keys = list(zip(out["doc_id"], out["provision_id"], strict=True))
+    assert keys == [("a", "0"), ("a", "1"), ("a", "2"), ("b", "1")]
     assert out.equals(build_provisions(docs))
     with pytest.raises(InputError, match="table documents"):
         build_provisions(docs.drop(columns="text"))
