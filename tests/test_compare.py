@@ -85,3 +85,21 @@ def test_real_corpus_draft_aligns_with_final(any_built) -> None:
         paired = rows["change"].isin(["unchanged", "modified", "moved", "merged", "split"])
         assert paired.mean() > 0.6, pair_id
     assert changes["touches_numbers"].any()
+
+
+def test_imports_go_one_way_compare_worddiff_align() -> None:
+    """The stage imports both; the word diff imports the alignment; the alignment imports neither."""
+    import ast
+    import importlib
+    from pathlib import Path
+
+    def imported(module: str) -> set[str]:
+        path = importlib.import_module(f"policykit.{module}").__file__
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+        return {alias.name if node.module is None else node.module.split(".")[0]
+                for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1
+                for alias in node.names}
+
+    assert {"align", "worddiff"} <= imported("compare")
+    assert "align" in imported("worddiff") and "compare" not in imported("worddiff")
+    assert not {"worddiff", "compare"} & imported("align")
