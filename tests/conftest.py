@@ -40,7 +40,8 @@ def _frozen_imports() -> None:
     import pyarrow.parquet  # noqa: F401
 
     for name in ("build", "sources", "documents", "structure", "audit", "compare", "terms", "targets",
-                 "target_changes", "reuse", "concepts", "tables", "dataset"):  # the modules a build runs
+                 "target_changes", "reuse", "concepts", "tables", "validate", "datapackage", "align",
+                 "worddiff"):  # the modules a build runs
         with contextlib.suppress(ImportError):  # a module renamed or moved: it is simply not frozen
             importlib.import_module(f"policykit.{name}")
     gc.collect()

@@ -121,6 +121,7 @@ def test_parsing_imports_no_stage_module() -> None:
     loaded = set(out.split())
     assert "policykit.cli" in loaded
     assert not loaded & {"policykit.build", "policykit.figures", "policykit.diffview", "policykit.compare",
+                         "policykit.align", "policykit.worddiff",
                          "policykit.release", "policykit.evaluation", "policykit.terms"}
 
 

@@ -118,24 +118,24 @@ def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
 
 def test_moved_words_are_marked_on_both_sides() -> None:
     """A re-sequenced clause is shown as moved, not as an unrelated deletion and insertion."""
-    from policykit.compare import Aligned, Unit
+    from policykit.align import Aligned, Unit
+    from policykit.worddiff import unit_edits
 
     draft = Unit("2.2", 1, "基本原则", "基本原则", "总体要求", "坚持安全有序，开放融合，推动发展。")
     final = Unit("2.2", 1, "基本原则", "基本原则", "总体要求", "坚持开放融合，安全有序，推动发展。")
     al = Aligned([draft], [final], "modified", 0.9)
-    page = diffview._side_html(al, diffview.compare.unit_edits(al), "draft") + \
-        diffview._side_html(al, diffview.compare.unit_edits(al), "final")
+    page = diffview._side_html(al, unit_edits(al), "draft") + diffview._side_html(al, unit_edits(al), "final")
     assert '<del class="moved">' in page and '<ins class="moved">' in page
 
 
 def test_only_real_number_changes_are_highlighted() -> None:
     """增长1倍 -> 倍增 restates the value: flagged in the table but not highlighted; 2025 -> 2026 is."""
-    from policykit import compare
+    from policykit.worddiff import word_edits
 
-    same = compare.word_edits("数据交易规模增长1倍。", "数据交易规模倍增。")
+    same = word_edits("数据交易规模增长1倍。", "数据交易规模倍增。")
     assert any(e.touches_numbers for e in same) and all(e.value_changed == "false" for e in same if e.touches_numbers)
     assert not any(diffview.changes_value(e) for e in same)
-    changed = compare.word_edits("到2025年底完成。", "到2026年底完成。")
+    changed = word_edits("到2025年底完成。", "到2026年底完成。")
     assert [diffview.changes_value(e) for e in changed] == [True]
     page = diffview.render_html(_comparison())
     assert page.count('class="num"') == 3  # the legend, and the 2025 -> 2026 edit on its two sides
@@ -143,11 +143,11 @@ def test_only_real_number_changes_are_highlighted() -> None:
 
 def test_a_moved_sentence_is_one_move_on_both_sides() -> None:
     """Sentences found verbatim on both sides in other places: [a, mid, b] -> [b, mid, a] is two moves."""
-    from policykit import compare
+    from policykit.worddiff import moved_edits, word_edits
 
     a, b = "推进公共数据开放共享。", "健全数据要素市场规则体系。"
     mid = "加快培育一批数据商和第三方专业服务机构。"
-    edits = compare.word_edits(a + mid + b, b + mid + a)
+    edits = word_edits(a + mid + b, b + mid + a)
     assert [e.op for e in edits] == ["move", "move"]
     assert {e.final_text for e in edits} == {a, b} and all(e.draft_text == e.final_text for e in edits)
-    assert all(compare.moved_edits(edits))
+    assert all(moved_edits(edits))

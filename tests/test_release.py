@@ -11,25 +11,13 @@ import duckdb
 import pandas as pd
 import pytest
 import yaml
+from tiny_tables import LONG_TEXT, frame, mini_tables, written
 
 from policykit import __version__, config
 from policykit.cli import main
-from policykit.release import build_release, release_name
-from policykit.schema import table
+from policykit.release import build_release, duckdb_sql, release_name, write_duckdb, write_exports
+from policykit.schema import TABLES, table
 from policykit.tables import write_table
-
-_DEFAULTS = {"string": "x", "integer": 0, "number": 0.5, "boolean": False, "date": None}
-
-
-def _default(f) -> object:  # noqa: ANN001 - a schema Field
-    """A harmless value for a required column: its first allowed value, else one of its type."""
-    return f.values[0] if f.values else _DEFAULTS[f.type]
-
-
-def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
-    spec = table(name)
-    return pd.DataFrame([{f.name: row.get(f.name, _default(f) if f.required else None)
-                          for f in spec.fields} for row in rows], columns=spec.columns)
 
 
 @pytest.fixture()
@@ -38,13 +26,13 @@ def processed(tmp_path: Path) -> Path:
     out = tmp_path / "processed"
     out.mkdir()
     tables = {
-        "sources": _frame("sources", [{"source_file": "a.txt", "sha256": "0" * 64, "bytes": 9}]),
-        "documents": _frame("documents", [{"doc_id": "d1", "title": "行动计划", "text": "一、总体要求",
+        "sources": frame("sources", [{"source_file": "a.txt", "sha256": "0" * 64, "bytes": 9}]),
+        "documents": frame("documents", [{"doc_id": "d1", "title": "行动计划", "text": "一、总体要求",
                                            "kind": "policy"},
                                           {"doc_id": "d2", "title": "意见", "date": "2024-10-09", "kind": "draft",
                                            "related_doc_id": "d3"},
                                           {"doc_id": "d3", "title": "通知", "kind": "notice", "related_doc_id": "d1"}]),
-        "witnesses": _frame("witnesses", [{"doc_id": "d1", "source_file": "a.txt", "char_end": 5},
+        "witnesses": frame("witnesses", [{"doc_id": "d1", "source_file": "a.txt", "char_end": 5},
                                           {"doc_id": "d2", "source_file": "a.txt", "char_start": 5}]),
     }
     for name, df in tables.items():
@@ -175,7 +163,7 @@ def test_stata_labels_value_labels_and_missing_values(processed: Path, tmp_path:
     assert str(dates["d2"].date()) == "2024-10-09" and pd.isna(dates["d1"])  # a missing date is missing, not ""
 
 
-def test_stata_do_file_loads_every_table_into_a_frame(processed: Path, tmp_path: Path) -> None:
+def test_stata_do_file_loads_every_table_into_aframe(processed: Path, tmp_path: Path) -> None:
     """policykit.do: one frame per table, read from stata/<table>.dta, sources before what references it."""
     do = _archive_files(processed, tmp_path)["policykit.do"].decode()
     for name in ("sources", "documents", "witnesses"):
@@ -225,3 +213,49 @@ def test_archive_carries_readme_and_license(processed: Path, tmp_path: Path) -> 
         assert needle in readme, needle
     assert files["LICENSE"] == (config.ROOT / "LICENSE").read_bytes()
     assert b"MIT License" in files["LICENSE"] and b"CC BY 4.0" in files["LICENSE"]
+
+
+# --- exports of the published tables ---------------------------------------------------------------
+
+def test_stata_export_keeps_long_text_labels_and_is_deterministic(tmp_path: Path) -> None:
+    """Format 118 .dta: long text as strL, variable labels from the registry, identical bytes twice."""
+    tables = mini_tables()
+    first = write_exports(tmp_path / "a", tables)
+    second = write_exports(tmp_path / "b", tables)
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+    with pd.io.stata.StataReader(tmp_path / "a" / "stata" / "documents.dta") as reader:
+        labels = reader.variable_labels()
+        data = reader.read()
+        assert reader.data_label == "Documents"
+    assert labels["doc_id"].startswith(table("documents").fields[0].description[:40])
+    assert all(len(v) <= 80 for v in labels.values())
+    assert data.loc[data.doc_id == "final", "text"].item() == LONG_TEXT
+    assert pd.isna(data.loc[data.doc_id == "draft", "date"].item())  # a missing date is Stata's missing date
+
+
+def test_excel_csv_has_bom_and_crlf(tmp_path: Path) -> None:
+    """Excel reads UTF-8 only with a byte-order mark."""
+    write_exports(tmp_path, mini_tables())
+    raw = (tmp_path / "excel" / "documents.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfdoc_id,") and b"\r\n" in raw
+    expected = (2, len(TABLES["documents"].columns))
+    assert pd.read_csv(tmp_path / "excel" / "documents.csv", encoding="utf-8-sig").shape == expected
+
+
+def test_duckdb_script_recreates_the_tables_with_keys_and_comments(tmp_path: Path) -> None:
+    """policykit.sql loads the Parquet files with types, primary keys and column comments."""
+    tables = mini_tables()
+    out = written(tmp_path, tables)
+    write_exports(out, tables)
+    write_duckdb(out / "policykit.duckdb", tables, out)
+    assert "read_parquet('documents.parquet')" in (out / "policykit.sql").read_text(encoding="utf-8")
+    con = duckdb.connect(str(out / "policykit.duckdb"), read_only=True)
+    try:
+        assert con.execute("select count(*) from provisions").fetchone() == (3,)
+        assert con.execute("select typeof(date) from documents where doc_id='final'").fetchone() == ("DATE",)
+        comment = con.execute("select comment from duckdb_columns() where table_name='documents' "
+                              "and column_name='doc_id'").fetchone()[0]
+        assert comment == table("documents").fields[0].description
+    finally:
+        con.close()
+    assert "CREATE TABLE reuse" not in duckdb_sql({"sources": tables["sources"]})

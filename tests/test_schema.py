@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from policykit import compare, concepts, plots, targets
+from policykit import align, compare, concepts, plots, targets
 from policykit.schema import TABLES, table
 
 TYPES = {"string", "integer", "number", "boolean", "date"}
@@ -43,8 +43,8 @@ def test_labels_name_every_allowed_value(name: str, column: str) -> None:
 
 
 def test_stages_read_allowed_values_and_columns_from_the_registry() -> None:
-    """compare, targets, concepts and plots restate no value list: theirs are the registry's."""
-    assert compare.CHANGE_CLASSES == table("alignment").values("change")
+    """align, compare, targets, concepts and plots restate no value list: theirs are the registry's."""
+    assert align.CHANGE_CLASSES == table("alignment").values("change")
     assert list(compare.ALIGNMENT_COLUMNS) == table("alignment").columns
     assert list(compare.CHANGES_COLUMNS) == table("changes").columns
     assert targets.KINDS == set(table("documents").values("kind"))

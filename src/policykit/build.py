@@ -289,10 +289,10 @@ class TableWriter:
 
     def put(self, name: str, df: pd.DataFrame) -> None:
         """Conform and validate one table, check its foreign keys to what is written, write it."""
-        from .dataset import validate_tables
         from .executor import release_memory
         from .schema import TABLES, table
         from .tables import write_table
+        from .validate import validate_tables
 
         with _timed(self.timings, "validate"):
             df = validate_tables({name: df}, parents=self.keys)[name]  # conformed: the one place tables are typed
@@ -314,7 +314,7 @@ class TableWriter:
 
     def close(self) -> None:
         """Check the foreign keys whose parent was written after the child."""
-        from .dataset import validate_tables
+        from .validate import validate_tables
 
         with _timed(self.timings, "validate"):
             for name, df in self.pending:
@@ -662,7 +662,7 @@ def _build_locked(raw_dir: Path, out_dir: Path, catalog_file: Path, progress: bo
                 shutil.copy2(path, tmp / path.name)
                 result.files.append(out_dir / path.name)
         return result
-    from .dataset import write_datapackage
+    from .datapackage import write_datapackage
     from .executor import executor
 
     timings: dict[str, float] = {}

@@ -92,10 +92,10 @@ def _figures(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     """Compare two versions of a document: a terminal table, or a summary and an HTML page; exit 2 if unknown."""
-    from . import compare, diffview
+    from . import align, diffview
     from .tables import load
 
-    threshold = compare.DEFAULT_THRESHOLD if args.threshold is None else args.threshold
+    threshold = align.DEFAULT_THRESHOLD if args.threshold is None else args.threshold
     try:
         documents = load("documents", processed_dir=args.data)
         provisions = load("provisions", processed_dir=args.data)
@@ -228,7 +228,7 @@ def _add_diff(sub: argparse._SubParsersAction) -> None:
                         "folder")
     d.add_argument("--html", metavar="FILE", type=Path, help="write a self-contained HTML page to FILE")
     d.add_argument("--threshold", metavar="X", type=float, default=None,
-                   help="similarity needed to pair two provisions, 0-1 (default policykit.compare.DEFAULT_THRESHOLD)")
+                   help="similarity needed to pair two provisions, 0-1 (default policykit.align.DEFAULT_THRESHOLD)")
     d.set_defaults(func=_diff)
 
 

@@ -11,12 +11,13 @@ import jinja2
 import pandas as pd
 import wcwidth
 
-from . import compare
-from .compare import Aligned, Edit
+from . import align, compare, worddiff
+from .align import Aligned
 from .errors import InputError
+from .worddiff import Edit
 from .zh import shorten as _short
 
-CHANGE_ORDER = compare.CHANGE_CLASSES
+CHANGE_ORDER = align.CHANGE_CLASSES
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def changes_value(edit: Edit) -> bool:
 
 
 def comparison(documents: pd.DataFrame, provisions: pd.DataFrame, draft_id: str, final_id: str,
-               threshold: float = compare.DEFAULT_THRESHOLD) -> Comparison:
+               threshold: float = align.DEFAULT_THRESHOLD) -> Comparison:
     """Compare two documents of the published tables."""
     titles = {}
     for doc in (draft_id, final_id):
@@ -60,7 +61,7 @@ def comparison(documents: pd.DataFrame, provisions: pd.DataFrame, draft_id: str,
         if hit.empty:
             known = ", ".join(sorted(map(str, documents["doc_id"])))
             raise InputError("table documents", f"no document {doc!r}; documents: {known}")
-        titles[doc] = compare._clean(hit.iloc[0]["title"])
+        titles[doc] = align.cell_text(hit.iloc[0]["title"])
     units = compare.compare_units(provisions, draft_id, final_id, threshold)
     return Comparison(draft_id, final_id, titles[draft_id], titles[final_id], threshold, units)
 
@@ -81,7 +82,7 @@ def _fit(text: str, width: int) -> str:
     return wcwidth.ljust(text, width)
 
 
-def _heading(side: Sequence[compare.Unit]) -> str:
+def _heading(side: Sequence[align.Unit]) -> str:
     """Heading shown for one side of a unit."""
     if not side:
         return "—"
@@ -168,8 +169,8 @@ def _side_view(al: Aligned, edits: Sequence[Edit], side: str) -> dict[str, objec
     label = "征求意见稿 draft" if side == "draft" else "正式稿 final"
     if not units:
         return {"empty": True, "label": label}
-    text = compare.side_text(units)
-    moved = compare.moved_edits(edits)
+    text = worddiff.side_text(units)
+    moved = worddiff.moved_edits(edits)
     if al.change in ("added", "deleted"):
         spans = [(0, len(text), "num" if any(changes_value(e) for e in edits) else "")]
     elif side == "draft":

@@ -24,17 +24,17 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__, config
-from .dataset import (
+from .datapackage import (
     PACKAGE_NAME,
     citation_text,
     data_dictionary_markdown,
     sha256_file,
-    validate_tables,
     write_datapackage,
 )
 from .errors import InputError
 from .schema import TABLES, Field, Table, table
 from .tables import load
+from .validate import validate_tables
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # earliest date zip can store: no build time leaks into the archive
 FILE_MODE = 0o644

@@ -4,7 +4,7 @@ Gold set ``number_flags.csv`` (docs/codebook-terms.md, part 2): edits of the cha
 ``numeric`` true/false and ``value_changed`` true/false/unknown. Gold rows are matched to rows of the
 changes table on (pair_id, draft_text, final_text), since unit numbers and op indices move when the
 alignment changes. A gold edit the table no longer has (the diff now cuts the words differently) is scored
-by the recogniser on the gold texts themselves (policykit.compare.touches_numbers), and counted in the
+by the recogniser on the gold texts themselves (policykit.worddiff.touches_numbers), and counted in the
 notes, so that no gold row silently drops out.
 """
 
@@ -52,7 +52,7 @@ def _flags(changes: pd.DataFrame) -> dict[tuple[str, str, str], tuple[bool, str]
 
 def evaluate(data_dir: Path, gold_dir: Path) -> Section:
     """Precision and recall of touches_numbers on the labelled edits; agreement of value_changed."""
-    from ..compare import touches_numbers
+    from ..worddiff import touches_numbers
 
     gold = read_gold(Path(gold_dir) / GOLD_FILE)
     changes = pd.read_parquet(Path(data_dir) / "changes.parquet")
