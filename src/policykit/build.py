@@ -272,7 +272,7 @@ def _timed(timings: dict[str, float] | None, name: str) -> Iterator[None]:
 class TableWriter:
     """Check and write each finished table into the staging folder, so that the build can drop it.
 
-    A table is conformed and validated (dataset.validate_tables: columns, types, required and allowed
+    A table is conformed and validated (validate.validate_tables: columns, types, required and allowed
     values, primary key) and written as Parquet and CSV when its stage returns. Foreign keys are checked
     against the key columns of the parent tables, the only part of a written table kept; a reference to a
     table not written yet is checked when close() is called.
