@@ -34,7 +34,7 @@ Method (all character offsets index into documents.text):
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from math import ceil
 from operator import itemgetter
 
@@ -181,6 +181,7 @@ def build_reuse(
     # int32 prefix sums: half the memory of numpy's default int64
     marks = _Marks(*(np.r_[np.int32(0), np.cumsum(_in_marks(corpus, spans), dtype=np.int32)]
                      for spans in (title_spans, quote_spans)))
+    corpus = replace(corpus, keys=None, key_doc=None)  # the rows need offsets, not characters: freed
     columns = table("reuse").columns
     values = itemgetter(*columns)  # a tuple per row: a third of the memory of the row dicts
     rows = [values(_row(corpus, x, k, index, marks, typer, direction, p.formula_cover)) for x in passages]
