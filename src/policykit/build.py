@@ -301,6 +301,19 @@ def _concat(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
     return {n: pd.concat([p[n] for p in parts if n in p], ignore_index=True) for n in names}
 
 
+def _analysis_plan(bounds: list[tuple[int, int]]) -> tuple[list[tuple[str, str, Any]], dict[str, list[str]]]:
+    """The analysis tasks in submission order as (task, stage, document rows or None), and each stage's tasks."""
+    plan, parts_of = [], {}
+    for name, _ in sorted(analysis_stages(), key=lambda stage: stage[0] != SUBMITTED_FIRST):
+        if name in PER_DOCUMENT_STAGES:
+            parts_of[name] = [f"{name}#{i:05d}" for i in range(len(bounds))]
+            plan += [(task, name, ab) for task, ab in zip(parts_of[name], bounds, strict=True)]
+        else:
+            parts_of[name] = [name]
+            plan.append((name, name, None))
+    return plan, parts_of
+
+
 def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None], ex: Any = None,
                  timings: dict[str, float] | None = None,
                  sink: Callable[[str, pd.DataFrame], None] | None = None) -> dict[str, pd.DataFrame]:
@@ -318,15 +331,7 @@ def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None]
         with executor(workers=workers()) as local:
             return run_analysis(tables, on_done, local, timings, sink)
     inputs = {"documents": tables["documents"], "provisions": tables["provisions"]}
-    bounds = batch_bounds(inputs["documents"])
-    plan, parts_of = [], {}
-    for name, _ in sorted(analysis_stages(), key=lambda stage: stage[0] != SUBMITTED_FIRST):
-        if name in PER_DOCUMENT_STAGES:
-            parts_of[name] = [f"{name}#{i:05d}" for i in range(len(bounds))]
-            plan += [(task, name, ab) for task, ab in zip(parts_of[name], bounds, strict=True)]
-        else:
-            parts_of[name] = [name]
-            plan.append((name, name, None))
+    plan, parts_of = _analysis_plan(batch_bounds(inputs["documents"]))
 
     def tasks() -> Iterator[tuple[str, Callable, tuple]]:
         """The tasks in order; a batch is cut only when the executor takes its task (bounded memory)."""
