@@ -48,6 +48,28 @@ def test_serial_and_local_give_the_same_results_in_order() -> None:
         local.close(cancel=False)
 
 
+def test_local_run_takes_tasks_from_a_generator_as_room_frees() -> None:
+    local = LocalExecutor(2)
+    made: list[int] = []
+    made_when_first_result: list[int] = []
+
+    def tasks():
+        for i in range(20):
+            made.append(i)  # the task's input is built only now
+            yield f"t{i:02d}", _square, (i,)
+
+    def on_result(name: str, result: int) -> int:
+        made_when_first_result.append(len(made))
+        return result
+
+    try:
+        out = local.run(tasks(), lambda name: None, on_result=on_result)
+    finally:
+        local.close(cancel=False)
+    assert out == {f"t{i:02d}": i * i for i in range(20)}
+    assert made_when_first_result[0] <= local.window() < 20  # not every task was made before the first ended
+
+
 def test_local_runs_in_other_processes() -> None:
     with executor(workers=2) as ex:
         pids = set(ex.map(_pid_after, [0.2, 0.2, 0.2, 0.2]))

@@ -103,3 +103,14 @@ def test_html_comment_is_markup() -> None:
     doc = normalize(raw)
     assert "INFO END" not in doc.text and "<!--" not in doc.text
     assert doc.removed["markup"] == len("<!-- INFO END -->") + 2  # and the `# ` of the title line
+
+
+def test_offset_map_is_compact_where_it_fits() -> None:
+    import numpy as np
+
+    from policykit.normalize import normalize, offset_dtype
+
+    doc = normalize("第一条\r\n数据<b>要素</b>x")
+    assert doc.origin.dtype == np.int32 and doc.text == "第一条\n数据要素×"
+    assert doc.raw_span(4, 6) == (5, 7)  # 数据, after the CRLF folded into one character
+    assert offset_dtype(2**31) is np.int64

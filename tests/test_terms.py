@@ -342,3 +342,12 @@ def test_rjieba_cuts_exactly_like_jieba():
             "大数据集中存储，入表企业超过18家，数据集和大模型的训练数据。")
     pieces = [p for p in terms._protected().split(text) if p]
     assert [list(terms._cutter().cut(p, False)) for p in pieces] == [terms.jieba_cut(p) for p in pieces]
+
+
+def test_suffixed_words_answer_as_the_jieba_dictionary() -> None:
+    terms._suffixed_words.cache_clear()
+    words = terms._suffixed_words()  # built without keeping a tokenizer
+    freq = terms._tokenizer().FREQ
+    candidates = {t[c:] + s for t in terms.domain_terms() if terms._is_pinned(t) for c in range(len(t) - 1, 1, -1)
+                  for s in terms.BOUND_SUFFIXES}
+    assert words and words == {w for w in candidates if freq.get(w, 0) > 0}

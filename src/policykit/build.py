@@ -201,6 +201,11 @@ def workers() -> int:
 def document_batches(documents: pd.DataFrame, provisions: pd.DataFrame | None,
                      max_chars: int = DOCUMENT_BATCH_CHARS) -> list[dict[str, pd.DataFrame]]:
     """Documents (and their provisions) cut into consecutive batches of about max_chars characters."""
+    return [document_batch(documents, provisions, a, b) for a, b in batch_bounds(documents, max_chars)]
+
+
+def batch_bounds(documents: pd.DataFrame, max_chars: int = DOCUMENT_BATCH_CHARS) -> list[tuple[int, int]]:
+    """Row ranges [a, b) of documents that make consecutive batches of about max_chars characters."""
     sizes = documents["text"].str.len().fillna(0).to_numpy()
     cuts, total = [0], 0
     for i, n in enumerate(sizes):
@@ -209,14 +214,16 @@ def document_batches(documents: pd.DataFrame, provisions: pd.DataFrame | None,
             total = 0
         total += n
     cuts.append(len(documents))
-    out = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
-        docs = documents.iloc[a:b]
-        batch = {"documents": docs}
-        if provisions is not None:
-            batch["provisions"] = provisions[provisions["doc_id"].isin(docs["doc_id"])]
-        out.append(batch)
-    return out
+    return list(zip(cuts[:-1], cuts[1:], strict=True))
+
+
+def document_batch(documents: pd.DataFrame, provisions: pd.DataFrame | None, a: int, b: int) -> dict[str, pd.DataFrame]:
+    """The documents of rows [a, b) and their provisions."""
+    docs = documents.iloc[a:b]
+    batch = {"documents": docs}
+    if provisions is not None:
+        batch["provisions"] = provisions[provisions["doc_id"].isin(docs["doc_id"])]
+    return batch
 
 
 def _finish_terms(out: dict[str, pd.DataFrame], inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -255,7 +262,10 @@ def _run_stage(name: str, inputs: dict[str, pd.DataFrame]) -> tuple[dict[str, pd
     release_memory()  # what the worker's previous task left
     start = time.perf_counter()
     tables = dict(analysis_stages())[name](inputs)
-    return tables, time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    del inputs
+    release_memory()  # an idle worker keeps no more than the result it sends back
+    return tables, seconds
 
 
 @contextmanager
@@ -334,6 +344,19 @@ def _concat(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
     return {n: pd.concat([p[n] for p in parts if n in p], ignore_index=True) for n in names}
 
 
+def _analysis_plan(bounds: list[tuple[int, int]]) -> tuple[list[tuple[str, str, Any]], dict[str, list[str]]]:
+    """The analysis tasks in submission order as (task, stage, document rows or None), and each stage's tasks."""
+    plan, parts_of = [], {}
+    for name, _ in sorted(analysis_stages(), key=lambda stage: stage[0] != SUBMITTED_FIRST):
+        if name in PER_DOCUMENT_STAGES:
+            parts_of[name] = [f"{name}#{i:05d}" for i in range(len(bounds))]
+            plan += [(task, name, ab) for task, ab in zip(parts_of[name], bounds, strict=True)]
+        else:
+            parts_of[name] = [name]
+            plan.append((name, name, None))
+    return plan, parts_of
+
+
 def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None], ex: Any = None,
                  timings: dict[str, float] | None = None,
                  sink: Callable[[str, pd.DataFrame], None] | None = None) -> dict[str, pd.DataFrame]:
@@ -351,15 +374,13 @@ def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None]
         with executor(workers=workers()) as local:
             return run_analysis(tables, on_done, local, timings, sink)
     inputs = {"documents": tables["documents"], "provisions": tables["provisions"]}
-    tasks, parts_of = [], {}
-    for name, _ in sorted(analysis_stages(), key=lambda stage: stage[0] != SUBMITTED_FIRST):
-        if name in PER_DOCUMENT_STAGES:
-            batches = document_batches(inputs["documents"], inputs["provisions"])
-            parts_of[name] = [f"{name}#{i:05d}" for i in range(len(batches))]
-            tasks += [(task, _run_stage, (name, batch)) for task, batch in zip(parts_of[name], batches, strict=True)]
-        else:
-            parts_of[name] = [name]
-            tasks.append((name, _run_stage, (name, inputs)))
+    plan, parts_of = _analysis_plan(batch_bounds(inputs["documents"]))
+
+    def tasks() -> Iterator[tuple[str, Callable, tuple]]:
+        """The tasks in order; a batch is cut only when the executor takes its task (bounded memory)."""
+        for task, name, ab in plan:
+            stage_inputs = inputs if ab is None else document_batch(inputs["documents"], inputs["provisions"], *ab)
+            yield task, _run_stage, (name, stage_inputs)
     stage_of = {task: name for name, names in parts_of.items() for task in names}
     left = {name: len(names) for name, names in parts_of.items()}
     arrived: dict[str, dict[str, Any]] = {name: {} for name in parts_of}
@@ -389,7 +410,7 @@ def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None]
         if not left[stage_of[task]]:
             on_done(stage_of[task])
 
-    ex.run(tasks, finished, on_result=assemble)
+    ex.run(tasks(), finished, on_result=assemble)
     return {name: out[name] for name in sorted(out)}  # the same order whichever stage finished first
 
 

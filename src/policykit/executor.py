@@ -40,7 +40,7 @@ class Executor(Protocol):
         """The results of fn on every item, in the order of the items."""
         ...
 
-    def run(self, tasks: Sequence[Task], on_done: Callable[[str], None],
+    def run(self, tasks: Iterable[Task], on_done: Callable[[str], None],
             on_result: Callable[[str, Any], Any] | None = None) -> dict[str, Any]:
         """Run named independent tasks; their results by name (with on_result: what it returns for each)."""
         ...
@@ -56,9 +56,9 @@ class SerialExecutor:
         """The results of fn on every item, computed in this process."""
         return [fn(item) for item in items]
 
-    def run(self, tasks: Sequence[Task], on_done: Callable[[str], None],
+    def run(self, tasks: Iterable[Task], on_done: Callable[[str], None],
             on_result: Callable[[str, Any], Any] | None = None) -> dict[str, Any]:
-        """Each task in turn."""
+        """Each task in turn (taken from the iterable one at a time)."""
         out = {}
         for name, fn, args in tasks:
             out[name] = _take(name, fn(*args), on_result)
@@ -120,11 +120,25 @@ class LocalExecutor:
             return [fn(item) for item in items]
         return list(self.pool.map(fn, items))
 
-    def run(self, tasks: Sequence[Task], on_done: Callable[[str], None],
+    def run(self, tasks: Iterable[Task], on_done: Callable[[str], None],
             on_result: Callable[[str, Any], Any] | None = None) -> dict[str, Any]:
-        """Submit every task; collect results as they finish."""
-        futures: dict[Future, str] = {self.pool.submit(fn, *args): name for name, fn, args in tasks}
+        """Run the tasks, at most `window()` submitted at a time; collect results as they finish.
+
+        Tasks are taken from the iterable only when there is room for them, so a generator of tasks
+        (batches of documents cut on demand) holds the inputs of a bounded number of tasks, however many
+        there are: the build's memory follows the batch size, not the corpus size.
+        """
+        queue = iter(tasks)
+        futures: dict[Future, str] = {}
         out: dict[str, Any] = {}
+
+        def submit() -> None:
+            for name, fn, args in queue:
+                futures[self.pool.submit(fn, *args)] = name
+                if len(futures) >= self.window():
+                    return
+
+        submit()
         pending = set(futures)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -132,7 +146,13 @@ class LocalExecutor:
                 name = futures.pop(future)
                 out[name] = _take(name, future.result(), on_result)
                 on_done(name)
+            submit()
+            pending = set(futures)
         return out
+
+    def window(self) -> int:
+        """Tasks submitted at once: one running in each worker and one waiting for each."""
+        return 2 * self.workers
 
     def close(self, cancel: bool) -> None:
         """Shut the pool down; with cancel, drop queued work and terminate the running workers."""
@@ -181,7 +201,7 @@ class DaskExecutor:
             self.client.cancel(futures)
             raise
 
-    def run(self, tasks: Sequence[Task], on_done: Callable[[str], None],
+    def run(self, tasks: Iterable[Task], on_done: Callable[[str], None],
             on_result: Callable[[str, Any], Any] | None = None) -> dict[str, Any]:
         """Submit every task to the cluster; collect results as they finish."""
         from distributed import as_completed

@@ -193,9 +193,14 @@ def _punctuation(doc: Normalized) -> Normalized:
     return _sub(doc, PUNCT_RE, lambda m: HALF_PUNCT[m.group(0)], "punctuation")
 
 
+def offset_dtype(length: int) -> type[np.signedinteger]:
+    """The compact dtype of offsets into a text of length characters: int32 (half of int64) where it fits."""
+    return np.int32 if length < np.iinfo(np.int32).max else np.int64
+
+
 def normalize(raw: str) -> Normalized:
     """Return the canonical simplified text of a decoded raw text, with its offset map."""
-    doc = Normalized(raw, np.arange(len(raw) + 1, dtype=np.int64))
+    doc = Normalized(raw, np.arange(len(raw) + 1, dtype=offset_dtype(len(raw))))
     doc = _line_endings(doc)
     doc = _markup(doc)
     doc = _sub(doc, READING_RE, "", "readings")

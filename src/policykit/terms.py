@@ -114,6 +114,11 @@ def stopwords() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _tokenizer() -> jieba.Tokenizer:
     """Return a private jieba tokenizer with the domain dictionary (the global jieba.dt is untouched)."""
+    return _new_tokenizer()
+
+
+def _new_tokenizer() -> jieba.Tokenizer:
+    """A new jieba tokenizer with the domain dictionary loaded (see _tokenizer)."""
     jieba.setLogLevel(logging.WARNING)  # jieba logs its cache loading at INFO on every start
     tk = jieba.Tokenizer()
     # jieba writes its prefix-dictionary cache to the temp folder unless told otherwise, and logs a
@@ -147,12 +152,26 @@ def _pinned_end(term: str, following: str) -> int:
     """Length of the token a pinned term match yields: the whole term, or its domain-term head (suffix rule)."""
     if not following or following not in BOUND_SUFFIXES:
         return len(term)
-    tk = _tokenizer()
+    words = _suffixed_words()
     for cut in range(len(term) - 1, 1, -1):  # longest head first
         head, tail = term[:cut], term[cut:]
-        if head in _domain_set() and tk.FREQ.get(tail + following, 0) > 0:
+        if head in _domain_set() and tail + following in words:
             return cut
     return len(term)
+
+
+@lru_cache(maxsize=1)
+def _suffixed_words() -> frozenset[str]:
+    """The words `tail of a pinned term + bound suffix` that the jieba dictionary holds (frequency > 0).
+
+    These are the only look-ups _pinned_end makes: they are answered once from a jieba tokenizer that is
+    then dropped, so that a process that tokenises keeps a few words instead of jieba's prefix
+    dictionary (about 60 MB in every worker).
+    """
+    candidates = {term[cut:] + suffix for term in domain_terms() if _is_pinned(term)
+                  for cut in range(len(term) - 1, 1, -1) for suffix in BOUND_SUFFIXES}
+    freq = (_tokenizer.cache_info().currsize and _tokenizer().FREQ) or _new_tokenizer().FREQ
+    return frozenset(w for w in candidates if freq.get(w, 0) > 0)
 
 
 @lru_cache(maxsize=1)
@@ -289,14 +308,15 @@ def top_level_ids(provisions: pd.DataFrame) -> pd.Series:
     )
 
 
-def _ranked(doc_id: str, scope: str, counts: Counter[str]) -> list[dict]:
-    """Rows of one scope: count, rank (ties broken by term) and relative frequency."""
+def _ranked(doc_id: str, scope: str, counts: Counter[str]) -> list[tuple[str, str, str, int, int, float]]:
+    """Rows of one scope (doc_id, scope, term, count, rank, rel_freq); ranks break ties by term.
+
+    Tuples rather than dicts: a batch has hundreds of thousands of rows, and a tuple takes a third
+    of a dict's memory.
+    """
     total = sum(counts.values())
     ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [
-        {"doc_id": doc_id, "scope": scope, "term": t, "count": c, "rank": i, "rel_freq": c / total}
-        for i, (t, c) in enumerate(ordered, 1)
-    ]
+    return [(doc_id, scope, t, c, i, c / total) for i, (t, c) in enumerate(ordered, 1)]
 
 
 def _scope_locator(provisions: pd.DataFrame) -> dict[str, tuple[pd.DataFrame, list[str]]]:
@@ -318,7 +338,7 @@ def build_term_frequencies(documents: pd.DataFrame, provisions: pd.DataFrame) ->
     require(provisions, _PROV_COLUMNS, "provisions")
     scopes = _scope_locator(provisions)
     doc_counts: dict[str, Counter[str]] = {}
-    rows: list[dict] = []
+    rows: list[tuple[str, str, str, int, int, float]] = []
     for doc_id, text in zip(documents["doc_id"].astype(str), documents["text"].astype(str), strict=True):
         spans = tokenize_spans(text)
         doc_counts[doc_id] = Counter(t for t, _, _ in spans)
