@@ -86,7 +86,9 @@ def write_table(df: pd.DataFrame, name: str, out_dir: Path, *, conformed: bool =
             csv.open("w", encoding="utf-8", newline="") as fh:
         for start in range(0, max(len(df), 1), ROW_GROUP_ROWS):
             part = df.iloc[start:start + ROW_GROUP_ROWS]
-            arrow = pa.Table.from_pandas(part, schema=schema, preserve_index=False)
+            # one chunk per column: Arrow-backed string columns keep a chunk per concatenated batch, and
+            # Parquet pages follow chunks, so without this the bytes would depend on the batch size
+            arrow = pa.Table.from_pandas(part, schema=schema, preserve_index=False).combine_chunks()
             pw.write_table(arrow.replace_schema_metadata(None))
             part.to_csv(fh, index=False, header=start == 0, lineterminator="\n")
     return [parquet, csv]
