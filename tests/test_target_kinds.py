@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from policykit import config
 from policykit.schema import table
 from policykit.target_kinds import (
     CYCLE_RULES,
@@ -13,6 +14,7 @@ from policykit.target_kinds import (
     Rule,
     classify,
     decide,
+    describe,
 )
 from policykit.targets import COMMENT_CUE_RE, CYCLE_RE, FORECAST_CUES, find_anchors, find_quantities, sentence_rows
 
@@ -131,3 +133,10 @@ def test_past_dates_are_never_forecasts() -> None:
     """A news item of 2024: '2022年预计增长…' is a fact of 2022, not a forecast."""
     (r,) = rows("2022年，数据交易规模预计增长20%。", "news", 2024)
     assert r["kind"] == "reported_fact"
+
+
+def test_codebook_shows_the_decision_tables() -> None:
+    """docs/codebook.md's appendix holds the tables exactly as describe() renders them from the code."""
+    codebook = (config.ROOT / "docs" / "codebook.md").read_text(encoding="utf-8")
+    shown = codebook.split("<!-- decision tables: begin -->\n", 1)[1].split("<!-- decision tables: end -->", 1)[0]
+    assert shown == describe()

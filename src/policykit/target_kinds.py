@@ -5,44 +5,14 @@ evaluated first-match. A condition is a tuple of small named predicates over a `
 empty tuple always holds). `kind` None means the case gives no row. The kinds are those of the registry
 (schema: table("targets").values("kind")); `policykit.targets` does the extraction around these decisions.
 
-`DATED_RULES` (a date governs the clause; its role comes from policykit.targets_parse.find_anchors):
+- `DATED_RULES`: a date governs the clause (its role comes from policykit.targets_parse.find_anchors).
+  "Past": a deadline in its own document's year is still ahead, except in a report; a plain date in a report
+  or news item's own year is already known when it was written. Only reports and news predict: in a policy
+  text 将达到 states a commitment.
+- `UNDATED_RULES`: a quantity in a sentence with no date of its own nor inherited.
+- `CYCLE_RULES`: 每年 / 每两年 with no calendar date.
 
-| rule | when | kind |
-|---|---|---|
-| recurring_in_report | a recurring date in a report | no row |
-| recurring | a recurring date (每年3月底前…报送) | reporting_deadline |
-| comment | a consultation deadline (征求意见的时间为…至…) | comment_period |
-| effective_in_report | an entry into force in a report | no row |
-| effective | an entry into force (本办法自…起施行) | effective_date |
-| as_of_figure | 截至… with a number | reported_fact |
-| as_of_words | 截至… without a number | no row |
-| past_deadline_figure | a deadline already past, with a number | reported_fact |
-| past_deadline_words | a deadline already past, without a number | no row |
-| deadline_predicted | a deadline in a report, or with a prediction cue in a report or news item | forecast |
-| deadline_figure | a deadline ahead, with a number | metric |
-| deadline_words | a deadline ahead, without a number | goal |
-| past_date_figure | another date already past, with a number | reported_fact |
-| past_date_words | another date already past, without a number | no row |
-| date_predicted | another date with a prediction cue in a report or news item | forecast |
-| report_later_figure | a report's figure at a date after the report's own year | forecast |
-| report_figure | a report's figure at a date of unknown year | reported_fact |
-| other_date | anything else | no row |
-
-"Past": a deadline in its own document's year is still ahead, except in a report; a plain date in a report
-or news item's own year is already known when it was written. Only reports and news predict: in a policy
-text 将达到 states a commitment.
-
-`UNDATED_RULES` (a quantity in a sentence with no date of its own nor inherited):
-
-| rule | when | kind |
-|---|---|---|
-| report_prediction | a report's figure with a prediction cue | forecast |
-| report_passage_figure | a report's figure | reported_fact (as of the passage's date) |
-| issuer_count | N部门 (17部门联合印发) | reported_fact (as of the document's date) |
-| quantitative_rule | a %, percentage points, a duration or a cap in a policy, draft or notice | rule |
-| other_figure | anything else | no row |
-
-`CYCLE_RULES` (每年 / 每两年 with no calendar date): a `rule` in a policy, draft or notice, else no row.
+`describe()` renders the tables as Markdown; docs/codebook.md shows them in its appendix (a test keeps it in step).
 """
 
 from __future__ import annotations
@@ -104,16 +74,18 @@ def years_known(c: Case) -> bool:
 
 def past_deadline(c: Case) -> bool:
     """The deadline is behind the document: before its year (a report: up to its year)."""
-    if not years_known(c):
+    year, ref = c.year, c.ref_year
+    if year is None or ref is None:
         return False
-    return c.year <= c.ref_year if in_report(c) else c.year < c.ref_year  # type: ignore[operator]
+    return year <= ref if in_report(c) else year < ref
 
 
 def past_date(c: Case) -> bool:
     """The date is behind the document: before its year (a report or news item: up to its year)."""
-    if not years_known(c):
+    year, ref = c.year, c.ref_year
+    if year is None or ref is None:
         return False
-    return c.year <= c.ref_year if c.doc_kind in PREDICTING_DOC_KINDS else c.year < c.ref_year  # type: ignore[operator]
+    return year <= ref if c.doc_kind in PREDICTING_DOC_KINDS else year < ref
 
 
 def predicts(c: Case) -> bool:
@@ -144,8 +116,8 @@ recurring, comment, effective, as_of, deadline = (
     _role(r) for r in ("recurring", "comment", "effective", "as_of", "deadline"))
 
 
-def deadline_predicted(c: Case) -> bool:
-    """A deadline in a report, or a deadline with a prediction cue in a report or news item."""
+def report_or_prediction(c: Case) -> bool:
+    """The document is a report, or a report or news item with a prediction cue."""
     return in_report(c) or predicts(c)
 
 
@@ -171,7 +143,7 @@ DATED_RULES: tuple[Rule, ...] = (
     Rule("past_deadline_figure", (deadline, past_deadline, has_value), "reported_fact",
          "a deadline already past reports what was reached"),
     Rule("past_deadline_words", (deadline, past_deadline), None, "a past deadline without a number"),
-    Rule("deadline_predicted", (deadline, deadline_predicted), "forecast",
+    Rule("deadline_predicted", (deadline, report_or_prediction), "forecast",
          "a report or news item predicts, it does not commit"),
     Rule("deadline_figure", (deadline, has_value), "metric", "a dated commitment with a number"),
     Rule("deadline_words", (deadline,), "goal", "a dated commitment in words"),
@@ -181,7 +153,8 @@ DATED_RULES: tuple[Rule, ...] = (
     Rule("date_predicted", (predicts,), "forecast", "a prediction cue in a report or news item"),
     Rule("report_later_figure", (in_report, has_value, years_known), "forecast",
          "a report's figure dated after the report itself"),
-    Rule("report_figure", (in_report, has_value), "reported_fact", "a report's figure at a date of unknown year"),
+    Rule("report_figure", (in_report, has_value), "reported_fact",
+         "a report's figure when its year or the report's is unknown"),
     Rule("other_date", (), None, "any other date states no item"),
 )
 
@@ -208,6 +181,19 @@ def decide(rules: tuple[Rule, ...], case: Case) -> Rule:
         if all(predicate(case) for predicate in rule.condition):
             return rule
     raise ValueError(f"no rule of the table holds for {case}")
+
+
+def describe() -> str:
+    """The decision tables as Markdown: per table, its rules in order with condition, kind and reason."""
+    out = []
+    for title, rules in (("DATED_RULES", DATED_RULES), ("UNDATED_RULES", UNDATED_RULES),
+                         ("CYCLE_RULES", CYCLE_RULES)):
+        out += [f"`{title}`", "", "| # | rule | condition (all hold) | kind | reason |", "|---|---|---|---|---|"]
+        for i, r in enumerate(rules, 1):
+            condition = " and ".join(f"`{p.__name__}`" for p in r.condition) or "(always)"
+            out.append(f"| {i} | `{r.name}` | {condition} | {r.kind or '(no row)'} | {r.reason} |")
+        out.append("")
+    return "\n".join(out)
 
 
 def classify(
