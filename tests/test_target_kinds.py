@@ -26,8 +26,9 @@ def _rules(sentence: str, doc_kind: str, ref_year: int | None, doc_date: str | N
     cue = bool(FORECAST_CUES.search(sentence))
     if anchors:
         comment = bool(COMMENT_CUE_RE.search(sentence))
-        return [decide(DATED_RULES, Case(doc_kind, "comment" if comment and a.role == "deadline" else a.role,
-                                         a.year, ref_year, cue, bool(quantities))) for a in anchors]
+        return [decide(DATED_RULES, Case(doc_kind, a.role, a.year, ref_year, cue, bool(quantities),
+                                         consultation=comment))
+                for a in anchors]
     fired = [decide(UNDATED_RULES, Case(doc_kind, cue=cue, has_value=True, unit=q.unit, comparator=q.comparator))
              for q in quantities]
     return fired + [decide(CYCLE_RULES, Case(doc_kind)) for _m in CYCLE_RE.finditer(sentence)]
@@ -37,6 +38,7 @@ CASES = [  # (rule, sentence, document kind, document year, document date)
     ("recurring_in_report", "每年3月底前报送上一年度经营情况报告。", "report", 2024, None),
     ("recurring", "每年3月底前，授权主体向数据管理部门报送上一年度经营情况报告。", "notice", 2025, None),
     ("comment", "征求意见的时间为2023年12月16日至2023年12月22日。", "news", 2023, "2023-12-15"),
+    ("consultation_deadline", "请于2023年12月22日前反馈意见。", "news", 2023, "2023-12-15"),
     ("effective_in_report", "该办法自2024年1月1日起施行。", "report", 2024, None),
     ("effective", "本办法自2025年1月1日起施行。", "policy", 2024, None),
     ("as_of_figure", "截至2023年底，数据企业超过19万家。", "report", 2024, None),

@@ -42,6 +42,7 @@ class Case:
     has_value: bool = False
     unit: str | None = None
     comparator: str | None = None
+    consultation: bool = False  # the sentence speaks of a consultation (征求意见, 意见反馈 …)
 
 
 Predicate = Callable[[Case], bool]
@@ -98,6 +99,11 @@ def has_cue(c: Case) -> bool:
     return c.cue
 
 
+def in_consultation(c: Case) -> bool:
+    """The sentence speaks of a consultation (征求意见, 意见反馈 …)."""
+    return c.consultation
+
+
 def has_value(c: Case) -> bool:
     """The row carries a number."""
     return c.has_value
@@ -135,6 +141,8 @@ DATED_RULES: tuple[Rule, ...] = (
     Rule("recurring_in_report", (recurring, in_report), None, "a report citing a recurring duty states no item"),
     Rule("recurring", (recurring,), "reporting_deadline", "a recurring duty (每年3月底前…报送)"),
     Rule("comment", (comment,), "comment_period", "the deadline of a consultation (征求意见的时间为…至…)"),
+    Rule("consultation_deadline", (deadline, in_consultation), "comment_period",
+         "a deadline in a sentence about a consultation (…前反馈意见)"),
     Rule("effective_in_report", (effective, in_report), None,
          "a report citing another text's entry into force (该文件自…起施行) states no item"),
     Rule("effective", (effective,), "effective_date", "本法/本办法/本通知 … 自…起施行"),
@@ -197,10 +205,11 @@ def describe() -> str:
 
 
 def classify(
-    role: str, year: int | None, doc_kind: str, ref_year: int | None, cue: bool, has_value: bool
+    role: str, year: int | None, doc_kind: str, ref_year: int | None, cue: bool, has_value: bool,
+    consultation: bool = False,
 ) -> str | None:
     """Kind of a dated row from the anchor's role and year, the document's kind and year; None: no row."""
-    case = Case(doc_kind, role, year, ref_year, cue, has_value)
+    case = Case(doc_kind, role, year, ref_year, cue, has_value, consultation=consultation)
     return decide(DATED_RULES, case).kind
 
 

@@ -292,9 +292,8 @@ def sentence_rows(sentence: str, doc_kind: str, ref_year: int | None, doc_date: 
     for i, (anchor, region) in enumerate(zip(anchors, regions, strict=True)):
         lead_in = 0 if i == 0 else region[0]  # quantities before the first date belong to it
         qs = [q for q in quantities if lead_in <= q.start < region[1]]
-        role = "comment" if comment and anchor.role == "deadline" else anchor.role
-        kinds = (classify(role, anchor.year, doc_kind, ref_year, cue, False),
-                 classify(role, anchor.year, doc_kind, ref_year, cue, True))
+        kinds = (classify(anchor.role, anchor.year, doc_kind, ref_year, cue, False, comment),
+                 classify(anchor.role, anchor.year, doc_kind, ref_year, cue, True, comment))
         if kinds[0] == "goal" or kinds[1] == "metric":
             rows.extend(_commitment_rows(sentence, anchor, region, lead_in, qs, remove, kinds))
             continue
