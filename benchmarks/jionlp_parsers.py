@@ -1,4 +1,4 @@
-"""JioNLP's time and money parsers against policykit.targets' own, on the targets gold set.
+"""JioNLP's time and money parsers against policykit.targets_parse's own, on the targets gold set.
 
 For every gold item with a full date (deadline or as_of), does the parser find that date in the item's
 sentence? For every amount in 元, does it find the amount? And how many dates does it produce in sentences
@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from policykit import config
-from policykit import targets as pk
+from policykit import targets_parse as pk
 
 MULTIPLIERS = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, "": 1.0}
 DEFAULT_BASE = "2024-06-30"  # JioNLP needs a reference moment; undated documents get the corpus's middle

@@ -1,4 +1,4 @@
-"""Tests of the targets stage: deadlines, quantities, effective dates and their classification."""
+"""Tests of the targets stage: extraction of rows from sentences, their dates, metric words, ids and provisions."""
 
 from __future__ import annotations
 
@@ -14,9 +14,6 @@ from policykit.targets import (
     extract_targets,
     find_anchors,
     find_quantities,
-    parse_number,
-    plan_period_end,
-    resolve_date,
     sentence_rows,
 )
 
@@ -35,72 +32,6 @@ def one_provision(text: str) -> pd.DataFrame:
     """Return a provisions table with the whole text as provision 1."""
     return pd.DataFrame({"doc_id": ["d"], "provision_id": ["1"], "level": [1],
                          "char_start": [0], "char_end": [len(text)]})
-
-
-@pytest.mark.parametrize(("args", "expected"), [
-    ((2026,), "2026-12-31"),
-    ((2026, None, None, "底"), "2026-12-31"),
-    ((2025, 3, None, "底"), "2025-03-31"),
-    ((2024, 2), "2024-02-29"),
-    ((2025, 3, 1), "2025-03-01"),
-    ((2024, None, None, "上半年"), "2024-06-30"),
-    ((2024, None, None, "一季度"), "2024-03-31"),
-    ((2025, 2, 30), None),
-])
-def test_resolve_date(args: tuple, expected: str | None) -> None:
-    """到2026年底 -> 2026-12-31; a bare year -> 12-31; 3月底 -> 03-31; 2月30日 -> None."""
-    assert resolve_date(*args) == expected
-
-
-def test_plan_period_end() -> None:
-    """“十四五” -> 2025, “十五五” -> 2030, “十一五” -> 2010."""
-    assert [plan_period_end(n) for n in ("十四", "十五", "十一")] == [2025, 2030, 2010]
-
-
-@pytest.mark.parametrize(("text", "value"), [
-    ("十二", 12), ("百", 100), ("三千", 3000), ("300", 300), ("1.73", 1.73),
-])
-def test_parse_number(text: str, value: float) -> None:
-    """Chinese numerals through cn2an: 十二 -> 12, 百 -> 100; Arabic as is."""
-    assert parse_number(text) == value
-
-
-@pytest.mark.parametrize(("sentence", "value", "unit", "comparator", "value_text"), [
-    ("打造300个以上典型应用场景", 300, "个", ">=", "300个以上"),
-    ("数据产业年均增速超过20%", 20, "%", ">", "超过20%"),
-    ("年均复合增长率超过15%", 15, "%", ">", "超过15%"),
-    ("成本不超过5%", 5, "%", "<=", "不超过5%"),
-    ("误差控制在10%以内", 10, "%", "<=", "10%以内"),
-    ("规模约5万亿元", 5, "万亿元", "~", "约5万亿元"),
-    ("规模5万亿元左右", 5, "万亿元", "~", "5万亿元左右"),
-    ("培育不少于十二个行业", 12, "个", ">=", "不少于十二个"),
-    ("培育百余家数据商", 100, "家", ">", "百余家"),
-    ("数据交易规模倍增", 2, "倍", "=", "倍增"),
-    ("数据交易规模增长1倍", 2, "倍", "=", "增长1倍"),
-    ("数据总量翻一番", 2, "倍", "=", "翻一番"),
-    ("全国数据存储总量为1.73ZB", 1.73, "ZB", "=", "1.73ZB"),
-])
-def test_quantity_parsing(sentence: str, value: float, unit: str, comparator: str, value_text: str) -> None:
-    """'打造300个以上…' -> 300, 个, >=, '300个以上' (and the other patterns likewise)."""
-    (q,) = find_quantities(sentence)
-    assert (q.value, q.unit, q.comparator, q.text) == (value, unit, comparator, value_text)
-
-
-@pytest.mark.parametrize("sentence", [
-    "发挥数据要素的放大、叠加、倍增作用", "培育一批数据商", "推进5G网络建设", "国数政策〔2023〕11号",
-    "《知识产权强国建设纲要(2021-2035年)》", "落实“数据二十条”", "研究第三个方案",
-])
-def test_not_quantities(sentence: str) -> None:
-    """Names, articles, codes and ordinals are not quantities: '培育一批数据商' -> []."""
-    assert find_quantities(sentence) == []
-
-
-@pytest.mark.parametrize("sentence", [
-    "“数据要素×”三年行动计划（2024—2026年）", "国数政策〔2023〕11号", "《“十四五”数字经济发展规划》",
-])
-def test_titles_ranges_and_numbers_are_not_dates(sentence: str) -> None:
-    """Years in a title, a range or a document number are not anchors: '（2024—2026年）' -> []."""
-    assert find_anchors(sentence) == []
 
 
 def test_policy_goal_sentence_gives_one_row_per_clause() -> None:
@@ -138,6 +69,8 @@ def test_goal_without_quantity() -> None:
     ("到“十四五”时期末，建成全国一体化数据市场。", "2025-12-31", "到“十四五”时期末"),
     ("到2027年6月，平台全面上线。", "2027-06-30", "到2027年6月"),
 ])
+
+
 def test_deadline_forms(sentence: str, deadline: str, text: str) -> None:
     """'2025年底前，…' -> goal due 2025-12-31, deadline_text kept as written."""
     (r,) = rows(sentence, "policy", 2024)
@@ -159,14 +92,6 @@ def test_recurring_reporting_deadline() -> None:
     assert (r["kind"], r["deadline"], r["deadline_text"]) == ("reporting_deadline", None, "每年3月底前")
 
 
-def test_report_forecast_is_not_a_goal() -> None:
-    """Report '预计到2025年，我国数据产量将达到…' -> forecast, never goal or metric."""
-    (r,) = rows("预计到2025年，我国数据产量将达到5万亿元。", "report", 2023)
-    assert (r["kind"], r["value"], r["unit"], r["metric"]) == ("forecast", 5, "万亿元", "我国数据产量")
-    (r,) = rows("到2030年大模型使用的绝大部分数据都将由人工智能合成。", "report", 2023)
-    assert r["kind"] == "forecast"
-
-
 def test_report_past_statistics_are_reported_facts() -> None:
     """Report '2022年我国数据产量达8.1ZB' -> reported_fact dated 2022-12-31; '截至2023年底…' too."""
     (r,) = rows("2022年我国数据产量达8.1ZB。", "report", 2023)
@@ -175,18 +100,6 @@ def test_report_past_statistics_are_reported_facts() -> None:
     out = rows("截至2023年底，全国数据存储总量为1.73ZB，较2022年增长3.7个百分点。", "report", 2024)
     assert [(r["kind"], r["as_of"], r["unit"]) for r in out] == [
         ("reported_fact", "2023-12-31", "ZB"), ("reported_fact", "2023-12-31", "个百分点")]
-
-
-def test_report_never_has_goals() -> None:
-    """A report restating '到2026年底，…300个以上…' -> no goal or metric rows."""
-    assert {r["kind"] for r in rows(PLAN_GOAL, "report", 2024)} <= {"forecast", "reported_fact"}
-
-
-def test_past_dates_in_policy() -> None:
-    """Policy of 2024: '到2022年，已建成…' gives nothing; '2022年…达到12个' -> reported_fact."""
-    assert rows("到2022年，已建成数据平台。", "policy", 2024) == []
-    (r,) = rows("2022年，全国数据交易机构达到12家。", "policy", 2024)
-    assert r["kind"] == "reported_fact"
 
 
 def test_deadline_used_as_attribute_is_skipped() -> None:
@@ -212,16 +125,12 @@ def test_undated_caps_thresholds_and_cycles_are_rules() -> None:
     ("2023年1月至8月，全国数据交易额达到100亿元。", "2023-08-31"),
     ("全国已有超过20个数据交易场所。", "2024-10-01"),
 ])
+
+
 def test_as_of_dates_of_reported_facts(sentence: str, as_of: str) -> None:
     """A report dated 2024-10-01: 自…以来 and 截至目前 are as of that date, 半年报 30 June, 1月至8月 31 August."""
     (r,) = rows(sentence, "report", 2024, "2024-10-01")
     assert (r["kind"], r["as_of"], r["deadline"]) == ("reported_fact", as_of, None)
-
-
-def test_comparator_words() -> None:
-    """达到 is >=, 近 is <, 超/超过 is >, 约 is ~."""
-    found = [(q.text, q.comparator) for q in find_quantities("达到300个，近50家，超1.3万份，超过20%，约8%")]
-    assert found == [("达到300个", ">="), ("近50家", "<"), ("超1.3万份", ">"), ("超过20%", ">"), ("约8%", "~")]
 
 
 def test_comment_period_and_effective_forms() -> None:
@@ -231,12 +140,6 @@ def test_comment_period_and_effective_forms() -> None:
     for subject in ("本法", "本条例", "本办法", "本规定", "本通知"):
         (r,) = rows(f"{subject}自2025年1月1日起正式施行。", "policy", 2024)
         assert (r["kind"], r["deadline"]) == ("effective_date", "2025-01-01")
-
-
-def test_past_dates_are_never_forecasts() -> None:
-    """A news item of 2024: '2022年预计增长…' is a fact of 2022, not a forecast."""
-    (r,) = rows("2022年，数据交易规模预计增长20%。", "news", 2024)
-    assert r["kind"] == "reported_fact"
 
 
 def test_extract_targets_ids_provisions_and_carry_over() -> None:
@@ -286,6 +189,8 @@ def test_build_targets_columns_and_determinism() -> None:
 
 
 @pytest.mark.slow
+
+
 def test_corpus_reports_have_no_goals(built) -> None:  # noqa: ANN001 - BuildResult fixture
     """In the built corpus, report documents have forecasts and reported facts only.
 
@@ -296,15 +201,6 @@ def test_corpus_reports_have_no_goals(built) -> None:  # noqa: ANN001 - BuildRes
     reports = targets[targets.kind_doc == "report"]
     assert len(reports) > 0
     assert set(reports.kind) <= {"forecast", "reported_fact"}
-
-
-@pytest.mark.parametrize("sentence", [
-    "显现三种典型方式。", "国家数据局围绕八个方面做出部署。", "统筹“三个建设”。", "近两年来讨论十分火热。",
-    "按照10年期国债收益率确定。", "少数达到了上千万元。",
-])
-def test_category_counts_time_frames_and_vague_numbers_are_not_quantities(sentence: str) -> None:
-    """三种方式, 八个方面, 近两年来, 10年期, 上千万元 -> no quantity."""
-    assert find_quantities(sentence) == []
 
 
 def test_cycles_and_issuer_counts() -> None:
@@ -391,15 +287,3 @@ def test_a_regulation_it_was_not_written_for() -> None:
     assert sorted(zip(floors.value, floors.comparator, strict=True)) == [(8, ">="), (10, "<="), (50, ">"), (70, ">=")]
     assert ("不得超过5年", "<=") in set(zip(out.value_text, out.comparator, strict=True))
     assert not set(out.kind) & {"goal", "metric", "forecast"}
-
-
-@pytest.mark.parametrize(("text", "bounds"), [
-    ("比例为10%-20%", [(10, "%", ">="), (20, "%", "<=")]),
-    ("给予1000元至1万元的奖励", [(1000, "元", ">="), (1, "万元", "<=")]),
-    ("罚款5至10万元", [(5, "万元", ">="), (10, "万元", "<=")]),
-    ("由每个小组选举代表二至三人参加", [(2, "人", ">="), (3, "人", "<=")]),
-    ("依照第3至5条规定", []),
-])
-def test_a_range_is_two_bounds(text: str, bounds: list) -> None:
-    """A range gives its lower bound (>=) and upper bound (<=); 第3至5条 is an ordinal, not a range."""
-    assert [(q.value, q.unit, q.comparator) for q in find_quantities(text)] == bounds

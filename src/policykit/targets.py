@@ -1,7 +1,9 @@
 """Targets stage: dated and quantitative commitments, rules, forecasts and reported facts.
 
 The rows follow the codebook of the gold set (docs/codebook.md); `policykit evaluate` scores them
-(policykit.evaluation.targets). Dates and quantities are parsed by policykit.targets_parse.
+(policykit.evaluation.targets). Dates and quantities are parsed by policykit.targets_parse; which kind a
+dated or undated figure gives is decided by the decision tables of policykit.target_kinds; this module
+extracts: sentences -> clauses -> rows, their dates and metric words, ids, and the stage build_targets.
 
 How a sentence becomes rows
 - Its dates ("anchors", with a role: deadline, as_of, effective, recurring, comment, date) and quantities
@@ -19,7 +21,7 @@ How a sentence becomes rows
   以内, 低于) is a `rule`, and 每年/每两年 without a calendar date a cycle (`rule`, value N, unit 年). How many
   departments issued a text (17部门联合印发) is a `reported_fact` as of the document's date.
 
-Kinds (the document's `kind` and `date` come from the documents table)
+Kinds (the document's `kind` and `date` come from the documents table; the rules: policykit.target_kinds)
 - `goal` / `metric`: a dated commitment without / with a number, in a document that is not a report.
 - `rule`: a quantitative rule with no deadline (cap, threshold, margin, cycle).
 - `effective_date`: 本法/本条例/本办法/本规定/本通知/本意见 自…起施行 (自印发之日起施行 takes the document's date);
@@ -48,6 +50,7 @@ import pandas as pd
 from .errors import InputError
 from .locate import provision_ids
 from .schema import require, table
+from .target_kinds import CYCLE_RULES, UNDATED_RULES, Case, classify, decide
 from .targets_parse import (  # noqa: F401 - re-exported: the parsers belong to this stage's interface
     ANCHOR_RE,
     CLAUSE_BREAK,
@@ -83,9 +86,6 @@ SUBJECT_END_RE = re.compile(
 SUBJECTLESS_RE = re.compile(r"^(?:占|较|比|同比|环比|分别|年均|增速|增幅|增长率|规模)")
 
 NON_REPORT_KINDS = frozenset(table("documents").values("kind")) - {"report"}
-# Documents whose undated caps, thresholds and cycles are rules (news and explainers only restate them).
-RULE_DOC_KINDS = frozenset({"policy", "draft", "notice"})
-RULE_UNITS = frozenset({"%", "％", "‰", "个百分点", "百分点"}) | DURATION_UNITS
 # A reported fact is dated by as_of (when it held); every other kind by deadline (when it falls due, takes
 # effect, or, for a forecast, the date the prediction is about).
 FACT_KINDS = frozenset({"reported_fact"})
@@ -155,41 +155,6 @@ def _goal_text(sentence: str, anchor: Anchor) -> str:
         return rest
     nxt = CLAUSE_BREAK.search(sentence, anchor.end)
     return metric_text(sentence, nxt.end(), nxt.end()) if nxt and nxt.end() < len(sentence) else ""
-
-
-def classify(
-    role: str, year: int | None, doc_kind: str, ref_year: int | None, cue: bool, has_value: bool
-) -> str | None:
-    """Kind of a row from the anchor's role and year, the document's kind and year; None: no row."""
-    report = doc_kind == "report"
-    known = ref_year is not None and year is not None
-    # A deadline in its own document's year is still ahead; a plain date in a report or news item's own
-    # year is usually a statistic already known when it was written.
-    past_deadline = known and (year <= ref_year if report else year < ref_year)
-    past_date = known and (year <= ref_year if doc_kind in ("report", "news") else year < ref_year)
-    # Only reports and news predict; in a policy text 将达到 states a commitment.
-    cue = cue and doc_kind in ("report", "news")
-    if role == "recurring":
-        return None if report else "reporting_deadline"
-    if role == "comment":
-        return "comment_period"
-    if role == "effective":  # a report citing another text's entry into force (该文件自…起施行) states no item
-        return None if report else "effective_date"
-    if role == "as_of":
-        return "reported_fact" if has_value else None
-    if role == "deadline":
-        if past_deadline:
-            return "reported_fact" if has_value else None
-        if report or cue:
-            return "forecast"
-        return "metric" if has_value else "goal"
-    if past_date:  # a past date is a fact, never a forecast, whatever the verb
-        return "reported_fact" if has_value else None
-    if cue:
-        return "forecast"
-    if report and has_value:  # a report's figure is a forecast only when dated after the report itself
-        return "forecast" if known else "reported_fact"
-    return None
 
 
 def reference_year(doc_date: str | None, text: str) -> int | None:
@@ -276,26 +241,31 @@ def _context_anchor(sentence: str, context: Anchor | None, now: str | None) -> A
 
 def _undated_rows(sentence: str, quantities: list[Quantity], doc_kind: str, now: str | None, cue: bool,
                   context: Anchor | None = None) -> list[dict]:
-    """Rows of a sentence without any date: facts in a report, rules and cycles in a policy text."""
+    """Rows of a sentence without any date: facts in a report, rules and cycles in a policy text.
+
+    The kinds are decided by policykit.target_kinds.UNDATED_RULES and CYCLE_RULES.
+    """
     rows = []
     spans = [(q.start, q.end) for q in quantities]
     for q in quantities:
+        rule = decide(UNDATED_RULES, Case(doc_kind, cue=cue, has_value=True, unit=q.unit, comparator=q.comparator))
+        if rule.kind is None:
+            continue
         others = [span for span in spans if span != (q.start, q.end)]
         words = _quantity_metric(sentence, q, spans, others)
-        if doc_kind == "report":
-            if cue:
-                rows.append(_row("forecast", None, words, q))
-            else:
-                rows.append(_row("reported_fact", _context_anchor(sentence, context, now), words, q))
-        elif q.unit == "部门":  # 17部门联合印发: how many bodies issued a text is a fact, as of the document's date
-            rows.append(_row("reported_fact", Anchor(0, 0, "", "as_of", now, None), words, q))
-        elif doc_kind in RULE_DOC_KINDS and (q.unit in RULE_UNITS or q.comparator in ("<=", "<")):
-            rows.append(_row("rule", None, words, q))
-    if doc_kind in RULE_DOC_KINDS:
+        if rule.name == "report_passage_figure":  # dated by the passage's last date, else the report's own
+            anchor: Anchor | None = _context_anchor(sentence, context, now)
+        elif rule.name == "issuer_count":  # as of the document's date
+            anchor = Anchor(0, 0, "", "as_of", now, None)
+        else:
+            anchor = None
+        rows.append(_row(rule.kind, anchor, words, q))
+    cycle_kind = decide(CYCLE_RULES, Case(doc_kind)).kind
+    if cycle_kind is not None:
         for m in CYCLE_RE.finditer(sentence):
             n = parse_number(m.group("n")) if m.group("n") else 1.0
             cycle = Quantity(m.start(), m.end(), m.group(0), n or 1.0, "年", "=")
-            rows.append(_row("rule", None, metric_text(sentence, m.start(), m.end(), [m.span()]), cycle))
+            rows.append(_row(cycle_kind, None, metric_text(sentence, m.start(), m.end(), [m.span()]), cycle))
     return rows
 
 
@@ -322,9 +292,8 @@ def sentence_rows(sentence: str, doc_kind: str, ref_year: int | None, doc_date: 
     for i, (anchor, region) in enumerate(zip(anchors, regions, strict=True)):
         lead_in = 0 if i == 0 else region[0]  # quantities before the first date belong to it
         qs = [q for q in quantities if lead_in <= q.start < region[1]]
-        role = "comment" if comment and anchor.role == "deadline" else anchor.role
-        kinds = (classify(role, anchor.year, doc_kind, ref_year, cue, False),
-                 classify(role, anchor.year, doc_kind, ref_year, cue, True))
+        kinds = (classify(anchor.role, anchor.year, doc_kind, ref_year, cue, False, comment),
+                 classify(anchor.role, anchor.year, doc_kind, ref_year, cue, True, comment))
         if kinds[0] == "goal" or kinds[1] == "metric":
             rows.extend(_commitment_rows(sentence, anchor, region, lead_in, qs, remove, kinds))
             continue
