@@ -51,7 +51,7 @@ lab: setup  ## open the notebooks in JupyterLab, kernel "Python (policykit)"; op
 
 site: figures  ## build the documentation site (README, data dictionary, docs/*.md, executed notebooks) into site/
 	$(BIN)/python -m pip install --quiet -e ".[test,site]"
-	$(BIN)/python -m policykit.site
+	$(BIN)/python -m policykit.present.site
 
 release: data  ## write the versioned dataset archive into dist/
 	$(BIN)/policykit release

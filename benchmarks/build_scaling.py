@@ -92,9 +92,9 @@ def run_scale(scale: int, work: Path, timeout: float) -> list[Run]:
 
 
 def term_throughput(out: Path) -> dict | None:
-    """chars/s of policykit.terms.tokenize and of bare jieba.lcut on the built documents' text."""
+    """chars/s of policykit.analysis.terms.tokenize and of bare jieba.lcut on the built documents' text."""
     try:
-        terms = importlib.import_module("policykit.terms")
+        terms = importlib.import_module("policykit.analysis.terms")
     except ModuleNotFoundError:
         return None
     if not hasattr(terms, "tokenize") or not (out / "documents.parquet").is_file():
@@ -147,10 +147,11 @@ def report(runs: list[Run], terms: dict | None) -> str:
     for scale, r in sorted(rebuild.items()):
         row(f"{scale}× rebuild, raw unchanged < 1 s", f"{r.wall_s:.1f} s", r.wall_s < TARGET_REBUILD_S)
     if terms:
-        lines += ["", f"term stage on {terms['chars'] / 1e6:.2f} M chars: tokenize {terms['tokenize_cps'] / 1e3:.0f} k chars/s, "
+        lines += ["", f"term stage on {terms['chars'] / 1e6:.2f} M chars: "
+                      f"tokenize {terms['tokenize_cps'] / 1e3:.0f} k chars/s, "
                       f"jieba.lcut {terms['jieba_cps'] / 1e3:.0f} k chars/s, throughput ratio {terms['ratio']:.2f}"]
     else:
-        lines += ["", "term stage: policykit.terms.tokenize not available, not measured"]
+        lines += ["", "term stage: policykit.analysis.terms.tokenize not available, not measured"]
     return "\n".join(lines)
 
 

@@ -123,10 +123,10 @@ def build_stages(raw_dir: Path) -> tuple[dict[str, pd.DataFrame], dict[str, floa
     """documents, witnesses, provisions and alignment of the raw folder, and seconds per stage."""
     from policykit import build as pk_build
     from policykit import config
-    from policykit.catalog import read_catalog
-    from policykit.compare import build_comparison
-    from policykit.documents import build_corpus
-    from policykit.sources import read_sources
+    from policykit.analysis.compare import build_comparison
+    from policykit.ingest.catalog import read_catalog
+    from policykit.ingest.documents import build_corpus
+    from policykit.ingest.sources import read_sources
 
     times: dict[str, float] = {}
     t = time.perf_counter()
@@ -170,7 +170,7 @@ def _share(hits: int, total: int) -> str:
 
 def score(files: dict[str, RawFile], t: dict[str, pd.DataFrame]) -> dict[str, tuple[int, int]]:
     """The figures: (hits, total) for each, plus the document and file counts."""
-    from policykit.normalize import normalize_text
+    from policykit.ingest.normalize import normalize_text
 
     docs = t["documents"].set_index("doc_id")
     wit = t["witnesses"]

@@ -12,8 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from policykit import figures
 from policykit.errors import InputError
+from policykit.present import figures
 
 TARGET_SECONDS = 120.0
 

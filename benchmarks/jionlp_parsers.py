@@ -1,4 +1,4 @@
-"""JioNLP's time and money parsers against policykit.targets_parse's own, on the targets gold set.
+"""JioNLP's time and money parsers against policykit.analysis.targets_parse's own, on the targets gold set.
 
 For every gold item with a full date (deadline or as_of), does the parser find that date in the item's
 sentence? For every amount in 元, does it find the amount? And how many dates does it produce in sentences
@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from policykit import config
-from policykit import targets_parse as pk
+from policykit.analysis import targets_parse as pk
 
 MULTIPLIERS = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, "": 1.0}
 DEFAULT_BASE = "2024-06-30"  # JioNLP needs a reference moment; undated documents get the corpus's middle
@@ -42,7 +42,7 @@ def jio_dates(jio, sentence: str, day: str | None) -> set[str]:  # noqa: ANN001 
 
 
 def own_dates(sentence: str, day: str | None) -> set[str]:
-    """Dates policykit.targets finds in a sentence."""
+    """Dates policykit.analysis.targets finds in a sentence."""
     return {a.date for a in pk.find_anchors(sentence, day, day) if a.date}
 
 
@@ -57,7 +57,7 @@ def jio_amounts(jio, sentence: str) -> set[float]:  # noqa: ANN001 - the jionlp 
 
 
 def own_amounts(sentence: str) -> set[float]:
-    """Amounts in 元 policykit.targets finds."""
+    """Amounts in 元 policykit.analysis.targets finds."""
     return {round(q.value * MULTIPLIERS.get((q.unit or "")[:-1], float("nan")), 2)
             for q in pk.find_quantities(sentence) if (q.unit or "").endswith("元")}
 

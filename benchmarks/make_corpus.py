@@ -28,9 +28,9 @@ from functools import cache
 from pathlib import Path
 
 from policykit import config
-from policykit.normalize import content_key, normalize, normalize_text
-from policykit.segment import CREDIT_RE, DATE_LINE_RE, DOC_NUMBER_RE, DOC_TYPES, NUMBERED_RE, is_title
-from policykit.sources import raw_files
+from policykit.ingest.normalize import content_key, normalize, normalize_text
+from policykit.ingest.segment import CREDIT_RE, DATE_LINE_RE, DOC_NUMBER_RE, DOC_TYPES, NUMBERED_RE, is_title
+from policykit.ingest.sources import raw_files
 
 YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*(?:年|—|–|-|至|~))")
 QUANTITY_RE = re.compile(r"(?<![\d.〔])(\d{1,5})(?=\s*(?:%|％|个|项|家|亿|万|倍|余|多|条|类|种|所|座))")

@@ -1,6 +1,6 @@
 """The two quantity recognisers side by side, on every sentence of the built documents.
 
-policykit.quantities gives the number flags of changes; policykit.targets_parse the values of targets.
+policykit.analysis.quantities gives the number flags of changes; policykit.analysis.targets_parse the values of targets.
 
 Prints how many spans both find (and how many of those get the same value and unit), how many only one
 finds, with the most frequent examples of each. It shows why the two are not one function: the number
@@ -16,10 +16,10 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 
+from policykit.analysis.quantities import find
+from policykit.analysis.targets_parse import find_quantities
 from policykit.api import load
-from policykit.quantities import find
-from policykit.structure import split_sentences
-from policykit.targets_parse import find_quantities
+from policykit.ingest.structure import split_sentences
 
 
 def main() -> None:
@@ -52,12 +52,12 @@ def main() -> None:
             for span in values.keys() - flags.keys():
                 only_targets[values[span].text] += 1
                 overlapping += any(s < span[1] and span[0] < e for s, e in flags)
-    print(f"same span: {both} (same value and unit: {same}); only policykit.quantities: "
-          f"{sum(only_flags.values())}; only policykit.targets_parse: {sum(only_targets.values())} "
-          f"({overlapping} of them overlap a span of policykit.quantities)")
-    print("only policykit.quantities, by unit:", flag_units.most_common(12))
-    print("only policykit.quantities, examples:", only_flags.most_common(20))
-    print("only policykit.targets_parse, examples:", only_targets.most_common(20))
+    print(f"same span: {both} (same value and unit: {same}); only policykit.analysis.quantities: "
+          f"{sum(only_flags.values())}; only policykit.analysis.targets_parse: {sum(only_targets.values())} "
+          f"({overlapping} of them overlap a span of policykit.analysis.quantities)")
+    print("only policykit.analysis.quantities, by unit:", flag_units.most_common(12))
+    print("only policykit.analysis.quantities, examples:", only_flags.most_common(20))
+    print("only policykit.analysis.targets_parse, examples:", only_targets.most_common(20))
     print("same span, other value or unit (text, value, unit | value, unit):", differ.most_common(8))
 
 

@@ -31,9 +31,9 @@ import sys
 from pathlib import Path
 from policykit import config
 from policykit.build import _structure
-from policykit.catalog import read_catalog
-from policykit.documents import build_corpus
-from policykit.sources import read_sources
+from policykit.ingest.catalog import read_catalog
+from policykit.ingest.documents import build_corpus
+from policykit.ingest.sources import read_sources
 raw, out = Path(sys.argv[1]), Path(sys.argv[2])
 corpus = build_corpus(read_sources(raw), read_catalog(config.CATALOG_FILE))
 tables = _structure({"documents": corpus.documents})
@@ -46,7 +46,7 @@ MEASURE = """
 import json, resource, sys, time
 from pathlib import Path
 import pandas as pd
-from policykit.reuse import build_reuse, build_reuse_pairs
+from policykit.analysis.reuse import build_reuse, build_reuse_pairs
 d = Path(sys.argv[1])
 docs, prov = pd.read_parquet(d / "documents.parquet"), pd.read_parquet(d / "provisions.parquet")
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -1,7 +1,7 @@
 """Compare jieba with rjieba (jieba-rs) on the whole corpus: identical tokens with the domain dictionary, and speed.
 
 Both segmenters get the same input and the same vocabulary: the text between the pinned domain terms
-(policykit.terms matches those first), cut in precise mode without the HMM, with the shorter domain terms
+(policykit.analysis.terms matches those first), cut in precise mode without the HMM, with the shorter domain terms
 added to each segmenter's dictionary (jieba: Tokenizer.add_word with its suggested frequency; rjieba:
 add_word with suggest_freq). policykit adopts rjieba only if every token is identical.
 
@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from policykit import config, terms
+from policykit import config
+from policykit.analysis import terms
 
 
 def _pieces(texts: list[str]) -> list[str]:

@@ -2,7 +2,7 @@
 
     python benchmarks/validation.py data/processed [--frictionless]
 
-Prints rows and seconds per table for policykit.validate.validate_tables (what the build runs as it writes
+Prints rows and seconds per table for policykit.publish.validate.validate_tables (what the build runs as it writes
 each table: conform, then the schemas generated from the registry, foreign keys included), and with
 --frictionless the seconds frictionless takes to validate the same tables from datapackage.json (the
 written CSV files: types, required values, allowed values, primary and foreign keys, hashes).
@@ -19,9 +19,9 @@ from pathlib import Path
 def pandera_seconds(folder: Path) -> None:
     """Validate each table as the build does (parents first), printing rows and seconds."""
     start = time.perf_counter()
+    from policykit.publish.tables import load
+    from policykit.publish.validate import validate_tables
     from policykit.schema import TABLES
-    from policykit.tables import load
-    from policykit.validate import validate_tables
 
     print(f"import: {time.perf_counter() - start:.2f} s")
     tables = {n: load(n, data=folder) for n in TABLES if (folder / f"{n}.parquet").is_file()}

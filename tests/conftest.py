@@ -6,10 +6,10 @@ session, and are marked slow.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib
 import os
+import pkgutil
 import shutil
 from pathlib import Path
 
@@ -39,11 +39,11 @@ def _frozen_imports() -> None:
     import pandas  # noqa: F401 - imported to be frozen
     import pyarrow.parquet  # noqa: F401
 
-    for name in ("build", "sources", "documents", "structure", "audit", "compare", "terms", "targets",
-                 "target_changes", "reuse", "concepts", "tables", "validate", "datapackage", "align",
-                 "worddiff"):  # the modules a build runs
-        with contextlib.suppress(ImportError):  # a module renamed or moved: it is simply not frozen
-            importlib.import_module(f"policykit.{name}")
+    for stage in ("ingest", "analysis", "publish"):  # the modules a build runs
+        package = importlib.import_module(f"policykit.{stage}")
+        for module in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
+            importlib.import_module(module.name)
+    importlib.import_module("policykit.build")
     gc.collect()
     gc.freeze()
 
@@ -139,7 +139,7 @@ def raw_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def executed_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every notebook run once with papermill (as `policykit figures` does) on the published tables."""
-    from policykit import figures
+    from policykit.present import figures
 
     if not (config.PROCESSED_DIR / "documents.parquet").is_file():
         pytest.skip("data/processed not built yet (run `policykit build`)")

@@ -1,10 +1,10 @@
-"""Tests for policykit.align: comparison units and the draft -> final alignment rules."""
+"""Tests for policykit.analysis.align: comparison units and the draft -> final alignment rules."""
 
 from __future__ import annotations
 
 import pytest
 
-from policykit.align import Unit, align, coverage
+from policykit.analysis.align import Unit, align, coverage
 from policykit.errors import InputError
 
 P1 = "支持工业制造类企业融合设计、仿真、实验验证数据，培育数据驱动型产品研发新模式，提升企业创新能力。"

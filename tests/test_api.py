@@ -47,8 +47,8 @@ def _published(folder, titles: list[str]):
     """Write a documents table with the given titles into folder (as data/processed holds it)."""
     import pandas as pd
 
+    from policykit.publish.tables import write_table
     from policykit.schema import table
-    from policykit.tables import write_table
 
     spec = table("documents")
     defaults = {"string": "x", "integer": 0, "number": 0.5, "boolean": False, "date": None}

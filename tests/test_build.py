@@ -167,7 +167,7 @@ def test_per_document_stages_give_the_same_rows_batch_by_batch(any_built) -> Non
     import pandas as pd
 
     from policykit import build as build_module
-    from policykit.tables import conform
+    from policykit.publish.tables import conform
 
     docs, prov = any_built.tables["documents"], any_built.tables["provisions"]
     # batches of about a tenth of the corpus: the seed corpus in ~20,000 characters, the tiny one a document each

@@ -120,9 +120,10 @@ def test_parsing_imports_no_stage_module() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     loaded = set(out.split())
     assert "policykit.cli" in loaded
-    assert not loaded & {"policykit.build", "policykit.figures", "policykit.diffview", "policykit.compare",
-                         "policykit.align", "policykit.worddiff",
-                         "policykit.release", "policykit.evaluation", "policykit.terms"}
+    assert not loaded & {"policykit.build", "policykit.present.figures", "policykit.present.diffview",
+                         "policykit.analysis.compare",
+                         "policykit.analysis.align", "policykit.analysis.worddiff",
+                         "policykit.publish.release", "policykit.evaluation", "policykit.analysis.terms"}
 
 
 def test_evaluate_refuses_an_unknown_task(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,11 +1,11 @@
-"""Tests for policykit.collate: agreement and residual differences of two witnesses of one document."""
+"""Tests for policykit.ingest.collate: agreement and residual differences of two witnesses of one document."""
 
 from __future__ import annotations
 
 import pytest
 
-from policykit.collate import collate
 from policykit.errors import InputError
+from policykit.ingest.collate import collate
 
 # --- collate ----------------------------------------------------------------------------------
 

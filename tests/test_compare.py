@@ -1,13 +1,13 @@
-"""Tests for policykit.compare: the alignment and changes tables of every draft -> final pair."""
+"""Tests for policykit.analysis.compare: the alignment and changes tables of every draft -> final pair."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from policykit import compare
-from policykit.documents import version_pairs
+from policykit.analysis import compare
 from policykit.errors import InputError
+from policykit.ingest.documents import version_pairs
 from policykit.schema import table
 
 P1 = "支持工业制造类企业融合设计、仿真、实验验证数据，培育数据驱动型产品研发新模式，提升企业创新能力。"
@@ -94,11 +94,10 @@ def test_imports_go_one_way_compare_worddiff_align() -> None:
     from pathlib import Path
 
     def imported(module: str) -> set[str]:
-        path = importlib.import_module(f"policykit.{module}").__file__
+        path = importlib.import_module(f"policykit.analysis.{module}").__file__
         tree = ast.parse(Path(path).read_text(encoding="utf-8"))
-        return {alias.name if node.module is None else node.module.split(".")[0]
-                for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1
-                for alias in node.names}
+        return {node.module.rsplit(".", 1)[-1] for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("policykit.analysis.")}
 
     assert {"align", "worddiff"} <= imported("compare")
     assert "align" in imported("worddiff") and "compare" not in imported("worddiff")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from policykit import concepts
+from policykit.analysis import concepts
 from policykit.errors import InputError
 from policykit.schema import table
 
@@ -113,7 +113,7 @@ def test_built_counts_equal_string_counts(any_built):
 
 def test_versus_tokens_measures_what_token_counts_miss():
     """数据要素 inside 数据要素× is a mention but not a 数据要素 token: half of two mentions missed."""
-    from policykit import terms
+    from policykit.analysis import terms
 
     text = "实施数据要素×行动，发挥数据要素作用。"
     docs = pd.DataFrame({"doc_id": ["a"], "kind": ["policy"], "related_doc_id": [None], "text": [text]})
@@ -126,7 +126,7 @@ def test_versus_tokens_measures_what_token_counts_miss():
 
 def test_kwic_within_words_finds_every_mention_the_concepts_table_counts():
     """kwic(..., whole_words=False) lists as many lines as concept mentions; whole words only, fewer."""
-    from policykit import terms
+    from policykit.analysis import terms
 
     text = "实施数据要素×行动，培育数据要素市场，发挥数据要素作用。"
     docs = pd.DataFrame({"doc_id": ["a"], "text": [text]})

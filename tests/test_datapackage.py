@@ -1,4 +1,4 @@
-"""Tests for policykit.datapackage: datapackage.json (Data Package v2) and the data dictionary."""
+"""Tests for policykit.publish.datapackage: datapackage.json (Data Package v2) and the data dictionary."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 from tiny_tables import mini_tables, written
 
 from policykit import __version__, config
-from policykit.datapackage import data_dictionary_markdown, datapackage, write_datapackage
+from policykit.publish.datapackage import data_dictionary_markdown, datapackage, write_datapackage
 from policykit.schema import TABLES, table
 
 
@@ -88,9 +88,9 @@ def test_built_datapackage_validates_with_frictionless(any_built) -> None:
 # --- data dictionary --------------------------------------------------------------------------------
 
 def test_committed_data_dictionary_is_up_to_date() -> None:
-    """docs/data-dictionary.md is exactly what the registry generates: run `python -m policykit.datapackage`."""
+    """docs/data-dictionary.md is exactly what the registry generates: run `python -m policykit.publish.datapackage`."""
     committed = (config.ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
-    assert committed == data_dictionary_markdown(), "regenerate with `python -m policykit.datapackage`"
+    assert committed == data_dictionary_markdown(), "regenerate with `python -m policykit.publish.datapackage`"
 
 
 def test_data_dictionary_lists_every_column_with_type_and_chinese_term() -> None:

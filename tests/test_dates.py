@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policykit.dates import arabic_dates, line_date, text_dates
+from policykit.ingest.dates import arabic_dates, line_date, text_dates
 
 
 def test_date_lines() -> None:

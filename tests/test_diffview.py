@@ -1,4 +1,4 @@
-"""Tests for policykit.diffview: terminal text, the HTML page (in headless Chromium) and the CLI."""
+"""Tests for policykit.present.diffview: terminal text, the HTML page (in headless Chromium) and the CLI."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from policykit import cli, diffview
+from policykit import cli
+from policykit.present import diffview
 
 P1 = "支持工业制造类企业融合设计、仿真、实验验证数据，培育数据驱动型产品研发新模式，提升企业创新能力。"
 P2 = "到2025年底，推动科学数据有序开放共享，促进重大科技基础设施产生的各类科学数据互联互通。"
@@ -73,7 +74,7 @@ def test_html_escapes_titles_and_text() -> None:
 def test_unknown_document_is_a_one_line_error(capsys, monkeypatch) -> None:
     """`policykit diff nowhere plan` -> exit status 2 and a one-line message naming the document."""
     cmp_docs = pd.DataFrame({"doc_id": ["plan"], "kind": ["policy"], "related_doc_id": [None], "title": ["计划"]})
-    monkeypatch.setattr("policykit.tables.load",
+    monkeypatch.setattr("policykit.publish.tables.load",
                         lambda name, **kw: cmp_docs if name == "documents" else pd.DataFrame())
     args = cli.parser().parse_args(["diff", "nowhere", "plan", "--threshold", "0.5"])
     assert args.threshold == 0.5
@@ -118,8 +119,8 @@ def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
 
 def test_moved_words_are_marked_on_both_sides() -> None:
     """A re-sequenced clause is shown as moved, not as an unrelated deletion and insertion."""
-    from policykit.align import Aligned, Unit
-    from policykit.worddiff import unit_edits
+    from policykit.analysis.align import Aligned, Unit
+    from policykit.analysis.worddiff import unit_edits
 
     draft = Unit("2.2", 1, "基本原则", "基本原则", "总体要求", "坚持安全有序，开放融合，推动发展。")
     final = Unit("2.2", 1, "基本原则", "基本原则", "总体要求", "坚持开放融合，安全有序，推动发展。")
@@ -130,7 +131,7 @@ def test_moved_words_are_marked_on_both_sides() -> None:
 
 def test_only_real_number_changes_are_highlighted() -> None:
     """增长1倍 -> 倍增 restates the value: flagged in the table but not highlighted; 2025 -> 2026 is."""
-    from policykit.worddiff import word_edits
+    from policykit.analysis.worddiff import word_edits
 
     same = word_edits("数据交易规模增长1倍。", "数据交易规模倍增。")
     assert any(e.touches_numbers for e in same) and all(e.value_changed == "false" for e in same if e.touches_numbers)
@@ -143,7 +144,7 @@ def test_only_real_number_changes_are_highlighted() -> None:
 
 def test_a_moved_sentence_is_one_move_on_both_sides() -> None:
     """Sentences found verbatim on both sides in other places: [a, mid, b] -> [b, mid, a] is two moves."""
-    from policykit.worddiff import moved_edits, word_edits
+    from policykit.analysis.worddiff import moved_edits, word_edits
 
     a, b = "推进公共数据开放共享。", "健全数据要素市场规则体系。"
     mid = "加快培育一批数据商和第三方专业服务机构。"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from policykit.catalog import Entry
-from policykit.documents import build_corpus, issuer_from_title
-from policykit.sources import Source
+from policykit.ingest.catalog import Entry
+from policykit.ingest.documents import build_corpus, issuer_from_title
+from policykit.ingest.sources import Source
 
 BODY = ("一、总体要求\n\n坚持问题导向，推动数据要素市场化配置改革。\n\n二、重点任务\n\n加强数据供给，提升数据质量。\n"
         + "各地区要结合实际制定具体措施，加强统筹协调，形成工作合力，确保取得实效。\n" * 3)

@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 
 from policykit import build as pk_build
-from policykit.catalog import read_catalog
-from policykit.compare import build_comparison
-from policykit.documents import build_corpus, version_pairs
-from policykit.sources import read_sources
+from policykit.analysis.compare import build_comparison
+from policykit.ingest.catalog import read_catalog
+from policykit.ingest.documents import build_corpus, version_pairs
+from policykit.ingest.sources import read_sources
 
 ROOT = Path(__file__).resolve().parents[1]
 ARCHIVE_CANDIDATES = [Path(os.environ.get("POLICYKIT_LAWS_ARCHIVE", "/nonexistent")),

@@ -1,4 +1,4 @@
-"""Tests for policykit.locate: which provision holds an offset."""
+"""Tests for policykit.analysis.locate: which provision holds an offset."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from policykit.analysis.locate import NONE, locate, provision_ids
 from policykit.errors import InputError
-from policykit.locate import NONE, locate, provision_ids
 
 
 def _prov(rows: list[tuple[str, str, int, int, int]]) -> pd.DataFrame:

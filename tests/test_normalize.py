@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from policykit.normalize import content_key, normalize, normalize_text, script_of
+from policykit.ingest.normalize import content_key, normalize, normalize_text, script_of
 
 
 def test_readings_removed_real_brackets_kept() -> None:
@@ -108,7 +108,7 @@ def test_html_comment_is_markup() -> None:
 def test_offset_map_is_compact_where_it_fits() -> None:
     import numpy as np
 
-    from policykit.normalize import normalize, offset_dtype
+    from policykit.ingest.normalize import normalize, offset_dtype
 
     doc = normalize("第一条\r\n数据<b>要素</b>x")
     assert doc.origin.dtype == np.int32 and doc.text == "第一条\n数据要素×"

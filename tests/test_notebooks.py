@@ -1,4 +1,4 @@
-"""Tests for the notebook suite and its runner (policykit.figures)."""
+"""Tests for the notebook suite and its runner (policykit.present.figures)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from policykit import config, figures
+from policykit import config
 from policykit.errors import InputError
+from policykit.present import figures
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 FORBIDDEN = re.compile(r"\bopen\(|read_csv|read_parquet|read_excel|read_json|scan_parquet|scan_csv")

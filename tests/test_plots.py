@@ -1,4 +1,4 @@
-"""Tests for policykit.plots: Chinese renders, files are byte-identical on rerun, labels are bilingual."""
+"""Tests for policykit.present.plots: Chinese renders, files are byte-identical on rerun, labels are bilingual."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest  # noqa: E402
 from fontTools.ttLib import TTFont  # noqa: E402
 
 import policykit  # noqa: E402
-from policykit import plots  # noqa: E402
+from policykit.present import plots  # noqa: E402
 
 CHINESE = "数据要素×三年行动计划（2024—2026年）工业制造、现代农业、公共数据授权运营：“数据二十条”《意见》"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from policykit import quantities
+from policykit.analysis import quantities
 
 
 @pytest.mark.parametrize(("text", "found"), [

@@ -15,9 +15,9 @@ from tiny_tables import LONG_TEXT, frame, mini_tables, written
 
 from policykit import __version__, config
 from policykit.cli import main
-from policykit.release import build_release, duckdb_sql, release_name, write_duckdb, write_exports
+from policykit.publish.release import build_release, duckdb_sql, release_name, write_duckdb, write_exports
+from policykit.publish.tables import write_table
 from policykit.schema import TABLES, table
-from policykit.tables import write_table
 
 
 @pytest.fixture()

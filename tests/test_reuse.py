@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from policykit import config
+from policykit.analysis.reuse import build_reuse, build_reuse_pairs, is_content_char, reuse_between
+from policykit.analysis.reuse_labels import Direction, formula_mask, is_agency_list
 from policykit.errors import InputError
-from policykit.reuse import build_reuse, build_reuse_pairs, is_content_char, reuse_between
-from policykit.reuse_labels import Direction, formula_mask, is_agency_list
 from policykit.schema import DIRECTION_BASES, REUSE_TYPES, table
 
 # Passages built from distinct Han characters, so that nothing is shared by accident.

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from policykit import align, compare, concepts, plots, targets
+from policykit.analysis import align, compare, concepts, targets
+from policykit.present import plots
 from policykit.schema import TABLES, table
 
 TYPES = {"string", "integer", "number", "boolean", "date"}

@@ -35,11 +35,11 @@ def test_require_refuses_what_is_not_a_dataframe() -> None:
 
 def test_every_stage_reports_a_missing_column_the_same_way() -> None:
     """The stages' input checks all go through require: one message shape everywhere."""
-    from policykit.compare import compare_units
-    from policykit.reuse import build_reuse
-    from policykit.structure import build_provisions
-    from policykit.targets import build_targets
-    from policykit.terms import build_term_frequencies
+    from policykit.analysis.compare import compare_units
+    from policykit.analysis.reuse import build_reuse
+    from policykit.analysis.targets import build_targets
+    from policykit.analysis.terms import build_term_frequencies
+    from policykit.ingest.structure import build_provisions
 
     docs = pd.DataFrame({"doc_id": ["a"]})
     prov = pd.DataFrame({"doc_id": ["a"]})

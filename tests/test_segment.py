@@ -6,9 +6,17 @@ from pathlib import Path
 
 import numpy as np
 
-from policykit.normalize import normalize
-from policykit.segment import form_of, group_witnesses, is_title, kind_of, repeated_menus, segment_file, split_lines
-from policykit.sources import Source
+from policykit.ingest.normalize import normalize
+from policykit.ingest.segment import (
+    form_of,
+    group_witnesses,
+    is_title,
+    kind_of,
+    repeated_menus,
+    segment_file,
+    split_lines,
+)
+from policykit.ingest.sources import Source
 
 
 def _source(text: str, name: str = "f.txt") -> Source:

@@ -16,7 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from policykit import config, site
+from policykit import config
+from policykit.present import site
 
 pytest.importorskip("mkdocs")
 pytest.importorskip("mkdocs_jupyter")

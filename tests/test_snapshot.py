@@ -41,7 +41,7 @@ def _null(value: object) -> bool:
 
 def _provisions(t: Tables, doc_id: str) -> list:
     """The provisions of a document, parsed from its text (as the structure stage does)."""
-    from policykit.structure import parse_provisions
+    from policykit.ingest.structure import parse_provisions
 
     return parse_provisions(_doc(t, doc_id)["text"])
 

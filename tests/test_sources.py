@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from policykit.errors import InputError
-from policykit.sources import decode_bytes, newline_style, read_sources
+from policykit.ingest.sources import decode_bytes, newline_style, read_sources
 
 TEXT = "“数据要素×”三年行动计划（2024—2026年）\n一、激活数据要素潜能\n"
 
@@ -93,7 +93,7 @@ def test_missing_folder_and_missing_listed_file(tmp_path: Path, raw_copy: Path) 
 @pytest.mark.parametrize("char", ["\x00", "\x1b", "\x7f"])
 def test_control_character_is_refused_with_its_place(char: str) -> None:
     """One control character in otherwise good text: refused, naming the code point, line and column."""
-    from policykit.sources import check_control
+    from policykit.ingest.sources import check_control
 
     with pytest.raises(InputError) as exc:
         check_control(TEXT.replace("激活", f"激{char}活"), "raw/x.txt")
@@ -104,7 +104,7 @@ def test_control_character_is_refused_with_its_place(char: str) -> None:
 
 def test_plausibility_and_binary_counts_match_the_definition() -> None:
     """The regular-expression counts agree with the character-by-character definitions."""
-    from policykit.sources import _is_binary, _plausibility
+    from policykit.ingest.sources import _is_binary, _plausibility
 
     text = TEXT + "abc\u00a0\u3000，。\x01\ufffdé" * 3
     ok = sum(1 for ch in text if ch.isspace() or " " <= ch <= "~" or "\u3000" <= ch <= "\u303f"
@@ -117,7 +117,7 @@ def test_plausibility_and_binary_counts_match_the_definition() -> None:
 def test_paths_that_are_not_files_are_named(tmp_path: Path) -> None:
     """A folder named like a text file and a dangling symlink are skipped, each with a warning."""
     from policykit.errors import InputWarning
-    from policykit.sources import raw_files
+    from policykit.ingest.sources import raw_files
 
     (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "dir.txt").mkdir()

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policykit.errors import InputError
+from policykit.ingest.structure import build_provisions, parse_provisions, split_sentences
 from policykit.schema import table
-from policykit.structure import build_provisions, parse_provisions, split_sentences
 
 
 def sentences(text: str) -> list[str]:
@@ -258,7 +258,7 @@ def test_outline_places_the_body_under_its_parts() -> None:
 
 def test_count_provisions_fills_n_provisions_in_registry_order() -> None:
     """n_provisions counts each document's provisions (0 for none) and sits where the registry puts it."""
-    from policykit.structure import count_provisions
+    from policykit.ingest.structure import count_provisions
 
     docs = pd.DataFrame({"doc_id": ["a", "b"], "text_sha256": ["x", "y"], "n_chars": [3, 4]})
     prov = pd.DataFrame({"doc_id": ["a", "a", "a"]})

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 from tiny_tables import frame
 
-from policykit.tables import write_table
+from policykit.publish.tables import write_table
 
 
 def test_parquet_bytes_do_not_depend_on_the_batches(tmp_path: Path) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from policykit import target_changes
+from policykit.analysis import target_changes
+from policykit.analysis.target_changes import build_target_changes, classify_change
+from policykit.publish.tables import conform
 from policykit.schema import table
-from policykit.tables import conform
-from policykit.target_changes import build_target_changes, classify_change
 
 
 def _target(doc: str, pid: str, n: int, kind: str, metric: str, value: float | None = None, unit: str | None = None,
@@ -102,7 +102,7 @@ def test_built_target_changes_pair_the_targets_of_aligned_versions(any_built) ->
 
 def test_reading_table_and_its_figure() -> None:
     """for_reading gives change, draft and final as quoted; the figure wraps Chinese by display width."""
-    from policykit import plots
+    from policykit.present import plots
 
     draft = [_target("d", "1", 1, "metric", "数据交易规模", 2, "倍", "=", "增长1倍")]
     final = [_target("f", "1", 1, "metric", "数据交易规模", 2, "倍", "=", "倍增")]

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from policykit import config
-from policykit.schema import table
-from policykit.target_kinds import (
+from policykit.analysis.target_kinds import (
     CYCLE_RULES,
     DATED_RULES,
     UNDATED_RULES,
@@ -16,7 +15,15 @@ from policykit.target_kinds import (
     decide,
     describe,
 )
-from policykit.targets import COMMENT_CUE_RE, CYCLE_RE, FORECAST_CUES, find_anchors, find_quantities, sentence_rows
+from policykit.analysis.targets import (
+    COMMENT_CUE_RE,
+    CYCLE_RE,
+    FORECAST_CUES,
+    find_anchors,
+    find_quantities,
+    sentence_rows,
+)
+from policykit.schema import table
 
 
 def _rules(sentence: str, doc_kind: str, ref_year: int | None, doc_date: str | None) -> list[Rule]:

@@ -6,16 +6,16 @@ import pandas as pd
 import pytest
 
 from policykit import config
-from policykit.errors import InputError
-from policykit.schema import table
-from policykit.tables import conform
-from policykit.targets import (
+from policykit.analysis.targets import (
     build_targets,
     extract_targets,
     find_anchors,
     find_quantities,
     sentence_rows,
 )
+from policykit.errors import InputError
+from policykit.publish.tables import conform
+from policykit.schema import table
 
 PLAN_GOAL = (
     "到2026年底，数据要素应用广度和深度大幅拓展，打造300个以上示范性强、显示度高、带动性广的典型应用场景，"

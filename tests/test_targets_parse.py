@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from policykit.targets_parse import find_anchors, find_quantities, parse_number, plan_period_end, resolve_date
+from policykit.analysis.targets_parse import find_anchors, find_quantities, parse_number, plan_period_end, resolve_date
 
 
 @pytest.mark.parametrize(("args", "expected"), [

@@ -8,9 +8,10 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from policykit import config, terms
-from policykit.documents import version_pairs
+from policykit import config
+from policykit.analysis import terms
 from policykit.errors import InputError
+from policykit.ingest.documents import version_pairs
 from policykit.schema import table
 
 

@@ -1,4 +1,4 @@
-"""Tests for policykit.validate: tables checked against the registry, one-line errors."""
+"""Tests for policykit.publish.validate: tables checked against the registry, one-line errors."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from tiny_tables import mini_tables
 
 from policykit.errors import InputError
-from policykit.validate import validate_tables
+from policykit.publish.validate import validate_tables
 
 
 def test_valid_tables_pass_and_null_foreign_keys_are_allowed() -> None:

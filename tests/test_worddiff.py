@@ -1,8 +1,8 @@
-"""Tests for policykit.worddiff: word-level edits, moved sentences, trivial edits and numbers."""
+"""Tests for policykit.analysis.worddiff: word-level edits, moved sentences, trivial edits and numbers."""
 
 from __future__ import annotations
 
-from policykit.worddiff import is_trivial, moved_edits, touches_numbers, word_edits
+from policykit.analysis.worddiff import is_trivial, moved_edits, touches_numbers, word_edits
 
 
 def test_word_edits_replace_whole_words() -> None:

@@ -113,6 +113,6 @@ def test_truncate_and_shorten() -> None:
 
 def test_nav_repeats() -> None:
     """Structure and segmentation read the one count of slide navigation."""
-    from policykit import segment, structure
+    from policykit.ingest import segment, structure
 
     assert segment.NAV_REPEATS is structure.NAV_REPEATS is zh.NAV_REPEATS

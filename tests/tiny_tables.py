@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from policykit.datapackage import write_datapackage
+from policykit.publish.datapackage import write_datapackage
+from policykit.publish.tables import write_table
 from policykit.schema import table
-from policykit.tables import write_table
 
 _DEFAULTS = {"string": "x", "integer": 0, "number": 0.5, "boolean": False, "date": None}
 

@@ -6,7 +6,7 @@ first use, so that ``import policykit`` stays light.
 
 from __future__ import annotations
 
-from .api import kwic, load, reuse_between, split_sentences, table_names
+from policykit.api import kwic, load, reuse_between, split_sentences, table_names
 
 __version__ = "0.2.0"
 

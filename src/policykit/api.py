@@ -3,7 +3,8 @@
 ``load(name)`` reads one table from a folder of published tables (data/processed) or a release archive
 (policykit-data-<version>.zip); ``table_names()`` lists what there is to load. ``kwic``,
 ``reuse_between`` and ``split_sentences`` load the tables they need here, then call the stage's pure
-function (policykit.terms.kwic, policykit.reuse.reuse_between, policykit.structure.split_sentences),
+function (policykit.analysis.terms.kwic, policykit.analysis.reuse.reuse_between,
+policykit.ingest.structure.split_sentences),
 which takes its tables as arguments and never reads a file itself.
 
 pandas and pyarrow are imported on first use, so that ``import policykit`` stays light.
@@ -17,9 +18,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from . import config
-from .errors import InputError
-from .schema import TABLES, table
+from policykit import config
+from policykit.errors import InputError
+from policykit.schema import TABLES, table
 
 DATA_ENV = "POLICYKIT_DATA"
 """Environment variable naming the folder of published tables or the release archive load() reads."""
@@ -122,11 +123,11 @@ def _provisions_or_none(data: Path | str | None) -> Any:
 
 def kwic(term: str, docs: list[str] | None = None, window: int = 20, *, documents: Any = None,
          provisions: Any = None, data: Path | str | None = None, **kw: Any) -> Any:
-    """Keyword-in-context lines of a term, with document and provision ids (policykit.terms.kwic).
+    """Keyword-in-context lines of a term, with document and provision ids (policykit.analysis.terms.kwic).
 
     documents and provisions: the tables to search; default: loaded from data (see load()).
     """
-    from .terms import kwic as _kwic
+    from policykit.analysis.terms import kwic as _kwic
 
     documents = load("documents", data=data) if documents is None else documents
     provisions = _provisions_or_none(data) if provisions is None else provisions
@@ -135,12 +136,12 @@ def kwic(term: str, docs: list[str] | None = None, window: int = 20, *, document
 
 def reuse_between(doc_a: str, doc_b: str, min_length: int | None = None, *, documents: Any = None,
                   provisions: Any = None, data: Path | str | None = None, **kw: Any) -> Any:
-    """Passages shared by two documents, each side as written, typed and directed (policykit.reuse.reuse_between).
+    """Passages shared by two documents, each side as written, typed and directed (analysis.reuse.reuse_between).
 
     documents and provisions: the tables to search; default: loaded from data (see load()).
     """
-    from .reuse import DEFAULT_MIN_LENGTH
-    from .reuse import reuse_between as _reuse_between
+    from policykit.analysis.reuse import DEFAULT_MIN_LENGTH
+    from policykit.analysis.reuse import reuse_between as _reuse_between
 
     documents = load("documents", data=data) if documents is None else documents
     provisions = load("provisions", data=data) if provisions is None else provisions
@@ -149,7 +150,7 @@ def reuse_between(doc_a: str, doc_b: str, min_length: int | None = None, *, docu
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) spans of the sentences of a text (see policykit.structure.split_sentences)."""
-    from .structure import split_sentences as _split
+    """(start, end) spans of the sentences of a text (see policykit.ingest.structure.split_sentences)."""
+    from policykit.ingest.structure import split_sentences as _split
 
     return _split(text)

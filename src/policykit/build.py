@@ -17,8 +17,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, config
-from .errors import InputError
+from policykit import __version__, config
+from policykit.errors import InputError
 
 if TYPE_CHECKING:  # the heavy imports wait until a real build is needed: a cached rebuild skips them
     import pandas as pd
@@ -75,7 +75,7 @@ Stage = tuple[str, Callable[[dict[str, "pd.DataFrame"]], dict[str, "pd.DataFrame
 
 def _provisions_of(documents: pd.DataFrame) -> pd.DataFrame:
     """The provisions of a batch of documents (module-level: workers import it by name)."""
-    from .structure import build_provisions
+    from policykit.ingest.structure import build_provisions
 
     return build_provisions(documents)
 
@@ -84,8 +84,8 @@ def _structure(t: dict[str, pd.DataFrame], ex: Any = None) -> dict[str, pd.DataF
     """Provisions of every document, batch by batch through the executor; n_provisions filled in."""
     import pandas as pd
 
-    from .executor import SerialExecutor
-    from .structure import count_provisions
+    from policykit.executor import SerialExecutor
+    from policykit.ingest.structure import count_provisions
 
     batches = [b["documents"] for b in document_batches(t["documents"], None)]
     parts = (ex or SerialExecutor()).map(_provisions_of, batches)
@@ -95,38 +95,38 @@ def _structure(t: dict[str, pd.DataFrame], ex: Any = None) -> dict[str, pd.DataF
 
 
 def _compare(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    from .compare import build_comparison
+    from policykit.analysis.compare import build_comparison
 
     alignment, changes = build_comparison(t["documents"], t["provisions"])
     return {"alignment": alignment, "changes": changes}
 
 
 def _targets(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    from .targets import build_targets
+    from policykit.analysis.targets import build_targets
 
     return {"targets": build_targets(t["documents"], t["provisions"])}
 
 
 def _target_changes(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    from .target_changes import build_target_changes
+    from policykit.analysis.target_changes import build_target_changes
 
     return {"target_changes": build_target_changes(t["alignment"], t["targets"])}
 
 
 def _terms(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    from .terms import build_tables as build_term_tables
+    from policykit.analysis.terms import build_tables as build_term_tables
 
     return build_term_tables(t["documents"], t["provisions"])
 
 
 def _concepts(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    from .concepts import build_tables as build_concept_tables
+    from policykit.analysis.concepts import build_tables as build_concept_tables
 
     return build_concept_tables(t["documents"], t["provisions"])
 
 
 def _reuse(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    from .reuse import build_reuse, build_reuse_pairs
+    from policykit.analysis.reuse import build_reuse, build_reuse_pairs
 
     reuse = build_reuse(t["documents"], t["provisions"])
     return {"reuse": reuse, "reuse_pairs": build_reuse_pairs(reuse, t["documents"])}
@@ -193,7 +193,7 @@ DOCUMENT_BATCH_CHARS = 2_000_000  # characters of canonical text per batch of a 
 
 def workers() -> int:
     """Processes for the analysis stages: POLICYKIT_WORKERS, else one per core (at most one per stage)."""
-    from .executor import local_workers
+    from policykit.executor import local_workers
 
     return max(1, min(local_workers(), len(analysis_stages())))
 
@@ -240,7 +240,7 @@ def _finish_terms(out: dict[str, pd.DataFrame], inputs: dict[str, pd.DataFrame])
 
     import pandas as pd
 
-    from .terms import build_keyness
+    from policykit.analysis.terms import build_keyness
 
     tf = out["term_frequencies"]
     is_doc = tf["scope"] == "document"
@@ -257,7 +257,7 @@ FINISH = {"terms": _finish_terms}
 
 def _run_stage(name: str, inputs: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], float]:
     """One analysis stage by name on its inputs, and its seconds (module-level: workers import it by name)."""
-    from .executor import release_memory
+    from policykit.executor import release_memory
 
     release_memory()  # what the worker's previous task left
     start = time.perf_counter()
@@ -299,10 +299,10 @@ class TableWriter:
 
     def put(self, name: str, df: pd.DataFrame) -> None:
         """Conform and validate one table, check its foreign keys to what is written, write it."""
-        from .executor import release_memory
-        from .schema import TABLES, table
-        from .tables import write_table
-        from .validate import validate_tables
+        from policykit.executor import release_memory
+        from policykit.publish.tables import write_table
+        from policykit.publish.validate import validate_tables
+        from policykit.schema import TABLES, table
 
         with _timed(self.timings, "validate"):
             df = validate_tables({name: df}, parents=self.keys)[name]  # conformed: the one place tables are typed
@@ -324,7 +324,7 @@ class TableWriter:
 
     def close(self) -> None:
         """Check the foreign keys whose parent was written after the child."""
-        from .validate import validate_tables
+        from policykit.publish.validate import validate_tables
 
         with _timed(self.timings, "validate"):
             for name, df in self.pending:
@@ -368,7 +368,7 @@ def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None]
     A stage's tables are assembled as soon as its last task returns; with a sink, each is handed to
     it and only the tables later steps need (KEEP) are returned.
     """
-    from .executor import executor
+    from policykit.executor import executor
 
     if ex is None:
         with executor(workers=workers()) as local:
@@ -435,11 +435,11 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, sche
     """
     from tqdm import tqdm
 
-    from .audit import build_audit
-    from .catalog import read_catalog
-    from .documents import build_corpus
-    from .executor import executor, release_memory
-    from .sources import read_sources
+    from policykit.analysis.audit import build_audit
+    from policykit.executor import executor, release_memory
+    from policykit.ingest.catalog import read_catalog
+    from policykit.ingest.documents import build_corpus
+    from policykit.ingest.sources import read_sources
 
     if ex is None:
         with executor(scheduler, workers=None if scheduler else workers()) as own:
@@ -616,7 +616,7 @@ def dependency_versions() -> dict[str, str]:
 
 def build_key(raw_dir: Path, catalog_file: Path) -> str:
     """Digest of everything the outputs depend on: raw bytes, catalog, library code, dependency versions."""
-    from .sources import raw_files
+    from policykit.ingest.sources import raw_files
 
     h = hashlib.sha256()
     deps = " ".join(f"{n} {v}" for n, v in dependency_versions().items())
@@ -683,8 +683,8 @@ def _build_locked(raw_dir: Path, out_dir: Path, catalog_file: Path, progress: bo
                 shutil.copy2(path, tmp / path.name)
                 result.files.append(out_dir / path.name)
         return result
-    from .datapackage import write_datapackage
-    from .executor import executor
+    from policykit.executor import executor
+    from policykit.publish.datapackage import write_datapackage
 
     timings: dict[str, float] = {}
     with staged_output(out_dir) as tmp:

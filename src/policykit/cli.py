@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from . import __version__, config
-from .errors import InputError, InputWarning
+from policykit import __version__, config
+from policykit.errors import InputError, InputWarning
 
 
 def _build(args: argparse.Namespace) -> int:
     """Rebuild the tables (or restore them from the build cache); print what was written."""
-    from .build import build
+    from policykit.build import build
 
     result = build(args.raw, args.out, args.catalog, progress=not args.quiet, use_cache=not args.no_cache,
                    scheduler=args.scheduler)
@@ -40,8 +40,8 @@ def _build(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     """Print the published tables (rows, title) and/or the documents (id, kind, date, title)."""
-    from .api import TableNotFoundError, load, read_arrow
-    from .schema import TABLES
+    from policykit.api import TableNotFoundError, load, read_arrow
+    from policykit.schema import TABLES
 
     what = args.what or ["tables", "documents"]
     unknown = sorted(set(what) - {"tables", "documents"})
@@ -69,7 +69,7 @@ def _list(args: argparse.Namespace) -> int:
 
 def _kwic(args: argparse.Namespace) -> int:
     """Print the keyword-in-context lines of a term, one per line with its document and provision."""
-    from .api import kwic
+    from policykit.api import kwic
 
     lines = kwic(args.term, args.doc, args.window, data=args.data)
     for row in lines.itertuples():
@@ -81,7 +81,7 @@ def _kwic(args: argparse.Namespace) -> int:
 
 def _figures(args: argparse.Namespace) -> int:
     """Run the notebooks with papermill into the reports folder (a failure is an InputError naming the cell)."""
-    from .figures import parse_parameters, run_notebooks
+    from policykit.present.figures import parse_parameters, run_notebooks
 
     names = [*args.names, *args.more_names]
     paths = run_notebooks(names, parse_parameters(args.parameter), args.parameter_file, args.out,
@@ -92,8 +92,9 @@ def _figures(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     """Compare two versions of a document: a terminal table, or a summary and an HTML page; exit 2 if unknown."""
-    from . import align, diffview
-    from .tables import load
+    from policykit.analysis import align
+    from policykit.present import diffview
+    from policykit.publish.tables import load
 
     threshold = align.DEFAULT_THRESHOLD if args.threshold is None else args.threshold
     try:
@@ -115,7 +116,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _release(args: argparse.Namespace) -> int:
     """Write the release archive (and the DuckDB database beside it); print their paths and the checksum."""
-    from .release import build_release
+    from policykit.publish.release import build_release
 
     result = build_release(args.processed, args.dist, duckdb_file=not args.no_duckdb)
     print(f"{result.archive}")
@@ -127,7 +128,7 @@ def _release(args: argparse.Namespace) -> int:
 
 def _evaluate(args: argparse.Namespace) -> int:
     """Score the tables against the gold sets, print the scores; exit 1 if a threshold is not met."""
-    from .evaluation import TASKS, gold_dir, run, to_markdown
+    from policykit.evaluation import TASKS, gold_dir, run, to_markdown
 
     unknown = sorted(set(args.task or ()) - set(TASKS))
     if unknown:
@@ -228,7 +229,8 @@ def _add_diff(sub: argparse._SubParsersAction) -> None:
                         "folder")
     d.add_argument("--html", metavar="FILE", type=Path, help="write a self-contained HTML page to FILE")
     d.add_argument("--threshold", metavar="X", type=float, default=None,
-                   help="similarity needed to pair two provisions, 0-1 (default policykit.align.DEFAULT_THRESHOLD)")
+                   help="similarity needed to pair two provisions, 0-1 "
+                        "(default policykit.analysis.align.DEFAULT_THRESHOLD)")
     d.set_defaults(func=_diff)
 
 

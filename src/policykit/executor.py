@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Protocol
 
-from .errors import InputError
+from policykit.errors import InputError
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 Task = tuple[str, Callable[..., Any], tuple]

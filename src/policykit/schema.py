@@ -145,7 +145,7 @@ register(Table(
         _f("n_documents", "integer", "Number of document witnesses found in the file.", True),
     ),
     ("source_file",),
-    provenance="`policykit.sources`: reads every raw file, detects its encoding, line endings and script, "
+    provenance="`policykit.ingest.sources`: reads every raw file, detects its encoding, line endings and script, "
         "checks it against data/raw/MANIFEST.csv.",
     caveats=("The raw files are never edited; all cleaning happens in code, so checksums match the files "
         "as collected.",),
@@ -201,7 +201,7 @@ register(Table(
     ),
     ("doc_id",),
     (ForeignKey(("related_doc_id",), "documents", ("doc_id",)),),
-    provenance="`policykit.segment` and `policykit.documents`: splits each file into documents, merges "
+    provenance="`policykit.ingest.segment` and `policykit.ingest.documents`: splits each file into documents, merges "
         "witnesses of the same text, adds curated facts from data/catalog.toml.",
     caveats=(
         "`date` may be null where neither the text nor the catalog states a date; `date_basis` says where a "
@@ -240,7 +240,7 @@ register(Table(
     ),
     ("doc_id", "source_file", "char_start"),
     (DOC_FK, ForeignKey(("source_file",), "sources", ("source_file",))),
-    provenance="`policykit.segment` and `policykit.documents`: one row per place a document occurs.",
+    provenance="`policykit.ingest.segment` and `policykit.ingest.documents`: one row per place a document occurs.",
     caveats=("`agreement` compares normalised text; readings, markup and punctuation differences "
         "removed by normalisation do not count.",),
 ))
@@ -262,7 +262,7 @@ register(Table(
     ),
     ("doc_id", "provision_id"),
     (DOC_FK,),
-    provenance="`policykit.structure`: parses the numbering hierarchy of each document's canonical text.",
+    provenance="`policykit.ingest.structure`: parses the numbering hierarchy of each document's canonical text.",
     caveats=(
         "Provisions of documents converted from slides (illustrated explainers) are rough: headings, bullet "
         "fragments and table cells do not follow a numbering scheme.",
@@ -302,7 +302,7 @@ register(Table(
     ),
     ("pair_id", "unit"),
     (ForeignKey(("draft_doc_id",), "documents", ("doc_id",)), ForeignKey(("final_doc_id",), "documents", ("doc_id",))),
-    provenance="`policykit.compare`: aligns the provisions of each draft with those of its final version.",
+    provenance="`policykit.analysis.compare`: aligns the provisions of each draft with those of its final version.",
     caveats=("Alignment is automatic (text similarity plus order); `moved`, `merged` and `split` are "
         "heuristic labels worth checking against the texts.",),
 ))
@@ -320,7 +320,7 @@ register(Table(
         _f("final_text", "string", "Final words inserted or replacing (empty for delete; the sentence for move)."),
         _f("context", "string", "The surrounding final (else draft) text, with the change in [brackets]."),
         _f("touches_numbers", "boolean", "Whether the words removed or inserted include a quantity, date or deadline "
-           "(policykit.quantities: digits, Chinese numerals with a unit or measure word, %, 倍, 番; not idioms, "
+           "(policykit.analysis.quantities: digits, Chinese numerals with a unit or measure word, %, 倍, 番; not idioms, "
            "一 as an article, ordinals or codes such as C2M).", True),
         _f("value_changed", "string", "Where touches_numbers: true if the quantity's value differs, false if it is "
            "stated again in other words or moved (增长1倍 -> 倍增), unknown if replaced by a vague word (大幅); "
@@ -332,7 +332,7 @@ register(Table(
     ),
     ("pair_id", "unit", "op_index"),
     (ForeignKey(("pair_id", "unit"), "alignment", ("pair_id", "unit")),),
-    provenance="`policykit.compare`: word-level diff (jieba tokens) inside each aligned unit.",
+    provenance="`policykit.analysis.compare`: word-level diff (jieba tokens) inside each aligned unit.",
     caveats=("Word boundaries follow jieba, so an edit may split or join words differently from a human "
         "reading.",),
 ))
@@ -356,7 +356,7 @@ register(Table(
     ),
     ("doc_id", "scope", "term"),
     (DOC_FK,),
-    provenance="`policykit.terms`: jieba segmentation with the domain dictionary and stopword list.",
+    provenance="`policykit.analysis.terms`: jieba segmentation with the domain dictionary and stopword list.",
     caveats=("Counts depend on the domain dictionary and stopword list shipped with the "
         "library.",
         "A token count is not a mention count: 数据要素 inside 数据要素× or 数据要素市场 is not a "
@@ -377,7 +377,7 @@ register(Table(
         _f("direction", "string", "final if relatively more frequent in the final document, else draft.", True, values=KEYNESS_DIRECTIONS),
     ),
     ("pair_id", "term"),
-    provenance="`policykit.terms`: log-likelihood comparison of term counts between draft and final.",
+    provenance="`policykit.analysis.terms`: log-likelihood comparison of term counts between draft and final.",
     caveats=("G2 is a measure of surprise, not of importance; small counts give unstable log ratios.",),
 ))
 
@@ -403,7 +403,7 @@ register(Table(
     ),
     ("doc_id", "scope", "concept"),
     (DOC_FK,),
-    provenance="`policykit.concepts`: pattern matching of the curated concepts (resources/concepts.tsv) on "
+    provenance="`policykit.analysis.concepts`: pattern matching of the curated concepts (resources/concepts.tsv) on "
         "the canonical text.",
     caveats=("Counts depend on the curated concept list and its variants (resources/concepts.tsv, each "
         "with its reason), not on word segmentation; a passage counts for every concept it expresses, so "
@@ -424,7 +424,7 @@ register(Table(
     ),
     ("doc_id", "concept", "char_start"),
     (DOC_FK,),
-    provenance="`policykit.concepts`: every match of a concept pattern, with offsets.",
+    provenance="`policykit.analysis.concepts`: every match of a concept pattern, with offsets.",
     caveats=("A concept's mentions never overlap one another; mentions of different concepts may "
         "share characters.",),
 ))
@@ -458,7 +458,7 @@ register(Table(
     ),
     ("target_id",),
     (DOC_FK, PROV_FK),
-    provenance="`policykit.targets`: rule-based extraction of deadlines, quantities and effective dates.",
+    provenance="`policykit.analysis.targets`: rule-based extraction of deadlines, quantities and effective dates.",
     caveats=(
         "Targets are extracted by rules, not by hand. Measured against a hand-coded gold set of every dated or "
         "quantitative item of the 17 documents (229 items, coded by reading with docs/codebook.md; "
@@ -520,7 +520,7 @@ register(Table(
     ),
     ("pair_id", "unit", "item"),
     (ForeignKey(("pair_id", "unit"), "alignment", ("pair_id", "unit")),),
-    provenance="`policykit.target_changes`: pairs the targets of each aligned draft/final unit (through "
+    provenance="`policykit.analysis.target_changes`: pairs the targets of each aligned draft/final unit (through "
         "`alignment`) and classifies each change.",
     caveats=(
         "Targets are paired by the similarity of their `metric` words inside an aligned unit (at least 0.5), "
@@ -577,7 +577,7 @@ register(Table(
         ForeignKey(("source_doc_id", "source_provision_id"), "provisions", ("doc_id", "provision_id")),
         ForeignKey(("target_doc_id", "target_provision_id"), "provisions", ("doc_id", "provision_id")),
     ),
-    provenance="`policykit.reuse`: shared passages between provisions of different documents.",
+    provenance="`policykit.analysis.reuse`: shared passages between provisions of different documents.",
     caveats=(
         "Formulaic language shared by many families of documents is suppressed when the index is built (it seeds "
         "no passage); what remains of it inside a passage is typed `formula`. Read `substantive` and `quotation` "
@@ -615,7 +615,7 @@ register(Table(
         ForeignKey(("source_doc_id",), "documents", ("doc_id",)),
         ForeignKey(("target_doc_id",), "documents", ("doc_id",)),
     ),
-    provenance="`policykit.reuse`: the reuse table summed by pair of documents.",
+    provenance="`policykit.analysis.reuse`: the reuse table summed by pair of documents.",
     caveats=("A pair with `same_family` true is two versions of one text; shared language there is "
         "expected, not borrowing.",),
 ))
@@ -637,7 +637,7 @@ register(Table(
     ),
     ("source_file", "category", "doc_id", "provision_id"),
     (ForeignKey(("source_file",), "sources", ("source_file",)),),
-    provenance="`policykit.audit`: follows every character of every decoded raw file through normalisation, "
+    provenance="`policykit.analysis.audit`: follows every character of every decoded raw file through normalisation, "
         "segmentation and parsing.",
     caveats=("`unaccounted` never occurs in a valid build: a test requires every character to be accounted for.",
         "Characters of a duplicate witness are counted under its document but not parsed into provisions "
@@ -661,7 +661,7 @@ def require(df: object, table_or_columns: str | tuple[str, ...] | list[str], whe
     """
     import pandas as pd
 
-    from .errors import InputError
+    from policykit.errors import InputError
 
     if isinstance(table_or_columns, str):
         columns, where = table(table_or_columns).columns, where or table_or_columns

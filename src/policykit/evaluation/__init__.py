@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import config
+from policykit import config
 
 # Tasks in the order they are reported; each is a module of this package.
 TASKS: tuple[str, ...] = ("targets", "segmentation", "numbers", "reuse")

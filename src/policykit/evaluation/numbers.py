@@ -4,7 +4,7 @@ Gold set ``number_flags.csv`` (docs/codebook-terms.md, part 2): edits of the cha
 ``numeric`` true/false and ``value_changed`` true/false/unknown. Gold rows are matched to rows of the
 changes table on (pair_id, draft_text, final_text), since unit numbers and op indices move when the
 alignment changes. A gold edit the table no longer has (the diff now cuts the words differently) is scored
-by the recogniser on the gold texts themselves (policykit.worddiff.touches_numbers), and counted in the
+by the recogniser on the gold texts themselves (policykit.analysis.worddiff.touches_numbers), and counted in the
 notes, so that no gold row silently drops out.
 """
 
@@ -24,7 +24,7 @@ _TRUE = {"true", "1", "yes"}
 
 def read_gold(path: Path) -> pd.DataFrame:
     """The labelled edits; InputError for a missing file or column."""
-    from ..errors import InputError
+    from policykit.errors import InputError
 
     try:
         gold = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -52,7 +52,7 @@ def _flags(changes: pd.DataFrame) -> dict[tuple[str, str, str], tuple[bool, str]
 
 def evaluate(data_dir: Path, gold_dir: Path) -> Section:
     """Precision and recall of touches_numbers on the labelled edits; agreement of value_changed."""
-    from ..worddiff import touches_numbers
+    from policykit.analysis.worddiff import touches_numbers
 
     gold = read_gold(Path(gold_dir) / GOLD_FILE)
     changes = pd.read_parquet(Path(data_dir) / "changes.parquet")

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError
+from policykit.errors import InputError
+
 from . import Section, Threshold, score_row, score_table
 
 GOLD_FILE = "reuse_links.csv"

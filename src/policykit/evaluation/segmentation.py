@@ -34,7 +34,7 @@ DOMAIN_F1 = 0.97
 
 def read_gold(path: Path) -> pd.DataFrame:
     """The gold sentences; InputError for a missing column or tokens that do not spell the sentence."""
-    from ..errors import InputError
+    from policykit.errors import InputError
 
     try:
         gold = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, quoting=3)
@@ -60,7 +60,7 @@ def _spans(tokens: Iterable[str]) -> list[tuple[int, int, str]]:
 
 def predicted_tokens(sentence: str) -> list[str]:
     """The library's tokens of a sentence, whitespace dropped (whitespace inside a token removed)."""
-    from ..terms import tokenize_spans
+    from policykit.analysis.terms import tokenize_spans
 
     return ["".join(t.split()) for t, _, _ in tokenize_spans(sentence, filtered=False) if t.strip()]
 
@@ -72,8 +72,8 @@ def _is_punct(token: str) -> bool:
 
 def domain_vocabulary() -> frozenset[str]:
     """The domain terms scored on their own: the domain dictionary and the concept names."""
-    from ..concepts import concepts
-    from ..terms import domain_terms
+    from policykit.analysis.concepts import concepts
+    from policykit.analysis.terms import domain_terms
 
     return frozenset(domain_terms()) | {c.concept for c in concepts()}
 
@@ -139,7 +139,7 @@ def evaluate(data_dir: Path, gold_dir: Path) -> Section:
         score_row("general words", "words", *counts["general"]),
     ])
     notes = [f"{len(gold)} sentences from {gold['doc_id'].nunique()} documents, segmented by reading with "
-             "docs/codebook-terms.md; tokens of `policykit.terms.tokenize_spans(sentence, filtered=False)`.",
+             "docs/codebook-terms.md; tokens of `policykit.analysis.terms.tokenize_spans(sentence, filtered=False)`.",
              f"Domain terms: gold or predicted tokens in the domain dictionary or the concepts list "
              f"({len(domain)} entries); general words: every other token except punctuation."]
     n_general = sum(general_misses.values())

@@ -35,8 +35,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError
-from ..targets_parse import RECURRING_RE
+from policykit.analysis.targets_parse import RECURRING_RE
+from policykit.errors import InputError
+
 from . import Section, Threshold, score_row, score_table
 
 GOLD_FILE = "targets.csv"

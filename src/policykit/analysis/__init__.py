@@ -1,0 +1,1 @@
+"""Analysis: tables → tables (comparison, terms, concepts, targets, reuse, audit)."""

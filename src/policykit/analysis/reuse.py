@@ -1,0 +1,774 @@
+"""Text reuse: passages of shared language between provisions of different documents, quotable as they stand.
+
+Method (all character offsets index into documents.text):
+
+1. Matching alphabet. Each document is reduced to its *content characters*: everything except
+   whitespace, punctuation and control/format characters (Unicode categories Z*, P*, C*). Lengths
+   (min_length, max_gap, the `length` column) count content characters, so a punctuation difference
+   (，vs 、) never breaks a passage and punctuation never pads a short phrase over the threshold.
+2. Index with formula suppression. Every k-gram of content characters (k = min_run) is hashed into one
+   sorted inverted index over the corpus. A k-gram found in many families of documents is *formulaic*
+   (an ideology opening, an adoption line, a stock legal clause): at least max(min_formula_families,
+   min(formula_share x families, max_formula_families)) families. Formulaic k-grams seed no match, as in
+   legislative text-reuse tools that drop n-grams by document frequency: the work and the output grow
+   with real borrowing, not with shared formulas; as the cap on families is fixed, one phrase yields a
+   bounded number of pairs however large the corpus. A family is a set of versions of one text
+   (`family_id` if the documents table has it, else documents linked by related_doc_id: a draft, its
+   final and news about them).
+3. Extent. Seeds on one diagonal at consecutive positions form a run, which is then extended
+   character by character to the maximal exact match (through formulaic stretches too). Runs are cut
+   at provision boundaries on both sides; runs of one provision pair that follow each other within
+   max_gap characters on both sides are merged into one passage, kept when it shares at least
+   min_length characters; a passage running into and out of a cited title (《…》) is cut there. A phrase
+   of at least min_quote_length characters that one document quotes whole (“…”) and a document of
+   another family repeats is kept below min_length (a quoted principle: 原始数据不出域、数据可用不可见).
+4. Rows. source_text and target_text are the passage exactly as each document has it, with offsets;
+   n_differences is the edit distance between them (0: verbatim, and only then is shared_text set).
+   `type` says what the passage is (reuse_labels: citation / formula / quotation / substantive) and
+   the direction comes from the documents' dates (reuse_labels.Direction), never from id order.
+   A phrase repeated in both documents is reported once per occurrence in the later document, and a
+   passage inside a longer passage from the same source document is not repeated.
+5. Pairs. reuse_pairs sums the passages of each pair of documents by type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from math import ceil
+from operator import itemgetter
+
+import numpy as np
+import pandas as pd
+from rapidfuzz.distance import Levenshtein
+
+from policykit.analysis.locate import NONE, locate
+from policykit.analysis.reuse_labels import (
+    TYPES,
+    Direction,
+    PassageTyper,
+    content_of,
+    is_content_char,
+    quote_spans,
+    title_spans,
+)
+from policykit.errors import InputError
+from policykit.schema import require, table
+
+DEFAULT_MIN_LENGTH = 15
+DEFAULT_MIN_RUN = 8
+DEFAULT_MAX_GAP = 3
+DEFAULT_MIN_QUOTE_LENGTH = 6
+DEFAULT_FORMULA_SHARE = 0.2
+DEFAULT_MIN_FORMULA_FAMILIES = 3
+DEFAULT_MAX_FORMULA_FAMILIES = 10
+DEFAULT_FORMULA_COVER = 0.75
+
+_DOC_COLUMNS = ("doc_id", "text", "title", "date", "period", "date_lower_bound", "related_doc_id", "family_id",
+                "version")
+_PROV_COLUMNS = ("doc_id", "provision_id", "char_start", "char_end")
+_HASH_BASE = np.uint64(1_000_003)
+MAX_REPEATS = 8  # occurrences of one k-gram per document that seed matches
+_NO_HASH = np.uint64(np.iinfo(np.uint64).max)
+
+
+@dataclass(frozen=True)
+class Params:
+    """The reuse stage's parameters (lengths in content characters); see the module docstring."""
+
+    min_length: int = DEFAULT_MIN_LENGTH
+    max_gap: int = DEFAULT_MAX_GAP
+    min_run: int = DEFAULT_MIN_RUN
+    min_quote_length: int = DEFAULT_MIN_QUOTE_LENGTH
+    formula_share: float = DEFAULT_FORMULA_SHARE
+    min_formula_families: int = DEFAULT_MIN_FORMULA_FAMILIES
+    max_formula_families: int = DEFAULT_MAX_FORMULA_FAMILIES
+    formula_cover: float = DEFAULT_FORMULA_COVER
+
+    def check(self) -> None:
+        """Reject parameters that make no sense."""
+        if min(self.min_length, self.min_run, self.min_quote_length) < 1:
+            raise InputError("reuse parameters", f"min_length ({self.min_length}), min_run ({self.min_run}) and "
+                             f"min_quote_length ({self.min_quote_length}) must be at least 1")
+        if self.max_gap < 0:
+            raise InputError("reuse parameters", f"max_gap ({self.max_gap}) must not be negative")
+        if not 2 <= self.min_formula_families <= self.max_formula_families:
+            raise InputError("reuse parameters", f"need 2 <= min_formula_families ({self.min_formula_families}) "
+                             f"<= max_formula_families ({self.max_formula_families})")
+        for name in ("formula_share", "formula_cover"):
+            if not 0 < getattr(self, name) <= 1:
+                raise InputError("reuse parameters", f"{name} ({getattr(self, name)}) must be in (0, 1]")
+
+    def formula_families(self, n_families: int) -> int:
+        """Families a k-gram must occur in to be formulaic, for a corpus of n_families families."""
+        return max(self.min_formula_families, min(ceil(self.formula_share * n_families), self.max_formula_families))
+
+
+@dataclass(frozen=True)
+class _Corpus:
+    """Documents reduced to content characters, with their provisions, in doc_id order."""
+
+    doc_ids: list[str]
+    texts: list[str]
+    family: np.ndarray  # family index of each document
+    keys: np.ndarray  # uint32 code points of all content characters, documents concatenated
+    key_doc: np.ndarray  # document index of each content character
+    key_pos: np.ndarray  # offset of each content character in its document's text
+    key_prov: np.ndarray  # global provision index of each content character, -1 if none
+    prov_ids: list[str]  # provision_id of each global provision index
+    doc_bounds: np.ndarray  # content characters of document i are [doc_bounds[i], doc_bounds[i + 1])
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Per content character: in how many documents and families its k-gram occurs, and whether formulaic."""
+
+    n_docs: np.ndarray  # int32, 1 where the k-gram leaves the document
+    formulaic_cover: np.ndarray  # int32 prefix sums: characters covered by a formulaic k-gram before each position
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """Prefix sums of the content characters inside 《》 and inside quotation marks."""
+
+    titles: np.ndarray
+    quotes: np.ndarray
+
+    def share(self, which: np.ndarray, start: int, end: int) -> float:
+        """Share of the content characters [start, end) inside the marks."""
+        return float(which[end] - which[start]) / (end - start) if end > start else 0.0
+
+
+@dataclass
+class _Passage:
+    """Shared passage between provisions of two documents (a, b with a < b), in content-character indexes."""
+
+    doc_a: int
+    doc_b: int
+    prov_a: int
+    prov_b: int
+    segments: list[tuple[int, int, int]]  # exact runs: (start in a, start in b, length)
+    doc_frequency: int = 0  # set for quoted phrases, whose k-grams may be shorter than the index's
+
+    @property
+    def shared(self) -> int:
+        """Number of content characters matched exactly."""
+        return sum(s[2] for s in self.segments)
+
+
+def build_reuse(
+    documents: pd.DataFrame,
+    provisions: pd.DataFrame,
+    min_length: int = DEFAULT_MIN_LENGTH,
+    *,
+    focus: set[str] | None = None,
+    **params: int | float,
+) -> pd.DataFrame:
+    """Return the reuse table: passages shared by provisions of different documents, typed and directed.
+
+    - min_length: shortest passage, in content characters (quoted phrases: min_quote_length);
+    - params: the other fields of Params (max_gap, min_run, formula_share, ...);
+    - focus: doc_ids whose passages are wanted (None = all; the index stays corpus-wide).
+    """
+    p = Params(min_length=min_length, **params)
+    p.check()
+    docs = _check_documents(documents)
+    corpus = _make_corpus(docs, _check_provisions(provisions, docs))
+    k = min(p.min_run, p.min_length)
+    n_families = len(set(corpus.family.tolist()))
+    threshold = p.formula_families(n_families)
+    focus_idx = None if focus is None else {i for i, d in enumerate(corpus.doc_ids) if d in focus}
+    index, seeds = _index(corpus, k, threshold, focus_idx)
+    run_a, run_b, run_len = _runs(corpus, k, *seeds)
+    del seeds  # the seed pairs and runs are the largest arrays: freed before the passages' rows are built
+    passages = _split_at_titles(corpus, _passages(corpus, run_a, run_b, run_len, p.max_gap, p.min_length),
+                                p.min_length)
+    del run_a, run_b, run_len
+    passages += _quotations(corpus, p.min_quote_length, threshold, focus_idx)
+    typer, direction = PassageTyper.of(docs), Direction(docs)
+    # int32 prefix sums: half the memory of numpy's default int64
+    marks = _Marks(*(np.r_[np.int32(0), np.cumsum(_in_marks(corpus, spans), dtype=np.int32)]
+                     for spans in (title_spans, quote_spans)))
+    corpus = replace(corpus, keys=None, key_doc=None)  # the rows need offsets, not characters: freed
+    columns = table("reuse").columns
+    values = itemgetter(*columns)  # a tuple per row: a third of the memory of the row dicts
+    rows = [values(_row(corpus, x, k, index, marks, typer, direction, p.formula_cover)) for x in passages]
+    del passages, corpus, index, marks
+    frame = pd.DataFrame(rows, columns=columns)
+    del rows  # the frame holds the values: the row tuples go before the frame is copied below
+    return _drop_repeats(frame)
+
+
+def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return reuse_pairs: per pair of documents, passages and content characters by type, and the direction."""
+    cols = table("reuse_pairs").columns
+    if reuse.empty:
+        return pd.DataFrame(columns=cols)
+    df = reuse.assign(length=reuse["length"].astype("int64"), verbatim=(reuse["n_differences"] == 0).astype("int64"))
+    keys = ["source_doc_id", "target_doc_id"]
+    counts = pd.crosstab([df[k] for k in keys], df["type"]).reindex(columns=list(TYPES), fill_value=0)
+    chars = df.pivot_table(index=keys, columns="type", values="length", aggfunc="sum", fill_value=0)
+    chars = chars.reindex(columns=list(TYPES), fill_value=0)
+    g = df.groupby(keys)
+    out = pd.DataFrame({
+        "direction_basis": g["direction_basis"].first(),
+        "n_passages": g.size(),
+        **{f"n_{t}": counts[t] for t in TYPES},
+        "substantive_chars": chars["substantive"],
+        "quotation_chars": chars["quotation"],
+        "longest_substantive": df[df["type"] == "substantive"].groupby(keys)["length"].max(),
+        "n_verbatim": g["verbatim"].sum(),
+    }).reset_index()
+    out["longest_substantive"] = out["longest_substantive"].fillna(0)
+    out["is_borrowing"] = (out["n_substantive"] + out["n_quotation"]) > 0
+    out["same_family"] = False
+    if documents is not None and len(documents):
+        family = dict(zip(*_families_by_id(_check_documents(documents)), strict=True))
+        out["same_family"] = [family.get(s) == family.get(t) for s, t in zip(out["source_doc_id"], out["target_doc_id"],
+                                                                           strict=True)]
+    return out[cols]
+
+
+def reuse_between(
+    doc_a: str,
+    doc_b: str,
+    min_length: int = DEFAULT_MIN_LENGTH,
+    *,
+    documents: pd.DataFrame,
+    provisions: pd.DataFrame,
+    **kw: int | float,
+) -> pd.DataFrame:
+    """Return the reuse rows between two documents (either direction); policykit.reuse_between loads the tables."""
+    known = set(documents["doc_id"].astype(str))
+    for d in (doc_a, doc_b):
+        if d not in known:
+            raise InputError("table documents", f"no document {d!r}")
+    if doc_a == doc_b:
+        raise InputError("reuse_between", "the two documents must differ")
+    # The index (formulaic k-grams) is corpus-wide, so the whole corpus is indexed but only seeds
+    # touching the two documents are followed.
+    out = build_reuse(documents, provisions, min_length, focus={doc_a, doc_b}, **kw)
+    pair = {doc_a, doc_b}
+    keep = out["source_doc_id"].isin(pair) & out["target_doc_id"].isin(pair)
+    return out[keep].reset_index(drop=True)
+
+
+# --- input checks -----------------------------------------------------------------------------
+
+def _check_documents(documents: pd.DataFrame) -> pd.DataFrame:
+    """Return the documents' needed columns, sorted by doc_id, after checking them."""
+    require(documents, ("doc_id", "text"), "documents")
+    docs = pd.DataFrame({c: documents[c] if c in documents.columns else None for c in _DOC_COLUMNS})
+    docs["doc_id"] = docs["doc_id"].astype(str)
+    dup = docs["doc_id"][docs["doc_id"].duplicated()].unique().tolist()
+    if dup:
+        raise InputError("table documents", f"duplicate doc_id {dup[:3]}")
+    if docs["text"].isna().any():
+        raise InputError("table documents", "text is missing for some documents")
+    return docs.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
+
+
+def _check_provisions(provisions: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+    """Return the provisions' needed columns, after checking ids and offsets against the documents."""
+    require(provisions, _PROV_COLUMNS, "provisions")
+    prov = provisions[list(_PROV_COLUMNS)].copy()
+    prov["doc_id"] = prov["doc_id"].astype(str)
+    prov["provision_id"] = prov["provision_id"].astype(str)
+    if prov[["char_start", "char_end"]].isna().any().any():
+        raise InputError("table provisions", "char_start/char_end missing")
+    prov["char_start"] = prov["char_start"].astype("int64")
+    prov["char_end"] = prov["char_end"].astype("int64")
+    lengths = dict(zip(docs["doc_id"], docs["text"].str.len(), strict=True))
+    unknown = sorted(set(prov["doc_id"]) - set(lengths))
+    if unknown:
+        raise InputError("table provisions", f"doc_id not in documents: {unknown[:3]}")
+    doc_len = prov["doc_id"].map(lengths)
+    bad = (prov["char_start"] < 0) | (prov["char_end"] < prov["char_start"]) | (prov["char_end"] > doc_len)
+    if bad.any():
+        r = prov[bad].iloc[0]
+        raise InputError("table provisions", f"offsets {r.char_start}-{r.char_end} outside document {r.doc_id}")
+    if prov.duplicated(["doc_id", "provision_id"]).any():
+        raise InputError("table provisions", "duplicate (doc_id, provision_id)")
+    return prov.sort_values(["doc_id", "char_start", "provision_id"], kind="mergesort").reset_index(drop=True)
+
+
+# --- corpus -----------------------------------------------------------------------------------
+
+def _families_by_id(docs: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(doc_ids, family key of each): documents joined by family_id or by related_doc_id, as one group.
+
+    Versions of one text share a family_id; news, explainers and issuing notices name the document they
+    cover in related_doc_id. Both kinds of link join one group, so that a draft, its final text and the
+    news about them count once when a phrase's spread across the corpus is measured.
+    """
+    from scipy.cluster.hierarchy import DisjointSet
+
+    ids = docs["doc_id"].tolist()
+    sets = DisjointSet(ids)
+    if "family_id" in docs.columns:
+        first: dict[str, str] = {}
+        for d, f in zip(ids, docs["family_id"], strict=True):
+            if isinstance(f, str) and f:
+                sets.merge(first.setdefault(f, d), d)
+    for d, rel in zip(ids, docs["related_doc_id"], strict=True):
+        if isinstance(rel, str) and rel in sets:
+            sets.merge(d, rel)
+    return ids, [min(sets.subset(d)) for d in ids]  # the smallest member names the family
+
+
+def _make_corpus(docs: pd.DataFrame, prov: pd.DataFrame) -> _Corpus:
+    """Reduce every document to its content characters and label each with its provision."""
+    keys, key_pos, key_prov, prov_ids, sizes = [], [], [], [], []
+    by_doc = {d: g for d, g in prov.groupby("doc_id", sort=False)}
+    for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        pos = np.flatnonzero(_content_mask(codes)).astype(np.int32)
+        g = by_doc.get(doc_id)
+        if g is not None:
+            held = locate(g, None, pos)  # the provision holding each content character (NONE: none)
+            key_prov.append(np.where(held == NONE, -1, len(prov_ids) + held).astype(np.int32))
+            prov_ids.extend(g["provision_id"].tolist())
+        else:
+            key_prov.append(np.full(len(pos), -1, dtype=np.int32))
+        keys.append(codes[pos])
+        key_pos.append(pos)
+        sizes.append(len(pos))
+    cat = lambda parts, dt: np.concatenate(parts).astype(dt) if parts else np.zeros(0, dt)  # noqa: E731
+    sizes_a = np.array(sizes, dtype=np.int64)
+    _, fam_keys = _families_by_id(docs)
+    family = np.unique(np.array(fam_keys, dtype=object).astype(str), return_inverse=True)[1].astype(np.int32)
+    return _Corpus(
+        docs["doc_id"].tolist(), docs["text"].tolist(), family,
+        cat(keys, np.uint32), np.repeat(np.arange(len(sizes), dtype=np.int32), sizes_a),
+        cat(key_pos, np.int32), cat(key_prov, np.int32), prov_ids, np.r_[0, np.cumsum(sizes_a)],
+    )
+
+
+def _content_index(corpus: _Corpus, doc: int, char: int) -> int:
+    """Index of the first content character of document doc at or after character offset char."""
+    lo, hi = corpus.doc_bounds[doc], corpus.doc_bounds[doc + 1]
+    return int(lo + np.searchsorted(corpus.key_pos[lo:hi], char))
+
+
+def _content_mask(codes: np.ndarray) -> np.ndarray:
+    """Boolean mask of the content characters among code points."""
+    uniq, inverse = np.unique(codes, return_inverse=True)
+    keep = np.fromiter((is_content_char(chr(c)) for c in uniq), dtype=bool, count=len(uniq))
+    return keep[inverse].reshape(codes.shape)
+
+
+
+# --- index and exact runs ------------------------------------------------------------------
+
+def _kgram_hashes(corpus: _Corpus, k: int) -> np.ndarray:
+    """Polynomial hash of the k-gram starting at each content character (_NO_HASH if it leaves the document)."""
+    n = len(corpus.keys)
+    h = np.full(n, _NO_HASH, dtype=np.uint64)
+    m = n - k + 1
+    if m <= 0:
+        return h
+    acc = h[:m]  # computed in place, to hold one array of the corpus's size
+    acc[:] = 0
+    with np.errstate(over="ignore"):  # arithmetic modulo 2**64 is intended
+        for j in range(k):
+            np.multiply(acc, _HASH_BASE, out=acc)
+            np.add(acc, corpus.keys[j:j + m], out=acc, casting="unsafe")
+    acc[corpus.key_doc[:m] != corpus.key_doc[k - 1:]] = _NO_HASH
+    return h
+
+
+def _index(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None) -> tuple[_Index, tuple[np.ndarray, ...]]:
+    """The k-gram index: per-character document counts and formulaic cover, and the seed pairs (i, j), i < j.
+
+    Seeds are pairs of positions in different documents starting the same k-gram, for k-grams that are
+    not formulaic (found in fewer than threshold families).
+    """
+    n = len(corpus.keys)
+    h = _kgram_hashes(corpus, k)
+    order = np.argsort(h, kind="stable")  # k-grams leaving their document (_NO_HASH) sort last
+    pos = order[:int(np.count_nonzero(h != _NO_HASH))].astype(np.int32 if n < 2**31 - k else np.int64)
+    del order
+    hs = h[pos]
+    del h
+    n_docs = np.ones(n, dtype=np.int32)
+    empty = np.zeros(0, np.int64)
+    if len(pos) == 0:
+        return _Index(n_docs, np.zeros(n + 1, dtype=np.int32)), (empty, empty)
+    first = np.r_[True, hs[1:] != hs[:-1]]
+    del hs
+    group = np.cumsum(first, dtype=np.int32) - 1
+    g_start = np.flatnonzero(first)
+    doc = corpus.key_doc[pos]
+    # positions of one document are contiguous and ascending within a group (stable sort over positions)
+    new_doc = first | np.r_[True, doc[1:] != doc[:-1]]
+    docs_in_group = np.add.reduceat(new_doc.astype(np.int32), g_start)
+    # families only need counting where there are enough documents to reach the threshold
+    fams_in_group = docs_in_group.copy()
+    many = np.flatnonzero(docs_in_group[group] >= threshold)
+    if len(many):
+        g2, f2 = group[many], corpus.family[doc[many]]
+        o = np.lexsort((f2, g2))
+        g2, f2 = g2[o], f2[o]
+        new_fam = np.r_[True, (g2[1:] != g2[:-1]) | (f2[1:] != f2[:-1])]
+        starts = np.flatnonzero(np.r_[True, g2[1:] != g2[:-1]])
+        fams_in_group[g2[starts]] = np.add.reduceat(new_fam.astype(np.int32), starts)
+        del g2, f2, o, new_fam, starts
+    del many
+    n_docs[pos] = docs_in_group[group]
+    formulaic = fams_in_group[group] >= threshold
+    starts = pos[formulaic]
+    covered = np.bincount(starts, minlength=n + 1).astype(np.int32)
+    covered -= np.bincount(starts + k, minlength=n + 1).astype(np.int32)
+    cover = np.r_[0, np.cumsum(np.cumsum(covered[:-1]) > 0, dtype=np.int32)]
+    del starts, covered
+    index = _Index(n_docs, cover)
+    # A k-gram repeated over and over inside one document (a refrain, a table of identical cells) would make
+    # the pairs below quadratic in its count: keep its first MAX_REPEATS occurrences per document.
+    at = np.arange(len(pos), dtype=np.int32)
+    rank_in_doc = at - np.maximum.accumulate(np.where(new_doc, at, 0))
+    keep = (rank_in_doc < MAX_REPEATS) & (docs_in_group[group] > 1) & ~formulaic
+    pos, group = pos[keep], group[keep]
+    del keep, rank_in_doc, at, new_doc, formulaic, doc
+    return index, _pairs_in_groups(corpus, pos, group, focus)
+
+
+def _pairs_in_groups(corpus: _Corpus, pos: np.ndarray, group: np.ndarray,
+                     focus: set[int] | None) -> tuple[np.ndarray, ...]:
+    """All pairs (i, j), i < j, of positions of different documents within each group of equal k-grams."""
+    if len(pos) < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    first = np.r_[True, group[1:] != group[:-1]]
+    g_start = np.flatnonzero(first)
+    size = np.diff(np.r_[g_start, len(pos)])
+    gid = np.cumsum(first) - 1
+    remaining = size[gid] - (np.arange(len(pos)) - g_start[gid])  # elements of the group from here on
+    in_focus = np.zeros(len(corpus.doc_ids), dtype=bool)
+    in_focus[list(focus) if focus is not None else slice(None)] = True
+    # the seed pairs keep the positions' dtype (int32 below 2**31 content characters): half the memory
+    out_i, out_j = [np.zeros(0, pos.dtype)], [np.zeros(0, pos.dtype)]
+    active = np.flatnonzero(remaining > 1)
+    t = 1
+    while len(active):
+        i, j = pos[active], pos[active + t]
+        di, dj = corpus.key_doc[i], corpus.key_doc[j]
+        keep = (di != dj) & (in_focus[di] | in_focus[dj])
+        out_i.append(i[keep])
+        out_j.append(j[keep])
+        t += 1
+        active = active[remaining[active] > t]
+    return np.concatenate(out_i), np.concatenate(out_j)
+
+
+def _runs(corpus: _Corpus, k: int, gi: np.ndarray, gj: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Maximal exact matches between documents around the seeds: (start a, start b, length), a < b."""
+    if len(gi) == 0:
+        return gi, gj, np.zeros(0, np.int64)
+    ok = np.ones(len(gi), dtype=bool)
+    for j in range(k):  # the hashes of the seeds' k-grams were equal: check their characters
+        ok &= corpus.keys[gi + j] == corpus.keys[gj + j]
+    gi, gj = gi[ok], gj[ok]
+    if len(gi) == 0:
+        return gi, gj, np.zeros(0, np.int64)
+    d = gj - gi
+    o = np.lexsort((gi, d))
+    gi, gj, d = gi[o], gj[o], d[o]
+    brk = np.r_[True, (d[1:] != d[:-1]) | (gi[1:] != gi[:-1] + 1)]
+    starts = np.flatnonzero(brk)
+    last = np.r_[starts[1:], len(gi)] - 1
+    run_a, run_b, run_len = _extend(corpus, gi[starts], gj[starts], gi[last] - gi[starts] + k)
+    # runs on one diagonal split by a formulaic stretch grow into the same maximal match: keep one
+    o = np.lexsort((run_len, run_b, run_a))
+    run_a, run_b, run_len = run_a[o], run_b[o], run_len[o]
+    new = np.r_[True, (run_a[1:] != run_a[:-1]) | (run_b[1:] != run_b[:-1]) | (run_len[1:] != run_len[:-1])]
+    return run_a[new], run_b[new], run_len[new]
+
+
+def _extend(corpus: _Corpus, a: np.ndarray, b: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Grow each exact run to the left and right while the two documents' content characters agree."""
+    keys, doc, size = corpus.keys, corpus.key_doc, len(corpus.keys)
+    a, b, n = a.copy(), b.copy(), n.copy()
+    active = np.flatnonzero(a > 0)
+    while len(active):
+        x, y = a[active] - 1, b[active] - 1
+        ok = (doc[x] == doc[x + 1]) & (doc[y] == doc[y + 1]) & (keys[x] == keys[y])
+        active = active[ok]
+        a[active] -= 1
+        b[active] -= 1
+        n[active] += 1
+        active = active[a[active] > 0]
+    active = np.flatnonzero(b + n < size)
+    while len(active):
+        x, y = a[active] + n[active], b[active] + n[active]
+        ok = (doc[x] == doc[x - 1]) & (doc[y] == doc[y - 1]) & (keys[x] == keys[y])
+        active = active[ok]
+        n[active] += 1
+        active = active[b[active] + n[active] < size]
+    return a, b, n
+
+
+# --- passages ---------------------------------------------------------------------------------
+
+def _pieces(corpus: _Corpus, run_a, run_b, run_len) -> tuple[np.ndarray, ...]:
+    """Runs cut at provision boundaries on both sides: arrays (prov a, prov b, start a, start b, length)."""
+    change = np.flatnonzero(np.r_[True, corpus.key_prov[1:] != corpus.key_prov[:-1]])
+
+    def n_inner(start: np.ndarray) -> np.ndarray:
+        return np.searchsorted(change, start + run_len) - np.searchsorted(change, start + 1)
+
+    cross = (n_inner(run_a) + n_inner(run_b)) > 0
+    x, y, m = run_a[cross].astype(np.int64), run_b[cross].astype(np.int64), run_len[cross].astype(np.int64)
+    # cut points of each crossing run, relative to its start: 0, its length, and every provision change inside
+    runs, rel = [np.arange(len(x)), np.arange(len(x))], [np.zeros(len(x), np.int64), m]
+    for side in (x, y):
+        lo, hi = np.searchsorted(change, side + 1), np.searchsorted(change, side + m)
+        count = hi - lo
+        which = np.repeat(np.arange(len(side)), count)
+        first = np.repeat(lo - np.r_[0, np.cumsum(count)[:-1]], count)
+        runs.append(which)
+        rel.append(change[first + np.arange(len(which))] - side[which])
+    runs_c, rel_c = np.concatenate(runs), np.concatenate(rel)
+    o = np.lexsort((rel_c, runs_c))
+    runs_c, rel_c = runs_c[o], rel_c[o]
+    new = np.ones(len(runs_c), dtype=bool)
+    new[1:] = (runs_c[1:] != runs_c[:-1]) | (rel_c[1:] != rel_c[:-1])
+    runs_c, rel_c = runs_c[new], rel_c[new]
+    piece = np.flatnonzero(runs_c[1:] == runs_c[:-1])  # a cut followed by another cut of the same run
+    r, start, length = runs_c[piece], rel_c[piece], rel_c[piece + 1] - rel_c[piece]
+    a = [run_a[~cross], x[r] + start]
+    b = [run_b[~cross], y[r] + start]
+    n = [run_len[~cross], length]
+    a, b, n = np.concatenate(a), np.concatenate(b), np.concatenate(n)
+    pa, pb = corpus.key_prov[a], corpus.key_prov[b]
+    ok = (pa >= 0) & (pb >= 0)
+    o = np.lexsort((b[ok], a[ok], pb[ok], pa[ok]))
+    return pa[ok][o], pb[ok][o], a[ok][o], b[ok][o], n[ok][o]
+
+
+def _passages(corpus: _Corpus, run_a, run_b, run_len, max_gap: int, min_length: int) -> list[_Passage]:
+    """Cut runs at provision boundaries, merge across small gaps, keep those sharing min_length characters."""
+    pa, pb, a, b, n = _pieces(corpus, run_a, run_b, run_len)
+    keep = _mergeable(pa, pb, a, n, max_gap) | (n >= min_length)
+    pa, pb, a, b, n = pa[keep], pb[keep], a[keep], b[keep], n[keep]
+    out = []
+    bounds = np.flatnonzero(np.r_[True, (pa[1:] != pa[:-1]) | (pb[1:] != pb[:-1]), True])
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        segs = list(zip(a[lo:hi].tolist(), b[lo:hi].tolist(), n[lo:hi].tolist(), strict=True))
+        for chain in _merge_gaps(segs, max_gap):
+            doc_a, doc_b = int(corpus.key_doc[chain[0][0]]), int(corpus.key_doc[chain[0][1]])
+            p = _Passage(doc_a, doc_b, int(pa[lo]), int(pb[lo]), chain)
+            if p.shared >= min_length:
+                out.append(p)
+    return out
+
+
+def _mergeable(pa, pb, a, n, max_gap: int) -> np.ndarray:
+    """Pieces followed or preceded, within max_gap, by another piece of the same provision pair."""
+    group = np.cumsum(np.r_[True, (pa[1:] != pa[:-1]) | (pb[1:] != pb[:-1])]) - 1 if len(pa) else pa
+    span = int(a.max()) + int(n.max()) + max_gap + 2 if len(a) else 1
+    key = group * span + a  # sorted, since pieces are sorted by (pair, a)
+    end = key + n
+    lo = np.searchsorted(key, end, side="left")
+    hi = np.searchsorted(key, end + max_gap, side="right")
+    has_next = hi > lo
+    starts = np.zeros(len(key) + 1, dtype=np.int64)
+    np.add.at(starts, lo[has_next], 1)
+    np.add.at(starts, hi[has_next], -1)
+    has_prev = np.cumsum(starts)[:-1] > 0
+    return has_next | has_prev
+
+
+def _merge_gaps(segs: list[tuple[int, int, int]], max_gap: int) -> list[list[tuple[int, int, int]]]:
+    """Chain exact runs (sorted by start) that follow each other within max_gap characters on both sides."""
+    chains: list[list[tuple[int, int, int]]] = []
+    open_: list[list[tuple[int, int, int]]] = []
+    for seg in segs:
+        a, b, _ = seg
+        open_ = [c for c in open_ if a - (c[-1][0] + c[-1][2]) <= max_gap]
+        for c in open_:
+            ga, gb = a - (c[-1][0] + c[-1][2]), b - (c[-1][1] + c[-1][2])
+            if 0 <= ga <= max_gap and 0 <= gb <= max_gap:
+                c.append(seg)
+                break
+        else:
+            chain = [seg]
+            chains.append(chain)
+            open_.append(chain)
+    return chains
+
+
+def _in_marks(corpus: _Corpus, spans: Callable[[str], list[tuple[int, int]]]) -> np.ndarray:
+    """Mask of the content characters that lie inside the marks found by spans (title_spans, quote_spans)."""
+    mask = np.zeros(len(corpus.keys), dtype=bool)
+    for doc, text in enumerate(corpus.texts):
+        for s, e in spans(text):
+            mask[_content_index(corpus, doc, s):_content_index(corpus, doc, e)] = True
+    return mask
+
+
+def _split_at_titles(corpus: _Corpus, passages: list[_Passage], min_length: int) -> list[_Passage]:
+    """Cut passages where a cited title (《…》 on either side) begins or ends; keep parts of min_length.
+
+    A passage running from borrowed wording into a cited title and out again (落实《…意见》，充分发挥…)
+    becomes a citation between two passages typed on their own.
+    """
+    inside = _in_marks(corpus, title_spans)
+    out = []
+    for p in passages:
+        parts: list[tuple[bool, list[tuple[int, int, int]]]] = []
+        for x, y, n in p.segments:
+            flag = inside[x:x + n] | inside[y:y + n]
+            cuts = [0, *(np.flatnonzero(flag[1:] != flag[:-1]) + 1).tolist(), n]
+            for c0, c1 in zip(cuts[:-1], cuts[1:], strict=True):
+                piece, f = (x + c0, y + c0, c1 - c0), bool(flag[c0])
+                if parts and parts[-1][0] == f:
+                    parts[-1][1].append(piece)
+                else:
+                    parts.append((f, [piece]))
+        if len(parts) == 1:
+            out.append(p)
+            continue
+        for _, segs in parts:
+            q = _Passage(p.doc_a, p.doc_b, p.prov_a, p.prov_b, segs)
+            if q.shared >= min_length:
+                out.append(q)
+    return out
+
+
+# --- quoted phrases ---------------------------------------------------------------------------
+
+def _quotations(corpus: _Corpus, min_quote: int, threshold: int, focus: set[int] | None) -> list[_Passage]:
+    """Phrases of at least min_quote content characters quoted whole in one document and found in another.
+
+    A phrase is kept when the documents holding it belong to 2 families or more, and fewer than threshold
+    (more is a formula, left out as at the index): one passage per pair of a document quoting it and
+    another document holding it, at the phrase's first occurrence in each.
+    """
+    quoted = _quoted_phrases(corpus, min_quote)
+    if not quoted:
+        return []
+    h = _kgram_hashes(corpus, min_quote)
+    # only positions starting like a quoted phrase are searched (no sort of the whole corpus)
+    heads = np.unique(np.array([h[next(iter(q.values()))] for q in quoted.values()], dtype=np.uint64))
+    at = np.minimum(np.searchsorted(heads, h), len(heads) - 1)
+    candidates = np.flatnonzero(heads[at] == h)
+    order = candidates[np.argsort(h[candidates], kind="stable")]
+    sorted_h = h[order]
+    out = []
+    for phrase, quoting in sorted(quoted.items()):
+        found = _occurrences(corpus, phrase, h[next(iter(quoting.values()))], sorted_h, order, min_quote)
+        if not 2 <= len({int(corpus.family[d]) for d in found}) < threshold:
+            continue
+        for da in sorted(quoting):
+            for db in sorted(found):
+                if db == da or (db in quoting and db < da):  # each pair once
+                    continue
+                if focus is None or da in focus or db in focus:
+                    out.extend(_quote_passage(corpus, da, found[da], db, found[db], len(phrase), len(found)))
+    return out
+
+
+def _quoted_phrases(corpus: _Corpus, min_quote: int) -> dict[str, dict[int, int]]:
+    """Content of every quoted span of min_quote characters or more -> {document: its first content index}."""
+    quoted: dict[str, dict[int, int]] = {}
+    for doc, text in enumerate(corpus.texts):
+        for s, e in quote_spans(text):
+            phrase = content_of(text[s:e])
+            if len(phrase) >= min_quote:
+                quoted.setdefault(phrase, {}).setdefault(doc, _content_index(corpus, doc, s))
+    return quoted
+
+
+def _occurrences(corpus: _Corpus, phrase: str, head: np.uint64, sorted_h: np.ndarray, order: np.ndarray,
+                 min_quote: int) -> dict[int, int]:
+    """Documents holding phrase -> content index of its first occurrence (head: hash of its first characters)."""
+    codes = np.frombuffer(phrase.encode("utf-32-le"), dtype=np.uint32)
+    lo, hi = np.searchsorted(sorted_h, head, side="left"), np.searchsorted(sorted_h, head, side="right")
+    at = order[lo:hi]  # positions starting with the phrase's first min_quote characters, ascending
+    at = at[at + len(codes) <= len(corpus.keys)]
+    ok = np.ones(len(at), dtype=bool)
+    for j in range(min_quote, len(codes)):  # the rest of the phrase, within the same document
+        ok &= (corpus.keys[at + j] == codes[j]) & (corpus.key_doc[at + j] == corpus.key_doc[at])
+    at = at[ok]
+    docs, first = np.unique(corpus.key_doc[at], return_index=True)
+    return dict(zip(docs.tolist(), at[first].tolist(), strict=True))
+
+
+def _quote_passage(corpus: _Corpus, da: int, ia: int, db: int, ib: int, n: int, n_docs: int) -> list[_Passage]:
+    """The passage of a quoted phrase between two documents (none if it leaves its provision)."""
+    if da > db:
+        da, ia, db, ib = db, ib, da, ia
+    pa, pb = int(corpus.key_prov[ia]), int(corpus.key_prov[ib])
+    if pa < 0 or pb < 0 or corpus.key_prov[ia + n - 1] != pa or corpus.key_prov[ib + n - 1] != pb:
+        return []  # outside any provision, or across a provision boundary
+    return [_Passage(da, db, pa, pb, [(ia, ib, n)], doc_frequency=n_docs)]
+
+
+# --- rows -------------------------------------------------------------------------------------
+
+def _row(corpus: _Corpus, p: _Passage, k: int, index: _Index, marks: _Marks, typer: PassageTyper,
+         direction: Direction, formula_cover: float) -> dict:
+    """One reuse row for a passage."""
+    ida, idb = corpus.doc_ids[p.doc_a], corpus.doc_ids[p.doc_b]
+    source, basis = direction.source_of(ida, idb)
+    # Where no date tells the direction, the sides are named in doc_id order and no source is claimed.
+    b_is_source = source == idb
+    if b_is_source:
+        src, tgt, sp, tp, si, ti = p.doc_b, p.doc_a, p.prov_b, p.prov_a, 1, 0
+    else:
+        src, tgt, sp, tp, si, ti = p.doc_a, p.doc_b, p.prov_a, p.prov_b, 0, 1
+    s0, s1 = p.segments[0][si], p.segments[-1][si] + p.segments[-1][2]
+    t0, t1 = p.segments[0][ti], p.segments[-1][ti] + p.segments[-1][2]
+    sc0, sc1 = int(corpus.key_pos[s0]), int(corpus.key_pos[s1 - 1]) + 1
+    tc0, tc1 = int(corpus.key_pos[t0]), int(corpus.key_pos[t1 - 1]) + 1
+    s_id, t_id = corpus.doc_ids[src], corpus.doc_ids[tgt]
+    s_prov, t_prov = corpus.prov_ids[sp], corpus.prov_ids[tp]
+    s_text, t_text = corpus.texts[src][sc0:sc1], corpus.texts[tgt][tc0:tc1]
+    n_diff = 0 if s_text == t_text else Levenshtein.distance(s_text, t_text)
+    segs = [(seg[ti], seg[2]) for seg in p.segments]
+    formulaic = np.diff(index.formulaic_cover[t0:t1 + 1]) > 0
+    if p.doc_frequency:
+        doc_frequency = p.doc_frequency
+    else:  # documents holding the passage's rarest k-gram: all of them hold the passage, or more
+        doc_frequency = min(int(index.n_docs[x:x + n - k + 1].min()) for x, n in segs if n >= k)
+    return {
+        "reuse_id": f"{t_id}:{t_prov}:{s_id}:{s_prov}:{tc0:07d}:{sc0:07d}",
+        "source_doc_id": s_id,
+        "source_provision_id": s_prov,
+        "target_doc_id": t_id,
+        "target_provision_id": t_prov,
+        "type": typer.type_of(s_id, t_id, t_text,
+                              max(marks.share(marks.titles, s0, s1), marks.share(marks.titles, t0, t1)),
+                              max(marks.share(marks.quotes, s0, s1), marks.share(marks.quotes, t0, t1)),
+                              formulaic, formula_cover),
+        "length": p.shared,
+        "n_differences": n_diff,
+        "source_text": s_text,
+        "target_text": t_text,
+        "shared_text": t_text if n_diff == 0 else None,
+        "source_char_start": sc0,
+        "source_char_end": sc1,
+        "target_char_start": tc0,
+        "target_char_end": tc1,
+        "doc_frequency": doc_frequency,
+        "direction_basis": basis,
+    }
+
+
+def _drop_repeats(df: pd.DataFrame) -> pd.DataFrame:
+    """Keep one row per target span and source document, dropping spans inside another row's span.
+
+    A phrase repeated m times in the source and n times in the target would otherwise give m x n
+    rows; each target occurrence keeps the source occurrence that comes first.
+    """
+    if df.empty:
+        return df
+    keys = ["target_doc_id", "source_doc_id"]
+    df = df.sort_values(
+        keys + ["target_char_start", "target_char_end", "source_char_start"],
+        ascending=[True, True, True, False, True], kind="mergesort",
+    )
+    reach = df.groupby(keys, sort=False)["target_char_end"].cummax()
+    before = reach.groupby([df[k] for k in keys], sort=False).shift(fill_value=-1)
+    return df[df["target_char_end"] > before]
+
+

@@ -1,0 +1,425 @@
+"""Targets stage: dated and quantitative commitments, rules, forecasts and reported facts.
+
+The rows follow the codebook of the gold set (docs/codebook.md); `policykit evaluate` scores them
+(policykit.evaluation.targets). Dates and quantities are parsed by policykit.analysis.targets_parse; which kind a
+dated or undated figure gives is decided by the decision tables of policykit.analysis.target_kinds; this module
+extracts: sentences -> clauses -> rows, their dates and metric words, ids, and the stage build_targets.
+
+How a sentence becomes rows
+- Its dates ("anchors", with a role: deadline, as_of, effective, recurring, comment, date) and quantities
+  are found first. Each anchor governs the sentence from its clause up to the clause of the next anchor.
+- A commitment (a deadline, not in the past, in a document that is not a report) gives one row per
+  clause (split at ， and ；): a `metric` per quantity in the clause, else a `goal` in the clause's own
+  words. Purpose clauses (为…提供坚强保障, 有力支撑…) and bare headings (总体目标) are not rows.
+- A sentence without an anchor borrows one within the same provision: after a clause ending in ；, and
+  under a line holding only a deadline (到2026年底 as a slide heading above its bullet lines, also when the
+  lines were parsed as unnumbered provisions of their own); a numbered item, or the heading of a new
+  numbered list, ends that heading's reach.
+- Without any date: in a report every quantity is a `reported_fact` (a `forecast` with a prediction cue),
+  dated by the passage's last date (从半年报看 -> 30 June of that year), else by the report's own date, else
+  not at all; in a policy, draft or notice a percentage, percentage points, a duration, or a cap (不超过,
+  以内, 低于) is a `rule`, and 每年/每两年 without a calendar date a cycle (`rule`, value N, unit 年). How many
+  departments issued a text (17部门联合印发) is a `reported_fact` as of the document's date.
+
+Kinds (the document's `kind` and `date` come from the documents table; the rules: policykit.analysis.target_kinds)
+- `goal` / `metric`: a dated commitment without / with a number, in a document that is not a report.
+- `rule`: a quantitative rule with no deadline (cap, threshold, margin, cycle).
+- `effective_date`: 本法/本条例/本办法/本规定/本通知/本意见 自…起施行 (自印发之日起施行 takes the document's date);
+  a report citing another text's entry into force gives no row.
+- `reporting_deadline`: a recurring duty (每年3月底前…报送). `deadline` is left null: a recurring date has no
+  single occurrence; deadline_text keeps it.
+- `comment_period`: 征求意见的时间为…至…, due on its last day.
+- `forecast`: in a report or news item, a sentence with a prediction cue (预计, 有望, 将达到 …), or in a
+  report a date after the report's own date. A past date is never a forecast.
+- `reported_fact`: a statistic stated as fact: 截至…, a past year, anything in a report that is not a
+  forecast. Past-dated sentences give rows only with a number.
+
+Dates: a commitment (and a forecast) is dated by `deadline`, a reported fact by `as_of` (截至2024年7月 ->
+2024-07-31; 2023年1月至8月 -> 2023-08-31; 半年报 -> 30 June; 截至目前, 当前 and 自2015年…以来 -> the document's own
+date, null when the document is undated). Values: see targets_parse; 增长1倍, 倍增 and 翻一番 are all 2 (倍).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+import pandas as pd
+
+from policykit.analysis.locate import provision_ids
+from policykit.analysis.target_kinds import CYCLE_RULES, UNDATED_RULES, Case, classify, decide
+from policykit.analysis.targets_parse import (  # noqa: F401 - re-exported: the parsers belong to this stage's interface
+    ANCHOR_RE,
+    CLAUSE_BREAK,
+    COMMENT_CUE_RE,
+    CYCLE_RE,
+    DURATION_UNITS,
+    HALF_YEAR_REPORT_RE,
+    Anchor,
+    Quantity,
+    Span,
+    _inside,
+    _int,
+    find_anchors,
+    find_quantities,
+    parse_number,
+    plan_period_end,
+    resolve_date,
+)
+from policykit.errors import InputError
+from policykit.schema import require, table
+from policykit.zh import FIRST_ITEM_RE
+from policykit.zh import HAN_RE as CJK_RE
+from policykit.zh import NUMBERED_ITEM_RE as NUMBERED_RE
+
+FORECAST_CUES = re.compile(r"预计|预测|有望|将达到|将达|将超过|将突破|将增长|将增至|将是|将由")
+# A numbered heading or item (zh.NUMBERED_ITEM_RE) opens a new unit: a deadline heading above bullet points
+# does not reach past it.
+TRAILING_LINKS = re.compile(r"(?:分别|为|是|达到|达|将|在|、)+$|(?<![参给涉])(?:和|及|与)$")
+LEADING_LINKS = re.compile(r"^(?:的|和|及|与|、|但|而|其中)+")
+# Metric words that name a measure without its subject (占…的比例, 较…增长, 同比增长 …).
+# Where a clause's subject ends: its predicate (为, 占, 大幅跃升 …) or a preposition before the figure (以).
+SUBJECT_END_RE = re.compile(
+    r"[为是达占较以在于将]|大幅|显著|明显|基本|全面|进一步|不断|持续|更加|稳步|实现|跃升|提升|增长|形成|建成|取得"
+)
+SUBJECTLESS_RE = re.compile(r"^(?:占|较|比|同比|环比|分别|年均|增速|增幅|增长率|规模)")
+
+NON_REPORT_KINDS = frozenset(table("documents").values("kind")) - {"report"}
+# A reported fact is dated by as_of (when it held); every other kind by deadline (when it falls due, takes
+# effect, or, for a forecast, the date the prediction is about).
+FACT_KINDS = frozenset({"reported_fact"})
+# 为…提供坚强保障 states what the goals serve, not a goal of its own.
+PURPOSE_RE = re.compile(r"^(?:为.{0,60}(?:提供|奠定|打下|创造|营造|贡献)|(?:有力)?(?:支撑|助力|服务于))")
+GOAL_HEADINGS = frozenset({"总体目标", "主要目标", "工作目标", "发展目标", "目标"})
+KINDS = frozenset(table("documents").values("kind"))  # the document kinds extraction knows
+
+
+def _clause(sentence: str, start: int, end: int) -> Span:
+    """Span of the clause (between commas, semicolons, colons) holding [start, end)."""
+    left = max((m.end() for m in CLAUSE_BREAK.finditer(sentence, 0, start)), default=0)
+    right = next((m.start() for m in CLAUSE_BREAK.finditer(sentence, end)), len(sentence))
+    return left, right
+
+
+def metric_text(
+    sentence: str, start: int, end: int, remove: Iterable[Span] = (), others: Iterable[Span] = ()
+) -> str:
+    """Words of the clause around [start, end), without the spans in remove (the values, the date)."""
+    left, right = _clause(sentence, start, end)
+    # In a list of quantities (增长60%、100个以上品类…) each item ends at the 、 before the next one.
+    for s, e in others:
+        if left <= s and e <= start:
+            cut = sentence.find("、", e, start)
+            left = max(left, cut + 1) if cut >= 0 else left
+        elif end <= s and e <= right:
+            cut = sentence.rfind("、", end, s)
+            right = min(right, cut) if cut >= 0 else right
+    # a removed value takes its attributive 的 with it (98.8%的中小企业 -> 中小企业)
+    remove = list(remove) + [(e, e + 1) for _s, e in remove if sentence.startswith("的", e)]
+    keep = [i for i in range(left, right) if not _inside(i, i + 1, remove)]
+    words = NUMBERED_RE.sub("", "".join(sentence[i] for i in keep)).strip(" 　\t“”")
+    while True:  # links may be stacked (…比例分别为和): strip until none is left
+        stripped = LEADING_LINKS.sub("", TRAILING_LINKS.sub("", words)).strip()
+        if stripped == words:
+            return words
+        words = stripped
+
+
+def _quantity_metric(sentence: str, q: Quantity, remove: list[Span], others: list[Span]) -> str:
+    """What a quantity measures: its clause's words, with the subject of the clause before where needed."""
+    return _with_subject(sentence, q.start, metric_text(sentence, q.start, q.end, remove, others), remove)
+
+
+def _with_subject(sentence: str, start: int, words: str, remove: Iterable[Span]) -> str:
+    """The metric words, with the subject taken from the clause before when this one leaves it implicit.
+
+    …新增数据存储量为0.95ZB，占生产总量的比例为2.9% -> 新增数据存储量占生产总量的比例.
+    """
+    if words and not SUBJECTLESS_RE.match(words):
+        return words
+    left = _clause(sentence, start, start)[0]
+    if left == 0:
+        return words
+    before, end = _clause(sentence, left - 1, left - 1)
+    end = min([end, *(s for s, _e in remove if before <= s < end)])  # the subject comes before the figure
+    subject = SUBJECT_END_RE.split(sentence[before:end], maxsplit=1)[0]
+    previous = LEADING_LINKS.sub("", NUMBERED_RE.sub("", subject)).strip(" 　\t“”")
+    return f"{previous}{words}" if previous else words
+
+
+def _goal_text(sentence: str, anchor: Anchor) -> str:
+    """Return what a deadline commits to: the rest of its clause, else the next clause."""
+    rest = metric_text(sentence, anchor.start, anchor.end, [(anchor.start, anchor.end)])
+    if rest or anchor.end >= len(sentence):
+        return rest
+    nxt = CLAUSE_BREAK.search(sentence, anchor.end)
+    return metric_text(sentence, nxt.end(), nxt.end()) if nxt and nxt.end() < len(sentence) else ""
+
+
+def reference_year(doc_date: str | None, text: str) -> int | None:
+    """Year the document speaks from: its date, else the latest 截至 date it reports."""
+    if doc_date:
+        return int(str(doc_date)[:4])
+    as_of = ("截至", "截止到", "截止")
+    years = [_int(m.group("y")) for m in ANCHOR_RE.finditer(text) if m.group("pre") in as_of]
+    return max(years, default=None)
+
+
+def _row(kind: str, anchor: Anchor | None, metric: str | None, q: Quantity | None) -> dict:
+    """One row: a reported fact is dated by as_of, everything else by deadline."""
+    fact = kind in FACT_KINDS
+    date = anchor.date if anchor else None
+    return {"kind": kind, "deadline": None if fact else date, "as_of": date if fact else None,
+            "deadline_text": (anchor.text or None) if anchor else None, "metric": metric or None,
+            "value": q.value if q else None, "unit": q.unit if q else None,
+            "comparator": q.comparator if q else None, "value_text": q.text if q else None}
+
+
+def _clause_spans(sentence: str, start: int, end: int) -> list[Span]:
+    """Clauses of sentence[start:end] (split at commas, semicolons, colons), empty ones dropped."""
+    spans, left = [], start
+    for m in CLAUSE_BREAK.finditer(sentence, start, end):
+        spans.append((left, m.start()))
+        left = m.end()
+    spans.append((left, end))
+    return [(s, e) for s, e in spans if sentence[s:e].strip()]
+
+
+def _regions(sentence: str, anchors: list[Anchor]) -> list[Span]:
+    """The part of the sentence each anchor governs: from its clause to the clause of the next anchor."""
+    starts = [_clause(sentence, a.start, a.end)[0] for a in anchors]
+    regions = []
+    for i, anchor in enumerate(anchors):
+        if i + 1 == len(anchors):
+            end = len(sentence)
+        else:
+            end = starts[i + 1] if starts[i + 1] > starts[i] else anchors[i + 1].start
+        regions.append((starts[i], max(end, anchor.end)))
+    return regions
+
+
+def _clause_goal(sentence: str, start: int, remove: list[Span]) -> str:
+    """What a clause commits to, in its words, without dates, numbering label or purpose clause."""
+    words = metric_text(sentence, start, start, remove)
+    words = NUMBERED_RE.sub("", words).strip()
+    if not CJK_RE.search(words) or PURPOSE_RE.match(words) or words in GOAL_HEADINGS:
+        return ""
+    return words
+
+
+def _commitment_rows(sentence: str, anchor: Anchor, region: Span, lead_in: int, quantities: list[Quantity],
+                     remove: list[Span], kinds: tuple[str | None, str | None]) -> list[dict]:
+    """One row per clause of a commitment: a metric per quantity, else a goal in the clause's words."""
+    goal_kind, value_kind = kinds
+    spans = [(q.start, q.end) for q in quantities]
+    rows = []
+    for cs, ce in _clause_spans(sentence, lead_in, region[1]):
+        in_clause = [q for q in quantities if cs <= q.start < ce]
+        for q in in_clause:
+            others = [span for span in spans if span != (q.start, q.end)]
+            rows.append(_row(str(value_kind), anchor, _quantity_metric(sentence, q, remove + spans, others), q))
+        if not in_clause and goal_kind == "goal" and ce > region[0]:
+            words = _clause_goal(sentence, cs, remove)
+            if words:
+                rows.append(_row("goal", anchor, words, None))
+    return rows
+
+
+def _context_anchor(sentence: str, context: Anchor | None, now: str | None) -> Anchor:
+    """The date an undated figure of a report stands at.
+
+    The passage's last date (a half-year report's figures at 30 June of its year), else the report's own
+    date (截至目前), else none.
+    """
+    if context is None or context.year is None:
+        return Anchor(0, 0, "", "as_of", now, None)
+    if HALF_YEAR_REPORT_RE.search(sentence):
+        return Anchor(0, 0, context.text, "as_of", resolve_date(context.year, 6), context.year)
+    return Anchor(0, 0, context.text, "as_of", context.date, context.year)
+
+
+def _undated_rows(sentence: str, quantities: list[Quantity], doc_kind: str, now: str | None, cue: bool,
+                  context: Anchor | None = None) -> list[dict]:
+    """Rows of a sentence without any date: facts in a report, rules and cycles in a policy text.
+
+    The kinds are decided by policykit.analysis.target_kinds.UNDATED_RULES and CYCLE_RULES.
+    """
+    rows = []
+    spans = [(q.start, q.end) for q in quantities]
+    for q in quantities:
+        rule = decide(UNDATED_RULES, Case(doc_kind, cue=cue, has_value=True, unit=q.unit, comparator=q.comparator))
+        if rule.kind is None:
+            continue
+        others = [span for span in spans if span != (q.start, q.end)]
+        words = _quantity_metric(sentence, q, spans, others)
+        if rule.name == "report_passage_figure":  # dated by the passage's last date, else the report's own
+            anchor: Anchor | None = _context_anchor(sentence, context, now)
+        elif rule.name == "issuer_count":  # as of the document's date
+            anchor = Anchor(0, 0, "", "as_of", now, None)
+        else:
+            anchor = None
+        rows.append(_row(rule.kind, anchor, words, q))
+    cycle_kind = decide(CYCLE_RULES, Case(doc_kind)).kind
+    if cycle_kind is not None:
+        for m in CYCLE_RE.finditer(sentence):
+            n = parse_number(m.group("n")) if m.group("n") else 1.0
+            cycle = Quantity(m.start(), m.end(), m.group(0), n or 1.0, "年", "=")
+            rows.append(_row(cycle_kind, None, metric_text(sentence, m.start(), m.end(), [m.span()]), cycle))
+    return rows
+
+
+def sentence_rows(sentence: str, doc_kind: str, ref_year: int | None, doc_date: str | None = None,
+                  inherited: Anchor | None = None, lead: bool = False, now: str | None = None,
+                  context: Anchor | None = None) -> list[dict]:
+    """Rows (kind, deadline, as_of, metric, value …) of one sentence; inherited anchors apply when it has none."""
+    now = now or doc_date
+    anchors = find_anchors(sentence, doc_date, now)
+    if context is not None and context.date:  # 当前 in an undated report's dated passage: the passage's date
+        anchors = [replace(a, date=context.date, year=context.year) if a.role == "as_of" and a.date is None else a
+                   for a in anchors]
+    quantities = find_quantities(sentence)
+    cue = bool(FORECAST_CUES.search(sentence))
+    own = bool(anchors)
+    if not own:
+        if inherited is None or not CJK_RE.search(sentence):
+            return _undated_rows(sentence, quantities, doc_kind, now, cue, context)
+        anchors = [inherited]
+    comment = bool(COMMENT_CUE_RE.search(sentence))
+    regions = _regions(sentence, anchors) if own else [(0, len(sentence))]
+    remove = [(a.start, a.end) for a in anchors] if own else []
+    rows = []
+    for i, (anchor, region) in enumerate(zip(anchors, regions, strict=True)):
+        lead_in = 0 if i == 0 else region[0]  # quantities before the first date belong to it
+        qs = [q for q in quantities if lead_in <= q.start < region[1]]
+        kinds = (classify(anchor.role, anchor.year, doc_kind, ref_year, cue, False, comment),
+                 classify(anchor.role, anchor.year, doc_kind, ref_year, cue, True, comment))
+        if kinds[0] == "goal" or kinds[1] == "metric":
+            rows.extend(_commitment_rows(sentence, anchor, region, lead_in, qs, remove, kinds))
+            continue
+        if not qs and kinds[0] and (own or lead):
+            words = _goal_text(sentence, anchor) if own else metric_text(sentence, 0, 0) or sentence
+            rows.append(_row(kinds[0], anchor, words, None))
+        spans = [(q.start, q.end) for q in quantities]
+        for q in qs if kinds[1] else []:
+            others = [span for span in spans if span != (q.start, q.end)]
+            rows.append(_row(str(kinds[1]), anchor, _quantity_metric(sentence, q, remove + spans, others), q))
+    return rows
+
+
+def _passage_date(anchors: list[Anchor], ref_year: int | None) -> Anchor | None:
+    """The last date of a report's sentence that dates the figures after it (not a forecast's, not a rule's)."""
+    dated = [a for a in anchors if a.date and a.role != "effective" and (ref_year is None or (a.year or 0) <= ref_year)]
+    return dated[-1] if dated else None
+
+
+def _is_lead(sentence: str, anchors: list[Anchor]) -> bool:
+    """Whether a sentence holds a single deadline and nothing else (a heading over bullet points)."""
+    if len(anchors) != 1 or anchors[0].role != "deadline":
+        return False
+    rest = sentence[: anchors[0].start] + sentence[anchors[0].end:]
+    return not CJK_RE.search(rest)
+
+
+def _provisions_holding(provisions: pd.DataFrame, doc_id: str, offsets: list[int]) -> list[str]:
+    """provision_id of the provision holding each offset (locate's rule); an offset none holds is an error."""
+    if provisions.empty:
+        raise InputError("table provisions", f"document {doc_id} has no provisions")
+    held = provision_ids(provisions, None, offsets)  # provisions: those of this document
+    for offset, pid in zip(offsets, held, strict=True):
+        if pid is None:
+            raise InputError("table provisions", f"document {doc_id}: no provision holds offset {offset}")
+    return held
+
+
+def extract_targets(doc_id: str, kind: str, doc_date: str | None, text: str, provisions: pd.DataFrame,
+                    split: Callable[[str], list[Span]] | None = None) -> list[dict]:
+    """Target rows of one document, with target_id doc_id:provision_id:n (n in order within the provision)."""
+    if kind not in KINDS:
+        raise InputError("table documents", f"document {doc_id} has unknown kind {kind!r}")
+    if split is None:
+        from policykit.ingest.structure import split_sentences as split
+    doc_date = None if doc_date is None or pd.isna(doc_date) else str(doc_date)[:10]
+    # 截至目前 and 自…以来 stand at the document's own date; a month known only from the catalog is too
+    # coarse to date a figure by, so an undated document leaves such figures without as_of.
+    now = doc_date
+    ref_year = reference_year(doc_date, text)
+    labels = dict(zip(provisions["provision_id"].astype(str), provisions["label"].fillna("").astype(str),
+                      strict=True)) if "label" in provisions.columns else {}
+    found: list[tuple[str, int, int, list[dict]]] = []
+    carry: Anchor | None = None
+    carry_lead = False
+    lead_index: int | None = None  # the lead's own row is dropped once an item below it gives rows
+    context: Anchor | None = None  # a report's last date in the provision: its undated figures stand then
+    previous_provision = None
+    spans = split(text)
+    holders = _provisions_holding(provisions, doc_id, [start for start, _ in spans])
+    for i, (start, end) in enumerate(spans):
+        sentence = text[start:end]
+        provision_id = holders[i]
+        if provision_id != previous_provision:
+            # bullet lines under a deadline heading may be parsed as unnumbered headings of their own
+            keep_lead = carry_lead and not labels.get(provision_id, "x")
+            if not keep_lead:
+                carry, carry_lead = None, False
+            context, previous_provision = None, provision_id
+        following = text[spans[i + 1][0]:spans[i + 1][1]] if i + 1 < len(spans) else ""
+        if carry_lead and (NUMBERED_RE.match(sentence) or FIRST_ITEM_RE.match(following)):
+            carry, carry_lead = None, False  # a numbered item, or the heading of a new numbered list, ends the lead
+        anchors = find_anchors(sentence, doc_date, now)
+        rows = sentence_rows(sentence, kind, ref_year, doc_date, carry, carry_lead, now, context)
+        if kind == "report":
+            context = _passage_date(anchors, ref_year) or context
+        if rows and carry_lead and not anchors and lead_index is not None:
+            found[lead_index] = (*found[lead_index][:3], [])
+            lead_index = None
+        found.append((provision_id, start, end, rows))
+        carry, carry_lead, is_lead = _next_carry(sentence, anchors, carry, carry_lead)
+        lead_index = len(found) - 1 if is_lead else lead_index
+    return _with_ids(doc_id, text, found)
+
+
+def _next_carry(sentence: str, anchors: list[Anchor], carry: Anchor | None,
+                carry_lead: bool) -> tuple[Anchor | None, bool, bool]:
+    """(deadline the next sentence inherits, whether it comes from a lead, whether this sentence is a lead)."""
+    if _is_lead(sentence, anchors):
+        return anchors[0], True, True
+    ends_clause = sentence.rstrip().endswith(("；", ";"))
+    if anchors:  # a ；-clause hands its deadline to the rest of the 。-sentence
+        return (anchors[-1] if ends_clause else None), False, False
+    if carry_lead or ends_clause:
+        return carry, carry_lead, False
+    return None, False, False
+
+
+def _with_ids(doc_id: str, text: str, found: list[tuple[str, int, int, list[dict]]]) -> list[dict]:
+    """Rows with target_id doc_id:provision_id:n, n counting in text order within the provision."""
+    out: list[dict] = []
+    counters: dict[str, int] = {}
+    for provision_id, start, end, rows in found:
+        for row in rows:
+            counters[provision_id] = counters.get(provision_id, 0) + 1
+            out.append({"target_id": f"{doc_id}:{provision_id}:{counters[provision_id]}", "doc_id": doc_id,
+                        "provision_id": provision_id, **row, "sentence": text[start:end],
+                        "char_start": start, "char_end": end})
+    return out
+
+
+def build_targets(documents: pd.DataFrame, provisions: pd.DataFrame) -> pd.DataFrame:
+    """Return the targets table of all documents: registered columns, sorted by target_id.
+
+    Inputs: documents (doc_id, kind, date, text), provisions (doc_id, provision_id, level, char_start,
+    char_end; label if present). Output: targets (each sentence's provision by policykit.analysis.locate's rule).
+    """
+    require(documents, ("doc_id", "kind", "date", "text"), "documents")
+    require(provisions, ("doc_id", "provision_id", "level", "char_start", "char_end"), "provisions")
+    by_doc = {doc_id: group for doc_id, group in provisions.groupby("doc_id", sort=True)}
+    rows: list[dict] = []
+    for doc in documents.sort_values("doc_id").itertuples(index=False):
+        doc_provisions = by_doc.get(doc.doc_id)
+        if doc_provisions is None:
+            raise InputError("table provisions", f"document {doc.doc_id} has no provisions")
+        rows.extend(extract_targets(doc.doc_id, doc.kind, doc.date, doc.text, doc_provisions))
+    columns = table("targets").columns
+    df = pd.DataFrame(rows, columns=columns)
+    return df.sort_values("target_id", kind="mergesort").reset_index(drop=True)

@@ -1,0 +1,1 @@
+"""Ingest: raw files → sources, normalised text, documents and their provisions."""

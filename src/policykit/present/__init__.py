@@ -1,0 +1,1 @@
+"""Present: figures, the draft/final diff view and the documentation site."""

@@ -1,0 +1,413 @@
+"""Figures for the notebooks: Chinese fonts, bilingual labels, source lines, deterministic files.
+
+Every notebook figure goes through this module, so that Chinese renders everywhere and a rerun
+writes byte-identical files. Typical use in a notebook::
+
+    from policykit.present import plots
+    plots.use_cjk_font()                      # once, before drawing
+    fig, ax = plt.subplots()
+    ...                                        # draw with Chinese labels freely
+    plots.add_source(fig, ["data-x-action-plan-2024"])  # "Source: policykit dataset v…, documents …"
+    plots.save_figure(fig, "timeline", "01_corpus")   # reports/figures/01_corpus/timeline.png, .svg, .pdf
+
+Interactive figures: ``plots.save_plotly(fig, "sankey", "02_draft_vs_final")`` writes HTML that works
+offline (plotly.js is written once beside the files). Word clouds: ``plots.wordcloud_image(freqs)``.
+
+Output folders: ``reports/figures/<notebook>/`` under the project, or under ``$POLICYKIT_REPORTS_DIR``
+when set; a run with parameters (``POLICYKIT_VARIANT`` set by the figure runner) writes to
+``reports/figures/<notebook>/<variant>/`` so that variants never overwrite the default figures, and only
+the files that differ from the default run's: a figure the parameters do not change is not copied.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import textwrap
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import wcwidth
+from matplotlib import font_manager
+
+from policykit import config, zh
+from policykit.schema import table
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from PIL.Image import Image
+
+# Single-face Simplified Chinese OpenType font shipped by the mplfonts package (SIL OFL).
+CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
+REPORTS_ENV = "POLICYKIT_REPORTS_DIR"
+VARIANT_ENV = "POLICYKIT_VARIANT"
+DPI = 150
+SVG_HASHSALT = "policykit"
+SOURCE_GID = "policykit-source"
+SOURCE_WIDTH = 160  # characters per line of the source note
+
+KIND_LABELS: dict[str, str] = table("documents").labels("kind")
+"""Bilingual label of each documents.kind (from the registry), in the order used in legends."""
+
+KIND_COLORS: dict[str, str] = {
+    "policy": "#1f77b4",
+    "draft": "#ff7f0e",
+    "notice": "#2ca02c",
+    "news": "#9467bd",
+    "interpretation": "#8c564b",
+    "report": "#7f7f7f",
+}
+"""One fixed colour per documents.kind, so that every notebook colours kinds alike."""
+
+SECTOR_EN: dict[str, str] = {
+    "工业制造": "manufacturing",
+    "智能制造": "smart manufacturing",
+    "现代农业": "modern agriculture",
+    "智慧农业": "smart agriculture",
+    "商贸流通": "commerce and trade",
+    "交通运输": "transport",
+    "金融服务": "financial services",
+    "科技创新": "science and technology innovation",
+    "文化旅游": "culture and tourism",
+    "医疗健康": "healthcare",
+    "应急管理": "emergency management",
+    "气象服务": "meteorological services",
+    "城市治理": "urban governance",
+    "绿色低碳": "green and low-carbon",
+    "智慧城市": "smart cities",
+}
+"""English names of the sectors of the 数据要素× action plan (final names and draft variants)."""
+
+TERMS_EN: dict[str, str] = {
+    "数据要素": "data elements",
+    "公共数据": "public data",
+    "数据要素×": "data elements x",
+    "授权运营": "authorised operation",
+    "数据产业": "data industry",
+    "数据标注": "data labelling",
+    "数字政府": "digital government",
+    "智慧城市": "smart cities",
+    "数据资产": "data assets",
+    "大模型": "large models",
+    "人工智能": "AI",
+    "可信数据空间": "trusted data spaces",
+    "数据流通": "data circulation",
+    "数据交易": "data trading",
+    "数据基础设施": "data infrastructure",
+    "高质量数据集": "high-quality datasets",
+    "乘数效应": "multiplier effect",
+}
+"""English renderings of recurring terms, for axis labels."""
+
+PARTS_EN: dict[str, str] = {
+    "序言": "preamble",
+    "激活数据要素潜能": "unlocking the potential of data elements",
+    "总体要求": "general requirements",
+    "重点行动": "key actions (sectors)",
+    "强化保障支撑": "supporting measures",
+    "做好组织实施": "organisation and implementation",
+}
+"""English names of the parts of the 数据要素× action plan."""
+
+TARGET_KIND_LABELS: dict[str, str] = table("targets").labels("kind")
+"""Bilingual label of each targets.kind (from the registry)."""
+
+TARGET_KIND_STYLE: dict[str, tuple[str, str]] = {
+    "goal": ("#1f77b4", "o"),
+    "metric": ("#d62728", "D"),
+    "effective_date": ("#2ca02c", "s"),
+    "reporting_deadline": ("#9467bd", "v"),
+    "comment_period": ("#8c564b", "P"),
+    "rule": ("#17becf", "*"),
+    "forecast": ("#ff7f0e", "^"),
+    "reported_fact": ("#7f7f7f", "x"),
+}
+"""Colour and matplotlib marker of each targets.kind, shared by every figure."""
+
+TARGET_CHANGE_COLORS: dict[str, str] = {
+    "unchanged": "#f2f2f2",
+    "reworded": "#dbe9f6",
+    "tightened": "#d9f0d3",
+    "loosened": "#fde0dd",
+    "added": "#fff2cc",
+    "dropped": "#e7d4e8",
+}
+"""Cell colour of each target_changes.change in tables drawn as figures."""
+
+TARGET_CHANGE_LABELS: dict[str, str] = table("target_changes").labels("change")
+"""Bilingual label of each target_changes.change (from the registry)."""
+
+
+def cjk_font_path() -> Path:
+    """Path of the Simplified Chinese font file used for every figure."""
+    import mplfonts
+
+    path = Path(mplfonts.__file__).resolve().parent / "fonts" / CJK_FONT_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: CJK font missing; reinstall the mplfonts package")
+    return path
+
+
+def cjk_font_name() -> str:
+    """Family name of the CJK font (as matplotlib reads it from the file)."""
+    return font_manager.FontProperties(fname=cjk_font_path()).get_name()
+
+
+def use_cjk_font() -> None:
+    """Make matplotlib draw Chinese with the bundled font, from the file (no font-cache lookup)."""
+    path = cjk_font_path()
+    font_manager.fontManager.addfont(str(path))
+    name = cjk_font_name()
+    rc = matplotlib.rcParams
+    rc["font.family"] = "sans-serif"
+    rc["font.sans-serif"] = [name] + [f for f in rc["font.sans-serif"] if f != name]
+    rc["axes.unicode_minus"] = False  # the CJK font has no U+2212 minus sign
+    rc["svg.hashsalt"] = SVG_HASHSALT
+    rc["figure.dpi"] = 100
+
+
+def kind_label(kind: str) -> str:
+    """Bilingual label of a document kind (the kind itself if unknown)."""
+    return KIND_LABELS.get(kind, kind)
+
+
+def english_label(name: str, mapping: Mapping[str, str] | None = None, *, bilingual: bool = True) -> str:
+    """Label a Chinese name in English: '工业制造 manufacturing' (or only the English with bilingual=False).
+
+    The first known key found inside name is used, so headings such as '数据要素×工业制造' work too;
+    names with no known key are returned unchanged.
+    """
+    mapping = SECTOR_EN if mapping is None else mapping
+    for key in sorted(mapping, key=len, reverse=True):  # longest key first: 数据要素× before 数据要素
+        if key in name:
+            return f"{key} {mapping[key]}" if bilingual else mapping[key]
+    return name
+
+
+def sector_label(name: str, *, bilingual: bool = True) -> str:
+    """Label a sector name or sector heading of the action plan in English where the sector is known."""
+    return english_label(name, SECTOR_EN, bilingual=bilingual)
+
+
+def shorten(text: str, width: int = 18) -> str:
+    """Text cut to width characters with an ellipsis, for tick labels of long Chinese titles."""
+    return zh.shorten(str(text), width)
+
+
+def doc_titles(documents: pd.DataFrame) -> pd.Series:
+    """Each document's title by doc_id; its descriptive label where the text has no title line."""
+    titles = documents.set_index("doc_id")["title"]
+    if "label" in documents.columns:
+        titles = titles.fillna(documents.set_index("doc_id")["label"])
+    return titles.fillna(titles.index.to_series())
+
+
+def dataset_version() -> str:
+    """Version of the published dataset (datapackage.json if built, else the package version)."""
+    import json
+
+    from policykit import __version__
+
+    package = config.PROCESSED_DIR / "datapackage.json"
+    if package.is_file():
+        version = json.loads(package.read_text(encoding="utf-8")).get("version")
+        if version:
+            return str(version)
+    return __version__
+
+
+def source_line(doc_ids: Iterable[str] | None = None) -> str:
+    """Source note for the bottom of a figure: dataset version and the documents shown."""
+    docs = "all documents" if doc_ids is None else "documents " + ", ".join(sorted(set(doc_ids)))
+    return f"Source: policykit dataset v{dataset_version()}, {docs}"
+
+
+def add_source(fig: Figure, doc_ids: Iterable[str] | None = None, *, text: str | None = None) -> None:
+    """Put the source line (or text) in small grey type under fig; save_figure keeps it below everything."""
+    note = textwrap.fill(text or source_line(doc_ids), width=SOURCE_WIDTH, break_on_hyphens=False)
+    fig.text(0.01, 0.0, note, ha="left", va="top", fontsize=7, color="0.4", gid=SOURCE_GID)
+
+
+def _place_source(fig: Figure) -> None:
+    """Move source lines just below the bounding box of everything else (tick labels vary in height)."""
+    notes = [t for t in fig.texts if t.get_gid() == SOURCE_GID]
+    if not notes:
+        return
+    for note in notes:
+        note.set_visible(False)
+    box = fig.get_tightbbox(fig.canvas.get_renderer())  # inches; invisible artists are left out
+    width, height = fig.get_size_inches()
+    for note in notes:
+        note.set_visible(True)
+        # figure fractions, not inches: savefig's tight bbox shifts figure coordinates only
+        note.set_position((box.x0 / width, (box.y0 - 0.06) / height))
+
+
+def default_figures_dir(notebook: str) -> Path:
+    """Folder of the figures of the default run of notebook (reports/figures/<notebook>/)."""
+    return Path(os.environ.get(REPORTS_ENV) or config.REPORTS_DIR) / "figures" / notebook
+
+
+def figures_dir(notebook: str) -> Path:
+    """Folder that receives the figures of notebook (and of the current variant, if any)."""
+    variant = os.environ.get(VARIANT_ENV)
+    return default_figures_dir(notebook) / variant if variant else default_figures_dir(notebook)
+
+
+def write_output(data: bytes, name: str, notebook: str) -> Path | None:
+    """Write one output file of notebook; in a variant run, only if it differs from the default run's.
+
+    Returns the path written, or None when a variant's file equals the published default (a stale
+    copy from an earlier variant run is removed).
+    """
+    path = figures_dir(notebook) / name
+    default = default_figures_dir(notebook) / name
+    if path != default and default.is_file() and default.read_bytes() == data:
+        path.unlink(missing_ok=True)
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+FIGURE_FORMATS: dict[str, dict[str, Any]] = {
+    # Dates, tool versions and random ids are what make figure files differ between runs.
+    "png": {"dpi": DPI, "metadata": {"Software": None}},
+    "svg": {"metadata": {"Date": None, "Creator": None}},
+    "pdf": {"metadata": {"CreationDate": None, "Creator": None, "Producer": None}},  # vector, for LaTeX
+}
+"""The files save_figure writes for every figure, with their savefig options."""
+
+
+def save_figure(fig: Figure, name: str, notebook: str) -> list[Path]:
+    """Write fig as <name>.png, .svg and .pdf under reports/figures/<notebook>/; byte-identical on rerun.
+
+    In a variant run only the files that differ from the default run's are written (see write_output).
+    """
+    _place_source(fig)
+    written = []
+    # pdf.fonttype 42 embeds the CJK font as a (subset) TrueType/CFF font: text stays text, and small.
+    with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "path", "pdf.fonttype": 42}):
+        for fmt, options in FIGURE_FORMATS.items():
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=fmt, bbox_inches="tight", **options)
+            path = write_output(buffer.getvalue(), f"{name}.{fmt}", notebook)
+            if path is not None:
+                written.append(path)
+    return written
+
+
+def save_plotly(fig: Any, name: str, notebook: str) -> Path | None:
+    """Write a plotly figure as interactive HTML that works offline; byte-identical on rerun.
+
+    Returns the path written (None in a variant run when the page equals the default run's).
+    """
+    # "directory" points the page at one plotly.min.js beside it (no network needed, one copy per folder);
+    # a fixed div id replaces plotly's random uuid.
+    html = fig.to_html(include_plotlyjs="directory", full_html=True, div_id=f"policykit-{name}",
+                       config={"displaylogo": False})
+    path = write_output(html.encode("utf-8"), f"{name}.html", notebook)
+    if path is not None:
+        script = path.parent / "plotly.min.js"
+        if not script.is_file():
+            from plotly.offline import get_plotlyjs
+
+            script.write_text(get_plotlyjs(), encoding="utf-8")
+    return path
+
+
+def save_text(text: str, name: str, notebook: str) -> Path | None:
+    """Write a text output of notebook (e.g. an HTML page) beside its figures, under the same variant rule."""
+    return write_output(text.encode("utf-8"), name, notebook)
+
+
+def wordcloud_image(frequencies: Mapping[str, float], seed: int = 0, *, width: int = 800,
+                    height: int = 400, max_words: int = 200) -> Image:
+    """Word cloud of term frequencies as a PIL image (draw with ax.imshow), same font, fixed seed."""
+    from wordcloud import WordCloud
+
+    if not frequencies:
+        raise ValueError("wordcloud_image: no frequencies given")
+    # wordcloud keeps input order among equal frequencies: sort so equal input gives equal images.
+    ordered = dict(sorted(frequencies.items(), key=lambda kv: (-kv[1], kv[0])))
+    cloud = WordCloud(font_path=str(cjk_font_path()), width=width, height=height, max_words=max_words,
+                      background_color="white", random_state=seed, collocations=False)
+    return cloud.generate_from_frequencies(ordered).to_image()
+
+
+def chronological(documents: pd.DataFrame) -> pd.DataFrame:
+    """Documents in time order: by date, else by period (month, when only that is known), undated last."""
+    when = pd.to_datetime(documents["date"]).fillna(pd.to_datetime(documents["period"], format="%Y-%m"))
+    return documents.assign(when=when).sort_values(["when", "doc_id"], na_position="last").reset_index(drop=True)
+
+
+def date_label(row: Mapping[str, Any]) -> str:
+    """A document's date as a label: the date, else its month, else 'undated 不详'."""
+    for key in ("date", "period"):
+        value = row.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return "undated 不详"
+
+
+def annotated_heatmap(ax: Any, values: pd.DataFrame, fmt: Callable[[float], str], *, cmap: str,
+                      norm: Any = None, vmin: float | None = None, vmax: float | None = None,
+                      fontsize: float = 6) -> Any:
+    """Draw a table as a heat map with each non-null value written in its cell (white on dark cells)."""
+    data = values.to_numpy(dtype=float)
+    image = ax.imshow(np.ma.masked_invalid(data), cmap=cmap, aspect="auto", norm=norm, vmin=vmin, vmax=vmax)
+    for (i, j), v in np.ndenumerate(data):
+        if not np.isnan(v):
+            r, g, b, _ = image.cmap(image.norm(v))
+            dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
+            ax.text(j, i, fmt(v), ha="center", va="center", fontsize=fontsize, color="white" if dark else "black")
+    return image
+
+
+def wrap_cjk(text: str, width: int) -> str:
+    """Break text into lines of at most width display cells (a Chinese character takes two)."""
+    # textwrap counts characters and breaks only at spaces, so Chinese lines come out twice too wide.
+    lines, line, used = [], "", 0
+    for token in re.findall(r"[!-~]+|.", text):  # a run of ASCII (a date, a number, a word) stays whole
+        w = wcwidth.width(token)
+        if used + w > width and line:
+            lines.append(line.rstrip())
+            line, used = "", 0
+            if token == " ":
+                continue
+        line += token
+        used += w
+    lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def table_figure(table: pd.DataFrame, title: str, *, row_colors: Iterable[str] | None = None,
+                 col_widths: Iterable[float] | None = None, wrap: Iterable[int] | None = None) -> Figure:
+    """Draw a small table as a figure (for papers and slides); long cells wrapped to wrap[i] display cells."""
+    import matplotlib.pyplot as plt
+
+    widths = list(wrap) if wrap is not None else [40] * len(table.columns)
+    cells = [[wrap_cjk("" if pd.isna(v) else str(v), w) for v, w in zip(row, widths, strict=True)]
+             for row in table.itertuples(index=False)]
+    lines = [1] + [max(c.count("\n") + 1 for c in row) for row in cells]  # header first
+    total = sum(lines) + 0.5 * len(lines)
+    fig, ax = plt.subplots(figsize=(11, 0.19 * total + 0.7))
+    ax.axis("off")
+    drawn = ax.table(cellText=cells or [[""] * len(table.columns)], colLabels=list(table.columns), loc="upper center",
+                     cellLoc="left", colLoc="left", colWidths=list(col_widths) if col_widths is not None else None)
+    drawn.auto_set_font_size(False)
+    drawn.set_fontsize(7.5)
+    colours = list(row_colors) if row_colors is not None else []
+    for (r, _c), cell in drawn.get_celld().items():
+        cell.set_height((lines[r] + 0.5) / total)
+        if r == 0:
+            cell.set_facecolor("#e0e0e0")
+        elif r - 1 < len(colours):
+            cell.set_facecolor(colours[r - 1])
+    ax.set_title(title, fontsize=10)
+    return fig

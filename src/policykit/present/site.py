@@ -1,0 +1,170 @@
+"""The documentation site: the README, docs/*.md and the executed notebooks as one static site.
+
+``python -m policykit.present.site`` (``make site``) stages the pages into build/site-docs and builds them with
+MkDocs (Material theme, mkdocs-jupyter; configuration in mkdocs.yml) into site/:
+
+- the README becomes the home page; its links to docs/*.md point at those pages, and links to other
+  files of the project (CHANGELOG.md, data/raw/MANIFEST.csv …) at copies under files/;
+- every docs/*.md page (data dictionary, codebook, quality …), whatever pages exist;
+- the executed notebooks of reports/notebooks/ (run by ``policykit figures``; run here if missing), with
+  their figures; plotly figures are rendered with the plotly.js copy beside the pages, and links into
+  reports/figures/ point at a copy under figures/.
+
+No asset comes from the network: the theme's web fonts are off and MathJax (the notebooks hold no
+formulas) is replaced by an empty local script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import re
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from policykit import config
+from policykit.errors import InputError
+
+CONFIG_FILE = config.ROOT / "mkdocs.yml"
+STAGE_DIR = config.ROOT / "build" / "site-docs"
+SITE_DIR = config.ROOT / "site"
+DOCS_DIR = config.ROOT / "docs"
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
+
+
+def _rewrite_link(target: str, pages: dict[str, str], stage: Path, readme: Path) -> str:
+    """Site address of a README link: a staged page, or a copy of the project file under files/."""
+    if re.match(r"^[a-z]+:|^#|^/", target):
+        return target
+    path, _, fragment = target.partition("#")
+    suffix = f"#{fragment}" if fragment else ""
+    if path in pages:
+        return pages[path] + suffix
+    source = readme.parent / path
+    if source.is_file():
+        copy_to = stage / "files" / path
+        copy_to.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, copy_to)
+        return f"files/{path}{suffix}"
+    raise InputError(readme, f"link to {target}, which does not exist")
+
+
+def stage_markdown(stage: Path, docs_dir: Path = DOCS_DIR, readme: Path | None = None) -> list[Path]:
+    """Copy docs/*.md into stage and the README as index.md with its links rewritten; return the pages."""
+    readme = Path(readme or config.ROOT / "README.md")
+    written = []
+    pages: dict[str, str] = {}
+    for page in sorted(Path(docs_dir).glob("*.md")):
+        shutil.copyfile(page, stage / page.name)
+        written.append(stage / page.name)
+        pages[Path(os.path.relpath(page, readme.parent)).as_posix()] = page.name
+    text = readme.read_text(encoding="utf-8")
+    text = _LINK.sub(lambda m: f"[{m['text']}]({_rewrite_link(m['target'], pages, stage, readme)})", text)
+    (stage / "index.md").write_text(text, encoding="utf-8")
+    return [stage / "index.md", *written]
+
+
+def _plotly_html(figure: dict, div_id: str, with_script: bool) -> str:
+    """HTML of a plotly figure that uses the plotly.min.js beside the page."""
+    import plotly.io as pio
+
+    return pio.to_html(figure, include_plotlyjs="directory" if with_script else False, full_html=False,
+                       div_id=div_id, config={"displaylogo": False})
+
+
+def stage_notebook(executed: Path, stage: Path, reports_dir: Path, notebooks_dir: Path) -> Path:
+    """Copy an executed notebook into stage/notebooks/, ready for the site (plotly rendered, links fixed)."""
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    # the notebooks wrote links relative to their working folder (notebooks/) into reports/figures/
+    figures_link = Path(os.path.relpath(Path(reports_dir) / "figures", notebooks_dir)).as_posix()
+    n_plotly = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if PLOTLY_MIME in data and "text/html" not in data:
+                data["text/html"] = _plotly_html(copy.deepcopy(data[PLOTLY_MIME]),
+                                                 f"{executed.stem}-plotly-{n_plotly}", n_plotly == 0)
+                n_plotly += 1
+            for mime in ("text/markdown", "text/html"):
+                if mime in data:
+                    text = "".join(data[mime]) if isinstance(data[mime], list) else data[mime]
+                    data[mime] = text.replace(figures_link + "/", "../figures/")
+    target = stage / "notebooks" / executed.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, target)
+    if n_plotly:
+        from plotly.offline import get_plotlyjs
+
+        (target.parent / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
+    return target
+
+
+def stage_site(stage: Path = STAGE_DIR, reports_dir: Path | None = None, notebooks_dir: Path | None = None,
+               docs_dir: Path = DOCS_DIR, *, run_missing: bool = True) -> list[Path]:
+    """Fill stage with every page of the site; run the notebooks first if their executed copies are missing."""
+    from policykit.present.figures import notebook_names, run_notebooks
+
+    reports = Path(reports_dir or config.REPORTS_DIR)
+    notebooks = Path(notebooks_dir or config.NOTEBOOKS_DIR)
+    names = notebook_names(notebooks)
+    missing = [n for n in names if not (reports / "notebooks" / f"{n}.ipynb").is_file()]
+    if missing and run_missing:
+        run_notebooks(missing, out_dir=reports, notebooks_dir=notebooks)
+    elif missing:
+        raise InputError(reports / "notebooks", f"no executed {', '.join(missing)}; run `policykit figures` first")
+    if stage.exists():
+        shutil.rmtree(stage)
+    (stage / "assets").mkdir(parents=True)
+    (stage / "assets" / "no-mathjax.js").write_text(
+        "/* The notebooks hold no formulas, so the site ships no MathJax (and loads nothing from the network). */\n",
+        encoding="utf-8")
+    pages = stage_markdown(stage, docs_dir)
+    pages += [stage_notebook(reports / "notebooks" / f"{n}.ipynb", stage, reports, notebooks) for n in names]
+    if (reports / "figures").is_dir():
+        shutil.copytree(reports / "figures", stage / "figures",
+                        ignore=lambda folder, files: [f for f in files if f.endswith(".svg")])
+    return pages
+
+
+def build_site(site_dir: Path = SITE_DIR, stage: Path = STAGE_DIR, reports_dir: Path | None = None,
+               notebooks_dir: Path | None = None, docs_dir: Path = DOCS_DIR, *, run_missing: bool = True) -> Path:
+    """Stage the pages and build the static site into site_dir; return its index.html."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    stage_site(Path(stage), reports_dir, notebooks_dir, docs_dir, run_missing=run_missing)
+    cfg = load_config(config_file=str(CONFIG_FILE), docs_dir=str(Path(stage).resolve()),
+                      site_dir=str(Path(site_dir).resolve()))
+    # mkdocs-jupyter caches converted notebooks under the working folder: keep that beside the stage
+    cwd = Path.cwd()
+    os.chdir(Path(stage).parent)
+    try:
+        build(cfg)
+    finally:
+        os.chdir(cwd)
+    return Path(site_dir) / "index.html"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Build the site (python -m policykit.present.site [--out DIR] [--reports DIR])."""
+    parser = argparse.ArgumentParser(prog="python -m policykit.present.site", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=SITE_DIR, help="site folder (default site/)")
+    parser.add_argument("--reports", type=Path, default=None, help="reports folder with the executed notebooks")
+    args = parser.parse_args(argv)
+    try:
+        index = build_site(args.out, reports_dir=args.reports)
+    except InputError as exc:
+        print(f"policykit: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"site written to {index.parent} (open {index})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Publish: write, validate, describe and export the tables."""

@@ -1,0 +1,94 @@
+"""Writing the published tables: typed, sorted, byte-identical on every run (reading them: policykit.api)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from policykit.api import DATA_ENV, TableNotFoundError, data_source, load, read_arrow  # noqa: F401 - loaders: policykit.api
+from policykit.errors import InputError
+from policykit.schema import Table, table
+
+_ARROW_TYPES = {
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "number": pa.float64(),
+    "boolean": pa.bool_(),
+    "date": pa.string(),  # ISO yyyy-mm-dd text: identical in Parquet, CSV and Stata
+}
+
+
+PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean", "date": "string"}
+"""The pandas dtype conform gives each registry type (dates stay ISO text)."""
+
+
+def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Return df with exactly the registered columns, typed, sorted by the primary key.
+
+    A column or a value that does not fit the registry is a one-line InputError naming the table, the
+    column, the row and why.
+    """
+    spec = table(name)
+    missing = [c for c in spec.columns if c not in df.columns]
+    extra = [c for c in df.columns if c not in spec.columns]
+    if missing or extra:
+        col = (missing or extra)[0]
+        problem = "missing" if missing else "not in the registry"
+        raise InputError(f"table {name}", f"column {col}, row -: {problem} (the registry's columns: "
+                         f"{', '.join(spec.columns)})")
+    out = df[spec.columns].copy()
+    for f in spec.fields:
+        try:
+            out[f.name] = out[f.name].astype(PANDAS_TYPES[f.type])
+        except (TypeError, ValueError):
+            i = _first_bad(out[f.name], PANDAS_TYPES[f.type])
+            raise InputError(f"table {name}", f"column {f.name}, row {i}: {out[f.name].iloc[i]!r} is not a "
+                             f"valid {f.type}") from None
+    return out.sort_values(list(spec.primary_key), kind="mergesort").reset_index(drop=True)
+
+
+def _first_bad(values: pd.Series, dtype: str) -> int:
+    """Position of the first value of values that does not convert to dtype (the column failed to)."""
+    for i, v in enumerate(values.tolist()):
+        try:
+            pd.Series([v], dtype="object").astype(dtype)
+        except (TypeError, ValueError):
+            return i
+    return 0
+
+
+def arrow_schema(spec: Table) -> pa.Schema:
+    """Arrow schema of a registered table."""
+    return pa.schema([pa.field(f.name, _ARROW_TYPES[f.type], nullable=True) for f in spec.fields])
+
+
+ROW_GROUP_ROWS = 100_000  # rows per Parquet row group, and per slice converted to Arrow and CSV at a time
+
+
+def write_table(df: pd.DataFrame, name: str, out_dir: Path, *, conformed: bool = False) -> list[Path]:
+    """Write a table as Parquet and CSV into out_dir, slice by slice; return the paths written.
+
+    The table is conformed first unless the caller says it already is (the build's validate_tables
+    returns it conformed, so that a big table is not copied twice).
+    Each slice of ROW_GROUP_ROWS rows becomes one Parquet row group and one run of CSV lines, so the
+    Arrow copy and the CSV text of a big table never exist whole; readers can stream by row group.
+    """
+    spec = table(name)
+    if not conformed:
+        df = conform(df, name)
+    schema = arrow_schema(spec)
+    parquet = out_dir / f"{name}.parquet"
+    csv = out_dir / f"{name}.csv"
+    with pq.ParquetWriter(parquet, schema, compression="zstd", write_statistics=False, store_schema=False) as pw, \
+            csv.open("w", encoding="utf-8", newline="") as fh:
+        for start in range(0, max(len(df), 1), ROW_GROUP_ROWS):
+            part = df.iloc[start:start + ROW_GROUP_ROWS]
+            # one chunk per column: Arrow-backed string columns keep a chunk per concatenated batch, and
+            # Parquet pages follow chunks, so without this the bytes would depend on the batch size
+            arrow = pa.Table.from_pandas(part, schema=schema, preserve_index=False).combine_chunks()
+            pw.write_table(arrow.replace_schema_metadata(None))
+            part.to_csv(fh, index=False, header=start == 0, lineterminator="\n")
+    return [parquet, csv]
