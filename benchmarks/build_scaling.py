@@ -92,9 +92,9 @@ def run_scale(scale: int, work: Path, timeout: float) -> list[Run]:
 
 
 def term_throughput(out: Path) -> dict | None:
-    """chars/s of policykit.analysis.terms.tokenize and of bare jieba.lcut on the built documents' text."""
+    """chars/s of policykit.analysis.tokenise.tokenize and of bare jieba.lcut on the built documents' text."""
     try:
-        terms = importlib.import_module("policykit.analysis.terms")
+        terms = importlib.import_module("policykit.analysis.tokenise")
     except ModuleNotFoundError:
         return None
     if not hasattr(terms, "tokenize") or not (out / "documents.parquet").is_file():
@@ -151,7 +151,7 @@ def report(runs: list[Run], terms: dict | None) -> str:
                       f"tokenize {terms['tokenize_cps'] / 1e3:.0f} k chars/s, "
                       f"jieba.lcut {terms['jieba_cps'] / 1e3:.0f} k chars/s, throughput ratio {terms['ratio']:.2f}"]
     else:
-        lines += ["", "term stage: policykit.analysis.terms.tokenize not available, not measured"]
+        lines += ["", "term stage: policykit.analysis.tokenise.tokenize not available, not measured"]
     return "\n".join(lines)
 
 

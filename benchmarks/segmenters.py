@@ -17,12 +17,12 @@ from pathlib import Path
 import pandas as pd
 
 from policykit import config
-from policykit.analysis import terms
+from policykit.analysis import tokenise
 
 
 def _pieces(texts: list[str]) -> list[str]:
-    """The stretches of text jieba sees in policykit: everything between pinned domain terms."""
-    pattern = terms._protected()
+    """The stretches of text jieba sees in policykit: everything between pinned domain tokenise."""
+    pattern = tokenise._protected()
     out = []
     for text in texts:
         pos = 0
@@ -38,8 +38,8 @@ def _rjieba():
     import rjieba
 
     rj = rjieba.Jieba()
-    for term in terms.domain_terms():
-        if not terms._is_pinned(term):
+    for term in tokenise.domain_terms():
+        if not tokenise._is_pinned(term):
             rj.add_word(term, rj.suggest_freq(term), None)
     return rj
 
@@ -53,7 +53,7 @@ def main() -> None:
     texts = pd.read_parquet(args.data / "documents.parquet")["text"].astype(str).tolist()
     pieces = _pieces(texts)
     mb = sum(len(t.encode("utf-8")) for t in pieces) / 1e6
-    tk = terms._tokenizer()
+    tk = tokenise._tokenizer()
     rj = _rjieba()
     runs = {"jieba": lambda s: list(tk.cut(s, cut_all=False, HMM=False)), "rjieba": lambda s: rj.cut(s, False)}
     tokens, timing = {}, {}

@@ -126,12 +126,12 @@ def test_versus_tokens_measures_what_token_counts_miss():
 
 def test_kwic_within_words_finds_every_mention_the_concepts_table_counts():
     """kwic(..., whole_words=False) lists as many lines as concept mentions; whole words only, fewer."""
-    from policykit.analysis import terms
+    from policykit.analysis.kwic import kwic
 
     text = "实施数据要素×行动，培育数据要素市场，发挥数据要素作用。"
     docs = pd.DataFrame({"doc_id": ["a"], "text": [text]})
     provs = pd.DataFrame({"doc_id": ["a"], "provision_id": ["0"], "level": [0], "char_start": [0],
                           "char_end": [len(text)]})
-    every = terms.kwic("数据要素", documents=docs, provisions=provs, whole_words=False)
+    every = kwic("数据要素", documents=docs, provisions=provs, whole_words=False)
     assert len(every) == concepts.count(text, "数据要素") == 3
-    assert len(terms.kwic("数据要素", documents=docs, provisions=provs)) == 1
+    assert len(kwic("数据要素", documents=docs, provisions=provs)) == 1

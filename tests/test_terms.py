@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from policykit import config
-from policykit.analysis import terms
+from policykit.analysis import terms, tokenise
+from policykit.analysis.kwic import kwic
 from policykit.errors import InputError
 from policykit.ingest.documents import version_pairs
 from policykit.schema import table
@@ -25,90 +26,6 @@ def _provs(*rows: tuple[str, str, str | None, int, str, int, int]) -> pd.DataFra
 
 
 # --- resources and tokenising -----------------------------------------------------------------
-
-
-def test_resources_load_and_are_curated():
-    """Every domain term has a reason, there are enough of them, and none is a stopword."""
-    assert len(terms.domain_terms()) >= 60
-    expected = {"数据要素", "数据要素×", "公共数据", "授权运营", "数据二十条", "可信数据空间"}
-    assert expected <= set(terms.domain_terms())
-    assert not set(terms.domain_terms()) & terms.stopwords()
-    assert {"我们", "以及", "进一步", "征求意见稿"} <= terms.stopwords()
-
-
-def test_every_domain_term_stays_whole_in_context():
-    """'在' + term + '的' -> [term] for every term of the dictionary."""
-    broken = {t: got for t in terms.domain_terms() if (got := terms.tokenize(f"在{t}的")) != [t]}
-    assert broken == {}
-
-
-def test_tokenize_filters_punctuation_numbers_latin_and_stopwords():
-    """'发挥数据要素乘数效应，到2026年底，30%的Data h2 AI 5G 95ZB 二十' -> domain terms, AI, 5G.
-
-    2026年底, 30%, 95ZB are quantities (one token each, never content terms).
-    """
-    got = terms.tokenize("发挥数据要素乘数效应，到2026年底，30%的Data h2 AI 5G 95ZB 二十")
-    assert got == ["发挥", "数据要素", "乘数效应", "AI", "5G"]
-    spans = terms.tokenize_spans("到2026年底，培育300个以上", filtered=False)
-    assert [t for t, _, _ in spans] == ["到", "2026年底", "，", "培育", "300个", "以上"]
-
-
-@pytest.mark.parametrize(("text", "tokens"), [
-    # a bound suffix does not glue to the longest match
-    ("推进数据要素市场化配置改革", "推进 数据要素 市场化 配置 改革"),
-    ("培育数据要素市场", "培育 数据要素市场"),
-    ("政务数据共享", "政务数据 共享"),  # a general word (数据共享) does not hide a domain term
-    ("公共数据标注", "公共数据 标注"),
-    ("数据要素×工业制造", "数据要素× 工业制造"),  # renamed sectors stay whole
-    ("数据要素×城市治理和智慧农业", "数据要素× 城市治理 和 智慧农业"),
-    ("披露了数据资源入表金额", "披露 了 数据资源 入表 金额"),
-    ("设立首席数据官", "设立 首席数据官"),
-    ("促进数据有序跨境流动", "促进 数据 有序 跨境 流动"),  # no word-order dependent compound
-    ("数据跨境有序流动", "数据 跨境 有序 流动"),
-    ("数据要素型企业", "数据要素 型 企业"),
-    ("大数据集中", "大数据 集中"),  # a short term is weighed against the words around it
-])
-def test_domain_segmentation_follows_the_codebook(text, tokens):
-    """Worked examples of docs/codebook-terms.md 1.2-1.5 (unfiltered tokens)."""
-    assert [t for t, _, _ in terms.tokenize_spans(text, filtered=False)] == tokens.split()
-
-
-def test_every_domain_term_entry_has_a_reason_and_no_compositional_leftovers():
-    """Entries removed as compositional stay out (their concepts are counted by the concepts stage)."""
-    removed = {"跨境流动", "数据要素市场化", "数据价值", "数据要素价值", "公共数据资源", "数据资源入表"}
-    assert not removed & set(terms.domain_terms())
-
-
-def test_protected_term_with_times_sign():
-    """'实施“数据要素×”行动' keeps 数据要素× whole although × is not a jieba word character."""
-    assert terms.tokenize("实施“数据要素×”行动") == ["实施", "数据要素×", "行动"]
-
-
-def test_tokenize_spans_offsets_are_lossless():
-    """Unfiltered spans tile the text; filtered spans point at their terms."""
-    text = "我们要进一步推进公共数据资源授权运营。\n到2025年，数据产业增长20%！"
-    spans = terms.tokenize_spans(text, filtered=False)
-    assert "".join(t for t, _, _ in spans) == text
-    assert all(text[s:e] == t for t, s, e in spans)
-    assert [e for _, _, e in spans[:-1]] == [s for _, s, _ in spans[1:]]
-    filtered = terms.tokenize_spans(text)
-    assert [t for t, _, _ in filtered] == terms.tokenize(text)
-    assert ("公共数据", 8, 12) in filtered and ("资源", 12, 14) in filtered
-
-
-def test_private_tokenizer_leaves_global_jieba_alone():
-    """The global jieba dictionary does not learn the domain terms; the cache is in the project."""
-    import jieba
-
-    terms.tokenize("可信数据空间")
-    assert "可信数据空间" not in jieba.dt.FREQ
-    assert (config.CACHE_DIR / "jieba").is_dir()
-
-
-def test_tokenize_is_deterministic():
-    """Same input, same output."""
-    text = "构建以数据为关键要素的数字经济，推动数据要素高水平应用。"
-    assert terms.tokenize(text) == terms.tokenize(text)
 
 
 # --- term frequencies -------------------------------------------------------------------------
@@ -221,34 +138,6 @@ def test_build_keyness_unknown_final_is_input_error():
 # --- KWIC -------------------------------------------------------------------------------------
 
 
-def test_kwic_respects_word_boundaries_and_provisions():
-    r"""'数据' in '数据要素' is not a hit; the hit in '数据很多' sits in provision 1.1.
-
-    text: '数据要素很重要。\n数据很多' -> one line: left '数据要素很重要。 ' (newline shown as space),
-    keyword 数据, right '很多', char_start 9.
-    """
-    text = "数据要素很重要。\n数据很多"
-    docs = _docs(("a", "policy", None, text))
-    provs = _provs(("a", "1", None, 1, "数据要素很重要。\n", 0, 9), ("a", "1.1", "1", 2, "数据很多", 9, 13))
-    got = terms.kwic("数据", documents=docs, provisions=provs, window=20)
-    assert got.to_dict("records") == [
-        {"doc_id": "a", "provision_id": "1.1", "left": "数据要素很重要。 ",
-         "keyword": "数据", "right": "很多", "char_start": 9},
-    ]
-    assert len(terms.kwic("数据要素", documents=docs, provisions=provs, window=2)) == 1
-    assert terms.kwic("数据要素", documents=docs, provisions=provs, window=2).right[0] == "很重"
-
-
-def test_kwic_phrase_of_several_words_and_doc_filter():
-    """A phrase spanning two tokens matches; docs restricts the documents searched."""
-    docs = _docs(("a", "policy", None, "推动数据要素高水平应用"), ("b", "policy", None, "数据要素高水平"))
-    provs = _provs(("a", "0", None, 1, "推动数据要素高水平应用", 0, 11))
-    got = terms.kwic("数据要素高水平", docs=["a"], documents=docs, provisions=provs)
-    assert list(got.doc_id) == ["a"] and got.char_start[0] == 2 and got.left[0] == "推动"
-    with pytest.raises(InputError, match="unknown doc_id"):
-        terms.kwic("数据", docs=["zz"], documents=docs, provisions=provs)
-
-
 # --- the real corpus --------------------------------------------------------------------------
 
 
@@ -281,8 +170,8 @@ def test_real_kwic_count_matches_term_frequency(corpus):
     """KWIC finds 数据要素 exactly as often as the document-scope count says."""
     documents, provisions = corpus
     doc = documents.sort_values("doc_id").iloc[0]
-    counts = Counter(terms.tokenize(str(doc.text)))
-    hits = terms.kwic("数据要素", docs=[doc.doc_id], documents=documents, provisions=provisions)
+    counts = Counter(tokenise.tokenize(str(doc.text)))
+    hits = kwic("数据要素", docs=[doc.doc_id], documents=documents, provisions=provisions)
     assert len(hits) == counts["数据要素"] > 0
     assert hits.provision_id.notna().all()
 
@@ -301,25 +190,17 @@ def test_real_provision_scopes_add_up_to_documents(corpus):
 
 
 def test_real_kwic_loads_published_tables(published):
-    """policykit.kwic without documents/provisions reads data/processed; terms.kwic itself reads no file."""
+    """policykit.kwic without documents/provisions reads data/processed; kwic itself reads no file."""
     import policykit
 
     documents, provisions = published, policykit.load("provisions")
     drafts = sorted(documents.doc_id[documents.kind == "draft"])
     got = policykit.kwic("乘数效应", docs=drafts, window=5)
-    assert got.equals(terms.kwic("乘数效应", drafts, 5, documents=documents, provisions=provisions))
+    assert got.equals(kwic("乘数效应", drafts, 5, documents=documents, provisions=provisions))
     with pytest.raises(TypeError):
-        terms.kwic("乘数效应", drafts, 5)  # type: ignore[call-arg]
+        kwic("乘数效应", drafts, 5)  # type: ignore[call-arg]
     assert len(got) > 0 and (got.keyword == "乘数效应").all()
     assert got.equals(got.sort_values(["doc_id", "char_start"]).reset_index(drop=True))
-
-
-def test_resource_line_without_reason_is_input_error(tmp_path):
-    """'数据要素' with no reason column -> InputError naming the file and the line."""
-    bad = tmp_path / "terms.tsv"
-    bad.write_text("term\treason\n数据要素\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"terms.tsv: line 2"):
-        terms._read_tsv_column(bad, "term")
 
 
 def test_top_terms_rank_by_tfidf_keyness_or_count():
@@ -336,19 +217,3 @@ def test_top_terms_rank_by_tfidf_keyness_or_count():
         terms.top_terms(tf, "a", by="tfidf", scope="0")
 
 
-def test_rjieba_cuts_exactly_like_jieba():
-    """The fast segmenter reproduces jieba token for token on policy text with the domain dictionary."""
-    text = ("为深入贯彻落实党的二十大精神，发挥数据要素乘数效应，推动数据跨境有序流动，支持工业制造类企业融合设计、"
-            "仿真、实验验证数据，培育一批数据商和第三方专业服务机构。到2026年底，数据产业年均增速超过20%，"
-            "大数据集中存储，入表企业超过18家，数据集和大模型的训练数据。")
-    pieces = [p for p in terms._protected().split(text) if p]
-    assert [list(terms._cutter().cut(p, False)) for p in pieces] == [terms.jieba_cut(p) for p in pieces]
-
-
-def test_suffixed_words_answer_as_the_jieba_dictionary() -> None:
-    terms._suffixed_words.cache_clear()
-    words = terms._suffixed_words()  # built without keeping a tokenizer
-    freq = terms._tokenizer().FREQ
-    candidates = {t[c:] + s for t in terms.domain_terms() if terms._is_pinned(t) for c in range(len(t) - 1, 1, -1)
-                  for s in terms.BOUND_SUFFIXES}
-    assert words and words == {w for w in candidates if freq.get(w, 0) > 0}

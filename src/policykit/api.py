@@ -3,7 +3,7 @@
 ``load(name)`` reads one table from a folder of published tables (data/processed) or a release archive
 (policykit-data-<version>.zip); ``table_names()`` lists what there is to load. ``kwic``,
 ``reuse_between`` and ``split_sentences`` load the tables they need here, then call the stage's pure
-function (policykit.analysis.terms.kwic, policykit.analysis.reuse.reuse_between,
+function (policykit.analysis.kwic.kwic, policykit.analysis.reuse.reuse_between,
 policykit.ingest.structure.split_sentences),
 which takes its tables as arguments and never reads a file itself.
 
@@ -123,11 +123,11 @@ def _provisions_or_none(data: Path | str | None) -> Any:
 
 def kwic(term: str, docs: list[str] | None = None, window: int = 20, *, documents: Any = None,
          provisions: Any = None, data: Path | str | None = None, **kw: Any) -> Any:
-    """Keyword-in-context lines of a term, with document and provision ids (policykit.analysis.terms.kwic).
+    """Keyword-in-context lines of a term, with document and provision ids (policykit.analysis.kwic.kwic).
 
     documents and provisions: the tables to search; default: loaded from data (see load()).
     """
-    from policykit.analysis.terms import kwic as _kwic
+    from policykit.analysis.kwic import kwic as _kwic
 
     documents = load("documents", data=data) if documents is None else documents
     provisions = _provisions_or_none(data) if provisions is None else provisions

@@ -152,9 +152,10 @@ def similarity(a: str, b: str) -> float:
 
 def _words(text: str) -> list[str]:
     """The words of text for the order-insensitive similarity: tokens without punctuation and whitespace."""
-    # the jieba words the word diff uses (policykit.analysis.worddiff.tokenize), read from terms directly so that
-    # alignment does not depend on the word diff; whitespace tokens hold no letter and drop out here too
-    from policykit.analysis.terms import tokenize_spans  # imported on first use: jieba's start-up cost only when needed
+    # the jieba words the word diff uses (policykit.analysis.worddiff.tokenize), read from tokenise directly so
+    # that alignment does not depend on the word diff; whitespace tokens hold no letter and drop out here too;
+    # imported on first use: jieba's start-up cost only when needed
+    from policykit.analysis.tokenise import tokenize_spans
 
     return [t for t, _, _ in tokenize_spans(text, filtered=False) if any(ch.isalnum() for ch in t)]
 

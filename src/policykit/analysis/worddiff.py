@@ -49,7 +49,7 @@ def _content(text: str) -> str:
 def token_spans(text: str) -> list[tuple[str, int, int]]:
     """(token, start, end) of the jieba words of text (the terms stage's domain dictionary), whitespace dropped."""
     # imported on first use: jieba's start-up cost only when words are needed
-    from policykit.analysis.terms import tokenize_spans
+    from policykit.analysis.tokenise import tokenize_spans
 
     return [(tok, a, b) for tok, a, b in tokenize_spans(text, filtered=False) if tok.strip()]
 

@@ -1,8 +1,8 @@
-"""Segmentation: word boundaries of terms.tokenize_spans against hand-segmented sentences.
+"""Segmentation: word boundaries of tokenise.tokenize_spans against hand-segmented sentences.
 
 Gold set ``segmentation.tsv`` (docs/codebook-terms.md, part 1): one row per sentence, ``segmented`` the
 tokens by reading, separated by single spaces. Each sentence is tokenised on its own with
-``terms.tokenize_spans(sentence, filtered=False)`` (jieba's segmentation never looks past a punctuation
+``tokenise.tokenize_spans(sentence, filtered=False)`` (jieba's segmentation never looks past a punctuation
 mark or a line break, so a sentence segments as it does inside its document); whitespace tokens drop out
 and offsets are counted in non-whitespace characters, the unit of the gold tokens.
 
@@ -60,7 +60,7 @@ def _spans(tokens: Iterable[str]) -> list[tuple[int, int, str]]:
 
 def predicted_tokens(sentence: str) -> list[str]:
     """The library's tokens of a sentence, whitespace dropped (whitespace inside a token removed)."""
-    from policykit.analysis.terms import tokenize_spans
+    from policykit.analysis.tokenise import tokenize_spans
 
     return ["".join(t.split()) for t, _, _ in tokenize_spans(sentence, filtered=False) if t.strip()]
 
@@ -73,7 +73,7 @@ def _is_punct(token: str) -> bool:
 def domain_vocabulary() -> frozenset[str]:
     """The domain terms scored on their own: the domain dictionary and the concept names."""
     from policykit.analysis.concepts import concepts
-    from policykit.analysis.terms import domain_terms
+    from policykit.analysis.tokenise import domain_terms
 
     return frozenset(domain_terms()) | {c.concept for c in concepts()}
 
@@ -139,7 +139,8 @@ def evaluate(data_dir: Path, gold_dir: Path) -> Section:
         score_row("general words", "words", *counts["general"]),
     ])
     notes = [f"{len(gold)} sentences from {gold['doc_id'].nunique()} documents, segmented by reading with "
-             "docs/codebook-terms.md; tokens of `policykit.analysis.terms.tokenize_spans(sentence, filtered=False)`.",
+             "docs/codebook-terms.md; tokens of "
+             "`policykit.analysis.tokenise.tokenize_spans(sentence, filtered=False)`.",
              f"Domain terms: gold or predicted tokens in the domain dictionary or the concepts list "
              f"({len(domain)} entries); general words: every other token except punctuation."]
     n_general = sum(general_misses.values())

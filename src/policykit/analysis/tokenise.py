@@ -1,0 +1,274 @@
+"""Tokenising: jieba segmentation with the domain dictionary, and which tokens are content terms.
+
+Tokenisation rules (applied in this order):
+
+1. *Pinned* domain terms are matched first, leftmost-longest, and become single tokens: those of
+   ``PINNED_MIN_CHARS`` characters or more, and those jieba cannot keep whole because they contain
+   characters outside its word class (``数据要素×``). Matching them before jieba means a general word
+   that overlaps a domain term cannot hide it (政务数据共享 -> 政务数据/共享, where jieba's own choice is
+   政务/数据共享 because 数据共享 is in its dictionary). One exception keeps the longest match from
+   gluing a bound suffix to the wrong word: where a pinned term ends in a word that forms a dictionary
+   word with the suffix after it (化, 性 ...), and the rest of the term is a domain term, only that rest
+   is the token (数据要素市场化 -> 数据要素/市场化, not 数据要素市场/化).
+2. The rest is segmented in jieba's precise mode (``cut_all=False``) with the HMM for unknown words
+   switched off, with the shorter domain terms (``resources/domain_terms.tsv``) added to its vocabulary:
+   two- and three-character terms (入表, 数据商, 数据集) stay in jieba's dynamic programme, which weighs
+   them against the words around them (数据集中 -> 数据/集中). The cutting is done by ``rjieba`` (the
+   jieba-rs binding: jieba's dictionary and algorithm in Rust), which gives token for token the same
+   output as ``jieba`` on the whole corpus with the domain dictionary, about 15 times faster
+   (benchmarks/segmenters.py; a test checks the agreement). jieba itself holds the reference dictionary
+   that the bound-suffix rule of step 1 consults.
+3. A token is a *content term* when it is a domain term, or when it
+   - contains a Han character and is at least two characters long (single characters are almost all
+     function words or fragments of words jieba did not know),
+   - or is a Latin acronym: a capital followed by capitals or digits (``AI``, ``GDPR``, ``GPT4``) or a
+     digit and one capital (``5G``); ordinary Latin words and fragments (``Data``, ``h2``) are noise
+     from quoted English titles and markup, and quantities with units (``95ZB``) are numbers,
+   - and is on neither stopword list (``resources/stopwords_zh_iso.txt``, the Stopwords ISO list for
+     Chinese, and ``resources/stopwords_project.tsv``).
+   Whitespace, punctuation and symbols, and numbers (Arabic digits alone or with ``.``/``,``/``%``,
+   or Han numerals alone, e.g. ``2024``, ``30%``, ``二十``) and quantities (step 3) are never content terms.
+3. Quantities that jieba cut into pieces are joined into one token (300/个 -> 300个, 2024/年/7/月 ->
+   2024年7月; policykit.analysis.quantities decides what is a quantity), so a changed number is one word in a diff.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+
+from policykit import config
+from policykit.errors import InputError
+from policykit.zh import HAN_RE as _HAN
+from policykit.zh import NUMERALS_LARGE
+
+DOMAIN_TERMS_FILE = config.RESOURCES_DIR / "domain_terms.tsv"
+STOPWORDS_ISO_FILE = config.RESOURCES_DIR / "stopwords_zh_iso.txt"
+STOPWORDS_PROJECT_FILE = config.RESOURCES_DIR / "stopwords_project.tsv"
+
+# jieba's own definition of the characters a word may consist of (jieba.re_han_default).
+_JIEBA_WORD = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]+|[0-9][A-Z]")
+_NUMBER = re.compile(rf"[0-9.,%]+|[{NUMERALS_LARGE}]+")
+PINNED_MIN_CHARS = 4
+"""Domain terms this long are matched before jieba; shorter ones are weighed by jieba's dynamic programme."""
+BOUND_SUFFIXES = frozenset("化性型者方率度式")
+"""Bound suffixes (docs/codebook-terms.md 1.1): after a pinned term they may form a word with its end."""
+
+
+# --- resources --------------------------------------------------------------------------------
+
+
+def _read_tsv_column(path: Path, header: str) -> list[str]:
+    """Return the first column of a resource TSV (comments and header skipped), in file order."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(path, f"cannot read resource file ({exc.strerror})") from None
+    out: list[str] = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if cells[0] == header:
+            continue
+        if len(cells) < 2 or not cells[0].strip() or not cells[1].strip():
+            raise InputError(path, f"line {n}: expected '{header}<TAB>reason', got {line!r}")
+        out.append(cells[0].strip())
+    return out
+
+
+@lru_cache(maxsize=1)
+def domain_terms() -> tuple[str, ...]:
+    """Return the curated domain dictionary, in file order."""
+    return tuple(dict.fromkeys(_read_tsv_column(DOMAIN_TERMS_FILE, "term")))
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Return all stopwords: the Stopwords ISO Chinese list plus the project list, minus domain terms."""
+    iso = [
+        w.strip()
+        for w in STOPWORDS_ISO_FILE.read_text(encoding="utf-8").splitlines()
+        if w.strip() and not w.startswith("#")
+    ]
+    project = _read_tsv_column(STOPWORDS_PROJECT_FILE, "word")
+    return frozenset(iso).union(project).difference(domain_terms())
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> jieba.Tokenizer:
+    """Return a private jieba tokenizer with the domain dictionary (the global jieba.dt is untouched)."""
+    return _new_tokenizer()
+
+
+def _new_tokenizer() -> jieba.Tokenizer:
+    """A new jieba tokenizer with the domain dictionary loaded (see _tokenizer)."""
+    jieba.setLogLevel(logging.WARNING)  # jieba logs its cache loading at INFO on every start
+    tk = jieba.Tokenizer()
+    # jieba writes its prefix-dictionary cache to the temp folder unless told otherwise, and logs a
+    # traceback on every start where that folder is not writable.
+    cache = config.CACHE_DIR / "jieba"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        tk.tmp_dir = str(cache)
+    except OSError:
+        pass  # a read-only checkout: fall back to jieba's temp folder rather than fail
+    tk.initialize()
+    for term in domain_terms():
+        if _JIEBA_WORD.fullmatch(term):
+            tk.add_word(term)  # no freq: jieba suggests one high enough to keep the term whole
+    return tk
+
+
+def _is_pinned(term: str) -> bool:
+    """Whether a domain term is matched before jieba (long enough, or not a jieba word)."""
+    return len(term) >= PINNED_MIN_CHARS or not _JIEBA_WORD.fullmatch(term)
+
+
+@lru_cache(maxsize=1)
+def _protected() -> re.Pattern[str] | None:
+    """Return a pattern of the pinned domain terms, longest first (so the leftmost match is the longest)."""
+    terms = sorted((t for t in domain_terms() if _is_pinned(t)), key=lambda t: (-len(t), t))
+    return re.compile("|".join(map(re.escape, terms))) if terms else None
+
+
+def _pinned_end(term: str, following: str) -> int:
+    """Length of the token a pinned term match yields: the whole term, or its domain-term head (suffix rule)."""
+    if not following or following not in BOUND_SUFFIXES:
+        return len(term)
+    words = _suffixed_words()
+    for cut in range(len(term) - 1, 1, -1):  # longest head first
+        head, tail = term[:cut], term[cut:]
+        if head in _domain_set() and tail + following in words:
+            return cut
+    return len(term)
+
+
+@lru_cache(maxsize=1)
+def _suffixed_words() -> frozenset[str]:
+    """The words `tail of a pinned term + bound suffix` that the jieba dictionary holds (frequency > 0).
+
+    These are the only look-ups _pinned_end makes: they are answered once from a jieba tokenizer that is
+    then dropped, so that a process that tokenises keeps a few words instead of jieba's prefix
+    dictionary (about 60 MB in every worker).
+    """
+    candidates = {term[cut:] + suffix for term in domain_terms() if _is_pinned(term)
+                  for cut in range(len(term) - 1, 1, -1) for suffix in BOUND_SUFFIXES}
+    freq = (_tokenizer.cache_info().currsize and _tokenizer().FREQ) or _new_tokenizer().FREQ
+    return frozenset(w for w in candidates if freq.get(w, 0) > 0)
+
+
+@lru_cache(maxsize=1)
+def _cutter():  # noqa: ANN202 - rjieba.Jieba, a compiled class
+    """Return an rjieba segmenter with the shorter domain terms in its vocabulary."""
+    import rjieba
+
+    rj = rjieba.Jieba()
+    for term in domain_terms():
+        if not _is_pinned(term):
+            rj.add_word(term, rj.suggest_freq(term), None)
+    return rj
+
+
+# --- tokenising -------------------------------------------------------------------------------
+
+
+def jieba_cut(text: str) -> list[str]:
+    """Precise-mode tokens of text by jieba itself (the reference that rjieba must reproduce)."""
+    return list(_tokenizer().cut(text, cut_all=False, HMM=False))
+
+
+def _jieba_spans(text: str, offset: int) -> Iterable[tuple[str, int, int]]:
+    """Yield the precise-mode jieba tokens of text (cut by rjieba), offsets shifted by offset."""
+    pos = offset
+    for tok in _cutter().cut(text, False):
+        yield tok, pos, pos + len(tok)
+        pos += len(tok)
+
+
+def all_spans(text: str) -> list[tuple[str, int, int]]:
+    """Return every token of text (whitespace and punctuation included), pinned terms kept whole."""
+    pattern = _protected()
+    spans: list[tuple[str, int, int]] = []
+    pos = 0
+    m = pattern.search(text, pos) if pattern else None
+    while m is not None:
+        spans.extend(_jieba_spans(text[pos:m.start()], pos))
+        end = m.start() + _pinned_end(m.group(), text[m.end():m.end() + 1])
+        spans.append((text[m.start():end], m.start(), end))
+        pos = end
+        m = pattern.search(text, pos)
+    spans.extend(_jieba_spans(text[pos:], pos))
+    return _join_quantities(text, spans)
+
+
+def _join_quantities(text: str, spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Tokens with each quantity that jieba cut into pieces joined into one token (300/个 -> 300个).
+
+    docs/codebook-terms.md 1.3: a number with its unit or measure word, and a date however many parts
+    it has, are one unit of counting (2024年7月, 0.95ZB, 20%); policykit.analysis.quantities finds them.
+    """
+    from policykit.analysis.quantities import find
+
+    starts = {s: k for k, (_, s, _) in enumerate(spans)}
+    ends = {e: k for k, (_, _, e) in enumerate(spans)}
+    out, k = [], 0
+    joins = {}
+    for q in find(text):
+        if q.unit == "date" or q.start not in starts or q.end not in ends:
+            continue  # a deadline word (年底前) stays words; a quantity inside a token is left alone
+        first, last = starts[q.start], ends[q.end]
+        if last > first and not any(spans[i][0] in _domain_set() for i in range(first, last + 1)):
+            joins[first] = last
+    while k < len(spans):
+        last = joins.get(k, k)
+        out.append((text[spans[k][1]:spans[last][2]], spans[k][1], spans[last][2]))
+        k = last + 1
+    return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_quantity(token: str) -> bool:
+    """Whether a token is a quantity or date as a whole (300个, 2024年7月, 20%)."""
+    from policykit.analysis.quantities import find
+
+    return any(q.start == 0 and q.end == len(token) for q in find(token))
+
+
+@lru_cache(maxsize=1 << 16)  # a corpus has few distinct tokens; the checks below dominate otherwise
+def is_content_term(token: str) -> bool:
+    """Return whether a token counts as a content term (see the module docstring)."""
+    if token in _domain_set():
+        return True
+    if token in stopwords() or _NUMBER.fullmatch(token) or _is_quantity(token):
+        return False
+    if _HAN.search(token):
+        return len(token) >= 2 and all(unicodedata.category(c)[0] in "LN" for c in token)
+    return _ACRONYM.fullmatch(token) is not None
+
+
+@lru_cache(maxsize=1)
+def _domain_set() -> frozenset[str]:
+    return frozenset(domain_terms())
+
+
+def tokenize_spans(text: str, *, filtered: bool = True) -> list[tuple[str, int, int]]:
+    """Return (term, start, end) for each token of text: content terms only, every token if not filtered.
+
+    Offsets index into text. With filtered=False the tokens tile text exactly (their concatenation
+    is text), which suits word-level diffs; the default suits counting and concordances.
+    """
+    spans = all_spans(text)
+    return [s for s in spans if is_content_term(s[0])] if filtered else spans
+
+
+def tokenize(text: str) -> list[str]:
+    """Return the content terms of text, in order."""
+    return [tok for tok, _, _ in tokenize_spans(text)]
