@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
+from tiny_tables import doc_rows as _docs
+from tiny_tables import provision_rows as _provs
 
 from policykit.analysis.kwic import kwic
 from policykit.errors import InputError
-
-
-def _docs(*rows: tuple[str, str, str | None, str]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["doc_id", "kind", "related_doc_id", "text"])
-
-
-def _provs(*rows: tuple[str, str, str | None, int, str, int, int]) -> pd.DataFrame:
-    columns = ["doc_id", "provision_id", "parent_id", "level", "text", "char_start", "char_end"]
-    return pd.DataFrame(rows, columns=columns)
 
 
 def test_kwic_respects_word_boundaries_and_provisions():

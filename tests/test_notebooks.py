@@ -187,7 +187,7 @@ def test_runner_parameters_variant_and_failure(tmp_path: Path, capsys: pytest.Ca
 def test_a_variant_writes_only_the_figures_its_parameters_change(tmp_path: Path) -> None:
     """Default run, then -p title …: the variant folder holds only the changed figure; the default is untouched."""
     _notebook(tmp_path / "01_figs.ipynb", "title = 'default'  # title of the second figure",
-              "import matplotlib.pyplot as plt\nfrom policykit import plots\n"
+              "import matplotlib.pyplot as plt\nfrom policykit.present import plots\n"
               "for name, text in (('fixed', 'same'), ('titled', title)):\n"
               "    fig, ax = plt.subplots()\n    ax.set_title(text)\n    plots.save_figure(fig, name, '01_figs')\n")
     out = tmp_path / "reports"

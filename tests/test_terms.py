@@ -7,6 +7,8 @@ from collections import Counter
 
 import pandas as pd
 import pytest
+from tiny_tables import doc_rows as _docs
+from tiny_tables import provision_rows as _provs
 
 from policykit import config
 from policykit.analysis import terms, tokenise
@@ -14,19 +16,6 @@ from policykit.analysis.kwic import kwic
 from policykit.errors import InputError
 from policykit.ingest.documents import version_pairs
 from policykit.schema import table
-
-
-def _docs(*rows: tuple[str, str, str | None, str]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["doc_id", "kind", "related_doc_id", "text"])
-
-
-def _provs(*rows: tuple[str, str, str | None, int, str, int, int]) -> pd.DataFrame:
-    columns = ["doc_id", "provision_id", "parent_id", "level", "text", "char_start", "char_end"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-# --- resources and tokenising -----------------------------------------------------------------
-
 
 # --- term frequencies -------------------------------------------------------------------------
 

@@ -57,3 +57,14 @@ def written(tmp_path: Path, tables: dict[str, pd.DataFrame]) -> Path:
         write_table(tables[name], name, out)
     write_datapackage(out, tables)
     return out
+
+
+def doc_rows(*rows: tuple[str, str, str | None, str]) -> pd.DataFrame:
+    """Documents given as (doc_id, kind, related_doc_id, text) rows: the columns the text stages read."""
+    return pd.DataFrame(rows, columns=["doc_id", "kind", "related_doc_id", "text"])
+
+
+def provision_rows(*rows: tuple[str, str, str | None, int, str, int, int]) -> pd.DataFrame:
+    """Provisions given as (doc_id, provision_id, parent_id, level, text, char_start, char_end) rows."""
+    columns = ["doc_id", "provision_id", "parent_id", "level", "text", "char_start", "char_end"]
+    return pd.DataFrame(rows, columns=columns)
