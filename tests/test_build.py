@@ -29,6 +29,7 @@ def test_every_built_table_is_registered_and_written(any_built) -> None:
         assert {f"{t}.parquet", f"{t}.csv"} <= names
 
 
+@pytest.mark.slow
 def test_rebuild_is_byte_identical_in_a_fresh_process(tiny_built, tiny_raw: Path, tmp_path: Path) -> None:
     """A second build in another process with another hash seed gives the same bytes."""
     out = tmp_path / "again"

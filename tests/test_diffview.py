@@ -100,6 +100,7 @@ def _chromium() -> str:
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
     """Chromium loads the page: Chinese text and the highlights are in the rendered DOM; a screenshot is written."""
     exe = _chromium()

@@ -70,6 +70,7 @@ def test_local_run_takes_tasks_from_a_generator_as_room_frees() -> None:
     assert made_when_first_result[0] <= local.window() < 20  # not every task was made before the first ended
 
 
+@pytest.mark.slow
 def test_local_runs_in_other_processes() -> None:
     with executor(workers=2) as ex:
         pids = set(ex.map(_pid_after, [0.2, 0.2, 0.2, 0.2]))
@@ -98,6 +99,7 @@ time.sleep(120)
 """
 
 
+@pytest.mark.slow
 def test_workers_die_when_the_build_is_killed(tmp_path: Path) -> None:
     """SIGKILL of the parent (nothing of it can run) still ends its worker processes."""
     (tmp_path / "tests_helper.py").write_text("import time\ndef busy(s):\n    time.sleep(s)\n", encoding="utf-8")

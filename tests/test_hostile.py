@@ -138,6 +138,7 @@ def test_traditional_copy_alone_is_simplified(tmp_path: Path) -> None:
     assert "(gōng)" not in text and "," not in text and "坚持标准引领，推动" in text
 
 
+@pytest.mark.slow
 def test_one_megabyte_line(tmp_path: Path) -> None:
     """A titled document whose body is one 1 MB line without a newline is built in bounded time."""
     line = ("推动数据要素市场化配置改革，" * 30000).encode()[:1_000_000].decode("utf-8", "ignore")
@@ -217,6 +218,7 @@ def test_truncated_utf8_is_refused_in_process(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_missing_raw_folder_from_the_command(tmp_path: Path) -> None:
     """A raw folder that does not exist: exit 1, one line naming it, no output folder created."""
     proc = _cli(tmp_path / "nowhere", tmp_path / "out")
@@ -337,6 +339,7 @@ def test_nul_byte_is_refused_with_its_place(tmp_path: Path, capsys: pytest.Captu
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_odd_paths_are_skipped_with_a_warning(tmp_path: Path) -> None:
     """A folder named foo.txt and a symlink loop are skipped, each with one warning line naming it."""
     from policykit.errors import InputWarning

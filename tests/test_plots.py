@@ -94,6 +94,7 @@ def test_without_cjk_font_the_glyph_warning_fires() -> None:
         plt.close(fig)
 
 
+@pytest.mark.slow
 def test_save_figure_is_byte_identical(reports_dir: Path) -> None:
     """Two saves of the same figure give identical PNG and SVG bytes, with no dates or tool names."""
     plots.use_cjk_font()
@@ -112,6 +113,7 @@ def test_variant_figures_go_to_their_own_folder(reports_dir: Path, monkeypatch: 
     assert plots.figures_dir("03_terms") == reports_dir / "figures" / "03_terms" / "final_plan"
 
 
+@pytest.mark.slow
 def test_variant_writes_only_what_its_parameters_change(reports_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A variant's figure equal to the default run's is not copied; one that differs is written beside it."""
     plots.use_cjk_font()
