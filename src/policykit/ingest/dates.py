@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from policykit.zh import BOOK_TITLE_RE, DIGIT_VALUES, ONE_TO_TEN
 
 YMD = r"(\d{4})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|[-/.](\d{1,2})[-/.](\d{1,2}))"
-DATE_RE = re.compile(YMD)
 LINE_DATE_RE = re.compile(rf"^(?:[^\d，。]{{0,8}}[:：]\s*)?{YMD}")  # `2020年4月10日 …` or `发布时间：2023/12/15`
 SIGNED_RE = re.compile(r"通过|修正|修订|批准|成文|签署")
 PUBLISHED_RE = re.compile(r"公布|发布|印发|颁布|公告")

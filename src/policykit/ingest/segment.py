@@ -87,7 +87,6 @@ class Witness:
     dropped: list[tuple[np.ndarray, str]] = field(default_factory=list)  # raw offsets of removed lines
     doc_number: str | None = None
     date: str | None = None
-    date_line: str | None = None
     related_title: str | None = None
     label: str = ""  # the title, or a descriptive label for an untitled text
     form: str | None = None
@@ -235,7 +234,7 @@ def find_metadata(w: Witness) -> None:
     w.doc_number = next((s for s in lines[:8] if DOC_NUMBER_RE.match(s)), None)
     w.dates = text_dates(w.text)
     first = w.dates.ordering()
-    w.date, w.date_line = (first.date, first.line) if first else (None, None)
+    w.date = first.date if first else None
     quoted = QUOTED_RE.findall(w.text)
     w.related_title = quoted[0] if quoted else None
 

@@ -40,7 +40,6 @@ from policykit import config
 from policykit.errors import InputError
 from policykit.present.plots import REPORTS_ENV, VARIANT_ENV
 
-REPORTS_DIR = config.REPORTS_DIR
 KERNEL_NAME = "policykit"
 KERNEL_DISPLAY_NAME = "Python (policykit)"
 VARIANT_MAX = 60  # characters of a variant name made from parameters; longer ones end in a hash
@@ -279,7 +278,7 @@ def execute(run: Run, out_dir: Path, notebooks_dir: Path, kernel_name: str,
 
 
 def run_notebooks(names: Sequence[str] | None = None, parameters: Mapping[str, Any] | None = None,
-                  parameter_file: Path | str | None = None, out_dir: Path | str = REPORTS_DIR, *,
+                  parameter_file: Path | str | None = None, out_dir: Path | str | None = None, *,
                   notebooks_dir: Path | str | None = None, progress: bool = True,
                   timings: dict[str, float] | None = None) -> list[Path]:
     """Run the notebooks (all, or names) with papermill; return the executed notebooks written.
@@ -291,7 +290,7 @@ def run_notebooks(names: Sequence[str] | None = None, parameters: Mapping[str, A
     from tqdm.auto import tqdm
 
     folder = Path(notebooks_dir or config.NOTEBOOKS_DIR)
-    out = Path(out_dir)
+    out = Path(out_dir or config.REPORTS_DIR)
     runs = plan_runs(names, parameters, parameter_file, folder)
     for run in runs:
         check_parameters(run, folder)

@@ -28,10 +28,12 @@ from pathlib import Path
 from policykit import config
 from policykit.errors import InputError
 
-CONFIG_FILE = config.ROOT / "mkdocs.yml"
-STAGE_DIR = config.ROOT / "build" / "site-docs"
-SITE_DIR = config.ROOT / "site"
-DOCS_DIR = config.ROOT / "docs"
+
+def _project(*parts: str) -> Path:
+    """A path in the project folder, resolved when it is used (config.ROOT follows POLICYKIT_ROOT)."""
+    return config.ROOT.joinpath(*parts)
+
+
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 _LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
 
@@ -53,9 +55,10 @@ def _rewrite_link(target: str, pages: dict[str, str], stage: Path, readme: Path)
     raise InputError(readme, f"link to {target}, which does not exist")
 
 
-def stage_markdown(stage: Path, docs_dir: Path = DOCS_DIR, readme: Path | None = None) -> list[Path]:
+def stage_markdown(stage: Path, docs_dir: Path | None = None, readme: Path | None = None) -> list[Path]:
     """Copy docs/*.md into stage and the README as index.md with its links rewritten; return the pages."""
-    readme = Path(readme or config.ROOT / "README.md")
+    docs_dir = Path(docs_dir or _project("docs"))
+    readme = Path(readme or _project("README.md"))
     written = []
     pages: dict[str, str] = {}
     for page in sorted(Path(docs_dir).glob("*.md")):
@@ -105,11 +108,12 @@ def stage_notebook(executed: Path, stage: Path, reports_dir: Path, notebooks_dir
     return target
 
 
-def stage_site(stage: Path = STAGE_DIR, reports_dir: Path | None = None, notebooks_dir: Path | None = None,
-               docs_dir: Path = DOCS_DIR, *, run_missing: bool = True) -> list[Path]:
+def stage_site(stage: Path | None = None, reports_dir: Path | None = None, notebooks_dir: Path | None = None,
+               docs_dir: Path | None = None, *, run_missing: bool = True) -> list[Path]:
     """Fill stage with every page of the site; run the notebooks first if their executed copies are missing."""
     from policykit.present.figures import notebook_names, run_notebooks
 
+    stage = Path(stage or _project("build", "site-docs"))
     reports = Path(reports_dir or config.REPORTS_DIR)
     notebooks = Path(notebooks_dir or config.NOTEBOOKS_DIR)
     names = notebook_names(notebooks)
@@ -132,14 +136,16 @@ def stage_site(stage: Path = STAGE_DIR, reports_dir: Path | None = None, noteboo
     return pages
 
 
-def build_site(site_dir: Path = SITE_DIR, stage: Path = STAGE_DIR, reports_dir: Path | None = None,
-               notebooks_dir: Path | None = None, docs_dir: Path = DOCS_DIR, *, run_missing: bool = True) -> Path:
+def build_site(site_dir: Path | None = None, stage: Path | None = None, reports_dir: Path | None = None,
+               notebooks_dir: Path | None = None, docs_dir: Path | None = None, *, run_missing: bool = True) -> Path:
     """Stage the pages and build the static site into site_dir; return its index.html."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    stage_site(Path(stage), reports_dir, notebooks_dir, docs_dir, run_missing=run_missing)
-    cfg = load_config(config_file=str(CONFIG_FILE), docs_dir=str(Path(stage).resolve()),
+    site_dir = Path(site_dir or _project("site"))
+    stage = Path(stage or _project("build", "site-docs"))
+    stage_site(stage, reports_dir, notebooks_dir, docs_dir, run_missing=run_missing)
+    cfg = load_config(config_file=str(_project("mkdocs.yml")), docs_dir=str(Path(stage).resolve()),
                       site_dir=str(Path(site_dir).resolve()))
     # mkdocs-jupyter caches converted notebooks under the working folder: keep that beside the stage
     cwd = Path.cwd()
@@ -154,7 +160,7 @@ def build_site(site_dir: Path = SITE_DIR, stage: Path = STAGE_DIR, reports_dir: 
 def main(argv: Sequence[str] | None = None) -> int:
     """Build the site (python -m policykit.present.site [--out DIR] [--reports DIR])."""
     parser = argparse.ArgumentParser(prog="python -m policykit.present.site", description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=SITE_DIR, help="site folder (default site/)")
+    parser.add_argument("--out", type=Path, default=None, help="site folder (default site/)")
     parser.add_argument("--reports", type=Path, default=None, help="reports folder with the executed notebooks")
     args = parser.parse_args(argv)
     try:

@@ -38,9 +38,6 @@ from policykit.schema import TABLES, Field, Table, table
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # earliest date zip can store: no build time leaks into the archive
 FILE_MODE = 0o644
-DIST_DIR = config.ROOT / "dist"
-CITATION_FILE = config.ROOT / "CITATION.cff"
-LICENSE_FILE = config.ROOT / "LICENSE"
 STATA_TIMESTAMP = dt.datetime(2000, 1, 1)  # a fixed header time stamp keeps .dta files byte-identical
 STATA_STR_MAX = 2045  # longest str# column in Stata 13+; longer text becomes strL
 STATA_LABEL_MAX = 80  # Stata's limit for variable labels, data labels and value labels' names
@@ -332,11 +329,12 @@ def stage_release(processed_dir: Path, stage: Path,
     write_datapackage(stage, tables)
     dictionary = data_dictionary_markdown(tables)
     (stage / "data-dictionary.md").write_text(dictionary, encoding="utf-8", newline="\n")
-    citation = Path(citation_file or CITATION_FILE)
+    citation = Path(citation_file or config.ROOT / "CITATION.cff")
+    license_file = config.ROOT / "LICENSE"
     if citation.is_file():
         shutil.copyfile(citation, stage / "CITATION.cff")
-    if LICENSE_FILE.is_file():
-        shutil.copyfile(LICENSE_FILE, stage / "LICENSE")
+    if license_file.is_file():
+        shutil.copyfile(license_file, stage / "LICENSE")
     (stage / "README.md").write_text(archive_readme(tables), encoding="utf-8", newline="\n")
     write_exports(stage, tables)
     files = sorted(p for p in stage.rglob("*") if p.is_file())
@@ -382,7 +380,7 @@ def build_release(processed_dir: Path | None = None, dist_dir: Path | None = Non
                   citation_file: Path | None = None, duckdb_file: bool = True) -> Release:
     """Write dist/policykit-data-<version>.zip (and, optionally, the DuckDB database beside it)."""
     processed_dir = Path(processed_dir or config.PROCESSED_DIR)
-    dist_dir = Path(dist_dir or DIST_DIR)
+    dist_dir = Path(dist_dir or config.ROOT / "dist")
     dist_dir.mkdir(parents=True, exist_ok=True)
     name = release_name()
     archive = dist_dir / f"{name}.zip"
