@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from policykit import config
-from policykit.analysis import tokenise
+from policykit.analysis import tokenise, vocabulary
 
 
 def _pieces(texts: list[str]) -> list[str]:
@@ -38,7 +38,7 @@ def _rjieba():
     import rjieba
 
     rj = rjieba.Jieba()
-    for term in tokenise.domain_terms():
+    for term in vocabulary.domain_terms():
         if not tokenise._is_pinned(term):
             rj.add_word(term, rj.suggest_freq(term), None)
     return rj

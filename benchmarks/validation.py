@@ -19,7 +19,7 @@ from pathlib import Path
 def pandera_seconds(folder: Path) -> None:
     """Validate each table as the build does (parents first), printing rows and seconds."""
     start = time.perf_counter()
-    from policykit.publish.tables import load
+    from policykit.api import load
     from policykit.publish.validate import validate_tables
     from policykit.schema import TABLES
 

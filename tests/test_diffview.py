@@ -74,7 +74,7 @@ def test_html_escapes_titles_and_text() -> None:
 def test_unknown_document_is_a_one_line_error(capsys, monkeypatch) -> None:
     """`policykit diff nowhere plan` -> exit status 2 and a one-line message naming the document."""
     cmp_docs = pd.DataFrame({"doc_id": ["plan"], "kind": ["policy"], "related_doc_id": [None], "title": ["计划"]})
-    monkeypatch.setattr("policykit.publish.tables.load",
+    monkeypatch.setattr("policykit.api.load",
                         lambda name, **kw: cmp_docs if name == "documents" else pd.DataFrame())
     args = cli.parser().parse_args(["diff", "nowhere", "plan", "--threshold", "0.5"])
     assert args.threshold == 0.5

@@ -5,22 +5,22 @@ from __future__ import annotations
 import pytest
 
 from policykit import config
-from policykit.analysis import tokenise
+from policykit.analysis import tokenise, vocabulary
 from policykit.errors import InputError
 
 
 def test_resources_load_and_are_curated():
     """Every domain term has a reason, there are enough of them, and none is a stopword."""
-    assert len(tokenise.domain_terms()) >= 60
+    assert len(vocabulary.domain_terms()) >= 60
     expected = {"数据要素", "数据要素×", "公共数据", "授权运营", "数据二十条", "可信数据空间"}
-    assert expected <= set(tokenise.domain_terms())
-    assert not set(tokenise.domain_terms()) & tokenise.stopwords()
-    assert {"我们", "以及", "进一步", "征求意见稿"} <= tokenise.stopwords()
+    assert expected <= set(vocabulary.domain_terms())
+    assert not set(vocabulary.domain_terms()) & vocabulary.stopwords()
+    assert {"我们", "以及", "进一步", "征求意见稿"} <= vocabulary.stopwords()
 
 
 def test_every_domain_term_stays_whole_in_context():
     """'在' + term + '的' -> [term] for every term of the dictionary."""
-    broken = {t: got for t in tokenise.domain_terms() if (got := tokenise.tokenize(f"在{t}的")) != [t]}
+    broken = {t: got for t in vocabulary.domain_terms() if (got := tokenise.tokenize(f"在{t}的")) != [t]}
     assert broken == {}
 
 
@@ -58,7 +58,7 @@ def test_domain_segmentation_follows_the_codebook(text, tokens):
 def test_every_domain_term_entry_has_a_reason_and_no_compositional_leftovers():
     """Entries removed as compositional stay out (their concepts are counted by the concepts stage)."""
     removed = {"跨境流动", "数据要素市场化", "数据价值", "数据要素价值", "公共数据资源", "数据资源入表"}
-    assert not removed & set(tokenise.domain_terms())
+    assert not removed & set(vocabulary.domain_terms())
 
 
 def test_protected_term_with_times_sign():
@@ -98,7 +98,7 @@ def test_resource_line_without_reason_is_input_error(tmp_path):
     bad = tmp_path / "terms.tsv"
     bad.write_text("term\treason\n数据要素\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"terms.tsv: line 2"):
-        tokenise._read_tsv_column(bad, "term")
+        vocabulary._read_tsv_column(bad, "term")
 
 
 def test_rjieba_cuts_exactly_like_jieba():
@@ -114,6 +114,6 @@ def test_suffixed_words_answer_as_the_jieba_dictionary() -> None:
     tokenise._suffixed_words.cache_clear()
     words = tokenise._suffixed_words()  # built without keeping a tokenizer
     freq = tokenise._tokenizer().FREQ
-    candidates = {t[c:] + s for t in tokenise.domain_terms() if tokenise._is_pinned(t) for c in range(len(t) - 1, 1, -1)
-                  for s in tokenise.BOUND_SUFFIXES}
+    pinned = [t for t in vocabulary.domain_terms() if tokenise._is_pinned(t)]
+    candidates = {t[c:] + s for t in pinned for c in range(len(t) - 1, 1, -1) for s in tokenise.BOUND_SUFFIXES}
     assert words and words == {w for w in candidates if freq.get(w, 0) > 0}

@@ -93,8 +93,8 @@ def _figures(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     """Compare two versions of a document: a terminal table, or a summary and an HTML page; exit 2 if unknown."""
     from policykit.analysis import align
+    from policykit.api import load
     from policykit.present import diffview
-    from policykit.publish.tables import load
 
     threshold = align.DEFAULT_THRESHOLD if args.threshold is None else args.threshold
     try:

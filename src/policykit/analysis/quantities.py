@@ -149,7 +149,7 @@ def _excluded(kind: str, text: str, m_start: int, m_end: int, full: str) -> bool
 @lru_cache(maxsize=1)
 def _names() -> re.Pattern[str] | None:
     """Domain terms with numeral characters (数据二十条, 一网通办): names, whose numerals are no quantity."""
-    from policykit.analysis.tokenise import domain_terms
+    from policykit.analysis.vocabulary import domain_terms
 
     named = sorted((t for t in domain_terms() if re.search(f"[{_CN}{_DIGIT}]", t)), key=lambda t: (-len(t), t))
     return re.compile("|".join(map(re.escape, named))) if named else None

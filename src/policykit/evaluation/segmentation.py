@@ -73,7 +73,7 @@ def _is_punct(token: str) -> bool:
 def domain_vocabulary() -> frozenset[str]:
     """The domain terms scored on their own: the domain dictionary and the concept names."""
     from policykit.analysis.concepts import concepts
-    from policykit.analysis.tokenise import domain_terms
+    from policykit.analysis.vocabulary import domain_terms
 
     return frozenset(domain_terms()) | {c.concept for c in concepts()}
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from policykit import __version__, config
+from policykit.api import load
 from policykit.errors import InputError
 from policykit.publish.datapackage import (
     PACKAGE_NAME,
@@ -32,7 +33,6 @@ from policykit.publish.datapackage import (
     sha256_file,
     write_datapackage,
 )
-from policykit.publish.tables import load
 from policykit.publish.validate import validate_tables
 from policykit.schema import TABLES, Field, Table, table
 

@@ -8,7 +8,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from policykit.api import DATA_ENV, TableNotFoundError, data_source, load, read_arrow  # noqa: F401 - loaders: policykit.api
 from policykit.errors import InputError
 from policykit.schema import Table, table
 
