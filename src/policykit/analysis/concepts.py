@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,7 +37,7 @@ import pandas as pd
 
 from policykit import config
 from policykit.errors import InputError
-from policykit.schema import table
+from policykit.schema import require, table
 
 CONCEPTS_FILE = config.RESOURCES_DIR / "concepts.tsv"
 CATEGORIES = table("concepts").values("category")
@@ -114,13 +114,6 @@ def count(text: str, concept: str) -> int:
 # --- tables -------------------------------------------------------------------------------------
 
 
-def _require(df: pd.DataFrame, columns: Iterable[str], name: str) -> None:
-    """Raise InputError unless df has the columns."""
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise InputError(f"table {name}", f"missing columns {missing}")
-
-
 def _dense_len(text: str) -> int:
     """Non-whitespace characters of text (the unit of documents.n_chars)."""
     return sum(1 for ch in text if not ch.isspace())
@@ -159,8 +152,8 @@ def _scopes(provisions: pd.DataFrame) -> dict[str, _Scopes]:
 
 def build_concept_mentions(documents: pd.DataFrame, provisions: pd.DataFrame) -> pd.DataFrame:
     """One row per mention: doc_id, concept, char_start, char_end, scope (top-level provision), text."""
-    _require(documents, ("doc_id", "text"), "documents")
-    _require(provisions, _PROV_COLUMNS, "provisions")
+    require(documents, ("doc_id", "text"), "documents")
+    require(provisions, _PROV_COLUMNS, "provisions")
     scopes = _scopes(provisions)
     rows = []
     for doc_id, text in zip(documents["doc_id"].astype(str), documents["text"].astype(str), strict=True):
@@ -216,8 +209,8 @@ def versus_tokens(concept_counts: pd.DataFrame, frequencies: pd.DataFrame,
 
     Shows how much a token count under-states a concept whose mentions sit inside longer dictionary words.
     """
-    _require(concept_counts, ("doc_id", "scope", "concept", "count"), "concepts")
-    _require(frequencies, ("doc_id", "scope", "term", "count"), "term_frequencies")
+    require(concept_counts, ("doc_id", "scope", "concept", "count"), "concepts")
+    require(frequencies, ("doc_id", "scope", "term", "count"), "term_frequencies")
     c = concept_counts[concept_counts["scope"] == "document"]
     if names is not None:
         c = c[c["concept"].isin(list(names))]
