@@ -665,7 +665,9 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, catalog_file
     out_dir = Path(out_dir or config.PROCESSED_DIR)
     catalog_file = Path(catalog_file or config.CATALOG_FILE)
     check_output(out_dir)
-    with output_lock(out_dir):
+    from policykit.executor import frozen_heap
+
+    with output_lock(out_dir), frozen_heap():
         clean_stale(out_dir)
         return _build_locked(raw_dir, out_dir, catalog_file, progress, use_cache, scheduler)
 
