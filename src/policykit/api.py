@@ -4,8 +4,7 @@
 (policykit-data-<version>.zip); ``table_names()`` lists what there is to load. ``kwic``,
 ``reuse_between`` and ``split_sentences`` load the tables they need here, then call the stage's pure
 function (policykit.analysis.kwic.kwic, policykit.analysis.reuse.reuse_between,
-policykit.ingest.structure.split_sentences),
-which takes its tables as arguments and never reads a file itself.
+policykit.ingest.structure.split_sentences), which takes its tables as arguments and reads no file.
 
 pandas and pyarrow are imported on first use, so that ``import policykit`` stays light.
 """
