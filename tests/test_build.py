@@ -50,6 +50,7 @@ def test_committed_tables_equal_a_fresh_build(built) -> None:
         assert committed.get(name) == digest, f"data/processed/{name} differs from a fresh build: run `make data`"
 
 
+@pytest.mark.slow
 def test_bad_input_keeps_previous_output(tmp_path: Path, tiny_raw: Path, capsys: pytest.CaptureFixture) -> None:
     """A binary raw file stops the build with one line naming it; the earlier output stays intact."""
     out = tmp_path / "out"
@@ -121,6 +122,7 @@ def test_audit_accounts_for_every_raw_character(any_built) -> None:
     assert readings == built.tables["witnesses"].removed_readings.sum()
 
 
+@pytest.mark.slow
 def test_unchanged_inputs_reuse_the_build_cache(tmp_path: Path, tiny_raw: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """A second build of unchanged inputs is restored from the cache; a changed raw folder rebuilds."""
@@ -135,6 +137,7 @@ def test_unchanged_inputs_reuse_the_build_cache(tmp_path: Path, tiny_raw: Path,
     assert not changed.cached and "extra.txt" in set(changed.tables["sources"].source_file)
 
 
+@pytest.mark.slow
 def test_cache_is_keyed_on_the_libraries_that_shape_the_output(tmp_path: Path, tiny_raw: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """An upgraded jieba (or any output-shaping library) rebuilds instead of restoring stale tables."""
@@ -150,6 +153,7 @@ def test_cache_is_keyed_on_the_libraries_that_shape_the_output(tmp_path: Path, t
     assert not build(tiny_raw, tmp_path / "c", use_cache=True).cached
 
 
+@pytest.mark.slow
 def test_cache_keeps_one_slot_per_raw_folder(tmp_path: Path, tiny_raw: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Building another raw folder does not evict the first folder's cached outputs."""
     monkeypatch.setenv(config.CACHE_ENV, str(tmp_path / "cache"))

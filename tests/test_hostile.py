@@ -187,6 +187,7 @@ def _empty(raw: Path) -> str:
     return "zz_empty.txt"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("spoil", "reason"), [
     (_truncated, "truncated UTF-8"),
     (_binary, "binary"),
@@ -247,6 +248,7 @@ def test_out_that_is_a_file_is_refused(tmp_path: Path) -> None:
         build(raw, tmp_path / "out")
 
 
+@pytest.mark.slow
 def test_second_build_into_the_same_out_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     """While one build holds the output folder, another exits 1 with one clear line; the first is unharmed."""
     from policykit.build import output_lock
