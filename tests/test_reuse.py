@@ -427,3 +427,54 @@ def test_reuse_links_meet_the_thresholds(built):
     out_dir = built.files[0].parent
     section = evaluate(out_dir, gold_dir())
     assert section.failures() == [], section.failures()
+
+
+def _index_corpus():
+    """A corpus with borrowed passages, a formula in many families and a refrain: every kind of k-gram group."""
+    parts = {f"d{i}": (None, [filler(i, 0) + (P15 if i < 2 else "") + filler(i, 1), BOILER + filler(i, 2),
+                              (P14 + filler(i, 3, 4)) * (3 if i % 2 else 1) if i in (2, 3) else filler(i, 3)])
+             for i in range(8)}
+    return corpus(parts)
+
+
+@pytest.mark.parametrize("partition_size", [1, 7, 64])
+def test_partitioned_index_equals_the_whole_index(partition_size):
+    """Splitting the k-gram index by hash into partitions gives the same counts, cover and seed pairs."""
+    from policykit import reuse
+
+    docs, prov = _index_corpus()
+    c = reuse._make_corpus(reuse._check_documents(docs), reuse._check_provisions(prov, reuse._check_documents(docs)))
+    assert len(reuse._hash_partitions(reuse._kgram_hashes(c, 8), partition_size)) > 1
+    whole, (wi, wj) = reuse._index(c, 8, 3, None, partition_size=10**9)
+    parted, (pi, pj) = reuse._index(c, 8, 3, None, partition_size=partition_size)
+    assert (whole.n_docs == parted.n_docs).all() and (whole.formulaic_cover == parted.formulaic_cover).all()
+    assert whole.formulaic_cover[-1] > 0 and len(wi) > 0  # the corpus has formulas and seeds
+    assert sorted(zip(wi.tolist(), wj.tolist())) == sorted(zip(pi.tolist(), pj.tolist()))
+
+
+def test_partitioned_index_gives_the_same_reuse_table(monkeypatch):
+    """build_reuse with a tiny index partition writes the same rows as with one partition."""
+    from policykit import reuse
+
+    docs, prov = _index_corpus()
+    whole = build_reuse(docs, prov)
+    monkeypatch.setattr(reuse, "INDEX_PARTITION", 5)
+    assert not whole.empty and whole.equals(build_reuse(docs, prov))
+
+
+def test_formulaic_cover_counts_characters_under_a_formulaic_kgram():
+    """formulaic_cover is the prefix count of characters inside at least one formulaic k-gram."""
+    from policykit import reuse
+
+    docs, prov = _index_corpus()
+    c = reuse._make_corpus(reuse._check_documents(docs), reuse._check_provisions(prov, reuse._check_documents(docs)))
+    index, _ = reuse._index(c, 8, 3, None)
+    covered = [False] * len(c.keys)
+    h = reuse._kgram_hashes(c, 8)
+    families = {}
+    for x, v in enumerate(h.tolist()):
+        families.setdefault(v, set()).add(int(c.family[c.key_doc[x]]))
+    for x, v in enumerate(h.tolist()):
+        if v != reuse._NO_HASH and len(families[v]) >= 3:
+            covered[x:x + 8] = [True] * 8
+    assert index.formulaic_cover.tolist() == [0, *__import__("itertools").accumulate(covered)]

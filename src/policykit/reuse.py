@@ -43,6 +43,7 @@ import pandas as pd
 from rapidfuzz.distance import Levenshtein
 
 from .errors import InputError
+from .executor import release_memory
 from .locate import NONE, locate
 from .reuse_labels import TYPES, Direction, PassageTyper, content_of, is_content_char, quote_spans, title_spans
 from .schema import require, table
@@ -62,6 +63,7 @@ _PROV_COLUMNS = ("doc_id", "provision_id", "char_start", "char_end")
 _HASH_BASE = np.uint64(1_000_003)
 MAX_REPEATS = 8  # occurrences of one k-gram per document that seed matches
 _NO_HASH = np.uint64(np.iinfo(np.uint64).max)
+INDEX_PARTITION = 1 << 23  # k-gram positions per partition of the index (about 8 M: ~150 MB of sort arrays)
 
 
 @dataclass(frozen=True)
@@ -166,17 +168,18 @@ def build_reuse(
     p.check()
     docs = _check_documents(documents)
     corpus = _make_corpus(docs, _check_provisions(provisions, docs))
+    release_memory()  # the per-document pieces freed: heap handed back before the index's arrays
     k = min(p.min_run, p.min_length)
     n_families = len(set(corpus.family.tolist()))
     threshold = p.formula_families(n_families)
     focus_idx = None if focus is None else {i for i, d in enumerate(corpus.doc_ids) if d in focus}
     index, seeds = _index(corpus, k, threshold, focus_idx)
-    run_a, run_b, run_len = _runs(corpus, k, *seeds)
-    del seeds  # the seed pairs and runs are the largest arrays: freed before the passages' rows are built
+    run_a, run_b, run_len = _runs(corpus, k, seeds)  # consumes the seeds, the largest arrays
     passages = _split_at_titles(corpus, _passages(corpus, run_a, run_b, run_len, p.max_gap, p.min_length),
                                 p.min_length)
     del run_a, run_b, run_len
     passages += _quotations(corpus, p.min_quote_length, threshold, focus_idx)
+    release_memory()
     typer, direction = PassageTyper.of(docs), Direction(docs)
     # int32 prefix sums: half the memory of numpy's default int64
     marks = _Marks(*(np.r_[np.int32(0), np.cumsum(_in_marks(corpus, spans), dtype=np.int32)]
@@ -188,6 +191,7 @@ def build_reuse(
     del passages, corpus, index, marks
     frame = pd.DataFrame(rows, columns=columns)
     del rows  # the frame holds the values: the row tuples go before the frame is copied below
+    release_memory()
     return _drop_repeats(frame)
 
 
@@ -310,29 +314,38 @@ def _families_by_id(docs: pd.DataFrame) -> tuple[list[str], list[str]]:
 
 def _make_corpus(docs: pd.DataFrame, prov: pd.DataFrame) -> _Corpus:
     """Reduce every document to its content characters and label each with its provision."""
-    keys, key_pos, key_prov, prov_ids, sizes = [], [], [], [], []
+    prov_ids, sizes = [], []
     by_doc = {d: g for d, g in prov.groupby("doc_id", sort=False)}
+    # The arrays are allocated once at the corpus's length in characters (an upper bound) and filled in
+    # place, then shrunk: concatenating per-document pieces would hold the corpus twice, and the pieces,
+    # freed, would stay in the heap.
+    bound = int(docs["text"].str.len().sum()) if len(docs) else 0
+    keys, key_pos, key_prov = (np.empty(bound, dt) for dt in (np.uint32, np.int32, np.int32))
+    filled = 0
     for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
         pos = np.flatnonzero(_content_mask(codes)).astype(np.int32)
+        end = filled + len(pos)
         g = by_doc.get(doc_id)
         if g is not None:
             held = locate(g, None, pos)  # the provision holding each content character (NONE: none)
-            key_prov.append(np.where(held == NONE, -1, len(prov_ids) + held).astype(np.int32))
+            key_prov[filled:end] = np.where(held == NONE, -1, len(prov_ids) + held)
             prov_ids.extend(g["provision_id"].tolist())
         else:
-            key_prov.append(np.full(len(pos), -1, dtype=np.int32))
-        keys.append(codes[pos])
-        key_pos.append(pos)
+            key_prov[filled:end] = -1
+        keys[filled:end] = codes[pos]
+        key_pos[filled:end] = pos
         sizes.append(len(pos))
-    cat = lambda parts, dt: np.concatenate(parts).astype(dt) if parts else np.zeros(0, dt)  # noqa: E731
+        filled = end
+    for a in (keys, key_pos, key_prov):
+        a.resize(filled, refcheck=False)  # in place: no reference to the arrays has been handed out
     sizes_a = np.array(sizes, dtype=np.int64)
     _, fam_keys = _families_by_id(docs)
     family = np.unique(np.array(fam_keys, dtype=object).astype(str), return_inverse=True)[1].astype(np.int32)
     return _Corpus(
         docs["doc_id"].tolist(), docs["text"].tolist(), family,
-        cat(keys, np.uint32), np.repeat(np.arange(len(sizes), dtype=np.int32), sizes_a),
-        cat(key_pos, np.int32), cat(key_prov, np.int32), prov_ids, np.r_[0, np.cumsum(sizes_a)],
+        keys, np.repeat(np.arange(len(sizes), dtype=np.int32), sizes_a),
+        key_pos, key_prov, prov_ids, np.r_[0, np.cumsum(sizes_a)],
     )
 
 
@@ -352,40 +365,91 @@ def _content_mask(codes: np.ndarray) -> np.ndarray:
 
 # --- index and exact runs ------------------------------------------------------------------
 
-def _kgram_hashes(corpus: _Corpus, k: int) -> np.ndarray:
-    """Polynomial hash of the k-gram starting at each content character (_NO_HASH if it leaves the document)."""
+def _kgram_hashes(corpus: _Corpus, k: int, start: int = 0, stop: int | None = None) -> np.ndarray:
+    """Polynomial hash of the k-gram starting at each content character in [start, stop) (default: all).
+
+    _NO_HASH where the k-gram leaves the document.
+    """
     n = len(corpus.keys)
-    h = np.full(n, _NO_HASH, dtype=np.uint64)
-    m = n - k + 1
+    stop = n if stop is None else min(stop, n)
+    h = np.full(max(stop - start, 0), _NO_HASH, dtype=np.uint64)
+    m = min(stop, n - k + 1) - start  # positions with k characters after them
     if m <= 0:
         return h
-    acc = h[:m]  # computed in place, to hold one array of the corpus's size
+    acc = h[:m]  # computed in place, to hold one array of the range's size
     acc[:] = 0
     with np.errstate(over="ignore"):  # arithmetic modulo 2**64 is intended
         for j in range(k):
             np.multiply(acc, _HASH_BASE, out=acc)
-            np.add(acc, corpus.keys[j:j + m], out=acc, casting="unsafe")
-    acc[corpus.key_doc[:m] != corpus.key_doc[k - 1:]] = _NO_HASH
+            np.add(acc, corpus.keys[start + j:start + j + m], out=acc, casting="unsafe")
+    acc[corpus.key_doc[start:start + m] != corpus.key_doc[start + k - 1:start + k - 1 + m]] = _NO_HASH
     return h
 
 
-def _index(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None) -> tuple[_Index, tuple[np.ndarray, ...]]:
+def _index(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None,
+           partition_size: int = INDEX_PARTITION) -> tuple[_Index, list[np.ndarray]]:
     """The k-gram index: per-character document counts and formulaic cover, and the seed pairs (i, j), i < j.
 
     Seeds are pairs of positions in different documents starting the same k-gram, for k-grams that are
     not formulaic (found in fewer than threshold families).
+
+    The index is a shuffle by key: the k-grams are split by the top bits of their hash into partitions
+    of about partition_size positions, and each partition (all occurrences of its k-grams) is sorted
+    and counted on its own. Every group of equal k-grams lies in one partition, so the counts, the
+    formulaic marks and the seed pairs are those of one whole-corpus index (the seeds' order differs,
+    and _runs sorts them); only one partition's sort is held at a time, not the corpus's.
     """
     n = len(corpus.keys)
     h = _kgram_hashes(corpus, k)
-    order = np.argsort(h, kind="stable")  # k-grams leaving their document (_NO_HASH) sort last
-    pos = order[:int(np.count_nonzero(h != _NO_HASH))].astype(np.int32 if n < 2**31 - k else np.int64)
-    del order
-    hs = h[pos]
-    del h
     n_docs = np.ones(n, dtype=np.int32)
-    empty = np.zeros(0, np.int64)
-    if len(pos) == 0:
-        return _Index(n_docs, np.zeros(n + 1, dtype=np.int32)), (empty, empty)
+    formulaic_start = np.zeros(n, dtype=bool)
+    seeds_i: list[np.ndarray] = []
+    seeds_j: list[np.ndarray] = []
+    dtype = np.int32 if n < 2**31 - k else np.int64
+    for lo, hi in _hash_partitions(h, partition_size):
+        # positions whose hash lies in [lo, hi), ascending: the order a stable sort keeps within a group
+        pos = np.flatnonzero((h >= lo) & (h < hi) if hi else (h >= lo) & (h != _NO_HASH)).astype(dtype)
+        if len(pos):
+            pi, pj = _index_partition(corpus, k, threshold, focus, h, pos, n_docs, formulaic_start)
+            seeds_i.append(pi)
+            seeds_j.append(pj)
+    del h
+    # characters covered by a formulaic k-gram: x is covered when a formulaic k-gram starts in (x - k, x]
+    starts_before = np.r_[np.int32(0), np.cumsum(formulaic_start, dtype=np.int32)]
+    del formulaic_start
+    covered = starts_before[1:] > 0  # x < k - 1: any start in [0, x]
+    covered[k - 1:] = starts_before[k:] > starts_before[:max(n - k + 1, 0)]
+    del starts_before
+    cover = np.r_[np.int32(0), np.cumsum(covered, dtype=np.int32)]
+    del covered
+    empty = np.zeros(0, dtype)
+    seeds = [np.concatenate(seeds_i), np.concatenate(seeds_j)] if seeds_i else [empty, empty]
+    return _Index(n_docs, cover), seeds
+
+
+def _hash_partitions(h: np.ndarray, partition_size: int) -> list[tuple[np.uint64, np.uint64]]:
+    """Ranges [lo, hi) of hash values (hi 0: to the end) splitting the k-grams into about partition_size each.
+
+    The ranges are equal slices of the hash space by its top bits, as many as the corpus's size asks for
+    (a power of two); a polynomial hash spreads k-grams evenly enough over them.
+    """
+    bits = 0
+    while (len(h) >> bits) > partition_size and bits < 16:
+        bits += 1
+    if bits == 0:
+        return [(np.uint64(0), np.uint64(0))]
+    step = 1 << (64 - bits)
+    return [(np.uint64(p * step), np.uint64((p + 1) * step) if p + 1 < 1 << bits else np.uint64(0))
+            for p in range(1 << bits)]
+
+
+def _index_partition(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None, h: np.ndarray,
+                     pos: np.ndarray, n_docs: np.ndarray, formulaic_start: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Count the k-grams starting at pos (whole groups of equal hashes) into n_docs and formulaic_start; seeds."""
+    hs = h[pos]
+    order = np.argsort(hs, kind="stable")
+    pos, hs = pos[order], hs[order]
+    del order
     first = np.r_[True, hs[1:] != hs[:-1]]
     del hs
     group = np.cumsum(first, dtype=np.int32) - 1
@@ -408,12 +472,7 @@ def _index(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None) -> t
     del many
     n_docs[pos] = docs_in_group[group]
     formulaic = fams_in_group[group] >= threshold
-    starts = pos[formulaic]
-    covered = np.bincount(starts, minlength=n + 1).astype(np.int32)
-    covered -= np.bincount(starts + k, minlength=n + 1).astype(np.int32)
-    cover = np.r_[0, np.cumsum(np.cumsum(covered[:-1]) > 0, dtype=np.int32)]
-    del starts, covered
-    index = _Index(n_docs, cover)
+    formulaic_start[pos[formulaic]] = True
     # A k-gram repeated over and over inside one document (a refrain, a table of identical cells) would make
     # the pairs below quadratic in its count: keep its first MAX_REPEATS occurrences per document.
     at = np.arange(len(pos), dtype=np.int32)
@@ -421,7 +480,7 @@ def _index(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None) -> t
     keep = (rank_in_doc < MAX_REPEATS) & (docs_in_group[group] > 1) & ~formulaic
     pos, group = pos[keep], group[keep]
     del keep, rank_in_doc, at, new_doc, formulaic, doc
-    return index, _pairs_in_groups(corpus, pos, group, focus)
+    return _pairs_in_groups(corpus, pos, group, focus)
 
 
 def _pairs_in_groups(corpus: _Corpus, pos: np.ndarray, group: np.ndarray,
@@ -451,19 +510,34 @@ def _pairs_in_groups(corpus: _Corpus, pos: np.ndarray, group: np.ndarray,
     return np.concatenate(out_i), np.concatenate(out_j)
 
 
-def _runs(corpus: _Corpus, k: int, gi: np.ndarray, gj: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Maximal exact matches between documents around the seeds: (start a, start b, length), a < b."""
+def _runs(corpus: _Corpus, k: int, seeds: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Maximal exact matches between documents around the seeds: (start a, start b, length), a < b.
+
+    seeds: [i, j], the seed pairs; the list is emptied, so that the seeds are freed as soon as sorted.
+    """
+    gi, gj = seeds.pop(0), seeds.pop(0)
     if len(gi) == 0:
         return gi, gj, np.zeros(0, np.int64)
     ok = np.ones(len(gi), dtype=bool)
     for j in range(k):  # the hashes of the seeds' k-grams were equal: check their characters
         ok &= corpus.keys[gi + j] == corpus.keys[gj + j]
     gi, gj = gi[ok], gj[ok]
+    del ok
     if len(gi) == 0:
         return gi, gj, np.zeros(0, np.int64)
-    d = gj - gi
-    o = np.lexsort((gi, d))
-    gi, gj, d = gi[o], gj[o], d[o]
+    # Sorted by diagonal, then start: one int64 key per seed (diagonal x corpus size + start; the pairs are
+    # distinct, so the order is total) sorted in place holds a third of what lexsort and its gathers hold.
+    n, dt = len(corpus.keys), gi.dtype
+    key = gj.astype(np.int64)
+    del gj
+    key -= gi
+    key *= n
+    key += gi
+    del gi
+    key.sort()
+    gi, d = (key % n).astype(dt), (key // n).astype(dt)
+    del key
+    gj = gi + d
     brk = np.r_[True, (d[1:] != d[:-1]) | (gi[1:] != gi[:-1] + 1)]
     starts = np.flatnonzero(brk)
     last = np.r_[starts[1:], len(gi)] - 1
@@ -638,16 +712,27 @@ def _quotations(corpus: _Corpus, min_quote: int, threshold: int, focus: set[int]
     quoted = _quoted_phrases(corpus, min_quote)
     if not quoted:
         return []
-    h = _kgram_hashes(corpus, min_quote)
-    # only positions starting like a quoted phrase are searched (no sort of the whole corpus)
-    heads = np.unique(np.array([h[next(iter(q.values()))] for q in quoted.values()], dtype=np.uint64))
-    at = np.minimum(np.searchsorted(heads, h), len(heads) - 1)
-    candidates = np.flatnonzero(heads[at] == h)
-    order = candidates[np.argsort(h[candidates], kind="stable")]
-    sorted_h = h[order]
+    head_of = {phrase: _kgram_hashes(corpus, min_quote, i, i + 1)[0]
+               for phrase, q in quoted.items() for i in [next(iter(q.values()))]}
+    # only positions starting like a quoted phrase are searched (no sort of the whole corpus), and the
+    # corpus's hashes are computed a chunk at a time: they are never all held at once
+    heads = np.unique(np.array(list(head_of.values()), dtype=np.uint64))
+    found_at, found_h = [], []
+    for start in range(0, len(corpus.keys), INDEX_PARTITION):
+        h = _kgram_hashes(corpus, min_quote, start, start + INDEX_PARTITION)
+        at = np.minimum(np.searchsorted(heads, h), len(heads) - 1)
+        hit = np.flatnonzero(heads[at] == h)
+        found_at.append(hit + start)
+        found_h.append(h[hit])
+        del h, at, hit
+    candidates, candidate_h = np.concatenate(found_at), np.concatenate(found_h)
+    del found_at, found_h
+    o = np.argsort(candidate_h, kind="stable")
+    order, sorted_h = candidates[o], candidate_h[o]
+    del candidates, candidate_h, o
     out = []
     for phrase, quoting in sorted(quoted.items()):
-        found = _occurrences(corpus, phrase, h[next(iter(quoting.values()))], sorted_h, order, min_quote)
+        found = _occurrences(corpus, phrase, head_of[phrase], sorted_h, order, min_quote)
         if not 2 <= len({int(corpus.family[d]) for d in found}) < threshold:
             continue
         for da in sorted(quoting):
