@@ -118,22 +118,22 @@ class _Index:
     """Per content character: in how many documents and families its k-gram occurs, and whether formulaic."""
 
     n_docs: np.ndarray  # int32, 1 where the k-gram leaves the document
-    formulaic_cover: np.ndarray  # int32 prefix sums: characters covered by a formulaic k-gram before each position
+    formulaic: np.ndarray  # bool: the character lies inside a formulaic k-gram (a quarter of int32 prefix sums)
 
 
 @dataclass(frozen=True)
 class _Marks:
-    """Prefix sums of the content characters inside 《》 and inside quotation marks."""
+    """Masks of the content characters inside 《》 and inside quotation marks (bool: a quarter of int32 sums)."""
 
     titles: np.ndarray
     quotes: np.ndarray
 
     def share(self, which: np.ndarray, start: int, end: int) -> float:
         """Share of the content characters [start, end) inside the marks."""
-        return float(which[end] - which[start]) / (end - start) if end > start else 0.0
+        return int(np.count_nonzero(which[start:end])) / (end - start) if end > start else 0.0
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__ per passage: there are millions of them on a large corpus
 class _Passage:
     """Shared passage between provisions of two documents (a, b with a < b), in content-character indexes."""
 
@@ -181,9 +181,7 @@ def build_reuse(
     passages += _quotations(corpus, p.min_quote_length, threshold, focus_idx)
     release_memory()
     typer, direction = PassageTyper.of(docs), Direction(docs)
-    # int32 prefix sums: half the memory of numpy's default int64
-    marks = _Marks(*(np.r_[np.int32(0), np.cumsum(_in_marks(corpus, spans), dtype=np.int32)]
-                     for spans in (title_spans, quote_spans)))
+    marks = _Marks(*(_in_marks(corpus, spans) for spans in (title_spans, quote_spans)))
     corpus = replace(corpus, keys=None, key_doc=None)  # the rows need offsets, not characters: freed
     columns = table("reuse").columns
     values = itemgetter(*columns)  # a tuple per row: a third of the memory of the row dicts
@@ -387,66 +385,88 @@ def _kgram_hashes(corpus: _Corpus, k: int, start: int = 0, stop: int | None = No
 
 
 def _index(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None,
-           partition_size: int = INDEX_PARTITION) -> tuple[_Index, list[np.ndarray]]:
+           partition_size: int | None = None) -> tuple[_Index, list[np.ndarray]]:
     """The k-gram index: per-character document counts and formulaic cover, and the seed pairs (i, j), i < j.
 
     Seeds are pairs of positions in different documents starting the same k-gram, for k-grams that are
     not formulaic (found in fewer than threshold families).
 
     The index is a shuffle by key: the k-grams are split by the top bits of their hash into partitions
-    of about partition_size positions, and each partition (all occurrences of its k-grams) is sorted
-    and counted on its own. Every group of equal k-grams lies in one partition, so the counts, the
+    of about partition_size positions (a polynomial hash spreads them evenly enough), and each partition
+    (all occurrences of its k-grams) is sorted and counted on its own. Every group of equal k-grams lies in one partition, so the counts, the
     formulaic marks and the seed pairs are those of one whole-corpus index (the seeds' order differs,
     and _runs sorts them); only one partition's sort is held at a time, not the corpus's.
     """
     n = len(corpus.keys)
-    h = _kgram_hashes(corpus, k)
+    bits = _partition_bits(n, partition_size or INDEX_PARTITION)
+    top = _hash_top_bits(corpus, k, bits)  # one byte per position: which partition its k-gram falls in
     n_docs = np.ones(n, dtype=np.int32)
     formulaic_start = np.zeros(n, dtype=bool)
     seeds_i: list[np.ndarray] = []
     seeds_j: list[np.ndarray] = []
     dtype = np.int32 if n < 2**31 - k else np.int64
-    for lo, hi in _hash_partitions(h, partition_size):
-        # positions whose hash lies in [lo, hi), ascending: the order a stable sort keeps within a group
-        pos = np.flatnonzero((h >= lo) & (h < hi) if hi else (h >= lo) & (h != _NO_HASH)).astype(dtype)
+    for part in range(1 << bits):
+        # positions of the partition's k-grams, ascending: the order a stable sort keeps within a group
+        pos = np.flatnonzero(top == part).astype(dtype)
+        hs = _hashes_at(corpus, k, pos)  # recomputed here: the corpus's hashes are never all held
+        inside = hs != _NO_HASH
+        pos, hs = pos[inside], hs[inside]
+        del inside
         if len(pos):
-            pi, pj = _index_partition(corpus, k, threshold, focus, h, pos, n_docs, formulaic_start)
+            pi, pj = _index_partition(corpus, k, threshold, focus, pos, hs, n_docs, formulaic_start)
             seeds_i.append(pi)
             seeds_j.append(pj)
-    del h
+        del pos, hs
+    del top
     # characters covered by a formulaic k-gram: x is covered when a formulaic k-gram starts in (x - k, x]
     starts_before = np.r_[np.int32(0), np.cumsum(formulaic_start, dtype=np.int32)]
     del formulaic_start
     covered = starts_before[1:] > 0  # x < k - 1: any start in [0, x]
     covered[k - 1:] = starts_before[k:] > starts_before[:max(n - k + 1, 0)]
     del starts_before
-    cover = np.r_[np.int32(0), np.cumsum(covered, dtype=np.int32)]
-    del covered
     empty = np.zeros(0, dtype)
     seeds = [np.concatenate(seeds_i), np.concatenate(seeds_j)] if seeds_i else [empty, empty]
-    return _Index(n_docs, cover), seeds
+    return _Index(n_docs, covered), seeds
 
 
-def _hash_partitions(h: np.ndarray, partition_size: int) -> list[tuple[np.uint64, np.uint64]]:
-    """Ranges [lo, hi) of hash values (hi 0: to the end) splitting the k-grams into about partition_size each.
-
-    The ranges are equal slices of the hash space by its top bits, as many as the corpus's size asks for
-    (a power of two); a polynomial hash spreads k-grams evenly enough over them.
-    """
+def _partition_bits(n: int, partition_size: int) -> int:
+    """Bits of the hash that pick a k-gram's partition: 2**bits partitions of about partition_size (at most 256)."""
     bits = 0
-    while (len(h) >> bits) > partition_size and bits < 16:
+    while (n >> bits) > partition_size and bits < 8:
         bits += 1
-    if bits == 0:
-        return [(np.uint64(0), np.uint64(0))]
-    step = 1 << (64 - bits)
-    return [(np.uint64(p * step), np.uint64((p + 1) * step) if p + 1 < 1 << bits else np.uint64(0))
-            for p in range(1 << bits)]
+    return bits
 
 
-def _index_partition(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None, h: np.ndarray,
-                     pos: np.ndarray, n_docs: np.ndarray, formulaic_start: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Count the k-grams starting at pos (whole groups of equal hashes) into n_docs and formulaic_start; seeds."""
-    hs = h[pos]
+def _hash_top_bits(corpus: _Corpus, k: int, bits: int) -> np.ndarray:
+    """The top bits of each position's k-gram hash (uint8), computed a chunk of the corpus at a time."""
+    n = len(corpus.keys)
+    top = np.zeros(n, dtype=np.uint8)
+    if bits:
+        step = INDEX_PARTITION
+        for start in range(0, n, step):
+            top[start:start + step] = _kgram_hashes(corpus, k, start, start + step) >> np.uint64(64 - bits)
+    return top
+
+
+def _hashes_at(corpus: _Corpus, k: int, pos: np.ndarray) -> np.ndarray:
+    """_kgram_hashes at the given positions only (the same values)."""
+    n = len(corpus.keys)
+    h = np.full(len(pos), _NO_HASH, dtype=np.uint64)
+    full = np.flatnonzero(pos <= n - k)
+    at = pos[full]
+    acc = np.zeros(len(at), dtype=np.uint64)
+    with np.errstate(over="ignore"):  # arithmetic modulo 2**64 is intended, as in _kgram_hashes
+        for j in range(k):
+            np.multiply(acc, _HASH_BASE, out=acc)
+            np.add(acc, corpus.keys[at + j], out=acc, casting="unsafe")
+    acc[corpus.key_doc[at] != corpus.key_doc[at + (k - 1)]] = _NO_HASH
+    h[full] = acc
+    return h
+
+
+def _index_partition(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None, pos: np.ndarray,
+                     hs: np.ndarray, n_docs: np.ndarray, formulaic_start: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Count the k-grams at pos (hashes hs, whole groups of equal hashes) into n_docs and formulaic_start; seeds."""
     order = np.argsort(hs, kind="stable")
     pos, hs = pos[order], hs[order]
     del order
@@ -802,7 +822,7 @@ def _row(corpus: _Corpus, p: _Passage, k: int, index: _Index, marks: _Marks, typ
     s_text, t_text = corpus.texts[src][sc0:sc1], corpus.texts[tgt][tc0:tc1]
     n_diff = 0 if s_text == t_text else Levenshtein.distance(s_text, t_text)
     segs = [(seg[ti], seg[2]) for seg in p.segments]
-    formulaic = np.diff(index.formulaic_cover[t0:t1 + 1]) > 0
+    formulaic = index.formulaic[t0:t1]
     if p.doc_frequency:
         doc_frequency = p.doc_frequency
     else:  # documents holding the passage's rarest k-gram: all of them hold the passage, or more
