@@ -63,7 +63,7 @@ _PROV_COLUMNS = ("doc_id", "provision_id", "char_start", "char_end")
 _HASH_BASE = np.uint64(1_000_003)
 MAX_REPEATS = 8  # occurrences of one k-gram per document that seed matches
 _NO_HASH = np.uint64(np.iinfo(np.uint64).max)
-INDEX_PARTITION = 1 << 23  # k-gram positions per partition of the index (about 8 M: ~150 MB of sort arrays)
+INDEX_PARTITION = 1 << 21  # k-gram positions per partition of the index (about 2 M: ~200 MB of sort arrays)
 
 
 @dataclass(frozen=True)
@@ -389,21 +389,24 @@ def _index(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None,
     """The k-gram index: per-character document counts and formulaic cover, and the seed pairs (i, j), i < j.
 
     Seeds are pairs of positions in different documents starting the same k-gram, for k-grams that are
-    not formulaic (found in fewer than threshold families).
+    not formulaic (found in fewer than threshold families). Only the first seed of each run of seeds on a
+    diagonal is returned: (i, j) is left out when (i - 1, j - 1) is a seed too, which _runs would have
+    merged into the run before it; _extend grows every run to the same maximal match either way.
 
     The index is a shuffle by key: the k-grams are split by the top bits of their hash into partitions
     of about partition_size positions (a polynomial hash spreads them evenly enough), and each partition
-    (all occurrences of its k-grams) is sorted and counted on its own. Every group of equal k-grams lies in one partition, so the counts, the
-    formulaic marks and the seed pairs are those of one whole-corpus index (the seeds' order differs,
-    and _runs sorts them); only one partition's sort is held at a time, not the corpus's.
+    (all occurrences of its k-grams) is sorted and counted on its own. Every group of equal k-grams lies
+    in one partition, so the counts, the formulaic marks and the seed pairs are those of one whole-corpus
+    index (the seeds' order differs, and _runs sorts them); only one partition's sort is held at a time.
+    A first pass marks the positions that may seed; a second pairs them, knowing for every seed whether
+    the seed before it on its diagonal exists (it may lie in another partition).
     """
     n = len(corpus.keys)
     bits = _partition_bits(n, partition_size or INDEX_PARTITION)
     top = _hash_top_bits(corpus, k, bits)  # one byte per position: which partition its k-gram falls in
     n_docs = np.ones(n, dtype=np.int32)
     formulaic_start = np.zeros(n, dtype=bool)
-    seeds_i: list[np.ndarray] = []
-    seeds_j: list[np.ndarray] = []
+    seedable = np.zeros(n, dtype=bool)
     dtype = np.int32 if n < 2**31 - k else np.int64
     for part in range(1 << bits):
         # positions of the partition's k-grams, ascending: the order a stable sort keeps within a group
@@ -413,20 +416,30 @@ def _index(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None,
         pos, hs = pos[inside], hs[inside]
         del inside
         if len(pos):
-            pi, pj = _index_partition(corpus, k, threshold, focus, pos, hs, n_docs, formulaic_start)
-            seeds_i.append(pi)
-            seeds_j.append(pj)
+            _count_partition(corpus, threshold, pos, hs, n_docs, formulaic_start, seedable)
         del pos, hs
-    del top
+    seeds_i: list[np.ndarray] = [np.zeros(0, dtype)]
+    seeds_j: list[np.ndarray] = [np.zeros(0, dtype)]
+    for part in range(1 << bits):
+        pos = np.flatnonzero((top == part) & seedable).astype(dtype)
+        hs = _hashes_at(corpus, k, pos)
+        order = np.argsort(hs, kind="stable")
+        pos, hs = pos[order], hs[order]
+        del order
+        group = np.cumsum(np.r_[True, hs[1:] != hs[:-1]], dtype=np.int32) if len(hs) else hs.astype(np.int32)
+        del hs
+        pi, pj = _pairs_in_groups(corpus, pos, group, focus, seedable)
+        seeds_i.append(pi)
+        seeds_j.append(pj)
+        del pos, group
+    del top, seedable
     # characters covered by a formulaic k-gram: x is covered when a formulaic k-gram starts in (x - k, x]
     starts_before = np.r_[np.int32(0), np.cumsum(formulaic_start, dtype=np.int32)]
     del formulaic_start
     covered = starts_before[1:] > 0  # x < k - 1: any start in [0, x]
     covered[k - 1:] = starts_before[k:] > starts_before[:max(n - k + 1, 0)]
     del starts_before
-    empty = np.zeros(0, dtype)
-    seeds = [np.concatenate(seeds_i), np.concatenate(seeds_j)] if seeds_i else [empty, empty]
-    return _Index(n_docs, covered), seeds
+    return _Index(n_docs, covered), [np.concatenate(seeds_i), np.concatenate(seeds_j)]
 
 
 def _partition_bits(n: int, partition_size: int) -> int:
@@ -464,9 +477,9 @@ def _hashes_at(corpus: _Corpus, k: int, pos: np.ndarray) -> np.ndarray:
     return h
 
 
-def _index_partition(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None, pos: np.ndarray,
-                     hs: np.ndarray, n_docs: np.ndarray, formulaic_start: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Count the k-grams at pos (hashes hs, whole groups of equal hashes) into n_docs and formulaic_start; seeds."""
+def _count_partition(corpus: _Corpus, threshold: int, pos: np.ndarray, hs: np.ndarray, n_docs: np.ndarray,
+                     formulaic_start: np.ndarray, seedable: np.ndarray) -> None:
+    """Count the k-grams at pos (hashes hs, whole groups of equal hashes) into n_docs, formulaic_start, seedable."""
     order = np.argsort(hs, kind="stable")
     pos, hs = pos[order], hs[order]
     del order
@@ -498,16 +511,17 @@ def _index_partition(corpus: _Corpus, k: int, threshold: int, focus: set[int] | 
     at = np.arange(len(pos), dtype=np.int32)
     rank_in_doc = at - np.maximum.accumulate(np.where(new_doc, at, 0))
     keep = (rank_in_doc < MAX_REPEATS) & (docs_in_group[group] > 1) & ~formulaic
-    pos, group = pos[keep], group[keep]
-    del keep, rank_in_doc, at, new_doc, formulaic, doc
-    return _pairs_in_groups(corpus, pos, group, focus)
+    seedable[pos[keep]] = True
 
 
-def _pairs_in_groups(corpus: _Corpus, pos: np.ndarray, group: np.ndarray,
-                     focus: set[int] | None) -> tuple[np.ndarray, ...]:
-    """All pairs (i, j), i < j, of positions of different documents within each group of equal k-grams."""
+def _pairs_in_groups(corpus: _Corpus, pos: np.ndarray, group: np.ndarray, focus: set[int] | None,
+                     seedable: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    """All pairs (i, j), i < j, of positions of different documents within each group of equal k-grams.
+
+    With seedable (the positions that may seed), a pair continuing the seed (i - 1, j - 1) is left out.
+    """
     if len(pos) < 2:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.zeros(0, pos.dtype), np.zeros(0, pos.dtype)
     first = np.r_[True, group[1:] != group[:-1]]
     g_start = np.flatnonzero(first)
     size = np.diff(np.r_[g_start, len(pos)])
@@ -523,11 +537,22 @@ def _pairs_in_groups(corpus: _Corpus, pos: np.ndarray, group: np.ndarray,
         i, j = pos[active], pos[active + t]
         di, dj = corpus.key_doc[i], corpus.key_doc[j]
         keep = (di != dj) & (in_focus[di] | in_focus[dj])
+        if seedable is not None:
+            keep &= ~_continues(corpus, seedable, i, j, di, dj)
         out_i.append(i[keep])
         out_j.append(j[keep])
         t += 1
         active = active[remaining[active] > t]
     return np.concatenate(out_i), np.concatenate(out_j)
+
+
+def _continues(corpus: _Corpus, seedable: np.ndarray, i: np.ndarray, j: np.ndarray, di: np.ndarray,
+               dj: np.ndarray) -> np.ndarray:
+    """Pairs (i, j) whose preceding positions (i - 1, j - 1) form a seed: both may seed, in the same
+    documents, with the same character before (if the k-grams at i and j are equal, so are those before)."""
+    im, jm = i - 1, j - 1  # i = 0 wraps to the end: masked by i > 0
+    return ((i > 0) & (corpus.key_doc[im] == di) & (corpus.key_doc[jm] == dj) & seedable[im] & seedable[jm]
+            & (corpus.keys[im] == corpus.keys[jm]))
 
 
 def _runs(corpus: _Corpus, k: int, seeds: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
