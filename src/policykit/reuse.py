@@ -63,6 +63,7 @@ _PROV_COLUMNS = ("doc_id", "provision_id", "char_start", "char_end")
 _HASH_BASE = np.uint64(1_000_003)
 MAX_REPEATS = 8  # occurrences of one k-gram per document that seed matches
 _NO_HASH = np.uint64(np.iinfo(np.uint64).max)
+RUN_BLOCK = 1 << 20  # runs cut into passages at a time (about 1 M: ~100 MB of arrays)
 INDEX_PARTITION = 1 << 21  # k-gram positions per partition of the index (about 2 M: ~200 MB of sort arrays)
 
 
@@ -433,12 +434,12 @@ def _index(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None,
         seeds_j.append(pj)
         del pos, group
     del top, seedable
-    # characters covered by a formulaic k-gram: x is covered when a formulaic k-gram starts in (x - k, x]
-    starts_before = np.r_[np.int32(0), np.cumsum(formulaic_start, dtype=np.int32)]
+    # characters covered by a formulaic k-gram: x is covered when a formulaic k-gram starts in (x - k, x];
+    # each start is spread over the k - 1 characters after it (bool arrays only, no per-character counts)
+    covered = formulaic_start.copy()
+    for shift in range(1, k):
+        covered[shift:] |= formulaic_start[:-shift]
     del formulaic_start
-    covered = starts_before[1:] > 0  # x < k - 1: any start in [0, x]
-    covered[k - 1:] = starts_before[k:] > starts_before[:max(n - k + 1, 0)]
-    del starts_before
     return _Index(n_docs, covered), [np.concatenate(seeds_i), np.concatenate(seeds_j)]
 
 
@@ -656,7 +657,24 @@ def _pieces(corpus: _Corpus, run_a, run_b, run_len) -> tuple[np.ndarray, ...]:
 
 
 def _passages(corpus: _Corpus, run_a, run_b, run_len, max_gap: int, min_length: int) -> list[_Passage]:
-    """Cut runs at provision boundaries, merge across small gaps, keep those sharing min_length characters."""
+    """Cut runs at provision boundaries, merge across small gaps, keep those sharing min_length characters.
+
+    The runs come sorted by their start in a (so by document): they are taken in blocks of whole
+    documents of about RUN_BLOCK runs, whose passages follow one another in the order of one pass
+    over all runs (a passage joins runs of one provision pair, so of one document on side a).
+    """
+    doc = corpus.key_doc[run_a]
+    out: list[_Passage] = []
+    lo = 0
+    while lo < len(doc):
+        hi = len(doc) if lo + RUN_BLOCK >= len(doc) else int(np.searchsorted(doc, doc[lo + RUN_BLOCK], side="right"))
+        out += _block_passages(corpus, run_a[lo:hi], run_b[lo:hi], run_len[lo:hi], max_gap, min_length)
+        lo = hi
+    return out
+
+
+def _block_passages(corpus: _Corpus, run_a, run_b, run_len, max_gap: int, min_length: int) -> list[_Passage]:
+    """_passages of a block of runs."""
     pa, pb, a, b, n = _pieces(corpus, run_a, run_b, run_len)
     keep = _mergeable(pa, pb, a, n, max_gap) | (n >= min_length)
     pa, pb, a, b, n = pa[keep], pb[keep], a[keep], b[keep], n[keep]
