@@ -36,7 +36,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from math import ceil
-from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -185,11 +184,18 @@ def build_reuse(
     marks = _Marks(*(_in_marks(corpus, spans) for spans in (title_spans, quote_spans)))
     corpus = replace(corpus, keys=None, key_doc=None)  # the rows need offsets, not characters: freed
     columns = table("reuse").columns
-    values = itemgetter(*columns)  # a tuple per row: a third of the memory of the row dicts
-    rows = [values(_row(corpus, x, k, index, marks, typer, direction, p.formula_cover)) for x in passages]
-    del passages, corpus, index, marks
-    frame = pd.DataFrame(rows, columns=columns)
-    del rows  # the frame holds the values: the row tuples go before the frame is copied below
+    # Column lists, filled as the passages are consumed: no tuple per row, no 2-D object array in the frame's
+    # construction, and each passage freed once its row is made.
+    values: dict[str, list] = {c: [] for c in columns}
+    cells = [(c, values[c].append) for c in columns]
+    passages.reverse()
+    while passages:
+        row = _row(corpus, passages.pop(), k, index, marks, typer, direction, p.formula_cover)
+        for c, add in cells:
+            add(row[c])
+    del passages, corpus, index, marks, cells
+    frame = pd.DataFrame(values, columns=columns)
+    del values  # the frame holds the values
     release_memory()
     return _drop_repeats(frame)
 
