@@ -593,7 +593,14 @@ def _runs(corpus: _Corpus, k: int, seeds: list[np.ndarray]) -> tuple[np.ndarray,
     brk = np.r_[True, (d[1:] != d[:-1]) | (gi[1:] != gi[:-1] + 1)]
     starts = np.flatnonzero(brk)
     last = np.r_[starts[1:], len(gi)] - 1
-    run_a, run_b, run_len = _extend(corpus, gi[starts], gj[starts], gi[last] - gi[starts] + k)
+    del brk, d
+    # runs grow independently of one another: in chunks, so the growing loop's temporaries stay small
+    grown = [_extend(corpus, gi[starts[c:c + RUN_BLOCK]], gj[starts[c:c + RUN_BLOCK]],
+                     gi[last[c:c + RUN_BLOCK]] - gi[starts[c:c + RUN_BLOCK]] + k)
+             for c in range(0, len(starts), RUN_BLOCK)]
+    del gi, gj, starts, last
+    run_a, run_b, run_len = (np.concatenate([g[i] for g in grown]) for i in range(3))
+    del grown
     # runs on one diagonal split by a formulaic stretch grow into the same maximal match: keep one
     o = np.lexsort((run_len, run_b, run_a))
     run_a, run_b, run_len = run_a[o], run_b[o], run_len[o]
