@@ -449,7 +449,7 @@ def test_partitioned_index_equals_the_whole_index(partition_size):
     parted, (pi, pj) = reuse._index(c, 8, 3, None, partition_size=partition_size)
     assert (whole.n_docs == parted.n_docs).all() and (whole.formulaic == parted.formulaic).all()
     assert whole.formulaic.any() and len(wi) > 0  # the corpus has formulas and seeds
-    assert sorted(zip(wi.tolist(), wj.tolist())) == sorted(zip(pi.tolist(), pj.tolist()))
+    assert sorted(zip(wi.tolist(), wj.tolist(), strict=True)) == sorted(zip(pi.tolist(), pj.tolist(), strict=True))
 
 
 def test_partitioned_index_gives_the_same_reuse_table(monkeypatch):
@@ -465,7 +465,7 @@ def test_partitioned_index_gives_the_same_reuse_table(monkeypatch):
 
 
 def test_formulaic_marks_characters_under_a_formulaic_kgram():
-    """formulaic marks the characters inside at least one formulaic k-gram."""
+    """_Index.formulaic marks the characters inside at least one formulaic k-gram."""
     from policykit import reuse
 
     docs, prov = _index_corpus()

@@ -555,8 +555,11 @@ def _pairs_in_groups(corpus: _Corpus, pos: np.ndarray, group: np.ndarray, focus:
 
 def _continues(corpus: _Corpus, seedable: np.ndarray, i: np.ndarray, j: np.ndarray, di: np.ndarray,
                dj: np.ndarray) -> np.ndarray:
-    """Pairs (i, j) whose preceding positions (i - 1, j - 1) form a seed: both may seed, in the same
-    documents, with the same character before (if the k-grams at i and j are equal, so are those before)."""
+    """Pairs (i, j) whose preceding positions (i - 1, j - 1) form a seed.
+
+    Both may seed, lie in the same documents as i and j, and hold the same character: if the k-grams
+    at i and j are equal, so are those before them.
+    """
     im, jm = i - 1, j - 1  # i = 0 wraps to the end: masked by i > 0
     return ((i > 0) & (corpus.key_doc[im] == di) & (corpus.key_doc[jm] == dj) & seedable[im] & seedable[jm]
             & (corpus.keys[im] == corpus.keys[jm]))
