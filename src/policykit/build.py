@@ -379,7 +379,8 @@ def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None]
     def tasks() -> Iterator[tuple[str, Callable, tuple]]:
         """The tasks in order; a batch is cut only when the executor takes its task (bounded memory)."""
         for task, name, ab in plan:
-            stage_inputs = inputs if ab is None else document_batch(inputs["documents"], inputs["provisions"], *ab)
+            stage_inputs = _columns_read(name, inputs) if ab is None else \
+                document_batch(inputs["documents"], inputs["provisions"], *ab)
             yield task, _run_stage, (name, stage_inputs)
     stage_of = {task: name for name, names in parts_of.items() for task in names}
     left = {name: len(names) for name, names in parts_of.items()}
@@ -412,6 +413,19 @@ def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None]
 
     ex.run(tasks(), finished, on_result=assemble)
     return {name: out[name] for name in sorted(out)}  # the same order whichever stage finished first
+
+
+def _columns_read(name: str, inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """A whole-corpus stage's inputs cut to the columns it reads, where it lists them: less sent and held.
+
+    The reuse stage reads the documents' text and dating columns and the provisions' offsets, not the
+    provisions' text (as large as the corpus again).
+    """
+    if name != "reuse":
+        return inputs
+    from .reuse import INPUT_COLUMNS
+
+    return {t: df[[c for c in INPUT_COLUMNS[t] if c in df.columns]] for t, df in inputs.items()}
 
 
 # The reuse stage, the longest single task and the largest in memory, is submitted first (the others
