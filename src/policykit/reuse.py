@@ -6,8 +6,9 @@ Method (all character offsets index into documents.text):
    whitespace, punctuation and control/format characters (Unicode categories Z*, P*, C*). Lengths
    (min_length, max_gap, the `length` column) count content characters, so a punctuation difference
    (，vs 、) never breaks a passage and punctuation never pads a short phrase over the threshold.
-2. Index with formula suppression. Every k-gram of content characters (k = min_run) is hashed into one
-   sorted inverted index over the corpus. A k-gram found in many families of documents is *formulaic*
+2. Index with formula suppression. Every k-gram of content characters (k = min_run) is hashed into an
+   inverted index over the corpus, built as a shuffle by key (partitions by hash, sorted one at a
+   time). A k-gram found in many families of documents is *formulaic*
    (an ideology opening, an adoption line, a stock legal clause): at least max(min_formula_families,
    min(formula_share x families, max_formula_families)) families. Formulaic k-grams seed no match, as in
    legislative text-reuse tools that drop n-grams by document frequency: the work and the output grow
