@@ -29,7 +29,7 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 def _frozen_imports() -> None:
     """Move the objects of the imported libraries out of the garbage collector's sight (gc.freeze).
 
-    The build collects garbage after each table it writes (executor.release_memory), and a full
+    The build collects garbage after each table it writes (memory.release_memory), and a full
     collection walks every live object: in a test process holding pandas, pyarrow and every stage module
     that walk costs more than building the tiny corpus itself. Frozen objects live for the whole session
     anyway; what the builds allocate is still collected, and the tables are unchanged.

@@ -154,7 +154,7 @@ def test_frozen_heap_hides_old_objects_only_while_the_build_runs() -> None:
     """frozen_heap freezes what is alive for the block and unfreezes it after, unless it was frozen before."""
     import gc
 
-    from policykit.executor import frozen_heap
+    from policykit.memory import frozen_heap
 
     frozen_before = gc.get_freeze_count()
     gc.unfreeze()

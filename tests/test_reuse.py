@@ -427,3 +427,79 @@ def test_reuse_links_meet_the_thresholds(built):
     out_dir = built.files[0].parent
     section = evaluate(out_dir, gold_dir())
     assert section.failures() == [], section.failures()
+
+
+def _index_corpus():
+    """A corpus with borrowed passages, a formula in many families and a refrain: every kind of k-gram group."""
+    parts = {f"d{i}": (None, [filler(i, 0) + (P15 if i < 2 else "") + filler(i, 1), BOILER + filler(i, 2),
+                              (P14 + filler(i, 3, 4)) * (3 if i % 2 else 1) if i in (2, 3) else filler(i, 3)])
+             for i in range(8)}
+    return corpus(parts)
+
+
+@pytest.mark.parametrize("partition_size", [1, 7, 64])
+def test_partitioned_index_equals_the_whole_index(partition_size):
+    """Splitting the k-gram index by hash into partitions gives the same counts, cover and seed pairs."""
+    from policykit.analysis import reuse
+
+    docs, prov = _index_corpus()
+    c = reuse._make_corpus(reuse._check_documents(docs), reuse._check_provisions(prov, reuse._check_documents(docs)))
+    assert reuse._partition_bits(len(c.keys), partition_size) > 0
+    whole, (wi, wj) = reuse._index(c, 8, 3, None, partition_size=10**9)
+    parted, (pi, pj) = reuse._index(c, 8, 3, None, partition_size=partition_size)
+    assert (whole.n_docs == parted.n_docs).all() and (whole.formulaic == parted.formulaic).all()
+    assert whole.formulaic.any() and len(wi) > 0  # the corpus has formulas and seeds
+    assert sorted(zip(wi.tolist(), wj.tolist(), strict=True)) == sorted(zip(pi.tolist(), pj.tolist(), strict=True))
+
+
+def test_partitioned_index_gives_the_same_reuse_table(monkeypatch):
+    """build_reuse with a tiny index partition and run block writes the same rows as with one of each."""
+    from policykit.analysis import reuse
+
+    docs, prov = _index_corpus()
+    whole = build_reuse(docs, prov)
+    monkeypatch.setattr(reuse, "INDEX_PARTITION", 5)
+    assert not whole.empty and whole.equals(build_reuse(docs, prov))
+    monkeypatch.setattr(reuse, "RUN_BLOCK", 1)  # runs cut into passages a document at a time
+    assert whole.equals(build_reuse(docs, prov))
+
+
+def test_formulaic_marks_characters_under_a_formulaic_kgram():
+    """_Index.formulaic marks the characters inside at least one formulaic k-gram."""
+    from policykit.analysis import reuse
+
+    docs, prov = _index_corpus()
+    c = reuse._make_corpus(reuse._check_documents(docs), reuse._check_provisions(prov, reuse._check_documents(docs)))
+    index, _ = reuse._index(c, 8, 3, None)
+    covered = [False] * len(c.keys)
+    h = reuse._kgram_hashes(c, 8)
+    families = {}
+    for x, v in enumerate(h.tolist()):
+        families.setdefault(v, set()).add(int(c.family[c.key_doc[x]]))
+    for x, v in enumerate(h.tolist()):
+        if v != reuse._NO_HASH and len(families[v]) >= 3:
+            covered[x:x + 8] = [True] * 8
+    assert index.formulaic.tolist() == covered
+    at = __import__("numpy").arange(len(c.keys))
+    assert (reuse._hashes_at(c, 8, at) == h).all()  # the hashes at positions are those of the whole corpus
+
+
+def test_first_seeds_of_runs_give_the_runs_of_all_seeds():
+    """Runs grown from the index's seeds (the first of each diagonal run) equal runs grown from every seed."""
+    import numpy as np
+
+    from policykit.analysis import reuse
+
+    docs, prov = _index_corpus()
+    c = reuse._make_corpus(reuse._check_documents(docs), reuse._check_provisions(prov, reuse._check_documents(docs)))
+    _, seeds = reuse._index(c, 8, 3, None, partition_size=7)
+    h = reuse._kgram_hashes(c, 8)
+    families: dict[int, set[int]] = {}
+    for x, v in enumerate(h.tolist()):
+        families.setdefault(v, set()).add(int(c.family[c.key_doc[x]]))
+    ok = [x for x, v in enumerate(h.tolist()) if v != reuse._NO_HASH and len(families[v]) < 3]
+    every = [(i, j) for i in ok for j in ok if i < j and h[i] == h[j] and c.key_doc[i] != c.key_doc[j]]
+    assert len(seeds[0]) < len(every)  # the index returned fewer seeds
+    full = reuse._runs(c, 8, [np.array([i for i, _ in every], np.int32), np.array([j for _, j in every], np.int32)])
+    first = reuse._runs(c, 8, seeds)
+    assert all((a == b).all() for a, b in zip(full, first, strict=True)) and len(full[0]) > 0

@@ -257,7 +257,7 @@ FINISH = {"terms": _finish_terms}
 
 def _run_stage(name: str, inputs: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], float]:
     """One analysis stage by name on its inputs, and its seconds (module-level: workers import it by name)."""
-    from policykit.executor import release_memory
+    from policykit.memory import release_memory
 
     release_memory()  # what the worker's previous task left
     start = time.perf_counter()
@@ -299,7 +299,7 @@ class TableWriter:
 
     def put(self, name: str, df: pd.DataFrame) -> None:
         """Conform and validate one table, check its foreign keys to what is written, write it."""
-        from policykit.executor import release_memory
+        from policykit.memory import release_memory
         from policykit.publish.tables import write_table
         from policykit.publish.validate import validate_tables
         from policykit.schema import TABLES, table
@@ -379,7 +379,8 @@ def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None]
     def tasks() -> Iterator[tuple[str, Callable, tuple]]:
         """The tasks in order; a batch is cut only when the executor takes its task (bounded memory)."""
         for task, name, ab in plan:
-            stage_inputs = inputs if ab is None else document_batch(inputs["documents"], inputs["provisions"], *ab)
+            stage_inputs = _columns_read(name, inputs) if ab is None else \
+                document_batch(inputs["documents"], inputs["provisions"], *ab)
             yield task, _run_stage, (name, stage_inputs)
     stage_of = {task: name for name, names in parts_of.items() for task in names}
     left = {name: len(names) for name, names in parts_of.items()}
@@ -414,6 +415,19 @@ def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None]
     return {name: out[name] for name in sorted(out)}  # the same order whichever stage finished first
 
 
+def _columns_read(name: str, inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """A whole-corpus stage's inputs cut to the columns it reads, where it lists them: less sent and held.
+
+    The reuse stage reads the documents' text and dating columns and the provisions' offsets, not the
+    provisions' text (as large as the corpus again).
+    """
+    if name != "reuse":
+        return inputs
+    from policykit.analysis.reuse import INPUT_COLUMNS
+
+    return {t: df[[c for c in INPUT_COLUMNS[t] if c in df.columns]] for t, df in inputs.items()}
+
+
 # The reuse stage, the longest single task and the largest in memory, is submitted first (the others
 # keep their order), so that it runs beside the batches rather than after them (measured on the law
 # corpus: a lower peak over all processes than submitting the terms batches first, and a shorter wall time).
@@ -436,10 +450,11 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, sche
     from tqdm import tqdm
 
     from policykit.analysis.audit import build_audit
-    from policykit.executor import executor, release_memory
+    from policykit.executor import executor
     from policykit.ingest.catalog import read_catalog
     from policykit.ingest.documents import build_corpus
     from policykit.ingest.sources import read_sources
+    from policykit.memory import release_memory
 
     if ex is None:
         with executor(scheduler, workers=None if scheduler else workers()) as own:
@@ -665,7 +680,7 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, catalog_file
     out_dir = Path(out_dir or config.PROCESSED_DIR)
     catalog_file = Path(catalog_file or config.CATALOG_FILE)
     check_output(out_dir)
-    from policykit.executor import frozen_heap
+    from policykit.memory import frozen_heap
 
     with output_lock(out_dir), frozen_heap():
         clean_stale(out_dir)

@@ -231,39 +231,6 @@ def _take(name: str, result: Any, on_result: Callable[[str, Any], Any] | None) -
     return result if on_result is None else on_result(name, result)
 
 
-@contextlib.contextmanager
-def frozen_heap() -> Iterator[None]:
-    """While the block runs, keep the objects already alive (modules, a notebook's data) from the collector.
-
-    release_memory runs a full collection after every table; without this, each one walks every object
-    of pandas, pyarrow and jieba too (three quarters of a small build's time). Objects are unfrozen at the
-    end unless someone froze them before (a test session does).
-    """
-    import gc
-
-    frozen_before = gc.get_freeze_count()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        if not frozen_before:
-            gc.unfreeze()
-
-
-def release_memory() -> None:
-    """Collect garbage and hand freed heap memory back to the system (glibc keeps it otherwise).
-
-    A long-lived process that built and dropped millions of small objects (the corpus in the build
-    process, a batch's rows in a worker) would keep its high-water mark for the rest of the build.
-    """
-    import gc
-
-    gc.collect()
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
 def local_workers() -> int:
     """Local worker processes: POLICYKIT_WORKERS, else one per core."""
     wanted = os.environ.get("POLICYKIT_WORKERS", "")

@@ -6,8 +6,9 @@ Method (all character offsets index into documents.text):
    whitespace, punctuation and control/format characters (Unicode categories Z*, P*, C*). Lengths
    (min_length, max_gap, the `length` column) count content characters, so a punctuation difference
    (，vs 、) never breaks a passage and punctuation never pads a short phrase over the threshold.
-2. Index with formula suppression. Every k-gram of content characters (k = min_run) is hashed into one
-   sorted inverted index over the corpus. A k-gram found in many families of documents is *formulaic*
+2. Index with formula suppression. Every k-gram of content characters (k = min_run) is hashed into an
+   inverted index over the corpus, built as a shuffle by key (partitions by hash, sorted one at a
+   time). A k-gram found in many families of documents is *formulaic*
    (an ideology opening, an adoption line, a stock legal clause): at least max(min_formula_families,
    min(formula_share x families, max_formula_families)) families. Formulaic k-grams seed no match, as in
    legislative text-reuse tools that drop n-grams by document frequency: the work and the output grow
@@ -36,7 +37,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from math import ceil
-from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -53,6 +53,7 @@ from policykit.analysis.reuse_labels import (
     title_spans,
 )
 from policykit.errors import InputError
+from policykit.memory import release_memory
 from policykit.schema import require, table
 
 DEFAULT_MIN_LENGTH = 15
@@ -67,9 +68,12 @@ DEFAULT_FORMULA_COVER = 0.75
 _DOC_COLUMNS = ("doc_id", "text", "title", "date", "period", "date_lower_bound", "related_doc_id", "family_id",
                 "version")
 _PROV_COLUMNS = ("doc_id", "provision_id", "char_start", "char_end")
+INPUT_COLUMNS = {"documents": _DOC_COLUMNS, "provisions": _PROV_COLUMNS}  # all the stage reads of its inputs
 _HASH_BASE = np.uint64(1_000_003)
 MAX_REPEATS = 8  # occurrences of one k-gram per document that seed matches
 _NO_HASH = np.uint64(np.iinfo(np.uint64).max)
+RUN_BLOCK = 1 << 20  # runs cut into passages at a time (about 1 M: ~100 MB of arrays)
+INDEX_PARTITION = 1 << 21  # k-gram positions per partition of the index (about 2 M: ~200 MB of sort arrays)
 
 
 @dataclass(frozen=True)
@@ -124,22 +128,22 @@ class _Index:
     """Per content character: in how many documents and families its k-gram occurs, and whether formulaic."""
 
     n_docs: np.ndarray  # int32, 1 where the k-gram leaves the document
-    formulaic_cover: np.ndarray  # int32 prefix sums: characters covered by a formulaic k-gram before each position
+    formulaic: np.ndarray  # bool: the character lies inside a formulaic k-gram (a quarter of int32 prefix sums)
 
 
 @dataclass(frozen=True)
 class _Marks:
-    """Prefix sums of the content characters inside 《》 and inside quotation marks."""
+    """Masks of the content characters inside 《》 and inside quotation marks (bool: a quarter of int32 sums)."""
 
     titles: np.ndarray
     quotes: np.ndarray
 
     def share(self, which: np.ndarray, start: int, end: int) -> float:
         """Share of the content characters [start, end) inside the marks."""
-        return float(which[end] - which[start]) / (end - start) if end > start else 0.0
+        return int(np.count_nonzero(which[start:end])) / (end - start) if end > start else 0.0
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__ per passage: there are millions of them on a large corpus
 class _Passage:
     """Shared passage between provisions of two documents (a, b with a < b), in content-character indexes."""
 
@@ -174,28 +178,35 @@ def build_reuse(
     p.check()
     docs = _check_documents(documents)
     corpus = _make_corpus(docs, _check_provisions(provisions, docs))
+    release_memory()  # the per-document pieces freed: heap handed back before the index's arrays
     k = min(p.min_run, p.min_length)
     n_families = len(set(corpus.family.tolist()))
     threshold = p.formula_families(n_families)
     focus_idx = None if focus is None else {i for i, d in enumerate(corpus.doc_ids) if d in focus}
     index, seeds = _index(corpus, k, threshold, focus_idx)
-    run_a, run_b, run_len = _runs(corpus, k, *seeds)
-    del seeds  # the seed pairs and runs are the largest arrays: freed before the passages' rows are built
+    run_a, run_b, run_len = _runs(corpus, k, seeds)  # consumes the seeds, the largest arrays
     passages = _split_at_titles(corpus, _passages(corpus, run_a, run_b, run_len, p.max_gap, p.min_length),
                                 p.min_length)
     del run_a, run_b, run_len
     passages += _quotations(corpus, p.min_quote_length, threshold, focus_idx)
+    release_memory()
     typer, direction = PassageTyper.of(docs), Direction(docs)
-    # int32 prefix sums: half the memory of numpy's default int64
-    marks = _Marks(*(np.r_[np.int32(0), np.cumsum(_in_marks(corpus, spans), dtype=np.int32)]
-                     for spans in (title_spans, quote_spans)))
+    marks = _Marks(*(_in_marks(corpus, spans) for spans in (title_spans, quote_spans)))
     corpus = replace(corpus, keys=None, key_doc=None)  # the rows need offsets, not characters: freed
     columns = table("reuse").columns
-    values = itemgetter(*columns)  # a tuple per row: a third of the memory of the row dicts
-    rows = [values(_row(corpus, x, k, index, marks, typer, direction, p.formula_cover)) for x in passages]
-    del passages, corpus, index, marks
-    frame = pd.DataFrame(rows, columns=columns)
-    del rows  # the frame holds the values: the row tuples go before the frame is copied below
+    # Column lists, filled as the passages are consumed: no tuple per row, no 2-D object array in the frame's
+    # construction, and each passage freed once its row is made.
+    values: dict[str, list] = {c: [] for c in columns}
+    cells = [(c, values[c].append) for c in columns]
+    passages.reverse()
+    while passages:
+        row = _row(corpus, passages.pop(), k, index, marks, typer, direction, p.formula_cover)
+        for c, add in cells:
+            add(row[c])
+    del passages, corpus, index, marks, cells
+    frame = pd.DataFrame(values, columns=columns)
+    del values  # the frame holds the values
+    release_memory()
     return _drop_repeats(frame)
 
 
@@ -318,29 +329,38 @@ def _families_by_id(docs: pd.DataFrame) -> tuple[list[str], list[str]]:
 
 def _make_corpus(docs: pd.DataFrame, prov: pd.DataFrame) -> _Corpus:
     """Reduce every document to its content characters and label each with its provision."""
-    keys, key_pos, key_prov, prov_ids, sizes = [], [], [], [], []
+    prov_ids, sizes = [], []
     by_doc = {d: g for d, g in prov.groupby("doc_id", sort=False)}
+    # The arrays are allocated once at the corpus's length in characters (an upper bound) and filled in
+    # place, then shrunk: concatenating per-document pieces would hold the corpus twice, and the pieces,
+    # freed, would stay in the heap.
+    bound = int(docs["text"].str.len().sum()) if len(docs) else 0
+    keys, key_pos, key_prov = (np.empty(bound, dt) for dt in (np.uint32, np.int32, np.int32))
+    filled = 0
     for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
         pos = np.flatnonzero(_content_mask(codes)).astype(np.int32)
+        end = filled + len(pos)
         g = by_doc.get(doc_id)
         if g is not None:
             held = locate(g, None, pos)  # the provision holding each content character (NONE: none)
-            key_prov.append(np.where(held == NONE, -1, len(prov_ids) + held).astype(np.int32))
+            key_prov[filled:end] = np.where(held == NONE, -1, len(prov_ids) + held)
             prov_ids.extend(g["provision_id"].tolist())
         else:
-            key_prov.append(np.full(len(pos), -1, dtype=np.int32))
-        keys.append(codes[pos])
-        key_pos.append(pos)
+            key_prov[filled:end] = -1
+        keys[filled:end] = codes[pos]
+        key_pos[filled:end] = pos
         sizes.append(len(pos))
-    cat = lambda parts, dt: np.concatenate(parts).astype(dt) if parts else np.zeros(0, dt)  # noqa: E731
+        filled = end
+    for a in (keys, key_pos, key_prov):
+        a.resize(filled, refcheck=False)  # in place: no reference to the arrays has been handed out
     sizes_a = np.array(sizes, dtype=np.int64)
     _, fam_keys = _families_by_id(docs)
     family = np.unique(np.array(fam_keys, dtype=object).astype(str), return_inverse=True)[1].astype(np.int32)
     return _Corpus(
         docs["doc_id"].tolist(), docs["text"].tolist(), family,
-        cat(keys, np.uint32), np.repeat(np.arange(len(sizes), dtype=np.int32), sizes_a),
-        cat(key_pos, np.int32), cat(key_prov, np.int32), prov_ids, np.r_[0, np.cumsum(sizes_a)],
+        keys, np.repeat(np.arange(len(sizes), dtype=np.int32), sizes_a),
+        key_pos, key_prov, prov_ids, np.r_[0, np.cumsum(sizes_a)],
     )
 
 
@@ -360,40 +380,126 @@ def _content_mask(codes: np.ndarray) -> np.ndarray:
 
 # --- index and exact runs ------------------------------------------------------------------
 
-def _kgram_hashes(corpus: _Corpus, k: int) -> np.ndarray:
-    """Polynomial hash of the k-gram starting at each content character (_NO_HASH if it leaves the document)."""
+def _kgram_hashes(corpus: _Corpus, k: int, start: int = 0, stop: int | None = None) -> np.ndarray:
+    """Polynomial hash of the k-gram starting at each content character in [start, stop) (default: all).
+
+    _NO_HASH where the k-gram leaves the document.
+    """
     n = len(corpus.keys)
-    h = np.full(n, _NO_HASH, dtype=np.uint64)
-    m = n - k + 1
+    stop = n if stop is None else min(stop, n)
+    h = np.full(max(stop - start, 0), _NO_HASH, dtype=np.uint64)
+    m = min(stop, n - k + 1) - start  # positions with k characters after them
     if m <= 0:
         return h
-    acc = h[:m]  # computed in place, to hold one array of the corpus's size
+    acc = h[:m]  # computed in place, to hold one array of the range's size
     acc[:] = 0
     with np.errstate(over="ignore"):  # arithmetic modulo 2**64 is intended
         for j in range(k):
             np.multiply(acc, _HASH_BASE, out=acc)
-            np.add(acc, corpus.keys[j:j + m], out=acc, casting="unsafe")
-    acc[corpus.key_doc[:m] != corpus.key_doc[k - 1:]] = _NO_HASH
+            np.add(acc, corpus.keys[start + j:start + j + m], out=acc, casting="unsafe")
+    acc[corpus.key_doc[start:start + m] != corpus.key_doc[start + k - 1:start + k - 1 + m]] = _NO_HASH
     return h
 
 
-def _index(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None) -> tuple[_Index, tuple[np.ndarray, ...]]:
+def _index(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None,
+           partition_size: int | None = None) -> tuple[_Index, list[np.ndarray]]:
     """The k-gram index: per-character document counts and formulaic cover, and the seed pairs (i, j), i < j.
 
     Seeds are pairs of positions in different documents starting the same k-gram, for k-grams that are
-    not formulaic (found in fewer than threshold families).
+    not formulaic (found in fewer than threshold families). Only the first seed of each run of seeds on a
+    diagonal is returned: (i, j) is left out when (i - 1, j - 1) is a seed too, which _runs would have
+    merged into the run before it; _extend grows every run to the same maximal match either way.
+
+    The index is a shuffle by key: the k-grams are split by the top bits of their hash into partitions
+    of about partition_size positions (a polynomial hash spreads them evenly enough), and each partition
+    (all occurrences of its k-grams) is sorted and counted on its own. Every group of equal k-grams lies
+    in one partition, so the counts, the formulaic marks and the seed pairs are those of one whole-corpus
+    index (the seeds' order differs, and _runs sorts them); only one partition's sort is held at a time.
+    A first pass marks the positions that may seed; a second pairs them, knowing for every seed whether
+    the seed before it on its diagonal exists (it may lie in another partition).
     """
     n = len(corpus.keys)
-    h = _kgram_hashes(corpus, k)
-    order = np.argsort(h, kind="stable")  # k-grams leaving their document (_NO_HASH) sort last
-    pos = order[:int(np.count_nonzero(h != _NO_HASH))].astype(np.int32 if n < 2**31 - k else np.int64)
-    del order
-    hs = h[pos]
-    del h
+    bits = _partition_bits(n, partition_size or INDEX_PARTITION)
+    top = _hash_top_bits(corpus, k, bits)  # one byte per position: which partition its k-gram falls in
     n_docs = np.ones(n, dtype=np.int32)
-    empty = np.zeros(0, np.int64)
-    if len(pos) == 0:
-        return _Index(n_docs, np.zeros(n + 1, dtype=np.int32)), (empty, empty)
+    formulaic_start = np.zeros(n, dtype=bool)
+    seedable = np.zeros(n, dtype=bool)
+    dtype = np.int32 if n < 2**31 - k else np.int64
+    for part in range(1 << bits):
+        # positions of the partition's k-grams, ascending: the order a stable sort keeps within a group
+        pos = np.flatnonzero(top == part).astype(dtype)
+        hs = _hashes_at(corpus, k, pos)  # recomputed here: the corpus's hashes are never all held
+        inside = hs != _NO_HASH
+        pos, hs = pos[inside], hs[inside]
+        del inside
+        if len(pos):
+            _count_partition(corpus, threshold, pos, hs, n_docs, formulaic_start, seedable)
+        del pos, hs
+    seeds_i: list[np.ndarray] = [np.zeros(0, dtype)]
+    seeds_j: list[np.ndarray] = [np.zeros(0, dtype)]
+    for part in range(1 << bits):
+        pos = np.flatnonzero((top == part) & seedable).astype(dtype)
+        hs = _hashes_at(corpus, k, pos)
+        order = np.argsort(hs, kind="stable")
+        pos, hs = pos[order], hs[order]
+        del order
+        group = np.cumsum(np.r_[True, hs[1:] != hs[:-1]], dtype=np.int32) if len(hs) else hs.astype(np.int32)
+        del hs
+        pi, pj = _pairs_in_groups(corpus, pos, group, focus, seedable)
+        seeds_i.append(pi)
+        seeds_j.append(pj)
+        del pos, group
+    del top, seedable
+    # characters covered by a formulaic k-gram: x is covered when a formulaic k-gram starts in (x - k, x];
+    # each start is spread over the k - 1 characters after it (bool arrays only, no per-character counts)
+    covered = formulaic_start.copy()
+    for shift in range(1, k):
+        covered[shift:] |= formulaic_start[:-shift]
+    del formulaic_start
+    return _Index(n_docs, covered), [np.concatenate(seeds_i), np.concatenate(seeds_j)]
+
+
+def _partition_bits(n: int, partition_size: int) -> int:
+    """Bits of the hash that pick a k-gram's partition: 2**bits partitions of about partition_size (at most 256)."""
+    bits = 0
+    while (n >> bits) > partition_size and bits < 8:
+        bits += 1
+    return bits
+
+
+def _hash_top_bits(corpus: _Corpus, k: int, bits: int) -> np.ndarray:
+    """The top bits of each position's k-gram hash (uint8), computed a chunk of the corpus at a time."""
+    n = len(corpus.keys)
+    top = np.zeros(n, dtype=np.uint8)
+    if bits:
+        step = INDEX_PARTITION
+        for start in range(0, n, step):
+            top[start:start + step] = _kgram_hashes(corpus, k, start, start + step) >> np.uint64(64 - bits)
+    return top
+
+
+def _hashes_at(corpus: _Corpus, k: int, pos: np.ndarray) -> np.ndarray:
+    """_kgram_hashes at the given positions only (the same values)."""
+    n = len(corpus.keys)
+    h = np.full(len(pos), _NO_HASH, dtype=np.uint64)
+    full = np.flatnonzero(pos <= n - k)
+    at = pos[full]
+    acc = np.zeros(len(at), dtype=np.uint64)
+    with np.errstate(over="ignore"):  # arithmetic modulo 2**64 is intended, as in _kgram_hashes
+        for j in range(k):
+            np.multiply(acc, _HASH_BASE, out=acc)
+            np.add(acc, corpus.keys[at + j], out=acc, casting="unsafe")
+    acc[corpus.key_doc[at] != corpus.key_doc[at + (k - 1)]] = _NO_HASH
+    h[full] = acc
+    return h
+
+
+def _count_partition(corpus: _Corpus, threshold: int, pos: np.ndarray, hs: np.ndarray, n_docs: np.ndarray,
+                     formulaic_start: np.ndarray, seedable: np.ndarray) -> None:
+    """Count the k-grams at pos (hashes hs, whole groups of equal hashes) into n_docs, formulaic_start, seedable."""
+    order = np.argsort(hs, kind="stable")
+    pos, hs = pos[order], hs[order]
+    del order
     first = np.r_[True, hs[1:] != hs[:-1]]
     del hs
     group = np.cumsum(first, dtype=np.int32) - 1
@@ -416,27 +522,23 @@ def _index(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None) -> t
     del many
     n_docs[pos] = docs_in_group[group]
     formulaic = fams_in_group[group] >= threshold
-    starts = pos[formulaic]
-    covered = np.bincount(starts, minlength=n + 1).astype(np.int32)
-    covered -= np.bincount(starts + k, minlength=n + 1).astype(np.int32)
-    cover = np.r_[0, np.cumsum(np.cumsum(covered[:-1]) > 0, dtype=np.int32)]
-    del starts, covered
-    index = _Index(n_docs, cover)
+    formulaic_start[pos[formulaic]] = True
     # A k-gram repeated over and over inside one document (a refrain, a table of identical cells) would make
     # the pairs below quadratic in its count: keep its first MAX_REPEATS occurrences per document.
     at = np.arange(len(pos), dtype=np.int32)
     rank_in_doc = at - np.maximum.accumulate(np.where(new_doc, at, 0))
     keep = (rank_in_doc < MAX_REPEATS) & (docs_in_group[group] > 1) & ~formulaic
-    pos, group = pos[keep], group[keep]
-    del keep, rank_in_doc, at, new_doc, formulaic, doc
-    return index, _pairs_in_groups(corpus, pos, group, focus)
+    seedable[pos[keep]] = True
 
 
-def _pairs_in_groups(corpus: _Corpus, pos: np.ndarray, group: np.ndarray,
-                     focus: set[int] | None) -> tuple[np.ndarray, ...]:
-    """All pairs (i, j), i < j, of positions of different documents within each group of equal k-grams."""
+def _pairs_in_groups(corpus: _Corpus, pos: np.ndarray, group: np.ndarray, focus: set[int] | None,
+                     seedable: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    """All pairs (i, j), i < j, of positions of different documents within each group of equal k-grams.
+
+    With seedable (the positions that may seed), a pair continuing the seed (i - 1, j - 1) is left out.
+    """
     if len(pos) < 2:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.zeros(0, pos.dtype), np.zeros(0, pos.dtype)
     first = np.r_[True, group[1:] != group[:-1]]
     g_start = np.flatnonzero(first)
     size = np.diff(np.r_[g_start, len(pos)])
@@ -452,6 +554,8 @@ def _pairs_in_groups(corpus: _Corpus, pos: np.ndarray, group: np.ndarray,
         i, j = pos[active], pos[active + t]
         di, dj = corpus.key_doc[i], corpus.key_doc[j]
         keep = (di != dj) & (in_focus[di] | in_focus[dj])
+        if seedable is not None:
+            keep &= ~_continues(corpus, seedable, i, j, di, dj)
         out_i.append(i[keep])
         out_j.append(j[keep])
         t += 1
@@ -459,23 +563,57 @@ def _pairs_in_groups(corpus: _Corpus, pos: np.ndarray, group: np.ndarray,
     return np.concatenate(out_i), np.concatenate(out_j)
 
 
-def _runs(corpus: _Corpus, k: int, gi: np.ndarray, gj: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Maximal exact matches between documents around the seeds: (start a, start b, length), a < b."""
+def _continues(corpus: _Corpus, seedable: np.ndarray, i: np.ndarray, j: np.ndarray, di: np.ndarray,
+               dj: np.ndarray) -> np.ndarray:
+    """Pairs (i, j) whose preceding positions (i - 1, j - 1) form a seed.
+
+    Both may seed, lie in the same documents as i and j, and hold the same character: if the k-grams
+    at i and j are equal, so are those before them.
+    """
+    im, jm = i - 1, j - 1  # i = 0 wraps to the end: masked by i > 0
+    return ((i > 0) & (corpus.key_doc[im] == di) & (corpus.key_doc[jm] == dj) & seedable[im] & seedable[jm]
+            & (corpus.keys[im] == corpus.keys[jm]))
+
+
+def _runs(corpus: _Corpus, k: int, seeds: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Maximal exact matches between documents around the seeds: (start a, start b, length), a < b.
+
+    seeds: [i, j], the seed pairs; the list is emptied, so that the seeds are freed as soon as sorted.
+    """
+    gi, gj = seeds.pop(0), seeds.pop(0)
     if len(gi) == 0:
         return gi, gj, np.zeros(0, np.int64)
     ok = np.ones(len(gi), dtype=bool)
     for j in range(k):  # the hashes of the seeds' k-grams were equal: check their characters
         ok &= corpus.keys[gi + j] == corpus.keys[gj + j]
     gi, gj = gi[ok], gj[ok]
+    del ok
     if len(gi) == 0:
         return gi, gj, np.zeros(0, np.int64)
-    d = gj - gi
-    o = np.lexsort((gi, d))
-    gi, gj, d = gi[o], gj[o], d[o]
+    # Sorted by diagonal, then start: one int64 key per seed (diagonal x corpus size + start; the pairs are
+    # distinct, so the order is total) sorted in place holds a third of what lexsort and its gathers hold.
+    n, dt = len(corpus.keys), gi.dtype
+    key = gj.astype(np.int64)
+    del gj
+    key -= gi
+    key *= n
+    key += gi
+    del gi
+    key.sort()
+    gi, d = (key % n).astype(dt), (key // n).astype(dt)
+    del key
+    gj = gi + d
     brk = np.r_[True, (d[1:] != d[:-1]) | (gi[1:] != gi[:-1] + 1)]
     starts = np.flatnonzero(brk)
     last = np.r_[starts[1:], len(gi)] - 1
-    run_a, run_b, run_len = _extend(corpus, gi[starts], gj[starts], gi[last] - gi[starts] + k)
+    del brk, d
+    # runs grow independently of one another: in chunks, so the growing loop's temporaries stay small
+    grown = [_extend(corpus, gi[starts[c:c + RUN_BLOCK]], gj[starts[c:c + RUN_BLOCK]],
+                     gi[last[c:c + RUN_BLOCK]] - gi[starts[c:c + RUN_BLOCK]] + k)
+             for c in range(0, len(starts), RUN_BLOCK)]
+    del gi, gj, starts, last
+    run_a, run_b, run_len = (np.concatenate([g[i] for g in grown]) for i in range(3))
+    del grown
     # runs on one diagonal split by a formulaic stretch grow into the same maximal match: keep one
     o = np.lexsort((run_len, run_b, run_a))
     run_a, run_b, run_len = run_a[o], run_b[o], run_len[o]
@@ -545,7 +683,24 @@ def _pieces(corpus: _Corpus, run_a, run_b, run_len) -> tuple[np.ndarray, ...]:
 
 
 def _passages(corpus: _Corpus, run_a, run_b, run_len, max_gap: int, min_length: int) -> list[_Passage]:
-    """Cut runs at provision boundaries, merge across small gaps, keep those sharing min_length characters."""
+    """Cut runs at provision boundaries, merge across small gaps, keep those sharing min_length characters.
+
+    The runs come sorted by their start in a (so by document): they are taken in blocks of whole
+    documents of about RUN_BLOCK runs, whose passages follow one another in the order of one pass
+    over all runs (a passage joins runs of one provision pair, so of one document on side a).
+    """
+    doc = corpus.key_doc[run_a]
+    out: list[_Passage] = []
+    lo = 0
+    while lo < len(doc):
+        hi = len(doc) if lo + RUN_BLOCK >= len(doc) else int(np.searchsorted(doc, doc[lo + RUN_BLOCK], side="right"))
+        out += _block_passages(corpus, run_a[lo:hi], run_b[lo:hi], run_len[lo:hi], max_gap, min_length)
+        lo = hi
+    return out
+
+
+def _block_passages(corpus: _Corpus, run_a, run_b, run_len, max_gap: int, min_length: int) -> list[_Passage]:
+    """_passages of a block of runs."""
     pa, pb, a, b, n = _pieces(corpus, run_a, run_b, run_len)
     keep = _mergeable(pa, pb, a, n, max_gap) | (n >= min_length)
     pa, pb, a, b, n = pa[keep], pb[keep], a[keep], b[keep], n[keep]
@@ -646,16 +801,27 @@ def _quotations(corpus: _Corpus, min_quote: int, threshold: int, focus: set[int]
     quoted = _quoted_phrases(corpus, min_quote)
     if not quoted:
         return []
-    h = _kgram_hashes(corpus, min_quote)
-    # only positions starting like a quoted phrase are searched (no sort of the whole corpus)
-    heads = np.unique(np.array([h[next(iter(q.values()))] for q in quoted.values()], dtype=np.uint64))
-    at = np.minimum(np.searchsorted(heads, h), len(heads) - 1)
-    candidates = np.flatnonzero(heads[at] == h)
-    order = candidates[np.argsort(h[candidates], kind="stable")]
-    sorted_h = h[order]
+    head_of = {phrase: _kgram_hashes(corpus, min_quote, i, i + 1)[0]
+               for phrase, q in quoted.items() for i in [next(iter(q.values()))]}
+    # only positions starting like a quoted phrase are searched (no sort of the whole corpus), and the
+    # corpus's hashes are computed a chunk at a time: they are never all held at once
+    heads = np.unique(np.array(list(head_of.values()), dtype=np.uint64))
+    found_at, found_h = [], []
+    for start in range(0, len(corpus.keys), INDEX_PARTITION):
+        h = _kgram_hashes(corpus, min_quote, start, start + INDEX_PARTITION)
+        at = np.minimum(np.searchsorted(heads, h), len(heads) - 1)
+        hit = np.flatnonzero(heads[at] == h)
+        found_at.append(hit + start)
+        found_h.append(h[hit])
+        del h, at, hit
+    candidates, candidate_h = np.concatenate(found_at), np.concatenate(found_h)
+    del found_at, found_h
+    o = np.argsort(candidate_h, kind="stable")
+    order, sorted_h = candidates[o], candidate_h[o]
+    del candidates, candidate_h, o
     out = []
     for phrase, quoting in sorted(quoted.items()):
-        found = _occurrences(corpus, phrase, h[next(iter(quoting.values()))], sorted_h, order, min_quote)
+        found = _occurrences(corpus, phrase, head_of[phrase], sorted_h, order, min_quote)
         if not 2 <= len({int(corpus.family[d]) for d in found}) < threshold:
             continue
         for da in sorted(quoting):
@@ -725,7 +891,7 @@ def _row(corpus: _Corpus, p: _Passage, k: int, index: _Index, marks: _Marks, typ
     s_text, t_text = corpus.texts[src][sc0:sc1], corpus.texts[tgt][tc0:tc1]
     n_diff = 0 if s_text == t_text else Levenshtein.distance(s_text, t_text)
     segs = [(seg[ti], seg[2]) for seg in p.segments]
-    formulaic = np.diff(index.formulaic_cover[t0:t1 + 1]) > 0
+    formulaic = index.formulaic[t0:t1]
     if p.doc_frequency:
         doc_frequency = p.doc_frequency
     else:  # documents holding the passage's rarest k-gram: all of them hold the passage, or more
