@@ -79,7 +79,6 @@ def test_encodings_are_built(tmp_path: Path, data: bytes, encoding: str) -> None
     assert (tmp_path / "out" / "documents.csv").is_file()
 
 
-
 def test_utf16_without_bom_of_chinese_prose(tmp_path: Path) -> None:
     """A UTF-16-LE file without BOM holding ordinary Chinese prose is read, not refused as binary."""
     raw = _raw(tmp_path, {"doc.txt": DOC.encode("utf-16-le")})

@@ -13,7 +13,6 @@ _KWIC_BLANKS = str.maketrans({"\n": " ", "\r": " ", "\t": " "})
 _PROV_COLUMNS = ("doc_id", "provision_id", "char_start", "char_end")
 
 
-
 def _occurrences(term: str, text: str, whole_words: bool = True) -> list[tuple[int, int]]:
     """Return (start, end) of each occurrence of term in text (on token boundaries if whole_words)."""
     bounds = {0, len(text)}

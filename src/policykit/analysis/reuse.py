@@ -377,7 +377,6 @@ def _content_mask(codes: np.ndarray) -> np.ndarray:
     return keep[inverse].reshape(codes.shape)
 
 
-
 # --- index and exact runs ------------------------------------------------------------------
 
 def _kgram_hashes(corpus: _Corpus, k: int, start: int = 0, stop: int | None = None) -> np.ndarray:
