@@ -206,10 +206,16 @@ def test_stage_declarations_cover_every_table_in_build_order() -> None:
 
 def test_a_stage_returning_undeclared_tables_stops_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
     """The declaration is checked when a stage returns: an extra or missing table is an error, not a silent write."""
+    from dataclasses import replace
+
     import pandas as pd
 
     from policykit import build as build_module
 
-    monkeypatch.setattr(build_module, "_targets", lambda t: {"targets": pd.DataFrame(), "stray": pd.DataFrame()})
+    def stray(t: dict) -> dict:
+        return {"targets": pd.DataFrame(), "stray": pd.DataFrame()}
+
+    stages = tuple(replace(s, run=stray) if s.name == "targets" else s for s in build_module.STAGES)
+    monkeypatch.setattr(build_module, "STAGES", stages)
     with pytest.raises(RuntimeError, match="stage targets returned"):
         build_module._run_stage("targets", {})

@@ -133,10 +133,9 @@ def _reuse(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 def analysis_stages() -> list[Stage]:
-    """The stages that read documents and provisions only: independent of one another."""
-    stages = [("alignment", _compare), ("terms", _terms), ("targets", _targets), ("reuse", _reuse),
-              ("concepts", _concepts)]
-    return [(name, partial(_as_declared, name, function)) for name, function in stages]
+    """The stages that read documents and provisions only (independent of one another), checked as declared."""
+    return [(s.name, partial(_as_declared, s.name, s.run)) for s in STAGES
+            if s.run is not None and s.inputs == ("documents", "provisions")]
 
 
 def _as_declared(name: str, function: Callable[[dict[str, pd.DataFrame]], dict[str, pd.DataFrame]],
@@ -156,25 +155,23 @@ class StageSpec:
     name: str
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
-    function: str  # the module.function that computes it
+    run: Callable[[dict[str, pd.DataFrame]], dict[str, pd.DataFrame]] | None = None
+    """Tables in, tables out; None for the ingest stages, which build_tables runs on the raw files."""
 
 
 RAW_INPUTS = ("raw", "catalog")
 """What the first stage reads that is not a table: the raw folder and the curated catalog."""
 
 STAGES: tuple[StageSpec, ...] = (
-    StageSpec("documents", RAW_INPUTS, ("sources", "documents", "witnesses"), "documents.build_corpus"),
-    StageSpec("provisions", ("documents",), ("provisions", "documents"),
-              "structure.build_provisions, structure.count_provisions"),
-    StageSpec("audit", (*RAW_INPUTS, "provisions"), ("audit",), "audit.build_audit"),
-    StageSpec("alignment", ("documents", "provisions"), ("alignment", "changes"), "compare.build_comparison"),
-    StageSpec("terms", ("documents", "provisions"), ("term_frequencies", "keyness"), "terms.build_tables"),
-    StageSpec("targets", ("documents", "provisions"), ("targets",), "targets.build_targets"),
-    StageSpec("reuse", ("documents", "provisions"), ("reuse", "reuse_pairs"),
-              "reuse.build_reuse, reuse.build_reuse_pairs"),
-    StageSpec("concepts", ("documents", "provisions"), ("concepts", "concept_mentions"), "concepts.build_tables"),
-    StageSpec("target_changes", ("alignment", "targets"), ("target_changes",),
-              "target_changes.build_target_changes"),
+    StageSpec("documents", RAW_INPUTS, ("sources", "documents", "witnesses")),  # ingest.documents.build_corpus
+    StageSpec("provisions", ("documents",), ("provisions", "documents")),  # ingest.structure.build_provisions
+    StageSpec("audit", (*RAW_INPUTS, "provisions"), ("audit",)),  # analysis.audit.build_audit
+    StageSpec("alignment", ("documents", "provisions"), ("alignment", "changes"), _compare),
+    StageSpec("terms", ("documents", "provisions"), ("term_frequencies", "keyness"), _terms),
+    StageSpec("targets", ("documents", "provisions"), ("targets",), _targets),
+    StageSpec("reuse", ("documents", "provisions"), ("reuse", "reuse_pairs"), _reuse),
+    StageSpec("concepts", ("documents", "provisions"), ("concepts", "concept_mentions"), _concepts),
+    StageSpec("target_changes", ("alignment", "targets"), ("target_changes",), _target_changes),
 )
 """Every stage in build order, with its inputs and outputs; a stage reads only tables written before it."""
 
