@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -48,26 +47,36 @@ MAX_DIFFERENCES_SHOWN = 200
 
 @dataclass
 class Corpus:
-    """The three tables of the segment stage, and the witnesses behind them."""
+    """The three tables of the segment stage, and the witnesses behind them.
+
+    The witnesses keep their text and metadata, not their per-character offset maps: raw_files()
+    normalises and segments each file again, one at a time, when the audit needs them, so that the
+    offsets of every character of the corpus are never held at once.
+    """
 
     sources: pd.DataFrame
     documents: pd.DataFrame
     witnesses: pd.DataFrame
     groups: dict[str, list[Witness]]
-    normalized: dict[str, Normalized]
     sources_read: list[Source]
+    errata: list[Erratum] = field(default_factory=list)
 
     def raw_files(self) -> Iterator[RawFile]:
         """Every raw file read, in reading order, with what normalisation removed and the witnesses it holds."""
-        by_file: dict[str, list[tuple[str, Witness, bool]]] = {}
+        placed: dict[str, list[tuple[str, Witness, bool]]] = {}
         for doc_id, group in self.groups.items():
             primary = primary_of(group)
             for w in group:
-                by_file.setdefault(w.source.name, []).append((doc_id, w, w is primary))
+                placed.setdefault(w.source.name, []).append((doc_id, w, w is primary))
         for src in self.sources_read:
-            normalized = self.normalized.get(src.name)
-            yield RawFile(src, normalized.dropped if normalized is not None else [],
-                          normalized.amended if normalized is not None else [], by_file.get(src.name, []))
+            doc, again = segmented(src, self.errata)
+            witnesses = []
+            for doc_id, w, is_primary in placed.get(src.name, []):
+                fresh = again[w.ordinal] if w.ordinal < len(again) else None
+                if fresh is None or (fresh.raw_start, fresh.raw_end, fresh.text) != (w.raw_start, w.raw_end, w.text):
+                    raise RuntimeError(f"{src.name}: segmenting the file again gave another witness {w.ordinal}")
+                witnesses.append((doc_id, fresh, is_primary))
+            yield RawFile(src, doc.dropped, doc.amended, witnesses)
 
 
 @dataclass(frozen=True)
@@ -93,15 +102,30 @@ def apply_errata(src: Source, doc: Normalized, errata: list[Erratum]) -> Normali
     return doc
 
 
-def segment_sources(sources: list[Source], errata: list[Erratum] = ()) -> tuple[list[Witness], dict[str, Normalized]]:
-    """Normalise (with the errata of the catalog) and segment every source file."""
+def segmented(src: Source, errata: list[Erratum] = ()) -> tuple[Normalized, list[Witness]]:
+    """One file normalised (with the errata of the catalog bound to it) and segmented into witnesses."""
+    doc = apply_errata(src, normalize(src.text), list(errata))
+    witnesses = segment_file(src, doc)
+    for k, w in enumerate(witnesses):
+        w.ordinal = k
+    return doc, witnesses
+
+
+def segment_sources(sources: list[Source], errata: list[Erratum] = ()) -> list[Witness]:
+    """Normalise and segment every source file; witnesses keep no offset map (see Corpus).
+
+    Each witness records what normalisation removed inside its raw spans (normalized_removed) while the
+    file's normalised text is at hand; the offset maps are then dropped, file by file.
+    """
     witnesses: list[Witness] = []
-    normalized: dict[str, Normalized] = {}
     for src in sources:
-        doc = apply_errata(src, normalize(src.text), list(errata))
-        normalized[src.name] = doc
-        witnesses.extend(segment_file(src, doc))
-    return witnesses, normalized
+        doc, found = segmented(src, errata)
+        for w in found:
+            for start, end in w.spans or [(w.raw_start, w.raw_end)]:
+                w.normalized_removed += doc.removed_between(start, end)
+            w.origin, w.dropped = None, []
+        witnesses.extend(found)
+    return witnesses
 
 
 def _content_id(p: Witness) -> str:
@@ -327,7 +351,7 @@ def document_rows(groups: dict[str, list[Witness]], entries: dict[str, Entry | N
     return df[[c for c in table("documents").columns if c in df.columns]]
 
 
-def witness_rows(groups: dict[str, list[Witness]], normalized: dict[str, Normalized]) -> pd.DataFrame:
+def witness_rows(groups: dict[str, list[Witness]]) -> pd.DataFrame:
     """The witnesses table: raw offsets and collation against the primary witness."""
     rows = []
     for doc_id, group in groups.items():
@@ -339,9 +363,7 @@ def witness_rows(groups: dict[str, list[Witness]], normalized: dict[str, Normali
                 col = collate(p.text, w.text)
                 agreement, diffs = col.agreement, col.differences
             shown = " | ".join(f"{d.a_text}→{d.b_text}" for d in diffs[:MAX_DIFFERENCES_SHOWN])
-            removed: Counter = Counter()
-            for start, end in w.spans or [(w.raw_start, w.raw_end)]:
-                removed += normalized[w.source.name].removed_between(start, end)
+            removed = w.normalized_removed
             rows.append({
                 "doc_id": doc_id,
                 "source_file": w.source.name,
@@ -379,7 +401,8 @@ def source_rows(sources: list[Source], witnesses: list[Witness]) -> pd.DataFrame
 
 def build_corpus(sources: list[Source], catalog: list[Entry]) -> Corpus:
     """Sources to the sources, documents and witnesses tables."""
-    witnesses, normalized = segment_sources(sources, getattr(catalog, "errata", []))
+    errata = list(getattr(catalog, "errata", []))
+    witnesses = segment_sources(sources, errata)
     groups, entries = assign_ids(group_witnesses(witnesses), catalog)
-    return Corpus(source_rows(sources, witnesses), document_rows(groups, entries), witness_rows(groups, normalized),
-                  groups, normalized, sources)
+    return Corpus(source_rows(sources, witnesses), document_rows(groups, entries), witness_rows(groups),
+                  groups, sources, errata)

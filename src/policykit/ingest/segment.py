@@ -79,7 +79,7 @@ class Witness:
     title: str | None  # None for a text without a title line (see label)
     title_assigned: bool
     text: str
-    origin: np.ndarray  # raw offset of each character of text
+    origin: np.ndarray | None  # raw offset of each character of text (None once the corpus is built)
     raw_start: int
     raw_end: int
     script: str
@@ -92,6 +92,8 @@ class Witness:
     form: str | None = None
     dates: TextDates = field(default_factory=TextDates)
     spans: list[tuple[int, int]] = field(default_factory=list)  # raw (start, end) of each part of the witness
+    ordinal: int = 0  # position among the witnesses of its file
+    normalized_removed: Counter = field(default_factory=Counter)  # removed by normalisation inside its spans
 
     @cached_property
     def key(self) -> str:
