@@ -3,7 +3,10 @@
 The corpus is the development law corpus (see ../shared/external/README.md): Markdown files in
 folders. The benchmark unpacks the archive into its work folder and writes flat raw folders:
 
-- `half`: every second file in the order of their paths inside the archive;
+- `half`: every second title in the order of their paths inside the archive, each with all its
+  versions (the file name without its version date, `公司法(2018-10-26).md` -> `公司法.md`, names the
+  title): half the corpus as a corpus of its own, in which the versions of a law stay together, so the
+  half has its share of version pairs to align (every second file would split them up);
 - `whole`: every file;
 - `10x`: ten copies of the whole. Copy 0 is the file itself; copy k > 0 substitutes the Chinese
   characters by a permutation keyed by k (numbering, dates, document-type words and the words targets
@@ -27,6 +30,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import shutil
 import sys
 import tarfile
@@ -52,6 +56,7 @@ TARGET_10X_GB = 4.0
 TIMINGS_PREFIX = "policykit: seconds per stage: "
 BIG_TABLES = ("documents", "provisions", "term_frequencies", "targets", "reuse", "audit", "changes")
 # characters a copy keeps: numbering, dates, the words targets and titles are made of
+VERSION_DATE_RE = re.compile(r"\(\d{4}-\d{2}-\d{2}\)(?=\.\w+$)")  # 公司法(2018-10-26).md
 KEEP = set("第章节编条款项目之一二三四五六七八九十百千万亿零〇两年月日到前底以上下超过不少于约逾余多倍"
            "增长翻番元个家类种每起施行预计将达截至自法律") | set(DOC_TYPES.replace("|", ""))
 
@@ -103,11 +108,22 @@ def cipher(alphabet: list[str], k: int) -> dict[int, str]:
     return {ord(a): b for a, b in zip(alphabet, shuffled, strict=True)}
 
 
+def title_of(path: str) -> str:
+    """A member's path without the version date of its file name: what the versions of one law share."""
+    return VERSION_DATE_RE.sub("", path)
+
+
+def half_of(members: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """Every second title, in path order, with all the versions of each."""
+    kept = set(sorted({title_of(path) for path, _ in members})[::2])
+    return [(path, data) for path, data in members if title_of(path) in kept]
+
+
 def write_scale(scale: str, members: list[tuple[str, bytes]], raw: Path) -> int:
     """Write the raw folder of one scale; return the number of files."""
     raw.mkdir(parents=True, exist_ok=True)
     if scale in {"half", "whole"}:
-        chosen = members[::2] if scale == "half" else members
+        chosen = half_of(members) if scale == "half" else members
         for path, data in chosen:
             (raw / flat_name(path)).write_bytes(data)
         return len(chosen)

@@ -190,6 +190,40 @@ def test_per_document_stages_give_the_same_rows_batch_by_batch(any_built) -> Non
             pd.testing.assert_frame_equal(conform(joined[t], t), conform(whole[t], t), check_exact=True)
 
 
+def test_per_family_stages_give_the_same_rows_family_batch_by_batch(any_built) -> None:
+    """The alignment stage run on batches of whole families gives exactly the rows of one run on all."""
+    import pandas as pd
+
+    from policykit import build as build_module
+    from policykit.ingest.documents import version_pairs
+    from policykit.publish.tables import conform
+
+    docs, prov = any_built.tables["documents"], any_built.tables["provisions"]
+    batches = build_module.family_batches(docs, max_chars=1)  # one family per batch
+    paired = sorted({d for pair in version_pairs(docs) for d in pair})
+    assert paired and sorted(docs.doc_id.iloc[[i for b in batches for i in b]]) == paired
+    batch_of = {docs.doc_id.iloc[i]: k for k, b in enumerate(batches) for i in b}
+    assert all(batch_of[a] == batch_of[b] for a, b in version_pairs(docs))  # a family is never split
+    inputs = {"documents": docs, "provisions": prov}
+    for name in sorted(build_module.PER_FAMILY_STAGES):
+        parts = [build_module._run_stage(name, build_module.document_batch(docs, prov, 0, rows=b))[0] for b in batches]
+        joined = build_module._concat(parts)
+        whole = build_module._run_stage(name, inputs)[0]
+        assert sorted(joined) == sorted(whole)
+        for t in whole:
+            assert len(whole[t])
+            pd.testing.assert_frame_equal(conform(joined[t], t), conform(whole[t], t), check_exact=True)
+
+
+def test_family_batches_without_pairs_is_one_empty_batch(tiny_built) -> None:
+    """A corpus without version pairs still gives the per-family stage one (empty) batch to run."""
+    from policykit import build as build_module
+
+    docs = tiny_built.tables["documents"]
+    alone = docs.assign(family_id=[f"f{i}" for i in range(len(docs))], version=1)
+    assert build_module.family_batches(alone) == [[]]
+
+
 def test_stage_declarations_cover_every_table_in_build_order() -> None:
     """Every registered table is the output of a declared stage; a stage reads only what an earlier one wrote."""
     from policykit.build import RAW_INPUTS, STAGES, analysis_stages, stage_spec

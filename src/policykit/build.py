@@ -185,6 +185,9 @@ def stage_spec(name: str) -> StageSpec:
 # (their output is the concatenation of the batches' outputs, then the stage's step in FINISH if it has
 # one); the others see the whole corpus.
 PER_DOCUMENT_STAGES = {"targets", "terms", "concepts"}
+# Stages whose rows depend on the versions of one document alone (a family): they run on batches of whole
+# families, only the documents that have a version pair (their output is the concatenation of the batches').
+PER_FAMILY_STAGES = {"alignment"}
 DOCUMENT_BATCH_CHARS = 2_000_000  # characters of canonical text per batch of a per-document stage
 
 
@@ -214,9 +217,39 @@ def batch_bounds(documents: pd.DataFrame, max_chars: int = DOCUMENT_BATCH_CHARS)
     return list(zip(cuts[:-1], cuts[1:], strict=True))
 
 
-def document_batch(documents: pd.DataFrame, provisions: pd.DataFrame | None, a: int, b: int) -> dict[str, pd.DataFrame]:
-    """The documents of rows [a, b) and their provisions."""
-    docs = documents.iloc[a:b]
+def family_batches(documents: pd.DataFrame, max_chars: int = DOCUMENT_BATCH_CHARS) -> list[list[int]]:
+    """Row positions of the documents that have a version pair, whole families together, in batches.
+
+    A family here is a connected set of version pairs (ingest.documents.version_pairs); families are taken
+    in the order of their first row and cut into batches of about max_chars characters. There is always
+    at least one batch (empty when no document has a version pair).
+    """
+    from scipy.cluster.hierarchy import DisjointSet
+
+    from policykit.ingest.documents import version_pairs
+
+    pairs = version_pairs(documents)
+    position = {d: i for i, d in enumerate(documents["doc_id"].astype(str))}
+    sets = DisjointSet(sorted({position[d] for pair in pairs for d in pair}))
+    for a, b in pairs:
+        sets.merge(position[a], position[b])
+    sizes = documents["text"].str.len().fillna(0).to_numpy()
+    batches: list[list[int]] = [[]]
+    total = 0
+    for family in sorted(sorted(f) for f in sets.subsets()):
+        n = int(sum(sizes[i] for i in family))
+        if batches[-1] and total + n > max_chars:
+            batches.append([])
+            total = 0
+        batches[-1].extend(family)
+        total += n
+    return batches
+
+
+def document_batch(documents: pd.DataFrame, provisions: pd.DataFrame | None, a: int, b: int | None = None,
+                   rows: list[int] | None = None) -> dict[str, pd.DataFrame]:
+    """The documents of rows [a, b) (or at the positions rows) and their provisions."""
+    docs = documents.iloc[rows] if rows is not None else documents.iloc[a:b]
     batch = {"documents": docs}
     if provisions is not None:
         batch["provisions"] = provisions[provisions["doc_id"].isin(docs["doc_id"])]
@@ -341,13 +374,18 @@ def _concat(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
     return {n: pd.concat([p[n] for p in parts if n in p], ignore_index=True) for n in names}
 
 
-def _analysis_plan(bounds: list[tuple[int, int]]) -> tuple[list[tuple[str, str, Any]], dict[str, list[str]]]:
-    """The analysis tasks in submission order as (task, stage, document rows or None), and each stage's tasks."""
+def _analysis_plan(bounds: list[tuple[int, int]], families: list[list[int]] | None = None
+                   ) -> tuple[list[tuple[str, str, Any]], dict[str, list[str]]]:
+    """The analysis tasks in submission order as (task, stage, document rows or None), and each stage's tasks.
+
+    Document rows are a range (a, b) for a per-document stage, a list of positions for a per-family one.
+    """
     plan, parts_of = [], {}
     for name, _ in sorted(analysis_stages(), key=lambda stage: stage[0] != SUBMITTED_FIRST):
-        if name in PER_DOCUMENT_STAGES:
-            parts_of[name] = [f"{name}#{i:05d}" for i in range(len(bounds))]
-            plan += [(task, name, ab) for task, ab in zip(parts_of[name], bounds, strict=True)]
+        if name in PER_DOCUMENT_STAGES or (name in PER_FAMILY_STAGES and families is not None):
+            cut = bounds if name in PER_DOCUMENT_STAGES else families
+            parts_of[name] = [f"{name}#{i:05d}" for i in range(len(cut))]
+            plan += [(task, name, ab) for task, ab in zip(parts_of[name], cut, strict=True)]
         else:
             parts_of[name] = [name]
             plan.append((name, name, None))
@@ -371,14 +409,12 @@ def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None]
         with executor(workers=workers()) as local:
             return run_analysis(tables, on_done, local, timings, sink)
     inputs = {"documents": tables["documents"], "provisions": tables["provisions"]}
-    plan, parts_of = _analysis_plan(batch_bounds(inputs["documents"]))
+    plan, parts_of = _analysis_plan(batch_bounds(inputs["documents"]), family_batches(inputs["documents"]))
 
     def tasks() -> Iterator[tuple[str, Callable, tuple]]:
         """The tasks in order; a batch is cut only when the executor takes its task (bounded memory)."""
         for task, name, ab in plan:
-            stage_inputs = _columns_read(name, inputs) if ab is None else \
-                document_batch(inputs["documents"], inputs["provisions"], *ab)
-            yield task, _run_stage, (name, stage_inputs)
+            yield task, _run_stage, (name, _task_inputs(name, ab, inputs))
     stage_of = {task: name for name, names in parts_of.items() for task in names}
     left = {name: len(names) for name, names in parts_of.items()}
     arrived: dict[str, dict[str, Any]] = {name: {} for name in parts_of}
@@ -398,10 +434,12 @@ def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None]
         finished = FINISH[name](joined, inputs) if name in FINISH and name in PER_DOCUMENT_STAGES else joined
         del joined
         for table_name in sorted(finished):
-            if sink is not None:
-                sink(table_name, finished[table_name])
+            df = finished.pop(table_name)  # the sink's conformed copy replaces it: never both held
             if sink is None or table_name in KEEP:
-                out[table_name] = finished[table_name]
+                out[table_name] = df
+            if sink is not None:
+                sink(table_name, df)
+            del df
 
     def finished(task: str) -> None:
         left[stage_of[task]] -= 1
@@ -410,6 +448,15 @@ def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None]
 
     ex.run(tasks(), finished, on_result=assemble)
     return {name: out[name] for name in sorted(out)}  # the same order whichever stage finished first
+
+
+def _task_inputs(name: str, rows: Any, inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """A task's inputs: the whole corpus (rows None), a range (a, b) of documents, or a list of positions."""
+    if rows is None:
+        return _columns_read(name, inputs)
+    if isinstance(rows, list):
+        return document_batch(inputs["documents"], inputs["provisions"], 0, rows=rows)
+    return document_batch(inputs["documents"], inputs["provisions"], *rows)
 
 
 def _columns_read(name: str, inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -478,12 +525,12 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, sche
         bar.set_postfix_str("audit")
         with _timed(timings, "audit"):
             tables["audit"] = build_audit(corpus, tables["provisions"])
+        del corpus  # the raw texts and the witnesses are not needed by the analysis stages
+        release_memory()
         if sink is not None:  # documents and provisions stay: the analysis stages read them
             for name in ("audit", "documents", "provisions"):
                 sink(name, tables[name])
             del tables["audit"]
-        del corpus  # the raw texts and their offset maps are not needed by the analysis stages
-        release_memory()
         bar.update()
         bar.set_postfix_str(f"analysis stages on {ex.name}")
 
