@@ -148,25 +148,3 @@ def test_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
     err = proc.stderr.strip()
     assert "\n" not in err and "Traceback" not in err and "scheduler" in err
     assert not (tmp_path / "out").exists()
-
-
-def test_frozen_heap_hides_old_objects_only_while_the_build_runs() -> None:
-    """frozen_heap freezes what is alive for the block and unfreezes it after, unless it was frozen before."""
-    import gc
-
-    from policykit.memory import frozen_heap
-
-    frozen_before = gc.get_freeze_count()
-    gc.unfreeze()
-    try:
-        with frozen_heap():
-            assert gc.get_freeze_count() > 0
-        assert gc.get_freeze_count() == 0
-        gc.freeze()
-        with frozen_heap():
-            pass
-        assert gc.get_freeze_count() > 0  # a freeze made before the block is kept
-    finally:
-        gc.unfreeze()
-        if frozen_before:
-            gc.freeze()

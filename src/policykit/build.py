@@ -724,9 +724,9 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, catalog_file
     out_dir = Path(out_dir or config.PROCESSED_DIR)
     catalog_file = Path(catalog_file or config.CATALOG_FILE)
     check_output(out_dir)
-    from policykit.memory import frozen_heap
+    from policykit.memory import arrow_system_pool, frozen_heap
 
-    with output_lock(out_dir), frozen_heap():
+    with output_lock(out_dir), frozen_heap(), arrow_system_pool():
         clean_stale(out_dir)
         return _build_locked(raw_dir, out_dir, catalog_file, progress, use_cache, scheduler)
 

@@ -27,6 +27,25 @@ def frozen_heap() -> Iterator[None]:
             gc.unfreeze()
 
 
+@contextlib.contextmanager
+def arrow_system_pool() -> Iterator[None]:
+    """While the block runs, Arrow buffers (pandas' string columns among them) come from the system allocator.
+
+    pyarrow's default pool (mimalloc) keeps the pages a build frees for its own later use, so a build
+    process would stay at its high-water mark; the system allocator's freed pages go back to the system
+    with release_memory. Worker processes forked inside the block inherit the pool. The pool in use
+    before is restored at the end.
+    """
+    import pyarrow as pa
+
+    before = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(before)
+
+
 def release_memory() -> None:
     """Collect garbage and hand freed heap memory back to the system (glibc keeps it otherwise).
 
@@ -36,6 +55,8 @@ def release_memory() -> None:
     import gc
 
     gc.collect()
+    if "pyarrow" in sys.modules:  # memory Arrow's pool holds for reuse (mimalloc, jemalloc)
+        sys.modules["pyarrow"].default_memory_pool().release_unused()
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL("libc.so.6").malloc_trim(0)
