@@ -253,3 +253,18 @@ def test_a_stage_returning_undeclared_tables_stops_the_build(monkeypatch: pytest
     monkeypatch.setattr(build_module, "STAGES", stages)
     with pytest.raises(RuntimeError, match="stage targets returned"):
         build_module._run_stage("targets", {})
+
+
+def test_batch_results_wait_in_the_spill_folder_and_come_back_whole(tmp_path) -> None:
+    """A result put aside in the spill folder is one file until taken, then read back equal and removed."""
+    import pandas as pd
+
+    from policykit.build import _Arrived
+
+    waiting = _Arrived(tmp_path / "batches")
+    frame = pd.DataFrame({"doc_id": ["a", "b"], "n": pd.array([1, None], dtype="Int64")})
+    waiting.put("terms#00001", ({"term_frequencies": frame}, 0.5))
+    assert [p.name for p in (tmp_path / "batches").iterdir()] == ["terms-00001.pickle"]
+    tables, seconds = waiting.take("terms#00001")
+    pd.testing.assert_frame_equal(tables["term_frequencies"], frame)
+    assert seconds == 0.5 and not list((tmp_path / "batches").iterdir())

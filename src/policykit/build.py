@@ -392,22 +392,76 @@ def _analysis_plan(bounds: list[tuple[int, int]], families: list[list[int]] | No
     return plan, parts_of
 
 
+class _Arrived:
+    """The results of tasks whose stage has tasks still running: in memory, or pickled into a folder.
+
+    With a folder, the build process holds no batch's rows while the other stages run (on a large corpus
+    the term and concept rows of every batch would be held beside the reuse stage's worker); they are
+    read back, and their files removed, when their stage's last task returns.
+    """
+
+    def __init__(self, folder: Path | None) -> None:
+        """Keep results in memory (folder None) or as files in folder."""
+        self.folder, self.results = folder, {}
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+
+    def put(self, task: str, result: Any) -> None:
+        """Keep one task's result."""
+        if self.folder is None:
+            self.results[task] = result
+            return
+        import pickle
+
+        path = self.folder / f"{task.replace('#', '-')}.pickle"
+        with path.open("wb") as fh:
+            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        self.results[task] = path
+
+    def take(self, task: str) -> Any:
+        """One task's result, dropped from the store."""
+        kept = self.results.pop(task)
+        if self.folder is None:
+            return kept
+        import pickle
+
+        with kept.open("rb") as fh:
+            result = pickle.load(fh)
+        kept.unlink()
+        return result
+
+
 def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None], ex: Any = None,
                  timings: dict[str, float] | None = None,
-                 sink: Callable[[str, pd.DataFrame], None] | None = None) -> dict[str, pd.DataFrame]:
+                 sink: Callable[[str, pd.DataFrame], None] | None = None,
+                 spill: Path | None = None) -> dict[str, pd.DataFrame]:
     """Run the analysis stages through the executor (local processes by default); tables by name.
 
     A per-document stage becomes one task per batch of documents; every task is submitted at once,
     so the batches fill the workers while the whole-corpus stages run. The reuse stage, the longest
     and the largest, is submitted first: it runs beside the batches rather than after them.
     A stage's tables are assembled as soon as its last task returns; with a sink, each is handed to
-    it and only the tables later steps need (KEEP) are returned.
+    it and only the tables later steps need (KEEP) are returned. With spill (a folder, removed at the
+    end), the results of a stage's earlier tasks wait there rather than in memory.
     """
+    import shutil
+
     from policykit.executor import executor
 
     if ex is None:
         with executor(workers=workers()) as local:
-            return run_analysis(tables, on_done, local, timings, sink)
+            return run_analysis(tables, on_done, local, timings, sink, spill)
+    try:
+        return _run_analysis(tables, on_done, ex, timings, sink, _Arrived(spill))
+    finally:
+        if spill is not None:
+            shutil.rmtree(spill, ignore_errors=True)
+
+
+def _run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None], ex: Any,
+                  timings: dict[str, float] | None, sink: Callable[[str, pd.DataFrame], None] | None,
+                  waiting: _Arrived) -> dict[str, pd.DataFrame]:
+    """run_analysis on an executor, with a store for the results of unfinished stages."""
     inputs = {"documents": tables["documents"], "provisions": tables["provisions"]}
     plan, parts_of = _analysis_plan(batch_bounds(inputs["documents"]), family_batches(inputs["documents"]))
 
@@ -417,20 +471,21 @@ def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None]
             yield task, _run_stage, (name, _task_inputs(name, ab, inputs))
     stage_of = {task: name for name, names in parts_of.items() for task in names}
     left = {name: len(names) for name, names in parts_of.items()}
-    arrived: dict[str, dict[str, Any]] = {name: {} for name in parts_of}
+    arrived = dict.fromkeys(parts_of, 0)
     out: dict[str, pd.DataFrame] = {}
 
     def assemble(task: str, result: Any) -> None:
         """Keep a task's result; when it is its stage's last, build the stage's tables and pass them on."""
         name = stage_of[task]
-        arrived[name][task] = result
-        if len(arrived[name]) < len(parts_of[name]):
+        arrived[name] += 1
+        if arrived[name] < len(parts_of[name]):
+            waiting.put(task, result)
             return
-        results = arrived.pop(name)
+        results = {t: result if t == task else waiting.take(t) for t in parts_of[name]}
         joined = _concat([results[t][0] for t in parts_of[name]])
         if timings is not None:
             timings[name] = sum(results[t][1] for t in parts_of[name])
-        del results
+        del results, result
         finished = FINISH[name](joined, inputs) if name in FINISH and name in PER_DOCUMENT_STAGES else joined
         del joined
         for table_name in sorted(finished):
@@ -481,11 +536,13 @@ KEEP = {"alignment", "targets"}  # analysis tables the build still needs after t
 
 def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, scheduler: Any = None,
                  ex: Any = None, timings: dict[str, float] | None = None,
-                 sink: Callable[[str, pd.DataFrame], None] | None = None) -> dict[str, pd.DataFrame]:
+                 sink: Callable[[str, pd.DataFrame], None] | None = None,
+                 spill: Path | None = None) -> dict[str, pd.DataFrame]:
     """Run every stage on the raw folder and return the tables by name.
 
     With a sink, each table is handed to it as soon as it is finished and dropped unless a later stage
-    reads it: what is returned is then only what was still needed at the end.
+    reads it: what is returned is then only what was still needed at the end. With spill, a folder that
+    is removed at the end, the results of a stage's batches wait there until its last batch is done.
 
     The analysis stages run through the executor: local worker processes, or the Dask cluster whose
     scheduler address is given. An interruption cancels them; the progress line is closed first so
@@ -502,7 +559,7 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, sche
 
     if ex is None:
         with executor(scheduler, workers=None if scheduler else workers()) as own:
-            return build_tables(raw_dir, catalog_file, progress, ex=own, timings=timings, sink=sink)
+            return build_tables(raw_dir, catalog_file, progress, ex=own, timings=timings, sink=sink, spill=spill)
     bar = tqdm(total=3 + len(analysis_stages()), desc="policykit build", unit="stage", disable=not progress,
                bar_format="{desc}: {n_fmt}/{total_fmt}{postfix}")
     with bar:
@@ -539,7 +596,7 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, sche
             bar.update()
 
         with _timed(timings, "analysis (wall)"):
-            tables.update(run_analysis(tables, done, ex, timings, sink))
+            tables.update(run_analysis(tables, done, ex, timings, sink, spill))
         with _timed(timings, "target_changes"):
             tables.update(_target_changes(tables))  # needs both the alignment and the targets
         if sink is not None:
@@ -751,7 +808,8 @@ def _build_locked(raw_dir: Path, out_dir: Path, catalog_file: Path, progress: bo
     with staged_output(out_dir) as tmp:
         writer = TableWriter(tmp, timings)
         with executor(scheduler, workers=None if scheduler else workers()) as ex:
-            build_tables(raw_dir, catalog_file, progress=progress, ex=ex, timings=timings, sink=writer.put)
+            build_tables(raw_dir, catalog_file, progress=progress, ex=ex, timings=timings, sink=writer.put,
+                         spill=tmp / ".batches")
         writer.close()
         names = sorted(writer.paths)
         files = writer.files(out_dir)
