@@ -148,3 +148,17 @@ def test_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
     err = proc.stderr.strip()
     assert "\n" not in err and "Traceback" not in err and "scheduler" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_task_arguments_are_let_go_once_sent_to_a_worker() -> None:
+    """The local pool's call keeps no reference to a task's arguments after pickling them for the worker."""
+    import pickle
+
+    from policykit.executor import _call, _Sent
+
+    sent = _Sent(("数据", 2))
+    data = pickle.dumps(sent)
+    assert sent.args is None  # the build process has let go of them
+    assert _call(lambda text, n: text * n, pickle.loads(data)) == "数据数据"
+    with pytest.raises(RuntimeError, match="already sent"):
+        _call(len, sent)

@@ -86,6 +86,35 @@ def _die_with_parent() -> None:
     threading.Thread(target=watch, daemon=True, name="policykit-parent-watch").start()
 
 
+class _Sent:
+    """A task's arguments, which the build process lets go of once they are pickled for the worker.
+
+    A process pool keeps every submitted call until its result is back; the reuse stage's inputs (the
+    whole corpus's text) would stay in the build process for as long as the stage runs.
+    """
+
+    def __init__(self, args: tuple) -> None:
+        """Hold args until they are sent."""
+        self.args: tuple | None = args
+
+    def __getstate__(self) -> tuple | None:
+        """The arguments, dropped here as they leave."""
+        args, self.args = self.args, None
+        return args
+
+    def __setstate__(self, args: tuple) -> None:
+        """The arguments, in the worker."""
+        self.args = args
+
+
+def _call(fn: Callable[..., Any], sent: _Sent) -> Any:
+    """Call fn on the arguments that were sent (module-level: workers import it by name)."""
+    args, sent.args = sent.args, None
+    if args is None:
+        raise RuntimeError("task arguments were already sent once")
+    return fn(*args)
+
+
 class LocalExecutor:
     """A pool of local worker processes that die with the build."""
 
@@ -134,7 +163,7 @@ class LocalExecutor:
 
         def submit() -> None:
             for name, fn, args in queue:
-                futures[self.pool.submit(fn, *args)] = name
+                futures[self.pool.submit(_call, fn, _Sent(args))] = name
                 if len(futures) >= self.window():
                     return
 
