@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from policykit.ingest.catalog import Entry
 from policykit.ingest.documents import build_corpus, issuer_from_title
 from policykit.ingest.sources import Source
@@ -115,3 +117,17 @@ def test_raw_files_list_each_file_with_its_witnesses() -> None:
     assert [(d, primary) for f in files for d, _, primary in f.witnesses] == [("plan-2024", True),
                                                                              ("plan-2024", False)]
     assert all(w.source is f.source for f in files for _, w, _ in f.witnesses)
+
+
+def test_corpus_witnesses_keep_no_offset_maps_and_raw_files_restores_them() -> None:
+    """Witnesses of a built corpus hold no per-character offsets; raw_files segments each file again to get them."""
+    final = "数据产业行动计划\n\n" + BODY
+    corpus = build_corpus([_src("a.txt", final), _src("b.txt", final.replace("数据", "數據"))], _catalog())
+    kept = [w for group in corpus.groups.values() for w in group]
+    assert kept and all(w.origin is None and not w.dropped for w in kept)
+    again = [w for f in corpus.raw_files() for _, w, _ in f.witnesses]
+    assert [(w.text, w.raw_start, w.raw_end) for w in again] == [(w.text, w.raw_start, w.raw_end) for w in kept]
+    assert all(len(w.origin) == len(w.text) for w in again)
+    kept[0].text += "。"  # a witness that segmenting its file again no longer gives
+    with pytest.raises(RuntimeError, match="another witness"):
+        list(corpus.raw_files())
