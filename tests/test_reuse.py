@@ -437,6 +437,37 @@ def _index_corpus():
     return corpus(parts)
 
 
+def _key_doc(c) -> list[int]:
+    """Document index of each content character of a reuse corpus, spelled out from its bounds."""
+    return [d for d in range(len(c.doc_ids)) for _ in range(int(c.doc_bounds[d]), int(c.doc_bounds[d + 1]))]
+
+
+def test_kgram_hashes_stop_at_document_ends():
+    """Hashes of k-grams inside one document, _NO_HASH for those leaving it (empty and short documents too)."""
+    import numpy as np
+
+    from policykit.analysis import reuse
+
+    docs, prov = corpus({"a": (None, [P15]), "b": (None, ["，"]), "c": (None, ["数据"]), "d": (None, [P14, P15])})
+    c = reuse._make_corpus(reuse._check_documents(docs), reuse._check_provisions(prov, reuse._check_documents(docs)))
+    key_doc, keys = _key_doc(c), c.keys.tolist()
+    assert reuse._doc_of(c, np.arange(len(keys))).tolist() == key_doc and c.doc_bounds[1] == c.doc_bounds[2]
+    for k in (1, 3, 8):
+        want = []
+        for x in range(len(keys)):
+            if x + k > len(keys) or key_doc[x] != key_doc[x + k - 1]:
+                want.append(int(reuse._NO_HASH))
+            else:
+                v = 0
+                for ch in keys[x:x + k]:
+                    v = (v * int(reuse._HASH_BASE) + ch) % 2**64
+                want.append(v)
+        assert reuse._kgram_hashes(c, k).tolist() == want
+        chunks = [reuse._kgram_hashes(c, k, s, s + 5).tolist() for s in range(0, len(keys), 5)]
+        assert sum(chunks, []) == want
+        assert reuse._hashes_at(c, k, np.arange(len(keys))).tolist() == want
+
+
 @pytest.mark.parametrize("partition_size", [1, 7, 64])
 def test_partitioned_index_equals_the_whole_index(partition_size):
     """Splitting the k-gram index by hash into partitions gives the same counts, cover and seed pairs."""
@@ -472,10 +503,10 @@ def test_formulaic_marks_characters_under_a_formulaic_kgram():
     c = reuse._make_corpus(reuse._check_documents(docs), reuse._check_provisions(prov, reuse._check_documents(docs)))
     index, _ = reuse._index(c, 8, 3, None)
     covered = [False] * len(c.keys)
-    h = reuse._kgram_hashes(c, 8)
+    h, key_doc = reuse._kgram_hashes(c, 8), _key_doc(c)
     families = {}
     for x, v in enumerate(h.tolist()):
-        families.setdefault(v, set()).add(int(c.family[c.key_doc[x]]))
+        families.setdefault(v, set()).add(int(c.family[key_doc[x]]))
     for x, v in enumerate(h.tolist()):
         if v != reuse._NO_HASH and len(families[v]) >= 3:
             covered[x:x + 8] = [True] * 8
@@ -493,12 +524,12 @@ def test_first_seeds_of_runs_give_the_runs_of_all_seeds():
     docs, prov = _index_corpus()
     c = reuse._make_corpus(reuse._check_documents(docs), reuse._check_provisions(prov, reuse._check_documents(docs)))
     _, seeds = reuse._index(c, 8, 3, None, partition_size=7)
-    h = reuse._kgram_hashes(c, 8)
+    h, key_doc = reuse._kgram_hashes(c, 8), _key_doc(c)
     families: dict[int, set[int]] = {}
     for x, v in enumerate(h.tolist()):
-        families.setdefault(v, set()).add(int(c.family[c.key_doc[x]]))
+        families.setdefault(v, set()).add(int(c.family[key_doc[x]]))
     ok = [x for x, v in enumerate(h.tolist()) if v != reuse._NO_HASH and len(families[v]) < 3]
-    every = [(i, j) for i in ok for j in ok if i < j and h[i] == h[j] and c.key_doc[i] != c.key_doc[j]]
+    every = [(i, j) for i in ok for j in ok if i < j and h[i] == h[j] and key_doc[i] != key_doc[j]]
     assert len(seeds[0]) < len(every)  # the index returned fewer seeds
     full = reuse._runs(c, 8, [np.array([i for i, _ in every], np.int32), np.array([j for _, j in every], np.int32)])
     first = reuse._runs(c, 8, seeds)

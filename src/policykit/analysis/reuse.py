@@ -34,7 +34,8 @@ Method (all character offsets index into documents.text):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from math import ceil
 
@@ -72,6 +73,7 @@ INPUT_COLUMNS = {"documents": _DOC_COLUMNS, "provisions": _PROV_COLUMNS}  # all 
 _HASH_BASE = np.uint64(1_000_003)
 MAX_REPEATS = 8  # occurrences of one k-gram per document that seed matches
 _NO_HASH = np.uint64(np.iinfo(np.uint64).max)
+_BEYOND_BMP = re.compile("[\U00010000-\U0010FFFF]")  # code points that do not fit in uint16
 RUN_BLOCK = 1 << 20  # runs cut into passages at a time (about 1 M: ~100 MB of arrays)
 INDEX_PARTITION = 1 << 21  # k-gram positions per partition of the index (about 2 M: ~200 MB of sort arrays)
 
@@ -115,19 +117,20 @@ class _Corpus:
     doc_ids: list[str]
     texts: list[str]
     family: np.ndarray  # family index of each document
-    keys: np.ndarray  # uint32 code points of all content characters, documents concatenated
-    key_doc: np.ndarray  # document index of each content character
+    keys: np.ndarray  # code points of all content characters, documents concatenated (dtype: _key_dtype)
     key_pos: np.ndarray  # offset of each content character in its document's text
     key_prov: np.ndarray  # global provision index of each content character, -1 if none
     prov_ids: list[str]  # provision_id of each global provision index
     doc_bounds: np.ndarray  # content characters of document i are [doc_bounds[i], doc_bounds[i + 1])
+    # (no per-character document array: _doc_of derives it from doc_bounds where it is needed)
 
 
 @dataclass(frozen=True)
 class _Index:
     """Per content character: in how many documents and families its k-gram occurs, and whether formulaic."""
 
-    n_docs: np.ndarray  # int32, 1 where the k-gram leaves the document
+    n_docs: np.ndarray  # uint16 below 65536 documents (the counts never exceed it), else int32; 1 where the
+    # k-gram leaves the document
     formulaic: np.ndarray  # bool: the character lies inside a formulaic k-gram (a quarter of int32 prefix sums)
 
 
@@ -192,7 +195,7 @@ def build_reuse(
     release_memory()
     typer, direction = PassageTyper.of(docs), Direction(docs)
     marks = _Marks(*(_in_marks(corpus, spans) for spans in (title_spans, quote_spans)))
-    corpus = replace(corpus, keys=None, key_doc=None)  # the rows need offsets, not characters: freed
+    corpus = replace(corpus, keys=None, key_prov=None)  # the rows need offsets, not characters: freed
     columns = table("reuse").columns
     # Column lists, filled as the passages are consumed: no tuple per row, no 2-D object array in the frame's
     # construction, and each passage freed once its row is made.
@@ -335,7 +338,7 @@ def _make_corpus(docs: pd.DataFrame, prov: pd.DataFrame) -> _Corpus:
     # place, then shrunk: concatenating per-document pieces would hold the corpus twice, and the pieces,
     # freed, would stay in the heap.
     bound = int(docs["text"].str.len().sum()) if len(docs) else 0
-    keys, key_pos, key_prov = (np.empty(bound, dt) for dt in (np.uint32, np.int32, np.int32))
+    keys, key_pos, key_prov = (np.empty(bound, dt) for dt in (_key_dtype(docs["text"]), np.int32, np.int32))
     filled = 0
     for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
@@ -359,9 +362,18 @@ def _make_corpus(docs: pd.DataFrame, prov: pd.DataFrame) -> _Corpus:
     family = np.unique(np.array(fam_keys, dtype=object).astype(str), return_inverse=True)[1].astype(np.int32)
     return _Corpus(
         docs["doc_id"].tolist(), docs["text"].tolist(), family,
-        keys, np.repeat(np.arange(len(sizes), dtype=np.int32), sizes_a),
-        key_pos, key_prov, prov_ids, np.r_[0, np.cumsum(sizes_a)],
+        keys, key_pos, key_prov, prov_ids, np.r_[0, np.cumsum(sizes_a)],
     )
+
+
+def _key_dtype(texts: Iterable[str]) -> type[np.unsignedinteger]:
+    """uint16 for the code points when no text holds a character beyond U+FFFF (half of uint32), else uint32."""
+    return np.uint32 if any(_BEYOND_BMP.search(t) for t in texts) else np.uint16
+
+
+def _doc_of(corpus: _Corpus, pos: np.ndarray | int) -> np.ndarray:
+    """Document index of the content characters at pos (int32), from the documents' bounds."""
+    return (np.searchsorted(corpus.doc_bounds, pos, side="right") - 1).astype(np.int32)
 
 
 def _content_index(corpus: _Corpus, doc: int, char: int) -> int:
@@ -396,7 +408,11 @@ def _kgram_hashes(corpus: _Corpus, k: int, start: int = 0, stop: int | None = No
         for j in range(k):
             np.multiply(acc, _HASH_BASE, out=acc)
             np.add(acc, corpus.keys[start + j:start + j + m], out=acc, casting="unsafe")
-    acc[corpus.key_doc[start:start + m] != corpus.key_doc[start + k - 1:start + k - 1 + m]] = _NO_HASH
+    # k-grams leaving their document: those starting at b - k + 1 .. b - 1 for each document end b
+    ends = corpus.doc_bounds[(corpus.doc_bounds > start) & (corpus.doc_bounds < start + m + k - 1)] - start
+    for back in range(1, k):
+        at = ends - back
+        acc[at[(at >= 0) & (at < m)]] = _NO_HASH
     return h
 
 
@@ -420,7 +436,7 @@ def _index(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None,
     n = len(corpus.keys)
     bits = _partition_bits(n, partition_size or INDEX_PARTITION)
     top = _hash_top_bits(corpus, k, bits)  # one byte per position: which partition its k-gram falls in
-    n_docs = np.ones(n, dtype=np.int32)
+    n_docs = np.ones(n, dtype=np.uint16 if len(corpus.doc_ids) < 1 << 16 else np.int32)
     formulaic_start = np.zeros(n, dtype=bool)
     seedable = np.zeros(n, dtype=bool)
     dtype = np.int32 if n < 2**31 - k else np.int64
@@ -488,7 +504,7 @@ def _hashes_at(corpus: _Corpus, k: int, pos: np.ndarray) -> np.ndarray:
         for j in range(k):
             np.multiply(acc, _HASH_BASE, out=acc)
             np.add(acc, corpus.keys[at + j], out=acc, casting="unsafe")
-    acc[corpus.key_doc[at] != corpus.key_doc[at + (k - 1)]] = _NO_HASH
+    acc[at + k > corpus.doc_bounds[_doc_of(corpus, at) + 1]] = _NO_HASH  # k-grams leaving their document
     h[full] = acc
     return h
 
@@ -503,7 +519,7 @@ def _count_partition(corpus: _Corpus, threshold: int, pos: np.ndarray, hs: np.nd
     del hs
     group = np.cumsum(first, dtype=np.int32) - 1
     g_start = np.flatnonzero(first)
-    doc = corpus.key_doc[pos]
+    doc = _doc_of(corpus, pos)
     # positions of one document are contiguous and ascending within a group (stable sort over positions)
     new_doc = first | np.r_[True, doc[1:] != doc[:-1]]
     docs_in_group = np.add.reduceat(new_doc.astype(np.int32), g_start)
@@ -551,7 +567,7 @@ def _pairs_in_groups(corpus: _Corpus, pos: np.ndarray, group: np.ndarray, focus:
     t = 1
     while len(active):
         i, j = pos[active], pos[active + t]
-        di, dj = corpus.key_doc[i], corpus.key_doc[j]
+        di, dj = _doc_of(corpus, i), _doc_of(corpus, j)
         keep = (di != dj) & (in_focus[di] | in_focus[dj])
         if seedable is not None:
             keep &= ~_continues(corpus, seedable, i, j, di, dj)
@@ -570,7 +586,8 @@ def _continues(corpus: _Corpus, seedable: np.ndarray, i: np.ndarray, j: np.ndarr
     at i and j are equal, so are those before them.
     """
     im, jm = i - 1, j - 1  # i = 0 wraps to the end: masked by i > 0
-    return ((i > 0) & (corpus.key_doc[im] == di) & (corpus.key_doc[jm] == dj) & seedable[im] & seedable[jm]
+    starts = corpus.doc_bounds
+    return ((im >= starts[di]) & (jm >= starts[dj]) & seedable[im] & seedable[jm]
             & (corpus.keys[im] == corpus.keys[jm]))
 
 
@@ -622,24 +639,27 @@ def _runs(corpus: _Corpus, k: int, seeds: list[np.ndarray]) -> tuple[np.ndarray,
 
 def _extend(corpus: _Corpus, a: np.ndarray, b: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, ...]:
     """Grow each exact run to the left and right while the two documents' content characters agree."""
-    keys, doc, size = corpus.keys, corpus.key_doc, len(corpus.keys)
+    keys, bounds = corpus.keys, corpus.doc_bounds
     a, b, n = a.copy(), b.copy(), n.copy()
-    active = np.flatnonzero(a > 0)
+    doc_a, doc_b = _doc_of(corpus, a), _doc_of(corpus, b)  # a run stays inside its two documents
+    lo_a, lo_b = bounds[doc_a], bounds[doc_b]
+    active = np.flatnonzero((a > lo_a) & (b > lo_b))
     while len(active):
         x, y = a[active] - 1, b[active] - 1
-        ok = (doc[x] == doc[x + 1]) & (doc[y] == doc[y + 1]) & (keys[x] == keys[y])
-        active = active[ok]
+        active = active[keys[x] == keys[y]]
         a[active] -= 1
         b[active] -= 1
         n[active] += 1
-        active = active[a[active] > 0]
-    active = np.flatnonzero(b + n < size)
+        active = active[(a[active] > lo_a[active]) & (b[active] > lo_b[active])]
+    del lo_a, lo_b
+    hi_a, hi_b = bounds[doc_a + 1], bounds[doc_b + 1]
+    del doc_a, doc_b
+    active = np.flatnonzero((a + n < hi_a) & (b + n < hi_b))
     while len(active):
         x, y = a[active] + n[active], b[active] + n[active]
-        ok = (doc[x] == doc[x - 1]) & (doc[y] == doc[y - 1]) & (keys[x] == keys[y])
-        active = active[ok]
+        active = active[keys[x] == keys[y]]
         n[active] += 1
-        active = active[b[active] + n[active] < size]
+        active = active[(a[active] + n[active] < hi_a[active]) & (b[active] + n[active] < hi_b[active])]
     return a, b, n
 
 
@@ -688,7 +708,7 @@ def _passages(corpus: _Corpus, run_a, run_b, run_len, max_gap: int, min_length: 
     documents of about RUN_BLOCK runs, whose passages follow one another in the order of one pass
     over all runs (a passage joins runs of one provision pair, so of one document on side a).
     """
-    doc = corpus.key_doc[run_a]
+    doc = _doc_of(corpus, run_a)
     out: list[_Passage] = []
     lo = 0
     while lo < len(doc):
@@ -703,13 +723,16 @@ def _block_passages(corpus: _Corpus, run_a, run_b, run_len, max_gap: int, min_le
     pa, pb, a, b, n = _pieces(corpus, run_a, run_b, run_len)
     keep = _mergeable(pa, pb, a, n, max_gap) | (n >= min_length)
     pa, pb, a, b, n = pa[keep], pb[keep], a[keep], b[keep], n[keep]
-    out = []
+    out: list[_Passage] = []
+    if not len(pa):
+        return out
     bounds = np.flatnonzero(np.r_[True, (pa[1:] != pa[:-1]) | (pb[1:] != pb[:-1]), True])
-    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+    # a provision lies in one document: the documents of a pair of provisions are those of its first piece
+    docs_a, docs_b = (_doc_of(corpus, side[bounds[:-1]]).tolist() for side in (a, b))
+    for g, (lo, hi) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)):
         segs = list(zip(a[lo:hi].tolist(), b[lo:hi].tolist(), n[lo:hi].tolist(), strict=True))
         for chain in _merge_gaps(segs, max_gap):
-            doc_a, doc_b = int(corpus.key_doc[chain[0][0]]), int(corpus.key_doc[chain[0][1]])
-            p = _Passage(doc_a, doc_b, int(pa[lo]), int(pb[lo]), chain)
+            p = _Passage(docs_a[g], docs_b[g], int(pa[lo]), int(pb[lo]), chain)
             if p.shared >= min_length:
                 out.append(p)
     return out
@@ -849,12 +872,14 @@ def _occurrences(corpus: _Corpus, phrase: str, head: np.uint64, sorted_h: np.nda
     codes = np.frombuffer(phrase.encode("utf-32-le"), dtype=np.uint32)
     lo, hi = np.searchsorted(sorted_h, head, side="left"), np.searchsorted(sorted_h, head, side="right")
     at = order[lo:hi]  # positions starting with the phrase's first min_quote characters, ascending
-    at = at[at + len(codes) <= len(corpus.keys)]
+    doc = _doc_of(corpus, at)
+    ok = at + len(codes) <= corpus.doc_bounds[doc + 1]  # the whole phrase within the same document
+    at, doc = at[ok], doc[ok]
     ok = np.ones(len(at), dtype=bool)
-    for j in range(min_quote, len(codes)):  # the rest of the phrase, within the same document
-        ok &= (corpus.keys[at + j] == codes[j]) & (corpus.key_doc[at + j] == corpus.key_doc[at])
-    at = at[ok]
-    docs, first = np.unique(corpus.key_doc[at], return_index=True)
+    for j in range(min_quote, len(codes)):  # the rest of the phrase
+        ok &= corpus.keys[at + j] == codes[j]
+    at, doc = at[ok], doc[ok]
+    docs, first = np.unique(doc, return_index=True)
     return dict(zip(docs.tolist(), at[first].tolist(), strict=True))
 
 
