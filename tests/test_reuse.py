@@ -468,6 +468,29 @@ def test_kgram_hashes_stop_at_document_ends():
         assert reuse._hashes_at(c, k, np.arange(len(keys))).tolist() == want
 
 
+def test_provision_of_each_content_character():
+    """The corpus's stretches of one provision give every content character the provision locate() finds."""
+    import numpy as np
+
+    from policykit.analysis import reuse
+    from policykit.analysis.locate import provision_ids
+
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": [P15 + "，" + P14 + "。" + P15, P14, "数据。" + P15]})
+    prov = pd.DataFrame({"doc_id": ["a", "a", "c", "c"], "provision_id": ["1", "2", "1", "2"],
+                         "char_start": [0, 16, 0, 3], "char_end": [16, 30, 3, 18]})  # a's last P15: no provision
+    d = reuse._check_documents(docs)
+    c = reuse._make_corpus(d, reuse._check_provisions(prov, d))
+    labels = reuse._prov_of(c, np.arange(len(c.keys))).tolist()
+    got = [None if x < 0 else (c.doc_ids[doc], c.prov_ids[x]) for x, doc in zip(labels, _key_doc(c), strict=True)]
+    want = []
+    for doc, doc_id in enumerate(c.doc_ids):
+        lo, hi = int(c.doc_bounds[doc]), int(c.doc_bounds[doc + 1])
+        found = provision_ids(prov[prov["doc_id"] == doc_id], None, c.key_pos[lo:hi])
+        want += [None if p is None else (doc_id, p) for p in found]
+    assert got == want and None in got and len(set(got)) == 5
+    assert len(c.prov_starts) == 5  # a: 1, 2, none; b: none (joins a's last stretch); c: 1, 2
+
+
 @pytest.mark.parametrize("partition_size", [1, 7, 64])
 def test_partitioned_index_equals_the_whole_index(partition_size):
     """Splitting the k-gram index by hash into partitions gives the same counts, cover and seed pairs."""

@@ -119,7 +119,10 @@ class _Corpus:
     family: np.ndarray  # family index of each document
     keys: np.ndarray  # code points of all content characters, documents concatenated (dtype: _key_dtype)
     key_pos: np.ndarray  # offset of each content character in its document's text
-    key_prov: np.ndarray  # global provision index of each content character, -1 if none
+    # The provision of each content character, as stretches of one label (a provision's characters follow one
+    # another, so a few per provision instead of one int32 per character; _prov_of reads them):
+    prov_starts: np.ndarray  # first content character of each stretch (the first is 0), ascending
+    prov_labels: np.ndarray  # global provision index of each stretch's characters, -1 if none
     prov_ids: list[str]  # provision_id of each global provision index
     doc_bounds: np.ndarray  # content characters of document i are [doc_bounds[i], doc_bounds[i + 1])
     # (no per-character document array: _doc_of derives it from doc_bounds where it is needed)
@@ -195,7 +198,7 @@ def build_reuse(
     release_memory()
     typer, direction = PassageTyper.of(docs), Direction(docs)
     marks = _Marks(*(_in_marks(corpus, spans) for spans in (title_spans, quote_spans)))
-    corpus = replace(corpus, keys=None, key_prov=None)  # the rows need offsets, not characters: freed
+    corpus = replace(corpus, keys=None)  # the rows need offsets, not characters: freed
     columns = table("reuse").columns
     # Column lists, filled as the passages are consumed: no tuple per row, no 2-D object array in the frame's
     # construction, and each passage freed once its row is made.
@@ -338,8 +341,9 @@ def _make_corpus(docs: pd.DataFrame, prov: pd.DataFrame) -> _Corpus:
     # place, then shrunk: concatenating per-document pieces would hold the corpus twice, and the pieces,
     # freed, would stay in the heap.
     bound = int(docs["text"].str.len().sum()) if len(docs) else 0
-    keys, key_pos, key_prov = (np.empty(bound, dt) for dt in (_key_dtype(docs["text"]), np.int32, np.int32))
-    filled = 0
+    keys, key_pos = (np.empty(bound, dt) for dt in (_key_dtype(docs["text"]), np.int32))
+    filled, last = 0, -2  # last: the provision label of the previous content character (-2: none yet)
+    prov_starts, prov_labels = [np.zeros(0, np.int64)], [np.zeros(0, np.int32)]
     for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
         pos = np.flatnonzero(_content_mask(codes)).astype(np.int32)
@@ -347,22 +351,28 @@ def _make_corpus(docs: pd.DataFrame, prov: pd.DataFrame) -> _Corpus:
         g = by_doc.get(doc_id)
         if g is not None:
             held = locate(g, None, pos)  # the provision holding each content character (NONE: none)
-            key_prov[filled:end] = np.where(held == NONE, -1, len(prov_ids) + held)
+            label = np.where(held == NONE, -1, len(prov_ids) + held).astype(np.int32)
             prov_ids.extend(g["provision_id"].tolist())
         else:
-            key_prov[filled:end] = -1
+            label = np.full(len(pos), -1, np.int32)
+        if len(label):
+            new = np.flatnonzero(np.r_[label[0] != last, label[1:] != label[:-1]])
+            prov_starts.append(new + filled)
+            prov_labels.append(label[new])
+            last = int(label[-1])
         keys[filled:end] = codes[pos]
         key_pos[filled:end] = pos
         sizes.append(len(pos))
         filled = end
-    for a in (keys, key_pos, key_prov):
+    for a in (keys, key_pos):
         a.resize(filled, refcheck=False)  # in place: no reference to the arrays has been handed out
     sizes_a = np.array(sizes, dtype=np.int64)
     _, fam_keys = _families_by_id(docs)
     family = np.unique(np.array(fam_keys, dtype=object).astype(str), return_inverse=True)[1].astype(np.int32)
     return _Corpus(
         docs["doc_id"].tolist(), docs["text"].tolist(), family,
-        keys, key_pos, key_prov, prov_ids, np.r_[0, np.cumsum(sizes_a)],
+        keys, key_pos, np.concatenate(prov_starts), np.concatenate(prov_labels), prov_ids,
+        np.r_[0, np.cumsum(sizes_a)],
     )
 
 
@@ -374,6 +384,11 @@ def _key_dtype(texts: Iterable[str]) -> type[np.unsignedinteger]:
 def _doc_of(corpus: _Corpus, pos: np.ndarray | int) -> np.ndarray:
     """Document index of the content characters at pos (int32), from the documents' bounds."""
     return (np.searchsorted(corpus.doc_bounds, pos, side="right") - 1).astype(np.int32)
+
+
+def _prov_of(corpus: _Corpus, pos: np.ndarray | int) -> np.ndarray:
+    """Global provision index (int32, -1 if none) of the content characters at pos."""
+    return corpus.prov_labels[np.searchsorted(corpus.prov_starts, pos, side="right") - 1]
 
 
 def _content_index(corpus: _Corpus, doc: int, char: int) -> int:
@@ -667,7 +682,7 @@ def _extend(corpus: _Corpus, a: np.ndarray, b: np.ndarray, n: np.ndarray) -> tup
 
 def _pieces(corpus: _Corpus, run_a, run_b, run_len) -> tuple[np.ndarray, ...]:
     """Runs cut at provision boundaries on both sides: arrays (prov a, prov b, start a, start b, length)."""
-    change = np.flatnonzero(np.r_[True, corpus.key_prov[1:] != corpus.key_prov[:-1]])
+    change = corpus.prov_starts  # where the provision changes
 
     def n_inner(start: np.ndarray) -> np.ndarray:
         return np.searchsorted(change, start + run_len) - np.searchsorted(change, start + 1)
@@ -695,7 +710,7 @@ def _pieces(corpus: _Corpus, run_a, run_b, run_len) -> tuple[np.ndarray, ...]:
     b = [run_b[~cross], y[r] + start]
     n = [run_len[~cross], length]
     a, b, n = np.concatenate(a), np.concatenate(b), np.concatenate(n)
-    pa, pb = corpus.key_prov[a], corpus.key_prov[b]
+    pa, pb = _prov_of(corpus, a), _prov_of(corpus, b)
     ok = (pa >= 0) & (pb >= 0)
     o = np.lexsort((b[ok], a[ok], pb[ok], pa[ok]))
     return pa[ok][o], pb[ok][o], a[ok][o], b[ok][o], n[ok][o]
@@ -887,8 +902,8 @@ def _quote_passage(corpus: _Corpus, da: int, ia: int, db: int, ib: int, n: int, 
     """The passage of a quoted phrase between two documents (none if it leaves its provision)."""
     if da > db:
         da, ia, db, ib = db, ib, da, ia
-    pa, pb = int(corpus.key_prov[ia]), int(corpus.key_prov[ib])
-    if pa < 0 or pb < 0 or corpus.key_prov[ia + n - 1] != pa or corpus.key_prov[ib + n - 1] != pb:
+    pa, pa_end, pb, pb_end = _prov_of(corpus, np.array([ia, ia + n - 1, ib, ib + n - 1])).tolist()
+    if pa < 0 or pb < 0 or pa_end != pa or pb_end != pb:
         return []  # outside any provision, or across a provision boundary
     return [_Passage(da, db, pa, pb, [(ia, ib, n)], doc_frequency=n_docs)]
 
@@ -953,12 +968,15 @@ def _drop_repeats(df: pd.DataFrame) -> pd.DataFrame:
     if df.empty:
         return df
     keys = ["target_doc_id", "source_doc_id"]
-    df = df.sort_values(
-        keys + ["target_char_start", "target_char_end", "source_char_start"],
-        ascending=[True, True, True, False, True], kind="mergesort",
-    )
-    reach = df.groupby(keys, sort=False)["target_char_end"].cummax()
-    before = reach.groupby([df[k] for k in keys], sort=False).shift(fill_value=-1)
-    return df[df["target_char_end"] > before]
+    by = keys + ["target_char_start", "target_char_end", "source_char_start"]
+    # The order and the rows kept are found on the sort columns alone, then the rows taken from the whole
+    # table once: sorting and filtering the whole table would hold two more copies of its texts.
+    df_by = df[by].reset_index(drop=True).sort_values(by, ascending=[True, True, True, False, True],
+                                                      kind="mergesort")
+    reach = df_by.groupby(keys, sort=False)["target_char_end"].cummax()
+    before = reach.groupby([df_by[k] for k in keys], sort=False).shift(fill_value=-1)
+    rows = df_by.index.to_numpy()[(df_by["target_char_end"] > before).to_numpy()]
+    del df_by, reach, before
+    return df.take(rows)
 
 
