@@ -437,6 +437,27 @@ def _index_corpus():
     return corpus(parts)
 
 
+def test_repeats_dropped_before_the_rows_equal_the_rows_dropped_after(monkeypatch):
+    """Rows made only for the passages kept equal every passage's row with the repeats dropped from the table."""
+    import numpy as np
+
+    from policykit.analysis import reuse
+
+    docs, prov = _index_corpus()
+    # a phrase repeated in both documents of a pair, whose later document comes first in doc_id order (the
+    # undated pairs of _index_corpus have their source first)
+    q = filler(12, 5, 16)
+    r_docs, r_prov = corpus({"r": ("2020-01-01", [q + filler(9, 0) + q + filler(9, 1) + q]),
+                             "s": ("2019-01-01", [filler(10, 0) + q + filler(10, 1) + q])})
+    docs, prov = pd.concat([docs, r_docs], ignore_index=True), pd.concat([prov, r_prov], ignore_index=True)
+    fast = build_reuse(docs, prov)
+    monkeypatch.setattr(reuse, "_kept_passages", lambda corpus, passages, direction: np.arange(len(passages)))
+    every = build_reuse(docs, prov)
+    slow = reuse._drop_repeats(every)
+    assert len(every) > len(slow) == len(fast) > 0 and fast.index.tolist() == slow.index.tolist()
+    assert fast.equals(slow) and (fast.dtypes == slow.dtypes).all()
+
+
 def _key_doc(c) -> list[int]:
     """Document index of each content character of a reuse corpus, spelled out from its bounds."""
     return [d for d in range(len(c.doc_ids)) for _ in range(int(c.doc_bounds[d]), int(c.doc_bounds[d + 1]))]

@@ -199,21 +199,25 @@ def build_reuse(
     typer, direction = PassageTyper.of(docs), Direction(docs)
     marks = _Marks(*(_in_marks(corpus, spans) for spans in (title_spans, quote_spans)))
     corpus = replace(corpus, keys=None)  # the rows need offsets, not characters: freed
+    # The repeats are dropped before the rows are made, from the passages' documents and offsets: the rows
+    # of the passages left out are never built, and the table is built once, in its order.
+    kept = _kept_passages(corpus, passages, direction)
     columns = table("reuse").columns
     # Column lists, filled as the passages are consumed: no tuple per row, no 2-D object array in the frame's
     # construction, and each passage freed once its row is made.
     values: dict[str, list] = {c: [] for c in columns}
     cells = [(c, values[c].append) for c in columns]
-    passages.reverse()
-    while passages:
-        row = _row(corpus, passages.pop(), k, index, marks, typer, direction, p.formula_cover)
+    for i in kept.tolist():
+        row = _row(corpus, passages[i], k, index, marks, typer, direction, p.formula_cover)
+        passages[i] = None
         for c, add in cells:
             add(row[c])
     del passages, corpus, index, marks, cells
-    frame = pd.DataFrame(values, columns=columns)
+    # labelled by the passages' positions, as the rows were when the repeats were dropped from the whole table
+    frame = pd.DataFrame(values, columns=columns, index=pd.Index(kept, dtype="int64") if len(kept) else None)
     del values  # the frame holds the values
     release_memory()
-    return _drop_repeats(frame)
+    return frame
 
 
 def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -959,6 +963,36 @@ def _row(corpus: _Corpus, p: _Passage, k: int, index: _Index, marks: _Marks, typ
     }
 
 
+def _kept_passages(corpus: _Corpus, passages: list[_Passage], direction: Direction) -> np.ndarray:
+    """Positions of the passages whose rows _drop_repeats keeps, in the table's order (as _row sides them)."""
+    n, n_docs = len(passages), len(corpus.doc_ids)
+    if not n:
+        return np.zeros(0, np.int64)
+
+    def column(value: Callable[[_Passage], int]) -> np.ndarray:
+        return np.fromiter(map(value, passages), np.int64, n)
+
+    doc_a, doc_b = column(lambda p: p.doc_a), column(lambda p: p.doc_b)
+    pairs, pair_of = np.unique(doc_a * n_docs + doc_b, return_inverse=True)
+    ids = corpus.doc_ids
+    b_is_source = np.array([direction.source_of(ids[x // n_docs], ids[x % n_docs])[0] == ids[x % n_docs]
+                            for x in pairs.tolist()], dtype=bool)[pair_of]
+    del pairs, pair_of
+    start_a, start_b = column(lambda p: p.segments[0][0]), column(lambda p: p.segments[0][1])
+    end_a, end_b = (column(lambda p, side=side: p.segments[-1][side] + p.segments[-1][2]) for side in (0, 1))
+    t0, t1 = np.where(b_is_source, start_a, start_b), np.where(b_is_source, end_a, end_b)
+    del end_a, end_b
+    # the doc indexes follow doc_id order, so they sort and group as the doc_ids do
+    by = pd.DataFrame({
+        "target_doc_id": np.where(b_is_source, doc_a, doc_b),
+        "source_doc_id": np.where(b_is_source, doc_b, doc_a),
+        "target_char_start": corpus.key_pos[t0],
+        "target_char_end": corpus.key_pos[t1 - 1] + 1,
+        "source_char_start": corpus.key_pos[np.where(b_is_source, start_b, start_a)],
+    })
+    return _drop_repeats(by).index.to_numpy()
+
+
 def _drop_repeats(df: pd.DataFrame) -> pd.DataFrame:
     """Keep one row per target span and source document, dropping spans inside another row's span.
 
@@ -968,15 +1002,12 @@ def _drop_repeats(df: pd.DataFrame) -> pd.DataFrame:
     if df.empty:
         return df
     keys = ["target_doc_id", "source_doc_id"]
-    by = keys + ["target_char_start", "target_char_end", "source_char_start"]
-    # The order and the rows kept are found on the sort columns alone, then the rows taken from the whole
-    # table once: sorting and filtering the whole table would hold two more copies of its texts.
-    df_by = df[by].reset_index(drop=True).sort_values(by, ascending=[True, True, True, False, True],
-                                                      kind="mergesort")
-    reach = df_by.groupby(keys, sort=False)["target_char_end"].cummax()
-    before = reach.groupby([df_by[k] for k in keys], sort=False).shift(fill_value=-1)
-    rows = df_by.index.to_numpy()[(df_by["target_char_end"] > before).to_numpy()]
-    del df_by, reach, before
-    return df.take(rows)
+    df = df.sort_values(
+        keys + ["target_char_start", "target_char_end", "source_char_start"],
+        ascending=[True, True, True, False, True], kind="mergesort",
+    )
+    reach = df.groupby(keys, sort=False)["target_char_end"].cummax()
+    before = reach.groupby([df[k] for k in keys], sort=False).shift(fill_value=-1)
+    return df[df["target_char_end"] > before]
 
 
