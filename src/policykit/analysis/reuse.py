@@ -191,9 +191,9 @@ def build_reuse(
     focus_idx = None if focus is None else {i for i, d in enumerate(corpus.doc_ids) if d in focus}
     index, seeds = _index(corpus, k, threshold, focus_idx)
     run_a, run_b, run_len = _runs(corpus, k, seeds)  # consumes the seeds, the largest arrays
-    passages = _split_at_titles(corpus, _passages(corpus, run_a, run_b, run_len, p.max_gap, p.min_length),
-                                p.min_length)
-    del run_a, run_b, run_len
+    passages = _passages(corpus, run_a, run_b, run_len, p.max_gap, p.min_length)
+    del run_a, run_b, run_len  # freed before the title marks are made
+    passages = _split_at_titles(corpus, passages, p.min_length)
     passages += _quotations(corpus, p.min_quote_length, threshold, focus_idx)
     release_memory()
     typer, direction = PassageTyper.of(docs), Direction(docs)
