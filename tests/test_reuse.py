@@ -17,6 +17,9 @@ P14 = "公共资源开发利用授权运营机制"  # 14 characters
 BOILER = "以习近平新时代中国特色社会主义思想为指导"  # 20 chars
 
 
+RARE = "\U0002B5E8\U0002B5D0"  # two ideographs beyond U+FFFF (CJK extension E), as a law corpus holds
+
+
 def filler(doc: int, part: int, n: int = 12) -> str:
     """N Han characters unique to (doc, part)."""
     base = 0x5000 + doc * 0x400 + part * 0x20
@@ -236,6 +239,22 @@ def test_short_quoted_phrase_below_the_minimum():
     slices(docs, out)
     assert build_reuse(docs.assign(related_doc_id=[None, "a"]), prov).empty
     assert build_reuse(docs, prov, min_quote_length=10).empty
+
+
+def test_characters_beyond_the_bmp_match_as_any_other(monkeypatch):
+    """Passages and quoted phrases holding characters beyond U+FFFF: the same rows with uint16 or uint32 keys."""
+    from policykit.analysis import reuse
+
+    phrase = "谁投入" + RARE + "贡献谁受益"
+    docs, prov = corpus({
+        "a": ("2022-12-02", [filler(0, 0) + "坚持“" + phrase + "”原则" + filler(0, 1), P15[:7] + RARE + P14]),
+        "b": ("2023-09-01", [filler(1, 0) + phrase + filler(1, 1), filler(1, 2) + P15[:7] + RARE + P14]),
+    })
+    out = build_reuse(docs, prov)
+    assert sorted(out["source_text"]) == sorted([phrase, P15[:7] + RARE + P14])
+    slices(docs, out)
+    monkeypatch.setattr(reuse, "_N_SLOTS", 1)  # two characters beyond U+FFFF: too many, uint32 code points
+    assert reuse._alphabet(docs["text"]) is None and out.equals(build_reuse(docs, prov))
 
 
 def test_direction_by_date_never_by_order():
@@ -463,15 +482,22 @@ def _key_doc(c) -> list[int]:
     return [d for d in range(len(c.doc_ids)) for _ in range(int(c.doc_bounds[d]), int(c.doc_bounds[d + 1]))]
 
 
-def test_kgram_hashes_stop_at_document_ends():
-    """Hashes of k-grams inside one document, _NO_HASH for those leaving it (empty and short documents too)."""
+@pytest.mark.parametrize("beyond_bmp", ["", RARE])
+def test_kgram_hashes_stop_at_document_ends(beyond_bmp):
+    """Hashes of the code points of k-grams inside one document, _NO_HASH for those leaving it.
+
+    Empty and short documents too, and characters beyond U+FFFF, whose uint16 keys are not their code points.
+    """
     import numpy as np
 
     from policykit.analysis import reuse
 
-    docs, prov = corpus({"a": (None, [P15]), "b": (None, ["，"]), "c": (None, ["数据"]), "d": (None, [P14, P15])})
+    docs, prov = corpus({"a": (None, [P15 + beyond_bmp]), "b": (None, ["，"]), "c": (None, ["数据"]),
+                         "d": (None, [P14 + beyond_bmp[::-1], beyond_bmp + P15[:3] + beyond_bmp])})
     c = reuse._make_corpus(reuse._check_documents(docs), reuse._check_provisions(prov, reuse._check_documents(docs)))
-    key_doc, keys = _key_doc(c), c.keys.tolist()
+    assert c.keys.dtype == np.uint16 and len(c.beyond) == len(beyond_bmp)
+    key_doc = _key_doc(c)
+    keys = [ord(c.texts[d][p]) for d, p in zip(key_doc, c.key_pos.tolist(), strict=True)]  # the code points
     assert reuse._doc_of(c, np.arange(len(keys))).tolist() == key_doc and c.doc_bounds[1] == c.doc_bounds[2]
     for k in (1, 3, 8):
         want = []

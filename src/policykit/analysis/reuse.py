@@ -74,6 +74,8 @@ _HASH_BASE = np.uint64(1_000_003)
 MAX_REPEATS = 8  # occurrences of one k-gram per document that seed matches
 _NO_HASH = np.uint64(np.iinfo(np.uint64).max)
 _BEYOND_BMP = re.compile("[\U00010000-\U0010FFFF]")  # code points that do not fit in uint16
+# Keys standing for characters beyond U+FFFF: the surrogates, which are never content characters (category Cs)
+_SLOT, _N_SLOTS = 0xD800, 0x800
 RUN_BLOCK = 1 << 20  # runs cut into passages at a time (about 1 M: ~100 MB of arrays)
 INDEX_PARTITION = 1 << 21  # k-gram positions per partition of the index (about 2 M: ~200 MB of sort arrays)
 
@@ -117,7 +119,7 @@ class _Corpus:
     doc_ids: list[str]
     texts: list[str]
     family: np.ndarray  # family index of each document
-    keys: np.ndarray  # code points of all content characters, documents concatenated (dtype: _key_dtype)
+    keys: np.ndarray  # code point of each content character, documents concatenated: uint16 (with beyond) or uint32
     key_pos: np.ndarray  # offset of each content character in its document's text
     # The provision of each content character, as stretches of one label (a provision's characters follow one
     # another, so a few per provision instead of one int32 per character; _prov_of reads them):
@@ -126,6 +128,9 @@ class _Corpus:
     prov_ids: list[str]  # provision_id of each global provision index
     doc_bounds: np.ndarray  # content characters of document i are [doc_bounds[i], doc_bounds[i + 1])
     # (no per-character document array: _doc_of derives it from doc_bounds where it is needed)
+    # Characters beyond U+FFFF, where keys are uint16: key _SLOT + i stands for code point beyond[i]
+    beyond: np.ndarray  # their code points, ascending (empty: every key is its code point)
+    beyond_at: np.ndarray  # the content characters whose key stands for one of them, ascending
 
 
 @dataclass(frozen=True)
@@ -345,7 +350,9 @@ def _make_corpus(docs: pd.DataFrame, prov: pd.DataFrame) -> _Corpus:
     # place, then shrunk: concatenating per-document pieces would hold the corpus twice, and the pieces,
     # freed, would stay in the heap.
     bound = int(docs["text"].str.len().sum()) if len(docs) else 0
-    keys, key_pos = (np.empty(bound, dt) for dt in (_key_dtype(docs["text"]), np.int32))
+    beyond = _alphabet(docs["text"])
+    keys, key_pos = (np.empty(bound, dt) for dt in (np.uint32 if beyond is None else np.uint16, np.int32))
+    beyond_at = [np.zeros(0, np.int64)]
     filled, last = 0, -2  # last: the provision label of the previous content character (-2: none yet)
     prov_starts, prov_labels = [np.zeros(0, np.int64)], [np.zeros(0, np.int32)]
     for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
@@ -364,7 +371,12 @@ def _make_corpus(docs: pd.DataFrame, prov: pd.DataFrame) -> _Corpus:
             prov_starts.append(new + filled)
             prov_labels.append(label[new])
             last = int(label[-1])
-        keys[filled:end] = codes[pos]
+        codes = codes[pos]
+        big = np.flatnonzero(codes > 0xFFFF) if beyond is not None and len(beyond) else ()
+        if len(big):
+            codes[big] = _SLOT + np.searchsorted(beyond, codes[big])
+            beyond_at.append(big + filled)
+        keys[filled:end] = codes
         key_pos[filled:end] = pos
         sizes.append(len(pos))
         filled = end
@@ -376,13 +388,51 @@ def _make_corpus(docs: pd.DataFrame, prov: pd.DataFrame) -> _Corpus:
     return _Corpus(
         docs["doc_id"].tolist(), docs["text"].tolist(), family,
         keys, key_pos, np.concatenate(prov_starts), np.concatenate(prov_labels), prov_ids,
-        np.r_[0, np.cumsum(sizes_a)],
+        np.r_[0, np.cumsum(sizes_a)], np.zeros(0, np.uint32) if beyond is None else beyond,
+        np.concatenate(beyond_at),
     )
 
 
-def _key_dtype(texts: Iterable[str]) -> type[np.unsignedinteger]:
-    """uint16 for the code points when no text holds a character beyond U+FFFF (half of uint32), else uint32."""
-    return np.uint32 if any(_BEYOND_BMP.search(t) for t in texts) else np.uint16
+def _alphabet(texts: Iterable[str]) -> np.ndarray | None:
+    """The characters beyond U+FFFF in the texts (code points, ascending), or None if too many for uint16 keys.
+
+    Keys are uint16 (half of uint32) when the texts' characters beyond U+FFFF are few enough to stand in
+    for the surrogates (a Chinese corpus holds a few rare ideographs there), else uint32 code points.
+    """
+    found: set[str] = set()
+    for t in texts:
+        found.update(_BEYOND_BMP.findall(t))
+    return np.array(sorted(map(ord, found)), dtype=np.uint32) if len(found) <= _N_SLOTS else None
+
+
+def _as_keys(corpus: _Corpus, codes: np.ndarray) -> np.ndarray:
+    """Keys of code points (uint32) of characters found in the corpus."""
+    if not len(corpus.beyond):
+        return codes
+    return np.where(codes > 0xFFFF, _SLOT + np.searchsorted(corpus.beyond, codes), codes)
+
+
+def _add_beyond_bmp(corpus: _Corpus, k: int, acc: np.ndarray, first: int, at: np.ndarray | None = None) -> None:
+    """Complete the hashes of k-grams holding a character beyond U+FFFF, whose key is not its code point.
+
+    acc: hashes of the k-grams starting at at (ascending), or at first, first + 1, ... when at is None.
+    Each such key adds (code point - key) x BASE**(k - 1 - j) at offset j of a k-gram, modulo 2**64.
+    """
+    x = corpus.beyond_at
+    if not len(x) or not len(acc):
+        return
+    key = corpus.keys[x].astype(np.uint64)
+    missing = corpus.beyond[corpus.keys[x] - _SLOT].astype(np.uint64) - key
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            y = x - j  # the k-grams holding x at offset j
+            if at is None:
+                i = y - first
+                ok = (i >= 0) & (i < len(acc))
+            else:
+                i = np.minimum(np.searchsorted(at, y), len(at) - 1)
+                ok = at[i] == y
+            acc[i[ok]] += missing[ok] * np.uint64(pow(int(_HASH_BASE), k - 1 - j, 1 << 64))
 
 
 def _doc_of(corpus: _Corpus, pos: np.ndarray | int) -> np.ndarray:
@@ -427,6 +477,7 @@ def _kgram_hashes(corpus: _Corpus, k: int, start: int = 0, stop: int | None = No
         for j in range(k):
             np.multiply(acc, _HASH_BASE, out=acc)
             np.add(acc, corpus.keys[start + j:start + j + m], out=acc, casting="unsafe")
+    _add_beyond_bmp(corpus, k, acc, start)
     # k-grams leaving their document: those starting at b - k + 1 .. b - 1 for each document end b
     ends = corpus.doc_bounds[(corpus.doc_bounds > start) & (corpus.doc_bounds < start + m + k - 1)] - start
     for back in range(1, k):
@@ -513,7 +564,7 @@ def _hash_top_bits(corpus: _Corpus, k: int, bits: int) -> np.ndarray:
 
 
 def _hashes_at(corpus: _Corpus, k: int, pos: np.ndarray) -> np.ndarray:
-    """_kgram_hashes at the given positions only (the same values)."""
+    """_kgram_hashes at the given positions (ascending) only (the same values)."""
     n = len(corpus.keys)
     h = np.full(len(pos), _NO_HASH, dtype=np.uint64)
     full = np.flatnonzero(pos <= n - k)
@@ -523,6 +574,7 @@ def _hashes_at(corpus: _Corpus, k: int, pos: np.ndarray) -> np.ndarray:
         for j in range(k):
             np.multiply(acc, _HASH_BASE, out=acc)
             np.add(acc, corpus.keys[at + j], out=acc, casting="unsafe")
+    _add_beyond_bmp(corpus, k, acc, 0, at)
     acc[at + k > corpus.doc_bounds[_doc_of(corpus, at) + 1]] = _NO_HASH  # k-grams leaving their document
     h[full] = acc
     return h
@@ -888,7 +940,7 @@ def _quoted_phrases(corpus: _Corpus, min_quote: int) -> dict[str, dict[int, int]
 def _occurrences(corpus: _Corpus, phrase: str, head: np.uint64, sorted_h: np.ndarray, order: np.ndarray,
                  min_quote: int) -> dict[int, int]:
     """Documents holding phrase -> content index of its first occurrence (head: hash of its first characters)."""
-    codes = np.frombuffer(phrase.encode("utf-32-le"), dtype=np.uint32)
+    codes = _as_keys(corpus, np.frombuffer(phrase.encode("utf-32-le"), dtype=np.uint32))
     lo, hi = np.searchsorted(sorted_h, head, side="left"), np.searchsorted(sorted_h, head, side="right")
     at = order[lo:hi]  # positions starting with the phrase's first min_quote characters, ascending
     doc = _doc_of(corpus, at)
