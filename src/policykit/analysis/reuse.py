@@ -171,6 +171,59 @@ class _Passage:
         return sum(s[2] for s in self.segments)
 
 
+@dataclass(frozen=True)
+class _Passages:
+    """Passages held as arrays, a field per array: passage i has the exact runs first[i]:first[i + 1].
+
+    A _Passage object with its list of runs holds about 300 bytes; there are millions of passages on a
+    large corpus, so they are made as objects a block at a time and kept as arrays (about 50 bytes).
+    """
+
+    doc_a: np.ndarray
+    doc_b: np.ndarray
+    prov_a: np.ndarray
+    prov_b: np.ndarray
+    doc_frequency: np.ndarray
+    first: np.ndarray  # int64, one more than the passages
+    seg_a: np.ndarray  # exact runs: start in a, start in b, length
+    seg_b: np.ndarray
+    seg_n: np.ndarray
+
+    @staticmethod
+    def of(passages: list[_Passage]) -> _Passages:
+        """The passages of a list, in its order."""
+        n = len(passages)
+
+        def column(value: Callable[[_Passage], int]) -> np.ndarray:
+            return np.fromiter(map(value, passages), np.int64, n)
+
+        segs = np.fromiter((x for p in passages for s in p.segments for x in s), np.int64).reshape(-1, 3)
+        return _Passages(
+            column(lambda p: p.doc_a), column(lambda p: p.doc_b), column(lambda p: p.prov_a),
+            column(lambda p: p.prov_b), column(lambda p: p.doc_frequency),
+            np.r_[0, np.cumsum(column(lambda p: len(p.segments)))], *(segs[:, j].copy() for j in range(3)),
+        )
+
+    @staticmethod
+    def concat(parts: list[_Passages]) -> _Passages:
+        """The passages of the parts, one after another."""
+        starts = np.cumsum([0] + [len(p.seg_a) for p in parts[:-1]])
+        first = np.concatenate([[0]] + [p.first[1:] + s for p, s in zip(parts, starts, strict=True)])
+        fields = ("doc_a", "doc_b", "prov_a", "prov_b", "doc_frequency")
+        return _Passages(*(np.concatenate([getattr(p, f) for p in parts]) for f in fields), first,
+                         *(np.concatenate([getattr(p, f) for p in parts]) for f in ("seg_a", "seg_b", "seg_n")))
+
+    def __len__(self) -> int:
+        return len(self.doc_a)
+
+    def __getitem__(self, i: int) -> _Passage:
+        lo, hi = int(self.first[i]), int(self.first[i + 1])
+        segs = list(zip(self.seg_a[lo:hi].tolist(), self.seg_b[lo:hi].tolist(), self.seg_n[lo:hi].tolist(),
+                        strict=True))
+        return _Passage(int(self.doc_a[i]), int(self.doc_b[i]), int(self.prov_a[i]), int(self.prov_b[i]), segs,
+                        int(self.doc_frequency[i]))
+
+
 def build_reuse(
     documents: pd.DataFrame,
     provisions: pd.DataFrame,
@@ -196,13 +249,15 @@ def build_reuse(
     focus_idx = None if focus is None else {i for i, d in enumerate(corpus.doc_ids) if d in focus}
     index, seeds = _index(corpus, k, threshold, focus_idx)
     run_a, run_b, run_len = _runs(corpus, k, seeds)  # consumes the seeds, the largest arrays
-    passages = _passages(corpus, run_a, run_b, run_len, p.max_gap, p.min_length)
-    del run_a, run_b, run_len  # freed before the title marks are made
-    passages = _split_at_titles(corpus, passages, p.min_length)
-    passages += _quotations(corpus, p.min_quote_length, threshold, focus_idx)
+    titles = _in_marks(corpus, title_spans)
+    passages = _passages(corpus, run_a, run_b, run_len, p.max_gap, p.min_length, titles)
+    del run_a, run_b, run_len
+    passages = _Passages.concat([passages, _Passages.of(_quotations(corpus, p.min_quote_length, threshold,
+                                                                    focus_idx))])
     release_memory()
     typer, direction = PassageTyper.of(docs), Direction(docs)
-    marks = _Marks(*(_in_marks(corpus, spans) for spans in (title_spans, quote_spans)))
+    marks = _Marks(titles, _in_marks(corpus, quote_spans))
+    del titles
     corpus = replace(corpus, keys=None)  # the rows need offsets, not characters: freed
     # The repeats are dropped before the rows are made, from the passages' documents and offsets: the rows
     # of the passages left out are never built, and the table is built once, in its order.
@@ -214,7 +269,6 @@ def build_reuse(
     cells = [(c, values[c].append) for c in columns]
     for i in kept.tolist():
         row = _row(corpus, passages[i], k, index, marks, typer, direction, p.formula_cover)
-        passages[i] = None
         for c, add in cells:
             add(row[c])
     del passages, corpus, index, marks, cells
@@ -772,21 +826,25 @@ def _pieces(corpus: _Corpus, run_a, run_b, run_len) -> tuple[np.ndarray, ...]:
     return pa[ok][o], pb[ok][o], a[ok][o], b[ok][o], n[ok][o]
 
 
-def _passages(corpus: _Corpus, run_a, run_b, run_len, max_gap: int, min_length: int) -> list[_Passage]:
+def _passages(corpus: _Corpus, run_a, run_b, run_len, max_gap: int, min_length: int,
+              titles: np.ndarray) -> _Passages:
     """Cut runs at provision boundaries, merge across small gaps, keep those sharing min_length characters.
 
-    The runs come sorted by their start in a (so by document): they are taken in blocks of whole
-    documents of about RUN_BLOCK runs, whose passages follow one another in the order of one pass
-    over all runs (a passage joins runs of one provision pair, so of one document on side a).
+    The passages are then cut at cited titles (titles: the mask of the characters inside 《》, see
+    _split_at_titles). The runs come sorted by their start in a (so by document): they are taken in
+    blocks of whole documents of about RUN_BLOCK runs, whose passages follow one another in the order
+    of one pass over all runs (a passage joins runs of one provision pair, so of one document on side a).
     """
     doc = _doc_of(corpus, run_a)
-    out: list[_Passage] = []
+    out: list[_Passages] = [_Passages.of([])]
     lo = 0
     while lo < len(doc):
         hi = len(doc) if lo + RUN_BLOCK >= len(doc) else int(np.searchsorted(doc, doc[lo + RUN_BLOCK], side="right"))
-        out += _block_passages(corpus, run_a[lo:hi], run_b[lo:hi], run_len[lo:hi], max_gap, min_length)
+        block = _block_passages(corpus, run_a[lo:hi], run_b[lo:hi], run_len[lo:hi], max_gap, min_length)
+        out.append(_Passages.of(_split_at_titles(titles, block, min_length)))
+        del block  # objects of one block at a time
         lo = hi
-    return out
+    return _Passages.concat(out)
 
 
 def _block_passages(corpus: _Corpus, run_a, run_b, run_len, max_gap: int, min_length: int) -> list[_Passage]:
@@ -853,13 +911,13 @@ def _in_marks(corpus: _Corpus, spans: Callable[[str], list[tuple[int, int]]]) ->
     return mask
 
 
-def _split_at_titles(corpus: _Corpus, passages: list[_Passage], min_length: int) -> list[_Passage]:
+def _split_at_titles(inside: np.ndarray, passages: list[_Passage], min_length: int) -> list[_Passage]:
     """Cut passages where a cited title (《…》 on either side) begins or ends; keep parts of min_length.
 
+    inside: the mask of the content characters inside cited titles (_in_marks with title_spans).
     A passage running from borrowed wording into a cited title and out again (落实《…意见》，充分发挥…)
     becomes a citation between two passages typed on their own.
     """
-    inside = _in_marks(corpus, title_spans)
     out = []
     for p in passages:
         parts: list[tuple[bool, list[tuple[int, int, int]]]] = []
@@ -1015,23 +1073,20 @@ def _row(corpus: _Corpus, p: _Passage, k: int, index: _Index, marks: _Marks, typ
     }
 
 
-def _kept_passages(corpus: _Corpus, passages: list[_Passage], direction: Direction) -> np.ndarray:
+def _kept_passages(corpus: _Corpus, passages: _Passages, direction: Direction) -> np.ndarray:
     """Positions of the passages whose rows _drop_repeats keeps, in the table's order (as _row sides them)."""
-    n, n_docs = len(passages), len(corpus.doc_ids)
-    if not n:
+    n_docs = len(corpus.doc_ids)
+    if not len(passages):
         return np.zeros(0, np.int64)
-
-    def column(value: Callable[[_Passage], int]) -> np.ndarray:
-        return np.fromiter(map(value, passages), np.int64, n)
-
-    doc_a, doc_b = column(lambda p: p.doc_a), column(lambda p: p.doc_b)
+    doc_a, doc_b = passages.doc_a, passages.doc_b
     pairs, pair_of = np.unique(doc_a * n_docs + doc_b, return_inverse=True)
     ids = corpus.doc_ids
     b_is_source = np.array([direction.source_of(ids[x // n_docs], ids[x % n_docs])[0] == ids[x % n_docs]
                             for x in pairs.tolist()], dtype=bool)[pair_of]
     del pairs, pair_of
-    start_a, start_b = column(lambda p: p.segments[0][0]), column(lambda p: p.segments[0][1])
-    end_a, end_b = (column(lambda p, side=side: p.segments[-1][side] + p.segments[-1][2]) for side in (0, 1))
+    first, last = passages.first[:-1], passages.first[1:] - 1
+    start_a, start_b = passages.seg_a[first], passages.seg_b[first]
+    end_a, end_b = (side[last] + passages.seg_n[last] for side in (passages.seg_a, passages.seg_b))
     t0, t1 = np.where(b_is_source, start_a, start_b), np.where(b_is_source, end_a, end_b)
     del end_a, end_b
     # the doc indexes follow doc_id order, so they sort and group as the doc_ids do
