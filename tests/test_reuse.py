@@ -477,6 +477,17 @@ def test_repeats_dropped_before_the_rows_equal_the_rows_dropped_after(monkeypatc
     assert fast.equals(slow) and (fast.dtypes == slow.dtypes).all()
 
 
+def test_passages_as_arrays_give_back_the_passages():
+    """Passages kept as arrays (in parts, joined) give back each passage with its runs, in order."""
+    from policykit.analysis import reuse
+
+    made = [reuse._Passage(0, 1, 2, 5, [(3, 40, 9), (13, 52, 8)]), reuse._Passage(0, 2, 2, 7, [(4, 70, 15)]),
+            reuse._Passage(1, 2, 5, 7, [(41, 71, 6)], doc_frequency=3)]
+    parts = [reuse._Passages.of(made[:2]), reuse._Passages.of([]), reuse._Passages.of(made[2:])]
+    joined = reuse._Passages.concat(parts)
+    assert len(joined) == 3 and [joined[i] for i in range(3)] == made
+
+
 def _key_doc(c) -> list[int]:
     """Document index of each content character of a reuse corpus, spelled out from its bounds."""
     return [d for d in range(len(c.doc_ids)) for _ in range(int(c.doc_bounds[d]), int(c.doc_bounds[d + 1]))]
