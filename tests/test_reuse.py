@@ -458,8 +458,6 @@ def _index_corpus():
 
 def test_repeats_dropped_before_the_rows_equal_the_rows_dropped_after(monkeypatch):
     """Rows made only for the passages kept equal every passage's row with the repeats dropped from the table."""
-    import numpy as np
-
     from policykit.analysis import reuse
 
     docs, prov = _index_corpus()
@@ -470,9 +468,11 @@ def test_repeats_dropped_before_the_rows_equal_the_rows_dropped_after(monkeypatc
                              "s": ("2019-01-01", [filler(10, 0) + q + filler(10, 1) + q])})
     docs, prov = pd.concat([docs, r_docs], ignore_index=True), pd.concat([prov, r_prov], ignore_index=True)
     fast = build_reuse(docs, prov)
-    monkeypatch.setattr(reuse, "_kept_passages", lambda corpus, passages, direction: np.arange(len(passages)))
+    drop_repeats = reuse._drop_repeats
+    monkeypatch.setattr(reuse, "_drop_repeats", lambda df: df)  # every passage's row, in the passages' order
     every = build_reuse(docs, prov)
-    slow = reuse._drop_repeats(every)
+    assert every.index.tolist() == list(range(len(every)))
+    slow = drop_repeats(every)
     assert len(every) > len(slow) == len(fast) > 0 and fast.index.tolist() == slow.index.tolist()
     assert fast.equals(slow) and (fast.dtypes == slow.dtypes).all()
 

@@ -70,6 +70,7 @@ _DOC_COLUMNS = ("doc_id", "text", "title", "date", "period", "date_lower_bound",
                 "version")
 _PROV_COLUMNS = ("doc_id", "provision_id", "char_start", "char_end")
 INPUT_COLUMNS = {"documents": _DOC_COLUMNS, "provisions": _PROV_COLUMNS}  # all the stage reads of its inputs
+_CHAR_COLUMNS = ("source_char_start", "source_char_end", "target_char_start", "target_char_end")
 _HASH_BASE = np.uint64(1_000_003)
 MAX_REPEATS = 8  # occurrences of one k-gram per document that seed matches
 _NO_HASH = np.uint64(np.iinfo(np.uint64).max)
@@ -258,17 +259,21 @@ def build_reuse(
     typer, direction = PassageTyper.of(docs), Direction(docs)
     marks = _Marks(titles, _in_marks(corpus, quote_spans))
     del titles
-    corpus = replace(corpus, keys=None)  # the rows need offsets, not characters: freed
     # The repeats are dropped before the rows are made, from the passages' documents and offsets: the rows
     # of the passages left out are never built, and the table is built once, in its order.
-    kept = _kept_passages(corpus, passages, direction)
+    offsets = _row_offsets(corpus, passages, direction)
+    kept = _drop_repeats(offsets).index.to_numpy()
+    chars = offsets[list(_CHAR_COLUMNS)].to_numpy()[kept]  # the kept rows' offsets, from here on
+    del offsets
+    corpus = replace(corpus, keys=None, key_pos=None)  # the rows need the texts and offsets, not characters
+    release_memory()
     columns = table("reuse").columns
     # Column lists, filled as the passages are consumed: no tuple per row, no 2-D object array in the frame's
-    # construction, and each passage freed once its row is made.
+    # construction.
     values: dict[str, list] = {c: [] for c in columns}
     cells = [(c, values[c].append) for c in columns]
-    for i in kept.tolist():
-        row = _row(corpus, passages[i], k, index, marks, typer, direction, p.formula_cover)
+    for r, i in enumerate(kept.tolist()):
+        row = _row(corpus, passages[i], chars[r].tolist(), k, index, marks, typer, direction, p.formula_cover)
         for c, add in cells:
             add(row[c])
     del passages, corpus, index, marks, cells
@@ -1024,9 +1029,9 @@ def _quote_passage(corpus: _Corpus, da: int, ia: int, db: int, ib: int, n: int, 
 
 # --- rows -------------------------------------------------------------------------------------
 
-def _row(corpus: _Corpus, p: _Passage, k: int, index: _Index, marks: _Marks, typer: PassageTyper,
-         direction: Direction, formula_cover: float) -> dict:
-    """One reuse row for a passage."""
+def _row(corpus: _Corpus, p: _Passage, chars: list[int], k: int, index: _Index, marks: _Marks,
+         typer: PassageTyper, direction: Direction, formula_cover: float) -> dict:
+    """One reuse row for a passage (chars: its offsets in the texts, as _row_offsets gives them)."""
     ida, idb = corpus.doc_ids[p.doc_a], corpus.doc_ids[p.doc_b]
     source, basis = direction.source_of(ida, idb)
     # Where no date tells the direction, the sides are named in doc_id order and no source is claimed.
@@ -1037,8 +1042,7 @@ def _row(corpus: _Corpus, p: _Passage, k: int, index: _Index, marks: _Marks, typ
         src, tgt, sp, tp, si, ti = p.doc_a, p.doc_b, p.prov_a, p.prov_b, 0, 1
     s0, s1 = p.segments[0][si], p.segments[-1][si] + p.segments[-1][2]
     t0, t1 = p.segments[0][ti], p.segments[-1][ti] + p.segments[-1][2]
-    sc0, sc1 = int(corpus.key_pos[s0]), int(corpus.key_pos[s1 - 1]) + 1
-    tc0, tc1 = int(corpus.key_pos[t0]), int(corpus.key_pos[t1 - 1]) + 1
+    sc0, sc1, tc0, tc1 = chars
     s_id, t_id = corpus.doc_ids[src], corpus.doc_ids[tgt]
     s_prov, t_prov = corpus.prov_ids[sp], corpus.prov_ids[tp]
     s_text, t_text = corpus.texts[src][sc0:sc1], corpus.texts[tgt][tc0:tc1]
@@ -1073,11 +1077,9 @@ def _row(corpus: _Corpus, p: _Passage, k: int, index: _Index, marks: _Marks, typ
     }
 
 
-def _kept_passages(corpus: _Corpus, passages: _Passages, direction: Direction) -> np.ndarray:
-    """Positions of the passages whose rows _drop_repeats keeps, in the table's order (as _row sides them)."""
+def _row_offsets(corpus: _Corpus, passages: _Passages, direction: Direction) -> pd.DataFrame:
+    """Per passage, the source and target document indexes and the row's offsets (_CHAR_COLUMNS), as _row sides them."""
     n_docs = len(corpus.doc_ids)
-    if not len(passages):
-        return np.zeros(0, np.int64)
     doc_a, doc_b = passages.doc_a, passages.doc_b
     pairs, pair_of = np.unique(doc_a * n_docs + doc_b, return_inverse=True)
     ids = corpus.doc_ids
@@ -1087,17 +1089,17 @@ def _kept_passages(corpus: _Corpus, passages: _Passages, direction: Direction) -
     first, last = passages.first[:-1], passages.first[1:] - 1
     start_a, start_b = passages.seg_a[first], passages.seg_b[first]
     end_a, end_b = (side[last] + passages.seg_n[last] for side in (passages.seg_a, passages.seg_b))
+    s0, s1 = np.where(b_is_source, start_b, start_a), np.where(b_is_source, end_b, end_a)
     t0, t1 = np.where(b_is_source, start_a, start_b), np.where(b_is_source, end_a, end_b)
-    del end_a, end_b
-    # the doc indexes follow doc_id order, so they sort and group as the doc_ids do
-    by = pd.DataFrame({
+    del start_a, start_b, end_a, end_b
+    kp = corpus.key_pos
+    # the doc indexes follow doc_id order, so they sort and group as the doc_ids do (for _drop_repeats)
+    return pd.DataFrame({
         "target_doc_id": np.where(b_is_source, doc_a, doc_b),
         "source_doc_id": np.where(b_is_source, doc_b, doc_a),
-        "target_char_start": corpus.key_pos[t0],
-        "target_char_end": corpus.key_pos[t1 - 1] + 1,
-        "source_char_start": corpus.key_pos[np.where(b_is_source, start_b, start_a)],
+        **dict(zip(_CHAR_COLUMNS, (kp[s0].astype(np.int64), kp[s1 - 1] + np.int64(1), kp[t0].astype(np.int64),
+                                   kp[t1 - 1] + np.int64(1)), strict=True)),
     })
-    return _drop_repeats(by).index.to_numpy()
 
 
 def _drop_repeats(df: pd.DataFrame) -> pd.DataFrame:
