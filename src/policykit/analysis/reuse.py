@@ -584,15 +584,16 @@ def _index(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None,
     for part in range(1 << bits):
         pos = np.flatnonzero((top == part) & seedable).astype(dtype)
         hs = _hashes_at(corpus, k, pos)
+        doc = _doc_of(corpus, pos)  # looked up while the positions ascend: the fast order for a binary search
         order = np.argsort(hs, kind="stable")
-        pos, hs = pos[order], hs[order]
+        pos, hs, doc = pos[order], hs[order], doc[order]
         del order
         group = np.cumsum(np.r_[True, hs[1:] != hs[:-1]], dtype=np.int32) if len(hs) else hs.astype(np.int32)
         del hs
-        pi, pj = _pairs_in_groups(corpus, pos, group, focus, seedable)
+        pi, pj = _pairs_in_groups(corpus, pos, group, focus, seedable, doc)
         seeds_i.append(pi)
         seeds_j.append(pj)
-        del pos, group
+        del pos, group, doc
     del top, seedable
     # characters covered by a formulaic k-gram: x is covered when a formulaic k-gram starts in (x - k, x];
     # each start is spread over the k - 1 characters after it (bool arrays only, no per-character counts)
@@ -634,22 +635,27 @@ def _hashes_at(corpus: _Corpus, k: int, pos: np.ndarray) -> np.ndarray:
             np.multiply(acc, _HASH_BASE, out=acc)
             np.add(acc, corpus.keys[at + j], out=acc, casting="unsafe")
     _add_beyond_bmp(corpus, k, acc, 0, at)
-    acc[at + k > corpus.doc_bounds[_doc_of(corpus, at) + 1]] = _NO_HASH  # k-grams leaving their document
+    # k-grams leaving their document: those starting at b - k + 1 .. b - 1 for each document end b (found among
+    # the positions, ascending, by a binary search per such start: far fewer than the positions)
+    if len(at):
+        leaving = (corpus.doc_bounds[1:-1, None] - np.arange(1, k)).ravel()
+        i = np.minimum(np.searchsorted(at, leaving), len(at) - 1)
+        acc[i[at[i] == leaving]] = _NO_HASH
     h[full] = acc
     return h
 
 
 def _count_partition(corpus: _Corpus, threshold: int, pos: np.ndarray, hs: np.ndarray, n_docs: np.ndarray,
                      formulaic_start: np.ndarray, seedable: np.ndarray) -> None:
-    """Count the k-grams at pos (hashes hs, whole groups of equal hashes) into n_docs, formulaic_start, seedable."""
+    """Count the k-grams at pos (ascending; hashes hs, whole groups of equal hashes) into n_docs and the masks."""
+    doc = _doc_of(corpus, pos)  # looked up while the positions ascend: the fast order for a binary search
     order = np.argsort(hs, kind="stable")
-    pos, hs = pos[order], hs[order]
+    pos, hs, doc = pos[order], hs[order], doc[order]
     del order
     first = np.r_[True, hs[1:] != hs[:-1]]
     del hs
     group = np.cumsum(first, dtype=np.int32) - 1
     g_start = np.flatnonzero(first)
-    doc = _doc_of(corpus, pos)
     # positions of one document are contiguous and ascending within a group (stable sort over positions)
     new_doc = first | np.r_[True, doc[1:] != doc[:-1]]
     docs_in_group = np.add.reduceat(new_doc.astype(np.int32), g_start)
@@ -677,8 +683,10 @@ def _count_partition(corpus: _Corpus, threshold: int, pos: np.ndarray, hs: np.nd
 
 
 def _pairs_in_groups(corpus: _Corpus, pos: np.ndarray, group: np.ndarray, focus: set[int] | None,
-                     seedable: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+                     seedable: np.ndarray | None = None, doc: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
     """All pairs (i, j), i < j, of positions of different documents within each group of equal k-grams.
+
+    doc: the document of each position (_doc_of, if not given).
 
     With seedable (the positions that may seed), a pair continuing the seed (i - 1, j - 1) is left out.
     """
@@ -689,6 +697,7 @@ def _pairs_in_groups(corpus: _Corpus, pos: np.ndarray, group: np.ndarray, focus:
     size = np.diff(np.r_[g_start, len(pos)])
     gid = np.cumsum(first) - 1
     remaining = size[gid] - (np.arange(len(pos)) - g_start[gid])  # elements of the group from here on
+    doc = _doc_of(corpus, pos) if doc is None else doc
     in_focus = np.zeros(len(corpus.doc_ids), dtype=bool)
     in_focus[list(focus) if focus is not None else slice(None)] = True
     # the seed pairs keep the positions' dtype (int32 below 2**31 content characters): half the memory
@@ -697,7 +706,7 @@ def _pairs_in_groups(corpus: _Corpus, pos: np.ndarray, group: np.ndarray, focus:
     t = 1
     while len(active):
         i, j = pos[active], pos[active + t]
-        di, dj = _doc_of(corpus, i), _doc_of(corpus, j)
+        di, dj = doc[active], doc[active + t]
         keep = (di != dj) & (in_focus[di] | in_focus[dj])
         if seedable is not None:
             keep &= ~_continues(corpus, seedable, i, j, di, dj)
