@@ -488,6 +488,30 @@ def test_passages_as_arrays_give_back_the_passages():
     assert len(joined) == 3 and [joined[i] for i in range(3)] == made
 
 
+def test_rows_made_in_blocks_give_the_table_made_whole(monkeypatch):
+    """Rows made a block at a time: the same values, types and labels, with and without any verbatim row."""
+    from policykit.analysis import reuse
+
+    left, right = P15[:10], P14[:10]
+    docs, prov = corpus({
+        "a": (None, [filler(0, 0) + left + "甲" + right + filler(0, 1), P15 + filler(0, 2)]),
+        "b": (None, [filler(1, 0) + left + "乙乙" + right + filler(1, 1), filler(1, 2) + P15]),
+    })
+    no_verbatim = corpus({  # two passages, each with a difference
+        "a": (None, [filler(0, 0) + left + "甲" + right + filler(0, 1), P15[:8] + "甲" + P14]),
+        "b": (None, [filler(1, 0) + left + "乙乙" + right + filler(1, 1), P15[:8] + "乙" + P14]),
+    })
+    for d, pv in ((docs, prov), no_verbatim):
+        whole = build_reuse(d, pv)
+        with monkeypatch.context() as m:
+            m.setattr(reuse, "ROW_BLOCK", 1)
+            blocks = build_reuse(d, pv)
+        assert len(whole) > 1 and blocks.equals(whole) and (blocks.dtypes == whole.dtypes).all()
+        assert blocks.index.tolist() == whole.index.tolist()
+    assert build_reuse(docs, prov)["shared_text"].isna().sum() == 1
+    assert build_reuse(*no_verbatim)["shared_text"].tolist() == [None, None]
+
+
 def _key_doc(c) -> list[int]:
     """Document index of each content character of a reuse corpus, spelled out from its bounds."""
     return [d for d in range(len(c.doc_ids)) for _ in range(int(c.doc_bounds[d]), int(c.doc_bounds[d + 1]))]

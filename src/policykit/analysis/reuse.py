@@ -77,6 +77,7 @@ _NO_HASH = np.uint64(np.iinfo(np.uint64).max)
 _BEYOND_BMP = re.compile("[\U00010000-\U0010FFFF]")  # code points that do not fit in uint16
 # Keys standing for characters beyond U+FFFF: the surrogates, which are never content characters (category Cs)
 _SLOT, _N_SLOTS = 0xD800, 0x800
+ROW_BLOCK = 1 << 16  # rows made at a time before they become a frame (about 64 K: ~50 MB of Python objects)
 RUN_BLOCK = 1 << 20  # runs cut into passages at a time (about 1 M: ~100 MB of arrays)
 INDEX_PARTITION = 1 << 21  # k-gram positions per partition of the index (about 2 M: ~200 MB of sort arrays)
 
@@ -268,18 +269,25 @@ def build_reuse(
     corpus = replace(corpus, keys=None, key_pos=None)  # the rows need the texts and offsets, not characters
     release_memory()
     columns = table("reuse").columns
-    # Column lists, filled as the passages are consumed: no tuple per row, no 2-D object array in the frame's
-    # construction.
-    values: dict[str, list] = {c: [] for c in columns}
-    cells = [(c, values[c].append) for c in columns]
-    for r, i in enumerate(kept.tolist()):
-        row = _row(corpus, passages[i], chars[r].tolist(), k, index, marks, typer, direction, p.formula_cover)
-        for c, add in cells:
-            add(row[c])
-    del passages, corpus, index, marks, cells
-    # labelled by the passages' positions, as the rows were when the repeats were dropped from the whole table
-    frame = pd.DataFrame(values, columns=columns, index=pd.Index(kept, dtype="int64") if len(kept) else None)
-    del values  # the frame holds the values
+    # The rows are made a block at a time into column lists (no tuple per row, no 2-D object array), each
+    # block made a frame (texts as Arrow strings) before the next: the Python objects of all rows are
+    # never held at once.
+    blocks: list[pd.DataFrame] = []
+    for lo in range(0, len(kept), ROW_BLOCK):
+        values: dict[str, list] = {c: [] for c in columns}
+        cells = [(c, values[c].append) for c in columns]
+        for r in range(lo, min(lo + ROW_BLOCK, len(kept))):
+            row = _row(corpus, passages[int(kept[r])], chars[r].tolist(), k, index, marks, typer, direction,
+                       p.formula_cover)
+            for c, add in cells:
+                add(row[c])
+        # shared_text typed as text in every block, even one where it is missing throughout
+        blocks.append(pd.DataFrame({**values, "shared_text": pd.array(values["shared_text"], dtype="str")},
+                                   columns=columns))
+        del values, cells
+    del passages, corpus, index, marks
+    frame = _joined(blocks, columns, kept)
+    del blocks
     release_memory()
     return frame
 
@@ -1109,6 +1117,21 @@ def _row_offsets(corpus: _Corpus, passages: _Passages, direction: Direction) -> 
         **dict(zip(_CHAR_COLUMNS, (kp[s0].astype(np.int64), kp[s1 - 1] + np.int64(1), kp[t0].astype(np.int64),
                                    kp[t1 - 1] + np.int64(1)), strict=True)),
     })
+
+
+def _joined(blocks: list[pd.DataFrame], columns: list[str], kept: np.ndarray) -> pd.DataFrame:
+    """The blocks of rows as one table, typed and labelled as the table made whole from column lists was.
+
+    The rows are labelled by the passages' positions (kept), as when the repeats were dropped from every
+    passage's row; a text column keeps a chunk per block (joining them does not copy the texts).
+    """
+    if not blocks:
+        return pd.DataFrame({c: [] for c in columns}, columns=columns)
+    frame = pd.concat(blocks, ignore_index=True)
+    if frame["shared_text"].isna().all():  # no verbatim row: a column of None, as made from a list of None
+        frame["shared_text"] = pd.Series([None] * len(frame), dtype=object)
+    frame.index = pd.Index(kept, dtype="int64")
+    return frame
 
 
 def _drop_repeats(df: pd.DataFrame) -> pd.DataFrame:
