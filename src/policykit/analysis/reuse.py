@@ -244,6 +244,8 @@ def build_reuse(
     p.check()
     docs = _check_documents(documents)
     corpus = _make_corpus(docs, _check_provisions(provisions, docs))
+    typer, direction = PassageTyper.of(docs), Direction(docs)
+    del docs  # the corpus holds the texts: the checked copy of the table is freed
     release_memory()  # the per-document pieces freed: heap handed back before the index's arrays
     k = min(p.min_run, p.min_length)
     n_families = len(set(corpus.family.tolist()))
@@ -257,7 +259,6 @@ def build_reuse(
     passages = _Passages.concat([passages, _Passages.of(_quotations(corpus, p.min_quote_length, threshold,
                                                                     focus_idx))])
     release_memory()
-    typer, direction = PassageTyper.of(docs), Direction(docs)
     marks = _Marks(titles, _in_marks(corpus, quote_spans))
     del titles
     # The repeats are dropped before the rows are made, from the passages' documents and offsets: the rows
@@ -318,7 +319,9 @@ def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None
     out["is_borrowing"] = (out["n_substantive"] + out["n_quotation"]) > 0
     out["same_family"] = False
     if documents is not None and len(documents):
-        family = dict(zip(*_families_by_id(_check_documents(documents)), strict=True))
+        # the families only: not a sorted copy of the texts
+        family = dict(zip(*_families_by_id(_check_documents(documents, ("doc_id", "family_id", "related_doc_id"))),
+                          strict=True))
         out["same_family"] = [family.get(s) == family.get(t) for s, t in zip(out["source_doc_id"], out["target_doc_id"],
                                                                            strict=True)]
     return out[cols]
@@ -350,15 +353,15 @@ def reuse_between(
 
 # --- input checks -----------------------------------------------------------------------------
 
-def _check_documents(documents: pd.DataFrame) -> pd.DataFrame:
-    """Return the documents' needed columns, sorted by doc_id, after checking them."""
+def _check_documents(documents: pd.DataFrame, columns: tuple[str, ...] = _DOC_COLUMNS) -> pd.DataFrame:
+    """Return the documents' needed columns (columns, with doc_id), sorted by doc_id, after checking them."""
     require(documents, ("doc_id", "text"), "documents")
-    docs = pd.DataFrame({c: documents[c] if c in documents.columns else None for c in _DOC_COLUMNS})
+    docs = pd.DataFrame({c: documents[c] if c in documents.columns else None for c in columns})
     docs["doc_id"] = docs["doc_id"].astype(str)
     dup = docs["doc_id"][docs["doc_id"].duplicated()].unique().tolist()
     if dup:
         raise InputError("table documents", f"duplicate doc_id {dup[:3]}")
-    if docs["text"].isna().any():
+    if documents["text"].isna().any():
         raise InputError("table documents", "text is missing for some documents")
     return docs.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
 
