@@ -282,10 +282,11 @@ def build_reuse(
                        p.formula_cover)
             for c, add in cells:
                 add(row[c])
-        # shared_text typed as text in every block, even one where it is missing throughout
-        blocks.append(pd.DataFrame({**values, "shared_text": pd.array(values["shared_text"], dtype="str")},
-                                   columns=columns))
-        del values, cells
+        block = pd.DataFrame(values, columns=columns)
+        # shared_text typed as the other text columns in every block, even one where it is missing throughout
+        block["shared_text"] = pd.array(values["shared_text"], dtype=block["reuse_id"].dtype)
+        blocks.append(block)
+        del values, cells, block
     del passages, corpus, index, marks
     frame = _joined(blocks, columns, kept)
     del blocks
