@@ -17,6 +17,9 @@ P14 = "公共资源开发利用授权运营机制"  # 14 characters
 BOILER = "以习近平新时代中国特色社会主义思想为指导"  # 20 chars
 
 
+RARE = "\U0002B5E8\U0002B5D0"  # two ideographs beyond U+FFFF (CJK extension E), as a law corpus holds
+
+
 def filler(doc: int, part: int, n: int = 12) -> str:
     """N Han characters unique to (doc, part)."""
     base = 0x5000 + doc * 0x400 + part * 0x20
@@ -238,6 +241,22 @@ def test_short_quoted_phrase_below_the_minimum():
     assert build_reuse(docs, prov, min_quote_length=10).empty
 
 
+def test_characters_beyond_the_bmp_match_as_any_other(monkeypatch):
+    """Passages and quoted phrases holding characters beyond U+FFFF: the same rows with uint16 or uint32 keys."""
+    from policykit.analysis import reuse
+
+    phrase = "谁投入" + RARE + "贡献谁受益"
+    docs, prov = corpus({
+        "a": ("2022-12-02", [filler(0, 0) + "坚持“" + phrase + "”原则" + filler(0, 1), P15[:7] + RARE + P14]),
+        "b": ("2023-09-01", [filler(1, 0) + phrase + filler(1, 1), filler(1, 2) + P15[:7] + RARE + P14]),
+    })
+    out = build_reuse(docs, prov)
+    assert sorted(out["source_text"]) == sorted([phrase, P15[:7] + RARE + P14])
+    slices(docs, out)
+    monkeypatch.setattr(reuse, "_N_SLOTS", 1)  # two characters beyond U+FFFF: too many, uint32 code points
+    assert reuse._alphabet(docs["text"]) is None and out.equals(build_reuse(docs, prov))
+
+
 def test_direction_by_date_never_by_order():
     """Z (2022) -> a (2024) by date; with a date missing, or dates equal, no source is claimed (unknown)."""
     text = lambda d: [filler(d, 0) + P15 + filler(d, 1)]  # noqa: E731
@@ -437,6 +456,123 @@ def _index_corpus():
     return corpus(parts)
 
 
+def test_repeats_dropped_before_the_rows_equal_the_rows_dropped_after(monkeypatch):
+    """Rows made only for the passages kept equal every passage's row with the repeats dropped from the table."""
+    from policykit.analysis import reuse
+
+    docs, prov = _index_corpus()
+    # a phrase repeated in both documents of a pair, whose later document comes first in doc_id order (the
+    # undated pairs of _index_corpus have their source first)
+    q = filler(12, 5, 16)
+    r_docs, r_prov = corpus({"r": ("2020-01-01", [q + filler(9, 0) + q + filler(9, 1) + q]),
+                             "s": ("2019-01-01", [filler(10, 0) + q + filler(10, 1) + q])})
+    docs, prov = pd.concat([docs, r_docs], ignore_index=True), pd.concat([prov, r_prov], ignore_index=True)
+    fast = build_reuse(docs, prov)
+    drop_repeats = reuse._drop_repeats
+    monkeypatch.setattr(reuse, "_drop_repeats", lambda df: df)  # every passage's row, in the passages' order
+    every = build_reuse(docs, prov)
+    assert every.index.tolist() == list(range(len(every)))
+    slow = drop_repeats(every)
+    assert len(every) > len(slow) == len(fast) > 0 and fast.index.tolist() == slow.index.tolist()
+    assert fast.equals(slow) and (fast.dtypes == slow.dtypes).all()
+
+
+def test_passages_as_arrays_give_back_the_passages():
+    """Passages kept as arrays (in parts, joined) give back each passage with its runs, in order."""
+    from policykit.analysis import reuse
+
+    made = [reuse._Passage(0, 1, 2, 5, [(3, 40, 9), (13, 52, 8)]), reuse._Passage(0, 2, 2, 7, [(4, 70, 15)]),
+            reuse._Passage(1, 2, 5, 7, [(41, 71, 6)], doc_frequency=3)]
+    parts = [reuse._Passages.of(made[:2]), reuse._Passages.of([]), reuse._Passages.of(made[2:])]
+    joined = reuse._Passages.concat(parts)
+    assert len(joined) == 3 and [joined[i] for i in range(3)] == made
+
+
+def test_rows_made_in_blocks_give_the_table_made_whole(monkeypatch):
+    """Rows made a block at a time: the same values, types and labels, with and without any verbatim row."""
+    from policykit.analysis import reuse
+
+    left, right = P15[:10], P14[:10]
+    docs, prov = corpus({
+        "a": (None, [filler(0, 0) + left + "甲" + right + filler(0, 1), P15 + filler(0, 2)]),
+        "b": (None, [filler(1, 0) + left + "乙乙" + right + filler(1, 1), filler(1, 2) + P15]),
+    })
+    no_verbatim = corpus({  # two passages, each with a difference
+        "a": (None, [filler(0, 0) + left + "甲" + right + filler(0, 1), P15[:8] + "甲" + P14]),
+        "b": (None, [filler(1, 0) + left + "乙乙" + right + filler(1, 1), P15[:8] + "乙" + P14]),
+    })
+    for d, pv in ((docs, prov), no_verbatim):
+        whole = build_reuse(d, pv)
+        with monkeypatch.context() as m:
+            m.setattr(reuse, "ROW_BLOCK", 1)
+            blocks = build_reuse(d, pv)
+        assert len(whole) > 1 and blocks.equals(whole) and (blocks.dtypes == whole.dtypes).all()
+        assert blocks.index.tolist() == whole.index.tolist()
+    assert build_reuse(docs, prov)["shared_text"].isna().sum() == 1
+    assert build_reuse(*no_verbatim)["shared_text"].tolist() == [None, None]
+
+
+def _key_doc(c) -> list[int]:
+    """Document index of each content character of a reuse corpus, spelled out from its bounds."""
+    return [d for d in range(len(c.doc_ids)) for _ in range(int(c.doc_bounds[d]), int(c.doc_bounds[d + 1]))]
+
+
+@pytest.mark.parametrize("beyond_bmp", ["", RARE])
+def test_kgram_hashes_stop_at_document_ends(beyond_bmp):
+    """Hashes of the code points of k-grams inside one document, _NO_HASH for those leaving it.
+
+    Empty and short documents too, and characters beyond U+FFFF, whose uint16 keys are not their code points.
+    """
+    import numpy as np
+
+    from policykit.analysis import reuse
+
+    docs, prov = corpus({"a": (None, [P15 + beyond_bmp]), "b": (None, ["，"]), "c": (None, ["数据"]),
+                         "d": (None, [P14 + beyond_bmp[::-1], beyond_bmp + P15[:3] + beyond_bmp])})
+    c = reuse._make_corpus(reuse._check_documents(docs), reuse._check_provisions(prov, reuse._check_documents(docs)))
+    assert c.keys.dtype == np.uint16 and len(c.beyond) == len(beyond_bmp)
+    key_doc = _key_doc(c)
+    keys = [ord(c.texts[d][p]) for d, p in zip(key_doc, c.key_pos.tolist(), strict=True)]  # the code points
+    assert reuse._doc_of(c, np.arange(len(keys))).tolist() == key_doc and c.doc_bounds[1] == c.doc_bounds[2]
+    for k in (1, 3, 8):
+        want = []
+        for x in range(len(keys)):
+            if x + k > len(keys) or key_doc[x] != key_doc[x + k - 1]:
+                want.append(int(reuse._NO_HASH))
+            else:
+                v = 0
+                for ch in keys[x:x + k]:
+                    v = (v * int(reuse._HASH_BASE) + ch) % 2**64
+                want.append(v)
+        assert reuse._kgram_hashes(c, k).tolist() == want
+        chunks = [reuse._kgram_hashes(c, k, s, s + 5).tolist() for s in range(0, len(keys), 5)]
+        assert sum(chunks, []) == want
+        assert reuse._hashes_at(c, k, np.arange(len(keys))).tolist() == want
+
+
+def test_provision_of_each_content_character():
+    """The corpus's stretches of one provision give every content character the provision locate() finds."""
+    import numpy as np
+
+    from policykit.analysis import reuse
+    from policykit.analysis.locate import provision_ids
+
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": [P15 + "，" + P14 + "。" + P15, P14, "数据。" + P15]})
+    prov = pd.DataFrame({"doc_id": ["a", "a", "c", "c"], "provision_id": ["1", "2", "1", "2"],
+                         "char_start": [0, 16, 0, 3], "char_end": [16, 30, 3, 18]})  # a's last P15: no provision
+    d = reuse._check_documents(docs)
+    c = reuse._make_corpus(d, reuse._check_provisions(prov, d))
+    labels = reuse._prov_of(c, np.arange(len(c.keys))).tolist()
+    got = [None if x < 0 else (c.doc_ids[doc], c.prov_ids[x]) for x, doc in zip(labels, _key_doc(c), strict=True)]
+    want = []
+    for doc, doc_id in enumerate(c.doc_ids):
+        lo, hi = int(c.doc_bounds[doc]), int(c.doc_bounds[doc + 1])
+        found = provision_ids(prov[prov["doc_id"] == doc_id], None, c.key_pos[lo:hi])
+        want += [None if p is None else (doc_id, p) for p in found]
+    assert got == want and None in got and len(set(got)) == 5
+    assert len(c.prov_starts) == 5  # a: 1, 2, none; b: none (joins a's last stretch); c: 1, 2
+
+
 @pytest.mark.parametrize("partition_size", [1, 7, 64])
 def test_partitioned_index_equals_the_whole_index(partition_size):
     """Splitting the k-gram index by hash into partitions gives the same counts, cover and seed pairs."""
@@ -472,10 +608,10 @@ def test_formulaic_marks_characters_under_a_formulaic_kgram():
     c = reuse._make_corpus(reuse._check_documents(docs), reuse._check_provisions(prov, reuse._check_documents(docs)))
     index, _ = reuse._index(c, 8, 3, None)
     covered = [False] * len(c.keys)
-    h = reuse._kgram_hashes(c, 8)
+    h, key_doc = reuse._kgram_hashes(c, 8), _key_doc(c)
     families = {}
     for x, v in enumerate(h.tolist()):
-        families.setdefault(v, set()).add(int(c.family[c.key_doc[x]]))
+        families.setdefault(v, set()).add(int(c.family[key_doc[x]]))
     for x, v in enumerate(h.tolist()):
         if v != reuse._NO_HASH and len(families[v]) >= 3:
             covered[x:x + 8] = [True] * 8
@@ -493,12 +629,12 @@ def test_first_seeds_of_runs_give_the_runs_of_all_seeds():
     docs, prov = _index_corpus()
     c = reuse._make_corpus(reuse._check_documents(docs), reuse._check_provisions(prov, reuse._check_documents(docs)))
     _, seeds = reuse._index(c, 8, 3, None, partition_size=7)
-    h = reuse._kgram_hashes(c, 8)
+    h, key_doc = reuse._kgram_hashes(c, 8), _key_doc(c)
     families: dict[int, set[int]] = {}
     for x, v in enumerate(h.tolist()):
-        families.setdefault(v, set()).add(int(c.family[c.key_doc[x]]))
+        families.setdefault(v, set()).add(int(c.family[key_doc[x]]))
     ok = [x for x, v in enumerate(h.tolist()) if v != reuse._NO_HASH and len(families[v]) < 3]
-    every = [(i, j) for i in ok for j in ok if i < j and h[i] == h[j] and c.key_doc[i] != c.key_doc[j]]
+    every = [(i, j) for i in ok for j in ok if i < j and h[i] == h[j] and key_doc[i] != key_doc[j]]
     assert len(seeds[0]) < len(every)  # the index returned fewer seeds
     full = reuse._runs(c, 8, [np.array([i for i, _ in every], np.int32), np.array([j for _, j in every], np.int32)])
     first = reuse._runs(c, 8, seeds)

@@ -34,7 +34,8 @@ Method (all character offsets index into documents.text):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from math import ceil
 
@@ -69,9 +70,14 @@ _DOC_COLUMNS = ("doc_id", "text", "title", "date", "period", "date_lower_bound",
                 "version")
 _PROV_COLUMNS = ("doc_id", "provision_id", "char_start", "char_end")
 INPUT_COLUMNS = {"documents": _DOC_COLUMNS, "provisions": _PROV_COLUMNS}  # all the stage reads of its inputs
+_CHAR_COLUMNS = ("source_char_start", "source_char_end", "target_char_start", "target_char_end")
 _HASH_BASE = np.uint64(1_000_003)
 MAX_REPEATS = 8  # occurrences of one k-gram per document that seed matches
 _NO_HASH = np.uint64(np.iinfo(np.uint64).max)
+_BEYOND_BMP = re.compile("[\U00010000-\U0010FFFF]")  # code points that do not fit in uint16
+# Keys standing for characters beyond U+FFFF: the surrogates, which are never content characters (category Cs)
+_SLOT, _N_SLOTS = 0xD800, 0x800
+ROW_BLOCK = 1 << 16  # rows made at a time before they become a frame (about 64 K: ~50 MB of Python objects)
 RUN_BLOCK = 1 << 20  # runs cut into passages at a time (about 1 M: ~100 MB of arrays)
 INDEX_PARTITION = 1 << 21  # k-gram positions per partition of the index (about 2 M: ~200 MB of sort arrays)
 
@@ -115,19 +121,26 @@ class _Corpus:
     doc_ids: list[str]
     texts: list[str]
     family: np.ndarray  # family index of each document
-    keys: np.ndarray  # uint32 code points of all content characters, documents concatenated
-    key_doc: np.ndarray  # document index of each content character
+    keys: np.ndarray  # code point of each content character, documents concatenated: uint16 (with beyond) or uint32
     key_pos: np.ndarray  # offset of each content character in its document's text
-    key_prov: np.ndarray  # global provision index of each content character, -1 if none
+    # The provision of each content character, as stretches of one label (a provision's characters follow one
+    # another, so a few per provision instead of one int32 per character; _prov_of reads them):
+    prov_starts: np.ndarray  # first content character of each stretch (the first is 0), ascending
+    prov_labels: np.ndarray  # global provision index of each stretch's characters, -1 if none
     prov_ids: list[str]  # provision_id of each global provision index
     doc_bounds: np.ndarray  # content characters of document i are [doc_bounds[i], doc_bounds[i + 1])
+    # (no per-character document array: _doc_of derives it from doc_bounds where it is needed)
+    # Characters beyond U+FFFF, where keys are uint16: key _SLOT + i stands for code point beyond[i]
+    beyond: np.ndarray  # their code points, ascending (empty: every key is its code point)
+    beyond_at: np.ndarray  # the content characters whose key stands for one of them, ascending
 
 
 @dataclass(frozen=True)
 class _Index:
     """Per content character: in how many documents and families its k-gram occurs, and whether formulaic."""
 
-    n_docs: np.ndarray  # int32, 1 where the k-gram leaves the document
+    n_docs: np.ndarray  # uint16 below 65536 documents (the counts never exceed it), else int32; 1 where the
+    # k-gram leaves the document
     formulaic: np.ndarray  # bool: the character lies inside a formulaic k-gram (a quarter of int32 prefix sums)
 
 
@@ -160,6 +173,59 @@ class _Passage:
         return sum(s[2] for s in self.segments)
 
 
+@dataclass(frozen=True)
+class _Passages:
+    """Passages held as arrays, a field per array: passage i has the exact runs first[i]:first[i + 1].
+
+    A _Passage object with its list of runs holds about 300 bytes; there are millions of passages on a
+    large corpus, so they are made as objects a block at a time and kept as arrays (about 50 bytes).
+    """
+
+    doc_a: np.ndarray
+    doc_b: np.ndarray
+    prov_a: np.ndarray
+    prov_b: np.ndarray
+    doc_frequency: np.ndarray
+    first: np.ndarray  # int64, one more than the passages
+    seg_a: np.ndarray  # exact runs: start in a, start in b, length
+    seg_b: np.ndarray
+    seg_n: np.ndarray
+
+    @staticmethod
+    def of(passages: list[_Passage]) -> _Passages:
+        """The passages of a list, in its order."""
+        n = len(passages)
+
+        def column(value: Callable[[_Passage], int]) -> np.ndarray:
+            return np.fromiter(map(value, passages), np.int64, n)
+
+        segs = np.fromiter((x for p in passages for s in p.segments for x in s), np.int64).reshape(-1, 3)
+        return _Passages(
+            column(lambda p: p.doc_a), column(lambda p: p.doc_b), column(lambda p: p.prov_a),
+            column(lambda p: p.prov_b), column(lambda p: p.doc_frequency),
+            np.r_[0, np.cumsum(column(lambda p: len(p.segments)))], *(segs[:, j].copy() for j in range(3)),
+        )
+
+    @staticmethod
+    def concat(parts: list[_Passages]) -> _Passages:
+        """The passages of the parts, one after another."""
+        starts = np.cumsum([0] + [len(p.seg_a) for p in parts[:-1]])
+        first = np.concatenate([[0]] + [p.first[1:] + s for p, s in zip(parts, starts, strict=True)])
+        fields = ("doc_a", "doc_b", "prov_a", "prov_b", "doc_frequency")
+        return _Passages(*(np.concatenate([getattr(p, f) for p in parts]) for f in fields), first,
+                         *(np.concatenate([getattr(p, f) for p in parts]) for f in ("seg_a", "seg_b", "seg_n")))
+
+    def __len__(self) -> int:
+        return len(self.doc_a)
+
+    def __getitem__(self, i: int) -> _Passage:
+        lo, hi = int(self.first[i]), int(self.first[i + 1])
+        segs = list(zip(self.seg_a[lo:hi].tolist(), self.seg_b[lo:hi].tolist(), self.seg_n[lo:hi].tolist(),
+                        strict=True))
+        return _Passage(int(self.doc_a[i]), int(self.doc_b[i]), int(self.prov_a[i]), int(self.prov_b[i]), segs,
+                        int(self.doc_frequency[i]))
+
+
 def build_reuse(
     documents: pd.DataFrame,
     provisions: pd.DataFrame,
@@ -178,6 +244,8 @@ def build_reuse(
     p.check()
     docs = _check_documents(documents)
     corpus = _make_corpus(docs, _check_provisions(provisions, docs))
+    typer, direction = PassageTyper.of(docs), Direction(docs)
+    del docs  # the corpus holds the texts: the checked copy of the table is freed
     release_memory()  # the per-document pieces freed: heap handed back before the index's arrays
     k = min(p.min_run, p.min_length)
     n_families = len(set(corpus.family.tolist()))
@@ -185,29 +253,45 @@ def build_reuse(
     focus_idx = None if focus is None else {i for i, d in enumerate(corpus.doc_ids) if d in focus}
     index, seeds = _index(corpus, k, threshold, focus_idx)
     run_a, run_b, run_len = _runs(corpus, k, seeds)  # consumes the seeds, the largest arrays
-    passages = _split_at_titles(corpus, _passages(corpus, run_a, run_b, run_len, p.max_gap, p.min_length),
-                                p.min_length)
+    titles = _in_marks(corpus, title_spans)
+    passages = _passages(corpus, run_a, run_b, run_len, p.max_gap, p.min_length, titles)
     del run_a, run_b, run_len
-    passages += _quotations(corpus, p.min_quote_length, threshold, focus_idx)
+    passages = _Passages.concat([passages, _Passages.of(_quotations(corpus, p.min_quote_length, threshold,
+                                                                    focus_idx))])
     release_memory()
-    typer, direction = PassageTyper.of(docs), Direction(docs)
-    marks = _Marks(*(_in_marks(corpus, spans) for spans in (title_spans, quote_spans)))
-    corpus = replace(corpus, keys=None, key_doc=None)  # the rows need offsets, not characters: freed
+    marks = _Marks(titles, _in_marks(corpus, quote_spans))
+    del titles
+    # The repeats are dropped before the rows are made, from the passages' documents and offsets: the rows
+    # of the passages left out are never built, and the table is built once, in its order.
+    offsets = _row_offsets(corpus, passages, direction)
+    kept = _drop_repeats(offsets).index.to_numpy()
+    chars = offsets[list(_CHAR_COLUMNS)].to_numpy()[kept]  # the kept rows' offsets, from here on
+    del offsets
+    corpus = replace(corpus, keys=None, key_pos=None)  # the rows need the texts and offsets, not characters
+    release_memory()
     columns = table("reuse").columns
-    # Column lists, filled as the passages are consumed: no tuple per row, no 2-D object array in the frame's
-    # construction, and each passage freed once its row is made.
-    values: dict[str, list] = {c: [] for c in columns}
-    cells = [(c, values[c].append) for c in columns]
-    passages.reverse()
-    while passages:
-        row = _row(corpus, passages.pop(), k, index, marks, typer, direction, p.formula_cover)
-        for c, add in cells:
-            add(row[c])
-    del passages, corpus, index, marks, cells
-    frame = pd.DataFrame(values, columns=columns)
-    del values  # the frame holds the values
+    # The rows are made a block at a time into column lists (no tuple per row, no 2-D object array), each
+    # block made a frame (texts as Arrow strings) before the next: the Python objects of all rows are
+    # never held at once.
+    blocks: list[pd.DataFrame] = []
+    for lo in range(0, len(kept), ROW_BLOCK):
+        values: dict[str, list] = {c: [] for c in columns}
+        cells = [(c, values[c].append) for c in columns]
+        for r in range(lo, min(lo + ROW_BLOCK, len(kept))):
+            row = _row(corpus, passages[int(kept[r])], chars[r].tolist(), k, index, marks, typer, direction,
+                       p.formula_cover)
+            for c, add in cells:
+                add(row[c])
+        block = pd.DataFrame(values, columns=columns)
+        # shared_text typed as the other text columns in every block, even one where it is missing throughout
+        block["shared_text"] = pd.array(values["shared_text"], dtype=block["reuse_id"].dtype)
+        blocks.append(block)
+        del values, cells, block
+    del passages, corpus, index, marks
+    frame = _joined(blocks, columns, kept)
+    del blocks
     release_memory()
-    return _drop_repeats(frame)
+    return frame
 
 
 def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -215,8 +299,10 @@ def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None
     cols = table("reuse_pairs").columns
     if reuse.empty:
         return pd.DataFrame(columns=cols)
-    df = reuse.assign(length=reuse["length"].astype("int64"), verbatim=(reuse["n_differences"] == 0).astype("int64"))
     keys = ["source_doc_id", "target_doc_id"]
+    # the columns counted only: filtering the whole table would copy its texts
+    df = reuse[[*keys, "type", "direction_basis"]].assign(length=reuse["length"].astype("int64"),
+                                                           verbatim=(reuse["n_differences"] == 0).astype("int64"))
     counts = pd.crosstab([df[k] for k in keys], df["type"]).reindex(columns=list(TYPES), fill_value=0)
     chars = df.pivot_table(index=keys, columns="type", values="length", aggfunc="sum", fill_value=0)
     chars = chars.reindex(columns=list(TYPES), fill_value=0)
@@ -234,7 +320,9 @@ def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None
     out["is_borrowing"] = (out["n_substantive"] + out["n_quotation"]) > 0
     out["same_family"] = False
     if documents is not None and len(documents):
-        family = dict(zip(*_families_by_id(_check_documents(documents)), strict=True))
+        # the families only: not a sorted copy of the texts
+        family = dict(zip(*_families_by_id(_check_documents(documents, ("doc_id", "family_id", "related_doc_id"))),
+                          strict=True))
         out["same_family"] = [family.get(s) == family.get(t) for s, t in zip(out["source_doc_id"], out["target_doc_id"],
                                                                            strict=True)]
     return out[cols]
@@ -266,15 +354,15 @@ def reuse_between(
 
 # --- input checks -----------------------------------------------------------------------------
 
-def _check_documents(documents: pd.DataFrame) -> pd.DataFrame:
-    """Return the documents' needed columns, sorted by doc_id, after checking them."""
+def _check_documents(documents: pd.DataFrame, columns: tuple[str, ...] = _DOC_COLUMNS) -> pd.DataFrame:
+    """Return the documents' needed columns (columns, with doc_id), sorted by doc_id, after checking them."""
     require(documents, ("doc_id", "text"), "documents")
-    docs = pd.DataFrame({c: documents[c] if c in documents.columns else None for c in _DOC_COLUMNS})
+    docs = pd.DataFrame({c: documents[c] if c in documents.columns else None for c in columns})
     docs["doc_id"] = docs["doc_id"].astype(str)
     dup = docs["doc_id"][docs["doc_id"].duplicated()].unique().tolist()
     if dup:
         raise InputError("table documents", f"duplicate doc_id {dup[:3]}")
-    if docs["text"].isna().any():
+    if documents["text"].isna().any():
         raise InputError("table documents", "text is missing for some documents")
     return docs.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
 
@@ -335,8 +423,11 @@ def _make_corpus(docs: pd.DataFrame, prov: pd.DataFrame) -> _Corpus:
     # place, then shrunk: concatenating per-document pieces would hold the corpus twice, and the pieces,
     # freed, would stay in the heap.
     bound = int(docs["text"].str.len().sum()) if len(docs) else 0
-    keys, key_pos, key_prov = (np.empty(bound, dt) for dt in (np.uint32, np.int32, np.int32))
-    filled = 0
+    beyond = _alphabet(docs["text"])
+    keys, key_pos = (np.empty(bound, dt) for dt in (np.uint32 if beyond is None else np.uint16, np.int32))
+    beyond_at = [np.zeros(0, np.int64)]
+    filled, last = 0, -2  # last: the provision label of the previous content character (-2: none yet)
+    prov_starts, prov_labels = [np.zeros(0, np.int64)], [np.zeros(0, np.int32)]
     for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
         pos = np.flatnonzero(_content_mask(codes)).astype(np.int32)
@@ -344,24 +435,87 @@ def _make_corpus(docs: pd.DataFrame, prov: pd.DataFrame) -> _Corpus:
         g = by_doc.get(doc_id)
         if g is not None:
             held = locate(g, None, pos)  # the provision holding each content character (NONE: none)
-            key_prov[filled:end] = np.where(held == NONE, -1, len(prov_ids) + held)
+            label = np.where(held == NONE, -1, len(prov_ids) + held).astype(np.int32)
             prov_ids.extend(g["provision_id"].tolist())
         else:
-            key_prov[filled:end] = -1
-        keys[filled:end] = codes[pos]
+            label = np.full(len(pos), -1, np.int32)
+        if len(label):
+            new = np.flatnonzero(np.r_[label[0] != last, label[1:] != label[:-1]])
+            prov_starts.append(new + filled)
+            prov_labels.append(label[new])
+            last = int(label[-1])
+        codes = codes[pos]
+        big = np.flatnonzero(codes > 0xFFFF) if beyond is not None and len(beyond) else ()
+        if len(big):
+            codes[big] = _SLOT + np.searchsorted(beyond, codes[big])
+            beyond_at.append(big + filled)
+        keys[filled:end] = codes
         key_pos[filled:end] = pos
         sizes.append(len(pos))
         filled = end
-    for a in (keys, key_pos, key_prov):
+    for a in (keys, key_pos):
         a.resize(filled, refcheck=False)  # in place: no reference to the arrays has been handed out
     sizes_a = np.array(sizes, dtype=np.int64)
     _, fam_keys = _families_by_id(docs)
     family = np.unique(np.array(fam_keys, dtype=object).astype(str), return_inverse=True)[1].astype(np.int32)
     return _Corpus(
         docs["doc_id"].tolist(), docs["text"].tolist(), family,
-        keys, np.repeat(np.arange(len(sizes), dtype=np.int32), sizes_a),
-        key_pos, key_prov, prov_ids, np.r_[0, np.cumsum(sizes_a)],
+        keys, key_pos, np.concatenate(prov_starts), np.concatenate(prov_labels), prov_ids,
+        np.r_[0, np.cumsum(sizes_a)], np.zeros(0, np.uint32) if beyond is None else beyond,
+        np.concatenate(beyond_at),
     )
+
+
+def _alphabet(texts: Iterable[str]) -> np.ndarray | None:
+    """The characters beyond U+FFFF in the texts (code points, ascending), or None if too many for uint16 keys.
+
+    Keys are uint16 (half of uint32) when the texts' characters beyond U+FFFF are few enough to stand in
+    for the surrogates (a Chinese corpus holds a few rare ideographs there), else uint32 code points.
+    """
+    found: set[str] = set()
+    for t in texts:
+        found.update(_BEYOND_BMP.findall(t))
+    return np.array(sorted(map(ord, found)), dtype=np.uint32) if len(found) <= _N_SLOTS else None
+
+
+def _as_keys(corpus: _Corpus, codes: np.ndarray) -> np.ndarray:
+    """Keys of code points (uint32) of characters found in the corpus."""
+    if not len(corpus.beyond):
+        return codes
+    return np.where(codes > 0xFFFF, _SLOT + np.searchsorted(corpus.beyond, codes), codes)
+
+
+def _add_beyond_bmp(corpus: _Corpus, k: int, acc: np.ndarray, first: int, at: np.ndarray | None = None) -> None:
+    """Complete the hashes of k-grams holding a character beyond U+FFFF, whose key is not its code point.
+
+    acc: hashes of the k-grams starting at at (ascending), or at first, first + 1, ... when at is None.
+    Each such key adds (code point - key) x BASE**(k - 1 - j) at offset j of a k-gram, modulo 2**64.
+    """
+    x = corpus.beyond_at
+    if not len(x) or not len(acc):
+        return
+    key = corpus.keys[x].astype(np.uint64)
+    missing = corpus.beyond[corpus.keys[x] - _SLOT].astype(np.uint64) - key
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            y = x - j  # the k-grams holding x at offset j
+            if at is None:
+                i = y - first
+                ok = (i >= 0) & (i < len(acc))
+            else:
+                i = np.minimum(np.searchsorted(at, y), len(at) - 1)
+                ok = at[i] == y
+            acc[i[ok]] += missing[ok] * np.uint64(pow(int(_HASH_BASE), k - 1 - j, 1 << 64))
+
+
+def _doc_of(corpus: _Corpus, pos: np.ndarray | int) -> np.ndarray:
+    """Document index of the content characters at pos (int32), from the documents' bounds."""
+    return (np.searchsorted(corpus.doc_bounds, pos, side="right") - 1).astype(np.int32)
+
+
+def _prov_of(corpus: _Corpus, pos: np.ndarray | int) -> np.ndarray:
+    """Global provision index (int32, -1 if none) of the content characters at pos."""
+    return corpus.prov_labels[np.searchsorted(corpus.prov_starts, pos, side="right") - 1]
 
 
 def _content_index(corpus: _Corpus, doc: int, char: int) -> int:
@@ -396,7 +550,12 @@ def _kgram_hashes(corpus: _Corpus, k: int, start: int = 0, stop: int | None = No
         for j in range(k):
             np.multiply(acc, _HASH_BASE, out=acc)
             np.add(acc, corpus.keys[start + j:start + j + m], out=acc, casting="unsafe")
-    acc[corpus.key_doc[start:start + m] != corpus.key_doc[start + k - 1:start + k - 1 + m]] = _NO_HASH
+    _add_beyond_bmp(corpus, k, acc, start)
+    # k-grams leaving their document: those starting at b - k + 1 .. b - 1 for each document end b
+    ends = corpus.doc_bounds[(corpus.doc_bounds > start) & (corpus.doc_bounds < start + m + k - 1)] - start
+    for back in range(1, k):
+        at = ends - back
+        acc[at[(at >= 0) & (at < m)]] = _NO_HASH
     return h
 
 
@@ -420,7 +579,7 @@ def _index(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None,
     n = len(corpus.keys)
     bits = _partition_bits(n, partition_size or INDEX_PARTITION)
     top = _hash_top_bits(corpus, k, bits)  # one byte per position: which partition its k-gram falls in
-    n_docs = np.ones(n, dtype=np.int32)
+    n_docs = np.ones(n, dtype=np.uint16 if len(corpus.doc_ids) < 1 << 16 else np.int32)
     formulaic_start = np.zeros(n, dtype=bool)
     seedable = np.zeros(n, dtype=bool)
     dtype = np.int32 if n < 2**31 - k else np.int64
@@ -439,15 +598,16 @@ def _index(corpus: _Corpus, k: int, threshold: int, focus: set[int] | None,
     for part in range(1 << bits):
         pos = np.flatnonzero((top == part) & seedable).astype(dtype)
         hs = _hashes_at(corpus, k, pos)
+        doc = _doc_of(corpus, pos)  # looked up while the positions ascend: the fast order for a binary search
         order = np.argsort(hs, kind="stable")
-        pos, hs = pos[order], hs[order]
+        pos, hs, doc = pos[order], hs[order], doc[order]
         del order
         group = np.cumsum(np.r_[True, hs[1:] != hs[:-1]], dtype=np.int32) if len(hs) else hs.astype(np.int32)
         del hs
-        pi, pj = _pairs_in_groups(corpus, pos, group, focus, seedable)
+        pi, pj = _pairs_in_groups(corpus, pos, group, focus, seedable, doc)
         seeds_i.append(pi)
         seeds_j.append(pj)
-        del pos, group
+        del pos, group, doc
     del top, seedable
     # characters covered by a formulaic k-gram: x is covered when a formulaic k-gram starts in (x - k, x];
     # each start is spread over the k - 1 characters after it (bool arrays only, no per-character counts)
@@ -478,7 +638,7 @@ def _hash_top_bits(corpus: _Corpus, k: int, bits: int) -> np.ndarray:
 
 
 def _hashes_at(corpus: _Corpus, k: int, pos: np.ndarray) -> np.ndarray:
-    """_kgram_hashes at the given positions only (the same values)."""
+    """_kgram_hashes at the given positions (ascending) only (the same values)."""
     n = len(corpus.keys)
     h = np.full(len(pos), _NO_HASH, dtype=np.uint64)
     full = np.flatnonzero(pos <= n - k)
@@ -488,22 +648,28 @@ def _hashes_at(corpus: _Corpus, k: int, pos: np.ndarray) -> np.ndarray:
         for j in range(k):
             np.multiply(acc, _HASH_BASE, out=acc)
             np.add(acc, corpus.keys[at + j], out=acc, casting="unsafe")
-    acc[corpus.key_doc[at] != corpus.key_doc[at + (k - 1)]] = _NO_HASH
+    _add_beyond_bmp(corpus, k, acc, 0, at)
+    # k-grams leaving their document: those starting at b - k + 1 .. b - 1 for each document end b (found among
+    # the positions, ascending, by a binary search per such start: far fewer than the positions)
+    if len(at):
+        leaving = (corpus.doc_bounds[1:-1, None] - np.arange(1, k)).ravel()
+        i = np.minimum(np.searchsorted(at, leaving), len(at) - 1)
+        acc[i[at[i] == leaving]] = _NO_HASH
     h[full] = acc
     return h
 
 
 def _count_partition(corpus: _Corpus, threshold: int, pos: np.ndarray, hs: np.ndarray, n_docs: np.ndarray,
                      formulaic_start: np.ndarray, seedable: np.ndarray) -> None:
-    """Count the k-grams at pos (hashes hs, whole groups of equal hashes) into n_docs, formulaic_start, seedable."""
+    """Count the k-grams at pos (ascending; hashes hs, whole groups of equal hashes) into n_docs and the masks."""
+    doc = _doc_of(corpus, pos)  # looked up while the positions ascend: the fast order for a binary search
     order = np.argsort(hs, kind="stable")
-    pos, hs = pos[order], hs[order]
+    pos, hs, doc = pos[order], hs[order], doc[order]
     del order
     first = np.r_[True, hs[1:] != hs[:-1]]
     del hs
     group = np.cumsum(first, dtype=np.int32) - 1
     g_start = np.flatnonzero(first)
-    doc = corpus.key_doc[pos]
     # positions of one document are contiguous and ascending within a group (stable sort over positions)
     new_doc = first | np.r_[True, doc[1:] != doc[:-1]]
     docs_in_group = np.add.reduceat(new_doc.astype(np.int32), g_start)
@@ -531,8 +697,10 @@ def _count_partition(corpus: _Corpus, threshold: int, pos: np.ndarray, hs: np.nd
 
 
 def _pairs_in_groups(corpus: _Corpus, pos: np.ndarray, group: np.ndarray, focus: set[int] | None,
-                     seedable: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+                     seedable: np.ndarray | None = None, doc: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
     """All pairs (i, j), i < j, of positions of different documents within each group of equal k-grams.
+
+    doc: the document of each position (_doc_of, if not given).
 
     With seedable (the positions that may seed), a pair continuing the seed (i - 1, j - 1) is left out.
     """
@@ -543,6 +711,7 @@ def _pairs_in_groups(corpus: _Corpus, pos: np.ndarray, group: np.ndarray, focus:
     size = np.diff(np.r_[g_start, len(pos)])
     gid = np.cumsum(first) - 1
     remaining = size[gid] - (np.arange(len(pos)) - g_start[gid])  # elements of the group from here on
+    doc = _doc_of(corpus, pos) if doc is None else doc
     in_focus = np.zeros(len(corpus.doc_ids), dtype=bool)
     in_focus[list(focus) if focus is not None else slice(None)] = True
     # the seed pairs keep the positions' dtype (int32 below 2**31 content characters): half the memory
@@ -551,7 +720,7 @@ def _pairs_in_groups(corpus: _Corpus, pos: np.ndarray, group: np.ndarray, focus:
     t = 1
     while len(active):
         i, j = pos[active], pos[active + t]
-        di, dj = corpus.key_doc[i], corpus.key_doc[j]
+        di, dj = doc[active], doc[active + t]
         keep = (di != dj) & (in_focus[di] | in_focus[dj])
         if seedable is not None:
             keep &= ~_continues(corpus, seedable, i, j, di, dj)
@@ -570,7 +739,8 @@ def _continues(corpus: _Corpus, seedable: np.ndarray, i: np.ndarray, j: np.ndarr
     at i and j are equal, so are those before them.
     """
     im, jm = i - 1, j - 1  # i = 0 wraps to the end: masked by i > 0
-    return ((i > 0) & (corpus.key_doc[im] == di) & (corpus.key_doc[jm] == dj) & seedable[im] & seedable[jm]
+    starts = corpus.doc_bounds
+    return ((im >= starts[di]) & (jm >= starts[dj]) & seedable[im] & seedable[jm]
             & (corpus.keys[im] == corpus.keys[jm]))
 
 
@@ -622,24 +792,27 @@ def _runs(corpus: _Corpus, k: int, seeds: list[np.ndarray]) -> tuple[np.ndarray,
 
 def _extend(corpus: _Corpus, a: np.ndarray, b: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, ...]:
     """Grow each exact run to the left and right while the two documents' content characters agree."""
-    keys, doc, size = corpus.keys, corpus.key_doc, len(corpus.keys)
+    keys, bounds = corpus.keys, corpus.doc_bounds
     a, b, n = a.copy(), b.copy(), n.copy()
-    active = np.flatnonzero(a > 0)
+    doc_a, doc_b = _doc_of(corpus, a), _doc_of(corpus, b)  # a run stays inside its two documents
+    lo_a, lo_b = bounds[doc_a], bounds[doc_b]
+    active = np.flatnonzero((a > lo_a) & (b > lo_b))
     while len(active):
         x, y = a[active] - 1, b[active] - 1
-        ok = (doc[x] == doc[x + 1]) & (doc[y] == doc[y + 1]) & (keys[x] == keys[y])
-        active = active[ok]
+        active = active[keys[x] == keys[y]]
         a[active] -= 1
         b[active] -= 1
         n[active] += 1
-        active = active[a[active] > 0]
-    active = np.flatnonzero(b + n < size)
+        active = active[(a[active] > lo_a[active]) & (b[active] > lo_b[active])]
+    del lo_a, lo_b
+    hi_a, hi_b = bounds[doc_a + 1], bounds[doc_b + 1]
+    del doc_a, doc_b
+    active = np.flatnonzero((a + n < hi_a) & (b + n < hi_b))
     while len(active):
         x, y = a[active] + n[active], b[active] + n[active]
-        ok = (doc[x] == doc[x - 1]) & (doc[y] == doc[y - 1]) & (keys[x] == keys[y])
-        active = active[ok]
+        active = active[keys[x] == keys[y]]
         n[active] += 1
-        active = active[b[active] + n[active] < size]
+        active = active[(a[active] + n[active] < hi_a[active]) & (b[active] + n[active] < hi_b[active])]
     return a, b, n
 
 
@@ -647,7 +820,7 @@ def _extend(corpus: _Corpus, a: np.ndarray, b: np.ndarray, n: np.ndarray) -> tup
 
 def _pieces(corpus: _Corpus, run_a, run_b, run_len) -> tuple[np.ndarray, ...]:
     """Runs cut at provision boundaries on both sides: arrays (prov a, prov b, start a, start b, length)."""
-    change = np.flatnonzero(np.r_[True, corpus.key_prov[1:] != corpus.key_prov[:-1]])
+    change = corpus.prov_starts  # where the provision changes
 
     def n_inner(start: np.ndarray) -> np.ndarray:
         return np.searchsorted(change, start + run_len) - np.searchsorted(change, start + 1)
@@ -675,27 +848,31 @@ def _pieces(corpus: _Corpus, run_a, run_b, run_len) -> tuple[np.ndarray, ...]:
     b = [run_b[~cross], y[r] + start]
     n = [run_len[~cross], length]
     a, b, n = np.concatenate(a), np.concatenate(b), np.concatenate(n)
-    pa, pb = corpus.key_prov[a], corpus.key_prov[b]
+    pa, pb = _prov_of(corpus, a), _prov_of(corpus, b)
     ok = (pa >= 0) & (pb >= 0)
     o = np.lexsort((b[ok], a[ok], pb[ok], pa[ok]))
     return pa[ok][o], pb[ok][o], a[ok][o], b[ok][o], n[ok][o]
 
 
-def _passages(corpus: _Corpus, run_a, run_b, run_len, max_gap: int, min_length: int) -> list[_Passage]:
+def _passages(corpus: _Corpus, run_a, run_b, run_len, max_gap: int, min_length: int,
+              titles: np.ndarray) -> _Passages:
     """Cut runs at provision boundaries, merge across small gaps, keep those sharing min_length characters.
 
-    The runs come sorted by their start in a (so by document): they are taken in blocks of whole
-    documents of about RUN_BLOCK runs, whose passages follow one another in the order of one pass
-    over all runs (a passage joins runs of one provision pair, so of one document on side a).
+    The passages are then cut at cited titles (titles: the mask of the characters inside 《》, see
+    _split_at_titles). The runs come sorted by their start in a (so by document): they are taken in
+    blocks of whole documents of about RUN_BLOCK runs, whose passages follow one another in the order
+    of one pass over all runs (a passage joins runs of one provision pair, so of one document on side a).
     """
-    doc = corpus.key_doc[run_a]
-    out: list[_Passage] = []
+    doc = _doc_of(corpus, run_a)
+    out: list[_Passages] = [_Passages.of([])]
     lo = 0
     while lo < len(doc):
         hi = len(doc) if lo + RUN_BLOCK >= len(doc) else int(np.searchsorted(doc, doc[lo + RUN_BLOCK], side="right"))
-        out += _block_passages(corpus, run_a[lo:hi], run_b[lo:hi], run_len[lo:hi], max_gap, min_length)
+        block = _block_passages(corpus, run_a[lo:hi], run_b[lo:hi], run_len[lo:hi], max_gap, min_length)
+        out.append(_Passages.of(_split_at_titles(titles, block, min_length)))
+        del block  # objects of one block at a time
         lo = hi
-    return out
+    return _Passages.concat(out)
 
 
 def _block_passages(corpus: _Corpus, run_a, run_b, run_len, max_gap: int, min_length: int) -> list[_Passage]:
@@ -703,13 +880,16 @@ def _block_passages(corpus: _Corpus, run_a, run_b, run_len, max_gap: int, min_le
     pa, pb, a, b, n = _pieces(corpus, run_a, run_b, run_len)
     keep = _mergeable(pa, pb, a, n, max_gap) | (n >= min_length)
     pa, pb, a, b, n = pa[keep], pb[keep], a[keep], b[keep], n[keep]
-    out = []
+    out: list[_Passage] = []
+    if not len(pa):
+        return out
     bounds = np.flatnonzero(np.r_[True, (pa[1:] != pa[:-1]) | (pb[1:] != pb[:-1]), True])
-    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+    # a provision lies in one document: the documents of a pair of provisions are those of its first piece
+    docs_a, docs_b = (_doc_of(corpus, side[bounds[:-1]]).tolist() for side in (a, b))
+    for g, (lo, hi) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)):
         segs = list(zip(a[lo:hi].tolist(), b[lo:hi].tolist(), n[lo:hi].tolist(), strict=True))
         for chain in _merge_gaps(segs, max_gap):
-            doc_a, doc_b = int(corpus.key_doc[chain[0][0]]), int(corpus.key_doc[chain[0][1]])
-            p = _Passage(doc_a, doc_b, int(pa[lo]), int(pb[lo]), chain)
+            p = _Passage(docs_a[g], docs_b[g], int(pa[lo]), int(pb[lo]), chain)
             if p.shared >= min_length:
                 out.append(p)
     return out
@@ -759,13 +939,13 @@ def _in_marks(corpus: _Corpus, spans: Callable[[str], list[tuple[int, int]]]) ->
     return mask
 
 
-def _split_at_titles(corpus: _Corpus, passages: list[_Passage], min_length: int) -> list[_Passage]:
+def _split_at_titles(inside: np.ndarray, passages: list[_Passage], min_length: int) -> list[_Passage]:
     """Cut passages where a cited title (《…》 on either side) begins or ends; keep parts of min_length.
 
+    inside: the mask of the content characters inside cited titles (_in_marks with title_spans).
     A passage running from borrowed wording into a cited title and out again (落实《…意见》，充分发挥…)
     becomes a citation between two passages typed on their own.
     """
-    inside = _in_marks(corpus, title_spans)
     out = []
     for p in passages:
         parts: list[tuple[bool, list[tuple[int, int, int]]]] = []
@@ -846,15 +1026,17 @@ def _quoted_phrases(corpus: _Corpus, min_quote: int) -> dict[str, dict[int, int]
 def _occurrences(corpus: _Corpus, phrase: str, head: np.uint64, sorted_h: np.ndarray, order: np.ndarray,
                  min_quote: int) -> dict[int, int]:
     """Documents holding phrase -> content index of its first occurrence (head: hash of its first characters)."""
-    codes = np.frombuffer(phrase.encode("utf-32-le"), dtype=np.uint32)
+    codes = _as_keys(corpus, np.frombuffer(phrase.encode("utf-32-le"), dtype=np.uint32))
     lo, hi = np.searchsorted(sorted_h, head, side="left"), np.searchsorted(sorted_h, head, side="right")
     at = order[lo:hi]  # positions starting with the phrase's first min_quote characters, ascending
-    at = at[at + len(codes) <= len(corpus.keys)]
+    doc = _doc_of(corpus, at)
+    ok = at + len(codes) <= corpus.doc_bounds[doc + 1]  # the whole phrase within the same document
+    at, doc = at[ok], doc[ok]
     ok = np.ones(len(at), dtype=bool)
-    for j in range(min_quote, len(codes)):  # the rest of the phrase, within the same document
-        ok &= (corpus.keys[at + j] == codes[j]) & (corpus.key_doc[at + j] == corpus.key_doc[at])
-    at = at[ok]
-    docs, first = np.unique(corpus.key_doc[at], return_index=True)
+    for j in range(min_quote, len(codes)):  # the rest of the phrase
+        ok &= corpus.keys[at + j] == codes[j]
+    at, doc = at[ok], doc[ok]
+    docs, first = np.unique(doc, return_index=True)
     return dict(zip(docs.tolist(), at[first].tolist(), strict=True))
 
 
@@ -862,17 +1044,17 @@ def _quote_passage(corpus: _Corpus, da: int, ia: int, db: int, ib: int, n: int, 
     """The passage of a quoted phrase between two documents (none if it leaves its provision)."""
     if da > db:
         da, ia, db, ib = db, ib, da, ia
-    pa, pb = int(corpus.key_prov[ia]), int(corpus.key_prov[ib])
-    if pa < 0 or pb < 0 or corpus.key_prov[ia + n - 1] != pa or corpus.key_prov[ib + n - 1] != pb:
+    pa, pa_end, pb, pb_end = _prov_of(corpus, np.array([ia, ia + n - 1, ib, ib + n - 1])).tolist()
+    if pa < 0 or pb < 0 or pa_end != pa or pb_end != pb:
         return []  # outside any provision, or across a provision boundary
     return [_Passage(da, db, pa, pb, [(ia, ib, n)], doc_frequency=n_docs)]
 
 
 # --- rows -------------------------------------------------------------------------------------
 
-def _row(corpus: _Corpus, p: _Passage, k: int, index: _Index, marks: _Marks, typer: PassageTyper,
-         direction: Direction, formula_cover: float) -> dict:
-    """One reuse row for a passage."""
+def _row(corpus: _Corpus, p: _Passage, chars: list[int], k: int, index: _Index, marks: _Marks,
+         typer: PassageTyper, direction: Direction, formula_cover: float) -> dict:
+    """One reuse row for a passage (chars: its offsets in the texts, as _row_offsets gives them)."""
     ida, idb = corpus.doc_ids[p.doc_a], corpus.doc_ids[p.doc_b]
     source, basis = direction.source_of(ida, idb)
     # Where no date tells the direction, the sides are named in doc_id order and no source is claimed.
@@ -883,8 +1065,7 @@ def _row(corpus: _Corpus, p: _Passage, k: int, index: _Index, marks: _Marks, typ
         src, tgt, sp, tp, si, ti = p.doc_a, p.doc_b, p.prov_a, p.prov_b, 0, 1
     s0, s1 = p.segments[0][si], p.segments[-1][si] + p.segments[-1][2]
     t0, t1 = p.segments[0][ti], p.segments[-1][ti] + p.segments[-1][2]
-    sc0, sc1 = int(corpus.key_pos[s0]), int(corpus.key_pos[s1 - 1]) + 1
-    tc0, tc1 = int(corpus.key_pos[t0]), int(corpus.key_pos[t1 - 1]) + 1
+    sc0, sc1, tc0, tc1 = chars
     s_id, t_id = corpus.doc_ids[src], corpus.doc_ids[tgt]
     s_prov, t_prov = corpus.prov_ids[sp], corpus.prov_ids[tp]
     s_text, t_text = corpus.texts[src][sc0:sc1], corpus.texts[tgt][tc0:tc1]
@@ -917,6 +1098,46 @@ def _row(corpus: _Corpus, p: _Passage, k: int, index: _Index, marks: _Marks, typ
         "doc_frequency": doc_frequency,
         "direction_basis": basis,
     }
+
+
+def _row_offsets(corpus: _Corpus, passages: _Passages, direction: Direction) -> pd.DataFrame:
+    """Per passage, the source and target document indexes and the row's offsets (_CHAR_COLUMNS), as _row sides them."""
+    n_docs = len(corpus.doc_ids)
+    doc_a, doc_b = passages.doc_a, passages.doc_b
+    pairs, pair_of = np.unique(doc_a * n_docs + doc_b, return_inverse=True)
+    ids = corpus.doc_ids
+    b_is_source = np.array([direction.source_of(ids[x // n_docs], ids[x % n_docs])[0] == ids[x % n_docs]
+                            for x in pairs.tolist()], dtype=bool)[pair_of]
+    del pairs, pair_of
+    first, last = passages.first[:-1], passages.first[1:] - 1
+    start_a, start_b = passages.seg_a[first], passages.seg_b[first]
+    end_a, end_b = (side[last] + passages.seg_n[last] for side in (passages.seg_a, passages.seg_b))
+    s0, s1 = np.where(b_is_source, start_b, start_a), np.where(b_is_source, end_b, end_a)
+    t0, t1 = np.where(b_is_source, start_a, start_b), np.where(b_is_source, end_a, end_b)
+    del start_a, start_b, end_a, end_b
+    kp = corpus.key_pos
+    # the doc indexes follow doc_id order, so they sort and group as the doc_ids do (for _drop_repeats)
+    return pd.DataFrame({
+        "target_doc_id": np.where(b_is_source, doc_a, doc_b),
+        "source_doc_id": np.where(b_is_source, doc_b, doc_a),
+        **dict(zip(_CHAR_COLUMNS, (kp[s0].astype(np.int64), kp[s1 - 1] + np.int64(1), kp[t0].astype(np.int64),
+                                   kp[t1 - 1] + np.int64(1)), strict=True)),
+    })
+
+
+def _joined(blocks: list[pd.DataFrame], columns: list[str], kept: np.ndarray) -> pd.DataFrame:
+    """The blocks of rows as one table, typed and labelled as the table made whole from column lists was.
+
+    The rows are labelled by the passages' positions (kept), as when the repeats were dropped from every
+    passage's row; a text column keeps a chunk per block (joining them does not copy the texts).
+    """
+    if not blocks:
+        return pd.DataFrame({c: [] for c in columns}, columns=columns)
+    frame = pd.concat(blocks, ignore_index=True)
+    if frame["shared_text"].isna().all():  # no verbatim row: a column of None, as made from a list of None
+        frame["shared_text"] = pd.Series([None] * len(frame), dtype=object)
+    frame.index = pd.Index(kept, dtype="int64")
+    return frame
 
 
 def _drop_repeats(df: pd.DataFrame) -> pd.DataFrame:
