@@ -285,8 +285,12 @@ def _finish_terms(out: dict[str, pd.DataFrame], inputs: dict[str, pd.DataFrame])
 FINISH = {"terms": _finish_terms}
 
 
-def _run_stage(name: str, inputs: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], float]:
-    """One analysis stage by name on its inputs, and its seconds (module-level: workers import it by name)."""
+def _run_stage(name: str, inputs: dict[str, pd.DataFrame], to: str | None = None
+               ) -> tuple[dict[str, pd.DataFrame] | Path, float]:
+    """One analysis stage by name on its inputs, and its seconds (module-level: workers import it by name).
+
+    With to, a file path, the tables are pickled into that file and its path is returned in their place.
+    """
     from policykit.memory import release_memory
 
     release_memory()  # what the worker's previous task left
@@ -294,6 +298,11 @@ def _run_stage(name: str, inputs: dict[str, pd.DataFrame]) -> tuple[dict[str, pd
     tables = dict(analysis_stages())[name](inputs)
     seconds = time.perf_counter() - start
     del inputs
+    if to is not None:
+        _dump(tables, Path(to))
+        del tables
+        release_memory()
+        return Path(to), seconds
     release_memory()  # an idle worker keeps no more than the result it sends back
     return tables, seconds
 
@@ -397,7 +406,9 @@ class _Arrived:
 
     With a folder, the build process holds no batch's rows while the other stages run (on a large corpus
     the term and concept rows of every batch would be held beside the reuse stage's worker); they are
-    read back, and their files removed, when their stage's last task returns.
+    read back, and their files removed, when their stage's last task returns. A worker that sees the
+    folder writes its result there itself (path_for): the rows then never pass through the build process
+    as one pickled message, neither in the worker nor here, until they are read back.
     """
 
     def __init__(self, folder: Path | None) -> None:
@@ -406,29 +417,42 @@ class _Arrived:
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
 
-    def put(self, task: str, result: Any) -> None:
-        """Keep one task's result."""
-        if self.folder is None:
-            self.results[task] = result
-            return
-        import pickle
+    def path_for(self, task: str) -> str | None:
+        """Where a worker that shares this machine's files may write the task's result (None: no folder)."""
+        return None if self.folder is None else str(self.folder / f"{task.replace('#', '-')}.pickle")
 
-        path = self.folder / f"{task.replace('#', '-')}.pickle"
-        with path.open("wb") as fh:
-            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        self.results[task] = path
+    def put(self, task: str, result: tuple[Any, float]) -> None:
+        """Keep one task's result (tables, or the file a worker wrote them to, and seconds)."""
+        tables, seconds = result
+        if self.folder is not None and not isinstance(tables, Path):
+            tables = Path(self.path_for(task))
+            _dump(result[0], tables)
+        self.results[task] = (tables, seconds)
 
-    def take(self, task: str) -> Any:
+    def take(self, task: str) -> tuple[dict[str, pd.DataFrame], float]:
         """One task's result, dropped from the store."""
-        kept = self.results.pop(task)
-        if self.folder is None:
-            return kept
+        return self.load(self.results.pop(task))
+
+    @staticmethod
+    def load(result: tuple[Any, float]) -> tuple[dict[str, pd.DataFrame], float]:
+        """A result with its tables read back (and their file removed) if they were written to a file."""
+        tables, seconds = result
+        if not isinstance(tables, Path):
+            return tables, seconds
         import pickle
 
-        with kept.open("rb") as fh:
-            result = pickle.load(fh)
-        kept.unlink()
-        return result
+        with tables.open("rb") as fh:
+            loaded = pickle.load(fh)
+        tables.unlink()
+        return loaded, seconds
+
+
+def _dump(tables: dict[str, pd.DataFrame], path: Path) -> None:
+    """Pickle a task's tables into a file."""
+    import pickle
+
+    with path.open("wb") as fh:
+        pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None], ex: Any = None,
@@ -465,10 +489,13 @@ def _run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None
     inputs = {"documents": tables["documents"], "provisions": tables["provisions"]}
     plan, parts_of = _analysis_plan(batch_bounds(inputs["documents"]), family_batches(inputs["documents"]))
 
+    shares_files = ex.shares_files
+
     def tasks() -> Iterator[tuple[str, Callable, tuple]]:
         """The tasks in order; a batch is cut only when the executor takes its task (bounded memory)."""
         for task, name, ab in plan:
-            yield task, _run_stage, (name, _task_inputs(name, ab, inputs))
+            yield task, _run_stage, (name, _task_inputs(name, ab, inputs), waiting.path_for(task) if shares_files
+                                     else None)
     stage_of = {task: name for name, names in parts_of.items() for task in names}
     left = {name: len(names) for name, names in parts_of.items()}
     arrived = dict.fromkeys(parts_of, 0)
@@ -481,7 +508,7 @@ def _run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None
         if arrived[name] < len(parts_of[name]):
             waiting.put(task, result)
             return
-        results = {t: result if t == task else waiting.take(t) for t in parts_of[name]}
+        results = {t: waiting.load(result) if t == task else waiting.take(t) for t in parts_of[name]}
         joined = _concat([results[t][0] for t in parts_of[name]])
         if timings is not None:
             timings[name] = sum(results[t][1] for t in parts_of[name])

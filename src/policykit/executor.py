@@ -35,6 +35,7 @@ class Executor(Protocol):
 
     workers: int
     name: str
+    shares_files: bool  # whether tasks see this machine's files (then a result may come back as a file)
 
     def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
         """The results of fn on every item, in the order of the items."""
@@ -51,6 +52,7 @@ class SerialExecutor:
 
     workers = 1
     name = "1 process"
+    shares_files = True  # tasks see this machine's files (a task's result may come back as a file)
 
     def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
         """The results of fn on every item, computed in this process."""
@@ -122,6 +124,7 @@ class LocalExecutor:
         """Start nothing yet: the pool starts on first use."""
         self.workers = workers
         self.name = f"{workers} local processes"
+        self.shares_files = True  # the workers see this machine's files
         self._pool: ProcessPoolExecutor | None = None
 
     @property
@@ -203,6 +206,8 @@ class LocalExecutor:
 
 class DaskExecutor:
     """A Dask distributed cluster, reached through its scheduler address."""
+
+    shares_files = False  # workers on other machines: results come back as messages
 
     def __init__(self, address: Any) -> None:
         """Connect to the scheduler (an address, or a LocalCluster / Client for tests)."""
