@@ -488,8 +488,7 @@ def _run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None
     """run_analysis on an executor, with a store for the results of unfinished stages."""
     inputs = {"documents": tables["documents"], "provisions": tables["provisions"]}
     plan, parts_of = _analysis_plan(batch_bounds(inputs["documents"]), family_batches(inputs["documents"]))
-
-    shares_files = ex.shares_files
+    shares_files = ex.shares_files  # then a worker writes its result into the spill folder itself
 
     def tasks() -> Iterator[tuple[str, Callable, tuple]]:
         """The tasks in order; a batch is cut only when the executor takes its task (bounded memory)."""
