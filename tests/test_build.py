@@ -278,10 +278,35 @@ def test_a_stage_writes_its_result_where_it_is_told_and_returns_the_path(tiny_bu
 
     inputs = {n: tiny_built.tables[n] for n in ("documents", "provisions")}
     waiting = _Arrived(tmp_path / "batches")
-    path, _ = _run_stage("targets", inputs, waiting.path_for("targets#00000"))
+    path, _ = _run_stage("targets", dict(inputs), waiting.path_for("targets#00000"))
     assert path.is_file()
     waiting.put("targets#00000", (path, 1.0))
     tables, _ = waiting.take("targets#00000")
     direct, _ = _run_stage("targets", inputs)
     pd.testing.assert_frame_equal(tables["targets"], direct["targets"])
     assert not path.exists()
+
+
+def test_with_a_spill_folder_no_stage_is_built_while_the_largest_task_runs(tiny_built, tmp_path) -> None:
+    """Results spilled to disk wait there: stage tables are built only once the reuse task is back."""
+    from policykit import build as build_module
+    from policykit.executor import SerialExecutor
+
+    back: list[str] = []
+
+    class LargestLast(SerialExecutor):
+        def run(self, tasks, on_done, on_result=None):  # noqa: ANN001, ANN201 - the Executor protocol
+            def noted(name, result):  # noqa: ANN001, ANN202
+                back.append(name)
+                return on_result(name, result)
+            ordered = sorted(tasks, key=lambda t: t[0] == build_module.SUBMITTED_FIRST)
+            return super().run(ordered, on_done, noted)
+
+    written: list[tuple[str, bool]] = []
+    tables = {n: tiny_built.tables[n] for n in ("documents", "provisions")}
+    build_module.run_analysis(tables, lambda name: None, LargestLast(), spill=tmp_path / "batches",
+                              sink=lambda name, df: written.append((name, build_module.SUBMITTED_FIRST in back)))
+    assert back[-1] == build_module.SUBMITTED_FIRST and len(back) > 1
+    assert {name for name, _ in written} >= {"alignment", "targets", "reuse", "term_frequencies"}
+    assert all(after for _, after in written)
+    assert not (tmp_path / "batches").exists()

@@ -289,7 +289,9 @@ def _run_stage(name: str, inputs: dict[str, pd.DataFrame], to: str | None = None
                ) -> tuple[dict[str, pd.DataFrame] | Path, float]:
     """One analysis stage by name on its inputs, and its seconds (module-level: workers import it by name).
 
-    With to, a file path, the tables are pickled into that file and its path is returned in their place.
+    With to, a file path, the tables are pickled into that file and its path is returned in their place;
+    the inputs are then the task's own (run_analysis cuts a fresh dict for each task) and are emptied
+    first, so that a worker holds its result without its inputs while it writes it.
     """
     from policykit.memory import release_memory
 
@@ -297,12 +299,14 @@ def _run_stage(name: str, inputs: dict[str, pd.DataFrame], to: str | None = None
     start = time.perf_counter()
     tables = dict(analysis_stages())[name](inputs)
     seconds = time.perf_counter() - start
-    del inputs
     if to is not None:
+        inputs.clear()  # the caller's tuple of arguments still holds the dict until this returns
+        release_memory()
         _dump(tables, Path(to))
         del tables
         release_memory()
         return Path(to), seconds
+    del inputs
     release_memory()  # an idle worker keeps no more than the result it sends back
     return tables, seconds
 
@@ -500,27 +504,35 @@ def _run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None
     arrived = dict.fromkeys(parts_of, 0)
     out: dict[str, pd.DataFrame] = {}
 
+    ready: list[str] = []  # stages whose every result is back, in the order they completed
+
     def assemble(task: str, result: Any) -> None:
-        """Keep a task's result; when it is its stage's last, build the stage's tables and pass them on."""
+        """Keep a task's result; build the tables of the stages whose results are all back.
+
+        With a spill folder, stages are built only when the largest task (SUBMITTED_FIRST) is not running:
+        building a stage's tables holds them whole in this process, which should not coincide with that
+        worker's peak; their results wait on disk meanwhile.
+        """
         name = stage_of[task]
+        waiting.put(task, result)
+        del result
         arrived[name] += 1
-        if arrived[name] < len(parts_of[name]):
-            waiting.put(task, result)
-            return
-        results = {t: waiting.load(result) if t == task else waiting.take(t) for t in parts_of[name]}
-        joined = _concat([results[t][0] for t in parts_of[name]])
+        if arrived[name] == len(parts_of[name]):
+            ready.append(name)
+        largest_running = waiting.folder is not None and arrived[SUBMITTED_FIRST] < len(parts_of[SUBMITTED_FIRST])
+        while ready and not largest_running:
+            stage_tables(ready.pop(0))
+
+    def stage_tables(name: str) -> None:
+        """Build a stage's tables from its tasks' results and pass them on."""
+        results = [waiting.take(t) for t in parts_of[name]]
+        joined = _concat([tables for tables, _ in results])
         if timings is not None:
-            timings[name] = sum(results[t][1] for t in parts_of[name])
-        del results, result
+            timings[name] = sum(seconds for _, seconds in results)
+        del results
         finished = FINISH[name](joined, inputs) if name in FINISH and name in PER_DOCUMENT_STAGES else joined
         del joined
-        for table_name in sorted(finished):
-            df = finished.pop(table_name)  # the sink's conformed copy replaces it: never both held
-            if sink is None or table_name in KEEP:
-                out[table_name] = df
-            if sink is not None:
-                sink(table_name, df)
-            del df
+        _pass_on(finished, out, sink)
 
     def finished(task: str) -> None:
         left[stage_of[task]] -= 1
@@ -531,10 +543,22 @@ def _run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None
     return {name: out[name] for name in sorted(out)}  # the same order whichever stage finished first
 
 
+def _pass_on(finished: dict[str, pd.DataFrame], out: dict[str, pd.DataFrame],
+             sink: Callable[[str, pd.DataFrame], None] | None) -> None:
+    """Hand a stage's tables to the sink (emptying finished); keep in out those returned at the end."""
+    for table_name in sorted(finished):
+        df = finished.pop(table_name)  # the sink's conformed copy replaces it: never both held
+        if sink is None or table_name in KEEP:
+            out[table_name] = df
+        if sink is not None:
+            sink(table_name, df)
+        del df
+
+
 def _task_inputs(name: str, rows: Any, inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """A task's inputs: the whole corpus (rows None), a range (a, b) of documents, or a list of positions."""
     if rows is None:
-        return _columns_read(name, inputs)
+        return dict(_columns_read(name, inputs))  # a dict of the task's own (_run_stage may empty it)
     if isinstance(rows, list):
         return document_batch(inputs["documents"], inputs["provisions"], 0, rows=rows)
     return document_batch(inputs["documents"], inputs["provisions"], *rows)
