@@ -206,7 +206,7 @@ def test_per_family_stages_give_the_same_rows_family_batch_by_batch(any_built) -
     assert all(batch_of[a] == batch_of[b] for a, b in version_pairs(docs))  # a family is never split
     inputs = {"documents": docs, "provisions": prov}
     for name in sorted(build_module.PER_FAMILY_STAGES):
-        parts = [build_module._run_stage(name, build_module.document_batch(docs, prov, 0, rows=b))[0] for b in batches]
+        parts = [build_module._run_stage(name, build_module.document_batch(docs, prov, b))[0] for b in batches]
         joined = build_module._concat(parts)
         whole = build_module._run_stage(name, inputs)[0]
         assert sorted(joined) == sorted(whole)

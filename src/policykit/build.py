@@ -21,6 +21,7 @@ from policykit import __version__, config
 from policykit.errors import InputError
 
 if TYPE_CHECKING:  # the heavy imports wait until a real build is needed: a cached rebuild skips them
+    import numpy as np
     import pandas as pd
 
 
@@ -201,20 +202,29 @@ def workers() -> int:
 def document_batches(documents: pd.DataFrame, provisions: pd.DataFrame | None,
                      max_chars: int = DOCUMENT_BATCH_CHARS) -> list[dict[str, pd.DataFrame]]:
     """Documents (and their provisions) cut into consecutive batches of about max_chars characters."""
-    return [document_batch(documents, provisions, a, b) for a, b in batch_bounds(documents, max_chars)]
+    return [document_batch(documents, provisions, slice(a, b)) for a, b in batch_bounds(documents, max_chars)]
 
 
-def batch_bounds(documents: pd.DataFrame, max_chars: int = DOCUMENT_BATCH_CHARS) -> list[tuple[int, int]]:
-    """Row ranges [a, b) of documents that make consecutive batches of about max_chars characters."""
-    sizes = documents["text"].str.len().fillna(0).to_numpy()
+def _cut(sizes: list[int] | np.ndarray, max_chars: int) -> list[tuple[int, int]]:
+    """Ranges [a, b) of consecutive items whose sizes add up to about max_chars (an item is never split)."""
     cuts, total = [0], 0
     for i, n in enumerate(sizes):
         if total and total + n > max_chars:
             cuts.append(i)
             total = 0
         total += n
-    cuts.append(len(documents))
+    cuts.append(len(sizes))
     return list(zip(cuts[:-1], cuts[1:], strict=True))
+
+
+def _text_sizes(documents: pd.DataFrame) -> np.ndarray:
+    """Characters of each document's canonical text."""
+    return documents["text"].str.len().fillna(0).to_numpy()
+
+
+def batch_bounds(documents: pd.DataFrame, max_chars: int = DOCUMENT_BATCH_CHARS) -> list[tuple[int, int]]:
+    """Row ranges [a, b) of documents that make consecutive batches of about max_chars characters."""
+    return _cut(_text_sizes(documents), max_chars)
 
 
 def family_batches(documents: pd.DataFrame, max_chars: int = DOCUMENT_BATCH_CHARS) -> list[list[int]]:
@@ -233,23 +243,16 @@ def family_batches(documents: pd.DataFrame, max_chars: int = DOCUMENT_BATCH_CHAR
     sets = DisjointSet(sorted({position[d] for pair in pairs for d in pair}))
     for a, b in pairs:
         sets.merge(position[a], position[b])
-    sizes = documents["text"].str.len().fillna(0).to_numpy()
-    batches: list[list[int]] = [[]]
-    total = 0
-    for family in sorted(sorted(f) for f in sets.subsets()):
-        n = int(sum(sizes[i] for i in family))
-        if batches[-1] and total + n > max_chars:
-            batches.append([])
-            total = 0
-        batches[-1].extend(family)
-        total += n
-    return batches
+    families = sorted(sorted(f) for f in sets.subsets())
+    sizes = _text_sizes(documents)
+    ranges = _cut([int(sizes[f].sum()) for f in families], max_chars)
+    return [[i for f in families[a:b] for i in f] for a, b in ranges]
 
 
-def document_batch(documents: pd.DataFrame, provisions: pd.DataFrame | None, a: int, b: int | None = None,
-                   rows: list[int] | None = None) -> dict[str, pd.DataFrame]:
-    """The documents of rows [a, b) (or at the positions rows) and their provisions."""
-    docs = documents.iloc[rows] if rows is not None else documents.iloc[a:b]
+def document_batch(documents: pd.DataFrame, provisions: pd.DataFrame | None,
+                   rows: slice | list[int]) -> dict[str, pd.DataFrame]:
+    """The documents at rows (a range, or a list of positions) and their provisions."""
+    docs = documents.iloc[rows]
     batch = {"documents": docs}
     if provisions is not None:
         batch["provisions"] = provisions[provisions["doc_id"].isin(docs["doc_id"])]
@@ -387,7 +390,7 @@ def _concat(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
     return {n: pd.concat([p[n] for p in parts if n in p], ignore_index=True) for n in names}
 
 
-def _analysis_plan(bounds: list[tuple[int, int]], families: list[list[int]] | None = None
+def _analysis_plan(bounds: list[tuple[int, int]], families: list[list[int]]
                    ) -> tuple[list[tuple[str, str, Any]], dict[str, list[str]]]:
     """The analysis tasks in submission order as (task, stage, document rows or None), and each stage's tasks.
 
@@ -395,7 +398,7 @@ def _analysis_plan(bounds: list[tuple[int, int]], families: list[list[int]] | No
     """
     plan, parts_of = [], {}
     for name, _ in sorted(analysis_stages(), key=lambda stage: stage[0] != SUBMITTED_FIRST):
-        if name in PER_DOCUMENT_STAGES or (name in PER_FAMILY_STAGES and families is not None):
+        if name in PER_DOCUMENT_STAGES or name in PER_FAMILY_STAGES:
             cut = bounds if name in PER_DOCUMENT_STAGES else families
             parts_of[name] = [f"{name}#{i:05d}" for i in range(len(cut))]
             plan += [(task, name, ab) for task, ab in zip(parts_of[name], cut, strict=True)]
@@ -429,8 +432,9 @@ class _Arrived:
         """Keep one task's result (tables, or the file a worker wrote them to, and seconds)."""
         tables, seconds = result
         if self.folder is not None and not isinstance(tables, Path):
-            tables = Path(self.path_for(task))
-            _dump(result[0], tables)
+            path = Path(self.path_for(task))
+            _dump(tables, path)
+            tables = path
         self.results[task] = (tables, seconds)
 
     def take(self, task: str) -> tuple[dict[str, pd.DataFrame], float]:
@@ -559,9 +563,8 @@ def _task_inputs(name: str, rows: Any, inputs: dict[str, pd.DataFrame]) -> dict[
     """A task's inputs: the whole corpus (rows None), a range (a, b) of documents, or a list of positions."""
     if rows is None:
         return dict(_columns_read(name, inputs))  # a dict of the task's own (_run_stage may empty it)
-    if isinstance(rows, list):
-        return document_batch(inputs["documents"], inputs["provisions"], 0, rows=rows)
-    return document_batch(inputs["documents"], inputs["provisions"], *rows)
+    return document_batch(inputs["documents"], inputs["provisions"],
+                          rows if isinstance(rows, list) else slice(*rows))
 
 
 def _columns_read(name: str, inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
