@@ -138,6 +138,20 @@ def test_unchanged_inputs_reuse_the_build_cache(tmp_path: Path, tiny_raw: Path,
 
 
 @pytest.mark.slow
+def test_a_build_restored_from_the_cache_imports_no_table_library(tmp_path: Path, tiny_raw: Path) -> None:
+    """Restoring a cached build in a fresh process imports neither pandas nor pyarrow (it only copies files)."""
+    env = {**os.environ, config.CACHE_ENV: str(tmp_path / "cache")}
+    build_once = (f"from policykit.build import build; build({str(tiny_raw)!r}, {str(tmp_path / 'out')!r}, "
+                  "use_cache=True)")
+    subprocess.run([sys.executable, "-c", build_once], check=True, env=env, timeout=300)
+    probe = build_once.replace("use_cache=True)", "use_cache=True).cached; import sys; "
+                               "print(sorted(m for m in ('pandas', 'pyarrow') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], check=True, env=env, capture_output=True, text=True,
+                         timeout=300).stdout
+    assert out.strip() == "[]"
+
+
+@pytest.mark.slow
 def test_cache_is_keyed_on_the_libraries_that_shape_the_output(tmp_path: Path, tiny_raw: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """An upgraded jieba (or any output-shaping library) rebuilds instead of restoring stale tables."""

@@ -834,9 +834,9 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, catalog_file
     out_dir = Path(out_dir or config.PROCESSED_DIR)
     catalog_file = Path(catalog_file or config.CATALOG_FILE)
     check_output(out_dir)
-    from policykit.memory import arrow_system_pool, frozen_heap
+    from policykit.memory import frozen_heap
 
-    with output_lock(out_dir), frozen_heap(), arrow_system_pool():
+    with output_lock(out_dir), frozen_heap():
         clean_stale(out_dir)
         return _build_locked(raw_dir, out_dir, catalog_file, progress, use_cache, scheduler)
 
@@ -855,10 +855,11 @@ def _build_locked(raw_dir: Path, out_dir: Path, catalog_file: Path, progress: bo
                 result.files.append(out_dir / path.name)
         return result
     from policykit.executor import executor
+    from policykit.memory import arrow_system_pool
     from policykit.publish.datapackage import write_datapackage
 
     timings: dict[str, float] = {}
-    with staged_output(out_dir) as tmp:
+    with staged_output(out_dir) as tmp, arrow_system_pool():  # after the cache: a restore imports no pyarrow
         writer = TableWriter(tmp, timings)
         with executor(scheduler, workers=None if scheduler else workers()) as ex:
             build_tables(raw_dir, catalog_file, progress=progress, ex=ex, timings=timings, sink=writer.put,
