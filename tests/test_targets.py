@@ -218,13 +218,35 @@ def test_forecast_over_a_span_of_years() -> None:
     assert find_anchors("三年行动计划（2024—2026年）") == []
 
 
-def test_report_paragraph_date_reaches_its_undated_figures() -> None:
-    """In a report, '2024年，33家公司在半年报中披露…。从半年报看，北京公司达13家。' -> both as of 2024-06-30."""
+def test_a_date_of_another_sentence_never_dates_a_fact() -> None:
+    """'2024年，33家…半年报…。从半年报看，北京公司达13家。' -> 33 as of 2024-06-30; 13 undated (codebook 8.4)."""
     text = "2024年，33家上市公司在半年报中披露了入表金额。从半年报看，北京公司数量达13家。"
     out = extract_targets("d", "report", None, text, one_provision(text))
-    assert [(r["value"], r["as_of"]) for r in out] == [(33, "2024-06-30"), (13, "2024-06-30")]
+    assert [(r["value"], r["as_of"], r["as_of_basis"]) for r in out] == [(33, "2024-06-30", "stated"), (13, None, None)]
     (r,) = extract_targets("d", "report", None, "北京公司数量达13家。", one_provision("北京公司数量达13家。"))
     assert r["as_of"] is None  # an undated report: the year is never guessed
+
+
+def test_present_words_take_the_document_time_with_their_basis() -> None:
+    """目前/已有 -> the document's date, else its lower bound; 自2015年…以来 -> since 2015-01-01, never as-of 2015."""
+    text = "自2015年实施国家大数据战略以来，我国已有22个省级行政区出台条例。目前，全国共有8家交易所。"
+    dated = extract_targets("d", "report", "2024-05-01", text, one_provision(text))
+    assert [(r["as_of"], r["as_of_basis"], r["since"]) for r in dated] == [
+        ("2024-05-01", "document_date", "2015-01-01"), ("2024-05-01", "document_date", None)]
+    bounded = extract_targets("d", "report", None, text, one_provision(text), lower_bound="2024-09-10")
+    assert [(r["as_of"], r["as_of_basis"]) for r in bounded] == [("2024-09-10", "document_lower_bound")] * 2
+    bare = extract_targets("d", "report", None, text, one_provision(text))
+    assert [(r["as_of"], r["as_of_basis"], r["since"]) for r in bare] == [
+        (None, None, "2015-01-01"), (None, None, None)]
+
+
+def test_time_limits_and_fines_in_a_regulation() -> None:
+    """十五日内作出决定 -> time_limit 15 日 <=; 处一千元以上一万元以下罚款 -> rule between 1000 and 10000 元."""
+    text = "行政机关应当自受理之日起十五日内作出决定。违反本条例规定的，处一千元以上一万元以下罚款。"
+    out = extract_targets("d", "policy", None, text, one_provision(text))
+    assert [(r["kind"], r["value"], r["unit"], r["comparator"], r["value_low"], r["value_high"], r["metric"])
+            for r in out] == [("time_limit", 15, "日", "<=", None, 15, "作出决定"),
+                              ("rule", None, "元", "between", 1000, 10000, "处罚款")]
 
 
 def test_deadline_heading_reaches_unnumbered_lines_until_a_new_list() -> None:

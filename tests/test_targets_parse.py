@@ -101,14 +101,17 @@ def test_category_counts_time_frames_and_vague_numbers_are_not_quantities(senten
 
 
 @pytest.mark.parametrize(("text", "bounds"), [
-    ("比例为10%-20%", [(10, "%", ">="), (20, "%", "<=")]),
-    ("给予1000元至1万元的奖励", [(1000, "元", ">="), (1, "万元", "<=")]),
-    ("罚款5至10万元", [(5, "万元", ">="), (10, "万元", "<=")]),
-    ("由每个小组选举代表二至三人参加", [(2, "人", ">="), (3, "人", "<=")]),
+    ("比例为10%-20%", [(10, 20, "%")]),
+    ("给予1000元至1万元的奖励", [(1000, 10000, "元")]),
+    ("罚款5至10万元", [(5, 10, "万元")]),
+    ("由每个小组选举代表二至三人参加", [(2, 3, "人")]),
+    ("处一千元以上一万元以下罚款", [(1000, 10000, "元")]),
     ("依照第3至5条规定", []),
 ])
 
 
-def test_a_range_is_two_bounds(text: str, bounds: list) -> None:
-    """A range gives its lower bound (>=) and upper bound (<=); 第3至5条 is an ordinal, not a range."""
-    assert [(q.value, q.unit, q.comparator) for q in find_quantities(text)] == bounds
+def test_a_range_is_one_quantity_with_both_ends(text: str, bounds: list) -> None:
+    """A range is one quantity, comparator between, with its low and high ends; 第3至5条 is an ordinal."""
+    found = find_quantities(text)
+    assert [(q.low, q.high, q.unit) for q in found] == bounds
+    assert all(q.comparator == "between" and q.value is None for q in found)

@@ -105,7 +105,14 @@ TARGET_KINDS = {
     "comment_period": "征求意见期 comment period",
     "forecast": "预测 forecast",
     "reported_fact": "已报告事实 reported fact",
+    "time_limit": "时限 time limit",
 }
+AS_OF_BASES = {
+    "stated": "文中载明 stated in the sentence",
+    "document_date": "文件日期 the document's date",
+    "document_lower_bound": "文件日期下限 the document's date lower bound",
+}
+COMPARATORS = (">=", ">", "<=", "<", "=", "~", "between")
 TARGET_CHANGES = {
     "unchanged": "未变 unchanged",
     "tightened": "收紧 tightened",
@@ -445,12 +452,27 @@ register(Table(
            False, "期限"),
         _f("as_of", "date", "Date a reported fact or forecast refers to (截至…, 2023年1月至8月 -> its last day, "
            "半年报 -> 30 June, 截至目前 and 自…以来 -> the document's own date), ISO; null otherwise.", False, "统计时点"),
+        _f("as_of_basis", "string", "Where as_of comes from: a date of the fact's own sentence (stated), or, for "
+           "目前/当前/至今/已有 and 自…以来, the document's date (document_date) or, undated, its date_lower_bound "
+           "(document_lower_bound); null when as_of is null.", False, "统计时点依据", values=AS_OF_BASES),
+        _f("since", "date", "Start of the counting period of 自…以来 / 从…开始 / 今年…至今 (自2015年…以来 -> "
+           "2015-01-01); never an as-of date; null otherwise.", False, "起算日期"),
         _f("deadline_text", "string", "The date as written, deadline or as-of, e.g. 到2026年底, 截至2023年底."),
         _f("metric", "string", "What is measured or committed to, in the sentence's words (a goal: its clause; a "
            "number: its subject, taken from the clause before where the clause leaves it implicit).", False, "指标"),
-        _f("value", "number", "Numeric value of the metric; null if none."),
-        _f("unit", "string", "Unit of the value (%, 个, 倍, 亿元 ...)."),
-        _f("comparator", "string", ">=, >, <=, <, = or ~ ; null if none."),
+        _f("value", "number", "Numeric value of the metric as written, without its magnitude word (3500 of "
+           "3500万元); null if none or a range."),
+        _f("unit", "string", "Unit of the value as written, magnitude word included (%, 个, 倍, 亿元, 日, 工作日; a "
+           "noun where no measure word is written: 12领域 -> 领域)."),
+        _f("comparator", "string", ">=, >, <=, <, =, ~ or between (a range: value null, both ends in value_low "
+           "and value_high); null if none.", values=COMPARATORS),
+        _f("value_low", "number", "Lower end of the interval the wording implies, in `unit` (>=, >, = and between); "
+           "null otherwise."),
+        _f("value_high", "number", "Upper end of the interval the wording implies, in `unit` (<=, <, = and "
+           "between); null otherwise."),
+        _f("value_base", "number", "The value in base units: magnitude words multiplied out (3500万元 -> 35000000), "
+           "成 as percent (三成 -> 30); null for a range."),
+        _f("unit_base", "string", "Unit of value_base (元 for 万元 and 亿元, % for 成); null for a range."),
         _f("value_text", "string", "The quantity as written, e.g. 300个以上."),
         _f("sentence", "string", "The sentence the row comes from.", True),
         _f("char_start", "integer", "Start of the sentence in the document's canonical text.", True),

@@ -1,149 +1,205 @@
-"""Quantities in Chinese policy text: numbers with units, percentages, multiples, dates and deadlines.
+"""Quantities in Chinese policy and legal text: the one recogniser every stage uses.
 
-``find(text)`` returns every quantity with its offsets and a comparable value. What counts
-(docs/codebook-terms.md, part 2):
+`measured(text)` finds the quantities a target row can carry; `find(text)` finds everything that makes an
+edit touch a number (the number flags of `changes`, the quantity tokens of the terms stage). Both read
+text with one scanner, so a quantity has one value and one unit wherever it is found:
 
-* digits forming a number, alone or with a magnitude and unit: 300个, 20%, 1.03亿元, 95ZB, 2026年底;
-* a Chinese numeral followed by a unit or measure word (三年, 十二个, 两类), or forming a percentage or
-  a multiple (百分之二十, 三成, 一倍, 翻一番);
-* a multiple that states how a measured quantity changes: N倍, 翻番, and 倍增 after a measure noun
-  (交易规模倍增);
-* a deadline without digits: 年底前, 月底前.
+* Arabic and Chinese numerals with a unit, magnitude word or measure word: 300个, 1.03亿元, 十二个, 5个工作日;
+  a noun that stands as the unit where no measure word is written: 12领域 (unit 领域), 十二大…成果;
+* percentages: 20%, 百分之二十, 三成 (30 %), 半数 and 过半 (50 %); multiples: N倍, 倍增 and 翻一番 (2 倍),
+  增长1倍 (2 倍: the level becomes twice the base), 翻两番 (4 倍);
+* comparators from the wording next to the number: 以上/不少于/达到/至少 >=, 超过/逾/余/多 >, 不超过/以内/以下/
+  最多/至多 <=, 近/不足/低于 <, 约/左右 ~, otherwise =; a comparator of a 分别 list applies to each value;
+* ranges, as one quantity with both ends (comparator `between`): 10%-20%, 1000元至1万元, 处一千元以上一万元以下;
+* the value as written (3500 of 3500万元) and in base units (35000000 元): magnitude words multiplied
+  out, 成 as percent.
 
-What does not: idioms and names with numeral characters (千姿百态, 千行百业, 二十大: no unit follows the
-numeral; 数据二十条, 一网通办: domain terms of the terms stage's dictionary are names), 一 as an article or
-"single / whole" (一次, 一批, 一单到底, 一体化, 统一: a lone 一 before a measure word is an article),
-ordinals (第三方: 第 before the numeral), codes (C2M, 5G, B2B: digits touching Latin letters that are
-not a unit), and rhetorical multiplication (倍增作用, 价值倍增: 倍增 without a measure noun before it).
+`measured` leaves out what is not a measured quantity: category counts (三种方式, 八个方面), time frames
+(近三年, 10年期), vague magnitudes (上千万元, 数十倍), a bare calendar year, 一/两 as an article (一批, 两个),
+ordinals (第三方), codes (5G, C2M), names with numerals (数据二十条) and rhetorical multiplication (倍增作用).
+`find` also counts category counts, time frames and dates (2026年底, 年底前): an edit that changes them
+touches a number.
 
 The rules are written out here rather than taken from a library: cn2an converts numerals to numbers
-(used for the values) but does not say which numerals in running text are quantities.
+(used for the values), but no library says which numerals in running Chinese text are quantities, what
+their comparator is, or where a range starts.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import cn2an
 
-from policykit.zh import ARABIC_DIGITS as _DIGIT
-from policykit.zh import NUMERALS_LARGE as _CN
+from policykit.zh import ARABIC_DIGITS, BOOK_TITLE_RE
+from policykit.zh import NUMERALS_LARGE as CN_DIGITS
 
-_NUM = rf"[{_DIGIT}]+(?:[.,．][{_DIGIT}]+)*"
-_MAGNITUDE = "(?:万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|百)"
-# Units and measure words that make a numeral a quantity. Single-character measure words that are also
-# common word-initial characters (行, 道, 点 ...) are left out: 千行百业 is an idiom, not 1000 rows.
-_UNITS = (
-    "个百分点|百分点|平方公里|平方米|公里|千米|小时|分钟|季度|周年|年度|年底|年末|年初|年中|月底|月末|上半年|下半年|"
-    "亿元|万元|千元|元|美元|欧元|人次|余个|余家|余项|余种|多个|多家|多项|多种|"
-    "ZB|EB|PB|TB|GB|MB|KB|kWh|千瓦时|千瓦|兆瓦|吨|米|"
-    "个|家|项|种|类|批|座|所|条|户|件|台|名|位|人|次|份|部|款|篇|张|套|场|起|处|册|本|期|轮|级|层|"
-    "年|月|日|天|周|岁|倍|番|成|%|％|‰"
-)
-_UNIT_RE = rf"(?:{_UNITS})"
-_MEASURE_NOUNS = "规模|总量|数量|产值|收入|产量|增加值|营收|交易额|体量|效率|能力|水平|速度|收益|价值量"
-_CHANGE_VERBS = "增长|提高|增加|提升|扩大|上升|翻"
-_ARTICLE_UNITS = set("个家项种类批座所条户件台名位人次份部款篇张套场起处册本期轮级层周天")
+D = f"[{ARABIC_DIGITS}]"
+Span = tuple[int, int]
 
-QUANTITY_RE = re.compile(
-    "|".join([
-        rf"(?P<pct>百分之[{_CN}]+(?:点[{_CN}]+)?)",
-        r"(?P<fan>翻(?:[一两二三四五六七八九十]|几)?番)",
-        rf"(?P<bz>(?:{_MEASURE_NOUNS})倍增)",
-        r"(?P<due>(?:年底|年末|月底|月末|年内)(?:之?前))",
-        rf"(?P<arabic>{_NUM}\s*{_MAGNITUDE}?\s*(?:{_UNIT_RE}(?:[{_DIGIT}]+{_UNIT_RE})*)?)",
-        rf"(?P<cn>[{_CN}]+(?:点[{_CN}]+)?{_UNIT_RE})",
-    ])
+PREFIX_COMPARATORS = {
+    "不少于": ">=", "不低于": ">=", "至少": ">=", "不得少于": ">=", "不得低于": ">=", "不应低于": ">=",
+    "不超过": "<=", "不高于": "<=", "不多于": "<=", "最多": "<=", "至多": "<=", "不得超过": "<=", "不得高于": "<=",
+    "最高": "<=", "最长": "<=",
+    "超过": ">", "高于": ">", "多于": ">", "大于": ">", "突破": ">",
+    "低于": "<", "少于": "<", "小于": "<", "不足": "<", "不到": "<",
+    "超": ">", "逾": ">", "达到": ">=", "达": ">=",
+    # 近 (nearly) is a value just below the number; 约 (about) may fall on either side.
+    "接近": "<", "将近": "<", "近": "<", "大约": "~", "约为": "~", "约": "~",
+}
+SUFFIX_COMPARATORS = {
+    "及以上": ">=", "以上": ">=", "及以下": "<=", "以下": "<=", "以内": "<=", "内": "<=", "左右": "~", "上下": "~",
+}
+GROWTH_VERBS = ("增长", "增加", "提高", "提升", "扩大")
+# Units a measured quantity carries (a number followed by another word has none, unless that word is a noun
+# standing as the unit, see NOUN_UNIT_RE).
+UNITS = (
+    "个百分点", "百分点", "%", "％", "‰", "倍", "个", "家", "项", "种", "所", "座", "台", "套", "件", "份",
+    "次", "人次", "人", "户", "元", "美元", "欧元", "ZB", "EB", "PB", "TB", "GB", "吨", "千瓦时", "千瓦", "公里",
+    "张", "款", "位", "名", "篇", "部门", "部", "条", "类", "亩", "周年", "个月", "年", "天", "个工作日", "工作日",
+    "日", "小时", "平方米", "平方公里", "批", "成",
 )
+# find() also counts these (a date or a measure word in an edit touches a number).
+LOOSE_UNITS = (
+    "季度", "年度", "年底", "年末", "年初", "年中", "月底", "月末", "上半年", "下半年", "分钟", "千米", "米",
+    "MB", "KB", "kWh", "兆瓦", "余个", "余家", "余项", "余种", "多个", "多家", "多项", "多种",
+    "场", "起", "处", "册", "本", "期", "轮", "级", "层", "月", "周", "岁", "番",
+)
+DURATION_UNITS = frozenset({"年", "周年", "个月", "天", "日", "个工作日", "工作日", "小时"})
+# Units that follow a Chinese numeral in measured text; others (条, 年, 批 …) are names or articles there.
+CN_UNITS = frozenset("个 家 项 种 所 座 台 套 件 份 次 人 户 倍 元 张 款 周年 个月 天 日 个工作日 工作日 部门 成 小时 "
+                     "个百分点 百分点".split())
+# A small Chinese numeral before one of these counts the parts of an argument, not the world: 三种类型,
+# 八个方面, 三个“建设”, 四项内容.
+CATEGORY_UNITS = frozenset({"种", "次", "类"})
+CATEGORY_NOUNS = re.compile(r"[“\"]|方面|大(?![型量])|内容|类型|方式|模式|原则|任务|环节|层次|阶段|维度|路径|特征"
+                            r"|举措|重点")
+ARTICLE_UNITS = frozenset("个家项种类批座所条户件台名位人次份部款篇张套场起处册本期轮级层周天")
+MAGNITUDES = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "十亿": 1e9, "亿": 1e8, "千万": 1e7, "百万": 1e6,
+              "十万": 1e5, "万": 1e4}
+NUMBER = rf"{D}+(?:[.．]{D}+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?"
+# A noun standing as the unit of an Arabic number or a Chinese numeral with 大 (12领域, 十二大…成果): kept
+# short (two to four Han characters), and never a word that makes the number a date, an ordinal or a code.
+NOUN_UNIT_RE = re.compile(r"大?(?P<noun>[\u4e00-\u9fff]{2,4})")
+NOT_NOUN_UNITS = re.compile(r"^(?:年|月|日|号|时|点|分|秒|级|期|代|届|版|章|节|条|款|项|至|到|及|和|与|或|余|多|以|万|亿"
+                            r"|的|之)")
+NOUN_RUN_RE = re.compile(r"[\u4e00-\u9fff]{1,6}?(?=[，,。；;：:、\s（(“”]|和|及|与|的|等|在|中|向|为"
+                         r"|是|$|[^\u4e00-\u9fff])|[\u4e00-\u9fff]{1,6}")
+COMPARED_LINK = "(?:有|为|是)?"
+
+
+def _alt(words: tuple[str, ...] | list[str] | set[str]) -> str:
+    """Regex alternation of words, longest first (so 不超过 wins over 超过)."""
+    return "|".join(map(re.escape, sorted(words, key=lambda w: (-len(w), w))))
+
+
+def _scanner(units: tuple[str, ...]) -> re.Pattern[str]:
+    """The scanning regex for a list of units."""
+    return re.compile(
+        rf"(?P<pre>{_alt(list(PREFIX_COMPARATORS))})?(?P<verb>{_alt(GROWTH_VERBS)})?"
+        rf"(?P<pre2>{_alt(list(PREFIX_COMPARATORS))})?(?P<link>{COMPARED_LINK})"
+        rf"(?P<pct>百分之)?(?P<num>{NUMBER})(?P<mult>万亿|亿|万)?(?P<approx>余|多)?"
+        rf"(?P<unit>{_alt(units)})?(?P<post>{_alt(list(SUFFIX_COMPARATORS))})?"
+    )
+
+
+STRICT_RE = _scanner(UNITS)
+CORE_RE = re.compile(rf"(?P<lead>(?:{_alt(list(PREFIX_COMPARATORS))}|{_alt(GROWTH_VERBS)})*(?:有|为|是)?)(?P<core>.+?)"
+                     rf"(?P<trail>(?:{_alt(list(SUFFIX_COMPARATORS))})?)")
+LOOSE_RE = _scanner(UNITS + LOOSE_UNITS)
+# The lower end of a range, right before its dash or 至: 10%-, 1000元至, 二至 (二至三人).
+RANGE_LEFT_RE = re.compile(
+    rf"(?P<num>{NUMBER})(?P<mult>万亿|亿|万)?(?P<unit>{_alt(UNITS)})?(?P<post>及?以上)?\s*[至到\-—–~～]?\s*$"
+)
+NOT_A_RANGE_RE = re.compile(rf"(?:{D}|[第.．A-Za-z])$")
+# 倍增 as a figure of speech (倍增作用, 数据价值倍增) measures nothing.
+DOUBLING_RE = re.compile(r"(?:(?<!价值)倍增(?!效应|作用|效果|器)|翻(?P<n>一|两|二|三|四|[1-4])番)")
+HALF_RE = re.compile(r"(?P<pre>接近|将近|近|超过|超|逾|过|不足|约)?半数(?P<post>及以上|以上|及以下|以下)?"
+                     r"|(?P<over>过半)(?!数)")
+LIST_LINK_RE = re.compile(r"\s*(?:和|及|与|、|，|,)\s*")
+CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
+# A limit word, then the base of a share ending in 的, right before the number: 不得低于上一年总收入的70%.
+LIMIT_WORDS = ("不得低于", "不低于", "不得少于", "不少于", "不应低于", "不得超过", "不超过", "不得高于", "不高于",
+               "低于", "高于", "超过")
+DETACHED_COMPARATOR_RE = re.compile(rf"({_alt(LIMIT_WORDS)})[^，,；;。{ARABIC_DIGITS}%]{{1,24}}的$")
+YEAR_RANGE_RE = re.compile(rf"{D}{{4}}年?(?:{D}{{1,2}}月(?:{D}{{1,2}}日)?)?\s*[-—–~～至到]+\s*"
+                           rf"{D}{{4}}年?(?:{D}{{1,2}}月(?:{D}{{1,2}}日)?)?")
+DOC_NUMBER_RE = re.compile(rf"〔{D}{{4}}〕{D}*号?")
+# find(): a date (2026年底, 2024年7月) or a deadline word (年底前) touches a number.
+DATE_RE = re.compile(rf"{D}{{4}}年(?:{D}{{1,2}}月(?:{D}{{1,2}}日)?)?(?:底|末|初|中|上半年|下半年|第?[一二三四]季度)?"
+                     rf"|{D}{{1,2}}月{D}{{1,2}}日")
+DUE_RE = re.compile(r"(?:年底|年末|月底|月末|年内)(?:之?前)")
 _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 _LATIN_UNIT = re.compile(r"(?:ZB|EB|PB|TB|GB|MB|KB|kWh)$")
 
 
 @dataclass(frozen=True)
 class Quantity:
-    """A quantity found in a text: its offsets, the text, and a comparable key (value and unit)."""
+    """A quantity: offsets, text as written, value and unit as written, comparator, interval and base value."""
 
     start: int
     end: int
     text: str
-    value: float | None  # the number (a multiple is the factor: 倍增 = 2); None where not convertible
-    unit: str  # unit as written (个, %, 亿元 …; x for a multiple; date for a date or deadline)
+    value: float | None  # the number as written (3500 of 3500万元); None for a range
+    unit: str | None  # as written, magnitude word included (万元, %, 倍, 领域); 'date' for a date or deadline
+    comparator: str = "="  # >=, >, <=, <, =, ~ or between (a range)
+    low: float | None = None  # lower end of the interval the wording implies, in `unit`
+    high: float | None = None  # upper end
+    value_base: float | None = None  # the value in base units (35000000 for 3500万元); None for a range
+    unit_base: str | None = None  # the base unit (元 for 万元; % for 成)
 
     @property
-    def key(self) -> tuple[object, str]:
-        """What two quantities must share to state the same value."""
-        return (self.value if self.value is not None else self.text, self.unit)
+    def key(self) -> tuple[object, ...]:
+        """What two quantities must share to state the same value (in base units)."""
+        if self.comparator == "between":
+            return (_base(self.low, self.unit)[0], _base(self.high, self.unit)[0], _base(1.0, self.unit)[1])
+        if self.value_base is not None:
+            return (self.value_base, self.unit_base)
+        return (self.text, self.unit)
 
 
-def _number(text: str) -> float | None:
-    """The value of an Arabic or Chinese numeral (with magnitude), or None."""
+def _base(value: float | None, unit: str | None) -> tuple[float | None, str | None]:
+    """A value and unit in base units: magnitude words multiplied out, 成 as percent, ％ as %."""
+    if unit is None:
+        return value, None
+    if unit == "成":
+        return (None if value is None else round(value * 10, 10)), "%"
+    if unit == "％":
+        return value, "%"
+    for word, factor in MAGNITUDES.items():
+        if unit.startswith(word) and len(unit) >= len(word):
+            rest = unit[len(word):] or None
+            return (None if value is None else round(value * factor, 6)), rest
+    return value, unit
+
+
+def quantity(start: int, end: int, text: str, value: float | None, unit: str | None, comparator: str = "=",
+             low: float | None = None, high: float | None = None) -> Quantity:
+    """A Quantity with its interval (from the comparator) and its base value filled in."""
+    if comparator == "between":  # a range: its ends stand in low and high, in `unit`
+        value_base = unit_base = None
+    else:
+        low = value if comparator in (">=", ">", "=") else None
+        high = value if comparator in ("<=", "<", "=") else None
+        value_base, unit_base = _base(value, unit)
+    return Quantity(start, end, text, value, unit, comparator, low, high, value_base, unit_base)
+
+
+def parse_number(text: str) -> float | None:
+    """Value of an Arabic or Chinese numeral (十二 -> 12, 百 -> 100, 三点五 -> 3.5); None if it is not one."""
     t = text.translate(str.maketrans("０１２３４５６７８９．", "0123456789.")).replace(",", "").strip()
-    try:
+    if re.fullmatch(r"\d+(?:\.\d+)?", t):
         return float(t)
-    except ValueError:
-        pass
+    if not t:
+        return None
+    if t[0] in "十百千万亿":
+        t = ("一" + t) if t[0] != "十" else t
     try:
         return float(cn2an.cn2an(t, "smart"))
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
-
-
-def _split_number(text: str) -> tuple[str, str]:
-    """(numeral with magnitude, unit) of a quantity as written."""
-    m = re.match(rf"(?:{_NUM}|[{_CN}]+(?:点[{_CN}]+)?)\s*{_MAGNITUDE}?", text)
-    if not m or not m.group().strip():
-        return "", text
-    num, unit = m.group(), text[m.end():]
-    if re.fullmatch(rf"[{_CN}]+", num) and unit == "" and num[-1] in "万亿":
-        return num, unit
-    return num.strip(), unit.strip()
-
-
-def _value(kind: str, text: str, before: str) -> tuple[float | None, str]:
-    """The comparable value and unit of a match of one kind, given the text before it."""
-    if kind == "pct":
-        return _number(text[3:]), "%"
-    if kind == "fan":
-        n = _number(text[1:-1]) if len(text) > 2 else 1.0
-        return (2.0 ** n if n is not None else None), "x"
-    if kind == "bz":
-        return 2.0, "x"
-    if kind == "due":
-        return None, "date"
-    num, unit = _split_number(text)
-    value = _number(num) if num else None
-    if unit == "倍":
-        grows = re.search(rf"(?:{_CHANGE_VERBS})了?$", before) is not None
-        return (value + 1 if grows and value is not None else value), "x"
-    if unit == "成":
-        return (value * 10 if value is not None else None), "%"
-    if unit in ("％",):
-        unit = "%"
-    if re.match(r"(?:年|月|日|年底|年末|年初|年中|月底|月末|上半年|下半年|季度)", unit) and num and \
-            re.fullmatch(rf"[{_DIGIT}]{{4}}", num):
-        return None, "date:" + num + unit  # a calendar date: compared as written
-    return value, unit
-
-
-def _excluded(kind: str, text: str, m_start: int, m_end: int, full: str) -> bool:
-    """Whether a match is not a quantity: a code, an ordinal, or 一 as an article."""
-    prev = full[m_start - 1] if m_start > 0 else ""
-    nxt = full[m_end] if m_end < len(full) else ""
-    if kind == "arabic":
-        if _LATIN.match(prev) or (_LATIN.match(nxt) and not _LATIN_UNIT.search(text)):
-            return True  # a code or model name: C2M, B2B, 5G, GPT4
-        return False
-    if kind == "cn":
-        if prev == "第":
-            return True  # an ordinal: 第三方, 第一批
-        num, unit = _split_number(text)
-        if num == "一" and unit in _ARTICLE_UNITS:
-            return True  # 一次, 一批, 一个: an article or "single", not a count
-        if prev and prev in _CN:
-            return True  # inside a longer numeral run the regex did not take whole
-    return False
 
 
 @lru_cache(maxsize=1)
@@ -151,29 +207,290 @@ def _names() -> re.Pattern[str] | None:
     """Domain terms with numeral characters (数据二十条, 一网通办): names, whose numerals are no quantity."""
     from policykit.analysis.vocabulary import domain_terms
 
-    named = sorted((t for t in domain_terms() if re.search(f"[{_CN}{_DIGIT}]", t)), key=lambda t: (-len(t), t))
+    named = sorted((t for t in domain_terms() if re.search(f"[{CN_DIGITS}{ARABIC_DIGITS}]", t)),
+                   key=lambda t: (-len(t), t))
     return re.compile("|".join(map(re.escape, named))) if named else None
 
 
-def find(text: str) -> list[Quantity]:
-    """Every quantity in text, in order (see the module docstring for what counts)."""
+def excluded_spans(text: str) -> list[Span]:
+    """Spans whose numbers are names, not quantities: cited titles, year ranges, document numbers, names."""
+    spans = []
+    for pattern in (BOOK_TITLE_RE, YEAR_RANGE_RE, DOC_NUMBER_RE):
+        spans.extend(m.span() for m in pattern.finditer(text))
     names = _names()
-    inside = [m.span() for m in names.finditer(text)] if names else []
-    out = []
-    for m in QUANTITY_RE.finditer(text):
-        if any(a <= m.start() and m.end() <= b for a, b in inside):
+    if names is not None:
+        spans.extend(m.span() for m in names.finditer(text))
+    return spans
+
+
+def inside(start: int, end: int, spans: list[Span] | tuple[Span, ...]) -> bool:
+    """Whether [start, end) overlaps one of spans."""
+    return any(start < e and s < end for s, e in spans)
+
+
+def _chinese_numeral(text: str, m: re.Match, loose: bool) -> tuple[str, str, str] | None:
+    """(numeral, magnitude, unit) of a Chinese-numeral match, or None if it is not a quantity."""
+    num, mult, unit = m.group("num"), m.group("mult") or "", m.group("unit") or ""
+    # the numeral run may have swallowed the magnitude: 五万亿元 -> 五 + 万亿 + 元
+    for tail in ("万亿", "亿", "万"):
+        if not mult and num.endswith(tail) and len(num) > len(tail):
+            num, mult = num[: -len(tail)], tail
+            break
+    before = text[: m.start("num")]
+    if m.group("pct"):
+        return num, "", "%"
+    if before.endswith("第") or (before and before[-1] in CN_DIGITS):
+        return None  # an ordinal (第三方), or inside a longer numeral run
+    if unit == "" and mult == "" and re.match(r"大[\u4e00-\u9fff]", text[m.end():]) and not loose:
+        return num, "", ""  # 十二大落地创新成果: the noun after 大 is the unit (see _noun_unit)
+    if not unit:
+        return None
+    if num == "一" and unit in ARTICLE_UNITS and not m.group("approx"):
+        return None  # 一次, 一批, 一个: an article, not a count
+    if loose:
+        return num, mult, unit
+    compared = bool(m.group("pre") or m.group("pre2")) or before.endswith("连续")
+    if unit == "年" and compared and num not in ("零", "〇"):
+        return num, mult, unit  # 不超过三年, 连续两年: a term; a bare 三年 (三年行动计划) names a period
+    if unit not in CN_UNITS or num in ("两", "零", "〇") and not m.group("approx"):
+        return None  # 两个: an article; 条, 年 … after a Chinese numeral name things
+    return None if _vague_or_category(text, m, num, unit) else (num, mult, unit)
+
+
+def _vague_or_category(text: str, m: re.Match, num: str, unit: str) -> bool:
+    """Whether a Chinese numeral is vague (数十倍, 上千万元) or counts the parts of an argument (三种方式)."""
+    before = text[: m.start("num")]
+    if before.endswith(("数", "几")) or before.endswith("上") and num[0] in "十百千万亿":
+        return True
+    value = parse_number(num)
+    return value is not None and value < 10 and not m.group("approx") and (
+        unit in CATEGORY_UNITS or CATEGORY_NOUNS.match(text, m.end()) is not None or before.endswith(("“", '"')))
+
+
+def _noun_unit(text: str, end: int) -> tuple[str, int] | None:
+    """The noun standing as the unit after a number without a measure word, and its end.
+
+    12领域 -> 领域; 十二大落地创新成果 -> 成果 (the head noun: the last word of a short noun run).
+    """
+    m = NOUN_UNIT_RE.match(text, end)
+    if not m or NOT_NOUN_UNITS.match(m.group("noun")):
+        return None
+    run = NOUN_RUN_RE.match(text, m.start("noun")).group()
+    from policykit.analysis.tokenise import all_spans
+
+    words = [w for w, _, _ in all_spans(run)]
+    if not words or len(words) > 3 or len(words[-1]) < 2:
+        return None
+    return words[-1], m.start("noun") + len(run)
+
+
+def _numeral_unit(text: str, m: re.Match, loose: bool) -> tuple[str, str, str, int] | None:
+    """(numeral, magnitude, unit, end) of a scanner match, or None when the number carries no measure."""
+    num, mult, unit = m.group("num"), m.group("mult") or "", m.group("unit") or ""
+    end = m.end()
+    if not re.fullmatch(rf"{D}+(?:[.．]{D}+)?", num):
+        split = _chinese_numeral(text, m, loose)
+        if split is None:
+            return None
+        num, mult, unit = split
+        if m.group("pct"):
+            return num, mult, "%", end
+        if not unit and not mult:
+            noun = None if loose else _noun_unit(text, m.end())
+            return None if noun is None else (num, mult, noun[0], noun[1])
+        return num, mult, unit, end
+    prev = text[m.start("num") - 1] if m.start("num") > 0 else ""
+    if _LATIN.match(prev) or (_LATIN.match(text[end:end + 1]) and not _LATIN_UNIT.search(unit)):
+        return None  # a code or model name: C2M, B2B, 5G, GPT4
+    if not unit and not mult:
+        if loose or (len(num) == 4 and 1800 <= int(parse_number(num) or 0) <= 2100):
+            return None  # a bare number (list item, code, year) has no measure
+        noun = _noun_unit(text, m.end())
+        return None if noun is None else (num, mult, noun[0], noun[1])
+    if unit in ("年", "月", "日") and (loose and len(num) == 4 or not loose and (
+            len(num) > 2 or re.match("[月底末度级代初中号]", text[m.end():])
+            or unit != "年" and re.match(rf"{D}", text[m.end():]))):
+        return None  # a calendar year or date (2023年, 2023年底, 3月1日: DATE_RE's) or 90年代, not a duration
+    return num, mult, unit, end
+
+
+def _not_measured(text: str, m: re.Match, num: str, unit: str, loose: bool) -> bool:
+    """Whether a number with a unit still measures nothing: a maturity, a time frame, 成 in a word."""
+    if not loose and unit in DURATION_UNITS and (text.startswith("期", m.end())
+                                                 or text[:m.start("num")].endswith("近")):
+        return True  # 10年期国债 is a maturity, 近三年 a time frame
+    return unit == "成" and (not re.fullmatch(f"[{CN_DIGITS}]+", num)
+                            or text.startswith(("为", "员", "效", "本", "果"), m.end()))  # 成员, 成效, 成本
+
+
+def _start(m: re.Match, grows: bool) -> int:
+    """Where a quantity starts: its comparator or growth verb, else its number."""
+    if grows:
+        return m.start("pre") if m.group("pre") else m.start("verb")  # 增长1倍 is one quantity
+    for group in ("pre", "pre2", "pct"):
+        if m.group(group):
+            return m.start(group)
+    return m.start("num")
+
+
+def _match(text: str, m: re.Match, loose: bool) -> Quantity | None:
+    """The Quantity of a scanner match, or None when the number is not a quantity of this mode."""
+    found = _numeral_unit(text, m, loose)
+    if found is None:
+        return None
+    num, mult, unit, end = found
+    if _not_measured(text, m, num, unit, loose):
+        return None
+    grows = bool(m.group("verb")) and unit == "倍"
+    start = _start(m, grows)
+    value = parse_number(num)
+    if value is None or start > 0 and re.match(r"[A-Za-z0-9.．第]", text[start - 1]):
+        return None  # GPT4, 5G, version numbers, ordinals
+    if grows:
+        value += 1  # 增长1倍: the level becomes twice the base
+    pre = m.group("pre") or m.group("pre2")
+    comparator = PREFIX_COMPARATORS[pre] if pre else _detached_comparator(text, start)
+    if m.group("approx"):
+        comparator = ">"  # 百余, 3000多: more than the round number
+    if m.group("post") and end == m.end():
+        if m.group("post") == "内" and unit not in DURATION_UNITS:
+            end -= 1  # 内 closes a time limit only (十五日内); elsewhere it starts the next word
+        else:
+            comparator = SUFFIX_COMPARATORS[m.group("post")]
+    unit = {"％": "%"}.get(mult + unit, mult + unit) or None
+    return quantity(start, end, text[start:end], value, unit, comparator)
+
+
+def _detached_comparator(text: str, start: int) -> str:
+    """The comparator of a share whose base stands between it and the number (不得低于上一年总收入的70%: >=)."""
+    left = max((m.end() for m in CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    m = DETACHED_COMPARATOR_RE.search(text, left, start)
+    return PREFIX_COMPARATORS[m.group(1)] if m else "="
+
+
+def _special(text: str, excluded: list[Span]) -> list[Quantity]:
+    """Multiples without digits (倍增, 翻一番) and shares in words (半数, 过半)."""
+    found = []
+    for m in DOUBLING_RE.finditer(text):
+        if not inside(*m.span(), excluded):
+            n = parse_number(m.group("n")) if m.group("n") else 1
+            found.append(quantity(m.start(), m.end(), m.group(0), 2.0 ** (n or 1), "倍", "="))
+    for m in HALF_RE.finditer(text):
+        if not inside(*m.span(), excluded):
+            if m.group("over"):
+                comparator = ">"
+            else:
+                pre, post = m.group("pre"), m.group("post")
+                comparator = SUFFIX_COMPARATORS[post] if post else {**PREFIX_COMPARATORS, "过": ">"}.get(pre or "", "=")
+            found.append(quantity(m.start(), m.end(), m.group(0), 50.0, "%", comparator))
+    return found
+
+
+def _scan(text: str, loose: bool, excluded: list[Span]) -> list[Quantity]:
+    """Every quantity of text outside excluded spans, in order (one scanner for both modes)."""
+    found = _special(text, excluded)
+    for m in (LOOSE_RE if loose else STRICT_RE).finditer(text):
+        q = _match(text, m, loose)
+        if q and not inside(q.start, q.end, excluded + [(f.start, f.end) for f in found]):
+            found.append(q)
+    found.sort(key=lambda q: q.start)
+    return found
+
+
+def _ranges(text: str, found: list[Quantity], excluded: list[Span]) -> list[Quantity]:
+    """A range (10%-20%, 1000元至1万元, 二至三人, 5至10万元, 一千元以上一万元以下) as one quantity with both ends."""
+    out = list(found)
+    for upper in found:
+        if upper not in out or upper.comparator not in ("=", "<=") or upper.unit is None:
             continue
-        kind = m.lastgroup or ""
-        start, end = m.span()
-        q = m.group()
-        if kind == "bz":  # the measure noun is context, the quantity is 倍增
-            start = end - 2
-            q = text[start:end]
-        if _excluded(kind, q, start, end, text):
+        m = RANGE_LEFT_RE.search(text, 0, upper.start)
+        joined = m is not None and (m.group("post") or re.search(r"[至到\-—–~～]\s*$", m.group()))
+        if m and text[:m.start()].endswith("第"):
+            out.remove(upper)  # 第3至5条: articles 3 to 5, an ordinal range
             continue
-        value, unit = _value(kind, q, text[max(0, start - 4):start])
-        out.append(Quantity(start, end, q, value, unit))
+        if not m or not joined or inside(m.start(), m.end(), excluded) or NOT_A_RANGE_RE.search(text, 0, m.start()):
+            continue
+        if m.group("post") and upper.comparator != "<=":
+            continue  # 一千元以上 then a bare number: not a range
+        if not m.group("post") and upper.comparator != "=":
+            continue
+        lower = next((q for q in out if q.start == m.start("num")), None)
+        if lower is not None and lower.comparator not in ("=", ">="):
+            continue
+        low = parse_number(m.group("num"))
+        if low is None:
+            continue
+        # 5至10万元: a bare lower end shares the upper end's magnitude and unit
+        low_unit = (m.group("mult") or "") + (m.group("unit") or "") or upper.unit
+        low_base, low_base_unit = _base(low, low_unit)
+        high_base, high_base_unit = _base(upper.value, upper.unit)
+        if low_base_unit != high_base_unit or low_base is None or high_base is None:
+            continue
+        unit, lo, hi = upper.unit, low, upper.value
+        if low_unit != upper.unit:  # 1000元至1万元: both ends in the base unit
+            unit, lo, hi = high_base_unit, low_base, high_base
+        if lower is not None:
+            out.remove(lower)
+        out[out.index(upper)] = quantity(m.start(), upper.end, text[m.start():upper.end], None, unit, "between",
+                                         lo, hi)
+    return sorted(out, key=lambda q: q.start)
+
+
+def _respectively(text: str, found: list[Quantity]) -> list[Quantity]:
+    """Values of a 分别 list share the comparator of its first value (分别达到3500万元和1亿元: both >=)."""
+    out = list(found)
+    for i, q in enumerate(out):
+        if q.comparator in ("=", "between") or "分别" not in text[max(0, q.start - 8):q.start]:
+            continue
+        for j in range(i + 1, len(out)):
+            if not LIST_LINK_RE.fullmatch(text, out[j - 1].end, out[j].start):
+                break
+            if out[j].comparator == "=":
+                n = out[j]
+                out[j] = quantity(n.start, n.end, n.text, n.value, n.unit, q.comparator)
     return out
+
+
+def _qualifies_another(text: str, q: Quantity, found: list[Quantity]) -> bool:
+    """Whether q only qualifies another quantity: a threshold inside its subject or the base it is part of.
+
+    注册资本金在1000万元以上的占67% (1000万元 qualifies 67%); 在全部31个省中，25个… (31 is the base of 25).
+    """
+    if re.search(r"在(?:全部|全国|所有)?$", text[:q.start]) and re.match(r"[^，,；;。]*中", text[q.end:]):
+        return True
+    if not text.startswith("的", q.end):
+        return False
+    return any(o.start > q.end and not CLAUSE_BREAK.search(text, q.end, o.start) for o in found)
+
+
+def measured(text: str, excluded: list[Span] | tuple[Span, ...] = ()) -> list[Quantity]:
+    """The measured quantities of a text (value, unit, comparator, interval, base value), in order."""
+    skip = excluded_spans(text) + list(excluded)
+    found = _ranges(text, _scan(text, False, skip), skip)
+    found = _respectively(text, found)
+    return [q for q in found if not _qualifies_another(text, q, found)]
+
+
+def find(text: str) -> list[Quantity]:
+    """Every quantity, count, date or deadline of a text, in order: what makes an edit touch a number."""
+    skip = [s for p in (BOOK_TITLE_RE,) for s in (m.span() for m in p.finditer(text))]
+    names = _names()
+    if names is not None:
+        skip += [m.span() for m in names.finditer(text)]
+    # a calendar date is compared as written (unit date:2025年底); a deadline word (年底前) is unit date
+    dates = [quantity(m.start(), m.end(), m.group(), None, "date" if p is DUE_RE else f"date:{m.group()}")
+             for p in (DATE_RE, DUE_RE) for m in p.finditer(text) if not inside(*m.span(), skip)]
+    found = _ranges(text, _scan(text, True, skip + [(q.start, q.end) for q in dates]), skip)
+    # the number and its unit, without the comparator words around them (约95ZB -> 95ZB)
+    found = [replace(q, start=q.start + len(c), end=q.end - len(t), text=q.text[len(c):len(q.text) - len(t)])
+             for q in found for c, t in [_comparator_words(q)]]
+    return sorted(found + dates, key=lambda q: q.start)
+
+
+def _comparator_words(q: Quantity) -> tuple[str, str]:
+    """The comparator words before and after a quantity's number and unit, as written."""
+    m = CORE_RE.fullmatch(q.text)
+    return (m.group("lead"), m.group("trail")) if m else ("", "")
 
 
 def has_quantity(text: str) -> bool:

@@ -25,7 +25,9 @@ from policykit.schema import table
 
 TARGET_KINDS = frozenset(table("targets").values("kind"))
 # Documents whose undated caps, thresholds and cycles are rules (news and explainers only restate them).
-RULE_DOC_KINDS = frozenset({"policy", "draft", "notice"})
+# Every normative kind: policies, drafts, notices and the kinds of legal texts (judicial interpretations …);
+# not reports, news, explainers or court cases, which only restate or apply rules.
+RULE_DOC_KINDS = frozenset(table("documents").values("kind")) - {"report", "news", "interpretation", "case"}
 RULE_UNITS = frozenset({"%", "％", "‰", "个百分点", "百分点"}) | DURATION_UNITS
 PREDICTING_DOC_KINDS = frozenset({"report", "news"})
 
@@ -43,6 +45,8 @@ class Case:
     unit: str | None = None
     comparator: str | None = None
     consultation: bool = False  # the sentence speaks of a consultation (征求意见, 意见反馈 …)
+    within: bool = False  # a period closed by 内 / 以内 (十五日内, 5个工作日内): a time limit if a duty follows
+    fine: bool = False  # the figure is a fine (处…罚款)
 
 
 Predicate = Callable[[Case], bool]
@@ -137,6 +141,16 @@ def rule_quantity(c: Case) -> bool:
     return c.unit in RULE_UNITS or c.comparator in ("<=", "<")
 
 
+def time_limit_quantity(c: Case) -> bool:
+    """A period closed by 内 (十五日内, 5个工作日内, 三个月以内)."""
+    return c.within
+
+
+def range_or_fine(c: Case) -> bool:
+    """A range with both ends (10%-20%, 一千元以上一万元以下) or a fine (处五千元罚款)."""
+    return c.comparator == "between" or c.fine
+
+
 DATED_RULES: tuple[Rule, ...] = (
     Rule("recurring_in_report", (recurring, in_report), None, "a report citing a recurring duty states no item"),
     Rule("recurring", (recurring,), "reporting_deadline", "a recurring duty (每年3月底前…报送)"),
@@ -169,9 +183,14 @@ DATED_RULES: tuple[Rule, ...] = (
 UNDATED_RULES: tuple[Rule, ...] = (
     Rule("report_prediction", (in_report, has_cue), "forecast", "a report's figure with a prediction cue"),
     Rule("report_passage_figure", (in_report,), "reported_fact",
-         "a report's undated figure stands at the passage's last date, else the report's own"),
+         "a report's undated figure: as of the report's own time where its sentence says so (目前, 已有), "
+         "else undated"),
     Rule("issuer_count", (issuer_count,), "reported_fact",
          "how many bodies issued a text is a fact as of the document's date"),
+    Rule("time_limit", (in_rule_document, time_limit_quantity), "time_limit",
+         "a duty to act within a period (自收到申请之日起十五日内作出决定) in a normative text"),
+    Rule("range_or_fine", (in_rule_document, range_or_fine), "rule",
+         "a range with both ends or a fine (处一千元以上一万元以下罚款) in a normative text"),
     Rule("quantitative_rule", (in_rule_document, rule_quantity), "rule",
          "an undated percentage, duration or cap in a policy, draft or notice"),
     Rule("other_figure", (), None, "any other undated number states no item"),

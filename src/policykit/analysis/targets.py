@@ -43,11 +43,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 
 import pandas as pd
 
 from policykit.analysis.locate import provision_ids
+from policykit.analysis.quantities import quantity
 from policykit.analysis.target_kinds import CYCLE_RULES, UNDATED_RULES, Case, classify, decide
 from policykit.analysis.targets_parse import (  # noqa: F401 - re-exported: the parsers belong to this stage's interface
     ANCHOR_RE,
@@ -89,6 +89,11 @@ NON_REPORT_KINDS = frozenset(table("documents").values("kind")) - {"report"}
 # A reported fact is dated by as_of (when it held); every other kind by deadline (when it falls due, takes
 # effect, or, for a forecast, the date the prediction is about).
 FACT_KINDS = frozenset({"reported_fact"})
+UNDATED_KINDS = frozenset({"rule", "time_limit"})
+TIME_LIMIT_UNITS = frozenset({"日", "天", "个工作日", "工作日", "个月", "月", "年", "小时"})
+FINE_RE = re.compile(r"罚款|罚金")  # they hold whenever they apply: no date
+# Words that put an undated figure at the document's own time (目前, 已有 …; docs/codebook.md 8.4).
+PRESENT_RE = re.compile(r"目前|当前|现已|现有|已有|已经|已达|已|至今|迄今|今年|近日")
 # 为…提供坚强保障 states what the goals serve, not a goal of its own.
 PURPOSE_RE = re.compile(r"^(?:为.{0,60}(?:提供|奠定|打下|创造|营造|贡献)|(?:有力)?(?:支撑|助力|服务于))")
 GOAL_HEADINGS = frozenset({"总体目标", "主要目标", "工作目标", "发展目标", "目标"})
@@ -167,13 +172,18 @@ def reference_year(doc_date: str | None, text: str) -> int | None:
 
 
 def _row(kind: str, anchor: Anchor | None, metric: str | None, q: Quantity | None) -> dict:
-    """One row: a reported fact is dated by as_of, everything else by deadline."""
+    """One row: a reported fact is dated by as_of (with its basis and since), everything else by deadline."""
     fact = kind in FACT_KINDS
-    date = anchor.date if anchor else None
-    return {"kind": kind, "deadline": None if fact else date, "as_of": date if fact else None,
+    date = anchor.date if anchor and kind not in UNDATED_KINDS else None
+    as_of = date if fact else None
+    return {"kind": kind, "deadline": None if fact else date, "as_of": as_of,
+            "as_of_basis": (anchor.basis or "stated") if as_of and anchor else None,
+            "since": anchor.since if fact and anchor else None,
             "deadline_text": (anchor.text or None) if anchor else None, "metric": metric or None,
             "value": q.value if q else None, "unit": q.unit if q else None,
-            "comparator": q.comparator if q else None, "value_text": q.text if q else None}
+            "comparator": q.comparator if q else None, "value_low": q.low if q else None,
+            "value_high": q.high if q else None, "value_base": q.value_base if q else None,
+            "unit_base": q.unit_base if q else None, "value_text": q.text if q else None}
 
 
 def _clause_spans(sentence: str, start: int, end: int) -> list[Span]:
@@ -226,64 +236,81 @@ def _commitment_rows(sentence: str, anchor: Anchor, region: Span, lead_in: int, 
     return rows
 
 
-def _context_anchor(sentence: str, context: Anchor | None, now: str | None) -> Anchor:
-    """The date an undated figure of a report stands at.
+def _within(sentence: str, q: Quantity) -> bool:
+    """Whether a quantity is a period closed by 内 (十五日内, 5个工作日内, 三个月以内)."""
+    return (q.unit or "") in TIME_LIMIT_UNITS and q.text.endswith("内") and q.comparator == "<="
 
-    The passage's last date (a half-year report's figures at 30 June of its year), else the report's own
-    date (截至目前), else none.
-    """
-    if context is None or context.year is None:
-        return Anchor(0, 0, "", "as_of", now, None)
-    if HALF_YEAR_REPORT_RE.search(sentence):
-        return Anchor(0, 0, context.text, "as_of", resolve_date(context.year, 6), context.year)
-    return Anchor(0, 0, context.text, "as_of", context.date, context.year)
+
+def _fine(sentence: str, q: Quantity) -> bool:
+    """Whether a quantity is the amount of a fine (处五千元罚款, 罚款五千元)."""
+    left, right = _clause(sentence, q.start, q.end)
+    return bool(FINE_RE.search(sentence, left, right)) and (q.unit_base or q.unit or "").endswith("元")
+
+
+def _limited_action(sentence: str, q: Quantity) -> str:
+    """What must be done within a time limit: the words after the period, else the clause's words."""
+    right = _clause(sentence, q.start, q.end)[1]
+    words = LEADING_LINKS.sub("", sentence[q.end:right]).strip(" 　\t“”")
+    return words or metric_text(sentence, q.start, q.end, [(q.start, q.end)])
+
+
+def _now(now: str | None, basis: str | None) -> Anchor:
+    """The document's own time as the anchor of an undated figure (null when the document has none)."""
+    return Anchor(0, 0, "", "as_of", now, int(now[:4]) if now else None, basis if now else None)
 
 
 def _undated_rows(sentence: str, quantities: list[Quantity], doc_kind: str, now: str | None, cue: bool,
-                  context: Anchor | None = None) -> list[dict]:
-    """Rows of a sentence without any date: facts in a report, rules and cycles in a policy text.
+                  now_basis: str | None = None) -> list[dict]:
+    """Rows of a sentence without any date: facts in a report, rules, time limits and cycles in a policy text.
 
-    The kinds are decided by policykit.analysis.target_kinds.UNDATED_RULES and CYCLE_RULES.
+    The kinds are decided by policykit.analysis.target_kinds.UNDATED_RULES and CYCLE_RULES. A report's
+    undated figure stands at the document's own time only where its sentence says so (目前, 已有 …); a date
+    of another sentence never dates it.
     """
     rows = []
     spans = [(q.start, q.end) for q in quantities]
     for q in quantities:
-        rule = decide(UNDATED_RULES, Case(doc_kind, cue=cue, has_value=True, unit=q.unit, comparator=q.comparator))
+        case = Case(doc_kind, cue=cue, has_value=True, unit=q.unit, comparator=q.comparator,
+                    within=_within(sentence, q), fine=_fine(sentence, q))
+        rule = decide(UNDATED_RULES, case)
         if rule.kind is None:
             continue
         others = [span for span in spans if span != (q.start, q.end)]
-        words = _quantity_metric(sentence, q, spans, others)
-        if rule.name == "report_passage_figure":  # dated by the passage's last date, else the report's own
-            anchor: Anchor | None = _context_anchor(sentence, context, now)
-        elif rule.name == "issuer_count":  # as of the document's date
-            anchor = Anchor(0, 0, "", "as_of", now, None)
+        if rule.kind == "time_limit":
+            words = _limited_action(sentence, q)
         else:
-            anchor = None
+            words = _quantity_metric(sentence, q, spans, others)
+        anchor: Anchor | None = None
+        if rule.name == "report_passage_figure" and PRESENT_RE.search(sentence, 0, q.end):
+            anchor = _now(now, now_basis)
+        elif rule.name == "issuer_count":  # as of the document's date
+            anchor = _now(now, now_basis)
         rows.append(_row(rule.kind, anchor, words, q))
     cycle_kind = decide(CYCLE_RULES, Case(doc_kind)).kind
     if cycle_kind is not None:
         for m in CYCLE_RE.finditer(sentence):
             n = parse_number(m.group("n")) if m.group("n") else 1.0
-            cycle = Quantity(m.start(), m.end(), m.group(0), n or 1.0, "年", "=")
+            cycle = quantity(m.start(), m.end(), m.group(0), n or 1.0, "年", "=")
             rows.append(_row(cycle_kind, None, metric_text(sentence, m.start(), m.end(), [m.span()]), cycle))
     return rows
 
 
 def sentence_rows(sentence: str, doc_kind: str, ref_year: int | None, doc_date: str | None = None,
                   inherited: Anchor | None = None, lead: bool = False, now: str | None = None,
-                  context: Anchor | None = None) -> list[dict]:
-    """Rows (kind, deadline, as_of, metric, value …) of one sentence; inherited anchors apply when it has none."""
-    now = now or doc_date
-    anchors = find_anchors(sentence, doc_date, now)
-    if context is not None and context.date:  # 当前 in an undated report's dated passage: the passage's date
-        anchors = [replace(a, date=context.date, year=context.year) if a.role == "as_of" and a.date is None else a
-                   for a in anchors]
+                  now_basis: str | None = None) -> list[dict]:
+    """Rows (kind, deadline, as_of, metric, value …) of one sentence; an inherited deadline applies when it has none.
+
+    now is the document's own time (its date, else its date lower bound; now_basis says which).
+    """
+    if now is None and doc_date:
+        now, now_basis = doc_date, "document_date"
+    anchors = find_anchors(sentence, doc_date, now, now_basis)
     quantities = find_quantities(sentence)
     cue = bool(FORECAST_CUES.search(sentence))
     own = bool(anchors)
     if not own:
         if inherited is None or not CJK_RE.search(sentence):
-            return _undated_rows(sentence, quantities, doc_kind, now, cue, context)
+            return _undated_rows(sentence, quantities, doc_kind, now, cue, now_basis)
         anchors = [inherited]
     comment = bool(COMMENT_CUE_RE.search(sentence))
     regions = _regions(sentence, anchors) if own else [(0, len(sentence))]
@@ -307,12 +334,6 @@ def sentence_rows(sentence: str, doc_kind: str, ref_year: int | None, doc_date: 
     return rows
 
 
-def _passage_date(anchors: list[Anchor], ref_year: int | None) -> Anchor | None:
-    """The last date of a report's sentence that dates the figures after it (not a forecast's, not a rule's)."""
-    dated = [a for a in anchors if a.date and a.role != "effective" and (ref_year is None or (a.year or 0) <= ref_year)]
-    return dated[-1] if dated else None
-
-
 def _is_lead(sentence: str, anchors: list[Anchor]) -> bool:
     """Whether a sentence holds a single deadline and nothing else (a heading over bullet points)."""
     if len(anchors) != 1 or anchors[0].role != "deadline":
@@ -332,17 +353,22 @@ def _provisions_holding(provisions: pd.DataFrame, doc_id: str, offsets: list[int
     return held
 
 
+def _iso(date: object) -> str | None:
+    """A date cell as ISO text (None for null)."""
+    return None if date is None or pd.isna(date) else str(date)[:10]
+
+
 def extract_targets(doc_id: str, kind: str, doc_date: str | None, text: str, provisions: pd.DataFrame,
-                    split: Callable[[str], list[Span]] | None = None) -> list[dict]:
+                    split: Callable[[str], list[Span]] | None = None, lower_bound: str | None = None) -> list[dict]:
     """Target rows of one document, with target_id doc_id:provision_id:n (n in order within the provision)."""
     if kind not in KINDS:
         raise InputError("table documents", f"document {doc_id} has unknown kind {kind!r}")
     if split is None:
         from policykit.ingest.structure import split_sentences as split
-    doc_date = None if doc_date is None or pd.isna(doc_date) else str(doc_date)[:10]
-    # 截至目前 and 自…以来 stand at the document's own date; a month known only from the catalog is too
-    # coarse to date a figure by, so an undated document leaves such figures without as_of.
-    now = doc_date
+    doc_date = _iso(doc_date)
+    # 截至目前 and 自…以来 stand at the document's own time: its date, else the latest date it reports as
+    # past (date_lower_bound), else none (docs/codebook.md 8.4).
+    now, now_basis = (doc_date, "document_date") if doc_date else (_iso(lower_bound), "document_lower_bound")
     ref_year = reference_year(doc_date, text)
     labels = dict(zip(provisions["provision_id"].astype(str), provisions["label"].fillna("").astype(str),
                       strict=True)) if "label" in provisions.columns else {}
@@ -350,7 +376,6 @@ def extract_targets(doc_id: str, kind: str, doc_date: str | None, text: str, pro
     carry: Anchor | None = None
     carry_lead = False
     lead_index: int | None = None  # the lead's own row is dropped once an item below it gives rows
-    context: Anchor | None = None  # a report's last date in the provision: its undated figures stand then
     previous_provision = None
     spans = split(text)
     holders = _provisions_holding(provisions, doc_id, [start for start, _ in spans])
@@ -362,14 +387,12 @@ def extract_targets(doc_id: str, kind: str, doc_date: str | None, text: str, pro
             keep_lead = carry_lead and not labels.get(provision_id, "x")
             if not keep_lead:
                 carry, carry_lead = None, False
-            context, previous_provision = None, provision_id
+            previous_provision = provision_id
         following = text[spans[i + 1][0]:spans[i + 1][1]] if i + 1 < len(spans) else ""
         if carry_lead and (NUMBERED_RE.match(sentence) or FIRST_ITEM_RE.match(following)):
             carry, carry_lead = None, False  # a numbered item, or the heading of a new numbered list, ends the lead
-        anchors = find_anchors(sentence, doc_date, now)
-        rows = sentence_rows(sentence, kind, ref_year, doc_date, carry, carry_lead, now, context)
-        if kind == "report":
-            context = _passage_date(anchors, ref_year) or context
+        anchors = find_anchors(sentence, doc_date, now, now_basis)
+        rows = sentence_rows(sentence, kind, ref_year, doc_date, carry, carry_lead, now, now_basis)
         if rows and carry_lead and not anchors and lead_index is not None:
             found[lead_index] = (*found[lead_index][:3], [])
             lead_index = None
@@ -385,8 +408,8 @@ def _next_carry(sentence: str, anchors: list[Anchor], carry: Anchor | None,
     if _is_lead(sentence, anchors):
         return anchors[0], True, True
     ends_clause = sentence.rstrip().endswith(("；", ";"))
-    if anchors:  # a ；-clause hands its deadline to the rest of the 。-sentence
-        return (anchors[-1] if ends_clause else None), False, False
+    if anchors:  # a ；-clause hands its deadline (never a fact's date) to the rest of the 。-sentence
+        return (anchors[-1] if ends_clause and anchors[-1].role == "deadline" else None), False, False
     if carry_lead or ends_clause:
         return carry, carry_lead, False
     return None, False, False
@@ -419,7 +442,8 @@ def build_targets(documents: pd.DataFrame, provisions: pd.DataFrame) -> pd.DataF
         doc_provisions = by_doc.get(doc.doc_id)
         if doc_provisions is None:
             raise InputError("table provisions", f"document {doc.doc_id} has no provisions")
-        rows.extend(extract_targets(doc.doc_id, doc.kind, doc.date, doc.text, doc_provisions))
+        rows.extend(extract_targets(doc.doc_id, doc.kind, doc.date, doc.text, doc_provisions,
+                                    lower_bound=getattr(doc, "date_lower_bound", None)))
     columns = table("targets").columns
     df = pd.DataFrame(rows, columns=columns)
     return df.sort_values("target_id", kind="mergesort").reset_index(drop=True)
