@@ -22,6 +22,7 @@ from policykit.analysis.targets import (
     find_anchors,
     find_quantities,
     sentence_rows,
+    undated_case,
 )
 from policykit.schema import table
 
@@ -36,8 +37,7 @@ def _rules(sentence: str, doc_kind: str, ref_year: int | None, doc_date: str | N
         return [decide(DATED_RULES, Case(doc_kind, a.role, a.year, ref_year, cue, bool(quantities),
                                          consultation=comment))
                 for a in anchors]
-    fired = [decide(UNDATED_RULES, Case(doc_kind, cue=cue, has_value=True, unit=q.unit, comparator=q.comparator))
-             for q in quantities]
+    fired = [decide(UNDATED_RULES, undated_case(sentence, q, doc_kind, cue)) for q in quantities]
     return fired + [decide(CYCLE_RULES, Case(doc_kind)) for _m in CYCLE_RE.finditer(sentence)]
 
 
@@ -64,6 +64,8 @@ CASES = [  # (rule, sentence, document kind, document year, document date)
     ("report_prediction", "数据产业规模预计增长20%。", "report", 2024, None),
     ("report_passage_figure", "数据企业超过19万家。", "report", 2024, None),
     ("issuer_count", "17部门联合印发行动计划。", "news", 2024, "2024-01-15"),
+    ("time_limit", "行政机关应当自受理之日起十五日内作出决定。", "policy", 2024, None),
+    ("range_or_fine", "违反本条例规定的，处一千元以上一万元以下罚款。", "policy", 2024, None),
     ("quantitative_rule", "上浮幅度不超过10%。", "policy", 2024, None),
     ("other_figure", "打造300个典型应用场景。", "news", 2024, None),
     ("cycle", "授权主体每两年开展一次评估。", "notice", 2025, None),

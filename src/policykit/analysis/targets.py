@@ -254,6 +254,12 @@ def _limited_action(sentence: str, q: Quantity) -> str:
     return words or metric_text(sentence, q.start, q.end, [(q.start, q.end)])
 
 
+def undated_case(sentence: str, q: Quantity, doc_kind: str, cue: bool) -> Case:
+    """What the decision table UNDATED_RULES looks at for a figure without a date."""
+    return Case(doc_kind, cue=cue, has_value=True, unit=q.unit, comparator=q.comparator,
+                within=_within(sentence, q), fine=_fine(sentence, q))
+
+
 def _now(now: str | None, basis: str | None) -> Anchor:
     """The document's own time as the anchor of an undated figure (null when the document has none)."""
     return Anchor(0, 0, "", "as_of", now, int(now[:4]) if now else None, basis if now else None)
@@ -270,9 +276,7 @@ def _undated_rows(sentence: str, quantities: list[Quantity], doc_kind: str, now:
     rows = []
     spans = [(q.start, q.end) for q in quantities]
     for q in quantities:
-        case = Case(doc_kind, cue=cue, has_value=True, unit=q.unit, comparator=q.comparator,
-                    within=_within(sentence, q), fine=_fine(sentence, q))
-        rule = decide(UNDATED_RULES, case)
+        rule = decide(UNDATED_RULES, undated_case(sentence, q, doc_kind, cue))
         if rule.kind is None:
             continue
         others = [span for span in spans if span != (q.start, q.end)]

@@ -18,7 +18,7 @@ from policykit import config
 
 # Tasks in the order they are reported; each is a module of this package.
 TASKS: tuple[str, ...] = ("targets", "segmentation", "numbers", "reuse")
-SCORE_COLUMNS = ["scope", "label", "n_gold", "n_found", "tp", "fp", "fn", "precision", "recall", "f1"]
+SCORE_COLUMNS = ["scope", "label", "n_gold", "n_found", "tp", "fp", "fn", "precision", "recall", "f1", "agreement"]
 
 
 @dataclass
@@ -76,9 +76,16 @@ def score_row(scope: str, label: str, tp: int, fp: int, fn: int) -> dict[str, ob
             "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
+def agreement_row(scope: str, label: str, agree: int, compared: int) -> dict[str, object]:
+    """One row of a score table giving how often a field agrees (agreement; compared pairs in n_gold)."""
+    return {"scope": scope, "label": label, "n_gold": compared, "n_found": compared, "tp": agree, "fp": None,
+            "fn": compared - agree, "precision": None, "recall": None, "f1": None,
+            "agreement": round(agree / compared, 4) if compared else None}
+
+
 def score_table(rows: list[dict[str, object]]) -> pd.DataFrame:
     """A score table from rows of score_row, in the given order."""
-    return pd.DataFrame(rows, columns=SCORE_COLUMNS)
+    return pd.DataFrame(rows, columns=SCORE_COLUMNS).dropna(axis=1, how="all")
 
 
 def gold_dir() -> Path:

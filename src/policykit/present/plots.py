@@ -126,6 +126,7 @@ TARGET_KIND_STYLE: dict[str, tuple[str, str]] = {
     "rule": ("#17becf", "*"),
     "forecast": ("#ff7f0e", "^"),
     "reported_fact": ("#7f7f7f", "x"),
+    "time_limit": ("#bcbd22", "h"),
 }
 """Colour and matplotlib marker of each targets.kind, shared by every figure."""
 
