@@ -83,8 +83,8 @@ NUMBER = rf"{D}+(?:[.．]{D}+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?"
 # A noun standing as the unit of an Arabic number or a Chinese numeral with 大 (12领域, 十二大…成果): kept
 # short (two to four Han characters), and never a word that makes the number a date, an ordinal or a code.
 NOUN_UNIT_RE = re.compile(r"大?(?P<noun>[\u4e00-\u9fff]{2,4})")
-NOT_NOUN_UNITS = re.compile(r"^(?:年|月|日|号|时|点|分|秒|级|期|代|届|版|章|节|条|款|项|至|到|及|和|与|或|余|多|以|万|亿"
-                            r"|的|之)")
+NOT_NOUN_UNITS = re.compile(r"^(?:年|月|日|号|时|点|分|秒|级|期|代|届|版|章|节|条|款|项|至|到|及|和|与|或|余|多|以"
+                            r"|万|亿|的|之|世纪)")
 NOUN_RUN_RE = re.compile(r"[\u4e00-\u9fff]{1,6}?(?=[，,。；;：:、\s（(“”]|和|及|与|的|等|在|中|向|为"
                          r"|是|$|[^\u4e00-\u9fff])|[\u4e00-\u9fff]{1,6}")
 COMPARED_LINK = "(?:有|为|是)?"
@@ -242,7 +242,8 @@ def _chinese_numeral(text: str, m: re.Match, loose: bool) -> tuple[str, str, str
     if before.endswith("第") or (before and before[-1] in CN_DIGITS):
         return None  # an ordinal (第三方), or inside a longer numeral run
     if unit == "" and mult == "" and re.match(r"大[\u4e00-\u9fff]", text[m.end():]) and not loose:
-        return num, "", ""  # 十二大落地创新成果: the noun after 大 is the unit (see _noun_unit)
+        # 十二大落地创新成果: the noun after 大 is the unit (see _noun_unit); 两大基础, 三大类型 count categories
+        return (num, "", "") if (parse_number(num) or 0) >= 10 else None
     if not unit:
         return None
     if num == "一" and unit in ARTICLE_UNITS and not m.group("approx"):

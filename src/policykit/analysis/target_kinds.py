@@ -186,7 +186,7 @@ UNDATED_RULES: tuple[Rule, ...] = (
          "a report's undated figure: as of the report's own time where its sentence says so (目前, 已有), "
          "else undated"),
     Rule("issuer_count", (issuer_count,), "reported_fact",
-         "how many bodies issued a text is a fact as of the document's date"),
+         "how many bodies issued a text is a fact (dated only where the sentence dates it)"),
     Rule("time_limit", (in_rule_document, time_limit_quantity), "time_limit",
          "a duty to act within a period (自收到申请之日起十五日内作出决定) in a normative text"),
     Rule("range_or_fine", (in_rule_document, range_or_fine), "rule",

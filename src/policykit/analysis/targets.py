@@ -266,7 +266,7 @@ def _now(now: str | None, basis: str | None) -> Anchor:
 
 
 def _undated_rows(sentence: str, quantities: list[Quantity], doc_kind: str, now: str | None, cue: bool,
-                  now_basis: str | None = None) -> list[dict]:
+                  now_basis: str | None = None, cycles: bool = True) -> list[dict]:
     """Rows of a sentence without any date: facts in a report, rules, time limits and cycles in a policy text.
 
     The kinds are decided by policykit.analysis.target_kinds.UNDATED_RULES and CYCLE_RULES. A report's
@@ -285,11 +285,12 @@ def _undated_rows(sentence: str, quantities: list[Quantity], doc_kind: str, now:
         else:
             words = _quantity_metric(sentence, q, spans, others)
         anchor: Anchor | None = None
-        if rule.name == "report_passage_figure" and PRESENT_RE.search(sentence, 0, q.end):
-            anchor = _now(now, now_basis)
-        elif rule.name == "issuer_count":  # as of the document's date
-            anchor = _now(now, now_basis)
+        if rule.name == "report_passage_figure" and PRESENT_RE.search(sentence, 0, _clause(sentence, q.start,
+                                                                                          q.end)[1]):
+            anchor = _now(now, now_basis)  # a present word in its clause or a clause before it
         rows.append(_row(rule.kind, anchor, words, q))
+    if not cycles:
+        return rows
     cycle_kind = decide(CYCLE_RULES, Case(doc_kind)).kind
     if cycle_kind is not None:
         for m in CYCLE_RE.finditer(sentence):
@@ -320,8 +321,14 @@ def sentence_rows(sentence: str, doc_kind: str, ref_year: int | None, doc_date: 
     regions = _regions(sentence, anchors) if own else [(0, len(sentence))]
     remove = [(a.start, a.end) for a in anchors] if own else []
     rows = []
+    # quantities before the first date belong to it when it is a deadline (到2026年底 at the head of a goal);
+    # a fact's date or present word governs its own clause and the clauses after it only (codebook 8.4)
+    first = regions[0][0] if own and anchors[0].role in ("as_of", "date") else 0
+    before = [q for q in quantities if q.start < first]
+    if before:
+        rows.extend(_undated_rows(sentence, before, doc_kind, None, cue, None, cycles=False))
     for i, (anchor, region) in enumerate(zip(anchors, regions, strict=True)):
-        lead_in = 0 if i == 0 else region[0]  # quantities before the first date belong to it
+        lead_in = first if i == 0 else region[0]
         qs = [q for q in quantities if lead_in <= q.start < region[1]]
         kinds = (classify(anchor.role, anchor.year, doc_kind, ref_year, cue, False, comment),
                  classify(anchor.role, anchor.year, doc_kind, ref_year, cue, True, comment))

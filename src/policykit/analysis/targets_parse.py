@@ -164,8 +164,8 @@ def find_anchors(sentence: str, doc_date: str | None = None, now: str | None = N
 
     for m in EFFECTIVE_REL_RE.finditer(sentence):
         add(m.start(), m.end(), "effective", doc_date, int(doc_date[:4]) if doc_date else None)
-    for start, end, role, date, year in _ranges(sentence):
-        add(start, end, role, date, year, ranged=True)
+    for start, end, role, date, year, *since in _ranges(sentence):
+        add(start, end, role, date, year, ranged=True, since=since[0] if since else None)
     for m in RECURRING_RE.finditer(sentence):
         add(m.start(), m.end(), "recurring", None, None)
     for m in PLAN_END_RE.finditer(sentence):
@@ -208,8 +208,8 @@ def _this_year_since(sentence: str, at: int, doc_date: str | None) -> str | None
     return f"{int(doc_date[:4]):04d}-{month:02d}-01" if 1 <= month <= 12 else None
 
 
-def _ranges(sentence: str) -> list[tuple[int, int, str, str, int]]:
-    """(start, end, role, date, year) of the date ranges that date a statement by their end.
+def _ranges(sentence: str) -> list[tuple]:
+    """(start, end, role, date, year[, since]) of the date ranges that date a statement by their end.
 
     征求意见的时间为…至… is a comment period; 2023年1月至8月 and 自2023年12月至2024年6月 date figures by their last
     month; 将于2030—2040年 dates a statement by the span's last year.
@@ -226,7 +226,7 @@ def _ranges(sentence: str) -> list[tuple[int, int, str, str, int]]:
         end_year = _int(m.group("y2")) if m.group("y2") else year
         date = resolve_date(end_year, last) if 1 <= first <= 12 else None
         if date and (end_year, last) > (year, first):
-            out.append((m.start(), m.end(), "date", date, end_year))
+            out.append((m.start(), m.end(), "date", date, end_year, f"{year:04d}-{first:02d}-01"))
     for m in YEAR_SPAN_RE.finditer(sentence):
         first, last = _int(m.group("y1")), _int(m.group("y2"))
         if first < last:

@@ -143,6 +143,26 @@ def _norm_words(value: object) -> str:
     return "".join(c for c in _text(value) if c.isalnum())
 
 
+def metric_agrees(got: object, want: object) -> bool:
+    """Whether two metric descriptions name the same measure: the same words, or the same concept.
+
+    The same words: punctuation and spaces removed, one contains the other or they are at least 0.8 alike
+    (difflib ratio). The same concept: their content terms (policykit.analysis.tokenise) overlap with an F1
+    of at least 0.5, so that 上线数据开放平台的省级和城市地方政府 and 我国已有省级和城市的地方政府上线数据开放平台 agree
+    and a clause about another subject does not.
+    """
+    a, b = _norm_words(got), _norm_words(want)
+    if not a or not b:
+        return a == b
+    if a in b or b in a or difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.8:
+        return True
+    from policykit.analysis.tokenise import tokenize
+
+    ta, tb = set(tokenize(a)), set(tokenize(b))
+    shared = len(ta & tb)
+    return bool(shared) and 2 * shared / (len(ta) + len(tb)) >= 0.5
+
+
 def field_agrees(field: str, row: pd.Series, gold: pd.Series) -> bool:
     """Whether a row agrees with a gold item on one field; a blank gold field wants a blank row field."""
     want, got = gold.get(field), row.get(field)
@@ -155,10 +175,7 @@ def field_agrees(field: str, row: pd.Series, gold: pd.Series) -> bool:
     if field in ("deadline", "as_of", "since"):
         return _text(got)[:10] == _text(want)[:10]
     if field == "metric":
-        a, b = _norm_words(got), _norm_words(want)
-        if not a or not b:
-            return a == b
-        return a in b or b in a or difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.8
+        return metric_agrees(got, want)
     return _text(got) == _text(want)
 
 
