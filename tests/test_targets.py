@@ -208,7 +208,8 @@ def test_cycles_and_issuer_counts() -> None:
     (r,) = rows("授权主体每年指导其合理调整收费标准。", "notice", 2025)
     assert (r["kind"], r["value"], r["unit"]) == ("rule", 1, "年")
     (r,) = rows("17部门联合印发行动计划。", "news", 2024, "2024-01-15")
-    assert (r["kind"], r["value"], r["unit"], r["as_of"]) == ("reported_fact", 17, "部门", None)  # no present word: undated (codebook 8.4)
+    # no present word: undated (codebook 8.4)
+    assert (r["kind"], r["value"], r["unit"], r["as_of"]) == ("reported_fact", 17, "部门", None)
 
 
 def test_forecast_over_a_span_of_years() -> None:

@@ -76,6 +76,7 @@ CN_UNITS = frozenset("个 家 项 种 所 座 台 套 件 份 次 人 户 倍 �
 CATEGORY_UNITS = frozenset({"种", "次", "类"})
 CATEGORY_NOUNS = re.compile(r"[“\"]|方面|大(?![型量])|内容|类型|方式|模式|原则|任务|环节|层次|阶段|维度|路径|特征"
                             r"|举措|重点")
+RELATIVE_UNITS = frozenset({"年", "年度", "月", "季度", "周", "届", "期", "轮"})
 ARTICLE_UNITS = frozenset("个家项种类批座所条户件台名位人次份部款篇张套场起处册本期轮级层周天")
 MAGNITUDES = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "十亿": 1e9, "亿": 1e8, "千万": 1e7, "百万": 1e6,
               "十万": 1e5, "万": 1e4}
@@ -119,6 +120,9 @@ DOUBLING_RE = re.compile(r"(?:(?<!价值)倍增(?!效应|作用|效果|器)|翻(
 HALF_RE = re.compile(r"(?P<pre>接近|将近|近|超过|超|逾|过|不足|约)?半数(?P<post>及以上|以上|及以下|以下)?"
                      r"|(?P<over>过半)(?!数)")
 LIST_LINK_RE = re.compile(r"\s*(?:和|及|与|、|，|,)\s*")
+# A fraction (三分之二以上, 1/3 is not one: a slash is a date or a code): a share, in %.
+FRACTION_RE = re.compile(rf"(?P<pre>{_alt(list(PREFIX_COMPARATORS))})?(?P<den>[{CN_DIGITS}]+|{D}+)分之"
+                         rf"(?P<num>[{CN_DIGITS}]+|{D}+)(?P<post>{_alt(list(SUFFIX_COMPARATORS))})?")
 CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
 # A limit word, then the base of a share ending in 的, right before the number: 不得低于上一年总收入的70%.
 LIMIT_WORDS = ("不得低于", "不低于", "不得少于", "不少于", "不应低于", "不得超过", "不超过", "不得高于", "不高于",
@@ -248,6 +252,8 @@ def _chinese_numeral(text: str, m: re.Match, loose: bool) -> tuple[str, str, str
         return None
     if num == "一" and unit in ARTICLE_UNITS and not m.group("approx"):
         return None  # 一次, 一批, 一个: an article, not a count
+    if _named_or_relative(before, num, unit):
+        return None
     if loose:
         return num, mult, unit
     compared = bool(m.group("pre") or m.group("pre2")) or before.endswith("连续")
@@ -256,6 +262,13 @@ def _chinese_numeral(text: str, m: re.Match, loose: bool) -> tuple[str, str, str
     if unit not in CN_UNITS or num in ("两", "零", "〇") and not m.group("approx"):
         return None  # 两个: an article; 条, 年 … after a Chinese numeral name things
     return None if _vague_or_category(text, m, num, unit) else (num, mult, unit)
+
+
+def _named_or_relative(before: str, num: str, unit: str) -> bool:
+    """Whether a numeral names something (“三个代表”) or a relative time (上一年度, 下一年), not a count."""
+    if before.endswith(("“", '"')):
+        return True
+    return num == "一" and unit in RELATIVE_UNITS and re.search(r"(?<!以)[上下]$|[前后同]$", before) is not None
 
 
 def _vague_or_category(text: str, m: re.Match, num: str, unit: str) -> bool:
@@ -370,8 +383,14 @@ def _detached_comparator(text: str, start: int) -> str:
 
 
 def _special(text: str, excluded: list[Span]) -> list[Quantity]:
-    """Multiples without digits (倍增, 翻一番) and shares in words (半数, 过半)."""
+    """Multiples without digits (倍增, 翻一番), shares in words (半数, 过半) and fractions (三分之二 as %)."""
     found = []
+    for m in FRACTION_RE.finditer(text):
+        den, num = parse_number(m.group("den")), parse_number(m.group("num"))
+        if not inside(*m.span(), excluded) and den and num is not None:
+            pre, post = m.group("pre"), m.group("post")
+            comparator = SUFFIX_COMPARATORS[post] if post else PREFIX_COMPARATORS.get(pre or "", "=")
+            found.append(quantity(m.start(), m.end(), m.group(0), round(100 * num / den, 4), "%", comparator))
     for m in DOUBLING_RE.finditer(text):
         if not inside(*m.span(), excluded):
             n = parse_number(m.group("n")) if m.group("n") else 1

@@ -224,6 +224,15 @@ def _number_flags(edits: list[Edit], draft: str, final: str) -> list[Edit]:
     return out
 
 
+def flag_edit(op: str, draft_text: str, final_text: str, left: str = "", right: str = "") -> tuple[bool, str | None]:
+    """(touches_numbers, value_changed) of one edit between the same context on both sides (left, right)."""
+    draft, final = left + draft_text + right, left + final_text + right
+    edit = Edit(op, draft_text, final_text, "", False, len(left), len(left) + len(draft_text), len(left),
+                len(left) + len(final_text))
+    (out,) = _number_flags([edit], draft, final)
+    return out.touches_numbers, out.value_changed
+
+
 def _value_changed(e: Edit, d_hits: list, f_hits: list, all_d, all_f) -> str:  # noqa: ANN001 - Counters
     """true, false or unknown: whether the quantities an edit touches change value (codebook 2.2)."""
     from collections import Counter
