@@ -145,15 +145,10 @@ def test_bad_gold_file(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_corpus_meets_the_thresholds(built) -> None:  # noqa: ANN001 - BuildResult fixture
-    """The built corpus against the test split: items P/R >= .95, as-of >= .95, value/unit/comparator >= .97.
-
-    The metric words' goal (>= .90) is not met (docs/quality.md): this test holds them at the level measured
-    (0.676 on the test split), so that they cannot get worse unnoticed.
-    """
+    """The built corpus against the frozen test split: items P/R >= .95, as-of >= .95, value/unit/comparator
+    >= .97, metric >= .90 (the goals of the quantities-and-dates issue)."""
     gold = config.ROOT / "data" / "gold"
     if not (gold / ev.TEST_FILE).is_file():
         pytest.skip("no test split for targets")
     section = ev.evaluate(built.files[0].parent, gold)
-    assert [f for f in section.failures() if "field:metric" not in f] == []
-    metric = section.scores[(section.scores.scope == "test") & (section.scores.label == "field:metric")]
-    assert float(metric["agreement"].iloc[0]) >= 0.65
+    assert section.failures() == []

@@ -32,6 +32,7 @@ class Section:
     details: pd.DataFrame | None = None  # misses and false rows, for reading
     notes: list[str] = field(default_factory=list)
     thresholds: list[Threshold] = field(default_factory=list)
+    summary: pd.DataFrame | None = None  # the headline figures, dev and test side by side
 
     def failures(self) -> list[str]:
         """Thresholds this section does not meet, as readable lines."""
@@ -110,8 +111,27 @@ def run(data_dir: Path | None = None, gold: Path | None = None, tasks: tuple[str
 
 
 def _fmt(df: pd.DataFrame) -> str:
-    """A score or detail table as Markdown."""
-    return df.to_markdown(index=False, floatfmt=".3f") if len(df) else "(none)"
+    """A score or detail table as Markdown (blank cells for missing values)."""
+    if not len(df):
+        return "(none)"
+    shown = df.copy()
+    for col in shown.columns:
+        if pd.api.types.is_float_dtype(shown[col]):
+            shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else f"{v:.3f}")
+    return shown.to_markdown(index=False)
+
+
+def side_by_side(scores: pd.DataFrame, splits: tuple[str, ...] = ("dev", "test")) -> pd.DataFrame:
+    """The labels of the split-level scopes as rows, each split's n and precision/recall/agreement as columns."""
+    out = None
+    for split in splits:
+        part = scores[scores["scope"] == split].set_index("label")
+        cols = {"n_gold": f"{split} n", "precision": f"{split} precision", "recall": f"{split} recall"}
+        if "agreement" in part.columns:
+            cols["agreement"] = f"{split} agreement"
+        part = part[list(cols)].rename(columns=cols)
+        out = part if out is None else out.join(part, how="outer")
+    return out.reset_index() if out is not None else pd.DataFrame()
 
 
 def to_markdown(sections: list[Section], max_details: int = 60) -> str:
@@ -126,6 +146,9 @@ def to_markdown(sections: list[Section], max_details: int = 60) -> str:
         if s.gold_file:
             out += [f"Gold set: `{s.gold_file}`.", ""]
         out += [*s.notes, ""] if s.notes else []
+        if s.summary is not None:
+            out += ["Dev and test side by side (the test split is the one that counts):", "", _fmt(s.summary), "",
+                    "All scores:", ""]
         out += [_fmt(s.scores), ""]
         if s.thresholds:
             out += ["Thresholds held by the tests:", ""]

@@ -37,7 +37,7 @@ import pandas as pd
 from policykit.analysis.targets_parse import RECURRING_RE
 from policykit.errors import InputError
 
-from . import Section, Threshold, agreement_row, score_row, score_table
+from . import Section, Threshold, agreement_row, score_row, score_table, side_by_side
 
 GOLD_FILE = "targets.csv"
 TEST_FILE = "targets_test.csv"
@@ -339,7 +339,8 @@ def evaluate(data_dir: Path, gold_dir: Path) -> Section:
               "the agreement of that field over the matched items (`agreement`, n in `n_gold`), a blank gold "
               "field counting as a value the row must match (see policykit.evaluation.targets)."]
     joined = pd.concat(details, ignore_index=True)
-    return Section("targets", "Targets: dated and quantitative items", pd.concat(scores, ignore_index=True),
+    scores = pd.concat(scores, ignore_index=True)
+    return Section("targets", "Targets: dated and quantitative items", scores, summary=side_by_side(scores),
                    gold_file=f"data/gold/{GOLD_FILE} (dev), data/gold/{TEST_FILE} (test)",
                    details=joined.sort_values(["split", "doc_id"], kind="mergesort").reset_index(drop=True),
                    notes=notes, thresholds=list(THRESHOLDS))
