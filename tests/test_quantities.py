@@ -50,3 +50,41 @@ def test_offsets_point_into_the_text():
     text = "到2026年底，培育300个以上示范场景，数据交易规模倍增。"
     for q in quantities.find(text):
         assert text[q.start:q.end] == q.text
+
+
+@pytest.mark.parametrize(("text", "value_base", "unit_base", "comparator"), [
+    ("到2026年底，重点行业覆盖率达到百分之二十以上。", 20, "%", ">="),
+    ("三成企业已开展数据资产入表", 30, "%", "="),
+    ("过半企业", 50, "%", ">"),
+    ("数据交易规模倍增", 2, "倍", "="),
+    ("数据总量翻一番", 2, "倍", "="),
+    ("两专区交易额达到3500万元", 35_000_000, "元", ">="),
+    ("最多有4家", 4, "家", "<="),
+    ("经全体董事三分之二以上通过", 66.6667, "%", ">="),
+])
+def test_one_recogniser_for_targets_and_number_flags(text, value_base, unit_base, comparator):
+    """measured() (targets) and find() (number flags) see the same quantity with the same base value and unit."""
+    (m,) = quantities.measured(text)
+    (f,) = [q for q in quantities.find(text) if q.unit != "date" and not str(q.unit).startswith("date:")]
+    assert (m.value_base, m.unit_base, m.comparator) == (pytest.approx(value_base), unit_base, comparator)
+    assert f.key == m.key
+
+
+@pytest.mark.parametrize(("text", "low", "high", "unit"), [
+    ("比例普遍在10%-20%之间", 10, 20, "%"),
+    ("处一千元以上一万元以下罚款", 1000, 10000, "元"),
+    ("罚款5至10万元", 5, 10, "万元"),
+])
+def test_a_range_keeps_both_ends(text, low, high, unit):
+    """A range is one quantity with both ends (comparator between), its value and base value null."""
+    (q,) = quantities.measured(text)
+    assert (q.low, q.high, q.unit, q.comparator, q.value, q.value_base) == (low, high, unit, "between", None, None)
+
+
+def test_noun_units_and_respectively_lists():
+    """12领域 -> unit 领域; 十二大…成果 -> 成果; 分别达到X和Y -> both >=; 两大基础 is a category count."""
+    assert [(q.value, q.unit) for q in quantities.measured("等12领域，向社会公开征集")] == [(12, "领域")]
+    assert [(q.value, q.unit) for q in quantities.measured("发布十二大落地创新成果，")] == [(12, "成果")]
+    found = quantities.measured("两专区交易额分别达到3500万元和1亿元")
+    assert [(q.value_base, q.comparator) for q in found] == [(35_000_000, ">="), (100_000_000, ">=")]
+    assert quantities.measured("是数字中国建设的两大基础") == []

@@ -42,6 +42,7 @@ def _rules(sentence: str, doc_kind: str, ref_year: int | None, doc_date: str | N
 
 
 CASES = [  # (rule, sentence, document kind, document year, document date)
+    ("case_narrative", "尚未竣工的一套房屋限于2020年10月31日前履行。", "case", 2022, None),
     ("recurring_in_report", "每年3月底前报送上一年度经营情况报告。", "report", 2024, None),
     ("recurring", "每年3月底前，授权主体向数据管理部门报送上一年度经营情况报告。", "notice", 2025, None),
     ("comment", "征求意见的时间为2023年12月16日至2023年12月22日。", "news", 2023, "2023-12-15"),

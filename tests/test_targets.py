@@ -310,3 +310,12 @@ def test_a_regulation_it_was_not_written_for() -> None:
     assert sorted(zip(floors.value, floors.comparator, strict=True)) == [(8, ">="), (10, "<="), (50, ">"), (70, ">=")]
     assert ("不得超过5年", "<=") in set(zip(out.value_text, out.comparator, strict=True))
     assert not set(out.kind) & {"goal", "metric", "forecast"}
+
+
+def test_time_effect_clauses_are_rules_not_goals() -> None:
+    """2015年5月1日前尚未审结…适用修改前的… and 本解释施行后…适用本解释 -> one rule each, no goal; 自…起施行 stays."""
+    text = ("2015年5月1日前尚未审结案件的审理期限，适用修改前的行政诉讼法关于审理期限的规定。"
+            "本解释施行后尚未审结的案件，适用本解释。本解释自2015年5月1日起施行，原解释同时废止。")
+    out = extract_targets("d", "policy", "2015-04-20", text, one_provision(text))
+    assert [r["kind"] for r in out] == ["rule", "rule", "effective_date"]
+    assert out[0]["deadline"] is None and out[2]["deadline"] == "2015-05-01"

@@ -67,6 +67,11 @@ def in_report(c: Case) -> bool:
     return c.doc_kind == "report"
 
 
+def in_case(c: Case) -> bool:
+    """The document is a court case (it narrates events; its dates and figures commit no one)."""
+    return c.doc_kind == "case"
+
+
 def in_rule_document(c: Case) -> bool:
     """The document is a policy, draft or notice (where undated caps and cycles are rules)."""
     return c.doc_kind in RULE_DOC_KINDS
@@ -152,6 +157,7 @@ def range_or_fine(c: Case) -> bool:
 
 
 DATED_RULES: tuple[Rule, ...] = (
+    Rule("case_narrative", (in_case,), None, "a court case narrates what happened; its dates set no deadline"),
     Rule("recurring_in_report", (recurring, in_report), None, "a report citing a recurring duty states no item"),
     Rule("recurring", (recurring,), "reporting_deadline", "a recurring duty (每年3月底前…报送)"),
     Rule("comment", (comment,), "comment_period", "the deadline of a consultation (征求意见的时间为…至…)"),
@@ -181,6 +187,7 @@ DATED_RULES: tuple[Rule, ...] = (
 )
 
 UNDATED_RULES: tuple[Rule, ...] = (
+    Rule("case_narrative", (in_case,), None, "a court case narrates what happened; its dates set no deadline"),
     Rule("report_prediction", (in_report, has_cue), "forecast", "a report's figure with a prediction cue"),
     Rule("report_passage_figure", (in_report,), "reported_fact",
          "a report's undated figure: as of the report's own time where its sentence says so (目前, 已有), "

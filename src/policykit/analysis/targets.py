@@ -48,7 +48,7 @@ import pandas as pd
 
 from policykit.analysis.locate import provision_ids
 from policykit.analysis.quantities import quantity
-from policykit.analysis.target_kinds import CYCLE_RULES, UNDATED_RULES, Case, classify, decide
+from policykit.analysis.target_kinds import CYCLE_RULES, RULE_DOC_KINDS, UNDATED_RULES, Case, classify, decide
 from policykit.analysis.targets_parse import (  # noqa: F401 - re-exported: the parsers belong to this stage's interface
     ANCHOR_RE,
     CLAUSE_BREAK,
@@ -91,7 +91,13 @@ NON_REPORT_KINDS = frozenset(table("documents").values("kind")) - {"report"}
 FACT_KINDS = frozenset({"reported_fact"})
 UNDATED_KINDS = frozenset({"rule", "time_limit"})
 TIME_LIMIT_UNITS = frozenset({"日", "天", "个工作日", "工作日", "个月", "月", "年", "小时"})
-FINE_RE = re.compile(r"罚款|罚金")  # they hold whenever they apply: no date
+FINE_RE = re.compile(r"罚款|罚金")
+# A time-effect clause: the text's (or another version's) entry into force as a boundary in time, and what
+# applies on each side of it (docs/codebook-lawtexts.md).
+TIME_EFFECT_RE = re.compile(r"(?:施行|实施|生效|公布)(?:之日)?(?:前|后|以前|以后|之前|之后)|前(?:已经|尚未)"
+                            r"|尚未审结|尚未审查终结|尚未届满|已经审结|已经审查终结|未结案件|即行废止|同时废止"
+                            r"|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日(?:之?前|之?后|以前|以后)")
+TIME_EFFECT_RULE_RE = re.compile(r"不?适用|为准|废止|仍然有效|依据修改[前后]")  # they hold whenever they apply: no date
 # Words that put an undated figure at the document's own time (目前, 已有 …; docs/codebook.md 8.4).
 PRESENT_RE = re.compile(r"目前|当前|现已|现有|已有|已经|已达|已|至今|迄今|今年|近日")
 # 为…提供坚强保障 states what the goals serve, not a goal of its own.
@@ -236,9 +242,24 @@ def _commitment_rows(sentence: str, anchor: Anchor, region: Span, lead_in: int, 
     return rows
 
 
+def _time_effect(sentence: str) -> bool:
+    """Whether a sentence says which cases or texts a rule governs in time (a time-effect clause).
+
+    本解释施行后尚未审结的案件，适用本解释; 2015年5月1日前尚未审结案件的审理期限，适用修改前的…规定;
+    本规定施行前…与本规定不一致的，以本规定为准.
+    """
+    return bool(TIME_EFFECT_RE.search(sentence)) and bool(TIME_EFFECT_RULE_RE.search(sentence))
+
+
 def _within(sentence: str, q: Quantity) -> bool:
     """Whether a quantity is a period closed by 内 (十五日内, 5个工作日内, 三个月以内)."""
     return (q.unit or "") in TIME_LIMIT_UNITS and q.text.endswith("内") and q.comparator == "<="
+
+
+def _limit_unit(q: Quantity) -> Quantity:
+    """A time limit's unit without its measure word (5个工作日 -> 工作日, 6个月 -> 月; codebook 8.7)."""
+    unit = (q.unit or "").removeprefix("个")
+    return quantity(q.start, q.end, q.text, q.value, unit, q.comparator) if unit != q.unit else q
 
 
 def _fine(sentence: str, q: Quantity) -> bool:
@@ -282,6 +303,7 @@ def _undated_rows(sentence: str, quantities: list[Quantity], doc_kind: str, now:
         others = [span for span in spans if span != (q.start, q.end)]
         if rule.kind == "time_limit":
             words = _limited_action(sentence, q)
+            q = _limit_unit(q)
         else:
             words = _quantity_metric(sentence, q, spans, others)
         anchor: Anchor | None = None
@@ -310,6 +332,9 @@ def sentence_rows(sentence: str, doc_kind: str, ref_year: int | None, doc_date: 
     if now is None and doc_date:
         now, now_basis = doc_date, "document_date"
     anchors = find_anchors(sentence, doc_date, now, now_basis)
+    if doc_kind in RULE_DOC_KINDS and _time_effect(sentence) and not any(a.role == "effective" for a in anchors):
+        # 本解释施行后尚未审结的案件，适用本解释: which cases the text governs, a rule; its dates are no deadlines
+        return [_row("rule", None, metric_text(sentence, 0, len(sentence)) or sentence.strip(), None)]
     quantities = find_quantities(sentence)
     cue = bool(FORECAST_CUES.search(sentence))
     own = bool(anchors)
