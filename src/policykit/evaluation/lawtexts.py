@@ -24,6 +24,7 @@ import os
 import re
 import tarfile
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -97,6 +98,11 @@ def _read(gold_dir: Path, name: str) -> pd.DataFrame | None:
 def _dense(text: object) -> str:
     """Text without any whitespace."""
     return _SPACE_RE.sub("", str(text or ""))
+
+
+def _nfkc(text: object) -> str:
+    """Text in compatibility form: （一） and (一) alike."""
+    return unicodedata.normalize("NFKC", str(text or ""))
 
 
 def file_documents(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -185,9 +191,9 @@ def score_items(gold: pd.DataFrame, t: dict[str, pd.DataFrame]) -> tuple[list[di
         p = prov[prov["doc_id"] == doc_id]
         if r.row_type == "item":
             art = _article(prov, doc_id, r.article_label) if doc_id else pd.DataFrame()
-            item = art[art["label"] == r.item_label] if len(art) else art
+            item = art[art["label"].map(_nfkc) == _nfkc(r.item_label)] if len(art) else art
             text = "" if item.empty else str(item["text"].iloc[0])
-            own = _dense(text).removeprefix(_dense(r.item_label)) == _dense(r.item_text)
+            own = _nfkc(_dense(text)).removeprefix(_nfkc(r.item_label)) == _nfkc(_dense(r.item_text))
             tally(r.split, "item own text", own, r.source_path, f"{r.article_label}{r.item_label} {r.item_text}", text)
             trailing = _dense(r.trailing_paragraph)
             swallowed = item.empty or (bool(trailing) and trailing in _dense(text))
@@ -199,8 +205,9 @@ def score_items(gold: pd.DataFrame, t: dict[str, pd.DataFrame]) -> tuple[list[di
             if r.level == "section" and r.chapter_label:
                 chapters = p[p["label"] == r.chapter_label]["provision_id"]
                 h = h[h["parent_id"].isin(set(chapters))]
-            found = "" if h.empty or pd.isna(h["heading"].iloc[0]) else _dense(h["heading"].iloc[0])
-            ok = not h.empty and found == _dense(r.heading_text)
+            texts = [_dense(x) if isinstance(x, str) else "" for x in h["heading"]]
+            ok = _dense(r.heading_text) in texts  # a label may recur (第一章 of each 编): any of them
+            found = _dense(r.heading_text) if ok else (texts[0] if texts else "")
             tally(r.split, f"{r.level} heading", ok, r.source_path, f"{r.label} {r.heading_text}",
                   "(none)" if h.empty else f"{h['label'].iloc[0]} {found}")
     return [_row(s, lab, c) for (s, lab), c in counts.items()], details
@@ -248,7 +255,7 @@ def score_alignment(gold: pd.DataFrame, t: dict[str, pd.DataFrame]) -> tuple[lis
 
 
 def side_by_side(scores: pd.DataFrame) -> pd.DataFrame:
-    """metric | dev | test: the share of each score row per split."""
+    """The share of each score row per split (metric | dev | test): of each score row per split."""
     rows = scores.assign(metric=scores["label"], share=scores["recall"].map(lambda x: f"{x:.3f}")
                          + " (" + scores["n_gold"].astype(str) + ")")
     out = rows.pivot_table(index="metric", columns="scope", values="share", aggfunc="first", sort=False)
@@ -285,5 +292,5 @@ def evaluate(data_dir: Path, gold_dir: Path) -> Section:
              "shown among the disagreements.", "", shown.to_markdown(index=False) if shown is not None else ""]
     if missing:
         notes.append(f"Files named by the gold sets and absent from the archives: {len(missing)}.")
-    return Section("lawtexts", title, scores, f"data/gold/{DOCUMENTS_GOLD}", pd.DataFrame(details), notes,
-                   [th for th in THRESHOLDS if th.scope in set(scores["scope"]) and th.label in set(scores["label"])], shown)
+    held = [th for th in THRESHOLDS if th.scope in set(scores["scope"]) and th.label in set(scores["label"])]
+    return Section("lawtexts", title, scores, f"data/gold/{DOCUMENTS_GOLD}", pd.DataFrame(details), notes, held, shown)
