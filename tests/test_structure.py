@@ -305,3 +305,10 @@ def test_policy_items_keep_their_lead_headings() -> None:
     text = "一、总体要求\n\n（一）统筹推进。完善制度。\n\n（二）加强保障。落实责任。\n\n各地要抓好落实。"
     heads = [v[2] for v in _tree(text).values() if v[1].startswith("（")]
     assert heads == ["统筹推进", "加强保障"]
+
+
+def test_court_case_sections_are_its_top_level() -> None:
+    text = ("某案的裁判要旨\n\n甲诉乙合同纠纷案\n\n基本案情\n\n甲与乙签订合同。\n\n裁判要点\n\n一、合同有效。\n\n"
+            "二、应当履行。\n\n司法解释相关条文\n\n第六条 经营者应当履行义务。\n")
+    tops = [(p.label, p.heading) for p in parse_provisions(text) if p.parent_id is None and p.provision_id != "0"]
+    assert tops == [("", "基本案情"), ("", "裁判要点"), ("", "司法解释相关条文")]

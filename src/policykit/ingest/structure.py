@@ -10,7 +10,7 @@ import pandas as pd
 
 from policykit.errors import InputError
 from policykit.schema import require, table
-from policykit.zh import CJK, DIGIT_VALUES, NAV_REPEATS
+from policykit.zh import CASE_FACTS_RE, CJK, DIGIT_VALUES, NAV_REPEATS
 from policykit.zh import NUMERALS as CN_DIGITS
 from policykit.zh import content_key as _key
 
@@ -225,6 +225,7 @@ def _openings(text: str) -> list[_Opening]:
     numbered = [_match_numbering(text, ln.start, ln.end) for ln in lines]
     dashed = [_DASH.match(text, ln.start, ln.end) for ln in lines]
     has_numbering = any(numbered)
+    case = bool(CASE_FACTS_RE.search(text))
     seen_body = False
     opened = False
     in_article = False  # inside a 第X条 article (until the next 编/章/节 heading)
@@ -256,13 +257,14 @@ def _openings(text: str) -> list[_Opening]:
         if _has_sentence_end(line):
             seen_body = True
         nxt = i + 1
-        followed_by_body = nxt < len(lines) and not numbered[nxt] and not _heading_shaped(
+        followed_by_body = nxt < len(lines) and (not numbered[nxt] or case) and not _heading_shaped(
             text[lines[nxt].start:lines[nxt].end])
         # before the first numbered line, a heading belongs to the preamble (the title, say);
-        # a document without numbering is divided by its headings once its body has begun
-        may_open = opened or (not has_numbering and seen_body)
+        # a document without numbering is divided by its headings once its body has begun, a court case
+        # by its section headings (基本案情, 裁判结果 …) from the first
+        may_open = opened or case or (not has_numbering and seen_body)
         if may_open and _heading_shaped(line) and followed_by_body:
-            out.append(_Opening(ln.start, "bare", "bare", "", line, ln.start, True))
+            out.append(_Opening(ln.start, "bare", "case_section" if case else "bare", "", line, ln.start, True))
     return _drop_navigation(out)
 
 
@@ -338,6 +340,9 @@ def parse_provisions(text: str) -> list[Provision]:
         elif op.kind == "closing":
             rank = -2.0
             stack.clear()  # the closing provision stands at the top level, after every part
+        elif op.convention == "case_section":
+            rank = -3.0
+            stack.clear()  # a court case's sections are its top level: numbered quotes nest under them
         elif op.kind == "continued":
             while stack and stack[-1][1] > ranks["article"]:
                 stack.pop()  # back to the article: the paragraph is its own, a sibling of its items
