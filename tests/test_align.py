@@ -77,8 +77,7 @@ def test_align_same_heading_pairs_reordered_text() -> None:
 
 
 def test_align_same_heading_never_pairs_below_threshold() -> None:
-    """Unrelated text under one heading is deleted and added; a threshold lowered to its level pairs it only
-    above the similarity floor."""
+    """Unrelated text under one heading is deleted and added, a threshold lowered to its level notwithstanding."""
     draft, final = [_u("1", 1, P3, "数据要素×应急管理")], [_u("1", 1, P4, "数据要素×应急管理")]
     assert [a.change for a in align(draft, final)] == ["added", "deleted"]
     low = align(draft, final, threshold=0.0)
