@@ -170,3 +170,10 @@ def test_court_case_and_promulgation_order_number() -> None:
             "第一条 为了管理，制定本办法。\n")
     (r,) = _segment(rule, "rule.md")
     assert (r.kind, r.doc_number, r.form) == ("policy", "国家某某管理局令第9号", "办法")
+
+
+def test_repost_header_is_no_document_of_its_own() -> None:
+    text = ("转载：某某人民政府网站 https://www.example.gov.cn/zwgk/2023/content_123456.html\n\n来源：某某日报\n\n"
+            "某某市数据条例\n\n第一条 为了规范数据处理活动，制定本条例。\n\n第二条 本条例自公布之日起施行。\n")
+    (w,) = _segment(text)
+    assert (w.kind, w.title) == ("policy", "某某市数据条例")

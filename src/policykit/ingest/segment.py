@@ -283,6 +283,8 @@ Cut = tuple[int, str, str | None, bool]  # (line, kind hint, title, title_assign
 
 
 APPENDED_RE = re.compile(r"^附[：:]$")
+# a repost header before the title (转载：…, 来源：…) is the document's, never a news text of its own
+REPOST_RE = re.compile(r"^(?:转载|转自|来源|文章来源|信息来源|原文链接|发布时间|发布日期)\s*[：:]")
 
 
 def _appended(lines: list[Line], title: tuple[int, int]) -> tuple[int, int] | None:
@@ -309,13 +311,17 @@ def _titled_cuts(lines: list[Line], titles: list[tuple[int, int]], nonblank: lis
     cuts: list[Cut] = []
     first_line = titles[0][0]
     lead = "".join(ln.stripped for ln in lines[:first_line])
-    if len(lead) >= NEWS_MIN_CHARS:
+    repost = all(REPOST_RE.match(ln.stripped) for ln in lines[:first_line] if ln.stripped)
+    title_lines = list(titles)
+    if len(lead) >= NEWS_MIN_CHARS and not repost:
         cuts.append((0, "news", nonblank[0], False))
     elif lead:
         titles[0] = (0, titles[0][1])  # a few stray characters before the first title stay with it
+        if repost:
+            title_lines[0] = (first_line, titles[0][1])  # the repost header is no part of the title
     bounds = [t[0] for t in titles[1:]] + [len(lines)]
-    for (first, last), nxt in zip(titles, bounds, strict=True):
-        cuts.append((first, "", _title_text(lines, first, last).strip(), False))
+    for (first, _last), (t_first, last), nxt in zip(titles, title_lines, bounds, strict=True):
+        cuts.append((first, "", _title_text(lines, t_first, last).strip(), False))
         for r in part_restarts(lines, last + 1, nxt):
             cuts.append((r, "report", None, True))
     return cuts
