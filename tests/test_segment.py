@@ -177,3 +177,16 @@ def test_repost_header_is_no_document_of_its_own() -> None:
             "某某市数据条例\n\n第一条 为了规范数据处理活动，制定本条例。\n\n第二条 本条例自公布之日起施行。\n")
     (w,) = _segment(text)
     assert (w.kind, w.title) == ("policy", "某某市数据条例")
+
+
+def test_same_articles_under_headers_that_set_out_dates_differently_are_one_document() -> None:
+    """Two files of one title with word-for-word the same articles are witnesses of one document."""
+    body = "".join(f"第{n}条 某某事项应当依照本条例第{n}项规定办理，有关部门应当加强监督管理，依法查处违法行为。\n\n"
+                   for n in "一二三四五六七八九十")
+    a = "# 某某市某某条例\n\n1998年5月29日 某某市人民代表大会常务委员会通过\n\n<!-- INFO END -->\n\n" + body
+    b = ("# 某某市某某条例\n\n（1998年5月29日某某市人民代表大会常务委员会通过 2012年9月27日修订）\n\n"
+         "<!-- INFO END -->\n\n" + body)
+    (wa,), (wb,) = _segment(a, "a.md"), _segment(b, "b.md")
+    assert len(group_witnesses([wa, wb])) == 1
+    changed = _segment(b.replace("依法查处违法行为。", "依法查处。", 1), "c.md")
+    assert len(group_witnesses([wa, *changed])) == 2 or wa.dates.signed_all == changed[0].dates.signed_all

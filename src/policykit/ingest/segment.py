@@ -28,7 +28,7 @@ from scipy.cluster.hierarchy import DisjointSet
 from policykit.ingest.dates import TextDates, line_date, text_dates
 from policykit.ingest.normalize import Normalized, script_of
 from policykit.ingest.sources import Source
-from policykit.zh import ARTICLE_LINE_RE, CASE_FACTS_RE, NAV_REPEATS, ONE_TO_TEN, content_key, title_key
+from policykit.zh import ARTICLE_LINE_RE, CASE_FACTS_RE, NAV_REPEATS, NUMERALS, ONE_TO_TEN, content_key, title_key
 from policykit.zh import NUMBERED_LINE_RE as NUMBERED_RE
 from policykit.zh import PART_LINE_RE as PART_RE
 from policykit.zh import QUOTED_TITLE_RE as QUOTED_RE
@@ -528,7 +528,12 @@ def group_witnesses(witnesses: list[Witness]) -> list[list[Witness]]:
     same = DisjointSet(range(len(witnesses)))
     for i, w in enumerate(witnesses):
         for j in sorted(int(c) for c in lsh.query(hashes[i])):
-            if j <= i or same.connected(i, j) or not same_identity(w, witnesses[j]):
+            if j <= i or same.connected(i, j):
+                continue
+            if same_body(w, witnesses[j]):
+                same.merge(i, j)  # the same articles under headers that set out the dates differently
+                continue
+            if not same_identity(w, witnesses[j]):
                 continue
             a, b = w.key, witnesses[j].key
             # Indel similarity is at most 2·min/(la+lb): skip pairs whose lengths alone rule them out
@@ -540,6 +545,23 @@ def group_witnesses(witnesses: list[Witness]) -> list[list[Witness]]:
     for i, w in enumerate(witnesses):
         groups.setdefault(same[i], []).append(w)
     return list(groups.values())
+
+
+BODY_MIN_CHARS = 200  # a body this long at least, identical in two witnesses, makes them one document
+
+
+def body_key(w: Witness) -> str:
+    """Content key of a text of 第X条 articles from its first article on ('' for a text without articles)."""
+    m = re.search(rf"^[ \t\u3000]*第[{NUMERALS}\d]+[章条]", w.text, re.M)
+    return content_key(w.text[m.start():]) if m else ""
+
+
+def same_body(a: Witness, b: Witness) -> bool:
+    """Whether two witnesses of one title carry the same articles word for word, whatever their headers say."""
+    if a.kind != b.kind or title_key(a.title) != title_key(b.title):
+        return False
+    ka = body_key(a)
+    return len(ka) >= BODY_MIN_CHARS and ka == body_key(b)
 
 
 def same_identity(a: Witness, b: Witness) -> bool:
