@@ -292,9 +292,11 @@ register(Table(
         _f("draft_heading", "string", "Heading of the (first) draft provision."),
         _f("final_heading", "string", "Heading of the (first) final provision."),
         _f("section", "string", "Heading of the top-level final (else draft) part the unit belongs to."),
-        _f("change", "string", "unchanged, modified, added, deleted, merged, split or moved.", True, "变化类型", values=ALIGNMENT_CHANGES),
+        _f("change", "string", "unchanged, modified, added, deleted, merged, split or moved. Between versions of a law "
+           "each 第X条 article (with its items) is one unit, and moved means under another number.", True, "变化类型",
+           values=ALIGNMENT_CHANGES),
         _f("similarity", "number", "Text similarity of the unit's two sides (0-1, normalised Indel on characters: "
-           "order matters); null for added/deleted.", False),
+           "order matters); null for added/deleted. Never below 0.3: less alike units are deleted and added.", False),
         _f("similarity_unordered", "number", "Order-insensitive similarity of the two sides (0-1, Dice coefficient of "
            "their word multisets): close to 1 for a unit whose sentences were only re-ordered; null for added/deleted."),
         _f("basis", "string", "How the unit was paired: content (similarity at least the threshold), containment "
