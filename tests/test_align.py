@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from policykit.analysis.align import Unit, align, coverage
+from policykit.analysis.align import SIMILARITY_FLOOR, Unit, align, coverage, similarity
 from policykit.errors import InputError
 
 P1 = "支持工业制造类企业融合设计、仿真、实验验证数据，培育数据驱动型产品研发新模式，提升企业创新能力。"
@@ -77,11 +77,12 @@ def test_align_same_heading_pairs_reordered_text() -> None:
 
 
 def test_align_same_heading_never_pairs_below_threshold() -> None:
-    """Unrelated text under one heading is deleted and added, unless the threshold is lowered to its level."""
+    """Unrelated text under one heading is deleted and added, a threshold lowered to its level notwithstanding."""
     draft, final = [_u("1", 1, P3, "数据要素×应急管理")], [_u("1", 1, P4, "数据要素×应急管理")]
     assert [a.change for a in align(draft, final)] == ["added", "deleted"]
     low = align(draft, final, threshold=0.0)
-    assert [a.change for a in low] == ["modified"]
+    assert similarity(P3, P4) < SIMILARITY_FLOOR
+    assert [a.change for a in low] == ["added", "deleted"]
 
 
 def test_align_threshold_changes_the_real_pairing() -> None:
@@ -109,3 +110,40 @@ def test_no_pair_below_the_threshold_whatever_its_basis() -> None:
             elif a.basis == "containment":
                 assert min(max(coverage(u.body, f) for u in a.draft), max(coverage(u.body, d) for u in a.final)) >= t \
                     or max(coverage(d, f), coverage(f, d)) >= t
+
+
+def _article(pid: str, ord_: int, label: str, body: str) -> Unit:
+    return Unit(pid, ord_, "", "", "", body, label)
+
+
+def test_law_articles_renumbered_are_moved_and_unrelated_ones_not_paired() -> None:
+    """An article under a new number is moved even in sequence; a new rule in an old slot is deleted + added."""
+    draft = [_article("1", 1, "第一条", P1), _article("2", 2, "第二条", P2), _article("3", 3, "第三条", P3)]
+    final = [_article("1", 1, "第一条", P1), _article("2", 2, "第二条", P4), _article("3", 3, "第三条", P2),
+             _article("4", 4, "第四条", P3.replace("评选", "征集"))]
+    out = {(tuple(u.label for u in a.draft), tuple(u.label for u in a.final)): a for a in align(draft, final)}
+    assert out[("第一条",), ("第一条",)].change == "unchanged"
+    assert out[("第二条",), ("第三条",)].change == "moved"
+    assert out[("第三条",), ("第四条",)].change == "moved"
+    assert out[(), ("第二条",)].change == "added"
+    assert all(a.similarity is None or a.similarity >= 0.3 for a in out.values())
+
+
+def test_similarity_floor_unpairs_what_only_shares_a_heading() -> None:
+    """Two texts under one heading whose words barely overlap are deleted and added, never paired."""
+    draft = [_u("1", 1, P1, "保障措施")]
+    final = [_u("1", 1, P4, "保障措施")]
+    assert sorted(a.change for a in align(draft, final, threshold=0.05)) == ["added", "deleted"]
+
+
+def test_article_units_hold_their_items_and_paragraphs() -> None:
+    import pandas as pd
+
+    from policykit.analysis.align import units
+    from policykit.ingest.structure import build_provisions
+    text = ("某某条例\n\n第一条 有下列情形之一的，不予登记：\n\n（一）材料不齐全；\n\n（二）逾期申请的。\n\n"
+            "前款以外的情形，依法处理。\n\n第二条 本条例自公布之日起施行。")
+    prov = build_provisions(pd.DataFrame({"doc_id": ["d"], "text": [text]}))
+    us = units(prov, "d")
+    assert [u.label for u in us] == ["", "第一条", "第二条"]
+    assert "（二）逾期申请的。" in us[1].body and us[1].body.endswith("前款以外的情形，依法处理。")

@@ -153,3 +153,19 @@ def test_a_moved_sentence_is_one_move_on_both_sides() -> None:
     assert [e.op for e in edits] == ["move", "move"]
     assert {e.final_text for e in edits} == {a, b} and all(e.draft_text == e.final_text for e in edits)
     assert all(moved_edits(edits))
+
+
+def test_law_versions_are_older_and_newer_and_rows_named_by_article() -> None:
+    """Two versions of a law: rows labelled 第X条, sides called older and newer (not draft and final)."""
+    from policykit.ingest.structure import build_provisions
+    from policykit.present.diffview import comparison, render_text
+
+    old = "某某条例\n\n第一章 总则\n\n第一条 为了加强管理，制定本条例。\n\n第二条 本条例自公布之日起施行。"
+    new = "某某条例\n\n第一章 总则\n\n第一条 为了加强和规范管理，制定本条例。\n\n第二条 本条例自2024年1月1日起施行。"
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "title": ["某某条例", "某某条例"], "kind": ["policy", "policy"],
+                         "text": [old, new]})
+    cmp = comparison(docs, build_provisions(docs), "a", "b")
+    assert cmp.sides == ("older", "newer")
+    text = render_text(cmp)
+    assert "older" in text and "第一条" in text and "第二条" in text
+    assert "总则" not in text.split("(sim =")[0].split("edits\n", 1)[1]

@@ -124,3 +124,69 @@ def test_same_document_across_files_and_scripts_is_grouped() -> None:
     groups = group_witnesses(ws)
     sizes = sorted(len(g) for g in groups)
     assert sizes == [1, 2]
+
+
+JI_REPEATED = (
+    "# 最高人民法院、最高人民检察院关于办理某类刑事案件适用法律若干问题的解释（二）\n\n"
+    "2022年9月19日 最高人民法院审判委员会第1875次会议通过\n\n<!-- INFO END -->\n\n"
+    "最高人民法院 最高人民检察院\n\n关于办理某类刑事案件适用法律若干问题的解释（二）\n\n法释〔2022〕19号\n\n"
+    "为依法惩治犯罪，现就办理某类刑事案件适用法律的若干问题解释如下：\n\n"
+    "第一条 有下列情形之一的，依法处理。\n\n第二条 本解释自2022年12月19日起施行。\n"
+)
+
+
+def test_judicial_interpretation_repeating_its_title_is_one_document() -> None:
+    """The title repeated before the 法释 line opens no second document; its number and form are read."""
+    (w,) = _segment(JI_REPEATED, "ji.md")
+    assert (w.kind, w.doc_number, w.form) == ("judicial_interpretation", "法释〔2022〕19号", "解释")
+    assert w.title.startswith("最高人民法院、最高人民检察院关于")
+
+
+def test_amending_decision_and_the_text_it_republishes_after_fu() -> None:
+    """附： followed by a complete interpretation (title over two lines) is a second document; a 决定 amends."""
+    text = ("# 关于审理某类案件具体应用法律若干问题的解释\n\n<!-- INFO END -->\n\n"
+            "现决定对最高人民法院《关于审理某类案件具体应用法律若干问题的解释》作如下修改：\n\n"
+            "一、删除《解释》第一条第二项。\n\n根据本决定，对《解释》作相应修改后，重新公布。\n\n附：\n\n"
+            "关于审理某类案件具体应用法律\n\n若干问题的解释\n\n为依法惩处犯罪，现解释如下：\n\n"
+            "第一条 具有下列情形之一的，依法认定。\n")
+    first, second = _segment(text, "amend.md")
+    assert (first.kind, first.form) == ("judicial_interpretation", "决定")
+    assert (second.kind, second.form) == ("judicial_interpretation", "解释")
+    assert second.title == "关于审理某类案件具体应用法律若干问题的解释"
+
+
+def test_an_annex_after_fu_is_no_document() -> None:
+    text = ("# 中华人民共和国某税暂行条例\n\n<!-- INFO END -->\n\n第一条 纳税人应当缴纳某税。\n\n"
+            "附：\n\n某税税目税额表\n\n税目\t税额\n")
+    assert len(_segment(text, "tax.md")) == 1
+
+
+def test_court_case_and_promulgation_order_number() -> None:
+    case = ("# 某案的裁判要旨\n\n<!-- INFO END -->\n\n## 甲诉乙合同纠纷案\n\n## 基本案情\n\n甲与乙签订合同。\n\n"
+            "## 裁判结果\n\n驳回。\n")
+    (w,) = _segment(case, "case.md")
+    assert (w.kind, w.form) == ("case", None)
+    rule = ("# 某某管理办法\n\n2004年7月8日 国家某某管理局令第9号公布\n\n<!-- INFO END -->\n\n"
+            "第一条 为了管理，制定本办法。\n")
+    (r,) = _segment(rule, "rule.md")
+    assert (r.kind, r.doc_number, r.form) == ("policy", "国家某某管理局令第9号", "办法")
+
+
+def test_repost_header_is_no_document_of_its_own() -> None:
+    text = ("转载：某某人民政府网站 https://www.example.gov.cn/zwgk/2023/content_123456.html\n\n来源：某某日报\n\n"
+            "某某市数据条例\n\n第一条 为了规范数据处理活动，制定本条例。\n\n第二条 本条例自公布之日起施行。\n")
+    (w,) = _segment(text)
+    assert (w.kind, w.title) == ("policy", "某某市数据条例")
+
+
+def test_same_articles_under_headers_that_set_out_dates_differently_are_one_document() -> None:
+    """Two files of one title with word-for-word the same articles are witnesses of one document."""
+    body = "".join(f"第{n}条 某某事项应当依照本条例第{n}项规定办理，有关部门应当加强监督管理，依法查处违法行为。\n\n"
+                   for n in "一二三四五六七八九十")
+    a = "# 某某市某某条例\n\n1998年5月29日 某某市人民代表大会常务委员会通过\n\n<!-- INFO END -->\n\n" + body
+    b = ("# 某某市某某条例\n\n（1998年5月29日某某市人民代表大会常务委员会通过 2012年9月27日修订）\n\n"
+         "<!-- INFO END -->\n\n" + body)
+    (wa,), (wb,) = _segment(a, "a.md"), _segment(b, "b.md")
+    assert len(group_witnesses([wa, wb])) == 1
+    changed = _segment(b.replace("依法查处违法行为。", "依法查处。", 1), "c.md")
+    assert len(group_witnesses([wa, *changed])) == 2 or wa.dates.signed_all == changed[0].dates.signed_all

@@ -267,3 +267,48 @@ def test_count_provisions_fills_n_provisions_in_registry_order() -> None:
     assert list(out.columns) == ["doc_id", "n_chars", "n_provisions", "text_sha256"]
     with pytest.raises(InputError, match=r"^table provisions: missing columns \['doc_id'\]$"):
         count_provisions(docs, pd.DataFrame({"x": [1]}))
+
+
+LAW_WITH_ITEMS = (
+    "第一章\t总　　则\n\n第一条 为了规范管理，制定本条例。\n\n第二章 管理\n\n第一节 一般规定\n\n"
+    "第二条 有下列情形之一的，不予登记：\n\n（一）申请材料不齐全；\n\n（二）当事人故意造成事故的。\n\n"
+    "前款规定以外的情形，依照有关规定处理。\n\n第二节 一般规定\n\n第三条 本条例自公布之日起施行。\n\n"
+    "第三章 附则\n\n第一节 一般规定\n\n第四条 其他事项另行规定。"
+)
+
+
+def _tree(text: str) -> dict[str, tuple[str | None, str, str | None, str]]:
+    """provision_id -> (parent_id, label, heading, text) of a parsed text."""
+    return {p.provision_id: (p.parent_id, p.label, p.heading, p.text_of(text)) for p in parse_provisions(text)}
+
+
+def test_paragraph_after_an_articles_last_item_is_the_articles() -> None:
+    tree = _tree(LAW_WITH_ITEMS)
+    items = {v[1]: (k, v) for k, v in tree.items() if v[1].startswith("（")}
+    article_id = next(k for k, v in tree.items() if v[1] == "第二条")
+    assert items["（二）"][1][3] == "（二）当事人故意造成事故的。"  # its own line only
+    assert items["（二）"][1][2] is None  # an article's item takes no heading from its one sentence
+    after = [v for v in tree.values() if v[0] == article_id and v[1] == ""]
+    assert [v[3] for v in after] == ["前款规定以外的情形，依照有关规定处理。"]
+
+
+def test_chapter_headings_in_every_spacing_and_repeated_sections() -> None:
+    tree = _tree(LAW_WITH_ITEMS)
+    headings = [(v[1], v[2]) for v in tree.values() if v[1][-1:] and v[1][-1] in "章节"]
+    assert headings == [("第一章", "总　　则"), ("第二章", "管理"), ("第一节", "一般规定"), ("第二节", "一般规定"),
+                        ("第三章", "附则"), ("第一节", "一般规定")]
+    chapter3 = next(k for k, v in tree.items() if v[1] == "第三章")
+    assert [v[0] for v in tree.values() if v[1] == "第一节"][-1] == chapter3
+
+
+def test_policy_items_keep_their_lead_headings() -> None:
+    text = "一、总体要求\n\n（一）统筹推进。完善制度。\n\n（二）加强保障。落实责任。\n\n各地要抓好落实。"
+    heads = [v[2] for v in _tree(text).values() if v[1].startswith("（")]
+    assert heads == ["统筹推进", "加强保障"]
+
+
+def test_court_case_sections_are_its_top_level() -> None:
+    text = ("某案的裁判要旨\n\n甲诉乙合同纠纷案\n\n基本案情\n\n甲与乙签订合同。\n\n裁判要点\n\n一、合同有效。\n\n"
+            "二、应当履行。\n\n司法解释相关条文\n\n第六条 经营者应当履行义务。\n")
+    tops = [(p.label, p.heading) for p in parse_provisions(text) if p.parent_id is None and p.provision_id != "0"]
+    assert tops == [("", "基本案情"), ("", "裁判要点"), ("", "司法解释相关条文")]

@@ -139,7 +139,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         return 1
     for s in sections:
         print(f"\n{s.title}")
-        print(s.scores.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+        shown = next(t for t in (s.display, s.summary, s.scores) if t is not None)
+        print(shown.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
         for line in s.failures():
             print(f"  below threshold: {line}")
     if args.write:

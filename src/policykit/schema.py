@@ -86,6 +86,8 @@ DOCUMENT_KINDS = {
     "news": "新闻 news",
     "interpretation": "解读 interpretation",
     "report": "研究报告 report",
+    "judicial_interpretation": "司法解释 judicial interpretation",
+    "case": "案例 court case",
 }
 DATE_TYPES = ("signed", "published", "effective")
 DATE_BASES = ("text", "catalog")
@@ -171,7 +173,8 @@ register(Table(
         _f("title_en", "string", "English title in use (curated catalog); null where none is recorded."),
         _f("kind", "string", "policy (a normative text: plan, opinions, law, regulation, rules, a notice stating rules "
            "of its own), draft, notice (transmitting or announcing another document: 印发…的通知, 征求…意见的公告), "
-           "news, interpretation (an explainer) or report.", True, "文件类型", values=DOCUMENT_KINDS),
+           "news, interpretation (an explainer), report, judicial_interpretation (解释, 规定, 批复 … of the Supreme "
+           "People's Court or Procuratorate) or case (a court case in sections: 基本案情, 裁判结果 …).", True, "文件类型", values=DOCUMENT_KINDS),
         _f("form", "string", "Document form from the type word the title ends with: 意见, 方案, 计划, 通知, 公告, 决定, "
            "条例, 法, 规定, 办法, 细则, 解释 …; null for news, explainers and untitled texts.", False, "文种"),
         _f("issuer", "string", "Issuing bodies, from the text's title or the catalog; null if unknown.", False, "发文机关"),
@@ -296,9 +299,11 @@ register(Table(
         _f("draft_heading", "string", "Heading of the (first) draft provision."),
         _f("final_heading", "string", "Heading of the (first) final provision."),
         _f("section", "string", "Heading of the top-level final (else draft) part the unit belongs to."),
-        _f("change", "string", "unchanged, modified, added, deleted, merged, split or moved.", True, "变化类型", values=ALIGNMENT_CHANGES),
+        _f("change", "string", "unchanged, modified, added, deleted, merged, split or moved. Between versions of a law "
+           "each 第X条 article (with its items) is one unit, and moved means under another number.", True, "变化类型",
+           values=ALIGNMENT_CHANGES),
         _f("similarity", "number", "Text similarity of the unit's two sides (0-1, normalised Indel on characters: "
-           "order matters); null for added/deleted.", False),
+           "order matters); null for added/deleted. Never below 0.3: less alike units are deleted and added.", False),
         _f("similarity_unordered", "number", "Order-insensitive similarity of the two sides (0-1, Dice coefficient of "
            "their word multisets): close to 1 for a unit whose sentences were only re-ordered; null for added/deleted."),
         _f("basis", "string", "How the unit was paired: content (similarity at least the threshold), containment "

@@ -127,3 +127,7 @@ def one_line(text: str) -> str:
 def shorten(text: str, limit: int) -> str:
     """Text on one line, cut to at most limit characters with an ellipsis (labels, table cells)."""
     return truncate(one_line(text), limit)
+
+
+# A court case: a heading of its facts (基本案情, 案情回顾 …) on a line of its own
+CASE_FACTS_RE = re.compile(r"^[ \t\u3000]*(?:基本案情|简要案情|案情回顾|案情简介|案情概要)[ \t\u3000]*$", re.M)

@@ -7,6 +7,7 @@ pairs the units of an older version with those of the next one and classifies ev
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ from rapidfuzz.distance import Indel
 
 from policykit.errors import InputError
 from policykit.schema import table
+from policykit.zh import NUMERALS
 
 # --------------------------------------------------------------------------------------------------
 # Draft -> final alignment
@@ -64,6 +66,20 @@ COVERAGE = 0.6
 
 CHANGE_CLASSES = table("alignment").values("change")
 
+SIMILARITY_FLOOR = 0.3
+"""Similarity below which an aligned group is no pair: its units are deleted and added. Unrelated articles
+of two versions of a law score 0.1-0.3; an article and its rewrite, or the parts of a split, score above."""
+
+ARTICLE_THRESHOLD = SIMILARITY_FLOOR
+"""Pairing threshold for two versions of a law cut into articles (below DEFAULT_THRESHOLD): an article keeps
+its subject through a rewrite, and renumbered articles are paired by content wherever they went."""
+
+ARTICLE_COVERAGE = 0.7
+"""Share of an article that must recur in another for a merge or split: short articles (本条例自…施行)
+recur in many long ones at lower shares."""
+
+ARTICLE_RE = re.compile(rf"^第[{NUMERALS}\d]+条$")
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -75,6 +91,7 @@ class Unit:
     name: str  # its own heading, else the nearest heading up the tree
     section: str  # heading of its top-level part
     body: str  # text without label and heading
+    label: str = ""  # its 第X条 label where the unit is a whole article (items and paragraphs included)
 
     @property
     def display(self) -> str:
@@ -116,14 +133,44 @@ def _strip_heading(text: str, label: str, heading: str) -> str:
     return body.strip()
 
 
+def _is_article(label: str) -> bool:
+    """Whether a provision label is a 第X条 article's."""
+    return bool(ARTICLE_RE.match(label))
+
+
+def _article_texts(rows: pd.DataFrame) -> dict[str, str]:
+    """provision_id -> text of every provision inside an article (itself included), joined per article.
+
+    An article's items （一）…（五） and its further paragraphs are one unit with it: a lawyer compares articles.
+    """
+    joined: dict[str, list[str]] = {}
+    article_of: dict[str, str] = {}
+    for pid, parent, label, text in zip(rows["provision_id"], rows["parent_id"], rows["label"], rows["text"],
+                                        strict=True):
+        pid, parent = cell_text(pid), cell_text(parent)
+        if _is_article(cell_text(label)):
+            article_of[pid] = pid
+            joined[pid] = [cell_text(text)]
+        elif parent in article_of:
+            article_of[pid] = article_of[parent]
+            joined[article_of[parent]].append(cell_text(text))
+    return {pid: "\n".join(joined[a]) if pid == a else "" for pid, a in article_of.items()}
+
+
 def units(provisions: pd.DataFrame, doc_id: str) -> list[Unit]:
-    """The text-bearing provisions of one document, in document order, as comparison units."""
+    """The text-bearing provisions of one document, in document order, as comparison units.
+
+    In a document of 第X条 articles each article is one unit, with its items and paragraphs.
+    """
     rows = provisions[provisions["doc_id"] == doc_id].sort_values("ord", kind="mergesort")
     by_id = {cell_text(r["provision_id"]): r for _, r in rows.iterrows()}
+    in_article = _article_texts(rows)
     out: list[Unit] = []
     for _, r in rows.iterrows():
         label, heading = cell_text(r["label"]), cell_text(r["heading"])
-        body = _strip_heading(cell_text(r["text"]), label, heading)
+        pid = cell_text(r["provision_id"])
+        text = in_article.get(pid, cell_text(r["text"]))
+        body = _strip_heading(text, label, heading)
         if not "".join(body.split()):
             continue
         # The nearest heading up the tree names a unit that has none of its own; the top-level
@@ -136,7 +183,7 @@ def units(provisions: pd.DataFrame, doc_id: str) -> list[Unit]:
             node = by_id[parent]
             top = cell_text(node["heading"]) or top
             name = name or cell_text(node["heading"])
-        out.append(Unit(cell_text(r["provision_id"]), int(r["ord"]), heading, name, top, body))
+        out.append(Unit(pid, int(r["ord"]), heading, name, top, body, label if _is_article(label) else ""))
     return out
 
 
@@ -292,7 +339,11 @@ def _change(d_units: list[Unit], f_units: list[Unit], in_sequence: bool) -> str:
         return "merged"
     if len(f_units) > 1:
         return "split"
-    if not in_sequence:
+    if d_units[0].label and f_units[0].label:
+        # articles: a lawyer cites them by number, so an article under another number has moved
+        if d_units[0].label != f_units[0].label:
+            return "moved"
+    elif not in_sequence:
         return "moved"
     if _dense_text(d_units[0].display) == _dense_text(f_units[0].display):
         return "unchanged"
@@ -303,23 +354,31 @@ def align(draft: Sequence[Unit], final: Sequence[Unit], threshold: float = DEFAU
     """Align draft units with final units and classify each aligned unit (rules above)."""
     if not 0.0 <= threshold <= 1.0:
         raise InputError("compare", f"threshold must lie between 0 and 1, got {threshold}")
+    articles = any(u.label for u in draft) and any(u.label for u in final)
+    if articles:
+        threshold = min(threshold, ARTICLE_THRESHOLD)  # a law's article keeps its subject through a rewrite
     sim = _similarity_matrix(draft, final)
     p = _assigned(sim, len(draft), len(final), threshold)
-    need = max(COVERAGE, threshold)  # containment never pairs below the threshold either
+    need = max(ARTICLE_COVERAGE if articles else COVERAGE, threshold)  # containment: never below the threshold
     _absorb(draft, final, p, need)
     _pair_leftovers(draft, final, sim, p, threshold)
     anchors = {rep: (min(ds), min(fs)) for rep, (ds, fs) in p.groups.items()}
     chain = _in_sequence(list(anchors.values()))
     out: list[Aligned] = []
+    lone_final, lone_draft = list(p.lone_final), list(p.lone_draft)
     for rep, (ds, fs) in p.groups.items():
         d_units = [draft[i] for i in sorted(ds)]
         f_units = [final[j] for j in sorted(fs)]
         d_text, f_text = "".join(u.body for u in d_units), "".join(u.body for u in f_units)
+        sim_ordered = round(similarity(d_text, f_text), 4)
+        if sim_ordered < SIMILARITY_FLOOR:
+            lone_draft += sorted(ds)  # too unlike to be one provision: one deleted, the other added
+            lone_final += sorted(fs)
+            continue
         out.append(Aligned(d_units, f_units, _change(d_units, f_units, anchors[rep] in chain),
-                           round(similarity(d_text, f_text), 4), round(similarity_unordered(d_text, f_text), 4),
-                           p.basis[rep]))
-    out += [Aligned([], [final[j]], "added") for j in p.lone_final]
-    out += [Aligned([draft[i]], [], "deleted") for i in p.lone_draft]
+                           sim_ordered, round(similarity_unordered(d_text, f_text), 4), p.basis[rep]))
+    out += [Aligned([], [final[j]], "added") for j in sorted(lone_final)]
+    out += [Aligned([draft[i]], [], "deleted") for i in sorted(lone_draft)]
     # Final-document order; deleted units last, in draft order (rule 5).
     out.sort(key=lambda a: (0, a.final[0].ord) if a.final else (1, a.draft[0].ord))
     return out

@@ -17,7 +17,7 @@ import pandas as pd
 from policykit import config
 
 # Tasks in the order they are reported; each is a module of this package.
-TASKS: tuple[str, ...] = ("targets", "segmentation", "numbers", "reuse")
+TASKS: tuple[str, ...] = ("targets", "segmentation", "numbers", "reuse", "lawtexts", "law_targets")
 SCORE_COLUMNS = ["scope", "label", "n_gold", "n_found", "tp", "fp", "fn", "precision", "recall", "f1", "agreement"]
 
 
@@ -33,6 +33,7 @@ class Section:
     notes: list[str] = field(default_factory=list)
     thresholds: list[Threshold] = field(default_factory=list)
     summary: pd.DataFrame | None = None  # the headline figures, dev and test side by side
+    display: pd.DataFrame | None = None  # the scores as printed, where not the score table (splits side by side)
 
     def failures(self) -> list[str]:
         """Thresholds this section does not meet, as readable lines."""

@@ -252,7 +252,8 @@ def dated_fields(p: Witness, entry: Entry | None) -> dict[str, str | None]:
     return out
 
 
-FAMILY_KINDS = ("policy", "draft", "report")  # kinds whose documents can be versions of one another
+# kinds whose documents can be versions of one another
+FAMILY_KINDS = ("policy", "draft", "report", "judicial_interpretation")
 
 
 def family_key(title: str | None, kind: str, doc_id: str) -> str:

@@ -28,7 +28,7 @@ from scipy.cluster.hierarchy import DisjointSet
 from policykit.ingest.dates import TextDates, line_date, text_dates
 from policykit.ingest.normalize import Normalized, script_of
 from policykit.ingest.sources import Source
-from policykit.zh import ARTICLE_LINE_RE, NAV_REPEATS, ONE_TO_TEN, content_key, title_key
+from policykit.zh import ARTICLE_LINE_RE, CASE_FACTS_RE, NAV_REPEATS, NUMERALS, ONE_TO_TEN, content_key, title_key
 from policykit.zh import NUMBERED_LINE_RE as NUMBERED_RE
 from policykit.zh import PART_LINE_RE as PART_RE
 from policykit.zh import QUOTED_TITLE_RE as QUOTED_RE
@@ -38,8 +38,21 @@ from policykit.zh import QUOTED_TITLE_RE as QUOTED_RE
 DOC_TYPES = ("意见|实施意见|指导意见|方案|计划|通知|决定|决议|办法|规定|规划|纲要|白皮书|报告|条例|细则|指引|通告|公告"
              "|规则|解释|批复|答复|章程|准则|修正案|法典|(?<![方办做想看说手用语写算])法")
 TITLE_RE = re.compile(rf"^[^，。；：:！？、]{{2,80}}(?:{DOC_TYPES})(?:（[^（）]{{1,20}}）)*(?:\d{{4}}年?)?$")
-FORM_RE = re.compile(rf"({DOC_TYPES})(?:（[^（）]{{1,20}}）)*(?:\d{{4}}年?)?$")
+# a form is also named by a few type words that open no document of their own (…规范, …解答, …安排)
+FORM_RE = re.compile(rf"({DOC_TYPES}|规范|解答|安排)(?:（[^（）]{{1,20}}）)*(?:\d{{4}}年?)?$")
 FORM_OF = {"实施意见": "意见", "指导意见": "意见", "法典": "法"}  # a form's variants name the form itself
+# Judicial interpretations: a 法释 number, adoption by the courts' judicial or procuratorial committee, or a
+# title of the Supreme People's Court or Procuratorate (or 关于审理…案件…的解释 without the issuer named)
+JI_NUMBER_RE = re.compile(r"^(?:法释|高检发释字)〔\d{4}〕\d+号$")
+JI_ADOPTED_RE = re.compile(r"最高人民法院审判委员会|最高人民检察院[^，。\n]{0,12}检察委员会")
+JI_TITLE_RE = re.compile(r"^最高人民(?:法院|检察院)"
+                         r"|^关于(?:审理|办理|适用|执行)[^。]*(?:解释|规定|批复)(?:（[^（）]{1,6}）)?$")
+JI_FORMS = {"补充规定": "规定", "补充安排": "安排"}
+AMENDS_RE = re.compile(r"对[^。]{0,160}作(?:如下|以下)(?:修改|补充安排)")  # a text that amends another: a 决定
+# The order number of a promulgation line in the header: `1988年8月6日 中华人民共和国国务院令第11号发布`
+ORDER_LINE_RE = re.compile(rf"^\d{{4}}年\d{{1,2}}月\d{{1,2}}日\s*"
+                           rf"(\S{{2,30}}令第[\d{ONE_TO_TEN}百零〇]+号)(?:公布|发布)$")
+HEADER_LINES = 8  # a document's number stands within its first lines
 BRACKET_LINE_RE = re.compile(r"^（[^（）]{1,20}）$")
 WEB_TAG_RE = re.compile(r"^【[^【】]{1,8}】")  # a web page's status tag before a title: 【进行中】
 MD_HEADING_LINE_RE = re.compile(r"[ \t\u3000\u00a0]*(#{1,6})[ \t]")
@@ -174,7 +187,7 @@ def part_restarts(lines: list[Line], begin: int, end: int) -> list[int]:
 
 
 def _title_text(lines: list[Line], first: int, last: int) -> str:
-    return WEB_TAG_RE.sub("", "".join(lines[k].stripped for k in range(first, last + 1)))
+    return WEB_TAG_RE.sub("", "".join(lines[k].stripped for k in range(first, last + 1)))  # blank lines add nothing
 
 
 def _trim(text: str, origin: np.ndarray) -> tuple[str, np.ndarray]:
@@ -233,7 +246,9 @@ def repeated_menus(lines: list[Line]) -> list[int]:
 def find_metadata(w: Witness) -> None:
     """Fill doc_number, dates and the quoted title a wrapper refers to, from the text itself."""
     lines = [ln.stripped for ln in split_lines(w.text) if ln.stripped]
-    w.doc_number = next((s for s in lines[:8] if DOC_NUMBER_RE.match(s)), None)
+    w.doc_number = next((s for s in lines[:HEADER_LINES] if DOC_NUMBER_RE.match(s)), None)
+    if w.doc_number is None:
+        w.doc_number = next((m.group(1) for s in lines[:HEADER_LINES] if (m := ORDER_LINE_RE.match(s))), None)
     w.dates = text_dates(w.text)
     first = w.dates.ordering()
     w.date = first.date if first else None
@@ -267,18 +282,46 @@ def kind_of(title: str | None, is_wrapper: bool, is_explainer: bool, assigned: b
 Cut = tuple[int, str, str | None, bool]  # (line, kind hint, title, title_assigned)
 
 
+APPENDED_RE = re.compile(r"^附[：:]$")
+# a repost header before the title (转载：…, 来源：…) is the document's, never a news text of its own
+REPOST_RE = re.compile(r"^(?:转载|转自|来源|文章来源|信息来源|原文链接|发布时间|发布日期)\s*[：:]")
+
+
+def _appended(lines: list[Line], title: tuple[int, int]) -> tuple[int, int] | None:
+    """The title (first, last line) of a document appended after a line `附：` and followed by body text.
+
+    The title may be broken over lines with blank lines between (关于审理…法律 / 若干问题的解释). An annex's
+    name after 附： (附：车船税税目税额表) ends in no document type and is never a title.
+    """
+    before = [k for k in range(title[0] - 1, max(-1, title[0] - 6), -1) if lines[k].stripped]
+    first = title[0]
+    for k in before:
+        s = lines[k].stripped
+        if APPENDED_RE.match(s):
+            body = any(SENTENCE_MARKS_RE.search(ln.stripped) for ln in lines[title[1] + 1:title[1] + 12])
+            return (first, title[1]) if body else None
+        if len(s) > 40 or SENTENCE_MARKS_RE.search(s) or re.search("[，：]", s):
+            return None
+        first = k  # a first part of the title on a line of its own
+    return None
+
+
 def _titled_cuts(lines: list[Line], titles: list[tuple[int, int]], nonblank: list[str]) -> list[Cut]:
     """(line, kind hint, title, title_assigned) of every document of a file that has title lines."""
     cuts: list[Cut] = []
     first_line = titles[0][0]
     lead = "".join(ln.stripped for ln in lines[:first_line])
-    if len(lead) >= NEWS_MIN_CHARS:
+    repost = all(REPOST_RE.match(ln.stripped) for ln in lines[:first_line] if ln.stripped)
+    title_lines = list(titles)
+    if len(lead) >= NEWS_MIN_CHARS and not repost:
         cuts.append((0, "news", nonblank[0], False))
     elif lead:
         titles[0] = (0, titles[0][1])  # a few stray characters before the first title stay with it
+        if repost:
+            title_lines[0] = (first_line, titles[0][1])  # the repost header is no part of the title
     bounds = [t[0] for t in titles[1:]] + [len(lines)]
-    for (first, last), nxt in zip(titles, bounds, strict=True):
-        cuts.append((first, "", _title_text(lines, first, last).strip(), False))
+    for (first, _last), (t_first, last), nxt in zip(titles, title_lines, bounds, strict=True):
+        cuts.append((first, "", _title_text(lines, t_first, last).strip(), False))
         for r in part_restarts(lines, last + 1, nxt):
             cuts.append((r, "report", None, True))
     return cuts
@@ -361,11 +404,14 @@ def segment_file(source: Source, doc: Normalized) -> list[Witness]:
         return _explainer(source, doc, lines, nonblank)
     opening = _markdown_title(source, doc, lines)
     titles = title_starts(lines)
-    if opening and (is_title(lines[opening[0]].text) or is_title(_title_text(lines, *opening)) or not titles):
+    if opening and (is_title(lines[opening[0]].text) or is_title(_title_text(lines, *opening)) or not titles
+                    or FORM_RE.search(_title_text(lines, *opening))):
         # a file that opens with its `# title` marks its titles in Markdown: only a `# heading` opens
-        # another document (a 第X章 heading, a title repeated or broken over lines below it never does)
+        # another document (a 第X章 heading, a title repeated or broken over lines below it never does),
+        # or a complete document appended after 附： (an amending decision, then the text it re-publishes)
         level1 = _markdown_level1(source, doc, lines)
-        titles = [opening] + [t for t in titles if t[0] in level1 and t[0] > opening[1]]
+        titles = [opening] + [t for t in titles if t[0] > opening[1] and t[0] in level1]
+        titles = sorted(titles + [a for t in title_starts(lines) if t[0] > opening[1] and (a := _appended(lines, t))])
     titles = _with_body_between(lines, titles)
     if not titles:
         # no title line at all: an untitled document, split again wherever the 一、 numbering restarts
@@ -425,9 +471,36 @@ def _witness(source: Source, doc: Normalized, parts: list[tuple[int, int]], kind
     w = Witness(source, kind, title, assigned, text, origin, raw_start, raw_end,
                 script_of(source.text[raw_start:raw_end]), removed, dropped, spans=spans)
     find_metadata(w)
-    w.form = form_of(title) if kind not in ("news", "interpretation") else None
+    if kind not in ("news", "interpretation"):
+        w.kind = law_kind(w.text, title, w.doc_number) or kind
+    w.form = witness_form(w)
     w.label = title or untitled_label(w.text)
     return w
+
+
+def law_kind(text: str, title: str | None, doc_number: str | None) -> str | None:
+    """`case` or `judicial_interpretation` where the text has the form of one, else None."""
+    if CASE_FACTS_RE.search(text):
+        return "case"
+    head = "\n".join(ln.stripped for ln in split_lines(text)[:4 * HEADER_LINES] if ln.stripped)
+    if (doc_number and JI_NUMBER_RE.match(doc_number)) or JI_TITLE_RE.search(title or "") \
+            or any(JI_NUMBER_RE.match(s) for s in head.split("\n")[:HEADER_LINES]) or JI_ADOPTED_RE.search(head):
+        return "judicial_interpretation"
+    return None
+
+
+def witness_form(w: Witness) -> str | None:
+    """The form of a witness's document: its title's type word; an amending judicial interpretation is a 决定."""
+    if w.kind in ("news", "interpretation", "case"):
+        return None
+    form = form_of(w.title)
+    if w.kind != "judicial_interpretation":
+        return form
+    m = re.search(r"(补充规定|补充安排)(?:（[^（）]{1,20}）)*$", w.title or "")
+    form = JI_FORMS[m.group(1)] if m else form
+    if form != "安排" and AMENDS_RE.search(w.text[:1500]) and "修改" in w.text[:1500]:
+        return "决定"
+    return form
 
 
 def untitled_label(text: str) -> str:
@@ -455,7 +528,12 @@ def group_witnesses(witnesses: list[Witness]) -> list[list[Witness]]:
     same = DisjointSet(range(len(witnesses)))
     for i, w in enumerate(witnesses):
         for j in sorted(int(c) for c in lsh.query(hashes[i])):
-            if j <= i or same.connected(i, j) or not same_identity(w, witnesses[j]):
+            if j <= i or same.connected(i, j):
+                continue
+            if same_body(w, witnesses[j]):
+                same.merge(i, j)  # the same articles under headers that set out the dates differently
+                continue
+            if not same_identity(w, witnesses[j]):
                 continue
             a, b = w.key, witnesses[j].key
             # Indel similarity is at most 2·min/(la+lb): skip pairs whose lengths alone rule them out
@@ -467,6 +545,23 @@ def group_witnesses(witnesses: list[Witness]) -> list[list[Witness]]:
     for i, w in enumerate(witnesses):
         groups.setdefault(same[i], []).append(w)
     return list(groups.values())
+
+
+BODY_MIN_CHARS = 200  # a body this long at least, identical in two witnesses, makes them one document
+
+
+def body_key(w: Witness) -> str:
+    """Content key of a text of 第X条 articles from its first article on ('' for a text without articles)."""
+    m = re.search(rf"^[ \t\u3000]*第[{NUMERALS}\d]+[章条]", w.text, re.M)
+    return content_key(w.text[m.start():]) if m else ""
+
+
+def same_body(a: Witness, b: Witness) -> bool:
+    """Whether two witnesses of one title carry the same articles word for word, whatever their headers say."""
+    if a.kind != b.kind or title_key(a.title) != title_key(b.title):
+        return False
+    ka = body_key(a)
+    return len(ka) >= BODY_MIN_CHARS and ka == body_key(b)
 
 
 def same_identity(a: Witness, b: Witness) -> bool:

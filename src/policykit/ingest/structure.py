@@ -10,7 +10,7 @@ import pandas as pd
 
 from policykit.errors import InputError
 from policykit.schema import require, table
-from policykit.zh import CJK, DIGIT_VALUES, NAV_REPEATS
+from policykit.zh import CASE_FACTS_RE, CJK, DIGIT_VALUES, NAV_REPEATS
 from policykit.zh import NUMERALS as CN_DIGITS
 from policykit.zh import content_key as _key
 
@@ -158,12 +158,12 @@ def _has_sentence_end(s: str) -> bool:
 def _match_numbering(text: str, pos: int, end: int) -> tuple[str, str, int] | None:
     """(convention, canonical label, offset after the label) of numbering at pos, if any."""
     line = text[pos:end]
-    if "\t" in line:
-        return None  # a table row: its first cell may be numbered, the row is still body text
     for key, pattern, _rank, fmt in _CONVENTIONS:
         m = pattern.match(line)
         if not m:
             continue
+        if "\t" in line and key not in ("chapter", "section"):
+            return None  # a table row: its first cell may be numbered, the row is still body text
         rest = line[m.end():]
         if not rest.strip() and key not in ("pcn", "par", "circled"):
             continue  # `一、` or `1.` alone on a line is no numbering
@@ -225,21 +225,30 @@ def _openings(text: str) -> list[_Opening]:
     numbered = [_match_numbering(text, ln.start, ln.end) for ln in lines]
     dashed = [_DASH.match(text, ln.start, ln.end) for ln in lines]
     has_numbering = any(numbered)
+    case = bool(CASE_FACTS_RE.search(text))
     seen_body = False
     opened = False
+    in_article = False  # inside a 第X条 article (until the next 编/章/节 heading)
     out: list[_Opening] = []
     for i, ln in enumerate(lines):
         line = text[ln.start:ln.end]
         if numbered[i]:
             key, label, after = numbered[i]
+            in_article = key == "article" or (in_article and key not in ("chapter", "section"))
             if key == "article":
                 heading, h_start, whole = _article_heading(text, after, ln.end)
+            elif in_article:
+                heading, h_start, whole = None, -1, False  # an article's items are list entries: no headings
             else:
                 heading, h_start, whole = _heading_after(text, after, ln.end)
             if heading and whole and text[ln.end - 1] in "。！" and (i + 1 == len(lines) or numbered[i + 1]):
                 heading, h_start, whole = None, -1, False  # one sentence alone under its number: body
             out.append(_Opening(ln.start, "numbered", key, label, heading, h_start, whole))
             opened = True
+            continue
+        if in_article and _after_item(text, out, lines[i - 1]) and _has_sentence_end(line):
+            # the paragraph after an article's last item (（一）…（五）) is the article's again, not the item's
+            out.append(_Opening(ln.start, "continued", "continued", "", None, -1, False))
             continue
         if dashed[i] and opened:
             heading, h_start, whole = _heading_after(text, dashed[i].end(), ln.end)
@@ -248,24 +257,38 @@ def _openings(text: str) -> list[_Opening]:
         if _has_sentence_end(line):
             seen_body = True
         nxt = i + 1
-        followed_by_body = nxt < len(lines) and not numbered[nxt] and not _heading_shaped(
+        followed_by_body = nxt < len(lines) and (not numbered[nxt] or case) and not _heading_shaped(
             text[lines[nxt].start:lines[nxt].end])
         # before the first numbered line, a heading belongs to the preamble (the title, say);
-        # a document without numbering is divided by its headings once its body has begun
-        may_open = opened or (not has_numbering and seen_body)
+        # a document without numbering is divided by its headings once its body has begun, a court case
+        # by its section headings (基本案情, 裁判结果 …) from the first
+        may_open = opened or case or (not has_numbering and seen_body)
         if may_open and _heading_shaped(line) and followed_by_body:
-            out.append(_Opening(ln.start, "bare", "bare", "", line, ln.start, True))
+            out.append(_Opening(ln.start, "bare", "case_section" if case else "bare", "", line, ln.start, True))
     return _drop_navigation(out)
+
+
+def _after_item(text: str, openings: list[_Opening], prev: _Line) -> bool:
+    """Whether the previous line is a whole item of an article (the last opening, ending its sentence)."""
+    if not openings or openings[-1].start != prev.start or openings[-1].kind != "numbered":
+        return False
+    return openings[-1].convention not in ("chapter", "section", "article") and text[prev.end - 1] in SENTENCE_END
 
 
 # a numbered heading repeated NAV_REPEATS times is slide navigation, not a provision
 
 
 def _drop_navigation(openings: list[_Opening]) -> list[_Opening]:
-    """Openings without repeated navigation headings (`1. 激活数据要素潜能` on every slide)."""
+    """Openings without repeated navigation headings (`1. 激活数据要素潜能` on every slide).
+
+    In a text of 第X条 articles, a repeated 第X节 heading (`第一节 一般规定` in chapter after chapter) is no
+    navigation: its articles follow it.
+    """
+    articles = any(op.convention == "article" for op in openings)
     counts = Counter(_nav_key(op) for op in openings if op.kind == "numbered" and op.whole_line)
     return [op for op in openings
-            if not (op.kind == "numbered" and op.whole_line and counts[_nav_key(op)] >= NAV_REPEATS)]
+            if not (op.kind == "numbered" and op.whole_line and counts[_nav_key(op)] >= NAV_REPEATS
+                    and not (articles and op.convention in ("chapter", "section")))]
 
 
 def _ranks(openings: list[_Opening]) -> dict[str, float]:
@@ -317,6 +340,19 @@ def parse_provisions(text: str) -> list[Provision]:
         elif op.kind == "closing":
             rank = -2.0
             stack.clear()  # the closing provision stands at the top level, after every part
+        elif op.convention == "case_section":
+            rank = -3.0
+            stack.clear()  # a court case's sections are its top level: numbered quotes nest under them
+        elif op.kind == "continued":
+            while stack and stack[-1][1] > ranks["article"]:
+                stack.pop()  # back to the article: the paragraph is its own, a sibling of its items
+            parent = stack[-1][0] if stack else None
+            n_children[parent] = n_children.get(parent, 0) + 1
+            pid = f"{parent}.{n_children[parent]}" if parent else str(n_children[parent])
+            s, e = _trim(text, op.start, starts[k + 1])
+            out.append(Provision(pid, parent, len(stack) + 1, len(out) + 1, "", None, s, e))
+            placed_ids[k] = (pid, len(stack) + 1)
+            continue
         else:
             pops = ("dash",) if op.kind == "dash" else ("dash", "bare")
             while stack and stack[-1][2] in pops:

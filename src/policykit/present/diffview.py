@@ -30,6 +30,12 @@ class Comparison:
     final_title: str
     threshold: float
     units: list[tuple[Aligned, list[Edit]]]
+    is_draft: bool = True  # a draft and its final text; else an older and a newer version (of a law, say)
+
+    @property
+    def sides(self) -> tuple[str, str]:
+        """What the two sides are called: draft and final, or older and newer."""
+        return ("draft", "final") if self.is_draft else ("older", "newer")
 
     @property
     def counts(self) -> Counter[str]:
@@ -62,8 +68,9 @@ def comparison(documents: pd.DataFrame, provisions: pd.DataFrame, draft_id: str,
             known = ", ".join(sorted(map(str, documents["doc_id"])))
             raise InputError("table documents", f"no document {doc!r}; documents: {known}")
         titles[doc] = align.cell_text(hit.iloc[0]["title"])
+    kind = documents.loc[documents["doc_id"] == draft_id, "kind"].iloc[0] if "kind" in documents else "draft"
     units = compare.compare_units(provisions, draft_id, final_id, threshold)
-    return Comparison(draft_id, final_id, titles[draft_id], titles[final_id], threshold, units)
+    return Comparison(draft_id, final_id, titles[draft_id], titles[final_id], threshold, units, kind == "draft")
 
 
 # --- terminal ---------------------------------------------------------------------------------
@@ -86,6 +93,8 @@ def _heading(side: Sequence[align.Unit]) -> str:
     """Heading shown for one side of a unit."""
     if not side:
         return "—"
+    if all(u.label for u in side):
+        return "、".join(u.label for u in side)  # articles are cited by number: 第三条、第四条
     name = side[0].name or "（序言）"
     return name + (f" +{len(side) - 1}" if len(side) > 1 else "")
 
@@ -102,7 +111,8 @@ def render_text(cmp: Comparison, width: int = 30, max_edit: int = 60) -> str:
     """The comparison as plain text: summary, a side-by-side table of units, then each unit's edits."""
     lines = [f"{cmp.draft_title} [{cmp.draft_id}]", f"  → {cmp.final_title} [{cmp.final_id}]",
              f"threshold {cmp.threshold:g}", *summary_lines(cmp), ""]
-    lines.append(f"{'#':>3}  {_fit('draft', width)}  {_fit('final', width)}  {'change':<9} {'sim':>5} {'bag':>5}"
+    older, newer = cmp.sides
+    lines.append(f"{'#':>3}  {_fit(older, width)}  {_fit(newer, width)}  {'change':<9} {'sim':>5} {'bag':>5}"
                  "  edits")
     for n, (al, edits) in enumerate(cmp.units, start=1):
         sim = f"{al.similarity:.2f}" if al.similarity is not None else "  —"
@@ -163,10 +173,14 @@ def _classes(edit: Edit, moved: bool) -> str:
     return " ".join(c for c, on in flags if on)
 
 
-def _side_view(al: Aligned, edits: Sequence[Edit], side: str) -> dict[str, object]:
+SIDE_LABELS = {(True, "draft"): "征求意见稿 draft", (True, "final"): "正式稿 final",
+               (False, "draft"): "旧版 older", (False, "final"): "新版 newer"}
+
+
+def _side_view(al: Aligned, edits: Sequence[Edit], side: str, is_draft: bool = True) -> dict[str, object]:
     """What the template shows of one side of a unit: label, provision ids, text cut at its edits."""
     units = al.draft if side == "draft" else al.final
-    label = "征求意见稿 draft" if side == "draft" else "正式稿 final"
+    label = SIDE_LABELS[is_draft, side]
     if not units:
         return {"empty": True, "label": label}
     text = worddiff.side_text(units)
@@ -196,7 +210,7 @@ def _sections(cmp: Comparison) -> list[dict[str, object]]:
             "nav_heading": _heading(al.final if al.final else al.draft),
             "similarity": al.similarity, "similarity_unordered": al.similarity_unordered, "basis": al.basis or "",
             "numbers_changed": any(changes_value(e) for e in edits), "n_edits": len(edits),
-            "sides": [_side_view(al, edits, "draft"), _side_view(al, edits, "final")]})
+            "sides": [_side_view(al, edits, "draft", cmp.is_draft), _side_view(al, edits, "final", cmp.is_draft)]})
     return [{"title": title, "units": units} for title, units in sections.items()]
 
 

@@ -61,6 +61,8 @@ KIND_COLORS: dict[str, str] = {
     "news": "#9467bd",
     "interpretation": "#8c564b",
     "report": "#7f7f7f",
+    "judicial_interpretation": "#d62728",
+    "case": "#17becf",
 }
 """One fixed colour per documents.kind, so that every notebook colours kinds alike."""
 
