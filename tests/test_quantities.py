@@ -88,3 +88,27 @@ def test_noun_units_and_respectively_lists():
     found = quantities.measured("两专区交易额分别达到3500万元和1亿元")
     assert [(q.value_base, q.comparator) for q in found] == [(35_000_000, ">="), (100_000_000, ">=")]
     assert quantities.measured("是数字中国建设的两大基础") == []
+
+
+@pytest.mark.parametrize(("text", "low", "high", "unit"), [
+    ("处五万元以上十万元以下罚款", 50_000, 100_000, "元"),
+    ("处建设项目总投资额百分之一以上百分之五以下罚款", 1, 5, "%"),
+    ("处违法所得五倍以上十倍以下的罚款", 5, 10, "倍"),
+    ("处所获收入30%以上3倍以下罚款", 0.3, 3, "倍"),
+])
+def test_fine_ranges_keep_both_ends(text, low, high, unit):
+    """以上…以下 fines in words, percentages and multiples are one range (30% to 3倍: 0.3 to 3 倍)."""
+    (q,) = quantities.measured(text)
+    assert (q.low, q.high, q.unit, q.comparator) == (pytest.approx(low), pytest.approx(high), unit, "between")
+
+
+@pytest.mark.parametrize(("text", "value", "unit"), [
+    ("应当自收到申请人申请之日起270日内作出决定", 270, "日"),
+    ("应当在两个月内召开临时股东大会", 2, "个月"),
+    ("竣工验收后一年内办理移交手续", 1, "年"),
+    ("自受理之日起5个工作日内完成审查", 5, "个工作日"),
+])
+def test_periods_closed_by_nei_are_time_limits(text, value, unit):
+    """N日内, 两个月内, 一年内: a period (<=), not a date, an article or a relative year."""
+    (q,) = quantities.measured(text)
+    assert (q.value, q.unit, q.comparator) == (value, unit, "<=") and q.text.endswith("内")

@@ -112,7 +112,8 @@ CORE_RE = re.compile(rf"(?P<lead>(?:{_alt(list(PREFIX_COMPARATORS))}|{_alt(GROWT
 LOOSE_RE = _scanner(UNITS + LOOSE_UNITS)
 # The lower end of a range, right before its dash or 至: 10%-, 1000元至, 二至 (二至三人).
 RANGE_LEFT_RE = re.compile(
-    rf"(?P<num>{NUMBER})(?P<mult>万亿|亿|万)?(?P<unit>{_alt(UNITS)})?(?P<post>及?以上)?\s*[至到\-—–~～]?\s*$"
+    rf"(?P<pct>百分之)?(?P<num>{NUMBER})(?P<mult>万亿|亿|万)?(?P<unit>{_alt(UNITS)})?(?P<post>及?以上)?\s*"
+    rf"[至到\-—–~～]?\s*$"
 )
 NOT_A_RANGE_RE = re.compile(rf"(?:{D}|[第.．A-Za-z])$")
 # 倍增 as a figure of speech (倍增作用, 数据价值倍增) measures nothing.
@@ -252,15 +253,15 @@ def _chinese_numeral(text: str, m: re.Match, loose: bool) -> tuple[str, str, str
         return None
     if num == "一" and unit in ARTICLE_UNITS and not m.group("approx"):
         return None  # 一次, 一批, 一个: an article, not a count
-    if _named_or_relative(before, num, unit):
+    if _named_or_relative(before, num, unit) and not m.group("post"):
         return None
     if loose:
         return num, mult, unit
-    compared = bool(m.group("pre") or m.group("pre2")) or before.endswith("连续")
+    compared = bool(m.group("pre") or m.group("pre2") or m.group("post")) or before.endswith("连续")
     if unit == "年" and compared and num not in ("零", "〇"):
         return num, mult, unit  # 不超过三年, 连续两年: a term; a bare 三年 (三年行动计划) names a period
-    if unit not in CN_UNITS or num in ("两", "零", "〇") and not m.group("approx"):
-        return None  # 两个: an article; 条, 年 … after a Chinese numeral name things
+    if unit not in CN_UNITS or num in ("零", "〇") or num == "两" and not (m.group("approx") or compared):
+        return None  # 两个: an article (两个月内 is a period); 条, 年 … after a Chinese numeral name things
     return None if _vague_or_category(text, m, num, unit) else (num, mult, unit)
 
 
@@ -274,7 +275,7 @@ def _named_or_relative(before: str, num: str, unit: str) -> bool:
 def _vague_or_category(text: str, m: re.Match, num: str, unit: str) -> bool:
     """Whether a Chinese numeral is vague (数十倍, 上千万元) or counts the parts of an argument (三种方式)."""
     before = text[: m.start("num")]
-    if before.endswith(("数", "几")) or before.endswith("上") and num[0] in "十百千万亿":
+    if before.endswith(("数", "几")) or re.search(r"(?<!以)上$", before) and num[0] in "十百千万亿":
         return True
     value = parse_number(num)
     return value is not None and value < 10 and not m.group("approx") and (
@@ -321,11 +322,19 @@ def _numeral_unit(text: str, m: re.Match, loose: bool) -> tuple[str, str, str, i
             return None  # a bare number (list item, code, year) has no measure
         noun = _noun_unit(text, m.end())
         return None if noun is None else (num, mult, noun[0], noun[1])
-    if unit in ("年", "月", "日") and (loose and len(num) == 4 or not loose and (
-            len(num) > 2 or re.match("[月底末度级代初中号]", text[m.end():])
-            or unit != "年" and re.match(rf"{D}", text[m.end():]))):
+    if unit in ("年", "月", "日") and (loose and len(num) == 4 or not loose and _calendar(text, m, num, unit)):
         return None  # a calendar year or date (2023年, 2023年底, 3月1日: DATE_RE's) or 90年代, not a duration
     return num, mult, unit, end
+
+
+def _calendar(text: str, m: re.Match, num: str, unit: str) -> bool:
+    """Whether an Arabic number with 年, 月 or 日 is part of a calendar date (2023年, 3月1日, 90年代), not a period."""
+    after, before = text[m.end():], text[:m.start("num")]
+    if unit == "年":
+        return len(num) > 2 or re.match("[月底末度级代初中号]", after) is not None
+    if unit == "月":
+        return before.endswith("年") or re.match(rf"{D}|[底末初中份]", after) is not None
+    return before.endswith("月")  # 日: 3月1日
 
 
 def _not_measured(text: str, m: re.Match, num: str, unit: str, loose: bool) -> bool:
@@ -417,42 +426,52 @@ def _scan(text: str, loose: bool, excluded: list[Span]) -> list[Quantity]:
     return found
 
 
+def _range_start(text: str, upper: Quantity, excluded: list[Span]) -> re.Match | None:
+    """The lower end written before an upper end, where the two make a range (else None)."""
+    m = RANGE_LEFT_RE.search(text, 0, upper.start)
+    if m is None or not (m.group("post") or re.search(r"[至到\-—–~～]\s*$", m.group())):
+        return None
+    if inside(m.start(), m.end(), excluded) or NOT_A_RANGE_RE.search(text, 0, m.start()):
+        return None  # a range of years or codes
+    # 一千元以上一万元以下 (以上 then 以下), or 10%-20% and 5至10万元 (a dash or 至 then a bare upper end)
+    return m if upper.comparator == ("<=" if m.group("post") else "=") else None
+
+
+def _range_ends(m: re.Match, upper: Quantity) -> tuple[str | None, float, float] | None:
+    """(unit, low, high) of a range in one unit, or None when its ends are not in comparable units."""
+    low = parse_number(m.group("num"))
+    # 5至10万元: a bare lower end shares the upper end's magnitude and unit
+    low_unit = "%" if m.group("pct") else (m.group("mult") or "") + (m.group("unit") or "") or upper.unit
+    low_base, low_base_unit = _base(low, low_unit)
+    high_base, high_base_unit = _base(upper.value, upper.unit)
+    if low_base_unit == "%" and high_base_unit == "倍" and low is not None and low_base is not None:
+        low, low_base, low_base_unit, low_unit = low / 100, low_base / 100, "倍", "倍"  # 30%以上3倍以下: 0.3 to 3
+    if low is None or low_base is None or high_base is None or low_base_unit != high_base_unit:
+        return None
+    if low_unit != upper.unit:  # 1000元至1万元: both ends in the base unit
+        return high_base_unit, low_base, high_base
+    return upper.unit, low, upper.value
+
+
 def _ranges(text: str, found: list[Quantity], excluded: list[Span]) -> list[Quantity]:
     """A range (10%-20%, 1000元至1万元, 二至三人, 5至10万元, 一千元以上一万元以下) as one quantity with both ends."""
     out = list(found)
     for upper in found:
         if upper not in out or upper.comparator not in ("=", "<=") or upper.unit is None:
             continue
-        m = RANGE_LEFT_RE.search(text, 0, upper.start)
-        joined = m is not None and (m.group("post") or re.search(r"[至到\-—–~～]\s*$", m.group()))
-        if m and text[:m.start()].endswith("第"):
+        left = RANGE_LEFT_RE.search(text, 0, upper.start)
+        if left and text[:left.start()].endswith("第"):
             out.remove(upper)  # 第3至5条: articles 3 to 5, an ordinal range
             continue
-        if not m or not joined or inside(m.start(), m.end(), excluded) or NOT_A_RANGE_RE.search(text, 0, m.start()):
+        m = _range_start(text, upper, excluded)
+        lower = next((q for q in out if m and q.start in (m.start(), m.start("num"))), None)
+        ends = _range_ends(m, upper) if m else None
+        if m is None or ends is None or lower is not None and lower.comparator not in ("=", ">="):
             continue
-        if m.group("post") and upper.comparator != "<=":
-            continue  # 一千元以上 then a bare number: not a range
-        if not m.group("post") and upper.comparator != "=":
-            continue
-        lower = next((q for q in out if q.start == m.start("num")), None)
-        if lower is not None and lower.comparator not in ("=", ">="):
-            continue
-        low = parse_number(m.group("num"))
-        if low is None:
-            continue
-        # 5至10万元: a bare lower end shares the upper end's magnitude and unit
-        low_unit = (m.group("mult") or "") + (m.group("unit") or "") or upper.unit
-        low_base, low_base_unit = _base(low, low_unit)
-        high_base, high_base_unit = _base(upper.value, upper.unit)
-        if low_base_unit != high_base_unit or low_base is None or high_base is None:
-            continue
-        unit, lo, hi = upper.unit, low, upper.value
-        if low_unit != upper.unit:  # 1000元至1万元: both ends in the base unit
-            unit, lo, hi = high_base_unit, low_base, high_base
         if lower is not None:
             out.remove(lower)
-        out[out.index(upper)] = quantity(m.start(), upper.end, text[m.start():upper.end], None, unit, "between",
-                                         lo, hi)
+        out[out.index(upper)] = quantity(m.start(), upper.end, text[m.start():upper.end], None, ends[0], "between",
+                                         ends[1], ends[2])
     return sorted(out, key=lambda q: q.start)
 
 
