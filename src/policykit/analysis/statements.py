@@ -52,6 +52,10 @@ DATED_TARGET_RE = re.compile(r"^(?:[^，。：]{0,10}[：:])?((?:到|至)\d{4}�
 FRAME_RE = re.compile(r"^在[^，。；]{1,60}?(?:前提下|基础上|过程中)")  # 在…前提下 inside the main clause
 CONDITION_END_RE = re.compile(r"(?:的|时|后|中|下|前提下|基础上|过程中)$")
 PARENTHESIS_RE = re.compile(r"[（(][^（）()]*[）)]")
+# levels of government listed before the body they share (省、自治区、直辖市人民政府)
+LEVELS = "(?:省|自治区|直辖市|设区的市|市|县|自治州|自治县|乡|镇)"
+# a modal head (可, 要, 应 …) governs the verb phrase after it, which may run past the next comma
+MODAL_HEADS = frozenset({"可", "可以", "要", "需要", "应", "应当", "须", "必须"})
 PILOT_HEADS = frozenset({"开展", "推进"})  # 开展…试点, 推进…试点: a pilot as the head's object (S4 -> 1)
 ENCOURAGED_OBJECT_HEADS = frozenset({"鼓励", "支持", "引导", "倡导", "扶持", "允许", "推动"})  # X 做 Y: code Y
 SLOGAN_CLAUSE = 4  # a principle slogan: two or more clauses of at most this many characters (需求牵引，注重实效。)
@@ -150,7 +154,7 @@ def patterns() -> _Patterns:
         fronted=re.compile(rf"(?:{_alternation(lex.role('fronted'))})"),
         preposition=re.compile(rf"(?:{_alternation(lex.role('preposition'))})"),
         descriptive=re.compile(_alternation(lex.role("descriptive"))),
-        actor=re.compile(rf"{chunk}(?:[、和及与]?{chunk})*"),
+        actor=re.compile(rf"(?:{LEVELS}[、和及])*{chunk}(?:[、和及与]?(?:{LEVELS}[、和及])*{chunk})*"),
         actor_end=re.compile(_alternation(lex.role("actor_end"))),
         instrument=re.compile(_alternation({w for w, _i, _t in lex.instruments})),
     )
@@ -384,6 +388,8 @@ def _instrument(text: str, head: _Head | None, start: int | None = None) -> str:
     p = patterns()
     begin = head.start if head else (start or 0)
     end = head.clause_end if head else len(text)
+    if head and head.word in MODAL_HEADS and not p.instrument.search(text, begin, end):
+        end = next((e for s, e in _clauses(text) if s > end), end)
     if head and head.word in ENCOURAGED_OBJECT_HEADS:  # 鼓励 X 做 Y: Y is what is coded
         obj = begin + len(head.word)
         m = p.actor.match(_mask(text), obj, end)
