@@ -50,10 +50,14 @@ ARTICLE_LABEL_RE = re.compile(r"^第[〇零一二两三四五六七八九十百�
 CLAUSE_RE = re.compile(r"[，,；;：:]")
 DATED_TARGET_RE = re.compile(r"^(?:[^，。：]{0,10}[：:])?((?:到|至)\d{4}年(?:[底末]|\d{1,2}月(?:底)?)?(?:前)?)[，,]")
 FRAME_RE = re.compile(r"^在[^，。；]{1,60}?(?:前提下|基础上|过程中)")  # 在…前提下 inside the main clause
-CONDITION_END_RE = re.compile(r"(?:的|时|后|中|下|前提下|基础上|过程中)$")
+CONDITION_END_RE = re.compile(r"(?:的|时|后|中|下|期间|前提下|基础上|过程中)$")
+# a clause followed by one opening with a modal is a topic or condition of it (促进…发展，要…; 调查…，可以询问…)
+TOPIC_MODALS = ("要", "需要", "可以", "可")
 PARENTHESIS_RE = re.compile(r"[（(][^（）()]*[）)]")
 # levels of government listed before the body they share (省、自治区、直辖市人民政府)
-LEVELS = "(?:省|自治区|直辖市|设区的市|市|县|自治州|自治县|乡|镇)"
+LEVELS = "(?:省|自治区|直辖市|设区的市|市|区|县|自治州|自治县|乡|镇)"
+# after an actor phrase that opens a clause, what follows is its verb, not more of its name (人代工委 …)
+HAN_ACTOR_TAIL = re.compile(r"[的和及与、]")
 # a modal head (可, 要, 应 …) governs the verb phrase after it, which may run past the next comma
 MODAL_HEADS = frozenset({"可", "可以", "要", "需要", "应", "应当", "须", "必须"})
 PILOT_HEADS = frozenset({"开展", "推进"})  # 开展…试点, 推进…试点: a pilot as the head's object (S4 -> 1)
@@ -61,7 +65,7 @@ ENCOURAGED_OBJECT_HEADS = frozenset({"鼓励", "支持", "引导", "倡导", "�
 SLOGAN_CLAUSE = 4  # a principle slogan: two or more clauses of at most this many characters (需求牵引，注重实效。)
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # a head clause without instrument words: data applied in a sector later in the sentence makes it demand (I3)
-DATA_USE_RE = re.compile(r"融合|融通|打通|应用|赋能|场景")
+DATA_USE_RE = re.compile(r"融合|融通|打通|应用|赋能|场景|共享互认|共享共用|互联互通")
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,7 @@ def patterns() -> _Patterns:
     heads = {w for role in HEAD_STRENGTH for w in lex.role(role)}
     mid = heads - lex.role("nominal")
     modal_chars = "要应可须"
-    chunk = rf"[^，。；：、,;:（）()“”{modal_chars}]{{0,24}}?(?:{_alternation(lex.role('actor_end'))})"
+    chunk = rf"[^，。；：、,;:（）()“”{modal_chars}]{{0,40}}?(?:{_alternation(lex.role('actor_end'))})"
     return _Patterns(
         masked=re.compile(_alternation(lex.role("masked"))),
         # a one-character modal (应, 须) stands before the verb it governs: a Han character follows
@@ -154,7 +158,8 @@ def patterns() -> _Patterns:
         fronted=re.compile(rf"(?:{_alternation(lex.role('fronted'))})"),
         preposition=re.compile(rf"(?:{_alternation(lex.role('preposition'))})"),
         descriptive=re.compile(_alternation(lex.role("descriptive"))),
-        actor=re.compile(rf"(?:{LEVELS}[、和及])*{chunk}(?:[、和及与]?(?:{LEVELS}[、和及])*{chunk})*"),
+        # bodies joined by 、和及与, or written one after another when each opens with 各 (各地区各部门)
+        actor=re.compile(rf"(?:{LEVELS}[、和及])*{chunk}(?:(?:[、和及与]|(?=各))(?:{LEVELS}[、和及])*{chunk})*"),
         actor_end=re.compile(_alternation(lex.role("actor_end"))),
         instrument=re.compile(_alternation({w for w, _i, _t in lex.instruments})),
     )
@@ -250,12 +255,25 @@ def _first_mid_head(masked: str, pos: int, end: int) -> re.Match | None:
     return patterns().head_mid.search(masked, pos, end)
 
 
+def _is_actor(masked: str, start: int, stop: int) -> bool:
+    """Whether masked[start:stop] names a body: actor words only, no body followed by a verb inside it.
+
+    授权主体指导运营机构 is a body, a verb and its object, not a body: a head verb right after an actor word.
+    """
+    p = patterns()
+    verb = p.head.match(masked, start, stop)  # 鼓励社会保险企业: a verb and its object; 授权主体: a body
+    if stop <= start or masked[start] in "把对以将" or (verb and not p.actor_end.match(masked, verb.end(), stop)) \
+            or not p.actor.fullmatch(masked, start, stop):
+        return False
+    return not any(p.head_mid.match(masked, m.end(), stop) for m in p.actor_end.finditer(masked, start, stop))
+
+
 def _actor_then_head(text: str, masked: str, pos: int, end: int) -> tuple[str, int, re.Match | None] | None:
     """An actor phrase at pos followed by the head (maybe after adverbs or a prepositional phrase)."""
     p = patterns()
     ends = sorted({m.end() for m in p.actor_end.finditer(masked, pos, min(end, pos + 60))}, reverse=True)
     for stop in ends:
-        if not p.actor.fullmatch(masked, pos, stop):
+        if not _is_actor(masked, pos, stop):
             continue
         after, _careful = _skip_adverbs(masked, stop, end)
         word = p.head.match(masked, after, end)
@@ -278,7 +296,7 @@ def _actor_lead(text: str, masked: str, start: int, end: int) -> str | None:
     """The actor of a clause that is an actor and a prepositional phrase only (各地区各部门按照职责分工，…)."""
     p = patterns()
     for stop in sorted({m.end() for m in p.actor_end.finditer(masked, start, min(end, start + 60))}, reverse=True):
-        if p.actor.fullmatch(masked, start, stop) and p.preposition.match(masked, stop, end) \
+        if _is_actor(masked, start, stop) and p.preposition.match(masked, stop, end) \
                 and not _first_mid_head(masked, stop + 1, end):
             return text[start:stop]
     return None
@@ -290,7 +308,7 @@ def _skip_clause(text: str, masked: str, clauses: tuple[tuple[int, int], ...], i
     s, e = clauses[i]
     clause = text[s:e].strip()
     nxt, _ = _skip_adverbs(masked, *clauses[i + 1])
-    if masked.startswith(("要", "需要"), nxt):  # 促进数据产业发展，要…: a topic before the head
+    if masked.startswith(TOPIC_MODALS, nxt):  # 促进数据产业发展，要…: a topic before the head
         bare = PARENTHESIS_RE.sub("", clause).strip()
         return True, (bare if p.actor.fullmatch(_mask(bare)) else None)
     if clause.startswith("以"):  # 以…为指导，: fronted; 以科学数据支撑…: the head is in the clause
@@ -318,7 +336,7 @@ def _agent(text: str, masked: str, start: int, end: int) -> _Head | None:
     for m in re.finditer("由", masked[start:end]):
         at = start + m.start() + 1
         for stop in sorted({a.end() for a in p.actor_end.finditer(masked, at, min(end, at + 60))}, reverse=True):
-            if not p.actor.fullmatch(masked, at, stop):
+            if not _is_actor(masked, at, stop):
                 continue
             after, _careful = _skip_adverbs(masked, stop, end)
             word = p.head.match(masked, after, end)
@@ -331,14 +349,26 @@ def _agent(text: str, masked: str, start: int, end: int) -> _Head | None:
 
 
 def _actor_before(text: str, masked: str, pos: int) -> str | None:
-    """The actor named right before a deontic word at pos, in its clause (申请人应当…, 立档单位应当…)."""
+    """The actor named before a deontic word at pos (申请人应当…; 被询问人确认笔录无误后，应当…)."""
     p = patterns()
-    start = max((c[0] for c in _clauses(text) if c[0] <= pos), default=0)
+    clauses = _clauses(text)
+    index = max((i for i, c in enumerate(clauses) if c[0] <= pos), default=0)
+    start = clauses[index][0]
     segment = p.trailing_adverbs.sub("", masked[start:pos])
-    stop = start + len(segment)
     lead = len(segment) - len(segment.lstrip())
-    if stop > start + lead and p.actor.fullmatch(masked, start + lead, stop):
-        return text[start + lead:stop]
+    if segment.strip():
+        stop = start + len(segment)
+        return text[start + lead:stop] if _is_actor(masked, start + lead, stop) else None
+    if index == 0:
+        return None
+    s, e = clauses[index - 1]  # 应当 opens its clause: the actor is the clause before, or opens a condition there
+    lead = len(masked[s:e]) - len(masked[s:e].lstrip())
+    if p.actor.fullmatch(masked, s + lead, e):
+        return text[s + lead:e]
+    ends = sorted({m.end() for m in p.actor_end.finditer(masked, s + lead, min(e, s + 60))}, reverse=True)
+    for stop in ends:
+        if _is_actor(masked, s + lead, stop) and not HAN_ACTOR_TAIL.match(masked, stop):
+            return text[s + lead:stop]
     return None
 
 
@@ -395,17 +425,20 @@ def _instrument(text: str, head: _Head | None, start: int | None = None) -> str:
         m = p.actor.match(_mask(text), obj, end)
         if m and m.end() < end:
             begin = m.end()
-    region = text[begin:end]
     kinds = _instrument_kinds()
-    found = [(kinds[m.group()][1], m.start(), kinds[m.group()][0]) for m in p.instrument.finditer(region)]
+    found = [(kinds[m.group()][1], m.start(), kinds[m.group()][0]) for m in p.instrument.finditer(text, begin, end)]
     explicit = sorted(f for f in found if f[0] == 1)
     if explicit:
         return explicit[0][2]
-    if found:  # the last word of the object is the head noun of the phrase (建立[…资源登记]制度 -> 制度)
-        return max(found, key=lambda f: f[1])[2]
-    if head and DATA_USE_RE.search(text, head.clause_end):  # 提升…效能，推进…数据融合: data used in a sector
+    if head and kinds.get(head.word, ("", -1))[1] == 0:  # a head verb whose tool the codebook names
+        return kinds[head.word][0]
+    strong = [f for f in found if f[0] == 2]
+    if strong:  # the last word of the object is the head noun of the phrase (建立[…资源登记]制度 -> 制度)
+        return max(strong, key=lambda f: f[1])[2]
+    if DATA_USE_RE.search(text, end):  # 提升…效能，推进…数据融合: data used in a sector
         return "demand"
-    return "environment"
+    weak = [f for f in found if f[0] == 3]
+    return max(weak, key=lambda f: f[1])[2] if weak else "environment"
 
 
 def _descriptive(text: str) -> bool:

@@ -249,7 +249,8 @@ def evaluate(data_dir: Path, gold_dir: Path) -> Section:
             notes.append(f"{split}: the law corpus archive is not available (set ${LAWS_ARCHIVE_ENV}); its "
                          "statements are left out.")
         results[split], counts[split] = measures(gold, found), len(gold)
-        details += _details(split, gold, found)
+        if split == "dev":  # the test split's rows are scored, never listed: they are not for reading while tuning
+            details += _details(split, gold, found)
         by_source = ", ".join(f"{k} {v}" for k, v in sorted(gold["source"].value_counts().items()))
         notes.append(f"{split}: {len(gold)} gold statements ({by_source}).")
     share, with_headings = coverage(tables["documents"], tables["provisions"], tables["statements"])
@@ -265,6 +266,9 @@ def evaluate(data_dir: Path, gold_dir: Path) -> Section:
                  "actor precision and recall compare exact strings; coverage is the share of the non-space "
                  "characters of the provisions (level ≥ 1) of policy documents, heading lines aside, that lie in a "
                  "statement. The rules were tuned on the dev split only; the test split was scored, never read.")
+    notes.append("The minimums listed below are the goals, on the test split. Where a goal is not met, "
+                 "tests/test_evaluation_statements.py holds the figure measured when the rules were last changed "
+                 "as a floor it may not fall below; the goal is not lowered.")
     return Section("statements", "Statements: commitment strength, instrument and actor", scores,
                    gold_file="data/gold/statements_dev.csv, data/gold/statements_test.csv",
                    details=pd.DataFrame(details, columns=DETAIL_COLUMNS), notes=notes, thresholds=list(THRESHOLDS))
