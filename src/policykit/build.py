@@ -114,6 +114,18 @@ def _target_changes(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return {"target_changes": build_target_changes(t["alignment"], t["targets"])}
 
 
+def _statements(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    from policykit.analysis.statements import build_statements
+
+    return {"statements": build_statements(t["documents"], t["provisions"])}
+
+
+def _statement_changes(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    from policykit.analysis.statement_changes import build_statement_changes
+
+    return {"statement_changes": build_statement_changes(t["alignment"], t["statements"])}
+
+
 def _terms(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     from policykit.analysis.terms import build_tables as build_term_tables
 
@@ -173,6 +185,8 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec("reuse", ("documents", "provisions"), ("reuse", "reuse_pairs"), _reuse),
     StageSpec("concepts", ("documents", "provisions"), ("concepts", "concept_mentions"), _concepts),
     StageSpec("target_changes", ("alignment", "targets"), ("target_changes",), _target_changes),
+    StageSpec("statements", ("documents", "provisions"), ("statements",), _statements),
+    StageSpec("statement_changes", ("alignment", "statements"), ("statement_changes",), _statement_changes),
 )
 """Every stage in build order, with its inputs and outputs; a stage reads only tables written before it."""
 
@@ -185,7 +199,7 @@ def stage_spec(name: str) -> StageSpec:
 # Stages whose rows for a document depend on that document alone: they run on batches of documents
 # (their output is the concatenation of the batches' outputs, then the stage's step in FINISH if it has
 # one); the others see the whole corpus.
-PER_DOCUMENT_STAGES = {"targets", "terms", "concepts"}
+PER_DOCUMENT_STAGES = {"targets", "terms", "concepts", "statements"}
 # Stages whose rows depend on the versions of one document alone (a family): they run on batches of whole
 # families, only the documents that have a version pair (their output is the concatenation of the batches').
 PER_FAMILY_STAGES = {"alignment"}
@@ -584,7 +598,8 @@ def _columns_read(name: str, inputs: dict[str, pd.DataFrame]) -> dict[str, pd.Da
 # keep their order), so that it runs beside the batches rather than after them (measured on the law
 # corpus: a lower peak over all processes than submitting the terms batches first, and a shorter wall time).
 SUBMITTED_FIRST = "reuse"
-KEEP = {"alignment", "targets"}  # analysis tables the build still needs after the stages (target_changes)
+# analysis tables the build still needs after the stages (target_changes, statement_changes)
+KEEP = {"alignment", "targets", "statements"}
 
 
 def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, scheduler: Any = None,
@@ -652,8 +667,11 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, sche
             tables.update(run_analysis(tables, done, ex, timings, sink, spill))
         with _timed(timings, "target_changes"):
             tables.update(_target_changes(tables))  # needs both the alignment and the targets
+        with _timed(timings, "statement_changes"):
+            tables.update(_statement_changes(tables))  # needs both the alignment and the statements
         if sink is not None:
             sink("target_changes", tables["target_changes"])
+            sink("statement_changes", tables["statement_changes"])
             tables.clear()
         bar.set_postfix_str("done")
     return tables

@@ -676,6 +676,112 @@ register(Table(
 ))
 
 
+# --- statements stage ------------------------------------------------------------------------
+STRENGTHS = {
+    "descriptive": "0 描述性 descriptive",
+    "exploratory": "1 探索性 exploratory",
+    "encouraging": "2 鼓励性 encouraging",
+    "directive": "3 指令性 directive",
+    "mandatory": "4 强制性 mandatory",
+}
+INSTRUMENTS = {
+    "supply": "供给型 supply",
+    "demand": "需求型 demand",
+    "environment": "环境型 environment",
+    "none": "无 none",
+}
+register(Table(
+    "statements", "Statements: commitment strength and policy instrument",
+    "One row per sentence of a provision below the preamble (level 1 or deeper; the heading line excepted): what it "
+    "commits to, permits, "
+    "forbids, encourages or describes, coded as in docs/codebook-statements.md (agreement with the gold set in "
+    "docs/quality.md).",
+    (
+        _f("statement_id", "string", "Stable id: doc_id:provision_id:n (n: the sentence's number within the provision).", True),
+        _f("doc_id", "string", "Document.", True),
+        _f("provision_id", "string", "Provision (level 1 or deeper) the sentence belongs to.", True),
+        _f("char_start", "integer", "Start of the sentence in the document's canonical text.", True),
+        _f("char_end", "integer", "End (exclusive) of the sentence in the document's canonical text.", True),
+        _f("actor", "string", "The body the sentence names as the subject of its head predicate, as written "
+           "(行业主管部门, 各地区各部门; 由X负责 -> X); null when the issuing authority speaks in the imperative.",
+           False, "主体"),
+        _f("modal", "string", "The word that sets the strength, as written (应, 要, 鼓励, 探索, the head verb, or the "
+           "deadline phrase of a dated target); null for a descriptive sentence.", False, "情态词"),
+        _f("strength", "integer", "Ordinal strength of the commitment: 4 mandatory or prohibitive (应当, 不得), 3 "
+           "directive (要, an imperative action verb, a dated target), 2 encouraging or permissive (鼓励, 支持, 可), 1 "
+           "exploratory (探索, 研究, 试点), 0 descriptive.", True, "约束强度"),
+        _f("strength_name", "string", "The name of the strength: descriptive, exploratory, encouraging, directive or "
+           "mandatory.", True, values=STRENGTHS),
+        _f("instrument", "string", "Policy instrument (Rothwell & Zegveld 1985, grouped as in 赵筱媛、苏竣 2007): "
+           "supply (the government provides resources: funding, talent, infrastructure, technology, public services, "
+           "data), demand (it pulls demand: procurement, pilots, application scenarios, trade, opening), environment "
+           "(it shapes the conditions: goals, rules, standards, finance and tax, institutions, security, organisation) "
+           "or none (a descriptive sentence).", True, "政策工具", values=INSTRUMENTS),
+        _f("sentence", "string", "The sentence (= documents.text[char_start:char_end]).", True),
+    ),
+    ("statement_id",),
+    (DOC_FK, PROV_FK),
+    provenance="`policykit.analysis.statements`: sentences of the numbered provisions coded by rules and the word "
+        "lists resources/statement_words.tsv and resources/statement_instruments.tsv.",
+    caveats=(
+        "Coded by rules, not by hand; agreement with a gold set coded by reading (docs/codebook-statements.md) is "
+        "in docs/quality.md. Strength is read from the head predicate of the main clause: later clauses of a long "
+        "sentence (鼓励…，加强…) do not change it, a deontic word anywhere makes it 4.",
+        "Strength is ordinal: 3 is stronger than 2, not one step of an interval scale.",
+        "The preamble (level 0) is not coded; heading lines are not statements. Fragments cut at a line break "
+        "inside a sentence, and signature lines parsed into a last provision, are rows of their own (coded 0).",
+    ),
+))
+
+STATEMENT_CHANGES = {
+    "unchanged": "未变 unchanged",
+    "strengthened": "加强 strengthened",
+    "weakened": "减弱 weakened",
+    "added": "新增 added",
+    "dropped": "删除 dropped",
+}
+
+
+def _statement_side(side: str) -> tuple[Field, ...]:
+    """The columns describing the draft or the final statement of a change."""
+    return (
+        _f(f"{side}_statement_id", "string", f"The {side} statement (statements.statement_id); null if the statement "
+           f"was {'added' if side == 'draft' else 'dropped'}."),
+        _f(f"{side}_strength", "integer", f"Strength of the {side} statement (0-4)."),
+        _f(f"{side}_modal", "string", f"Modal word of the {side} statement."),
+        _f(f"{side}_instrument", "string", f"Instrument of the {side} statement."),
+        _f(f"{side}_sentence", "string", f"The {side} sentence."),
+    )
+
+
+register(Table(
+    "statement_changes", "Statement strength changes draft -> final",
+    "Each statement of each aligned unit of a draft -> final pair, paired with its counterpart through the "
+    "alignment (not by provision id), and whether the commitment became stronger or weaker.",
+    (
+        _f("pair_id", "string", "Pair of documents compared, draft_doc_id__final_doc_id.", True),
+        _f("unit", "integer", "Aligned unit (alignment.unit) the statements belong to.", True),
+        _f("item", "integer", "Order of the change within the unit: paired statements in final order, then added, "
+           "then dropped.", True),
+        _f("change", "string", "strengthened (the final strength is higher), weakened (lower), unchanged (equal), "
+           "added (a final statement without a draft counterpart) or dropped (the reverse).", True, "变化类型",
+           values=STATEMENT_CHANGES),
+        _f("similarity", "number", "Similarity of the two sentences (0-1) that paired them; null if added or dropped."),
+        *_statement_side("draft"),
+        *_statement_side("final"),
+    ),
+    ("pair_id", "unit", "item"),
+    (ForeignKey(("pair_id", "unit"), "alignment", ("pair_id", "unit")),),
+    provenance="`policykit.analysis.statement_changes`: pairs the statements of each aligned draft/final unit "
+        "(through `alignment`) and compares their strength.",
+    caveats=(
+        "Statements are paired one to one inside an aligned unit by the similarity of their sentences (at least "
+        "0.5), so a sentence rewritten beyond recognition shows as one statement dropped and another added.",
+        "A change of strength is as good as the coding of both sentences (see `statements`); read both sentences.",
+    ),
+))
+
+
 def table(name: str) -> Table:
     """Return the registered table called name."""
     try:

@@ -414,3 +414,86 @@ def table_figure(table: pd.DataFrame, title: str, *, row_colors: Iterable[str] |
             cell.set_facecolor(colours[r - 1])
     ax.set_title(title, fontsize=10)
     return fig
+
+
+# --- statements: instrument mix and strength ------------------------------------------------------
+
+INSTRUMENT_COLORS: dict[str, str] = {"supply": "#4c72b0", "demand": "#dd8452", "environment": "#55a868",
+                                     "none": "#c7c7c7"}
+"""Colour of each statements.instrument."""
+
+STRENGTH_COLORS: dict[str, str] = {"descriptive": "#d9d9d9", "exploratory": "#c6dbef", "encouraging": "#6baed6",
+                                   "directive": "#2171b5", "mandatory": "#08306b"}
+"""Colour of each statements.strength_name, light (descriptive) to dark (mandatory)."""
+
+STATEMENT_CHANGE_COLORS: dict[str, str] = {"unchanged": "#f2f2f2", "strengthened": "#d9f0d3",
+                                           "weakened": "#fde0dd", "added": "#fff2cc", "dropped": "#e7d4e8"}
+"""Cell colour of each statement_changes.change in tables drawn as figures."""
+
+
+def statement_mix(statements: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
+    """Per group: statements, the share of each instrument and of each strength, and the mean strength.
+
+    Shares of instruments are among the statements that use one (strength ≥ 1); shares of strengths are among
+    all statements. Columns: n, n_committing, mean_strength, instrument shares, strength shares, in code order.
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    committing = statements[statements["strength"] >= 1]
+    instruments = [i for i in table("statements").values("instrument") if i != "none"]
+    strengths = list(table("statements").values("strength_name"))
+    inst = (pd.crosstab([committing[k] for k in keys], committing["instrument"], normalize="index")
+            .reindex(columns=instruments, fill_value=0.0))
+    stren = (pd.crosstab([statements[k] for k in keys], statements["strength_name"], normalize="index")
+             .reindex(columns=strengths, fill_value=0.0))
+    counts = statements.groupby(keys).agg(n=("statement_id", "size"), mean_strength=("strength", "mean"))
+    counts["n_committing"] = committing.groupby(keys).size().reindex(counts.index, fill_value=0)
+    out = counts[["n", "n_committing", "mean_strength"]].join(inst).join(stren).fillna(0.0)
+    return out.round(4)
+
+
+def statement_mix_figure(mix: pd.DataFrame, labels: Iterable[str], title: str) -> Figure:
+    """Two panels of horizontal stacked bars, one bar per row of mix: instrument shares and strength shares."""
+    import matplotlib.pyplot as plt
+
+    labels = list(labels)
+    instruments = [c for c in INSTRUMENT_COLORS if c in mix.columns]
+    strengths = [c for c in STRENGTH_COLORS if c in mix.columns]
+    fig, axes = plt.subplots(1, 2, figsize=(12, 0.42 * len(mix) + 1.8), sharey=True)
+    y = np.arange(len(mix))
+    for ax, columns, colors, name in ((axes[0], instruments, INSTRUMENT_COLORS, "instrument"),
+                                      (axes[1], strengths, STRENGTH_COLORS, "strength_name")):
+        left = np.zeros(len(mix))
+        value_labels = table("statements").labels(name)
+        for col in columns:
+            values = mix[col].to_numpy(dtype=float)
+            ax.barh(y, values, left=left, color=colors[col], label=value_labels[col], height=0.75)
+            left += values
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("share of statements")
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(columns), fontsize=8, frameon=False)
+    axes[0].set_yticks(y, labels)
+    axes[0].invert_yaxis()
+    axes[0].set_title("政策工具 instrument (statements with a commitment)", fontsize=10, pad=28)
+    axes[1].set_title("约束强度 strength (all statements)", fontsize=10, pad=28)
+    fig.suptitle(title, fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
+def strength_change_figure(changes: pd.DataFrame, title: str) -> Figure:
+    """Statements of a draft -> final pair by their draft and final strength (a grid of counts)."""
+    import matplotlib.pyplot as plt
+
+    paired = changes[changes["draft_strength"].notna() & changes["final_strength"].notna()]
+    grid = (pd.crosstab(paired["draft_strength"].astype(int), paired["final_strength"].astype(int))
+            .reindex(index=range(5), columns=range(5), fill_value=0))
+    names = list(table("statements").values("strength_name"))
+    fig, ax = plt.subplots(figsize=(6.2, 5.2))
+    annotated_heatmap(ax, grid, lambda v: f"{v:.0f}" if v else "", cmap="Blues", fontsize=10)
+    ax.set_xticks(range(5), [f"{i} {names[i]}" for i in range(5)], rotation=30, ha="right")
+    ax.set_yticks(range(5), [f"{i} {names[i]}" for i in range(5)])
+    ax.set_xlabel("final (正式稿)")
+    ax.set_ylabel("draft (征求意见稿)")
+    ax.set_title(title, fontsize=11)
+    fig.tight_layout()
+    return fig

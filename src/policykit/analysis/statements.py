@@ -1,0 +1,526 @@
+"""Statements stage: how strong each commitment of a provision is, and which policy instrument it uses.
+
+The rows follow the codebook of the gold set (docs/codebook-statements.md); `policykit evaluate --task
+statements` scores them (policykit.evaluation.statements).
+
+Units (codebook §1): every sentence (policykit.ingest.structure.split_sentences: ends at 。！？； and line
+breaks) of the own text of a provision below the preamble (level ≥ 1, numbered or not), the heading line of
+a provision with a heading excepted; an article label (第X条) is cut from the start of its first sentence.
+
+Codes, by rules and the word lists resources/statement_words.tsv and resources/statement_instruments.tsv
+(each word with its reason). Words are looked up by hand-written longest-match scans rather than by a
+part-of-speech tagger: jieba's tagger tags many policy verbs as nouns or adjectives (培育 vn, 平衡 a) and costs
+about 0.1 ms a call, which the law corpus cannot afford.
+- strength: 4 when a deontic word (应当, 不得 …) is the modal of any clause (S1); 0 for facts, significance,
+  definitions, scope, slogans and fragments (S2); 3 for a dated target (到2027年，…, S3); else the head
+  predicate decides (S4): the first verb of the main clause after fronted adverbials and conditions
+  (在…前提下, 对…的, 围绕…, 以…为…) and the named actor — 2 for 鼓励/支持/引导/可, 1 for 探索/研究/试点 and for
+  a pilot as the head's object or a 稳妥/审慎 manner, 3 for any other action verb; none found: 0.
+- modal: the word that set the strength, as written (the deadline phrase for a dated target).
+- instrument (§3): `none` for strength 0; else the words of the head's clause: an explicit sub-tool first
+  (政府采购, 中央预算内投资, 信贷 …), else the last instrument word of the clause (the head noun of the
+  object: 建立…登记制度 -> 制度); a clause without one is demand when the sentence goes on to apply data
+  in a sector (融合, 应用, 场景 …), else environment.
+- actor (§4): the body named as the subject of the head (行业主管部门要…, 由X负责), else the subject of a
+  fronted condition (有关地方和部门开展…的，应…); blank when the issuing authority speaks in the imperative.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from policykit import config
+from policykit.errors import InputError
+from policykit.schema import require, table
+
+WORDS_FILE = config.RESOURCES_DIR / "statement_words.tsv"
+INSTRUMENTS_FILE = config.RESOURCES_DIR / "statement_instruments.tsv"
+ROLES = ("deontic", "masked", "directive", "nominal", "encouraging", "exploratory", "cautious", "adverb", "fronted",
+         "preposition", "descriptive", "actor_end")
+HEAD_STRENGTH = {"deontic": 4, "directive": 3, "nominal": 3, "encouraging": 2, "exploratory": 1, "cautious": 1}
+INSTRUMENTS = ("supply", "demand", "environment")
+STRENGTH_NAMES = ("descriptive", "exploratory", "encouraging", "directive", "mandatory")
+
+ARTICLE_LABEL_RE = re.compile(r"^第[〇零一二两三四五六七八九十百千\d]+条$")
+CLAUSE_RE = re.compile(r"[，,；;：:]")
+DATED_TARGET_RE = re.compile(r"^(?:[^，。：]{0,10}[：:])?((?:到|至)\d{4}年(?:[底末]|\d{1,2}月(?:底)?)?(?:前)?)[，,]")
+FRAME_RE = re.compile(r"^在[^，。；]{1,60}?(?:前提下|基础上|过程中)")  # 在…前提下 inside the main clause
+CONDITION_END_RE = re.compile(r"(?:的|时|后|中|下|期间|前提下|基础上|过程中)$")
+# a clause followed by one opening with a modal is a topic or condition of it (促进…发展，要…; 调查…，可以询问…)
+TOPIC_MODALS = ("要", "需要", "可以", "可")
+PARENTHESIS_RE = re.compile(r"[（(][^（）()]*[）)]")
+# levels of government listed before the body they share (省、自治区、直辖市人民政府)
+LEVELS = "(?:省|自治区|直辖市|设区的市|市|区|县|自治州|自治县|乡|镇)"
+# after an actor phrase that opens a clause, what follows is its verb, not more of its name (人代工委 …)
+HAN_ACTOR_TAIL = re.compile(r"[的和及与、]")
+# a modal head (可, 要, 应 …) governs the verb phrase after it, which may run past the next comma
+MODAL_HEADS = frozenset({"可", "可以", "要", "需要", "应", "应当", "须", "必须"})
+PILOT_HEADS = frozenset({"开展", "推进"})  # 开展…试点, 推进…试点: a pilot as the head's object (S4 -> 1)
+ENCOURAGED_OBJECT_HEADS = frozenset({"鼓励", "支持", "引导", "倡导", "扶持", "允许", "推动"})  # X 做 Y: code Y
+SLOGAN_CLAUSE = 4  # a principle slogan: two or more clauses of at most this many characters (需求牵引，注重实效。)
+HAN = re.compile(r"[\u4e00-\u9fff]")
+# a head clause without instrument words: data applied in a sector later in the sentence makes it demand (I3)
+DATA_USE_RE = re.compile(r"融合|融通|打通|应用|赋能|场景|共享互认|共享共用|互联互通")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The word lists of the stage, by role, and the instrument words."""
+
+    words: dict[str, frozenset[str]]  # role -> words
+    instruments: tuple[tuple[str, str, int], ...]  # (word, instrument, tier)
+
+    def role(self, role: str) -> frozenset[str]:
+        """The words of one role."""
+        return self.words.get(role, frozenset())
+
+
+def _rows(path: Path, n: int) -> list[list[str]]:
+    """The rows of a resource TSV (comments and header skipped), each of n cells, the last one a reason."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(path, f"cannot read resource file ({exc.strerror})") from None
+    rows = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#") or line.startswith("word\t"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != n or not all(c.strip() for c in cells):
+            raise InputError(path, f"line {number}: expected {n} tab-separated cells ending in a reason, got {line!r}")
+        rows.append([c.strip() for c in cells])
+    return rows
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The stage's word lists, read once from resources/."""
+    words: dict[str, set[str]] = {}
+    for word, role, _reason in _rows(WORDS_FILE, 3):
+        if role not in ROLES:
+            raise InputError(WORDS_FILE, f"unknown role {role!r} of {word!r}; roles: {', '.join(ROLES)}")
+        words.setdefault(role, set()).add(word)
+    instruments = []
+    for word, instrument, tier, _reason in _rows(INSTRUMENTS_FILE, 4):
+        if instrument not in INSTRUMENTS or not tier.isdigit():
+            raise InputError(INSTRUMENTS_FILE, f"bad instrument row for {word!r}: {instrument!r}, tier {tier!r}")
+        instruments.append((word, instrument, int(tier)))
+    return Lexicon({r: frozenset(w) for r, w in words.items()}, tuple(instruments))
+
+
+def _alternation(words: frozenset[str] | set[str]) -> str:
+    """A regex alternation of words, longest first (leftmost-longest matching)."""
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    """The compiled patterns of the lexicon."""
+
+    masked: re.Pattern
+    deontic: re.Pattern
+    head: re.Pattern  # any head word at a position
+    head_mid: re.Pattern  # head words that may stand in the middle of a clause (not nominal)
+    adverbs: re.Pattern
+    trailing_adverbs: re.Pattern
+    cautious: re.Pattern
+    fronted: re.Pattern
+    preposition: re.Pattern
+    descriptive: re.Pattern
+    actor: re.Pattern  # a whole actor phrase: chunks each ending in an actor word
+    actor_end: re.Pattern
+    instrument: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def patterns() -> _Patterns:
+    """The lexicon compiled into the patterns the rules use."""
+    lex = lexicon()
+    heads = {w for role in HEAD_STRENGTH for w in lex.role(role)}
+    mid = heads - lex.role("nominal")
+    modal_chars = "要应可须"
+    chunk = rf"[^，。；：、,;:（）()“”{modal_chars}]{{0,40}}?(?:{_alternation(lex.role('actor_end'))})"
+    return _Patterns(
+        masked=re.compile(_alternation(lex.role("masked"))),
+        # a one-character modal (应, 须) stands before the verb it governs: a Han character follows
+        deontic=re.compile("|".join(re.escape(w) + ("" if len(w) > 1 else f"(?={HAN.pattern})")
+                                    for w in sorted(lex.role("deontic"), key=lambda w: (-len(w), w)))),
+        head=re.compile(_alternation(heads)),
+        head_mid=re.compile(_alternation(mid)),
+        adverbs=re.compile(rf"(?:{_alternation(lex.role('adverb'))})+"),
+        cautious=re.compile(_alternation(lex.role("cautious"))),
+        trailing_adverbs=re.compile(rf"(?:{_alternation(lex.role('adverb'))})+$"),
+        fronted=re.compile(rf"(?:{_alternation(lex.role('fronted'))})"),
+        preposition=re.compile(rf"(?:{_alternation(lex.role('preposition'))})"),
+        descriptive=re.compile(_alternation(lex.role("descriptive"))),
+        # bodies joined by 、和及与, or written one after another when each opens with 各 (各地区各部门)
+        actor=re.compile(rf"(?:{LEVELS}[、和及])*{chunk}(?:(?:[、和及与]|(?=各))(?:{LEVELS}[、和及])*{chunk})*"),
+        actor_end=re.compile(_alternation(lex.role("actor_end"))),
+        instrument=re.compile(_alternation({w for w, _i, _t in lex.instruments})),
+    )
+
+
+def _mask(text: str) -> str:
+    """The text with masked words (供应, 要素, 可信 …) replaced by spaces of the same length."""
+    return patterns().masked.sub(lambda m: "\u3000" * len(m.group()), text)
+
+
+@dataclass(frozen=True)
+class Coding:
+    """The codes of one statement."""
+
+    strength: int
+    modal: str | None
+    instrument: str
+    actor: str | None
+
+
+@dataclass(frozen=True)
+class _Head:
+    """The head predicate found: its word, where it is, the strength it sets and the actor before it."""
+
+    word: str
+    start: int
+    clause_end: int
+    strength: int
+    actor: str | None
+
+
+CLAUSE_MARKS_RE = re.compile(r"[（(“《）)”》，,；;：:]")
+
+
+@lru_cache(maxsize=4096)
+def _clauses(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of the clauses of a sentence (split at ，；： outside brackets and quotes)."""
+    spans, start, depth = [], 0, 0
+    for m in CLAUSE_MARKS_RE.finditer(text):
+        ch = m.group()
+        if ch in "（(“《":
+            depth += 1
+        elif ch in "）)”》":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            spans.append((start, m.start()))
+            start = m.end()
+    spans.append((start, len(text)))
+    return tuple((s, e) for s, e in spans if e > s)
+
+
+def _skip_adverbs(masked: str, pos: int, end: int) -> tuple[int, bool]:
+    """Position after the manner adverbs at pos, and whether one of them is cautious (稳妥, 审慎)."""
+    p = patterns()
+    cautious = p.cautious
+    careful = False
+    while pos < end:
+        m = p.adverbs.match(masked, pos, end)
+        c = cautious.match(masked, pos, end)
+        if c:
+            careful, pos = True, c.end()
+        elif m and m.end() > pos:
+            pos = m.end()
+        else:
+            break
+    return pos, careful
+
+
+def _head_at(masked: str, pos: int, end: int) -> str | None:
+    """The head word starting exactly at pos (longest), if any."""
+    m = patterns().head.match(masked, pos, end)
+    return m.group() if m else None
+
+
+@lru_cache(maxsize=1)
+def _strengths() -> dict[str, int]:
+    """Head word -> the strength it sets (the highest of its roles)."""
+    lex = lexicon()
+    out: dict[str, int] = {}
+    for role, strength in HEAD_STRENGTH.items():
+        for word in lex.role(role):
+            out[word] = max(strength, out.get(word, 0))
+    return out
+
+
+def _strength_of(word: str) -> int:
+    """The strength a head word sets."""
+    return _strengths()[word]
+
+
+def _first_mid_head(masked: str, pos: int, end: int) -> re.Match | None:
+    """The first head word in [pos, end) that may stand mid-clause."""
+    return patterns().head_mid.search(masked, pos, end)
+
+
+def _is_actor(masked: str, start: int, stop: int) -> bool:
+    """Whether masked[start:stop] names a body: actor words only, no body followed by a verb inside it.
+
+    授权主体指导运营机构 is a body, a verb and its object, not a body: a head verb right after an actor word.
+    """
+    p = patterns()
+    verb = p.head.match(masked, start, stop)  # 鼓励社会保险企业: a verb and its object; 授权主体: a body
+    if stop <= start or masked[start] in "把对以将" or (verb and not p.actor_end.match(masked, verb.end(), stop)) \
+            or not p.actor.fullmatch(masked, start, stop):
+        return False
+    return not any(p.head_mid.match(masked, m.end(), stop) for m in p.actor_end.finditer(masked, start, stop))
+
+
+def _actor_then_head(text: str, masked: str, pos: int, end: int) -> tuple[str, int, re.Match | None] | None:
+    """An actor phrase at pos followed by the head (maybe after adverbs or a prepositional phrase)."""
+    p = patterns()
+    ends = sorted({m.end() for m in p.actor_end.finditer(masked, pos, min(end, pos + 60))}, reverse=True)
+    for stop in ends:
+        if not _is_actor(masked, pos, stop):
+            continue
+        after, _careful = _skip_adverbs(masked, stop, end)
+        word = p.head.match(masked, after, end)
+        if word:
+            return text[pos:stop], after, word
+        if p.preposition.match(masked, after, end) and not masked.startswith("由", after):
+            found = _first_mid_head(masked, after + 1, end)
+            if found:
+                return text[pos:stop], found.start(), found
+    return None
+
+
+def _adverb_head(masked: str, start: int, end: int) -> bool:
+    """Whether a clause holds a manner adverb followed by a head word (围绕…有序开展试点: the head is there)."""
+    p = patterns()
+    return any(p.head.match(masked, m.end(), end) for m in p.adverbs.finditer(masked, start, end))
+
+
+def _actor_lead(text: str, masked: str, start: int, end: int) -> str | None:
+    """The actor of a clause that is an actor and a prepositional phrase only (各地区各部门按照职责分工，…)."""
+    p = patterns()
+    for stop in sorted({m.end() for m in p.actor_end.finditer(masked, start, min(end, start + 60))}, reverse=True):
+        if _is_actor(masked, start, stop) and p.preposition.match(masked, stop, end) \
+                and not _first_mid_head(masked, stop + 1, end):
+            return text[start:stop]
+    return None
+
+
+def _skip_clause(text: str, masked: str, clauses: tuple[tuple[int, int], ...], i: int) -> tuple[bool, str | None]:
+    """Whether clause i is a fronted adverbial, condition or topic before the main clause, and an actor it names."""
+    p = patterns()
+    s, e = clauses[i]
+    clause = text[s:e].strip()
+    nxt, _ = _skip_adverbs(masked, *clauses[i + 1])
+    if masked.startswith(TOPIC_MODALS, nxt):  # 促进数据产业发展，要…: a topic before the head
+        bare = PARENTHESIS_RE.sub("", clause).strip()
+        return True, (bare if p.actor.fullmatch(_mask(bare)) else None)
+    if clause.startswith("以"):  # 以…为指导，: fronted; 以科学数据支撑…: the head is in the clause
+        return "为" in clause, None
+    if p.fronted.match(clause) and not _adverb_head(masked, s, e):
+        return True, None
+    lead = _actor_lead(text, masked, s, e)
+    if lead is not None:
+        return True, lead
+    if CONDITION_END_RE.search(clause):
+        if _head_at(masked, _skip_adverbs(masked, s, e)[0], e) is None:
+            found = _actor_then_head(text, masked, s, e)
+            return True, (found[0] if found else None)
+        return clause.endswith("的"), None
+    return False, None
+
+
+def _agent(text: str, masked: str, start: int, end: int) -> _Head | None:
+    """A 由X… agent in the main clause (由当地人民政府给予补偿, 具体办法由…制定): X acts, the verb after it is the head.
+
+    Where the verb is not in the word lists (由…颁发, 由…使用) its first two characters are taken: in a law
+    a 由X phrase is followed by the verb of the clause.
+    """
+    p = patterns()
+    for m in re.finditer("由", masked[start:end]):
+        at = start + m.start() + 1
+        for stop in sorted({a.end() for a in p.actor_end.finditer(masked, at, min(end, at + 60))}, reverse=True):
+            if not _is_actor(masked, at, stop):
+                continue
+            after, _careful = _skip_adverbs(masked, stop, end)
+            word = p.head.match(masked, after, end)
+            if word:
+                return _Head(word.group(), after, end, _strength_of(word.group()), text[at:stop])
+            verb = text[after:after + 2]
+            if len(HAN.findall(verb)) == 2 and not p.preposition.match(masked, after, end):
+                return _Head(verb, after, end, 3, text[at:stop])
+    return None
+
+
+def _actor_before(text: str, masked: str, pos: int) -> str | None:
+    """The actor named before a deontic word at pos (申请人应当…; 被询问人确认笔录无误后，应当…)."""
+    p = patterns()
+    clauses = _clauses(text)
+    index = max((i for i, c in enumerate(clauses) if c[0] <= pos), default=0)
+    start = clauses[index][0]
+    segment = p.trailing_adverbs.sub("", masked[start:pos])
+    lead = len(segment) - len(segment.lstrip())
+    if segment.strip():
+        stop = start + len(segment)
+        return text[start + lead:stop] if _is_actor(masked, start + lead, stop) else None
+    if index == 0:
+        return None
+    s, e = clauses[index - 1]  # 应当 opens its clause: the actor is the clause before, or opens a condition there
+    lead = len(masked[s:e]) - len(masked[s:e].lstrip())
+    if p.actor.fullmatch(masked, s + lead, e):
+        return text[s + lead:e]
+    ends = sorted({m.end() for m in p.actor_end.finditer(masked, s + lead, min(e, s + 60))}, reverse=True)
+    for stop in ends:
+        if _is_actor(masked, s + lead, stop) and not HAN_ACTOR_TAIL.match(masked, stop):
+            return text[s + lead:stop]
+    return None
+
+
+def _find_head(text: str) -> _Head | None:
+    """The head predicate of a sentence (codebook S4), with its actor."""
+    masked = _mask(text)
+    clauses = _clauses(text)
+    condition_actor = None
+    i = 0
+    while i < len(clauses) - 1:
+        skip, actor = _skip_clause(text, masked, clauses, i)
+        if not skip:
+            break
+        condition_actor = actor or condition_actor
+        i += 1
+    s, e = clauses[i]
+    agent = _agent(text, masked, s, e)
+    if agent is not None:
+        return agent
+    frame = FRAME_RE.match(masked, s, e)
+    pos, careful = _skip_adverbs(masked, frame.end() if frame else s, e)
+    word = _head_at(masked, pos, e)
+    actor = None
+    if word is None:
+        found = _actor_then_head(text, masked, pos, e)
+        if found is None and masked.startswith("由", pos):  # 由X负责: X is the actor
+            found = _actor_then_head(text, masked, pos + 1, e)
+        if found:
+            actor, pos, word = found[0], found[1], found[2].group()
+        else:
+            m = _first_mid_head(masked, pos, e)
+            if m is None:
+                return None
+            word, pos = m.group(), m.start()
+    strength = 1 if careful else _strength_of(word)
+    return _Head(word, pos, e, strength, actor or condition_actor)
+
+
+@lru_cache(maxsize=1)
+def _instrument_kinds() -> dict[str, tuple[str, int]]:
+    """Instrument word -> (instrument, tier)."""
+    return {w: (i, t) for w, i, t in lexicon().instruments}
+
+
+def _instrument(text: str, head: _Head | None, start: int | None = None) -> str:
+    """The policy instrument of the head's clause (codebook §3)."""
+    p = patterns()
+    begin = head.start if head else (start or 0)
+    end = head.clause_end if head else len(text)
+    if head and head.word in MODAL_HEADS and not p.instrument.search(text, begin, end):
+        end = next((e for s, e in _clauses(text) if s > end), end)
+    if head and head.word in ENCOURAGED_OBJECT_HEADS:  # 鼓励 X 做 Y: Y is what is coded
+        obj = begin + len(head.word)
+        m = p.actor.match(_mask(text), obj, end)
+        if m and m.end() < end:
+            begin = m.end()
+    kinds = _instrument_kinds()
+    found = [(kinds[m.group()][1], m.start(), kinds[m.group()][0]) for m in p.instrument.finditer(text, begin, end)]
+    explicit = sorted(f for f in found if f[0] == 1)
+    if explicit:
+        return explicit[0][2]
+    if head and kinds.get(head.word, ("", -1))[1] == 0:  # a head verb whose tool the codebook names
+        return kinds[head.word][0]
+    strong = [f for f in found if f[0] == 2]
+    if strong:  # the last word of the object is the head noun of the phrase (建立[…资源登记]制度 -> 制度)
+        return max(strong, key=lambda f: f[1])[2]
+    if DATA_USE_RE.search(text, end):  # 提升…效能，推进…数据融合: data used in a sector
+        return "demand"
+    weak = [f for f in found if f[0] == 3]
+    return max(weak, key=lambda f: f[1])[2] if weak else "environment"
+
+
+def _descriptive(text: str) -> bool:
+    """Whether a sentence makes no commitment by its form: fragment, slogan, fact, significance, definition."""
+    if not HAN.search(text[:1] or "x") and not text[:1].isalnum():
+        return True
+    if text.startswith(("的", "等")) or len(HAN.findall(text)) < 2 or re.search(r"(?:[\u4e00-\u9fff] ){2}", text):
+        return True
+    clauses = [text[s:e].strip("。！？；;!? ") for s, e in _clauses(text)]
+    if len(clauses) >= 2 and all(len(c) <= SLOGAN_CLAUSE for c in clauses):
+        return True
+    return patterns().descriptive.search(_mask(text)) is not None
+
+
+def classify(sentence: str) -> Coding:
+    """The codes of one statement: strength, modal, instrument and actor (docs/codebook-statements.md)."""
+    text = sentence.strip()
+    masked = _mask(text)
+    deontic = patterns().deontic.search(masked)
+    head = _find_head(text)
+    if deontic:
+        actor = _actor_before(text, masked, deontic.start()) or (head.actor if head else None)
+        return Coding(4, text[deontic.start():deontic.end()], _instrument(text, head, deontic.start()), actor)
+    if _descriptive(text):
+        return Coding(0, None, "none", None)
+    dated = DATED_TARGET_RE.match(text)
+    if dated:
+        return Coding(3, dated.group(1), "environment", None)
+    if head is None:
+        return Coding(0, None, "none", None)
+    strength, modal = head.strength, head.word
+    if head.word in PILOT_HEADS and "试点" in text[head.start:head.clause_end]:
+        strength, modal = 1, "试点"
+    return Coding(strength, modal, _instrument(text, head), head.actor)
+
+
+def statement_spans(text: str, provision_text_start: int, label: str, heading: str | None) -> list[tuple[int, int]]:
+    """Offsets (into the document) of the statements of one provision's own text (codebook §1)."""
+    from policykit.ingest.structure import split_sentences
+
+    spans = split_sentences(text)
+    if heading:
+        spans = spans[1:]
+    out = []
+    for n, (s, e) in enumerate(spans):
+        if n == 0 and not heading and ARTICLE_LABEL_RE.match(label) and text.startswith(label, s):
+            s += len(label)
+            while s < e and text[s].isspace():
+                s += 1
+        if e > s:
+            out.append((provision_text_start + s, provision_text_start + e))
+    return out
+
+
+def extract_statements(doc_id: str, text: str, provisions: pd.DataFrame) -> list[dict]:
+    """Statement rows of one document, statement_id doc_id:provision_id:n (n in order within the provision)."""
+    rows = []
+    for p in provisions[provisions["level"] >= 1].sort_values("char_start", kind="mergesort").itertuples(index=False):
+        start, end = int(p.char_start), int(p.char_end)
+        heading = p.heading if isinstance(p.heading, str) and p.heading else None
+        label = p.label if isinstance(p.label, str) else ""
+        for n, (s, e) in enumerate(statement_spans(text[start:end], start, label, heading), start=1):
+            sentence = text[s:e]
+            code = classify(sentence)
+            rows.append({"statement_id": f"{doc_id}:{p.provision_id}:{n}", "doc_id": doc_id,
+                         "provision_id": p.provision_id, "char_start": s, "char_end": e,
+                         "actor": code.actor, "modal": code.modal, "strength": code.strength,
+                         "strength_name": STRENGTH_NAMES[code.strength], "instrument": code.instrument,
+                         "sentence": sentence})
+    return rows
+
+
+def build_statements(documents: pd.DataFrame, provisions: pd.DataFrame) -> pd.DataFrame:
+    """Return the statements table of all documents: registered columns, sorted by document and offset."""
+    require(documents, ("doc_id", "text"), "documents")
+    require(provisions, ("doc_id", "provision_id", "level", "label", "heading", "char_start", "char_end"),
+            "provisions")
+    by_doc = dict(tuple(provisions.groupby("doc_id", sort=False)))
+    rows: list[dict] = []
+    for doc in documents.sort_values("doc_id").itertuples(index=False):
+        doc_provisions = by_doc.get(doc.doc_id)
+        if doc_provisions is not None:
+            rows.extend(extract_statements(doc.doc_id, doc.text, doc_provisions))
+    df = pd.DataFrame(rows, columns=table("statements").columns)
+    return df.sort_values(["doc_id", "char_start"], kind="mergesort").reset_index(drop=True)
