@@ -147,8 +147,9 @@ def to_markdown(sections: list[Section], max_details: int = 60) -> str:
         if s.gold_file:
             out += [f"Gold set: `{s.gold_file}`.", ""]
         out += [*s.notes, ""] if s.notes else []
-        if s.summary is not None:
-            out += ["Dev and test side by side (the test split is the one that counts):", "", _fmt(s.summary), "",
+        side = s.summary if s.summary is not None else s.display
+        if side is not None:
+            out += ["Dev and test side by side (the test split is the one that counts):", "", _fmt(side), "",
                     "All scores:", ""]
         out += [_fmt(s.scores), ""]
         if s.thresholds:

@@ -293,4 +293,5 @@ def evaluate(data_dir: Path, gold_dir: Path) -> Section:
     if missing:
         notes.append(f"Files named by the gold sets and absent from the archives: {len(missing)}.")
     held = [th for th in THRESHOLDS if th.scope in set(scores["scope"]) and th.label in set(scores["label"])]
-    return Section("lawtexts", title, scores, f"data/gold/{DOCUMENTS_GOLD}", pd.DataFrame(details), notes, held, shown)
+    return Section("lawtexts", title, scores, f"data/gold/{DOCUMENTS_GOLD}", pd.DataFrame(details), notes, held,
+                   display=shown)
