@@ -66,6 +66,7 @@ DATE_LINE_RE = re.compile(r"^(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2
 DRAFT_RE = re.compile(r"[（(]?征求意见稿[）)]?")
 NEWS_MIN_CHARS = 40  # shorter text before the first title is kept with the document that follows
 SAME_DOC_SIMILARITY = 0.9  # Indel similarity of content keys above which two witnesses are one document
+BODY_START_RE = re.compile(rf"^[ \t\u3000]*第[{NUMERALS}\d]+[章条]", re.M)  # where a law's articles begin
 NAV_RUN, NAV_LINE_CHARS = 3, 20  # slide menus: runs of NAV_RUN lines of at most NAV_LINE_CHARS
 
 
@@ -112,6 +113,12 @@ class Witness:
     def key(self) -> str:
         """Content key of the text (letters, digits and ×)."""
         return content_key(self.text)
+
+    @cached_property
+    def body_key(self) -> str:
+        """Content key of a text of 第X条 articles from its first article on ('' for a text without articles)."""
+        m = BODY_START_RE.search(self.text)
+        return content_key(self.text[m.start():]) if m else ""
 
 
 def split_lines(text: str) -> list[Line]:
@@ -550,18 +557,11 @@ def group_witnesses(witnesses: list[Witness]) -> list[list[Witness]]:
 BODY_MIN_CHARS = 200  # a body this long at least, identical in two witnesses, makes them one document
 
 
-def body_key(w: Witness) -> str:
-    """Content key of a text of 第X条 articles from its first article on ('' for a text without articles)."""
-    m = re.search(rf"^[ \t\u3000]*第[{NUMERALS}\d]+[章条]", w.text, re.M)
-    return content_key(w.text[m.start():]) if m else ""
-
-
 def same_body(a: Witness, b: Witness) -> bool:
     """Whether two witnesses of one title carry the same articles word for word, whatever their headers say."""
     if a.kind != b.kind or title_key(a.title) != title_key(b.title):
         return False
-    ka = body_key(a)
-    return len(ka) >= BODY_MIN_CHARS and ka == body_key(b)
+    return len(a.body_key) >= BODY_MIN_CHARS and a.body_key == b.body_key
 
 
 def same_identity(a: Witness, b: Witness) -> bool:
