@@ -11,19 +11,22 @@ How a sentence becomes rows
 - A commitment (a deadline, not in the past, in a document that is not a report) gives one row per
   clause (split at ， and ；): a `metric` per quantity in the clause, else a `goal` in the clause's own
   words. Purpose clauses (为…提供坚强保障, 有力支撑…) and bare headings (总体目标) are not rows.
-- A sentence without an anchor borrows one within the same provision: after a clause ending in ；, and
+- A sentence without an anchor borrows a deadline within the same provision: after a clause ending in ；, and
   under a line holding only a deadline (到2026年底 as a slide heading above its bullet lines, also when the
   lines were parsed as unnumbered provisions of their own); a numbered item, or the heading of a new
   numbered list, ends that heading's reach.
 - Without any date: in a report every quantity is a `reported_fact` (a `forecast` with a prediction cue),
-  dated by the passage's last date (从半年报看 -> 30 June of that year), else by the report's own date, else
-  not at all; in a policy, draft or notice a percentage, percentage points, a duration, or a cap (不超过,
-  以内, 低于) is a `rule`, and 每年/每两年 without a calendar date a cycle (`rule`, value N, unit 年). How many
-  departments issued a text (17部门联合印发) is a `reported_fact` as of the document's date.
+  dated only where its own sentence says so (目前, 已有, 至今: the document's date, else its date lower
+  bound), never by another sentence's date; in a normative text a period closed by 内 is a `time_limit`
+  (十五日内作出决定), a range or a fine a `rule` with both ends, and a percentage, percentage points, a
+  duration or a cap (不超过, 以内, 低于) a `rule`; 每年/每两年 without a calendar date is a cycle (`rule`,
+  value N, unit 年). A time-effect clause of a legal text (本解释施行后尚未审结的案件，适用本解释) is a `rule`,
+  its dates no deadlines. How many departments issued a text (17部门联合印发) is a `reported_fact`.
 
 Kinds (the document's `kind` and `date` come from the documents table; the rules: policykit.analysis.target_kinds)
 - `goal` / `metric`: a dated commitment without / with a number, in a document that is not a report.
-- `rule`: a quantitative rule with no deadline (cap, threshold, margin, cycle).
+- `rule`: a quantitative rule with no deadline (cap, threshold, margin, cycle, fine, time-effect clause).
+- `time_limit`: a duty to act within a period (十五日内作出决定: 15, 日, <=, metric 作出决定).
 - `effective_date`: 本法/本条例/本办法/本规定/本通知/本意见 自…起施行 (自印发之日起施行 takes the document's date);
   a report citing another text's entry into force gives no row.
 - `reporting_deadline`: a recurring duty (每年3月底前…报送). `deadline` is left null: a recurring date has no
@@ -34,9 +37,11 @@ Kinds (the document's `kind` and `date` come from the documents table; the rules
 - `reported_fact`: a statistic stated as fact: 截至…, a past year, anything in a report that is not a
   forecast. Past-dated sentences give rows only with a number.
 
-Dates: a commitment (and a forecast) is dated by `deadline`, a reported fact by `as_of` (截至2024年7月 ->
-2024-07-31; 2023年1月至8月 -> 2023-08-31; 半年报 -> 30 June; 截至目前, 当前 and 自2015年…以来 -> the document's own
-date, null when the document is undated). Values: see targets_parse; 增长1倍, 倍增 and 翻一番 are all 2 (倍).
+Dates: a commitment (and a forecast) is dated by `deadline`, a reported fact by `as_of` from its own sentence
+(截至2024年7月 -> 2024-07-31; 2023年1月至8月 -> 2023-08-31, since 2023-01-01; 半年报 -> 30 June; 截至目前,
+当前 -> the document's date, else its date lower bound, `as_of_basis` saying which; 自2015年…以来 -> `since`
+2015-01-01 and the document's time as as_of). Values: see policykit.analysis.quantities; 增长1倍, 倍增 and
+翻一番 are all 2 (倍).
 """
 
 from __future__ import annotations
@@ -89,7 +94,7 @@ NON_REPORT_KINDS = frozenset(table("documents").values("kind")) - {"report"}
 # A reported fact is dated by as_of (when it held); every other kind by deadline (when it falls due, takes
 # effect, or, for a forecast, the date the prediction is about).
 FACT_KINDS = frozenset({"reported_fact"})
-UNDATED_KINDS = frozenset({"rule", "time_limit"})
+UNDATED_KINDS = frozenset({"rule", "time_limit"})  # they hold whenever they apply: no date
 TIME_LIMIT_UNITS = frozenset({"日", "天", "个工作日", "工作日", "个月", "月", "年", "小时"})
 FINE_RE = re.compile(r"罚款|罚金")
 # A time-effect clause: the text's (or another version's) entry into force as a boundary in time, and what
@@ -97,7 +102,7 @@ FINE_RE = re.compile(r"罚款|罚金")
 TIME_EFFECT_RE = re.compile(r"(?:施行|实施|生效|公布)(?:之日)?(?:前|后|以前|以后|之前|之后)|前(?:已经|尚未)"
                             r"|尚未审结|尚未审查终结|尚未届满|已经审结|已经审查终结|未结案件|即行废止|同时废止"
                             r"|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日(?:之?前|之?后|以前|以后)")
-TIME_EFFECT_RULE_RE = re.compile(r"不?适用|为准|废止|仍然有效|依据修改[前后]")  # they hold whenever they apply: no date
+TIME_EFFECT_RULE_RE = re.compile(r"不?适用|为准|废止|仍然有效|依据修改[前后]")
 # Words that put an undated figure at the document's own time (目前, 已有 …; docs/codebook.md 8.4).
 PRESENT_RE = re.compile(r"目前|当前|现已|现有|已有|已经|已达|已|至今|迄今|今年|近日")
 # 为…提供坚强保障 states what the goals serve, not a goal of its own.
