@@ -164,7 +164,8 @@ RAW_INPUTS = ("raw", "catalog")
 """What the first stage reads that is not a table: the raw folder and the curated catalog."""
 
 STAGES: tuple[StageSpec, ...] = (
-    StageSpec("documents", RAW_INPUTS, ("sources", "documents", "witnesses")),  # ingest.documents.build_corpus
+    # ingest.documents.build_corpus
+    StageSpec("documents", RAW_INPUTS, ("sources", "documents", "witnesses", "document_events")),
     StageSpec("provisions", ("documents",), ("provisions", "documents")),  # ingest.structure.build_provisions
     StageSpec("audit", (*RAW_INPUTS, "provisions"), ("audit",)),  # analysis.audit.build_audit
     StageSpec("alignment", ("documents", "provisions"), ("alignment", "changes"), _compare),
@@ -624,10 +625,12 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, sche
         with _timed(timings, "documents"):
             corpus = build_corpus(sources, read_catalog(catalog_file))
         del sources  # the corpus keeps what it needs
-        tables = {"sources": corpus.sources, "documents": corpus.documents, "witnesses": corpus.witnesses}
+        tables = {"sources": corpus.sources, "documents": corpus.documents, "witnesses": corpus.witnesses,
+                  "document_events": corpus.events}
         if sink is not None:
             sink("sources", tables.pop("sources"))
             sink("witnesses", tables.pop("witnesses"))
+            sink("document_events", tables.pop("document_events"))
         bar.update()
         bar.set_postfix_str("provisions")
         with _timed(timings, "provisions"):
