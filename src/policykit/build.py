@@ -41,14 +41,12 @@ class WrittenTables(Mapping):
         if name not in self.names:
             raise KeyError(name)
         if name not in self._read:
-            import pandas as pd
-            import pyarrow as pa
             import pyarrow.parquet as pq
 
-            types = {pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(),
-                     pa.bool_(): pd.BooleanDtype()}
+            from policykit.publish.tables import ARROW_TO_PANDAS
+
             arrow = pq.read_table(self.folder / f"{name}.parquet")
-            self._read[name] = arrow.to_pandas(types_mapper=types.get)
+            self._read[name] = arrow.to_pandas(types_mapper=ARROW_TO_PANDAS.get)
         return self._read[name]
 
     def __iter__(self) -> Iterator[str]:
