@@ -157,5 +157,9 @@ def evaluate(data_dir: Path, gold_dir: Path) -> Section:
         notes=["Documents: share of gold files whose field equals the gold (a blank must be blank); events: "
                "precision and recall of (file, event, date). `dev` is the split the rules were written against; "
                "`test` was coded first and never looked at while writing them. Disagreements are listed for "
-               "dev only."],
+               "dev only.",
+               "Before the history was read as events (a date line of at most 120 characters among the first 12, "
+               "its first date only, the header's 施行 line before the 施行 article, no enacting body), the same "
+               "files gave version date 0.930 dev / 0.902 test, effective date 0.930 / 0.951, issuer 0.047 / "
+               "0.049."],
         thresholds=[Threshold(scope, label, "test", minimum) for scope, label, minimum in GOALS])
