@@ -58,7 +58,7 @@ def test_datapackage_of_the_build_describes_every_column_and_file(any_built) -> 
     assert write_datapackage(out, built.tables).read_bytes() == first  # deterministic
     text = first.decode("utf-8")
     assert text.endswith("}\n") and "\\u" not in text
-    arrow = {"string": "string", "integer": "int64", "number": "double", "boolean": "bool", "date": "string"}
+    arrow = {"string": "string", "integer": "int64", "number": "double", "boolean": "bool", "date": "date32[day]"}
     resources = {r["name"]: r for r in json.loads(text)["resources"]}
     assert set(resources) == set(built.tables)
     for name, resource in resources.items():

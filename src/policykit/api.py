@@ -78,15 +78,16 @@ def read_arrow(name: str, data: Path | str | None = None) -> Any:
 def load(name: str, *, polars: bool = False, data: Path | str | None = None,
          processed_dir: Path | str | None = None) -> Any:
     """Return a published table as a pandas DataFrame (or a polars DataFrame with polars=True)."""
-    import pandas as pd
-
     arrow = read_arrow(name, data if data is not None else processed_dir)
     if polars:
         import polars as pl
 
         return pl.from_arrow(arrow)
-    # pandas' nullable dtypes (string, Int64, Float64, boolean) rather than Arrow-backed ones
-    return arrow.to_pandas(types_mapper=pd.ArrowDtype).convert_dtypes(dtype_backend="numpy_nullable")
+    from policykit.publish.tables import ARROW_TO_PANDAS
+
+    # pandas' nullable dtypes (string, Int64, Float64, boolean) rather than Arrow-backed ones; dates as
+    # Arrow date32 (values datetime.date): pandas has no nullable date dtype of its own
+    return arrow.to_pandas(types_mapper=ARROW_TO_PANDAS.get)
 
 
 def load_doc() -> str:

@@ -41,14 +41,12 @@ class WrittenTables(Mapping):
         if name not in self.names:
             raise KeyError(name)
         if name not in self._read:
-            import pandas as pd
-            import pyarrow as pa
             import pyarrow.parquet as pq
 
-            types = {pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(),
-                     pa.bool_(): pd.BooleanDtype()}
+            from policykit.publish.tables import ARROW_TO_PANDAS
+
             arrow = pq.read_table(self.folder / f"{name}.parquet")
-            self._read[name] = arrow.to_pandas(types_mapper=types.get)
+            self._read[name] = arrow.to_pandas(types_mapper=ARROW_TO_PANDAS.get)
         return self._read[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -176,7 +174,8 @@ RAW_INPUTS = ("raw", "catalog")
 """What the first stage reads that is not a table: the raw folder and the curated catalog."""
 
 STAGES: tuple[StageSpec, ...] = (
-    StageSpec("documents", RAW_INPUTS, ("sources", "documents", "witnesses")),  # ingest.documents.build_corpus
+    # ingest.documents.build_corpus
+    StageSpec("documents", RAW_INPUTS, ("sources", "documents", "witnesses", "document_events")),
     StageSpec("provisions", ("documents",), ("provisions", "documents")),  # ingest.structure.build_provisions
     StageSpec("audit", (*RAW_INPUTS, "provisions"), ("audit",)),  # analysis.audit.build_audit
     StageSpec("alignment", ("documents", "provisions"), ("alignment", "changes"), _compare),
@@ -639,10 +638,12 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, sche
         with _timed(timings, "documents"):
             corpus = build_corpus(sources, read_catalog(catalog_file))
         del sources  # the corpus keeps what it needs
-        tables = {"sources": corpus.sources, "documents": corpus.documents, "witnesses": corpus.witnesses}
+        tables = {"sources": corpus.sources, "documents": corpus.documents, "witnesses": corpus.witnesses,
+                  "document_events": corpus.events}
         if sink is not None:
             sink("sources", tables.pop("sources"))
             sink("witnesses", tables.pop("witnesses"))
+            sink("document_events", tables.pop("document_events"))
         bar.update()
         bar.set_postfix_str("provisions")
         with _timed(timings, "provisions"):

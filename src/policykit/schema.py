@@ -90,6 +90,7 @@ DOCUMENT_KINDS = {
     "case": "案例 court case",
 }
 DATE_TYPES = ("signed", "published", "effective")
+EVENT_KINDS = ("adopted", "amended", "revised", "approved", "promulgated", "effective")
 DATE_BASES = ("text", "catalog")
 ALIGNMENT_CHANGES = ("unchanged", "modified", "moved", "merged", "split", "added", "deleted")
 PAIRING_BASES = ("content", "containment", "same heading")
@@ -278,6 +279,42 @@ register(Table(
         "fragments and table cells do not follow a numbering scheme.",
         "Unnumbered headings are detected heuristically; `label` is empty where a provision has no "
         "numbering.",
+    ),
+))
+
+register(Table(
+    "document_events", "Document events",
+    "One row per event a document states about its own history: adopted, amended, revised, approved, "
+    "promulgated, effective, with its date, the acting body and the passage that states it.",
+    (
+        _f("doc_id", "string", "Document.", True),
+        _f("ord", "integer", "Position of the event in the text (1-based).", True),
+        _f("event_id", "string", "Stable id of the event: doc_id#ord.", True),
+        _f("event", "string", "adopted (通过), amended (修正, 修改), revised (修订), approved (批准 by another body), "
+           "promulgated (公布, 发布, 颁布) or effective (施行: a header line or the text's own 本…自…起施行).", True,
+           "事件", values=EVENT_KINDS),
+        _f("date", "date", "Date of the event; for 自公布之日起施行, the promulgation date the text states (the "
+           "last revision by the body's own decree, else the first 公布); null where the text gives none.",
+           False, "日期"),
+        _f("body", "string", "Acting body, without session, meeting, decree number and 中华人民共和国 "
+           "(全国人民代表大会常务委员会, 北京市人民代表大会常务委员会, 国务院); joint bodies joined by 、; null if "
+           "unstated and for effective.", False, "机关"),
+        _f("text", "string", "The passage that states the event, as written (a header line, or lines joined where "
+           "the text breaks one; the 施行 sentence).", True),
+        _f("char_start", "integer", "Start of the passage in the document's canonical text.", True),
+        _f("char_end", "integer", "End (exclusive) of the passage in the document's canonical text.", True),
+    ),
+    ("doc_id", "ord"),
+    (DOC_FK,),
+    provenance="`policykit.ingest.dates.text_events` and `policykit.ingest.documents.document_events`: the "
+        "header's history lines (every date with the verb that ends its clause, broken lines joined) and the "
+        "text's own entry into force.",
+    caveats=(
+        "`documents.date_signed` is the latest adopted, amended or revised event; `date_effective` the text's "
+        "own 自…起施行, else the header's 施行 event; the issuer of a law or regulation with no other is the "
+        "body that enacted it.",
+        "Measured against a gold set of law files coded by reading (docs/codebook-events.md; "
+        "`policykit evaluate --task laws`).",
     ),
 ))
 

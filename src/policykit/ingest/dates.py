@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from policykit.zh import BOOK_TITLE_RE, DIGIT_VALUES, ONE_TO_TEN
@@ -120,8 +121,13 @@ def arabic_dates(text: str) -> str:
 
 
 def text_dates(text: str) -> TextDates:
-    """The signed, published and effective dates a text states, and a lower bound if it states none."""
-    text = arabic_dates(text)
+    """The signed, published and effective dates a text states, and a lower bound if it states none.
+
+    Where the text states its history (text_events), the events decide: signed is the latest adoption,
+    amendment or revision, published the first promulgation, effective the text's own 自…起施行 (else the
+    header's 施行); the date lines and the 落款 decide the rest.
+    """
+    original, text = text, arabic_dates(text)
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
     head, tail = lines[:HEAD_LINES], lines[HEAD_LINES:][-TAIL_LINES:]
     found = [d for d in map(line_date, head) if d]
@@ -129,6 +135,7 @@ def text_dates(text: str) -> TextDates:
     found += [Dated(d.date, "signed", d.line) for d in map(line_date, tail) if d and d.line == _bare(d.line)]
     out = TextDates(*(_latest(found, k) for k in KINDS))
     out.signed_all = tuple(sorted({d.date for d in found if d.kind == "signed"}))
+    _from_events(out, text_events(original))
     if out.effective is None:
         # the last such sentence is the document's own (earlier ones may quote others)
         m = next(reversed(list(SELF_EFFECTIVE_RE.finditer(text))), None)
@@ -147,7 +154,208 @@ def text_dates(text: str) -> TextDates:
     return out
 
 
+def _from_events(out: TextDates, events: list[Event]) -> None:
+    """Signed, published and effective dates from a text's events, where it states them."""
+    version = [e for e in events if e.event in VERSION_EVENTS and e.date]
+    if version:
+        last = max(version, key=lambda e: e.date)
+        out.signed = Dated(last.date, "signed", _one_line(last.text))
+        out.signed_all = tuple(sorted({e.date for e in version}))
+    elif any(e.event in ("approved", "promulgated") for e in events) and out.signed is not None:
+        if any(e.date == out.signed.date for e in events):
+            out.signed = None  # 批准 is another body's consent, 公布 a promulgation: neither signs this version
+            out.signed_all = ()
+    promulgated = [e for e in events if e.event == "promulgated" and e.date]
+    if promulgated:
+        out.published = Dated(promulgated[0].date, "published", _one_line(promulgated[0].text))
+    effective = [e for e in events if e.event == "effective" and e.date]
+    if effective:
+        own = [e for e in effective if e.text.startswith("本")]
+        chosen = own[-1] if own else effective[0]
+        out.effective = Dated(chosen.date, "effective", _one_line(chosen.text))
+
+
+def _one_line(s: str) -> str:
+    """A span with its line breaks and runs of spaces made single spaces."""
+    return " ".join(s.split())
+
+
 def _bare(line: str) -> str:
     """A date line reduced to its date: the signature's date stands alone."""
     m = LINE_DATE_RE.match(line)
     return m.group(0) if m else ""
+
+
+# --- events: the history a text states (adopted, amended, revised, approved, promulgated, effective) ----------
+
+EVENTS = ("adopted", "amended", "revised", "approved", "promulgated", "effective")
+VERSION_EVENTS = ("adopted", "amended", "revised")  # the events that make a version of the text
+_D = r"[0-9０-９〇○零ＯO一二三四五六七八九十]"
+# a date in Arabic, full-width or Chinese numerals, spaces allowed inside (2020年 1 月 1 日, 二○○四年十月一日)
+EVENT_DATE_RE = re.compile(rf"({_D}{{4}})\s*年\s*({_D}{{1,3}})\s*月\s*({_D}{{1,4}})\s*日")
+# event verbs, in the order a clause is read (修订发布: revised and promulgated; 修订通过: revised)
+_VERBS = (("修订", "revised"), ("修正", "amended"), ("修改", "amended"), ("通过", "adopted"),
+          ("批准", "approved"), ("公布", "promulgated"), ("发布", "promulgated"), ("颁布", "promulgated"),
+          ("施行", "effective"), ("实施", "effective"))
+VERB_RE = re.compile("|".join(v for v, _ in _VERBS))
+# the line that opens the body of a text: a numbered article, chapter or part, or a sentence
+BODY_LINE_RE = re.compile(rf"^\s*(?:第[{ONE_TO_TEN}百千零〇两\d]+[章节条编]|[{ONE_TO_TEN}]+、"
+                          rf"|[（(][{ONE_TO_TEN}\d]+[)）])")
+HEADER_MAX_LINES = 60
+# the text's own entry into force: 本条例自2021年3月1日起施行, 本法自公布之日起施行, 本法（原称《…》）自…,
+# 本规定从…起施行, 本条例于…起施行, 自修订发布之日起施行 (group 1: the date, 2-4: its parts, 5: the act)
+SELF_EFFECT_RE = re.compile(rf"本(?:[^\s，。；自从于（）]|（[^（）。]*）){{1,40}}?(?:自|从|于)\s*"
+                            rf"(?:(({_D}{{4}})\s*年\s*({_D}{{1,3}})\s*月\s*({_D}{{1,4}})\s*日)|(?:修订)?(发布|公布|颁布|印发|通过)之日)\s*起?\s*"
+                            r"(?:施行|实施|生效|执行)")
+_ORG_END = r"(?:部|委员会|局|署|院|总局|厅|办公室|银行|会|总署|委|社)"
+DECREE_RE = re.compile(r"([^\s，。；《》\d０-９]{2,60}?)令第")
+MEETING_RE = re.compile(r"([^\s，。；《》\d０-９]{2,30}?)(?:第[^\s，。；]{1,6}次)?"
+                        r"(?:部务|局务|署务|委务|常务|部长办公|主任办公|行务|全体)会议")
+CONGRESS_RE = re.compile(r"(?:([^\s，。；《》\d]{0,16}?)第[一二三四五六七八九十百\d]+届"
+                         r"|第[一二三四五六七八九十百\d]+届)(全国)?(人民代表大会(?:常务委员会)?)")
+DECISION_MAKER_RE = re.compile(r"《([^《》〈〉]{2,30}?)关于")
+PRC = "中华人民共和国"
+ON_PROMULGATION_RE = re.compile(r"自?(?:公布|发布|颁布)之日起?(?:施行|生效)")
+
+
+@dataclass
+class Event:
+    """One event of a text's history: what, when, by whom, and where the text says so."""
+
+    event: str
+    date: str | None
+    body: str | None
+    text: str
+    start: int
+    end: int
+    by_decree: bool = False  # a revision made by the body's own decree (令第N号修订): it promulgates the text
+
+
+def cn_date(groups: tuple[str, str, str]) -> str | None:
+    """ISO date from year, month and day written in any numerals (None if no calendar date)."""
+    import cn2an  # cn2an reads 十二, 三十一; the year is digit by digit (二○○四)
+
+    y, m, d = (unicodedata.normalize("NFKC", g) for g in groups)
+    try:
+        year = int("".join(str(CN_DIGIT.get(c, c)) for c in y))
+        month, day = (int(x) if x.isdigit() else int(cn2an.cn2an(x.replace("〇", "零"), "smart")) for x in (m, d))
+    except (ValueError, KeyError):
+        return None
+    return iso((str(year), str(month), str(day), None, None))
+
+
+def normal_body(name: str) -> str | None:
+    """A body's name without 中华人民共和国, 经, spaces; joint bodies joined by 、 (None if empty)."""
+    parts = [p.replace(PRC, "").strip("经 \u3000") for p in re.split(r"[、\s]+", name)]
+    parts = [p for p in parts if p]
+    return "、".join(parts) or None
+
+
+def clause_body(clause: str, event: str) -> str | None:
+    """The acting body a clause of a history line names (the meeting, the decree, the congress)."""
+    plain = re.sub(r"\s+", "", clause)
+    outside = BOOK_TITLE_RE.sub("", plain)
+    m = CONGRESS_RE.search(outside)
+    if m:
+        return normal_body((m.group(1) or "") + (m.group(2) or "") + m.group(3))
+    m = MEETING_RE.search(outside)
+    if m:
+        return normal_body(m.group(1))
+    m = DECREE_RE.search(outside)
+    if m:
+        return normal_body(m.group(1))
+    m = DECISION_MAKER_RE.search(plain)  # 《国务院关于修改…的决定》: the maker of the decision
+    if m and event in ("amended", "revised"):
+        return normal_body(m.group(1))
+    m = re.match(rf"^([^\d０-９，。；《》]{{2,80}}?{_ORG_END})(?:{VERB_RE.pattern})", re.sub(r"^\s*[经]", "", clause)
+                 .strip())
+    if m:
+        return normal_body(m.group(1))
+    return None
+
+
+def header_span(text: str) -> tuple[int, int]:
+    """Offsets of a text's header: the lines after its title, up to the first article, part or sentence."""
+    pos, start, end, n = 0, None, 0, 0
+    for line in text.split("\n"):
+        s = line.strip()
+        if s:
+            if start is None:
+                start = pos + len(line)  # the title line is not the header
+            else:
+                n += 1
+                inner = re.sub(r"。\s*(?:根据)?\s*[）)]?$", "", s)  # …修订发布。根据: the next line goes on
+                if BODY_LINE_RE.match(s) or "。" in inner or s.endswith("：") or n > HEADER_MAX_LINES:
+                    break
+                end = pos + len(line)
+        pos += len(line) + 1
+    return (start or 0), max(end, start or 0)
+
+
+def header_events(text: str) -> list[Event]:
+    """Every event the header states, however its lines are broken: one per date, its verb ending the span."""
+    a, b = header_span(text)
+    head = text[a:b]
+    dates = list(EVENT_DATE_RE.finditer(head))
+    out: list[Event] = []
+    for k, m in enumerate(dates):
+        stop = dates[k + 1].start() if k + 1 < len(dates) else len(head)
+        clause = head[m.start():stop]
+        blank = lambda t: "　" * len(t.group(0))  # noqa: E731
+        outside = BOOK_TITLE_RE.sub(blank, clause)  # another act's verbs are not this one's
+        outside = ON_PROMULGATION_RE.sub(blank, outside)  # 发布之日施行: its own event, below
+        verbs = [(v.start(), v.group(0)) for v in VERB_RE.finditer(outside, m.end() - m.start())]
+        if not verbs:
+            continue
+        date = cn_date(m.groups())
+        end = max(p + len(v) for p, v in verbs)
+        if re.search(r"[，,]", outside[m.end() - m.start():end]):
+            continue  # a sentence that starts with a date (…，国家数据局发布…) reports, it does not date
+        said = {v for _, v in verbs}
+        kinds = [e for v, e in _VERBS if v in said]
+        if "revised" in kinds or "amended" in kinds:
+            kinds = [e for e in kinds if e not in ("adopted", "effective")]  # 修订通过; 修正…施行 is the amendment
+        kinds = list(dict.fromkeys(kinds))
+        if "effective" in kinds and len(kinds) > 1:
+            kinds.remove("effective")
+        span = clause[:end]
+        for kind in kinds:
+            body = None if kind == "effective" else clause_body(span[m.end() - m.start():], kind)
+            decree = kind == "revised" and "令第" in span and not BOOK_TITLE_RE.search(span)
+            out.append(Event(kind, date, body, span, a + m.start(), a + m.start() + end, decree))
+    for m in ON_PROMULGATION_RE.finditer(head):  # a header 发布之日施行 line
+        if not EVENT_DATE_RE.search(head[max(0, m.start() - 20):m.start()]):
+            out.append(Event("effective", None, None, m.group(0), a + m.start(), a + m.end()))
+    return sorted(out, key=lambda e: (e.start, EVENTS.index(e.event)))
+
+
+def own_effect(text: str) -> Event | None:
+    """The text's own statement of entry into force (its last 本…自…起施行 sentence), date unresolved if 自公布之日."""
+    m = next(reversed(list(SELF_EFFECT_RE.finditer(text))), None)
+    if m is None:
+        return None
+    date = cn_date(m.groups()[1:4]) if m.group(1) else None
+    return Event("effective", date, None, m.group(0), m.start(), m.end())
+
+
+def promulgation_date(events: list[Event]) -> str | None:
+    """The date a text was promulgated: its last revision by the body's own decree, else its first 公布/发布."""
+    decreed = [e.date for e in events if e.by_decree and e.date]
+    if decreed:
+        return max(decreed)
+    published = [e.date for e in events if e.event == "promulgated" and e.date]
+    return published[0] if published else None
+
+
+def text_events(text: str) -> list[Event]:
+    """The header's events and the text's own entry into force, dates of 自公布之日起施行 resolved."""
+    events = header_events(text)
+    own = own_effect(text)
+    if own is not None and not any(e.start <= own.start < e.end for e in events):
+        events.append(own)
+    promulgated = promulgation_date(events)
+    adopted = next((e.date for e in events if e.event == "adopted" and e.date), None)
+    for e in events:
+        if e.event == "effective" and e.date is None:
+            e.date = adopted if "通过之日" in e.text else promulgated
+    return sorted(events, key=lambda e: (e.start, EVENTS.index(e.event)))

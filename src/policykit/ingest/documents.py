@@ -26,7 +26,7 @@ import pandas as pd
 from policykit.errors import InputError
 from policykit.ingest.catalog import Entry, Erratum, match
 from policykit.ingest.collate import collate
-from policykit.ingest.dates import KINDS
+from policykit.ingest.dates import KINDS, Event, text_events
 from policykit.ingest.normalize import Normalized, insert_line_break, normalize, script_of
 from policykit.ingest.segment import (
     DRAFT_RE,
@@ -60,6 +60,7 @@ class Corpus:
     groups: dict[str, list[Witness]]
     sources_read: list[Source]
     errata: list[Erratum] = field(default_factory=list)
+    events: pd.DataFrame | None = None  # the document_events table
 
     def raw_files(self) -> Iterator[RawFile]:
         """Every raw file read, in reading order, with what normalisation removed and the witnesses it holds."""
@@ -179,6 +180,36 @@ def issuer_from_title(title: str | None) -> str | None:
     if not m or "《" in m.group(1):
         return None
     return "、".join(m.group(1).split())
+
+
+# a sentence that makes a body the maker of this text: 公安部以前制定的规定与本规定不一致的
+MAKER_RE = re.compile(r"([^\s，。；、“”《》]{2,20}?)以前(?:制定|发布|颁布)的[^。；]{0,30}?"
+                      r"与本(?:规定|办法|条例|细则|规则)不一致")
+
+
+def enacting_body(events: list[Event], text: str) -> str | None:
+    """The body that enacted a text: from its events, else a sentence making a body the maker of the text.
+
+    Who adopted it; else 国务院 where it promulgated, approved or revised it; else who promulgated it; else
+    who revised or amended it.
+    """
+    with_body = [e for e in events if e.body]
+    for pick in (lambda e: e.event == "adopted",
+                 lambda e: e.event in ("promulgated", "approved", "revised") and e.body.startswith("国务院"),
+                 lambda e: e.event == "promulgated",
+                 lambda e: e.event in ("revised", "amended")):
+        found = [e.body for e in with_body if pick(e)]
+        if found:
+            return found[0]
+    m = MAKER_RE.search(text or "")
+    return m.group(1) if m else None
+
+
+def event_rows(doc_id: str, events: list[Event]) -> list[dict[str, object]]:
+    """The document_events rows of one document, in text order."""
+    return [{"doc_id": doc_id, "ord": k, "event_id": f"{doc_id}#{k}", "event": e.event, "date": e.date,
+             "body": e.body, "text": e.text, "char_start": e.start, "char_end": e.end}
+            for k, e in enumerate(events, start=1)]
 
 
 def related_ids(docs: dict[str, Witness], entries: dict[str, Entry | None]) -> dict[str, str | None]:
@@ -326,6 +357,7 @@ def document_rows(groups: dict[str, list[Witness]], entries: dict[str, Entry | N
     rows = []
     for doc_id, p in primaries.items():
         entry = entries[doc_id]
+        enacted = enacting_body(text_events(p.text), p.text) if p.kind in FAMILY_KINDS else None
         rows.append({
             "doc_id": doc_id,
             "title": p.title,
@@ -334,7 +366,7 @@ def document_rows(groups: dict[str, list[Witness]], entries: dict[str, Entry | N
             "title_en": entry.title_en if entry else None,
             "kind": p.kind,
             "form": p.form,
-            "issuer": issuer_from_title(p.title) or (entry.issuer if entry else None),
+            "issuer": issuer_from_title(p.title) or (entry.issuer if entry else None) or enacted,
             "doc_number": p.doc_number or (entry.doc_number if entry else None),
             **dated_fields(p, entry),
             "related_doc_id": related[doc_id],
@@ -400,10 +432,19 @@ def source_rows(sources: list[Source], witnesses: list[Witness]) -> pd.DataFrame
     } for s in sources])
 
 
+def document_events(documents: pd.DataFrame) -> pd.DataFrame:
+    """The document_events table: every event each document's text states about its own history."""
+    require(documents, ("doc_id", "text"), "documents")
+    rows = [r for d, t in zip(documents["doc_id"], documents["text"], strict=True)
+            for r in event_rows(str(d), text_events(t if isinstance(t, str) else ""))]
+    return pd.DataFrame(rows, columns=table("document_events").columns)
+
+
 def build_corpus(sources: list[Source], catalog: list[Entry]) -> Corpus:
-    """Sources to the sources, documents and witnesses tables."""
+    """Sources to the sources, documents, witnesses and document_events tables."""
     errata = list(getattr(catalog, "errata", []))
     witnesses = segment_sources(sources, errata)
     groups, entries = assign_ids(group_witnesses(witnesses), catalog)
-    return Corpus(source_rows(sources, witnesses), document_rows(groups, entries), witness_rows(groups),
-                  groups, sources, errata)
+    documents = document_rows(groups, entries)
+    events = document_events(documents) if len(documents) else pd.DataFrame(columns=table("document_events").columns)
+    return Corpus(source_rows(sources, witnesses), documents, witness_rows(groups), groups, sources, errata, events)

@@ -21,6 +21,7 @@ the files that differ from the default run's: a figure the parameters do not cha
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -353,8 +354,8 @@ def date_label(row: Mapping[str, Any]) -> str:
     """A document's date as a label: the date, else its month, else 'undated 不详'."""
     for key in ("date", "period"):
         value = row.get(key)
-        if isinstance(value, str) and value:
-            return value
+        if isinstance(value, (str, dt.date)) and value:
+            return value if isinstance(value, str) else value.isoformat()  # a date column holds datetime.date
     return "undated 不详"
 
 

@@ -203,12 +203,13 @@ def data_dictionary_markdown(tables: Mapping[str, object] | None = None) -> str:
         "in `datapackage.json` (Frictionless Data Package v2). Load a table in Python with "
         "`policykit.load(\"documents\")`.",
         "",
-        "Types: `string`, `integer`, `number` (decimal), `boolean`, `date` (ISO `yyyy-mm-dd` text). "
+        "Types: `string`, `integer`, `number` (decimal), `boolean`, `date` (a calendar date: Arrow `date32` in "
+        "Parquet and `policykit.load()`, values `datetime.date`; ISO `yyyy-mm-dd` text in CSV). "
         "Offsets (`char_start`, `char_end`) are Python string indices, end exclusive.",
         "",
         "Release archive exports: `stata/<table>.dta` (Stata 14+, format 118, Unicode; variable labels are "
         "the descriptions below, cut to 80 characters; nulls in text columns become empty strings, booleans "
-        "0/1, integer columns with nulls doubles; dates stay ISO text, convert with `date(var, \"YMD\")`; "
+        "0/1, integer columns with nulls doubles; dates are Stata dates (%td); "
         "text longer than 2045 characters is a strL), `excel/<table>.csv` (UTF-8 with byte-order mark, "
         "CRLF), and `policykit.sql`, which recreates every table with its primary key and comments in DuckDB "
         "(`duckdb policykit.duckdb < policykit.sql`).",

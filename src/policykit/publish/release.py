@@ -88,7 +88,7 @@ def stata_frame(df: pd.DataFrame, spec: Table) -> tuple[pd.DataFrame, dict[str, 
         elif f.type == "number":
             out[f.name] = col.astype("Float64").astype("float64")
         elif f.type == "date":
-            out[f.name] = pd.to_datetime(col.astype("object"), format="%Y-%m-%d", errors="raise")
+            out[f.name] = pd.to_datetime(col.astype("string"), format="%Y-%m-%d", errors="raise")
             dates.append(f.name)
         elif codes is not None:
             mapping = codes

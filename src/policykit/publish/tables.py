@@ -16,12 +16,19 @@ _ARROW_TYPES = {
     "integer": pa.int64(),
     "number": pa.float64(),
     "boolean": pa.bool_(),
-    "date": pa.string(),  # ISO yyyy-mm-dd text: identical in Parquet, CSV and Stata
+    "date": pa.date32(),  # a calendar date in Parquet (and in pandas, polars, DuckDB); ISO yyyy-mm-dd in CSV
 }
 
+DATE_DTYPE = pd.ArrowDtype(pa.date32())
+"""The pandas dtype of a date column: Arrow date32, values datetime.date (pandas has no nullable date dtype)."""
 
-PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean", "date": "string"}
-"""The pandas dtype conform gives each registry type (dates stay ISO text)."""
+PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean",
+                "date": DATE_DTYPE}
+"""The pandas dtype conform gives each registry type (an ISO yyyy-mm-dd text becomes a date)."""
+
+ARROW_TO_PANDAS = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype(),
+                   pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype(), pa.date32(): DATE_DTYPE}
+"""How a published table read from Parquet is typed in pandas: the dtypes conform gives (types_mapper)."""
 
 
 def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -89,5 +96,7 @@ def write_table(df: pd.DataFrame, name: str, out_dir: Path, *, conformed: bool =
             # Parquet pages follow chunks, so without this the bytes would depend on the batch size
             arrow = pa.Table.from_pandas(part, schema=schema, preserve_index=False).combine_chunks()
             pw.write_table(arrow.replace_schema_metadata(None))
-            part.to_csv(fh, index=False, header=start == 0, lineterminator="\n")
+            dates = [f.name for f in spec.fields if f.type == "date"]
+            as_text = part.assign(**{c: part[c].astype("string") for c in dates}) if dates else part
+            as_text.to_csv(fh, index=False, header=start == 0, lineterminator="\n")  # dates as ISO text
     return [parquet, csv]
