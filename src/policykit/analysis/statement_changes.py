@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 from rapidfuzz.distance import Indel
 
-from policykit.analysis.target_changes import _ids, _unit_of, _units_by_id
+from policykit.analysis.target_changes import _ids, _unit_of, _units_by_id, pair_greedily
 from policykit.schema import require, table
 
 MIN_SIMILARITY = 0.5
@@ -23,20 +23,9 @@ SIDE_COLUMNS = ("statement_id", "strength", "modal", "instrument", "sentence")
 
 def _pairs(draft: list[dict], final: list[dict]) -> list[tuple[int | None, int | None, float | None]]:
     """Greedy one-to-one pairing of draft and final statements by sentence similarity; unpaired alone."""
-    scored = sorted((-Indel.normalized_similarity(d["sentence"], f["sentence"]), i, j)
-                    for i, d in enumerate(draft) for j, f in enumerate(final))
-    used_d: set[int] = set()
-    used_f: set[int] = set()
-    out: list[tuple[int | None, int | None, float | None]] = []
-    for neg, i, j in scored:
-        if -neg >= MIN_SIMILARITY and i not in used_d and j not in used_f:
-            used_d.add(i)
-            used_f.add(j)
-            out.append((i, j, round(-neg, 4)))
-    out.sort(key=lambda x: x[1])  # paired statements in the final text's order
-    out += [(None, j, None) for j in range(len(final)) if j not in used_f]
-    out += [(i, None, None) for i in range(len(draft)) if i not in used_d]
-    return out
+    scores = [(Indel.normalized_similarity(d["sentence"], f["sentence"]), i, j)
+              for i, d in enumerate(draft) for j, f in enumerate(final)]
+    return pair_greedily(scores, len(draft), len(final), MIN_SIMILARITY)
 
 
 def classify_change(draft_strength: int, final_strength: int) -> str:

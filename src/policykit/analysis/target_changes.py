@@ -68,23 +68,32 @@ def _ids(cell: object) -> list[str]:
     return [p for p in _text(cell).split(";") if p]
 
 
-def _pairs(draft: list[dict], final: list[dict]) -> list[tuple[int | None, int | None, float | None]]:
-    """Greedy one-to-one pairing of draft and final rows by metric similarity; unpaired rows alone."""
-    scored = sorted(((-similarity(_text(d["metric"]), _text(f["metric"])), i, j)
-                     for i, d in enumerate(draft) for j, f in enumerate(final)),
-                    key=lambda x: (x[0], x[1], x[2]))
+def pair_greedily(scores: list[tuple[float, int, int]], n_draft: int, n_final: int, minimum: float
+                  ) -> list[tuple[int | None, int | None, float | None]]:
+    """One-to-one pairs (i, j, score) taken best score first, scores at least minimum; then the unpaired.
+
+    Pairs come in the final side's order, then the final rows left alone (None, j), then the draft rows
+    (i, None). Ties go to the earlier draft row, then the earlier final row.
+    """
     used_d: set[int] = set()
     used_f: set[int] = set()
     out: list[tuple[int | None, int | None, float | None]] = []
-    for neg, i, j in scored:
-        if -neg >= MIN_SIMILARITY and i not in used_d and j not in used_f:
+    for score, i, j in sorted(scores, key=lambda x: (-x[0], x[1], x[2])):
+        if score >= minimum and i not in used_d and j not in used_f:
             used_d.add(i)
             used_f.add(j)
-            out.append((i, j, round(-neg, 4)))
-    out.sort(key=lambda x: x[1])  # paired targets in the final text's order
-    out += [(None, j, None) for j in range(len(final)) if j not in used_f]
-    out += [(i, None, None) for i in range(len(draft)) if i not in used_d]
+            out.append((i, j, round(score, 4)))
+    out.sort(key=lambda x: x[1])
+    out += [(None, j, None) for j in range(n_final) if j not in used_f]
+    out += [(i, None, None) for i in range(n_draft) if i not in used_d]
     return out
+
+
+def _pairs(draft: list[dict], final: list[dict]) -> list[tuple[int | None, int | None, float | None]]:
+    """Greedy one-to-one pairing of draft and final rows by metric similarity; unpaired rows alone."""
+    scores = [(similarity(_text(d["metric"]), _text(f["metric"])), i, j)
+              for i, d in enumerate(draft) for j, f in enumerate(final)]
+    return pair_greedily(scores, len(draft), len(final), MIN_SIMILARITY)
 
 
 def _stricter(order: tuple[str, ...], a: str, b: str) -> int:

@@ -64,6 +64,46 @@ class Threshold:
         return f"{self.scope}/{self.label} {self.metric} {self.value(scores):.3f} < {self.minimum:.2f}"
 
 
+LAWS_DIR_ENV = "POLICYKIT_LAWS_DIR"  # a folder holding the external law archives (laws-dev.tar.xz …)
+
+
+def law_archive(name: str) -> Path | None:
+    """An external law archive by file name: in $POLICYKIT_LAWS_DIR, else in shared/external beside the project."""
+    import os
+
+    folders = [Path(os.environ[LAWS_DIR_ENV])] if os.environ.get(LAWS_DIR_ENV) else []
+    folders += [base / "shared" / "external" for base in (config.ROOT.parent, config.ROOT.parent.parent)]
+    return next((f / name for f in folders if (f / name).is_file()), None)
+
+
+def flat_name(path: str) -> str:
+    """The raw file name of an archive path: its folders joined by `__`."""
+    return "__".join(Path(path).parts)
+
+
+def read_gold_csv(path: Path, columns: tuple[str, ...], integers: tuple[str, ...] = ("char_start", "char_end"),
+                  key: str = "gold_id") -> pd.DataFrame:
+    """A gold CSV as text cells, checked for its columns, with the integer columns as int.
+
+    A missing file, a missing column or a cell that is not a whole number is an InputError naming the file
+    (and the row, by its key column).
+    """
+    from policykit.errors import InputError
+
+    if not path.is_file():
+        raise InputError(str(path), "gold set not found")
+    gold = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [c for c in columns if c not in gold.columns]
+    if missing:
+        raise InputError(str(path), f"missing columns {missing}")
+    for col in integers:
+        bad = ~gold[col].str.fullmatch(r"\d+")
+        if bad.any():
+            raise InputError(str(path), f"{col} is not a whole number in row {gold.loc[bad, key].iloc[0]}")
+        gold[col] = gold[col].astype(int)
+    return gold
+
+
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     """Precision, recall and F1 from counts (1.0 where nothing was expected and nothing found)."""
     precision = tp / (tp + fp) if tp + fp else 1.0

@@ -22,9 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from policykit import config
-
-from . import Section, Threshold
+from . import Section, Threshold, flat_name, law_archive
 
 DOCUMENTS_FILE, EVENTS_FILE = "law_documents.csv", "law_events.csv"
 ARCHIVE_NAME = "laws-dev.tar.xz"
@@ -34,17 +32,8 @@ SKIPPED = f"Not measured: the law corpus archive ../shared/external/{ARCHIVE_NAM
 
 
 def archive() -> Path | None:
-    """The law corpus archive in the shared folder beside the repository (None if absent)."""
-    for base in (config.ROOT.parent, config.ROOT.parent.parent):
-        path = base / "shared" / "external" / ARCHIVE_NAME
-        if path.is_file():
-            return path
-    return None
-
-
-def flat_name(path: str) -> str:
-    """The name of an archive file in the flat raw folder: its folders joined by '__'."""
-    return path.strip("./").replace("/", "__")
+    """The law corpus archive (policykit.evaluation.law_archive; None if absent)."""
+    return law_archive(ARCHIVE_NAME)
 
 
 def read_gold(gold_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:

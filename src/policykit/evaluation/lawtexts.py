@@ -20,7 +20,6 @@ A score is a share: ``tp`` the agreements, ``fn`` the others, ``recall`` the sha
 
 from __future__ import annotations
 
-import os
 import re
 import tarfile
 import tempfile
@@ -31,7 +30,7 @@ import pandas as pd
 
 from policykit import config
 
-from . import Section, Threshold, score_row, score_table
+from . import Section, Threshold, flat_name, law_archive, score_row, score_table
 
 DOCUMENTS_GOLD = "lawtexts_documents.csv"
 ITEMS_GOLD = "lawtexts_items.csv"
@@ -50,15 +49,9 @@ _SPACE_RE = re.compile(r"[\s\u2002\u3000]+")
 
 
 def archive_dir() -> Path | None:
-    """The folder holding the law archives: $POLICYKIT_LAWS_DIR, else shared/external beside the project."""
-    candidates = [Path(os.environ["POLICYKIT_LAWS_DIR"])] if os.environ.get("POLICYKIT_LAWS_DIR") else []
-    candidates += [p / "shared" / "external" for p in (config.ROOT.parent, config.ROOT.parent.parent)]
-    return next((p for p in candidates if all((p / a).is_file() for a in ARCHIVES)), None)
-
-
-def flat_name(path: str) -> str:
-    """The raw file name of an archive path: its folders joined by `__`."""
-    return "__".join(Path(path).parts)
+    """The folder holding both law archives (policykit.evaluation.law_archive), None if one is missing."""
+    found = [law_archive(name) for name in ARCHIVES]
+    return found[0].parent if all(p is not None and p.parent == found[0].parent for p in found) else None
 
 
 def extract(paths: set[str], folder: Path, archives: Path) -> set[str]:

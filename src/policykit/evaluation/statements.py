@@ -23,17 +23,15 @@ Measures, each for the dev and the test split side by side:
 
 from __future__ import annotations
 
-import os
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from policykit import config
 from policykit.errors import InputError
 
-from . import Section, Threshold
+from . import LAWS_DIR_ENV, Section, Threshold, law_archive, read_gold_csv
 
 SPLITS = ("dev", "test")
 GOLD_FILES = {split: f"statements_{split}.csv" for split in SPLITS}
@@ -46,7 +44,6 @@ SCORE_COLUMNS = ["scope", "label", "dev", "test", "n_dev", "n_test"]
 GOALS = {("strength", "exact"): 0.90, ("strength", "within_one"): 0.98, ("instrument", "macro_f1"): 0.80,
          ("actor", "precision"): 0.85, ("actor", "recall"): 0.85, ("coverage", "characters"): 0.98}
 THRESHOLDS = [Threshold(scope, label, "test", minimum) for (scope, label), minimum in GOALS.items()]
-LAWS_ARCHIVE_ENV = "POLICYKIT_LAWS_ARCHIVE"
 DETAIL_COLUMNS = ["split", "source", "where", "field", "gold", "found", "sentence"]
 
 
@@ -70,26 +67,12 @@ def _text(value: object) -> str:
 
 def read_gold(path: Path) -> pd.DataFrame:
     """One split of the gold set, checked for its columns; offsets and strength as integers."""
-    if not path.is_file():
-        raise InputError(str(path), "gold set not found")
-    gold = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = [c for c in GOLD_COLUMNS if c not in gold.columns]
-    if missing:
-        raise InputError(str(path), f"missing columns {missing}")
-    for col in ("char_start", "char_end", "strength"):
-        bad = ~gold[col].str.fullmatch(r"\d+")
-        if bad.any():
-            raise InputError(str(path), f"{col} is not a number in row {gold.loc[bad, 'gold_id'].iloc[0]}")
-        gold[col] = gold[col].astype(int)
-    return gold
+    return read_gold_csv(path, GOLD_COLUMNS, ("char_start", "char_end", "strength"))
 
 
 def laws_archive() -> Path | None:
-    """The external law corpus archive: $POLICYKIT_LAWS_ARCHIVE, else shared/external beside the project."""
-    beside = (config.ROOT.parent, config.ROOT.parent.parent)
-    candidates = [Path(os.environ.get(LAWS_ARCHIVE_ENV, "/nonexistent")),
-                  *(p / "shared" / "external" / "laws-dev.tar.xz" for p in beside)]
-    return next((p for p in candidates if p.is_file()), None)
+    """The external law corpus archive (policykit.evaluation.law_archive; None if absent)."""
+    return law_archive("laws-dev.tar.xz")
 
 
 def _law_texts(archive: Path, paths: set[str]) -> dict[str, str]:
@@ -246,7 +229,7 @@ def evaluate(data_dir: Path, gold_dir: Path) -> Section:
             found.update(code_laws(gold, archive))
         else:
             gold = gold[gold["source"] != "law"]
-            notes.append(f"{split}: the law corpus archive is not available (set ${LAWS_ARCHIVE_ENV}); its "
+            notes.append(f"{split}: the law corpus archive is not available (set ${LAWS_DIR_ENV} to its folder); its "
                          "statements are left out.")
         results[split], counts[split] = measures(gold, found), len(gold)
         if split == "dev":  # the test split's rows are scored, never listed: they are not for reading while tuning

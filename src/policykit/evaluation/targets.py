@@ -37,7 +37,7 @@ import pandas as pd
 from policykit.analysis.targets_parse import RECURRING_RE
 from policykit.errors import InputError
 
-from . import Section, Threshold, agreement_row, score_row, score_table, side_by_side
+from . import Section, Threshold, agreement_row, read_gold_csv, score_row, score_table, side_by_side
 
 GOLD_FILE = "targets.csv"
 TEST_FILE = "targets_test.csv"
@@ -84,17 +84,7 @@ def _number(value: object) -> float | None:
 
 def read_gold(path: Path) -> pd.DataFrame:
     """The gold set, checked for its columns; dates as ISO text, values as floats."""
-    if not path.is_file():
-        raise InputError(str(path), "gold set not found")
-    gold = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = [c for c in GOLD_COLUMNS if c not in gold.columns]
-    if missing:
-        raise InputError(str(path), f"missing columns {missing}")
-    for col in ("char_start", "char_end"):
-        bad = ~gold[col].str.fullmatch(r"\d+")
-        if bad.any():
-            raise InputError(str(path), f"{col} is not an offset in row {gold.loc[bad, 'gold_id'].iloc[0]}")
-        gold[col] = gold[col].astype(int)
+    gold = read_gold_csv(path, GOLD_COLUMNS)
     for col in NEW_COLUMNS:
         if col not in gold.columns:
             gold[col] = ""
