@@ -49,8 +49,9 @@ def _zip_member(archive: zipfile.ZipFile, filename: str) -> str | None:
 
 def _not_found(where: Path, what: str) -> TableNotFoundError:
     """The error of a missing table, saying how to point load() at the data."""
-    return TableNotFoundError(where, f"{what}; pass data= a folder of published tables or a release archive "
-                              f"(policykit-data-<version>.zip), or set {DATA_ENV}; in a checkout of the project, "
+    return TableNotFoundError(where, f"{what}; point to a folder of published tables or a release archive "
+                              f"(policykit-data-<version>.zip) with --data PATH on the command line or data= in "
+                              f"Python, or set {DATA_ENV}; in a checkout of the project, "
                               "`policykit build` writes data/processed")
 
 
