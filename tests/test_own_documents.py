@@ -67,8 +67,9 @@ def _write_pdf(path: Path, lines: list[str]) -> bool:
 
 @pytest.fixture
 def mixed(tmp_path: Path) -> tuple[Path, bool]:
-    """A folder as people have them: nested text files with equal names, HTML, DOCX, a PDF, a backup file,
-    an empty file and a binary file; (folder, whether the PDF could be made).
+    """A folder as people have them, and whether the PDF could be made.
+
+    Nested text files with equal names, HTML, DOCX, a PDF, a backup file, an empty file and a binary file.
     """
     raw = tmp_path / "mine"
     (raw / "2024" / "plans").mkdir(parents=True)
