@@ -766,7 +766,8 @@ def staged_output(out_dir: Path) -> Iterator[Path]:
 # Libraries whose version can change the tables. The key also covers every other declared dependency
 # of the installed package (read from its metadata), so that a new one is never forgotten.
 OUTPUT_DEPENDENCIES = ("jieba", "opencc", "rapidfuzz", "cn2an", "charset-normalizer", "datasketch", "numpy",
-                       "scipy", "pandas", "polars", "pyarrow", "frictionless", "duckdb")
+                       "scipy", "pandas", "polars", "pyarrow", "frictionless", "duckdb", "beautifulsoup4",
+                       "python-docx", "pypdf", "pypinyin")
 
 
 def dependency_versions() -> dict[str, str]:
@@ -776,7 +777,7 @@ def dependency_versions() -> dict[str, str]:
     names = set(OUTPUT_DEPENDENCIES)
     with contextlib.suppress(PackageNotFoundError):
         for req in requires("policykit") or []:
-            if "extra ==" not in req:
+            if "extra ==" not in req or 'extra == "build"' in req:
                 names.add(re.split(r"[\s<>=!~;\[(]", req, maxsplit=1)[0].lower())
     out = {}
     for name in sorted(names):

@@ -59,7 +59,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     """Print the published tables (rows, title) and/or the documents (id, kind, date, title)."""
-    from policykit.api import TableNotFoundError, load, read_arrow
+    from policykit.api import TableNotFoundError, load, table_rows
     from policykit.schema import TABLES
 
     what = args.what or ["tables", "documents"]
@@ -70,7 +70,7 @@ def _list(args: argparse.Namespace) -> int:
         print("table             rows  title")
         for name, spec in TABLES.items():
             try:
-                rows = str(read_arrow(name, args.data).num_rows)
+                rows = str(table_rows(name, args.data))
             except TableNotFoundError:
                 rows = "-"
             print(f"{name:<16}{rows:>6}  {spec.title}")
@@ -394,6 +394,13 @@ def main(argv: list[str] | None = None) -> int:
             return int(args.func(args) or 0)
     except InputError as exc:
         print(f"policykit: error: {exc}", file=sys.stderr)
+        return 1
+    except ModuleNotFoundError as exc:
+        if exc.name is None or exc.name.split(".")[0] == "policykit":
+            raise
+        extra = "notebooks" if args.command == "figures" else "build"
+        print(f"policykit: error: `policykit {args.command}` needs {exc.name}, which is not installed: "
+              f"pip install 'policykit[{extra}]'", file=sys.stderr)
         return 1
     except BrokenPipeError:
         # the reader went away (`policykit kwic … | head`): no traceback, and no second error when Python
