@@ -26,7 +26,7 @@ def _build(args: argparse.Namespace) -> int:
 
     result = build(args.raw, args.out, args.catalog, progress=not args.quiet, use_cache=not args.no_cache,
                    scheduler=args.scheduler, keep_going=args.keep_going)
-    if result.skipped and not args.quiet:
+    if result.skipped:  # printed even with -q, which only turns progress off
         print(f"policykit: skipped {len(result.skipped)} file(s) (listed in the sources table, status skipped):",
               file=sys.stderr)
         for name, reason in result.skipped:

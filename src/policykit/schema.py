@@ -160,10 +160,10 @@ register(Table(
         _f("n_chars", "integer", "Characters in the decoded file (the text taken from an HTML, DOCX or PDF file); null for a skipped file."),
         _f("n_documents", "integer", "Number of document witnesses found in the file (0 for a skipped file).", True),
         _f("format", "string", "How the text was taken: text (.txt, .md, .text), html (the page's main text), docx "
-           "(paragraphs and table rows) or pdf (the text layer); null for a skipped file of another format.", values=SOURCE_FORMATS),
-        _f("status", "string", "read, or skipped (not read: skipped_reason says why).", True, values=SOURCE_STATUSES),
+           "(paragraphs and table rows) or pdf (the text layer); null for a skipped file of another format.", False, "格式", values=SOURCE_FORMATS),
+        _f("status", "string", "read, or skipped (not read: skipped_reason says why).", True, "读取状态", values=SOURCE_STATUSES),
         _f("skipped_reason", "string", "Why the file was not read: a format not read, a backup or hidden file, or (with "
-           "build --keep-going) a file that could not be read (empty, binary, undecodable, a PDF without text); null if read."),
+           "build --keep-going) a file that could not be read (empty, binary, undecodable, a PDF without text); null if read.", False, "跳过原因"),
     ),
     ("source_file",),
     provenance="`policykit.ingest.sources`: reads every raw file, detects its encoding, line endings and script, "
