@@ -21,11 +21,11 @@ all: figures  ## the main job: build data/processed from data/raw, then every fi
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,cluster]"
+	$(BIN)/python -m pip install --quiet -e ".[all,test,cluster]"
 	$(BIN)/python -m ipykernel install --sys-prefix $(KERNEL) >/dev/null
 	touch $(STAMP)
 
-setup: $(STAMP)  ## create .venv and install policykit with its test tools and Jupyter kernel
+setup: $(STAMP)  ## create .venv and install policykit with every extra (build, notebooks), its test tools and Jupyter kernel
 
 data: setup  ## rebuild the published tables (data/processed) from data/raw
 	$(BIN)/policykit build
@@ -42,15 +42,15 @@ lint: setup  ## check the code with ruff (rules in pyproject.toml); `make test` 
 	$(BIN)/ruff check src tests
 
 test: setup lint test-browser  ## ruff, then the whole test suite (unit, pipeline, notebooks under nbval, site, browser)
-	$(BIN)/python -m pip install --quiet -e ".[test,site]"
+	$(BIN)/python -m pip install --quiet -e ".[all,test,site]"
 	$(BIN)/python -m pytest
 
 lab: setup  ## open the notebooks in JupyterLab, kernel "Python (policykit)"; options: make lab LAB_ARGS="--port 8890 --no-browser"
-	$(BIN)/python -m pip install --quiet -e ".[test,lab]"
+	$(BIN)/python -m pip install --quiet -e ".[all,test,lab]"
 	$(BIN)/jupyter lab $(ROOT_FLAG) --MultiKernelManager.default_kernel_name=policykit $(LAB_ARGS) notebooks/
 
 site: figures  ## build the documentation site (README, data dictionary, docs/*.md, executed notebooks) into site/
-	$(BIN)/python -m pip install --quiet -e ".[test,site]"
+	$(BIN)/python -m pip install --quiet -e ".[all,test,site]"
 	$(BIN)/python -m policykit.present.site
 
 release: data  ## write the versioned dataset archive into dist/

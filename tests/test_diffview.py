@@ -72,15 +72,15 @@ def test_html_escapes_titles_and_text() -> None:
 
 
 def test_unknown_document_is_a_one_line_error(capsys, monkeypatch) -> None:
-    """`policykit diff nowhere plan` -> exit status 2 and a one-line message naming the document."""
+    """`policykit diff nowhere plan` -> exit status 1 and the one-line error of every command, naming the document."""
     cmp_docs = pd.DataFrame({"doc_id": ["plan"], "kind": ["policy"], "related_doc_id": [None], "title": ["计划"]})
     monkeypatch.setattr("policykit.api.load",
                         lambda name, **kw: cmp_docs if name == "documents" else pd.DataFrame())
     args = cli.parser().parse_args(["diff", "nowhere", "plan", "--threshold", "0.5"])
     assert args.threshold == 0.5
-    assert args.func(args) == 2
+    assert cli.main(["diff", "nowhere", "plan", "--threshold", "0.5"]) == 1
     err = capsys.readouterr().err.strip()
-    assert "nowhere" in err and "\n" not in err
+    assert err.startswith("policykit: error: ") and "nowhere" in err and "\n" not in err
 
 
 @pytest.mark.slow

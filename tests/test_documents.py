@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,7 @@ def test_witnesses_merged_and_catalog_applied() -> None:
     assert docs.loc["plan-2024", "date"] == "2024-01-04" and docs.loc["plan-2024", "date_basis"] == "catalog"
     drafts = docs[docs.kind == "draft"]
     assert len(drafts) == 1 and drafts.iloc[0]["related_doc_id"] == "plan-2024"
-    assert drafts.index[0].startswith("doc-")
+    assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", drafts.index[0]) and "xingdongjihua" in drafts.index[0]  # readable
     w = corpus.witnesses[corpus.witnesses.doc_id == "plan-2024"]
     assert w.is_primary.sum() == 1
     assert (w.agreement >= 0.999).all()

@@ -62,7 +62,7 @@ def test_release_contents_and_checksums(processed: Path, tmp_path: Path) -> None
     with zipfile.ZipFile(result.archive) as zf:
         files = {n.removeprefix(prefix): zf.read(n) for n in zf.namelist()}
     expected = {"datapackage.json", "data-dictionary.md", "CITATION.cff", "SHA256SUMS", "policykit.sql", "policykit.do",
-                "README.md", "LICENSE"}
+                "README.md", "LICENSE", "LICENSE-DATA"}
     for name in ("sources", "documents", "witnesses"):
         expected |= {f"{name}.csv", f"{name}.parquet", f"stata/{name}.dta", f"excel/{name}.csv"}
     assert set(files) == expected
@@ -155,10 +155,13 @@ def test_stata_labels_value_labels_and_missing_values(processed: Path, tmp_path:
     assert labels["kind"].startswith("文件类型 ") and "policy" in labels["kind"]
     assert labels["title"].startswith("标题 Title")
     assert all(0 < len(v) <= 80 for v in labels.values())
-    assert values["kind"] == {1: "policy", 2: "draft", 3: "notice"}  # codes: places in the registry's allowed values
-    assert values["title_assigned"] == {0: "false", 1: "true"}
-    assert list(data.sort_values("doc_id").kind) == ["policy", "draft", "notice"]
-    assert raw.kind.dtype.kind in "if" and "date_basis" not in values  # all null: not categorical, stays text
+    # codes: places in the registry's allowed values; every allowed value labelled, Chinese first
+    assert values["kind"] == {i: label for i, label in enumerate(table("documents").labels("kind").values(), 1)}
+    assert values["kind"][1] == "政策文件 policy" and len(values["kind"]) == 6
+    assert values["title_assigned"] == {0: "否 false", 1: "是 true"}
+    assert list(data.sort_values("doc_id").kind) == ["政策文件 policy", "征求意见稿 draft", "通知 notice"]
+    assert raw.kind.dtype.kind in "if" and raw.date_basis.isna().all()  # all null: missing, yet labelled
+    assert values["date_basis"] == {1: "文本 text", 2: "编目 catalog"}
     dates = data.set_index("doc_id")["date"]
     assert str(dates["d2"].date()) == "2024-10-09" and pd.isna(dates["d1"])  # a missing date is missing, not ""
 
@@ -231,6 +234,26 @@ def test_stata_export_keeps_long_text_labels_and_is_deterministic(tmp_path: Path
     assert all(len(v) <= 80 for v in labels.values())
     assert data.loc[data.doc_id == "final", "text"].item() == LONG_TEXT
     assert pd.isna(data.loc[data.doc_id == "draft", "date"].item())  # a missing date is Stata's missing date
+
+
+def test_stata_true_false_unknown_is_coded_like_a_boolean() -> None:
+    """value_changed: false 0, true 1, unknown 2, each labelled in Chinese and English."""
+    from policykit.publish.release import categories, stata_frame, value_label
+
+    f = table("changes").field("value_changed")
+    assert categories(f) == {"false": 0, "true": 1, "unknown": 2}
+    assert [value_label(f, v) for v in ("false", "true", "unknown")] == ["否 false", "是 true", "未知 unknown"]
+    spec = table("changes")
+    df = pd.DataFrame({c.name: pd.Series([None, None, None], dtype="object") for c in spec.fields})
+    df["value_changed"] = ["true", "false", None]
+    for c in spec.fields:
+        if c.type == "boolean":
+            df[c.name] = [True, False, True]
+        elif c.type in ("integer", "number"):
+            df[c.name] = [1, 2, 3]
+    frame, labels, _dates, _strl = stata_frame(df, spec)
+    assert frame["value_changed"].tolist()[:2] == [1.0, 0.0] and pd.isna(frame["value_changed"].iloc[2])
+    assert labels["value_changed"] == {0: "否 false", 1: "是 true", 2: "未知 unknown"}
 
 
 def test_excel_csv_has_bom_and_crlf(tmp_path: Path) -> None:

@@ -115,7 +115,7 @@ def test_plausibility_and_binary_counts_match_the_definition() -> None:
 
 
 def test_paths_that_are_not_files_are_named(tmp_path: Path) -> None:
-    """A folder named like a text file and a dangling symlink are skipped, each with a warning."""
+    """A dangling symlink is skipped with a warning; a folder named like a text file is a folder, read inside."""
     from policykit.errors import InputWarning
     from policykit.ingest.sources import raw_files
 
@@ -124,4 +124,4 @@ def test_paths_that_are_not_files_are_named(tmp_path: Path) -> None:
     (tmp_path / "gone.md").symlink_to(tmp_path / "missing.md")
     with pytest.warns(InputWarning) as caught:
         assert raw_files(tmp_path) == [tmp_path / "a.txt"]
-    assert sorted(w.message.where.rsplit("/", 1)[-1] for w in caught) == ["dir.txt", "gone.md"]
+    assert sorted(w.message.where.rsplit("/", 1)[-1] for w in caught) == ["gone.md"]

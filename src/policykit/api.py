@@ -6,7 +6,8 @@
 function (policykit.analysis.kwic.kwic, policykit.analysis.reuse.reuse_between,
 policykit.ingest.structure.split_sentences), which takes its tables as arguments and reads no file.
 
-pandas and pyarrow are imported on first use, so that ``import policykit`` stays light.
+pandas and pyarrow (or, in a core install without pyarrow, fastparquet) are imported on first use, so that
+``import policykit`` stays light.
 """
 
 from __future__ import annotations
@@ -49,15 +50,14 @@ def _zip_member(archive: zipfile.ZipFile, filename: str) -> str | None:
 
 def _not_found(where: Path, what: str) -> TableNotFoundError:
     """The error of a missing table, saying how to point load() at the data."""
-    return TableNotFoundError(where, f"{what}; pass data= a folder of published tables or a release archive "
-                              f"(policykit-data-<version>.zip), or set {DATA_ENV}; in a checkout of the project, "
+    return TableNotFoundError(where, f"{what}; point to a folder of published tables or a release archive "
+                              f"(policykit-data-<version>.zip) with --data PATH on the command line or data= in "
+                              f"Python, or set {DATA_ENV}; in a checkout of the project, "
                               "`policykit build` writes data/processed")
 
 
-def read_arrow(name: str, data: Path | str | None = None) -> Any:
-    """Arrow table of a published table, read from a folder or a release archive (.zip)."""
-    import pyarrow.parquet as pq
-
+def _parquet_source(name: str, data: Path | str | None = None) -> Path | bytes:
+    """The Parquet file of a published table: its path in a folder, or its bytes from a release archive."""
     spec = table(name)
     source = data_source(data)
     filename = f"{spec.name}.parquet"
@@ -66,28 +66,86 @@ def read_arrow(name: str, data: Path | str | None = None) -> Any:
             member = _zip_member(archive, filename)
             if member is None:
                 raise _not_found(source, f"the archive holds no {filename}")
-            return pq.read_table(io.BytesIO(archive.read(member)))
+            return archive.read(member)
     if source.is_file():
         raise _not_found(source, "not a folder of published tables nor a release archive (.zip)")
     path = source / filename
     if not path.is_file():
         raise _not_found(source, f"no {filename} here")
-    return pq.read_table(path)
+    return path
+
+
+def _has_pyarrow() -> bool:
+    """Whether pyarrow is installed (the build extra has it; a core install reads Parquet with fastparquet)."""
+    import importlib.util
+
+    return importlib.util.find_spec("pyarrow") is not None
+
+
+def read_arrow(name: str, data: Path | str | None = None) -> Any:
+    """Arrow table of a published table, read from a folder or a release archive (.zip); needs pyarrow."""
+    import pyarrow.parquet as pq
+
+    source = _parquet_source(name, data)
+    return pq.read_table(io.BytesIO(source) if isinstance(source, bytes) else source)
+
+
+def table_rows(name: str, data: Path | str | None = None) -> int:
+    """Number of rows of a published table, from its Parquet metadata."""
+    source = _parquet_source(name, data)
+    handle = io.BytesIO(source) if isinstance(source, bytes) else source
+    if _has_pyarrow():
+        import pyarrow.parquet as pq
+
+        return pq.read_metadata(handle).num_rows
+    from fastparquet import ParquetFile
+
+    return ParquetFile(handle).count()
 
 
 def load(name: str, *, polars: bool = False, data: Path | str | None = None,
          processed_dir: Path | str | None = None) -> Any:
     """Return a published table as a pandas DataFrame (or a polars DataFrame with polars=True)."""
-    arrow = read_arrow(name, data if data is not None else processed_dir)
-    if polars:
-        import polars as pl
+    data = data if data is not None else processed_dir
+    if polars or _has_pyarrow():
+        arrow = read_arrow(name, data)
+        if polars:
+            import polars as pl
 
-        return pl.from_arrow(arrow)
-    from policykit.publish.tables import ARROW_TO_PANDAS
+            return pl.from_arrow(arrow)
+        from policykit.publish.tables import ARROW_TO_PANDAS
 
-    # pandas' nullable dtypes (string, Int64, Float64, boolean) rather than Arrow-backed ones; dates as
-    # Arrow date32 (values datetime.date): pandas has no nullable date dtype of its own
-    return arrow.to_pandas(types_mapper=ARROW_TO_PANDAS.get)
+        # pandas' nullable dtypes (string, Int64, Float64, boolean) rather than Arrow-backed ones; dates as
+        # Arrow date32 (values datetime.date): pandas has no nullable date dtype of its own
+        return arrow.to_pandas(types_mapper=ARROW_TO_PANDAS.get)
+    return _load_with_fastparquet(name, data)
+
+
+# the pandas nullable dtype of each registry type (as the pyarrow path above gives them; dates: see below)
+_NULLABLE = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
+
+
+def _load_with_fastparquet(name: str, data: Path | str | None) -> Any:
+    """A published table read with fastparquet (a core install, without pyarrow), typed by the registry.
+
+    Without pyarrow there is no Arrow date dtype: a date column holds datetime.date values (object dtype),
+    the values the pyarrow path gives.
+    """
+    import pandas as pd
+    from fastparquet import ParquetFile
+
+    source = _parquet_source(name, data)
+    df = ParquetFile(io.BytesIO(source) if isinstance(source, bytes) else source).to_pandas()
+    spec = table(name)
+    for f in spec.fields:
+        if f.name not in df.columns:
+            continue
+        column = df[f.name].astype("object").where(df[f.name].notna(), None)
+        if f.type == "date":
+            df[f.name] = column.map(lambda v: None if v is None else pd.Timestamp(v).date()).astype("object")
+        else:
+            df[f.name] = column.astype(_NULLABLE[f.type])
+    return df.reset_index(drop=True)
 
 
 def load_doc() -> str:

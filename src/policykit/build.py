@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
 import os
 import re
@@ -67,6 +68,7 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     cached: bool = False  # True when the outputs were copied from the build cache
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (analysis stages: in their worker)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason) of every raw file not read
 
 
 Stage = tuple[str, Callable[[dict[str, "pd.DataFrame"]], dict[str, "pd.DataFrame"]]]
@@ -604,7 +606,7 @@ KEEP = {"alignment", "targets", "statements"}
 def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, scheduler: Any = None,
                  ex: Any = None, timings: dict[str, float] | None = None,
                  sink: Callable[[str, pd.DataFrame], None] | None = None,
-                 spill: Path | None = None) -> dict[str, pd.DataFrame]:
+                 spill: Path | None = None, keep_going: bool = False) -> dict[str, pd.DataFrame]:
     """Run every stage on the raw folder and return the tables by name.
 
     With a sink, each table is handed to it as soon as it is finished and dropped unless a later stage
@@ -613,7 +615,8 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, sche
 
     The analysis stages run through the executor: local worker processes, or the Dask cluster whose
     scheduler address is given. An interruption cancels them; the progress line is closed first so
-    that any message after it starts on a line of its own.
+    that any message after it starts on a line of its own. With keep_going, raw files that cannot be
+    read are skipped (listed in the sources table with their reason) rather than stopping the build.
     """
     from tqdm import tqdm
 
@@ -621,22 +624,23 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, sche
     from policykit.executor import executor
     from policykit.ingest.catalog import read_catalog
     from policykit.ingest.documents import build_corpus
-    from policykit.ingest.sources import read_sources
+    from policykit.ingest.sources import read_raw
     from policykit.memory import release_memory
 
     if ex is None:
         with executor(scheduler, workers=None if scheduler else workers()) as own:
-            return build_tables(raw_dir, catalog_file, progress, ex=own, timings=timings, sink=sink, spill=spill)
+            return build_tables(raw_dir, catalog_file, progress, ex=own, timings=timings, sink=sink, spill=spill,
+                                keep_going=keep_going)
     bar = tqdm(total=3 + len(analysis_stages()), desc="policykit build", unit="stage", disable=not progress,
-               bar_format="{desc}: {n_fmt}/{total_fmt}{postfix}")
+               bar_format="{desc}: {n_fmt}/{total_fmt} stages [{elapsed}]{postfix}")
     with bar:
         bar.set_postfix_str("reading sources")
         with _timed(timings, "sources"):
-            sources = read_sources(raw_dir)
+            sources, skipped = read_raw(raw_dir, keep_going)
         bar.update()
         bar.set_postfix_str("documents and witnesses")
         with _timed(timings, "documents"):
-            corpus = build_corpus(sources, read_catalog(catalog_file))
+            corpus = build_corpus(sources, read_catalog(catalog_file), skipped)
         del sources  # the corpus keeps what it needs
         tables = {"sources": corpus.sources, "documents": corpus.documents, "witnesses": corpus.witnesses,
                   "document_events": corpus.events}
@@ -781,7 +785,8 @@ def staged_output(out_dir: Path) -> Iterator[Path]:
 # Libraries whose version can change the tables. The key also covers every other declared dependency
 # of the installed package (read from its metadata), so that a new one is never forgotten.
 OUTPUT_DEPENDENCIES = ("jieba", "opencc", "rapidfuzz", "cn2an", "charset-normalizer", "datasketch", "numpy",
-                       "scipy", "pandas", "polars", "pyarrow", "frictionless", "duckdb")
+                       "scipy", "pandas", "polars", "pyarrow", "frictionless", "duckdb", "beautifulsoup4",
+                       "python-docx", "pypdf", "pypinyin")
 
 
 def dependency_versions() -> dict[str, str]:
@@ -791,7 +796,7 @@ def dependency_versions() -> dict[str, str]:
     names = set(OUTPUT_DEPENDENCIES)
     with contextlib.suppress(PackageNotFoundError):
         for req in requires("policykit") or []:
-            if "extra ==" not in req:
+            if "extra ==" not in req or 'extra == "build"' in req:
                 names.add(re.split(r"[\s<>=!~;\[(]", req, maxsplit=1)[0].lower())
     out = {}
     for name in sorted(names):
@@ -802,20 +807,22 @@ def dependency_versions() -> dict[str, str]:
     return out
 
 
-def build_key(raw_dir: Path, catalog_file: Path) -> str:
+def build_key(raw_dir: Path, catalog_file: Path, keep_going: bool = False) -> str:
     """Digest of everything the outputs depend on: raw bytes, catalog, library code, dependency versions."""
-    from policykit.ingest.sources import raw_files
+    from policykit.ingest.sources import scan
 
     h = hashlib.sha256()
     deps = " ".join(f"{n} {v}" for n, v in dependency_versions().items())
-    parts = [f"policykit {__version__} python {sys.version_info[:3]} {deps}"]
+    parts = [f"policykit {__version__} python {sys.version_info[:3]} {deps} keep_going={keep_going}"]
     try:
-        inputs = raw_files(raw_dir, warn=False)
+        inputs, skipped = scan(raw_dir)
     except InputError:
-        inputs = []
+        inputs, skipped = [], []
+    parts.extend(f"skipped {s.name} {s.sha256 or '-'} {s.reason}" for s in skipped)
     code = sorted(p for p in config.PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in {".py", ".tsv", ".txt"})
     for path in [*inputs, raw_dir / config.MANIFEST_NAME, catalog_file, *code]:
-        parts.append(f"{path.name} {hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else '-'}")
+        name = path.relative_to(raw_dir).as_posix() if path.is_relative_to(raw_dir) else path.name
+        parts.append(f"{name} {hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else '-'}")
     h.update("\n".join(parts).encode("utf-8"))
     return h.hexdigest()[:24]
 
@@ -841,33 +848,77 @@ def _store_in_cache(out_dir: Path, slot: Path, key: str) -> None:
 
 
 def build(raw_dir: Path | None = None, out_dir: Path | None = None, catalog_file: Path | None = None,
-          progress: bool = False, use_cache: bool = False, scheduler: Any = None) -> BuildResult:
+          progress: bool = False, use_cache: bool = False, scheduler: Any = None,
+          keep_going: bool = False) -> BuildResult:
     """Build every table from raw_dir into out_dir; out_dir is left untouched if anything fails.
 
     - the output folder is checked (writable) before any work, and locked for the whole build;
     - staging folders left beside it by killed builds are removed;
     - with use_cache, a build whose inputs, code and libraries are unchanged copies the cached outputs;
-    - with scheduler (a Dask scheduler address), the analysis stages run on that cluster.
+    - with scheduler (a Dask scheduler address), the analysis stages run on that cluster;
+    - with keep_going, raw files that cannot be read are skipped with their reason (sources table);
+      without it, one error lists every such file;
+    - a catalog given that does not exist is an error (the default one may be absent: no curated facts);
+    - a failed build leaves no folder it created behind (no empty data/).
     """
+    from policykit.ingest.sources import check_raw_dir
+
     raw_dir = Path(raw_dir or config.RAW_DIR)
     out_dir = Path(out_dir or config.PROCESSED_DIR)
-    catalog_file = Path(catalog_file or config.CATALOG_FILE)
     check_output(out_dir)
+    check_raw_dir(raw_dir)
+    if catalog_file is not None and not Path(catalog_file).is_file():
+        raise InputError(catalog_file, "catalog not found (--catalog takes a TOML file; see the README, "
+                                       "\"Your own documents\")")
+    catalog_file = Path(catalog_file or config.CATALOG_FILE)
     from policykit.memory import frozen_heap
 
-    with output_lock(out_dir), frozen_heap():
-        clean_stale(out_dir)
-        return _build_locked(raw_dir, out_dir, catalog_file, progress, use_cache, scheduler)
+    created = _missing_parents(out_dir)
+    try:
+        with output_lock(out_dir), frozen_heap():
+            clean_stale(out_dir)
+            return _build_locked(raw_dir, out_dir, catalog_file, progress, use_cache, scheduler, keep_going)
+    except BaseException:
+        for folder in created:  # innermost first: only the folders this build made, and only if empty
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+
+
+def _missing_parents(out_dir: Path) -> list[Path]:
+    """The folders above out_dir that do not exist yet, innermost first."""
+    missing = []
+    for folder in out_dir.parents:
+        if folder.exists():
+            break
+        missing.append(folder)
+    return missing
+
+
+def skipped_files(sources: pd.DataFrame | None) -> list[tuple[str, str]]:
+    """(file, reason) of every skipped row of a sources table."""
+    if sources is None or "status" not in sources.columns:
+        return []
+    rows = sources[sources["status"] == "skipped"]
+    return list(zip(rows["source_file"].astype(str), rows["skipped_reason"].astype(str), strict=True))
+
+
+def _skipped_in_csv(path: Path) -> list[tuple[str, str]]:
+    """(file, reason) of every skipped row of a sources.csv (a restore from the cache reads no Parquet)."""
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [(r["source_file"], r["skipped_reason"]) for r in csv.DictReader(fh) if r.get("status") == "skipped"]
 
 
 def _build_locked(raw_dir: Path, out_dir: Path, catalog_file: Path, progress: bool, use_cache: bool,
-                  scheduler: Any) -> BuildResult:
+                  scheduler: Any, keep_going: bool = False) -> BuildResult:
     """The build proper, with the output folder locked."""
-    key = build_key(raw_dir, catalog_file) if use_cache else None
+    key = build_key(raw_dir, catalog_file, keep_going) if use_cache else None
     slot = cache_slot(raw_dir)
     cached = slot / key if key else None
     if cached is not None and cached.is_dir():
-        result = BuildResult(cached=True)
+        result = BuildResult(cached=True, skipped=_skipped_in_csv(cached / "sources.csv"))
         with staged_output(out_dir) as tmp:
             for path in sorted(cached.iterdir()):
                 shutil.copy2(path, tmp / path.name)
@@ -882,12 +933,13 @@ def _build_locked(raw_dir: Path, out_dir: Path, catalog_file: Path, progress: bo
         writer = TableWriter(tmp, timings)
         with executor(scheduler, workers=None if scheduler else workers()) as ex:
             build_tables(raw_dir, catalog_file, progress=progress, ex=ex, timings=timings, sink=writer.put,
-                         spill=tmp / ".batches")
+                         spill=tmp / ".batches", keep_going=keep_going)
         writer.close()
         names = sorted(writer.paths)
         files = writer.files(out_dir)
         files.append(out_dir / write_datapackage(tmp, {**dict.fromkeys(names), "sources": writer.sources}).name)
-    result = BuildResult(tables=WrittenTables(out_dir, names), rows=writer.rows, files=files, timings=timings)
+    result = BuildResult(tables=WrittenTables(out_dir, names), rows=writer.rows, files=files, timings=timings,
+                         skipped=skipped_files(writer.sources))
     if key:
         _store_in_cache(out_dir, slot, key)
     return result

@@ -8,6 +8,7 @@ pipeline stage.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from collections.abc import Iterator
@@ -24,7 +25,12 @@ def _build(args: argparse.Namespace) -> int:
     from policykit.build import build
 
     result = build(args.raw, args.out, args.catalog, progress=not args.quiet, use_cache=not args.no_cache,
-                   scheduler=args.scheduler)
+                   scheduler=args.scheduler, keep_going=args.keep_going)
+    if result.skipped:  # printed even with -q, which only turns progress off
+        print(f"policykit: skipped {len(result.skipped)} file(s) (listed in the sources table, status skipped):",
+              file=sys.stderr)
+        for name, reason in result.skipped:
+            print(f"  {name}: {reason}", file=sys.stderr)
     if result.cached:
         if not args.quiet:
             print(f"policykit: raw files, catalog and code unchanged: {len(result.files)} files restored from the "
@@ -38,9 +44,22 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    """Read every file of a raw folder as the build would; print one line per file not read; exit 1 if any is bad."""
+    from policykit.ingest.sources import read_raw
+
+    sources, skipped = read_raw(args.raw or config.RAW_DIR, keep_going=True)
+    for s in skipped:
+        print(f"{s.name}: {s.reason}")
+    bad = sum(s.bad for s in skipped)
+    print(f"policykit: {len(sources)} file(s) readable, {len(skipped) - bad} skipped, {bad} cannot be read",
+          file=sys.stderr)
+    return 1 if bad else 0
+
+
 def _list(args: argparse.Namespace) -> int:
     """Print the published tables (rows, title) and/or the documents (id, kind, date, title)."""
-    from policykit.api import TableNotFoundError, load, read_arrow
+    from policykit.api import TableNotFoundError, load, table_rows
     from policykit.schema import TABLES
 
     what = args.what or ["tables", "documents"]
@@ -51,7 +70,7 @@ def _list(args: argparse.Namespace) -> int:
         print("table             rows  title")
         for name, spec in TABLES.items():
             try:
-                rows = str(read_arrow(name, args.data).num_rows)
+                rows = str(table_rows(name, args.data))
             except TableNotFoundError:
                 rows = "-"
             print(f"{name:<16}{rows:>6}  {spec.title}")
@@ -84,26 +103,28 @@ def _figures(args: argparse.Namespace) -> int:
     from policykit.present.figures import parse_parameters, run_notebooks
 
     names = [*args.names, *args.more_names]
+    folder = Path(args.notebooks_dir or config.NOTEBOOKS_DIR)
+    if not folder.is_dir() or not any(folder.glob("*.ipynb")):
+        raise InputError(folder, "no notebooks here: `policykit figures` runs the notebooks of a checkout of the "
+                                 "project (run it there, or pass --notebooks-dir DIR)")
     paths = run_notebooks(names, parse_parameters(args.parameter), args.parameter_file, args.out,
                           notebooks_dir=args.notebooks_dir, progress=not args.quiet)
+    if not paths:
+        raise InputError(folder, "no notebook was run (check the names given)")
     print(f"{len(paths)} notebook(s) executed into {Path(args.out) / 'notebooks'}")
     return 0
 
 
 def _diff(args: argparse.Namespace) -> int:
-    """Compare two versions of a document: a terminal table, or a summary and an HTML page; exit 2 if unknown."""
+    """Compare two versions of a document: a terminal table, or a summary and an HTML page."""
     from policykit.analysis import align
     from policykit.api import load
     from policykit.present import diffview
 
     threshold = align.DEFAULT_THRESHOLD if args.threshold is None else args.threshold
-    try:
-        documents = load("documents", processed_dir=args.data)
-        provisions = load("provisions", processed_dir=args.data)
-        cmp = diffview.comparison(documents, provisions, args.draft_id, args.final_id, threshold)
-    except (InputError, FileNotFoundError) as err:
-        print(f"policykit diff: {err}", file=sys.stderr)
-        return 2
+    documents = load("documents", data=args.data)
+    provisions = load("provisions", data=args.data)
+    cmp = diffview.comparison(documents, provisions, args.draft_id, args.final_id, threshold)
     if args.html:
         args.html.parent.mkdir(parents=True, exist_ok=True)
         args.html.write_text(diffview.render_html(cmp), encoding="utf-8")
@@ -118,7 +139,7 @@ def _release(args: argparse.Namespace) -> int:
     """Write the release archive (and the DuckDB database beside it); print their paths and the checksum."""
     from policykit.publish.release import build_release
 
-    result = build_release(args.processed, args.dist, duckdb_file=not args.no_duckdb)
+    result = build_release(args.data, args.dist, duckdb_file=not args.no_duckdb)
     print(f"{result.archive}")
     print(f"sha256 {result.sha256}")
     if result.duckdb is not None:
@@ -150,6 +171,9 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 DATA_HELP = "folder of published tables or release archive (default $POLICYKIT_DATA or data/processed)"
+DIFF_THRESHOLD = 0.45
+"""The default of diff --threshold, shown in --help without importing the stage (a test keeps it equal to
+policykit.analysis.align.DEFAULT_THRESHOLD)."""
 
 
 def _add_build(sub: argparse._SubParsersAction) -> None:
@@ -157,9 +181,13 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
     b = sub.add_parser("build", help="rebuild the published tables from the raw files",
                        description="Rebuild the published tables (data/processed) from the raw files; a bad input "
                                    "file is a one-line error and nothing already built is lost.")
-    b.add_argument("--raw", type=Path, default=None, help="raw folder (default data/raw)")
-    b.add_argument("--out", type=Path, default=None, help="output folder (default data/processed)")
-    b.add_argument("--catalog", type=Path, default=None, help="curated catalog (default data/catalog.toml)")
+    b.add_argument("--raw", type=Path, default=None, metavar="DIR",
+                   help="folder of documents, read with its sub-folders (default data/raw)")
+    b.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default data/processed)")
+    b.add_argument("--catalog", type=Path, default=None, metavar="TOML",
+                   help="curated catalog (default data/catalog.toml, if there is one)")
+    b.add_argument("-k", "--keep-going", action="store_true",
+                   help="skip files that cannot be read (listed with their reason) and build the rest")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     b.add_argument("--no-cache", action="store_true", help="rebuild even if raw files, catalog and code are unchanged")
     b.add_argument("--timings", action="store_true", help="print the seconds each stage took (on stderr)")
@@ -167,6 +195,16 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
                    help="run the analysis stages on the Dask cluster of this scheduler (e.g. tcp://10.0.0.5:8786); "
                         "needs pip install 'policykit[cluster]'")
     b.set_defaults(func=_build)
+
+
+def _add_check(sub: argparse._SubParsersAction) -> None:
+    """The `check` sub-command."""
+    c = sub.add_parser("check", help="list the files of a raw folder that the build would skip or cannot read",
+                       description="Read every file of a raw folder (and its sub-folders) as `policykit build` "
+                                   "would, without building: one line per file not read (file: reason). Exit 1 "
+                                   "if a file cannot be read.")
+    c.add_argument("--raw", type=Path, default=None, metavar="DIR", help="folder of documents (default data/raw)")
+    c.set_defaults(func=_check)
 
 
 def _add_list(sub: argparse._SubParsersAction) -> None:
@@ -208,9 +246,9 @@ def _add_figures(sub: argparse._SubParsersAction) -> None:
     f.add_argument("--parameter-file", type=Path, metavar="TOML",
                    help="batch variants: [[run]] tables with notebook, parameters and suffix")
     f.add_argument("-o", "--out", type=Path, default=config.REPORTS_DIR, metavar="DIR",
-                   help="reports folder (default: reports/)")
+                   help="reports folder (default reports/)")
     f.add_argument("--notebooks-dir", type=Path, default=None, metavar="DIR",
-                   help="folder of the notebooks (default: notebooks/)")
+                   help="folder of the notebooks (default notebooks/ of the checkout)")
     f.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     f.add_argument("--no-progress", action="store_true", dest="quiet", help=argparse.SUPPRESS)  # older spelling
     f.set_defaults(func=_figures)
@@ -225,21 +263,20 @@ def _add_diff(sub: argparse._SubParsersAction) -> None:
                     "family_id and version columns.")
     d.add_argument("draft_id", metavar="DRAFT_ID", help="doc_id of the older version (see `policykit list documents`)")
     d.add_argument("final_id", metavar="FINAL_ID", help="doc_id of the newer version")
-    d.add_argument("--data", metavar="DIR", type=Path, default=None,
-                   help="folder of built tables to read (default: data/processed), e.g. a `policykit build --out` "
-                        "folder")
+    d.add_argument("--data", metavar="PATH", type=Path, default=None, help=DATA_HELP)
     d.add_argument("--html", metavar="FILE", type=Path, help="write a self-contained HTML page to FILE")
     d.add_argument("--threshold", metavar="X", type=float, default=None,
-                   help="similarity needed to pair two provisions, 0-1 "
-                        "(default policykit.analysis.align.DEFAULT_THRESHOLD)")
+                   help=f"similarity needed to pair two provisions, 0-1 (default {DIFF_THRESHOLD})")
     d.set_defaults(func=_diff)
 
 
 def _add_release(sub: argparse._SubParsersAction) -> None:
     """The `release` sub-command."""
     r = sub.add_parser("release", help="write the reproducible archive of the published tables")
-    r.add_argument("--processed", type=Path, default=None, help="published tables (default data/processed)")
-    r.add_argument("--dist", type=Path, default=None, help="output folder (default dist)")
+    r.add_argument("--data", type=Path, default=None, metavar="DIR",
+                   help="folder of published tables (default $POLICYKIT_DATA or data/processed)")
+    r.add_argument("--processed", type=Path, dest="data", help=argparse.SUPPRESS)  # older spelling
+    r.add_argument("--dist", type=Path, default=None, metavar="DIR", help="output folder (default dist)")
     r.add_argument("--no-duckdb", action="store_true", help="do not write the DuckDB database beside the archive")
     r.set_defaults(func=_release)
 
@@ -249,8 +286,8 @@ def _add_evaluate(sub: argparse._SubParsersAction) -> None:
     e = sub.add_parser("evaluate", help="precision, recall and F1 of the tables against the gold sets",
                        description="Score the published tables against the hand-labelled gold sets in "
                                    "data/gold and (with --write) publish the figures in docs/quality.md.")
-    e.add_argument("--data", type=Path, default=None, help="tables to evaluate (default data/processed)")
-    e.add_argument("--gold", type=Path, default=None, help="gold sets (default data/gold)")
+    e.add_argument("--data", type=Path, default=None, metavar="PATH", help=DATA_HELP)
+    e.add_argument("--gold", type=Path, default=None, metavar="DIR", help="gold sets (default data/gold)")
     e.add_argument("--task", action="append", metavar="TASK",
                    help="evaluate only this task, e.g. targets (repeatable; default every task with a gold set)")
     e.add_argument("--write", type=Path, default=None, nargs="?", const=config.ROOT / "docs" / "quality.md",
@@ -258,7 +295,7 @@ def _add_evaluate(sub: argparse._SubParsersAction) -> None:
     e.set_defaults(func=_evaluate)
 
 
-SUBCOMMANDS = (_add_build, _add_list, _add_kwic, _add_figures, _add_diff, _add_release, _add_evaluate)
+SUBCOMMANDS = (_add_build, _add_check, _add_list, _add_kwic, _add_figures, _add_diff, _add_release, _add_evaluate)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -359,6 +396,20 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"policykit: error: {exc}", file=sys.stderr)
         return 1
+    except ModuleNotFoundError as exc:
+        if exc.name is None or exc.name.split(".")[0] == "policykit":
+            raise
+        extra = "notebooks" if args.command == "figures" else "build"
+        print(f"policykit: error: `policykit {args.command}` needs {exc.name}, which is not installed: "
+              f"pip install 'policykit[{extra}]'", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # the reader went away (`policykit kwic … | head`): no traceback, and no second error when Python
+        # flushes stdout at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 141  # as a process killed by SIGPIPE
     except KeyboardInterrupt:
         # the progress line was closed on the way out: this message is a line of its own
         detail = ": the running stages were cancelled; the output folder is unchanged"

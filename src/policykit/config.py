@@ -1,7 +1,8 @@
 """Paths used across the project, in one place, resolved when they are used.
 
 The project folder is POLICYKIT_ROOT, else the checkout this package lives in, else the working folder;
-the cache is POLICYKIT_CACHE_DIR, else .cache in the project folder. Each path is looked up at the
+the cache is POLICYKIT_CACHE_DIR, else the user's cache folder (platformdirs: ~/.cache/policykit on Linux),
+so that nothing is written to the working folder unasked. Each path is looked up at the
 moment it is used (``config.PROCESSED_DIR`` or ``config.processed_dir()``), so setting the environment
 variable (as a test or a notebook does) takes effect without re-importing anything.
 """
@@ -56,8 +57,13 @@ def notebooks_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """The jieba dictionary and build cache: POLICYKIT_CACHE_DIR, else .cache of the project."""
-    return Path(os.environ.get(CACHE_ENV) or project_root() / ".cache")
+    """The jieba dictionary and build cache: POLICYKIT_CACHE_DIR, else the user's cache folder for policykit."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("policykit", appauthor=False))
 
 
 _PATHS: dict[str, Callable[[], Path]] = {

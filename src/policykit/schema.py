@@ -44,6 +44,12 @@ class Table:
     foreign_keys: tuple[ForeignKey, ...] = _dataclass_field(default_factory=tuple)
     provenance: str = ""  # the stage that produces the table, as the data dictionary states it
     caveats: tuple[str, ...] = ()  # what a user of the table should know, as the data dictionary lists it
+    order: tuple[str, ...] = ()  # the sort order of the rows where it is not the primary key (document order)
+
+    @property
+    def sort_key(self) -> tuple[str, ...]:
+        """Columns the published rows are sorted by: order, else the primary key."""
+        return self.order or self.primary_key
 
     @property
     def columns(self) -> list[str]:
@@ -79,6 +85,8 @@ def _f(name: str, type_: str, description: str, required: bool = False, zh: str 
 # where a mapping, with the bilingual label figures show for each value (Table.labels).
 SCRIPTS = ("hans", "hant")
 NEWLINES = ("lf", "crlf", "cr", "mixed")
+SOURCE_FORMATS = ("text", "html", "docx", "pdf")
+SOURCE_STATUSES = ("read", "skipped")
 DOCUMENT_KINDS = {
     "policy": "政策文件 policy",
     "draft": "征求意见稿 draft",
@@ -141,24 +149,33 @@ def register(table: Table) -> Table:
 
 register(Table(
     "sources", "Raw source files",
-    "One row per raw file read by the build: checksum, detected encoding and script.",
+    "One row per file of the raw folder and its sub-folders: each file read, with its checksum, format, detected "
+    "encoding and script, and each file skipped, with the reason (status, skipped_reason).",
     (
-        _f("source_file", "string", "File name in data/raw.", True),
+        _f("source_file", "string", "Path of the file relative to the raw folder (data/raw), with forward slashes: the file name for a top-level file.", True),
         _f("original_name", "string", "Name of the file as collected (from the raw manifest); null for an unlisted file."),
         _f("in_manifest", "boolean", "Whether data/raw/MANIFEST.csv lists the file (its checksum was verified).", True),
-        _f("sha256", "string", "SHA-256 of the file's bytes.", True),
-        _f("bytes", "integer", "Size of the file in bytes.", True),
-        _f("encoding", "string", "Detected text encoding (utf-8, utf-8-sig, gb18030, utf-16, ...).", True),
-        _f("newline", "string", "Line-ending convention found in the file: lf, crlf, cr or mixed.", True, values=NEWLINES),
-        _f("script", "string", "Chinese script of the file: hans (simplified) or hant (traditional).", True, "简体/繁体", values=SCRIPTS),
-        _f("n_chars", "integer", "Characters in the decoded file.", True),
-        _f("n_documents", "integer", "Number of document witnesses found in the file.", True),
+        _f("sha256", "string", "SHA-256 of the file's bytes; null for a skipped path that cannot be read (a broken symlink)."),
+        _f("bytes", "integer", "Size of the file in bytes; null where the path cannot be read."),
+        _f("encoding", "string", "Detected text encoding (utf-8, utf-8-sig, gb18030, utf-16, ...) of a text or HTML file; null for DOCX, PDF and skipped files."),
+        _f("newline", "string", "Line-ending convention found in the file's text: lf, crlf, cr or mixed; null for a skipped file.", values=NEWLINES),
+        _f("script", "string", "Chinese script of the file: hans (simplified) or hant (traditional); null for a skipped file.", False, "简体/繁体", values=SCRIPTS),
+        _f("n_chars", "integer", "Characters in the decoded file (the text taken from an HTML, DOCX or PDF file); null for a skipped file."),
+        _f("n_documents", "integer", "Number of document witnesses found in the file (0 for a skipped file).", True),
+        _f("format", "string", "How the text was taken: text (.txt, .md, .text), html (the page's main text), docx "
+           "(paragraphs and table rows) or pdf (the text layer); null for a skipped file of another format.", False, "格式", values=SOURCE_FORMATS),
+        _f("status", "string", "read, or skipped (not read: skipped_reason says why).", True, "读取状态", values=SOURCE_STATUSES),
+        _f("skipped_reason", "string", "Why the file was not read: a format not read, a backup or hidden file, or (with "
+           "build --keep-going) a file that could not be read (empty, binary, undecodable, a PDF without text); null if read.", False, "跳过原因"),
     ),
     ("source_file",),
     provenance="`policykit.ingest.sources`: reads every raw file, detects its encoding, line endings and script, "
         "checks it against data/raw/MANIFEST.csv.",
     caveats=("The raw files are never edited; all cleaning happens in code, so checksums match the files "
-        "as collected.",),
+        "as collected.",
+        "For an HTML, DOCX or PDF file, the witnesses' offsets index the text taken from it (n_chars), not its bytes.",
+        "Only files with status read hold documents; a skipped file is listed so that every file of the raw folder "
+        "is accounted for.",),
 ))
 
 register(Table(
@@ -166,7 +183,7 @@ register(Table(
     "One row per distinct document, however many files carry it. Text is the canonical simplified "
     "text of the primary witness; provision offsets index into it.",
     (
-        _f("doc_id", "string", "Stable ASCII id: the catalog's slug, else a hash of title, form, date and 文号.", True),
+        _f("doc_id", "string", "Stable ASCII id: the catalog's slug, else the title in pinyin and the year (untitled- and the first line for an untitled text), with a content hash where two would be equal.", True),
         _f("title", "string", "Title in simplified Chinese, as the text's title line or Markdown # heading gives it; "
            "null for a text without a title line (see label). A 第X章/节 heading is never a title.", False, "标题"),
         _f("title_assigned", "boolean", "True where the text has no title line (title null, label assigned).", True),
@@ -273,6 +290,7 @@ register(Table(
     ),
     ("doc_id", "provision_id"),
     (DOC_FK,),
+    order=("doc_id", "ord"),  # document order: 3.2 before 3.10
     provenance="`policykit.ingest.structure`: parses the numbering hierarchy of each document's canonical text.",
     caveats=(
         "Provisions of documents converted from slides (illustrated explainers) are rough: headings, bullet "

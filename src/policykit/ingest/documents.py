@@ -20,6 +20,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -27,6 +28,8 @@ from policykit.errors import InputError
 from policykit.ingest.catalog import Entry, Erratum, match
 from policykit.ingest.collate import collate
 from policykit.ingest.dates import KINDS, Event, text_events
+from policykit.ingest.extract import format_of
+from policykit.ingest.ids import readable_id
 from policykit.ingest.normalize import Normalized, insert_line_break, normalize, script_of
 from policykit.ingest.segment import (
     DRAFT_RE,
@@ -37,7 +40,7 @@ from policykit.ingest.segment import (
     primary_of,
     segment_file,
 )
-from policykit.ingest.sources import Source
+from policykit.ingest.sources import SUFFIXES, Skipped, Source
 from policykit.schema import require, table
 from policykit.zh import QUOTED_TITLE_RE, title_key
 
@@ -143,6 +146,20 @@ def _agrees(entry: Entry, p: Witness) -> bool:
     return True
 
 
+def _readable_ids(primaries: list[Witness], matched: list[Entry | None], content_ids: list[str]) -> list[str]:
+    """The catalog's doc_id, else a readable one from title and year (policykit.ingest.ids), else the content id.
+
+    Readable ids that two documents share, or that a catalog id already has, get the first six digits
+    of each document's content id: decided by the content, never by the build order.
+    """
+    ids = [e.doc_id if e else (readable_id(p.title, p.date, p.text) or cid)
+           for p, e, cid in zip(primaries, matched, content_ids, strict=True)]
+    taken = {e.doc_id for e in matched if e}
+    shared = {i for i in ids if ids.count(i) > 1}
+    return [i if e or (i not in shared and i not in taken) or i == cid else f"{i}-{cid.removeprefix('doc-')[:6]}"
+            for i, e, cid in zip(ids, matched, content_ids, strict=True)]
+
+
 def assign_ids(groups: list[list[Witness]], catalog: list[Entry]
                ) -> tuple[dict[str, list[Witness]], dict[str, Entry | None]]:
     """doc_id for each group of witnesses (the catalog's, else one from its content) and its catalog entry.
@@ -164,7 +181,7 @@ def assign_ids(groups: list[list[Witness]], catalog: list[Entry]
             fits = sorted((not _agrees(matched[k], primaries[k]), content_ids[k], k) for k in ks)
             for _bad, _cid, k in fits[1:]:
                 matched[k] = None
-    ids = [e.doc_id if e else cid for e, cid in zip(matched, content_ids, strict=True)]
+    ids = _readable_ids(primaries, matched, content_ids)
     clash = {i for i in ids if ids.count(i) > 1}
     # the same title, form, date and number, yet different texts: the text itself tells them apart
     ids = [f"{i}-{hashlib.sha1(primaries[k].key.encode()).hexdigest()[:6]}" if i in clash else i
@@ -413,12 +430,12 @@ def witness_rows(groups: dict[str, list[Witness]]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def source_rows(sources: list[Source], witnesses: list[Witness]) -> pd.DataFrame:
-    """The sources table."""
+def source_rows(sources: list[Source], witnesses: list[Witness], skipped: list[Skipped] = ()) -> pd.DataFrame:
+    """The sources table: every file read, then every file skipped with its reason."""
     counts = {s.name: 0 for s in sources}
     for w in witnesses:
         counts[w.source.name] += 1
-    return pd.DataFrame([{
+    rows = [{
         "source_file": s.name,
         "original_name": s.original_name,
         "in_manifest": s.in_manifest,
@@ -429,7 +446,17 @@ def source_rows(sources: list[Source], witnesses: list[Witness]) -> pd.DataFrame
         "script": script_of(s.text),
         "n_chars": len(s.text),
         "n_documents": counts[s.name],
-    } for s in sources])
+        "format": s.format,
+        "status": "read",
+        "skipped_reason": None,
+    } for s in sources]
+    rows += [{
+        "source_file": k.name, "original_name": None, "in_manifest": False, "sha256": k.sha256, "bytes": k.n_bytes,
+        "encoding": None, "newline": None, "script": None, "n_chars": None, "n_documents": 0,
+        "format": format_of(Path(k.name)) if Path(k.name).suffix.lower() in SUFFIXES else None,
+        "status": "skipped", "skipped_reason": k.reason,
+    } for k in skipped]
+    return pd.DataFrame(rows)
 
 
 def document_events(documents: pd.DataFrame) -> pd.DataFrame:
@@ -440,11 +467,12 @@ def document_events(documents: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=table("document_events").columns)
 
 
-def build_corpus(sources: list[Source], catalog: list[Entry]) -> Corpus:
-    """Sources to the sources, documents, witnesses and document_events tables."""
+def build_corpus(sources: list[Source], catalog: list[Entry], skipped: list[Skipped] = ()) -> Corpus:
+    """Sources to the sources, documents, witnesses and document_events tables (skipped files listed in sources)."""
     errata = list(getattr(catalog, "errata", []))
     witnesses = segment_sources(sources, errata)
     groups, entries = assign_ids(group_witnesses(witnesses), catalog)
     documents = document_rows(groups, entries)
     events = document_events(documents) if len(documents) else pd.DataFrame(columns=table("document_events").columns)
-    return Corpus(source_rows(sources, witnesses), documents, witness_rows(groups), groups, sources, errata, events)
+    return Corpus(source_rows(sources, witnesses, list(skipped)), documents, witness_rows(groups), groups, sources,
+                  errata, events)

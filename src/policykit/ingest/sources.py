@@ -7,8 +7,13 @@
   if that is readable;
 - refuses empty, binary and undecodable files with a one-line InputError naming the file, and text
   holding a control character (a NUL byte, an escape …) with its line and column;
-- warns (one line, InputWarning) about a path with a text suffix that is not a readable file: a folder
-  named foo.txt, a broken symlink or a symlink loop.
+- reads the raw folder recursively: a file's path relative to the folder is its name (source_file), so
+  that equal file names in two folders stay distinct; hidden files and folders are not read;
+- takes the text of HTML, Word (.docx) and PDF files (policykit.ingest.extract);
+- skips, with its reason, every file it does not read: an unsupported format, a backup or temporary
+  file, a hidden file, a path that is not a readable file (a folder named foo.txt, a broken symlink);
+- with keep_going, a file that cannot be read (empty, binary, undecodable, a PDF without text) is
+  skipped with its reason too; without it, one InputError lists every such file.
 """
 
 from __future__ import annotations
@@ -24,9 +29,22 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from policykit.config import MANIFEST_NAME
-from policykit.errors import InputError, InputWarning
+from policykit.errors import BadFilesError, InputError, InputWarning
+from policykit.ingest.extract import (
+    DOCX_SUFFIXES,
+    HTML_SUFFIXES,
+    PDF_SUFFIXES,
+    docx_text,
+    format_of,
+    html_text,
+    pdf_text,
+)
 
 TEXT_SUFFIXES = (".txt", ".md", ".text")
+SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES + PDF_SUFFIXES
+"""Every suffix the build reads (case-insensitive); other files are skipped with their reason."""
+# backup and temporary files of editors and office programs: skipped even where their suffix is read
+BACKUP_RE = re.compile(r"(~$|^~\$|^\.~lock\.|\.(bak|orig|swp|swo|tmp|old|rej)$|^#.*#$)", re.IGNORECASE)
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -49,11 +67,24 @@ class Source:
     newline: str
     original_name: str | None
     in_manifest: bool
+    relative: str = ""  # path relative to the raw folder, with forward slashes
+    format: str = "text"  # text, html, docx or pdf
 
     @property
     def name(self) -> str:
-        """File name in the raw folder."""
-        return self.path.name
+        """Name of the file in the raw folder: its relative path (the file name for a top-level file)."""
+        return self.relative or self.path.name
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file of the raw folder the build did not read, and why."""
+
+    name: str  # path relative to the raw folder
+    reason: str
+    n_bytes: int | None = None
+    sha256: str | None = None
+    bad: bool = False  # a file of a read format that could not be read (an error without keep_going)
 
 
 @dataclass(frozen=True)
@@ -104,24 +135,86 @@ def _why_skipped(path: Path) -> str | None:
     return "skipped: not a regular file"
 
 
-def raw_files(raw_dir: Path, warn: bool = True) -> list[Path]:
-    """Text files of a raw folder, sorted by name (the manifest itself excluded).
+def _why_not_read(path: Path, relative: str) -> str | None:
+    """Why a file of the raw folder is not read by its name alone (None if its format is read)."""
+    name = path.name
+    if BACKUP_RE.search(name):
+        return "skipped: a backup or temporary file"
+    if path.suffix.lower() not in SUFFIXES:
+        suffix = path.suffix or "no suffix"
+        return f"skipped: format not read ({suffix}); formats read: {', '.join(SUFFIXES)}"
+    return None
 
-    A path with a text suffix that is not a readable file is skipped with a warning line.
-    """
+
+def _relative(path: Path, raw_dir: Path) -> str:
+    """The path relative to the raw folder, with forward slashes."""
+    return path.relative_to(raw_dir).as_posix()
+
+
+def check_raw_dir(raw_dir: Path) -> None:
+    """Refuse a raw folder that does not exist or is a file, naming the --raw option."""
+    if raw_dir.is_file():
+        raise InputError(raw_dir, "is a file; --raw takes a folder of documents (.txt, .md, .html, .docx, .pdf, "
+                                  "in sub-folders too)")
     if not raw_dir.is_dir():
-        raise InputError(raw_dir, "raw data folder does not exist")
-    files = []
-    for p in sorted(raw_dir.iterdir()):
-        if p.suffix.lower() not in TEXT_SUFFIXES:
-            continue
-        why = _why_skipped(p)
-        if why is None:
-            files.append(p)
-        elif warn:
-            warnings.warn(InputWarning(p, why), stacklevel=2)
+        raise InputError(raw_dir, "raw data folder does not exist (--raw takes a folder of documents)")
+
+
+def scan(raw_dir: Path) -> tuple[list[Path], list[Skipped]]:
+    """Files of a raw folder and its sub-folders that the build reads, and those it skips with the reason.
+
+    Both sorted by relative path; the manifest (MANIFEST.csv at the top) is neither. Hidden folders are
+    one skipped entry each, not entered.
+    """
+    check_raw_dir(raw_dir)
+    files: list[Path] = []
+    skipped: list[Skipped] = []
+    pending = [raw_dir]
+    while pending:
+        folder = pending.pop()
+        for p in sorted(folder.iterdir()):
+            relative = _relative(p, raw_dir)
+            if folder == raw_dir and p.name == MANIFEST_NAME:
+                continue
+            if p.name.startswith(".") and not p.name.startswith(".~lock."):
+                kind = "folder" if p.is_dir() and not p.is_symlink() else "file"
+                skipped.append(Skipped(relative, f"skipped: a hidden {kind}"))
+                continue
+            if p.is_dir() and not p.is_symlink():
+                pending.append(p)
+                continue
+            why = _why_skipped(p) or _why_not_read(p, relative)
+            if why is None:
+                files.append(p)
+            else:
+                skipped.append(_skipped(p, relative, why))
+    files.sort(key=lambda p: _relative(p, raw_dir))
+    skipped.sort(key=lambda s: s.name)
+    return files, skipped
+
+
+def _skipped(path: Path, relative: str, reason: str, bad: bool = False) -> Skipped:
+    """A skipped file with its size and checksum where it can be read."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return Skipped(relative, reason, bad=bad)
+    return Skipped(relative, reason, len(data), sha256_bytes(data), bad)
+
+
+def raw_files(raw_dir: Path, warn: bool = True) -> list[Path]:
+    """Files of a raw folder (and its sub-folders) the build reads, sorted by relative path.
+
+    A path with a read suffix that is not a readable file (a folder named foo.txt, a broken symlink) is
+    skipped, with a warning line where warn is true.
+    """
+    files, skipped = scan(raw_dir)
+    if warn:
+        for s in skipped:
+            if Path(s.name).suffix.lower() in SUFFIXES and not s.reason.startswith("skipped: a hidden"):
+                warnings.warn(InputWarning(raw_dir / s.name, s.reason), stacklevel=2)
     if not files:
-        raise InputError(raw_dir, f"no raw text files ({', '.join(TEXT_SUFFIXES)}) in the folder")
+        raise InputError(raw_dir, f"no documents to read ({', '.join(SUFFIXES)}) in the folder or its sub-folders")
     return files
 
 
@@ -218,28 +311,62 @@ def newline_style(text: str) -> str:
     return kinds[0] if len(kinds) == 1 else ("mixed" if kinds else "lf")
 
 
-def read_source(path: Path, manifest: dict[str, ManifestEntry]) -> Source:
-    """Read and decode one raw file, verifying its checksum when the manifest lists it."""
+def read_source(path: Path, manifest: dict[str, ManifestEntry], relative: str | None = None) -> Source:
+    """Read one raw file and take its text, verifying its checksum when the manifest lists it."""
+    relative = relative or path.name
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(path, f"cannot be read ({exc.strerror})") from None
+        raise InputError(relative, f"cannot be read ({exc.strerror})") from None
     digest = sha256_bytes(data)
-    entry = manifest.get(path.name)
+    entry = manifest.get(relative)
     if entry is not None and entry.sha256 != digest:
-        raise InputError(path, f"checksum does not match the manifest (sha256 {digest[:12]}…, "
-                               f"manifest {entry.sha256[:12]}…): raw files must not be edited")
-    text, encoding = decode_bytes(data, path)
-    check_control(text, path)
+        raise InputError(relative, f"checksum does not match the manifest (sha256 {digest[:12]}…, "
+                                   f"manifest {entry.sha256[:12]}…): raw files must not be edited")
+    fmt = format_of(path)
+    if not data.strip():
+        raise InputError(relative, "empty file")
+    if fmt == "html":
+        text, encoding = html_text(data, relative)
+    elif fmt == "docx":
+        text, encoding = docx_text(data, relative), None
+    elif fmt == "pdf":
+        text, encoding = pdf_text(data, relative), None
+    else:
+        text, encoding = decode_bytes(data, relative)
+    if fmt != "text" and not text.strip():
+        raise InputError(relative, f"no text in the {fmt.upper()} file")
+    check_control(text, relative)
     return Source(path, text, digest, len(data), encoding, newline_style(text),
-                  entry.original_name if entry else None, entry is not None)
+                  entry.original_name if entry else None, entry is not None, relative, fmt)
 
 
 def read_sources(raw_dir: Path) -> list[Source]:
-    """Read every raw file of a folder; a file listed in the manifest but missing is an error."""
+    """Read every file of a raw folder; one that cannot be read is an error (see read_raw)."""
+    return read_raw(raw_dir)[0]
+
+
+def read_raw(raw_dir: Path, keep_going: bool = False) -> tuple[list[Source], list[Skipped]]:
+    """Read every file of a raw folder: (the sources read, the files skipped with their reasons).
+
+    A file listed in the manifest but missing is an error. A file that cannot be read is skipped with
+    its reason under keep_going; otherwise one BadFilesError lists every such file.
+    """
     manifest = read_manifest(raw_dir)
-    files = raw_files(raw_dir)
-    missing = sorted(set(manifest) - {p.name for p in files})
+    files, skipped = scan(raw_dir)
+    names = {_relative(p, raw_dir) for p in files} | {s.name for s in skipped}
+    missing = sorted(set(manifest) - names)
     if missing:
         raise InputError(raw_dir / missing[0], "listed in the manifest but missing from the raw folder")
-    return [read_source(p, manifest) for p in files]
+    sources, bad = [], []
+    for p in files:
+        relative = _relative(p, raw_dir)
+        try:
+            sources.append(read_source(p, manifest, relative))
+        except InputError as exc:
+            bad.append(_skipped(p, relative, f"not read: {exc.reason}", bad=True))
+    if bad and not keep_going:
+        raise BadFilesError(raw_dir, [(s.name, s.reason.removeprefix("not read: ")) for s in bad])
+    if not sources:
+        raise InputError(raw_dir, f"no readable documents ({', '.join(SUFFIXES)}) in the folder or its sub-folders")
+    return sources, sorted([*skipped, *bad], key=lambda s: s.name)

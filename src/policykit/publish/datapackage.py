@@ -119,6 +119,8 @@ def _source_descriptors(sources_df: pd.DataFrame | None) -> list[dict]:
         return []
     out = []
     for row in sources_df.sort_values("source_file", kind="mergesort").to_dict("records"):
+        if row.get("status", "read") != "read":  # a skipped file is no source of the data
+            continue
         item: dict = {"title": str(row["source_file"]), "path": f"{RAW_DIR_NAME}/{row['source_file']}",
                       "sha256": str(row["sha256"]), "bytes": int(row["bytes"])}
         original = row.get("original_name")
@@ -174,7 +176,10 @@ def _table_markdown(spec: Table) -> list[str]:
     lines = [f"## `{spec.name}`: {spec.title}", "", spec.description, "",
              f"- Files: `{spec.name}.csv`, `{spec.name}.parquet` (and `stata/{spec.name}.dta`, "
              f"`excel/{spec.name}.csv` in the release archive)",
-             f"- Primary key (also the sort order): {', '.join(f'`{c}`' for c in spec.primary_key)}"]
+             f"- Primary key (also the sort order): {', '.join(f'`{c}`' for c in spec.primary_key)}"
+             if not spec.order else
+             f"- Primary key: {', '.join(f'`{c}`' for c in spec.primary_key)}; rows sorted by "
+             f"{', '.join(f'`{c}`' for c in spec.order)} (document order)"]
     for fk in spec.foreign_keys:
         lines.append(f"- Foreign key: {', '.join(f'`{c}`' for c in fk.fields)} → "
                      f"`{fk.resource}`.{', '.join(f'`{c}`' for c in fk.reference)} (null allowed)")
@@ -208,9 +213,12 @@ def data_dictionary_markdown(tables: Mapping[str, object] | None = None) -> str:
         "Offsets (`char_start`, `char_end`) are Python string indices, end exclusive.",
         "",
         "Release archive exports: `stata/<table>.dta` (Stata 14+, format 118, Unicode; variable labels are "
-        "the descriptions below, cut to 80 characters; nulls in text columns become empty strings, booleans "
-        "0/1, integer columns with nulls doubles; dates are Stata dates (%td); "
-        "text longer than 2045 characters is a strL), `excel/<table>.csv` (UTF-8 with byte-order mark, "
+        "the Chinese term where there is one, then the description below, cut to 80 characters; booleans, and "
+        "the true/false/unknown column `value_changed`, are 0 = false, 1 = true (2 = unknown); a categorical "
+        "column (one with allowed values below) is numbered 1, 2, … in the order of its allowed values, with a "
+        "value label for every allowed value, Chinese first, then English; dates are Stata dates (%td); nulls "
+        "are missing (.), in text columns empty strings; integer columns with nulls are doubles; text longer "
+        "than 2045 characters is a strL), `excel/<table>.csv` (UTF-8 with byte-order mark, "
         "CRLF), and `policykit.sql`, which recreates every table with its primary key and comments in DuckDB "
         "(`duckdb policykit.duckdb < policykit.sql`).",
         "",

@@ -13,6 +13,7 @@ Exports for the tools economists use beside Python:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 import tempfile
@@ -56,18 +57,44 @@ def stata_label(f: Field, limit: int = STATA_LABEL_MAX) -> str:
     return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2:] else cut).rstrip(",;:( ") + "…"
 
 
-def categories(f: Field, values: pd.Series) -> dict[str, int] | None:
+# Chinese of the allowed values that the registry gives without a bilingual label (value labels read
+# "中文 english", as the registry's own labels do); a value not listed here keeps its English alone.
+VALUE_ZH = {
+    "true": "是", "false": "否", "unknown": "未知",
+    "hans": "简体", "hant": "繁体", "lf": "换行符", "crlf": "换行符", "cr": "换行符", "mixed": "混合换行符",
+    "text": "文本", "html": "网页", "docx": "Word文档", "pdf": "PDF文档", "read": "已读取", "skipped": "已跳过",
+    "signed": "成文", "published": "发布", "effective": "施行", "catalog": "编目",
+    "unchanged": "未变", "modified": "修改", "moved": "移动", "merged": "合并", "split": "拆分", "added": "新增",
+    "deleted": "删除", "content": "内容", "containment": "包含", "same heading": "同标题",
+    "insert": "插入", "delete": "删除", "replace": "替换", "move": "移动", "draft": "征求意见稿", "final": "正式文本",
+    "data_element": "数据要素", "data_category": "数据类别", "market": "市场", "institution": "制度",
+    "programme": "工程项目", "technology": "技术", "digital_economy": "数字经济",
+    "citation": "引用", "formula": "套话", "quotation": "引述", "substantive": "实质性",
+    "date": "日期", "month": "月份", "lower_bound": "日期下限", "related": "关联", "version": "版本",
+    "between": "介于", "~": "约",
+}
+
+
+def value_label(f: Field, value: str) -> str:
+    """Bilingual value label, Chinese first: the registry's label, else VALUE_ZH and the value (80 characters)."""
+    labels = dict(zip(f.values, f.labels, strict=False)) if f.labels else {}
+    label = labels.get(value) or (f"{VALUE_ZH[value]} {value}" if value in VALUE_ZH else value)
+    return label[:STATA_LABEL_MAX]
+
+
+def categories(f: Field, values: pd.Series | None = None) -> dict[str, int] | None:
     """Numeric codes of a categorical column (one with allowed values in the registry), else None.
 
-    A value's code is its place in the registry's list of allowed values, so codes stay the same from one
-    release to the next; only the values present get a label, and a column with no values stays text.
+    A value's code is its place in the registry's list of allowed values (1, 2, …), so codes stay the same
+    from one release to the next, and every allowed value is labelled, observed or not. A true/false
+    column is coded as the booleans are: false 0, true 1, any other value (unknown) 2, 3, ….
     """
     if f.type != "string" or not f.values:
         return None
-    present = set(values.dropna().astype(str)) - {""}
-    if not present:
-        return None  # an empty column stays text: no labels to attach
-    return {w: i for i, w in enumerate(f.values, 1) if w in present}
+    if {"true", "false"} <= set(f.values):
+        rest = [v for v in f.values if v not in ("true", "false")]
+        return {"false": 0, "true": 1, **{v: i for i, v in enumerate(rest, 2)}}
+    return {w: i for i, w in enumerate(f.values, 1)}
 
 
 def stata_frame(df: pd.DataFrame, spec: Table) -> tuple[pd.DataFrame, dict[str, dict[int, str]], list[str], list[str]]:
@@ -81,7 +108,7 @@ def stata_frame(df: pd.DataFrame, spec: Table) -> tuple[pd.DataFrame, dict[str, 
         codes = categories(f, col)
         if f.type == "boolean":
             out[f.name] = col.astype("Float64").astype("float64") if col.isna().any() else col.astype("int8")
-            value_labels[f.name] = {0: "false", 1: "true"}
+            value_labels[f.name] = {0: "否 false", 1: "是 true"}
         elif f.type == "integer":
             # Stata has no integer missing value pandas can write, so columns with nulls become doubles.
             out[f.name] = col.astype("Float64").astype("float64") if col.isna().any() else col.astype("int64")
@@ -94,7 +121,7 @@ def stata_frame(df: pd.DataFrame, spec: Table) -> tuple[pd.DataFrame, dict[str, 
             mapping = codes
             text = col.astype("object").where(col.notna() & (col != ""), None)  # "" and null: missing (.)
             out[f.name] = text.map(mapping).astype("float64")
-            value_labels[f.name] = {i: c for c, i in mapping.items()}
+            value_labels[f.name] = {i: value_label(f, c) for c, i in mapping.items()}
         else:
             text = col.astype("object").where(col.notna(), "")  # Stata's missing string is the empty string
             out[f.name] = text.astype(str)
@@ -263,7 +290,12 @@ China's data-element policy documents as tidy tables, built by the policykit lib
 - `<table>.parquet` and `<table>.csv` (UTF-8): the tables; `datapackage.json` describes every column
   (Frictionless Data Package), `data-dictionary.md` the same as text, in English with the Chinese terms.
 - `stata/<table>.dta` (Stata 14+, Unicode) with variable and value labels; `policykit.do` loads them all
-  into frames (Stata 16+).
+  into frames (Stata 16+). In the .dta files: every boolean (and the true/false/unknown column
+  value_changed) is 0 = false, 1 = true (2 = unknown); every categorical column is numbered in the order
+  of its allowed values (data-dictionary.md) with a value label for every allowed value, Chinese first,
+  then English; dates are Stata dates (%td); a null is missing (.), a null text the empty string; text
+  longer than 2045 characters is a strL; variable labels give the Chinese term (where there is one)
+  and the English description, cut to Stata's 80 characters.
 - `excel/<table>.csv`: UTF-8 with a byte-order mark, so Excel shows Chinese.
 - `policykit.sql`: creates a DuckDB database with keys, foreign keys and column comments.
 - `SHA256SUMS`: checksums of every file (`sha256sum -c SHA256SUMS`); `CITATION.cff`; `LICENSE`.
@@ -335,6 +367,9 @@ def stage_release(processed_dir: Path, stage: Path,
         shutil.copyfile(citation, stage / "CITATION.cff")
     if license_file.is_file():
         shutil.copyfile(license_file, stage / "LICENSE")
+    data_license = config.ROOT / "LICENSE-DATA"  # the tables' licence, CC BY 4.0
+    if data_license.is_file():
+        shutil.copyfile(data_license, stage / "LICENSE-DATA")
     (stage / "README.md").write_text(archive_readme(tables), encoding="utf-8", newline="\n")
     write_exports(stage, tables)
     files = sorted(p for p in stage.rglob("*") if p.is_file())
@@ -381,7 +416,19 @@ def build_release(processed_dir: Path | None = None, dist_dir: Path | None = Non
     """Write dist/policykit-data-<version>.zip (and, optionally, the DuckDB database beside it)."""
     processed_dir = Path(processed_dir or config.PROCESSED_DIR)
     dist_dir = Path(dist_dir or config.ROOT / "dist")
+    created = not dist_dir.exists()
     dist_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        return _write_release(processed_dir, dist_dir, citation_file, duckdb_file)
+    except BaseException:
+        if created:  # a failed release leaves no empty dist/ behind
+            with contextlib.suppress(OSError):
+                dist_dir.rmdir()
+        raise
+
+
+def _write_release(processed_dir: Path, dist_dir: Path, citation_file: Path | None, duckdb_file: bool) -> Release:
+    """Write the archive (and the DuckDB database) into an existing dist_dir."""
     name = release_name()
     archive = dist_dir / f"{name}.zip"
     with tempfile.TemporaryDirectory(prefix=".release-", dir=dist_dir) as tmp:

@@ -53,7 +53,7 @@ def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
             i = _first_bad(out[f.name], PANDAS_TYPES[f.type])
             raise InputError(f"table {name}", f"column {f.name}, row {i}: {out[f.name].iloc[i]!r} is not a "
                              f"valid {f.type}") from None
-    return out.sort_values(list(spec.primary_key), kind="mergesort").reset_index(drop=True)
+    return out.sort_values(list(spec.sort_key), kind="mergesort").reset_index(drop=True)
 
 
 def _first_bad(values: pd.Series, dtype: str) -> int:
