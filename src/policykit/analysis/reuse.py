@@ -66,8 +66,8 @@ DEFAULT_MIN_FORMULA_FAMILIES = 3
 DEFAULT_MAX_FORMULA_FAMILIES = 10
 DEFAULT_FORMULA_COVER = 0.75
 
-_DOC_COLUMNS = ("doc_id", "text", "title", "date", "period", "date_lower_bound", "related_doc_id", "family_id",
-                "version")
+_DOC_COLUMNS = ("doc_id", "text", "title", "kind", "doc_number", "date", "period", "date_lower_bound",
+                "related_doc_id", "family_id", "version", "policy_id")
 _PROV_COLUMNS = ("doc_id", "provision_id", "char_start", "char_end")
 INPUT_COLUMNS = {"documents": _DOC_COLUMNS, "provisions": _PROV_COLUMNS}  # all the stage reads of its inputs
 _CHAR_COLUMNS = ("source_char_start", "source_char_end", "target_char_start", "target_char_end")
@@ -245,6 +245,7 @@ def build_reuse(
     docs = _check_documents(documents)
     corpus = _make_corpus(docs, _check_provisions(provisions, docs))
     typer, direction = PassageTyper.of(docs), Direction(docs)
+    cited = _cited_spans(docs)
     del docs  # the corpus holds the texts: the checked copy of the table is freed
     release_memory()  # the per-document pieces freed: heap handed back before the index's arrays
     k = min(p.min_run, p.min_length)
@@ -280,6 +281,7 @@ def build_reuse(
         for r in range(lo, min(lo + ROW_BLOCK, len(kept))):
             row = _row(corpus, passages[int(kept[r])], chars[r].tolist(), k, index, marks, typer, direction,
                        p.formula_cover)
+            row["cited_doc_id"] = _cited_by(cited, row) if row["type"] == "citation" else None
             for c, add in cells:
                 add(row[c])
         block = pd.DataFrame(values, columns=columns)
@@ -287,11 +289,36 @@ def build_reuse(
         block["shared_text"] = pd.array(values["shared_text"], dtype=block["reuse_id"].dtype)
         blocks.append(block)
         del values, cells, block
-    del passages, corpus, index, marks
+    del passages, corpus, index, marks, cited
     frame = _joined(blocks, columns, kept)
     del blocks
     release_memory()
     return frame
+
+
+def _cited_spans(docs: pd.DataFrame) -> dict[str, list[tuple[int, int, str]]]:
+    """Per document, the (start, end, cited doc_id) of its citations that name a document of the corpus."""
+    from policykit.analysis.citations import build_citations
+
+    c = build_citations(docs)
+    c = c[c["cited_doc_id"].notna()]
+    out: dict[str, list[tuple[int, int, str]]] = {}
+    for d, a, b, x in zip(c["doc_id"], c["char_start"], c["char_end"], c["cited_doc_id"], strict=True):
+        out.setdefault(d, []).append((int(a), int(b), str(x)))
+    return out
+
+
+def _cited_by(cited: dict[str, list[tuple[int, int, str]]], row: dict) -> str | None:
+    """The document a citation passage names: the citation it overlaps in the target, else in the source."""
+    for side in ("target", "source"):
+        start, end = row[f"{side}_char_start"], row[f"{side}_char_end"]
+        for a, b, x in cited.get(row[f"{side}_doc_id"], ()):
+            if a < end and start < b:
+                return x
+    return None
+
+
+MIN_RARE_CHARS = 15.0  # rarity-weighted characters of substantive passages that make borrowing without a quotation
 
 
 def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -317,14 +344,38 @@ def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None
         "n_verbatim": g["verbatim"].sum(),
     }).reset_index()
     out["longest_substantive"] = out["longest_substantive"].fillna(0)
-    out["is_borrowing"] = (out["n_substantive"] + out["n_quotation"]) > 0
+    # evidence: each substantive or quoted passage weighted by its rarity (2 / documents holding it, at most 1)
+    evid = reuse["type"].isin(("substantive", "quotation"))
+    weight = (2.0 / reuse["doc_frequency"].clip(lower=2).astype("float64")).where(evid, 0.0)
+    long = (reuse["type"].eq("substantive") & (reuse["length"] >= 2 * DEFAULT_MIN_LENGTH)) | reuse["type"].eq(
+        "quotation")
+    ev = pd.DataFrame({k: reuse[k] for k in keys}).assign(rare=reuse["length"].astype("float64") * weight,
+                                                          phrases=long.astype("int64"))
+    ev = ev.groupby(keys)[["rare", "phrases"]].sum()
+    out = out.merge(ev, left_on=keys, right_index=True, how="left")
+    out["rare_chars"] = out.pop("rare").fillna(0.0).round(1)
+    out["n_phrases"] = out.pop("phrases").fillna(0).astype("int64")
+    cit = reuse[reuse["type"].eq("citation") & reuse["cited_doc_id"].notna()] if "cited_doc_id" in reuse else None
+    first_cited = (cit.groupby(keys)["cited_doc_id"].min() if cit is not None and len(cit)
+                   else pd.Series(dtype=object))
+    out["cited_doc_id"] = [first_cited.get((s, t)) for s, t in zip(out["source_doc_id"], out["target_doc_id"],
+                                                                    strict=True)]
     out["same_family"] = False
+    out["same_policy"] = False
     if documents is not None and len(documents):
-        # the families only: not a sorted copy of the texts
-        family = dict(zip(*_families_by_id(_check_documents(documents, ("doc_id", "family_id", "related_doc_id"))),
-                          strict=True))
-        out["same_family"] = [family.get(s) == family.get(t) for s, t in zip(out["source_doc_id"], out["target_doc_id"],
-                                                                           strict=True)]
+        fam = _column_of(documents, "family_id")
+        pol = _column_of(documents, "policy_id")
+        if not pol:  # a table without policies: families joined by related_doc_id, as the index groups them
+            pol = dict(zip(*_families_by_id(_check_documents(documents, ("doc_id", "family_id", "related_doc_id"))),
+                           strict=True))
+        pairs = list(zip(out["source_doc_id"], out["target_doc_id"], strict=True))
+        out["same_family"] = [s in fam and fam.get(s) == fam.get(t) for s, t in pairs]
+        out["same_policy"] = [s in pol and pol.get(s) == pol.get(t) for s, t in pairs]
+    evidence = (out["n_quotation"] > 0) | ((out["n_substantive"] > 0) & (out["rare_chars"] >= MIN_RARE_CHARS))
+    out["is_borrowing"] = evidence & ~out["same_policy"] & ~out["same_family"]
+    out["relation"] = np.select(
+        [out["same_family"], out["same_policy"], out["is_borrowing"], out["cited_doc_id"].notna()],
+        ["version", "derived", "borrowing", "citation"], "formula")
     return out[cols]
 
 
@@ -350,6 +401,13 @@ def reuse_between(
     pair = {doc_a, doc_b}
     keep = out["source_doc_id"].isin(pair) & out["target_doc_id"].isin(pair)
     return out[keep].reset_index(drop=True)
+
+
+def _column_of(documents: pd.DataFrame, column: str) -> dict[str, str]:
+    """doc_id -> a string column's value, where the table has the column and the value is set."""
+    if column not in documents.columns:
+        return {}
+    return {str(d): v for d, v in zip(documents["doc_id"], documents[column], strict=True) if isinstance(v, str) and v}
 
 
 # --- input checks -----------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import pandas as pd
 from policykit import config
 
 # Tasks in the order they are reported; each is a module of this package.
-TASKS: tuple[str, ...] = ("targets", "segmentation", "numbers", "reuse")
+TASKS: tuple[str, ...] = ("targets", "segmentation", "numbers", "reuse", "citations")
 SCORE_COLUMNS = ["scope", "label", "n_gold", "n_found", "tp", "fp", "fn", "precision", "recall", "f1"]
 
 
