@@ -573,6 +573,9 @@ register(Table(
         _f("target_char_end", "integer", "End (exclusive) in the target document's canonical text.", True),
         _f("doc_frequency", "integer", "Documents holding the passage's rarest 8-character piece (for a quoted "
            "phrase, the phrase): the documents holding the passage, or a few more.", True),
+        _f("rarity", "number", "Mean over the passage's 8-character pieces of 2 / the documents holding the piece "
+           "(at most 1; for a quoted phrase, of the phrase): 1 for wording only the two documents share, low for "
+           "phrases common across the corpus.", True),
         _f("cited_doc_id", "string", "For a citation passage: the document of the corpus whose title or number "
            "it is (the citations table's cited_doc_id of the citation it overlaps), else null."),
         _f("direction_basis", "string", "date (both dated), month (one known only to the month), lower_bound "
@@ -617,7 +620,7 @@ register(Table(
            "passages with rare_chars at least the minimum (see rare_chars), not counting versions or documents "
            "about one policy.", True, "实质性文本复用"),
         _f("rare_chars", "number", "Evidence: content characters of the substantive and quotation passages, each "
-           "weighted by its rarity (2 / doc_frequency: the documents holding its rarest 8-character piece).",
+           "weighted by its rarity (reuse.rarity).",
            True),
         _f("n_phrases", "integer", "Evidence: substantive passages of at least twice the minimum length, plus "
            "quotation passages.", True),

@@ -346,7 +346,8 @@ def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None
     out["longest_substantive"] = out["longest_substantive"].fillna(0)
     # evidence: each substantive or quoted passage weighted by its rarity (2 / documents holding it, at most 1)
     evid = reuse["type"].isin(("substantive", "quotation"))
-    weight = (2.0 / reuse["doc_frequency"].clip(lower=2).astype("float64")).where(evid, 0.0)
+    rarity = reuse["rarity"] if "rarity" in reuse.columns else 2.0 / reuse["doc_frequency"].clip(lower=2)
+    weight = rarity.astype("float64").where(evid, 0.0)
     long = (reuse["type"].eq("substantive") & (reuse["length"] >= 2 * DEFAULT_MIN_LENGTH)) | reuse["type"].eq(
         "quotation")
     ev = pd.DataFrame({k: reuse[k] for k in keys}).assign(rare=reuse["length"].astype("float64") * weight,
@@ -1132,8 +1133,14 @@ def _row(corpus: _Corpus, p: _Passage, chars: list[int], k: int, index: _Index, 
     formulaic = index.formulaic[t0:t1]
     if p.doc_frequency:
         doc_frequency = p.doc_frequency
+        rarity = min(1.0, 2.0 / max(doc_frequency, 2))
     else:  # documents holding the passage's rarest k-gram: all of them hold the passage, or more
-        doc_frequency = min(int(index.n_docs[x:x + n - k + 1].min()) for x, n in segs if n >= k)
+        counts = [index.n_docs[x:x + n - k + 1] for x, n in segs if n >= k]
+        doc_frequency = min(int(c.min()) for c in counts)
+        # each k-gram weighs 2 / the documents holding it: a passage made of phrases common across the corpus
+        # (a stock legal clause whose rarest k-gram happens to be shared by two documents) weighs little
+        every = np.concatenate(counts).astype(np.float64)
+        rarity = float(np.minimum(1.0, 2.0 / np.maximum(every, 2.0)).mean())
     return {
         "reuse_id": f"{t_id}:{t_prov}:{s_id}:{s_prov}:{tc0:07d}:{sc0:07d}",
         "source_doc_id": s_id,
@@ -1154,6 +1161,7 @@ def _row(corpus: _Corpus, p: _Passage, chars: list[int], k: int, index: _Index, 
         "target_char_start": tc0,
         "target_char_end": tc1,
         "doc_frequency": doc_frequency,
+        "rarity": round(rarity, 3),
         "direction_basis": basis,
     }
 
