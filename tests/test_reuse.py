@@ -683,7 +683,7 @@ def test_reuse_pairs_relation_and_borrowing_between_policies_only():
     assert (ab.relation, bool(ab.is_borrowing), bool(ab.same_family), bool(ab.same_policy)) == (
         "version", False, True, True)
     assert (bc.relation, bool(bc.is_borrowing), bool(bc.same_policy)) == ("borrowing", True, False)
-    assert (bc.rare_chars, bc.n_phrases) == (25.0, 0)
+    assert (bc.rare_chars, bc.n_phrases) == (25.0, 1)  # q: 15 x 1; P15, held by three documents: 15 x 2/3
     docs.loc[docs["doc_id"] == "b", "text"] = docs.loc[docs["doc_id"] == "b", "text"].str.replace(q, filler(1, 4, 15))
     alone = build_reuse_pairs(build_reuse(docs, prov), docs).set_index(["source_doc_id", "target_doc_id"])
     assert (alone.loc[("b", "c")].relation, bool(alone.loc[("b", "c")].is_borrowing)) == ("formula", False)

@@ -616,14 +616,13 @@ register(Table(
            "one text), borrowing (different policies; substantive or quoted language with the evidence of "
            "is_borrowing), citation (different policies; a citation passage naming a document of the corpus), formula "
            "(the rest: formulas, agency lists, common phrases).", True, "关系", values=REUSE_RELATIONS),
-        _f("is_borrowing", "boolean", "Borrowing between different policies: a quoted phrase, or substantive "
-           "passages with rare_chars at least the minimum (see rare_chars), not counting versions or documents "
-           "about one policy.", True, "实质性文本复用"),
+        _f("is_borrowing", "boolean", "Borrowing between different policies: at least one phrase of evidence "
+           "(n_phrases); never between versions or documents about one policy.", True, "实质性文本复用"),
         _f("rare_chars", "number", "Evidence: content characters of the substantive and quotation passages, each "
            "weighted by its rarity (reuse.rarity).",
            True),
-        _f("n_phrases", "integer", "Evidence: substantive passages of at least twice the minimum length, plus "
-           "quotation passages.", True),
+        _f("n_phrases", "integer", "Evidence: substantive passages whose length times rarity (reuse.rarity) is at "
+           "least 15, plus quoted phrases that only the two documents hold.", True),
         _f("cited_doc_id", "string", "For a pair whose citation passages name a document of the corpus: that "
            "document (the first by doc_id)."),
         _f("n_passages", "integer", "Passages of the reuse table between the two documents.", True),

@@ -318,7 +318,7 @@ def _cited_by(cited: dict[str, list[tuple[int, int, str]]], row: dict) -> str | 
     return None
 
 
-MIN_RARE_CHARS = 15.0  # rarity-weighted characters of substantive passages that make borrowing without a quotation
+MIN_RARE_CHARS = 15.0  # rarity-weighted characters of one substantive passage that make it evidence of borrowing
 
 
 def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -348,8 +348,10 @@ def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None
     evid = reuse["type"].isin(("substantive", "quotation"))
     rarity = reuse["rarity"] if "rarity" in reuse.columns else 2.0 / reuse["doc_frequency"].clip(lower=2)
     weight = rarity.astype("float64").where(evid, 0.0)
-    long = (reuse["type"].eq("substantive") & (reuse["length"] >= 2 * DEFAULT_MIN_LENGTH)) | reuse["type"].eq(
-        "quotation")
+    # a phrase of evidence: a substantive passage of MIN_RARE_CHARS rarity-weighted characters (wording held by few
+    # documents besides the two), or a quoted phrase held by the two documents only
+    long = (reuse["type"].eq("substantive") & (reuse["length"] * weight >= MIN_RARE_CHARS)) | (
+        reuse["type"].eq("quotation") & (weight >= 1.0))
     ev = pd.DataFrame({k: reuse[k] for k in keys}).assign(rare=reuse["length"].astype("float64") * weight,
                                                           phrases=long.astype("int64"))
     ev = ev.groupby(keys)[["rare", "phrases"]].sum()
@@ -372,8 +374,7 @@ def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None
         pairs = list(zip(out["source_doc_id"], out["target_doc_id"], strict=True))
         out["same_family"] = [s in fam and fam.get(s) == fam.get(t) for s, t in pairs]
         out["same_policy"] = [s in pol and pol.get(s) == pol.get(t) for s, t in pairs]
-    evidence = (out["n_quotation"] > 0) | ((out["n_substantive"] > 0) & (out["rare_chars"] >= MIN_RARE_CHARS))
-    out["is_borrowing"] = evidence & ~out["same_policy"] & ~out["same_family"]
+    out["is_borrowing"] = (out["n_phrases"] > 0) & ~out["same_policy"] & ~out["same_family"]
     out["relation"] = np.select(
         [out["same_family"], out["same_policy"], out["is_borrowing"], out["cited_doc_id"].notna()],
         ["version", "derived", "borrowing", "citation"], "formula")

@@ -129,6 +129,22 @@ def score(pairs: pd.DataFrame, gold: pd.DataFrame, split: str = "") -> tuple[pd.
     return score_table(rows), pd.DataFrame(details, columns=columns)
 
 
+LAW_SAMPLE_FILE = "reuse_laws_sample.csv"
+
+
+def law_sample_notes(gold_dir: Path) -> list[str]:
+    """A reader's verdict on a sample of the law corpus's is_borrowing pairs (reuse_laws_sample.csv), if present."""
+    path = Path(gold_dir) / LAW_SAMPLE_FILE
+    if not path.is_file():
+        return []
+    sample = pd.read_csv(path, dtype=str, keep_default_na=False)
+    ok = sample["accepted"].str.lower().eq("true")
+    rejected = "; ".join(f"{r.n}: {r.reading}" for r in sample[~ok].itertuples())
+    return [f"Law corpus (laws-dev, 1,449 files): of a sample of {len(sample)} pairs with is_borrowing true (the first "
+            f"by sha256 of the two source paths), a reader accepts {int(ok.sum())} ({ok.mean():.2f}) as borrowing of "
+            f"specific wording (data/gold/{LAW_SAMPLE_FILE}, one line of reading each). Not accepted: {rejected}."]
+
+
 def check_spans(gold: pd.DataFrame, documents: pd.DataFrame) -> list[str]:
     """Gold passages whose offsets no longer slice their text out of documents.text (one line each)."""
     texts = dict(zip(documents["doc_id"].astype(str), documents["text"].astype(str), strict=True))
@@ -160,6 +176,7 @@ def evaluate(data_dir: Path, gold_dir: Path) -> Section:
     notes = [f"{int(gold['is_link'].sum())} linked pairs among {len(gold)} pairs of documents coded by reading; "
              f"{int((gold['is_link'] & gold['source_doc_id'].isna()).sum())} of them with no known direction. "
              "Scores for the dev and the test split side by side; disagreements listed for dev only."]
+    notes += law_sample_notes(gold_dir)
     documents_file = Path(data_dir) / "documents.parquet"
     if documents_file.is_file():
         moved = check_spans(gold, pd.read_parquet(documents_file, columns=["doc_id", "text"]))
