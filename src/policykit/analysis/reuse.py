@@ -29,7 +29,15 @@ Method (all character offsets index into documents.text):
    the direction comes from the documents' dates (reuse_labels.Direction), never from id order.
    A phrase repeated in both documents is reported once per occurrence in the later document, and a
    passage inside a longer passage from the same source document is not repeated.
-5. Pairs. reuse_pairs sums the passages of each pair of documents by type.
+   A citation passage names the document whose title or number it is (`cited_doc_id`, from the citations
+   of analysis.citations), and each passage has a `rarity`: the mean over its k-grams of 2 / the documents
+   holding them, so that wording found across the corpus weighs little.
+5. Pairs. reuse_pairs sums the passages of each pair of documents by type and states the pair's relation:
+   `version` (the same family_id), `derived` (the same policy_id: an explainer, news item or notice and a
+   document of its own policy), `borrowing` (two policies and at least one phrase of evidence: a
+   substantive passage of MIN_RARE_CHARS rarity-weighted characters, or a quoted phrase only the two hold),
+   `citation` (a citation passage naming a document of the corpus), else `formula`. is_borrowing is
+   relation == borrowing.
 """
 
 from __future__ import annotations
