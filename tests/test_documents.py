@@ -132,3 +132,15 @@ def test_corpus_witnesses_keep_no_offset_maps_and_raw_files_restores_them() -> N
     kept[0].text += "。"  # a witness that segmenting its file again no longer gives
     with pytest.raises(RuntimeError, match="another witness"):
         list(corpus.raw_files())
+
+
+def test_policies_join_derived_documents_to_the_family_they_cover():
+    """A notice of the final and an explainer of the draft share the policy of the draft and final; others their own."""
+    import pandas as pd
+
+    from policykit.ingest.documents import policies
+
+    d = pd.DataFrame({"doc_id": ["draft", "final", "notice", "explainer", "other"],
+                      "family_id": ["family-a", "family-a", "family-n", "family-e", "family-o"],
+                      "related_doc_id": ["final", None, "final", "draft", None]})
+    assert policies(d) == ["policy-a", "policy-a", "policy-a", "policy-a", "policy-o"]

@@ -639,3 +639,77 @@ def test_first_seeds_of_runs_give_the_runs_of_all_seeds():
     full = reuse._runs(c, 8, [np.array([i for i, _ in every], np.int32), np.array([j for _, j in every], np.int32)])
     first = reuse._runs(c, 8, seeds)
     assert all((a == b).all() for a, b in zip(full, first, strict=True)) and len(full[0]) > 0
+
+
+def test_derived_documents_are_never_sources_of_their_policys_versions():
+    """With policies, a derived document is never the source of a version of its own policy.
+
+    An explainer of the draft is no source of the final; a notice issuing the final is later than the final, and
+    against the draft no direction is claimed; two documents about the final are ordered by their dates.
+    """
+    d = Direction(pd.DataFrame({
+        "doc_id": ["draft", "final", "explainer", "notice", "news", "other"], "text": [""] * 6,
+        "title": [None] * 6, "date": ["2023-12-15", "2023-12-31", None, "2023-12-31", "2024-01-15", "2023-01-01"],
+        "date_lower_bound": [None, None, "2023-12-15", None, None, None],
+        "related_doc_id": [None, None, "draft", "final", "final", None],
+        "family_id": ["f", "f", "e", "n", "w", "o"], "version": [1, 2, 1, 1, 1, 1],
+        "policy_id": ["policy-f", "policy-f", "policy-f", "policy-f", "policy-f", "policy-o"]}))
+    assert d.source_of("final", "explainer") == (None, "unknown")
+    assert d.source_of("draft", "explainer") == ("draft", "related")
+    assert d.source_of("draft", "notice") == (None, "unknown")  # dated earlier, but the notice quotes the final
+    assert d.source_of("notice", "final") == ("final", "related")
+    assert d.source_of("news", "notice") == ("notice", "date")  # both cover the final, both dated
+    assert d.source_of("explainer", "news") == (None, "unknown")  # about different versions
+    assert d.source_of("draft", "final") == ("draft", "date")  # two versions: their dates
+    assert d.source_of("other", "news") == ("other", "date")  # another policy: dates as before
+
+
+def test_reuse_pairs_relation_and_borrowing_between_policies_only():
+    """One passage between two versions is a version pair, never borrowing; between two policies, borrowing.
+
+    A passage that three documents hold weighs 2/3 of its length: 15 characters shared by a, b and c are not
+    enough evidence of borrowing between b and c; 15 more that only b and c share are.
+    """
+    q = filler(9, 5, 15)
+    docs, prov = corpus({
+        "a": ("2022-01-01", [filler(0, 0) + P15 + filler(0, 1)]),
+        "b": ("2023-01-01", [filler(1, 0) + P15 + filler(1, 1), filler(1, 2) + q + filler(1, 3)]),
+        "c": ("2024-01-01", [filler(2, 0) + P15 + filler(2, 1), filler(2, 2) + q + filler(2, 3)]),
+    })
+    docs["family_id"] = ["family-x", "family-x", "family-y"]
+    docs["policy_id"] = ["policy-x", "policy-x", "policy-y"]
+    pairs = build_reuse_pairs(build_reuse(docs, prov), docs).set_index(["source_doc_id", "target_doc_id"])
+    ab, bc = pairs.loc[("a", "b")], pairs.loc[("b", "c")]
+    assert (ab.relation, bool(ab.is_borrowing), bool(ab.same_family), bool(ab.same_policy)) == (
+        "version", False, True, True)
+    assert (bc.relation, bool(bc.is_borrowing), bool(bc.same_policy)) == ("borrowing", True, False)
+    assert (bc.rare_chars, bc.n_phrases) == (25.0, 1)  # q: 15 x 1; P15, held by three documents: 15 x 2/3
+    docs.loc[docs["doc_id"] == "b", "text"] = docs.loc[docs["doc_id"] == "b", "text"].str.replace(q, filler(1, 4, 15))
+    alone = build_reuse_pairs(build_reuse(docs, prov), docs).set_index(["source_doc_id", "target_doc_id"])
+    assert (alone.loc[("b", "c")].relation, bool(alone.loc[("b", "c")].is_borrowing)) == ("formula", False)
+
+
+def test_relation_scores_take_formula_and_none_as_one_class():
+    """A gold formula pair absent from reuse_pairs agrees; a gold citation pair absent does not."""
+    from policykit.evaluation.reuse import score
+
+    gold = pd.DataFrame({"doc_id_a": ["a", "a"], "doc_id_b": ["b", "c"], "is_link": [False, False],
+                         "source_doc_id": [None, None], "relation": ["formula", "citation"]})
+    pairs = pd.DataFrame({"source_doc_id": ["x"], "target_doc_id": ["y"], "direction_basis": ["date"],
+                          "is_borrowing": [False], "relation": ["formula"], "n_substantive": [0],
+                          "n_quotation": [0]})
+    scores, _ = score(pairs, gold, "dev")
+    rel = scores.set_index("scope").loc["relation (dev)"]
+    assert (rel.tp, rel.fp) == (1, 1)
+
+
+def test_published_reuse_links_meet_the_thresholds():
+    """The reuse section on the published tables: links P/R ≥ 0.95 and direction P ≥ 0.97 on the test split."""
+    from policykit.evaluation import gold_dir
+    from policykit.evaluation.reuse import evaluate
+
+    if not (config.PROCESSED_DIR / "reuse_pairs.parquet").is_file():
+        pytest.skip("data/processed not built yet")
+    section = evaluate(config.PROCESSED_DIR, gold_dir())
+    assert section.failures() == [], section.failures()
+    assert {"links (dev)", "links (test)", "direction (test)"} <= set(section.scores["scope"])

@@ -163,6 +163,16 @@ FACTS: dict[str, Callable[[Tables], object]] = {
         ((t["reuse"]["type"] == "quotation") & (t["reuse"]["target_text"] == "原始数据不出域、数据可用不可见")).any()),
     "reuse_pairs.has_borrowing_and_not": lambda t: bool(
         t["reuse_pairs"]["is_borrowing"].any() and (~t["reuse_pairs"]["is_borrowing"]).any()),
+    "documents.action_plan_policy": lambda t: sorted(
+        t["documents"].loc[t["documents"]["policy_id"] == _doc(t, PLAN)["policy_id"], "doc_id"]),
+    "reuse_pairs.explainer_final_direction": lambda t: [
+        [r.source_doc_id, r.direction_basis, r.relation] for r in t["reuse_pairs"].itertuples()
+        if {r.source_doc_id, r.target_doc_id} == {EXPLAINER, PLAN}],
+    "citations.data_twenty_cited_by": lambda t: sorted(set(
+        t["citations"].loc[t["citations"]["cited_doc_id"] == "data-twenty-articles-2022", "doc_id"])),
+    "implementation.data_twenty_lags": lambda t: sorted(
+        [r.doc_id, int(r.lag_days)] for r in t["implementation"].itertuples()
+        if r.implemented_doc_id == "data-twenty-articles-2022"),
 }
 
 

@@ -145,6 +145,13 @@ def _reuse(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return {"reuse": reuse, "reuse_pairs": build_reuse_pairs(reuse, t["documents"])}
 
 
+def _citations(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    from policykit.analysis.citations import build_citations, build_implementation
+
+    citations = build_citations(t["documents"])
+    return {"citations": citations, "implementation": build_implementation(citations, t["documents"])}
+
+
 def analysis_stages() -> list[Stage]:
     """The stages that read documents and provisions only (independent of one another), checked as declared."""
     return [(s.name, partial(_as_declared, s.name, s.run)) for s in STAGES
@@ -185,6 +192,8 @@ STAGES: tuple[StageSpec, ...] = (
     StageSpec("targets", ("documents", "provisions"), ("targets",), _targets),
     StageSpec("reuse", ("documents", "provisions"), ("reuse", "reuse_pairs"), _reuse),
     StageSpec("concepts", ("documents", "provisions"), ("concepts", "concept_mentions"), _concepts),
+    # reads the documents only; declared with the provisions so that it runs with the analysis stages
+    StageSpec("citations", ("documents", "provisions"), ("citations", "implementation"), _citations),
     StageSpec("target_changes", ("alignment", "targets"), ("target_changes",), _target_changes),
     StageSpec("statements", ("documents", "provisions"), ("statements",), _statements),
     StageSpec("statement_changes", ("alignment", "statements"), ("statement_changes",), _statement_changes),

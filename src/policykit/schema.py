@@ -134,6 +134,10 @@ TARGET_CHANGES = {
 }
 REUSE_TYPES = ("citation", "formula", "quotation", "substantive")
 DIRECTION_BASES = ("date", "month", "lower_bound", "related", "version", "citation", "unknown")
+REUSE_RELATIONS = ("version", "derived", "borrowing", "citation", "formula")
+CITATION_KINDS = ("title", "doc_number")
+MATCH_BASES = ("title", "fuzzy", "short_form", "after_title", "doc_number")
+IMPLEMENTATION_BASES = ("title", "legal_basis", "carries_out")
 
 
 DOC_FK = ForeignKey(("doc_id",), "documents", ("doc_id",))
@@ -221,6 +225,9 @@ register(Table(
            "document has one (a family of one for most).", True, "版本族"),
         _f("version", "integer", "Version number within the family, 1 = oldest, by date (a draft before its final "
            "text); equal dates share a number; null where the document has no date to order it by.", False, "版本"),
+        _f("policy_id", "string", "Policy: the documents about one policy, i.e. its version family and the "
+           "documents that cover one of its versions (related_doc_id: explainer, news, issuing and consultation "
+           "notices); named after the family.", True, "政策"),
         _f("n_witnesses", "integer", "Number of raw-file witnesses of the document.", True),
         _f("n_chars", "integer", "Non-whitespace characters in the canonical text.", True),
         _f("n_provisions", "integer", "Number of provisions parsed from the text.", True),
@@ -652,6 +659,11 @@ register(Table(
         _f("target_char_end", "integer", "End (exclusive) in the target document's canonical text.", True),
         _f("doc_frequency", "integer", "Documents holding the passage's rarest 8-character piece (for a quoted "
            "phrase, the phrase): the documents holding the passage, or a few more.", True),
+        _f("rarity", "number", "Mean over the passage's 8-character pieces of 2 / the documents holding the piece "
+           "(at most 1; for a quoted phrase, of the phrase): 1 for wording only the two documents share, low for "
+           "phrases common across the corpus.", True),
+        _f("cited_doc_id", "string", "For a citation passage: the document of the corpus whose title or number "
+           "it is (the citations table's cited_doc_id of the citation it overlaps), else null."),
         _f("direction_basis", "string", "date (both dated), month (one known only to the month), lower_bound "
            "(an undated document known to be later than a date), related (news or an explainer comes after the "
            "document it covers), version (a document about an earlier version of a text comes before a later version "
@@ -682,10 +694,23 @@ register(Table(
         _f("target_doc_id", "string", "Later document (see direction_basis).", True),
         _f("direction_basis", "string", "As in the reuse table: date, month, lower_bound, related, version, "
            "citation or unknown (no direction claimed).", True, values=DIRECTION_BASES),
-        _f("same_family", "boolean", "Whether the two documents are versions of one text (a draft and its final, "
-           "news about them): shared language there is expected.", True),
-        _f("is_borrowing", "boolean", "Whether the pair shares substantive or quoted language (at least one "
-           "passage of type substantive or quotation).", True, "实质性文本复用"),
+        _f("same_family", "boolean", "Whether the two documents are versions of one text (the same "
+           "documents.family_id: a draft and its final, two versions of a regulation).", True),
+        _f("same_policy", "boolean", "Whether the two documents are about one policy (the same documents.policy_id: "
+           "its versions, explainer, news, issuing and consultation notices).", True),
+        _f("relation", "string", "What links the pair: version (same family), derived (same policy, not versions of "
+           "one text), borrowing (different policies; substantive or quoted language with the evidence of "
+           "is_borrowing), citation (different policies; a citation passage naming a document of the corpus), formula "
+           "(the rest: formulas, agency lists, common phrases).", True, "关系", values=REUSE_RELATIONS),
+        _f("is_borrowing", "boolean", "Borrowing between different policies: at least one phrase of evidence "
+           "(n_phrases); never between versions or documents about one policy.", True, "实质性文本复用"),
+        _f("rare_chars", "number", "Evidence: content characters of the substantive and quotation passages, each "
+           "weighted by its rarity (reuse.rarity).",
+           True),
+        _f("n_phrases", "integer", "Evidence: substantive passages whose length times rarity (reuse.rarity) is at "
+           "least 15, plus quoted phrases that only the two documents hold.", True),
+        _f("cited_doc_id", "string", "For a pair whose citation passages name a document of the corpus: that "
+           "document (the first by doc_id)."),
         _f("n_passages", "integer", "Passages of the reuse table between the two documents.", True),
         _f("n_citation", "integer", "Passages of type citation.", True),
         _f("n_formula", "integer", "Passages of type formula.", True),
@@ -702,8 +727,63 @@ register(Table(
         ForeignKey(("target_doc_id",), "documents", ("doc_id",)),
     ),
     provenance="`policykit.analysis.reuse`: the reuse table summed by pair of documents.",
-    caveats=("A pair with `same_family` true is two versions of one text; shared language there is "
-        "expected, not borrowing.",),
+    caveats=("A pair with `same_family` true is two versions of one text, one with `same_policy` true two documents "
+        "about one policy; shared language there is expected and is never `is_borrowing`.",
+        "A derived document (explainer, news, notice) is never the source of a version of its own policy: without "
+        "evidence the direction is `unknown`, and source/target are then the two sides in doc_id order.",),
+))
+
+# --- citations ---------------------------------------------------------------------------------
+register(Table(
+    "citations", "Citations",
+    "Every citation in the texts: a title in 《》 (with the article cited after it) or a document number, with the "
+    "cited document where the corpus holds it.",
+    (
+        _f("citation_id", "string", "Stable id: doc_id#c<char_start>.", True),
+        _f("doc_id", "string", "Citing document.", True),
+        _f("char_start", "integer", "Start in the citing document's canonical text (the 《 or the number).", True),
+        _f("char_end", "integer", "End (exclusive).", True),
+        _f("kind", "string", "title (in 《》) or doc_number (发改数据〔2024〕1836号).", True, "引用类型",
+           values=CITATION_KINDS),
+        _f("text", "string", "documents.text[char_start:char_end].", True),
+        _f("cited_title", "string", "The cited title as written, without 《》 (null for a number)."),
+        _f("cited_article", "string", "The article cited right after the title, as written (第二十条第一款)."),
+        _f("cited_doc_id", "string", "The cited document, where the corpus holds it (the latest version dated no "
+           "later than the citing document)."),
+        _f("match_basis", "string", "How the cited document was found: title (a key of its title), fuzzy "
+           "(rapidfuzz ratio), short_form (以下简称《…》), after_title (a number in brackets after a title) or "
+           "doc_number (documents.doc_number).", values=MATCH_BASES),
+        _f("match_score", "number", "rapidfuzz ratio of the cited title's key to the matched title's (100 = exact)."),
+    ),
+    ("citation_id",),
+    (DOC_FK, ForeignKey(("cited_doc_id",), "documents", ("doc_id",))),
+    provenance="`policykit.analysis.citations`: 《》 titles and document numbers in documents.text.",
+    caveats=("A law cited without 《》 (依照刑法第…条) and references inside a document (本法第十条) are not citations.",
+        "A document's own number in its heading is not a citation."),
+))
+
+register(Table(
+    "implementation", "Implementation network",
+    "Which documents implement which cited document of the corpus (implementing regulations of a law, plans that "
+    "carry a policy out), and the lag in days between them.",
+    (
+        _f("doc_id", "string", "Implementing document.", True),
+        _f("implemented_doc_id", "string", "Implemented (cited) document.", True),
+        _f("basis", "string", "title (实施办法/实施条例/实施细则 of the cited title), legal_basis (根据《…》…制定本…) "
+           "or carries_out (贯彻落实/落实《…》); the strongest of the pair's citations.", True,
+           values=IMPLEMENTATION_BASES),
+        _f("citation_id", "string", "The citation that gives the basis.", True),
+        _f("date", "date", "documents.date of the implementing document."),
+        _f("implemented_date", "date", "documents.date of the implemented document."),
+        _f("lag_days", "integer", "Days from the implemented document's date to the implementing one's "
+           "(null where either is undated)."),
+    ),
+    ("doc_id", "implemented_doc_id"),
+    (DOC_FK, ForeignKey(("implemented_doc_id",), "documents", ("doc_id",)),
+     ForeignKey(("citation_id",), "citations", ("citation_id",))),
+    provenance="`policykit.analysis.citations`: from the citations table and the citing sentences.",
+    caveats=("`date` is documents.date (for a law, the date its text states first), so a lag may run from an "
+        "older version of the implemented text.",),
 ))
 
 # --- audit -------------------------------------------------------------------------------------

@@ -29,7 +29,15 @@ Method (all character offsets index into documents.text):
    the direction comes from the documents' dates (reuse_labels.Direction), never from id order.
    A phrase repeated in both documents is reported once per occurrence in the later document, and a
    passage inside a longer passage from the same source document is not repeated.
-5. Pairs. reuse_pairs sums the passages of each pair of documents by type.
+   A citation passage names the document whose title or number it is (`cited_doc_id`, from the citations
+   of analysis.citations), and each passage has a `rarity`: the mean over its k-grams of 2 / the documents
+   holding them, so that wording found across the corpus weighs little.
+5. Pairs. reuse_pairs sums the passages of each pair of documents by type and states the pair's relation:
+   `version` (the same family_id), `derived` (the same policy_id: an explainer, news item or notice and a
+   document of its own policy), `borrowing` (two policies and at least one phrase of evidence: a
+   substantive passage of MIN_RARE_CHARS rarity-weighted characters, or a quoted phrase only the two hold),
+   `citation` (a citation passage naming a document of the corpus), else `formula`. is_borrowing is
+   relation == borrowing.
 """
 
 from __future__ import annotations
@@ -66,8 +74,8 @@ DEFAULT_MIN_FORMULA_FAMILIES = 3
 DEFAULT_MAX_FORMULA_FAMILIES = 10
 DEFAULT_FORMULA_COVER = 0.75
 
-_DOC_COLUMNS = ("doc_id", "text", "title", "date", "period", "date_lower_bound", "related_doc_id", "family_id",
-                "version")
+_DOC_COLUMNS = ("doc_id", "text", "title", "kind", "doc_number", "date", "period", "date_lower_bound",
+                "related_doc_id", "family_id", "version", "policy_id")
 _PROV_COLUMNS = ("doc_id", "provision_id", "char_start", "char_end")
 INPUT_COLUMNS = {"documents": _DOC_COLUMNS, "provisions": _PROV_COLUMNS}  # all the stage reads of its inputs
 _CHAR_COLUMNS = ("source_char_start", "source_char_end", "target_char_start", "target_char_end")
@@ -245,6 +253,7 @@ def build_reuse(
     docs = _check_documents(documents)
     corpus = _make_corpus(docs, _check_provisions(provisions, docs))
     typer, direction = PassageTyper.of(docs), Direction(docs)
+    cited = _cited_spans(docs)
     del docs  # the corpus holds the texts: the checked copy of the table is freed
     release_memory()  # the per-document pieces freed: heap handed back before the index's arrays
     k = min(p.min_run, p.min_length)
@@ -280,6 +289,7 @@ def build_reuse(
         for r in range(lo, min(lo + ROW_BLOCK, len(kept))):
             row = _row(corpus, passages[int(kept[r])], chars[r].tolist(), k, index, marks, typer, direction,
                        p.formula_cover)
+            row["cited_doc_id"] = _cited_by(cited, row) if row["type"] == "citation" else None
             for c, add in cells:
                 add(row[c])
         block = pd.DataFrame(values, columns=columns)
@@ -287,11 +297,36 @@ def build_reuse(
         block["shared_text"] = pd.array(values["shared_text"], dtype=block["reuse_id"].dtype)
         blocks.append(block)
         del values, cells, block
-    del passages, corpus, index, marks
+    del passages, corpus, index, marks, cited
     frame = _joined(blocks, columns, kept)
     del blocks
     release_memory()
     return frame
+
+
+def _cited_spans(docs: pd.DataFrame) -> dict[str, list[tuple[int, int, str]]]:
+    """Per document, the (start, end, cited doc_id) of its citations that name a document of the corpus."""
+    from policykit.analysis.citations import build_citations
+
+    c = build_citations(docs)
+    c = c[c["cited_doc_id"].notna()]
+    out: dict[str, list[tuple[int, int, str]]] = {}
+    for d, a, b, x in zip(c["doc_id"], c["char_start"], c["char_end"], c["cited_doc_id"], strict=True):
+        out.setdefault(d, []).append((int(a), int(b), str(x)))
+    return out
+
+
+def _cited_by(cited: dict[str, list[tuple[int, int, str]]], row: dict) -> str | None:
+    """The document a citation passage names: the citation it overlaps in the target, else in the source."""
+    for side in ("target", "source"):
+        start, end = row[f"{side}_char_start"], row[f"{side}_char_end"]
+        for a, b, x in cited.get(row[f"{side}_doc_id"], ()):
+            if a < end and start < b:
+                return x
+    return None
+
+
+MIN_RARE_CHARS = 15.0  # rarity-weighted characters of one substantive passage that make it evidence of borrowing
 
 
 def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -317,14 +352,40 @@ def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None
         "n_verbatim": g["verbatim"].sum(),
     }).reset_index()
     out["longest_substantive"] = out["longest_substantive"].fillna(0)
-    out["is_borrowing"] = (out["n_substantive"] + out["n_quotation"]) > 0
+    # evidence: each substantive or quoted passage weighted by its rarity (2 / documents holding it, at most 1)
+    evid = reuse["type"].isin(("substantive", "quotation"))
+    rarity = reuse["rarity"] if "rarity" in reuse.columns else 2.0 / reuse["doc_frequency"].clip(lower=2)
+    weight = rarity.astype("float64").where(evid, 0.0)
+    # a phrase of evidence: a substantive passage of MIN_RARE_CHARS rarity-weighted characters (wording held by few
+    # documents besides the two), or a quoted phrase held by the two documents only
+    long = (reuse["type"].eq("substantive") & (reuse["length"] * weight >= MIN_RARE_CHARS)) | (
+        reuse["type"].eq("quotation") & (weight >= 1.0))
+    ev = pd.DataFrame({k: reuse[k] for k in keys}).assign(rare=reuse["length"].astype("float64") * weight,
+                                                          phrases=long.astype("int64"))
+    ev = ev.groupby(keys)[["rare", "phrases"]].sum()
+    out = out.merge(ev, left_on=keys, right_index=True, how="left")
+    out["rare_chars"] = out.pop("rare").fillna(0.0).round(1)
+    out["n_phrases"] = out.pop("phrases").fillna(0).astype("int64")
+    cit = reuse[reuse["type"].eq("citation") & reuse["cited_doc_id"].notna()] if "cited_doc_id" in reuse else None
+    first_cited = (cit.groupby(keys)["cited_doc_id"].min() if cit is not None and len(cit)
+                   else pd.Series(dtype=object))
+    out["cited_doc_id"] = [first_cited.get((s, t)) for s, t in zip(out["source_doc_id"], out["target_doc_id"],
+                                                                    strict=True)]
     out["same_family"] = False
+    out["same_policy"] = False
     if documents is not None and len(documents):
-        # the families only: not a sorted copy of the texts
-        family = dict(zip(*_families_by_id(_check_documents(documents, ("doc_id", "family_id", "related_doc_id"))),
-                          strict=True))
-        out["same_family"] = [family.get(s) == family.get(t) for s, t in zip(out["source_doc_id"], out["target_doc_id"],
-                                                                           strict=True)]
+        fam = _column_of(documents, "family_id")
+        pol = _column_of(documents, "policy_id")
+        if not pol:  # a table without policies: families joined by related_doc_id, as the index groups them
+            pol = dict(zip(*_families_by_id(_check_documents(documents, ("doc_id", "family_id", "related_doc_id"))),
+                           strict=True))
+        pairs = list(zip(out["source_doc_id"], out["target_doc_id"], strict=True))
+        out["same_family"] = [s in fam and fam.get(s) == fam.get(t) for s, t in pairs]
+        out["same_policy"] = [s in pol and pol.get(s) == pol.get(t) for s, t in pairs]
+    out["is_borrowing"] = (out["n_phrases"] > 0) & ~out["same_policy"] & ~out["same_family"]
+    out["relation"] = np.select(
+        [out["same_family"], out["same_policy"], out["is_borrowing"], out["cited_doc_id"].notna()],
+        ["version", "derived", "borrowing", "citation"], "formula")
     return out[cols]
 
 
@@ -350,6 +411,13 @@ def reuse_between(
     pair = {doc_a, doc_b}
     keep = out["source_doc_id"].isin(pair) & out["target_doc_id"].isin(pair)
     return out[keep].reset_index(drop=True)
+
+
+def _column_of(documents: pd.DataFrame, column: str) -> dict[str, str]:
+    """doc_id -> a string column's value, where the table has the column and the value is set."""
+    if column not in documents.columns:
+        return {}
+    return {str(d): v for d, v in zip(documents["doc_id"], documents[column], strict=True) if isinstance(v, str) and v}
 
 
 # --- input checks -----------------------------------------------------------------------------
@@ -1074,8 +1142,14 @@ def _row(corpus: _Corpus, p: _Passage, chars: list[int], k: int, index: _Index, 
     formulaic = index.formulaic[t0:t1]
     if p.doc_frequency:
         doc_frequency = p.doc_frequency
+        rarity = min(1.0, 2.0 / max(doc_frequency, 2))
     else:  # documents holding the passage's rarest k-gram: all of them hold the passage, or more
-        doc_frequency = min(int(index.n_docs[x:x + n - k + 1].min()) for x, n in segs if n >= k)
+        counts = [index.n_docs[x:x + n - k + 1] for x, n in segs if n >= k]
+        doc_frequency = min(int(c.min()) for c in counts)
+        # each k-gram weighs 2 / the documents holding it: a passage made of phrases common across the corpus
+        # (a stock legal clause whose rarest k-gram happens to be shared by two documents) weighs little
+        every = np.concatenate(counts).astype(np.float64)
+        rarity = float(np.minimum(1.0, 2.0 / np.maximum(every, 2.0)).mean())
     return {
         "reuse_id": f"{t_id}:{t_prov}:{s_id}:{s_prov}:{tc0:07d}:{sc0:07d}",
         "source_doc_id": s_id,
@@ -1096,6 +1170,7 @@ def _row(corpus: _Corpus, p: _Passage, chars: list[int], k: int, index: _Index, 
         "target_char_start": tc0,
         "target_char_end": tc1,
         "doc_frequency": doc_frequency,
+        "rarity": round(rarity, 3),
         "direction_basis": basis,
     }
 

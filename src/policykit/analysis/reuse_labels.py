@@ -24,6 +24,11 @@ document that covers another (``related_doc_id``: news or an explainer about it)
 version of that text or a document about it (``version``: an explainer of a draft was written while the
 draft was open for comment, before the final text); and a document that cites another's title in 《》
 comes after it (``citation``). Otherwise ``unknown``: no source is claimed.
+
+Within one policy (``policy_id``) a derived document (an explainer, news item or notice, whose policy is
+not its own version family) is never the source of a version: it comes after the version it covers
+(``related``), and against another version of the policy no direction is claimed; two derived documents
+are ordered only when they cover the same version and both are dated (to the day or month).
 """
 
 from __future__ import annotations
@@ -191,6 +196,11 @@ class Direction:
         self.intervals = {d: _interval(a, b, c) for d, a, b, c in
                           zip(self.ids, col("date"), col("period"), col("date_lower_bound"), strict=True)}
         self.related = {d: r for d, r in zip(self.ids, col("related_doc_id"), strict=True) if isinstance(r, str)}
+        families = {d: f for d, f in zip(self.ids, col("family_id"), strict=True) if isinstance(f, str) and f}
+        self.policy = {d: p for d, p in zip(self.ids, col("policy_id"), strict=True) if isinstance(p, str) and p}
+        # a derived document (explainer, news, notice) covers a policy it is not a version of
+        self.derived = {d for d, p in self.policy.items()
+                        if d in families and p.removeprefix("policy-") != families[d].removeprefix("family-")}
         # (family, version) of each document that is a version of a text (family_id and version columns).
         self.version = {d: (f, int(v)) for d, f, v in zip(self.ids, col("family_id"), col("version"), strict=True)
                         if isinstance(f, str) and f and v is not None and not pd.isna(v)}
@@ -231,8 +241,26 @@ class Direction:
             return None  # two versions themselves: their dates decide, or nothing does
         return a if va[1] < vb[1] else b
 
+    def _within_policy(self, a: str, b: str) -> tuple[str | None, str]:
+        """Source of two documents about one policy, at least one of them derived (see the module docstring)."""
+        if (a in self.derived) != (b in self.derived):
+            derived, version = (a, b) if a in self.derived else (b, a)
+            return (version, "related") if self.related.get(derived) == version else (None, "unknown")
+        if self.related.get(a) is None or self.related.get(a) != self.related.get(b):
+            return None, "unknown"  # about different versions: each took its wording from its own
+        (a_lo, a_hi, a_basis), (b_lo, b_hi, b_basis) = self.intervals[a], self.intervals[b]
+        if {a_basis, b_basis} <= {"date", "month"}:
+            if a_hi < b_lo:
+                return a, max(a_basis, b_basis, key=_STRENGTH.__getitem__)
+            if b_hi < a_lo:
+                return b, max(a_basis, b_basis, key=_STRENGTH.__getitem__)
+        return None, "unknown"
+
     def source_of(self, a: str, b: str) -> tuple[str | None, str]:
         """(source doc_id or None, basis) for the documents a and b."""
+        if self.policy.get(a) is not None and self.policy.get(a) == self.policy.get(b) and (
+                a in self.derived or b in self.derived):
+            return self._within_policy(a, b)
         (a_lo, a_hi, a_basis), (b_lo, b_hi, b_basis) = self.intervals[a], self.intervals[b]
         basis = max(a_basis, b_basis, key=_STRENGTH.__getitem__)
         if a_hi < b_lo:

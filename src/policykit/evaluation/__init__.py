@@ -17,8 +17,8 @@ import pandas as pd
 from policykit import config
 
 # Tasks in the order they are reported; each is a module of this package.
-TASKS: tuple[str, ...] = ("targets", "segmentation", "numbers", "reuse", "laws", "lawtexts", "law_targets",
-                          "statements")
+TASKS: tuple[str, ...] = ("targets", "segmentation", "numbers", "reuse", "citations", "laws", "lawtexts",
+                          "law_targets", "statements")
 SCORE_COLUMNS = ["scope", "label", "n_gold", "n_found", "tp", "fp", "fn", "precision", "recall", "f1", "agreement"]
 
 

@@ -11,7 +11,9 @@
   document whose title they quote;
 - versions of one document form a family (family_id): documents whose titles agree once version
   markers (征求意见稿, 草案, 试行 …) are set aside; `version` numbers them by date, a draft before
-  its final text; version_pairs() yields every consecutive (older, newer) pair.
+  its final text; version_pairs() yields every consecutive (older, newer) pair;
+- the documents about one policy (its versions, and the explainers, news and notices that cover one of
+  them) share a policy_id, named after the version family.
 """
 
 from __future__ import annotations
@@ -334,6 +336,21 @@ def families(documents: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def policies(documents: pd.DataFrame) -> list[str]:
+    """policy_id of every document: the family of the version it covers (related_doc_id, followed), else its own."""
+    family = dict(zip(documents["doc_id"], documents["family_id"], strict=True))
+    related = {d: r for d, r in zip(documents["doc_id"], documents["related_doc_id"], strict=True)
+               if isinstance(r, str) and r in family}
+    out = []
+    for d in documents["doc_id"]:
+        seen = {d}
+        while d in related and related[d] not in seen and family[related[d]] != family[d]:
+            d = related[d]
+            seen.add(d)
+        out.append("policy-" + family[d].removeprefix("family-"))
+    return out
+
+
 def version_pairs(documents: pd.DataFrame) -> list[tuple[str, str]]:
     """(older, newer) doc_id pairs: consecutive versions of every family, sorted.
 
@@ -398,6 +415,7 @@ def document_rows(groups: dict[str, list[Witness]], entries: dict[str, Entry | N
     fam = families(df)
     df.insert(df.columns.get_loc("related_doc_id") + 1, "family_id", fam["family_id"].to_numpy())
     df.insert(df.columns.get_loc("family_id") + 1, "version", fam["version"].to_numpy())
+    df.insert(df.columns.get_loc("version") + 1, "policy_id", policies(df))
     return df[[c for c in table("documents").columns if c in df.columns]]
 
 
