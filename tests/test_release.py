@@ -157,7 +157,7 @@ def test_stata_labels_value_labels_and_missing_values(processed: Path, tmp_path:
     assert all(0 < len(v) <= 80 for v in labels.values())
     # codes: places in the registry's allowed values; every allowed value labelled, Chinese first
     assert values["kind"] == {i: label for i, label in enumerate(table("documents").labels("kind").values(), 1)}
-    assert values["kind"][1] == "政策文件 policy" and len(values["kind"]) == 6
+    assert values["kind"][1] == "政策文件 policy" and len(values["kind"]) == len(table("documents").values("kind"))
     assert values["title_assigned"] == {0: "否 false", 1: "是 true"}
     assert list(data.sort_values("doc_id").kind) == ["政策文件 policy", "征求意见稿 draft", "通知 notice"]
     assert raw.kind.dtype.kind in "if" and raw.date_basis.isna().all()  # all null: missing, yet labelled
