@@ -53,6 +53,7 @@ AMENDS_RE = re.compile(r"对[^。]{0,160}作(?:如下|以下)(?:修改|补充安
 ORDER_LINE_RE = re.compile(rf"^\d{{4}}年\d{{1,2}}月\d{{1,2}}日\s*"
                            rf"(\S{{2,30}}令第[\d{ONE_TO_TEN}百零〇]+号)(?:公布|发布)$")
 HEADER_LINES = 8  # a document's number stands within its first lines
+HEAD_CHARS = 3000  # the header block of a document lies within its first characters
 BRACKET_LINE_RE = re.compile(r"^（[^（）]{1,20}）$")
 WEB_TAG_RE = re.compile(r"^【[^【】]{1,8}】")  # a web page's status tag before a title: 【进行中】
 MD_HEADING_LINE_RE = re.compile(r"[ \t\u3000\u00a0]*(#{1,6})[ \t]")
@@ -489,7 +490,7 @@ def law_kind(text: str, title: str | None, doc_number: str | None) -> str | None
     """`case` or `judicial_interpretation` where the text has the form of one, else None."""
     if CASE_FACTS_RE.search(text):
         return "case"
-    head = "\n".join(ln.stripped for ln in split_lines(text)[:4 * HEADER_LINES] if ln.stripped)
+    head = "\n".join(ln.stripped for ln in split_lines(text[:HEAD_CHARS])[:4 * HEADER_LINES] if ln.stripped)
     if (doc_number and JI_NUMBER_RE.match(doc_number)) or JI_TITLE_RE.search(title or "") \
             or any(JI_NUMBER_RE.match(s) for s in head.split("\n")[:HEADER_LINES]) or JI_ADOPTED_RE.search(head):
         return "judicial_interpretation"
