@@ -101,6 +101,8 @@ class Witness:
     removed: Counter = field(default_factory=Counter)
     dropped: list[tuple[np.ndarray, str]] = field(default_factory=list)  # raw offsets of removed lines
     doc_number: str | None = None
+    case_name: str | None = None
+    case_number: str | None = None
     date: str | None = None
     related_title: str | None = None
     label: str = ""  # the title, or a descriptive label for an untitled text
@@ -482,8 +484,25 @@ def _witness(source: Source, doc: Normalized, parts: list[tuple[int, int]], kind
     if kind not in ("news", "interpretation"):
         w.kind = law_kind(w.text, title, w.doc_number) or kind
     w.form = witness_form(w)
+    if w.kind == "case":
+        w.case_name, w.case_number = case_names(w.text, title)
     w.label = title or untitled_label(w.text)
     return w
+
+
+CASE_NAME_RE = re.compile(r"^[^，。；：:！？\s]{1,40}(?:诉|与)[^，。；：:！？]{2,80}案$")
+CASE_NUMBER_RE = re.compile(r"[（(]\d{4}[）)][\u4e00-\u9fff]{1,12}\d+号")
+
+
+def case_names(text: str, title: str | None) -> tuple[str | None, str | None]:
+    """(case name, case numbers) of a court case: its X诉Y…案 line before the facts, its （YYYY）…号 numbers."""
+    facts = CASE_FACTS_RE.search(text)
+    head = text[:facts.start()] if facts else text[:HEAD_CHARS]
+    name = next((ln.strip() for ln in head.split("\n") if CASE_NAME_RE.match(ln.strip())), None)
+    if name is None and title and CASE_NAME_RE.match(title):
+        name = title
+    numbers = list(dict.fromkeys(CASE_NUMBER_RE.findall(text)))
+    return name, "; ".join(numbers) or None
 
 
 def law_kind(text: str, title: str | None, doc_number: str | None) -> str | None:
