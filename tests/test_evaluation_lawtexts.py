@@ -40,7 +40,8 @@ def test_items_score_own_text_and_swallowed_paragraphs() -> None:
 def test_documents_score_one_per_file_and_kinds() -> None:
     t = _tables({"x__one.md": "第一条 为了管理，制定本办法。"})
     gold = pd.DataFrame([{"source_path": "x/one.md", "split": "test", "doc_index": "1", "kind": "case",
-                          "title": "", "doc_number": "", "form": "", "sections": ""}])
+                          "title": "", "doc_number": "", "form": "", "case_name": "", "case_number": "",
+                          "sections": ""}])
     rows, details = lawtexts.score_documents(gold, t)
     got = {r["label"]: (r["tp"], r["fn"]) for r in rows}
     assert got["one per file"] == (1, 0) and got["kind"] == (0, 1) and got["case"] == (0, 1)

@@ -190,3 +190,15 @@ def test_same_articles_under_headers_that_set_out_dates_differently_are_one_docu
     assert len(group_witnesses([wa, wb])) == 1
     changed = _segment(b.replace("依法查处违法行为。", "依法查处。", 1), "c.md")
     assert len(group_witnesses([wa, *changed])) == 2 or wa.dates.signed_all == changed[0].dates.signed_all
+
+
+def test_case_name_and_numbers() -> None:
+    text = ("# 为家庭生活消费需要购买汽车的，可以按照消费者权益保护法处理\n\n<!-- INFO END -->\n\n"
+            "## 张某诉某汽车服务有限公司买卖合同纠纷案\n\n## 基本案情\n\n原告张某购买汽车。\n\n## 裁判结果\n\n"
+            "一审法院于2007年作出（2007）朝民初字第18230号民事判决；二审（2008）二中民终字第00453号判决驳回，"
+            "维持（2007）朝民初字第18230号判决。\n")
+    (w,) = _segment(text, "case.md")
+    assert w.case_name == "张某诉某汽车服务有限公司买卖合同纠纷案"
+    assert w.case_number == "（2007）朝民初字第18230号; （2008）二中民终字第00453号"
+    (news,) = _segment(text.replace("## 张某诉某汽车服务有限公司买卖合同纠纷案\n\n", ""), "news.md")
+    assert (news.kind, news.case_name) == ("case", None)

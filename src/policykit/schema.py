@@ -201,6 +201,10 @@ register(Table(
            "条例, 法, 规定, 办法, 细则, 解释 …; null for news, explainers and untitled texts.", False, "文种"),
         _f("issuer", "string", "Issuing bodies, from the text's title or the catalog; null if unknown.", False, "发文机关"),
         _f("doc_number", "string", "Official document number (文号), e.g. 发改数据〔2024〕660号; null if none.", False, "文号"),
+        _f("case_name", "string", "For a court case: the party name the text gives it (X诉Y…案, X与Y…纠纷案); null "
+           "otherwise.", False, "案件名称"),
+        _f("case_number", "string", "For a court case: every case number the text gives (（2016）最高法民再98号), in order "
+           "of first appearance, `; `-separated; null if none.", False, "案号"),
         _f("date_signed", "date", "Date the document was signed or adopted (成文日期; 通过, the latest 修正/修订 for an "
            "amended text; a bare signature date 落款); null if unknown.", False, "成文日期"),
         _f("date_signed_basis", "string", "Where date_signed comes from: 'text: ' and the line, or 'catalog: ' and its basis."),

@@ -7,7 +7,8 @@ The files named by the gold sets are read from the archives by name (tarfile), b
 provisions and alignment in process, and compared with the gold rows:
 
 * ``documents / one per file``: files whose documents are as many as the gold rows of the file;
-* ``documents / kind, case, title, doc_number, form``: agreement per gold document (a blank is a blank);
+* ``documents / kind, case, title, doc_number, form, case_name, case_number``: agreement per gold document
+  (a blank is a blank);
 * ``documents / sections``: the section headings of a case, in order;
 * ``items / own text``: item provisions holding exactly their own line;
 * ``items / no swallowed paragraph``: item provisions that do not hold the article's trailing paragraph;
@@ -132,8 +133,8 @@ def score_documents(gold: pd.DataFrame, t: dict[str, pd.DataFrame]) -> tuple[lis
         tally(split, "one per file", len(docs) == len(rows), path, str(len(rows)), str(len(docs)))
         for k, g in enumerate(rows.sort_values("doc_index", key=lambda s: s.astype(int)).itertuples()):
             d = docs.iloc[k] if k < len(docs) else None
-            for col in ("kind", "title", "doc_number", "form"):
-                found = "" if d is None or pd.isna(d[col]) else str(d[col])
+            for col in ("kind", "title", "doc_number", "form", "case_name", "case_number"):
+                found = "" if d is None or col not in d or pd.isna(d[col]) else str(d[col])
                 tally(split, col, _dense(found) == _dense(getattr(g, col)), path, getattr(g, col), found)
             if g.kind == "case":
                 tally(split, "case", d is not None and d["kind"] == "case", path, "case",

@@ -402,6 +402,8 @@ def document_rows(groups: dict[str, list[Witness]], entries: dict[str, Entry | N
             "form": p.form,
             "issuer": issuer_from_title(p.title) or (entry.issuer if entry else None) or enacted,
             "doc_number": p.doc_number or (entry.doc_number if entry else None),
+            "case_name": p.case_name,
+            "case_number": p.case_number,
             **dated_fields(p, entry),
             "related_doc_id": related[doc_id],
             "n_witnesses": len(groups[doc_id]),

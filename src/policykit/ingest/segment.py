@@ -53,6 +53,7 @@ AMENDS_RE = re.compile(r"对[^。]{0,160}作(?:如下|以下)(?:修改|补充安
 ORDER_LINE_RE = re.compile(rf"^\d{{4}}年\d{{1,2}}月\d{{1,2}}日\s*"
                            rf"(\S{{2,30}}令第[\d{ONE_TO_TEN}百零〇]+号)(?:公布|发布)$")
 HEADER_LINES = 8  # a document's number stands within its first lines
+HEAD_CHARS = 3000  # the header block of a document lies within its first characters
 BRACKET_LINE_RE = re.compile(r"^（[^（）]{1,20}）$")
 WEB_TAG_RE = re.compile(r"^【[^【】]{1,8}】")  # a web page's status tag before a title: 【进行中】
 MD_HEADING_LINE_RE = re.compile(r"[ \t\u3000\u00a0]*(#{1,6})[ \t]")
@@ -100,6 +101,8 @@ class Witness:
     removed: Counter = field(default_factory=Counter)
     dropped: list[tuple[np.ndarray, str]] = field(default_factory=list)  # raw offsets of removed lines
     doc_number: str | None = None
+    case_name: str | None = None
+    case_number: str | None = None
     date: str | None = None
     related_title: str | None = None
     label: str = ""  # the title, or a descriptive label for an untitled text
@@ -481,15 +484,32 @@ def _witness(source: Source, doc: Normalized, parts: list[tuple[int, int]], kind
     if kind not in ("news", "interpretation"):
         w.kind = law_kind(w.text, title, w.doc_number) or kind
     w.form = witness_form(w)
+    if w.kind == "case":
+        w.case_name, w.case_number = case_names(w.text, title)
     w.label = title or untitled_label(w.text)
     return w
+
+
+CASE_NAME_RE = re.compile(r"^[^，。；：:！？\s]{1,40}(?:诉|与)[^，。；：:！？]{2,80}案$")
+CASE_NUMBER_RE = re.compile(r"[（(]\d{4}[）)][\u4e00-\u9fff]{1,12}\d+号")
+
+
+def case_names(text: str, title: str | None) -> tuple[str | None, str | None]:
+    """(case name, case numbers) of a court case: its X诉Y…案 line before the facts, its （YYYY）…号 numbers."""
+    facts = CASE_FACTS_RE.search(text)
+    head = text[:facts.start()] if facts else text[:HEAD_CHARS]
+    name = next((ln.strip() for ln in head.split("\n") if CASE_NAME_RE.match(ln.strip())), None)
+    if name is None and title and CASE_NAME_RE.match(title):
+        name = title
+    numbers = list(dict.fromkeys(CASE_NUMBER_RE.findall(text)))
+    return name, "; ".join(numbers) or None
 
 
 def law_kind(text: str, title: str | None, doc_number: str | None) -> str | None:
     """`case` or `judicial_interpretation` where the text has the form of one, else None."""
     if CASE_FACTS_RE.search(text):
         return "case"
-    head = "\n".join(ln.stripped for ln in split_lines(text)[:4 * HEADER_LINES] if ln.stripped)
+    head = "\n".join(ln.stripped for ln in split_lines(text[:HEAD_CHARS])[:4 * HEADER_LINES] if ln.stripped)
     if (doc_number and JI_NUMBER_RE.match(doc_number)) or JI_TITLE_RE.search(title or "") \
             or any(JI_NUMBER_RE.match(s) for s in head.split("\n")[:HEADER_LINES]) or JI_ADOPTED_RE.search(head):
         return "judicial_interpretation"
