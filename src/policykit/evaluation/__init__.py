@@ -171,7 +171,7 @@ def side_by_side(scores: pd.DataFrame, splits: tuple[str, ...] = ("dev", "test")
         cols = {"n_gold": f"{split} n", "precision": f"{split} precision", "recall": f"{split} recall"}
         if "agreement" in part.columns:
             cols["agreement"] = f"{split} agreement"
-        part = part[list(cols)].rename(columns=cols)
+        part = part[list(cols)].rename(columns=cols).astype({f"{split} n": "Int64"})
         out = part if out is None else out.join(part, how="outer")
     return out.reset_index() if out is not None else pd.DataFrame()
 
