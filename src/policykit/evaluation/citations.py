@@ -132,8 +132,8 @@ def table_rows(data_dir: Path, by_path: bool) -> pd.DataFrame:
 
 
 def _archive_path(source_file: str) -> str:
-    """A raw file's path inside the law archive: a flat name's `__` are its folders."""
-    return Path(source_file).name.replace("__", "/")
+    """A raw file's path inside the law archive: its relative path, a flat name's `__` being its folders."""
+    return str(source_file).replace("__", "/")
 
 
 def evaluate(data_dir: Path, gold_dir: Path, laws_dir: Path | None = None) -> Section:
