@@ -27,6 +27,7 @@ their comparator is, or where a range starts.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -96,10 +97,15 @@ def _alt(words: tuple[str, ...] | list[str] | set[str]) -> str:
     return "|".join(map(re.escape, sorted(words, key=lambda w: (-len(w), w))))
 
 
+# A cheap look-ahead first: a match needs a numeral within its first few characters (the comparator words
+# before it are at most 4 characters), so the scanner skips the rest of the text without trying them.
+QUICK = rf"(?=[^\n]{{0,6}}?[{ARABIC_DIGITS}{CN_DIGITS}])"
+
+
 def _scanner(units: tuple[str, ...]) -> re.Pattern[str]:
     """The scanning regex for a list of units."""
     return re.compile(
-        rf"(?P<pre>{_alt(list(PREFIX_COMPARATORS))})?(?P<verb>{_alt(GROWTH_VERBS)})?"
+        QUICK + rf"(?P<pre>{_alt(list(PREFIX_COMPARATORS))})?(?P<verb>{_alt(GROWTH_VERBS)})?"
         rf"(?P<pre2>{_alt(list(PREFIX_COMPARATORS))})?(?P<link>{COMPARED_LINK})"
         rf"(?P<pct>百分之)?(?P<num>{NUMBER})(?P<mult>万亿|亿|万)?(?P<approx>余|多)?"
         rf"(?P<unit>{_alt(units)})?(?P<post>{_alt(list(SUFFIX_COMPARATORS))})?"
@@ -115,6 +121,7 @@ RANGE_LEFT_RE = re.compile(
     rf"(?P<pct>百分之)?(?P<num>{NUMBER})(?P<mult>万亿|亿|万)?(?P<unit>{_alt(UNITS)})?(?P<post>及?以上)?\s*"
     rf"[至到\-—–~～]?\s*$"
 )
+RANGE_LEFT_CHARS = 40  # a range's lower end stands within this many characters before its upper end
 NOT_A_RANGE_RE = re.compile(rf"(?:{D}|[第.．A-Za-z])$")
 # 倍增 as a figure of speech (倍增作用, 数据价值倍增) measures nothing.
 DOUBLING_RE = re.compile(r"(?:(?<!价值)倍增(?!效应|作用|效果|器)|翻(?P<n>一|两|二|三|四|[1-4])番)")
@@ -122,7 +129,7 @@ HALF_RE = re.compile(r"(?P<pre>接近|将近|近|超过|超|逾|过|不足|约)?
                      r"|(?P<over>过半)(?!数)")
 LIST_LINK_RE = re.compile(r"\s*(?:和|及|与|、|，|,)\s*")
 # A fraction (三分之二以上, 1/3 is not one: a slash is a date or a code): a share, in %.
-FRACTION_RE = re.compile(rf"(?P<pre>{_alt(list(PREFIX_COMPARATORS))})?(?P<den>[{CN_DIGITS}]+|{D}+)分之"
+FRACTION_RE = re.compile(QUICK + rf"(?P<pre>{_alt(list(PREFIX_COMPARATORS))})?(?P<den>[{CN_DIGITS}]+|{D}+)分之"
                          rf"(?P<num>[{CN_DIGITS}]+|{D}+)(?P<post>{_alt(list(SUFFIX_COMPARATORS))})?")
 CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
 # A limit word, then the base of a share ending in 的, right before the number: 不得低于上一年总收入的70%.
@@ -386,7 +393,8 @@ def _match(text: str, m: re.Match, loose: bool) -> Quantity | None:
 
 def _detached_comparator(text: str, start: int) -> str:
     """The comparator of a share whose base stands between it and the number (不得低于上一年总收入的70%: >=)."""
-    left = max((m.end() for m in CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    low = max(0, start - RANGE_LEFT_CHARS)  # the limit word stands within the same clause, close by
+    left = max((m.end() for m in CLAUSE_BREAK.finditer(text, low, start)), default=low)
     m = DETACHED_COMPARATOR_RE.search(text, left, start)
     return PREFIX_COMPARATORS[m.group(1)] if m else "="
 
@@ -415,20 +423,50 @@ def _special(text: str, excluded: list[Span]) -> list[Quantity]:
     return found
 
 
+class _Taken:
+    """Spans already taken, for overlap checks in O(log n) (a long text holds thousands of quantities)."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        """Start from spans (merged where they overlap)."""
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for s, e in sorted(spans):
+            self.add(s, e)
+
+    def add(self, start: int, end: int) -> None:
+        """Take [start, end)."""
+        i = bisect.bisect_left(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+        # keep ends non-decreasing along starts, so that the span before an offset holds the farthest end
+        for k in range(i, len(self.ends)):
+            if k and self.ends[k] < self.ends[k - 1]:
+                self.ends[k] = self.ends[k - 1]
+            elif k > i:
+                break
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether [start, end) overlaps a taken span."""
+        i = bisect.bisect_left(self.starts, end)  # spans starting before end
+        return i > 0 and self.ends[i - 1] > start
+
+
 def _scan(text: str, loose: bool, excluded: list[Span]) -> list[Quantity]:
     """Every quantity of text outside excluded spans, in order (one scanner for both modes)."""
     found = _special(text, excluded)
+    taken = _Taken(list(excluded) + [(f.start, f.end) for f in found])
     for m in (LOOSE_RE if loose else STRICT_RE).finditer(text):
         q = _match(text, m, loose)
-        if q and not inside(q.start, q.end, excluded + [(f.start, f.end) for f in found]):
+        if q and not taken.overlaps(q.start, q.end):
             found.append(q)
+            taken.add(q.start, q.end)
     found.sort(key=lambda q: q.start)
     return found
 
 
 def _range_start(text: str, upper: Quantity, excluded: list[Span]) -> re.Match | None:
     """The lower end written before an upper end, where the two make a range (else None)."""
-    m = RANGE_LEFT_RE.search(text, 0, upper.start)
+    m = RANGE_LEFT_RE.search(text, max(0, upper.start - RANGE_LEFT_CHARS), upper.start)
     if m is None or not (m.group("post") or re.search(r"[至到\-—–~～]\s*$", m.group())):
         return None
     if inside(m.start(), m.end(), excluded) or NOT_A_RANGE_RE.search(text, 0, m.start()):
@@ -455,24 +493,26 @@ def _range_ends(m: re.Match, upper: Quantity) -> tuple[str | None, float, float]
 
 def _ranges(text: str, found: list[Quantity], excluded: list[Span]) -> list[Quantity]:
     """A range (10%-20%, 1000元至1万元, 二至三人, 5至10万元, 一千元以上一万元以下) as one quantity with both ends."""
-    out = list(found)
-    for upper in found:
-        if upper not in out or upper.comparator not in ("=", "<=") or upper.unit is None:
+    out: list[Quantity | None] = list(found)  # None: merged into a range, or an ordinal range dropped
+    at = {q.start: i for i, q in enumerate(found)}
+    for i, upper in enumerate(found):
+        if out[i] is None or upper.comparator not in ("=", "<=") or upper.unit is None:
             continue
-        left = RANGE_LEFT_RE.search(text, 0, upper.start)
+        left = RANGE_LEFT_RE.search(text, max(0, upper.start - RANGE_LEFT_CHARS), upper.start)
         if left and text[:left.start()].endswith("第"):
-            out.remove(upper)  # 第3至5条: articles 3 to 5, an ordinal range
+            out[i] = None  # 第3至5条: articles 3 to 5, an ordinal range
             continue
         m = _range_start(text, upper, excluded)
-        lower = next((q for q in out if m and q.start in (m.start(), m.start("num"))), None)
+        j = None if m is None else at.get(m.start(), at.get(m.start("num")))
+        lower = out[j] if j is not None else None
         ends = _range_ends(m, upper) if m else None
         if m is None or ends is None or lower is not None and lower.comparator not in ("=", ">="):
             continue
         if lower is not None:
-            out.remove(lower)
-        out[out.index(upper)] = quantity(m.start(), upper.end, text[m.start():upper.end], None, ends[0], "between",
-                                         ends[1], ends[2])
-    return sorted(out, key=lambda q: q.start)
+            out[j] = None
+        out[i] = quantity(m.start(), upper.end, text[m.start():upper.end], None, ends[0], "between", ends[1],
+                          ends[2])
+    return sorted((q for q in out if q is not None), key=lambda q: q.start)
 
 
 def _respectively(text: str, found: list[Quantity]) -> list[Quantity]:
