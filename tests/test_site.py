@@ -41,6 +41,28 @@ def test_readme_links_point_at_site_pages_or_copies(tmp_path: Path) -> None:
     assert (stage / "files" / "CITATION.cff").read_bytes() == b"cff-version: 1.2.0\n"
 
 
+def test_links_of_docs_pages_to_project_files_resolve_in_the_site(tmp_path: Path) -> None:
+    """docs/x.md linking ../data/gold/a.csv or a folder (its README) -> files/…, copied; other pages kept."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (tmp_path / "data" / "gold").mkdir(parents=True)
+    (tmp_path / "data" / "gold" / "a.csv").write_text("x\n", encoding="utf-8")
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "benchmarks" / "README.md").write_text("# b\n", encoding="utf-8")
+    (docs / "codebook.md").write_text("[g](../data/gold/a.csv) [b](../benchmarks/) [q](quality.md#s)\n",
+                                      encoding="utf-8")
+    (docs / "quality.md").write_text("# q\n", encoding="utf-8")
+    readme = tmp_path / "README.md"
+    readme.write_text("[g](data/gold/a.csv)\n", encoding="utf-8")
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    site.stage_markdown(stage, docs, readme)
+    assert (stage / "codebook.md").read_text(encoding="utf-8") == \
+        "[g](files/data/gold/a.csv) [b](files/benchmarks/README.md) [q](quality.md#s)\n"
+    assert (stage / "files" / "data" / "gold" / "a.csv").is_file()
+    assert (stage / "files" / "benchmarks" / "README.md").is_file()
+
+
 def test_a_broken_readme_link_is_an_error(tmp_path: Path) -> None:
     """A link to a file that does not exist stops the build, naming it."""
     from policykit.errors import InputError

@@ -38,35 +38,51 @@ PLOTLY_MIME = "application/vnd.plotly.v1+json"
 _LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
 
 
-def _rewrite_link(target: str, pages: dict[str, str], stage: Path, readme: Path) -> str:
-    """Site address of a README link: a staged page, or a copy of the project file under files/."""
+def _rewrite_link(target: str, pages: dict[str, str], stage: Path, base: Path, root: Path, page: Path) -> str:
+    """Site address of a link in page (in folder base): a staged page, or a copy of the project file under files/."""
     if re.match(r"^[a-z]+:|^#|^/", target):
         return target
     path, _, fragment = target.partition("#")
     suffix = f"#{fragment}" if fragment else ""
-    if path in pages:
-        return pages[path] + suffix
-    source = readme.parent / path
-    if source.is_file():
-        copy_to = stage / "files" / path
+    source = Path(os.path.normpath(base / path))
+    rel = Path(os.path.relpath(source, root)).as_posix()
+    if rel in pages:
+        return pages[rel] + suffix
+    if source.is_dir() and (source / "README.md").is_file():  # a folder: its README
+        source, rel = source / "README.md", f"{rel}/README.md"
+    if source.is_file() and not rel.startswith("../"):
+        copy_to = stage / "files" / rel
         copy_to.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, copy_to)
-        return f"files/{path}{suffix}"
-    raise InputError(readme, f"link to {target}, which does not exist")
+        return f"files/{rel}{suffix}"
+    raise InputError(page, f"link to {target}, which does not exist")
+
+
+def _rewrite_links(text: str, pages: dict[str, str], stage: Path, page: Path, root: Path) -> str:
+    """Every link of a Markdown page rewritten for the site (see _rewrite_link); images are left alone."""
+    return _LINK.sub(lambda m: f"[{m['text']}]({_rewrite_link(m['target'], pages, stage, page.parent, root, page)})",
+                     text)
 
 
 def stage_markdown(stage: Path, docs_dir: Path | None = None, readme: Path | None = None) -> list[Path]:
-    """Copy docs/*.md into stage and the README as index.md with its links rewritten; return the pages."""
+    """Copy docs/*.md and the README (as index.md) into stage with their links rewritten; return the pages.
+
+    Links to other project files (data/gold/…, benchmarks/README.md …) point at copies under files/, so that
+    they resolve when the site is served, whichever page they are written in.
+    """
     docs_dir = Path(docs_dir or _project("docs"))
     readme = Path(readme or _project("README.md"))
+    root = readme.parent
     written = []
     pages: dict[str, str] = {}
-    for page in sorted(Path(docs_dir).glob("*.md")):
-        shutil.copyfile(page, stage / page.name)
+    sources = sorted(Path(docs_dir).glob("*.md"))
+    for page in sources:
+        pages[Path(os.path.relpath(page, root)).as_posix()] = page.name
+    for page in sources:
+        text = _rewrite_links(page.read_text(encoding="utf-8"), pages, stage, page, root)
+        (stage / page.name).write_text(text, encoding="utf-8")
         written.append(stage / page.name)
-        pages[Path(os.path.relpath(page, readme.parent)).as_posix()] = page.name
-    text = readme.read_text(encoding="utf-8")
-    text = _LINK.sub(lambda m: f"[{m['text']}]({_rewrite_link(m['target'], pages, stage, readme)})", text)
+    text = _rewrite_links(readme.read_text(encoding="utf-8"), pages, stage, readme, root)
     (stage / "index.md").write_text(text, encoding="utf-8")
     return [stage / "index.md", *written]
 
