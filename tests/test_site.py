@@ -214,3 +214,20 @@ def test_notebook_page_shows_its_figures(served: str, built_site: Path, tmp_path
     _assert_links_resolve(served, seen["links"])
     plotly = _render(served, built_site, "notebooks/04_targets.html", tmp_path)
     assert plotly["plotly"] >= 1, "the plotly timeline did not draw"
+
+
+def test_figures_get_alt_text_from_the_caption_above_them(tmp_path: Path) -> None:
+    """A PNG output is shown as an img whose alt is the heading and first sentence of the Markdown cell above."""
+    import base64
+
+    nb = nbformat.v4.new_notebook()
+    png = base64.b64encode(b"\x89PNG fake").decode()
+    nb.cells = [nbformat.v4.new_markdown_cell("## Sizes（篇幅）\n\n`n_chars` counts [characters](x.md). More."),
+                nbformat.v4.new_code_cell("plot()", outputs=[nbformat.v4.new_output(
+                    "display_data", data={"image/png": png, "text/plain": "<Figure>"})])]
+    executed = tmp_path / "reports" / "notebooks" / "01_x.ipynb"
+    executed.parent.mkdir(parents=True)
+    nbformat.write(nb, executed)
+    staged = site.stage_notebook(executed, tmp_path / "stage", tmp_path / "reports", tmp_path / "notebooks")
+    html = nbformat.read(staged, as_version=4).cells[1].outputs[0]["data"]["text/html"]
+    assert html == f'<img src="data:image/png;base64,{png}" alt="Sizes（篇幅）: n_chars counts characters.">'

@@ -286,7 +286,7 @@ def short_title(title: str, width: int = SHORT_TITLE_WIDTH) -> str:
     suffix = _TITLE_SUFFIX.search(text)
     tail = suffix.group(1) if suffix and len(suffix.group(1)) < width - 4 else ""
     head = text[: len(text) - len(tail)]
-    return head[: width - len(tail) - 1] + "…" + tail
+    return head[: width - len(tail) - 1].rstrip("（(—-·、，,：: ") + "…" + tail
 
 
 def short_titles(documents: pd.DataFrame, width: int = SHORT_TITLE_WIDTH) -> pd.Series:

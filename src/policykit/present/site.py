@@ -24,6 +24,7 @@ import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from policykit import config
 from policykit.errors import InputError
@@ -95,6 +96,36 @@ def _plotly_html(figure: dict, div_id: str, with_script: bool) -> str:
                        div_id=div_id, config={"displaylogo": False})
 
 
+def figure_caption(markdown: str, limit: int = 300) -> str:
+    """Caption of the figures under a Markdown cell, as their alt text: heading and first sentence, plain text."""
+    lines = [line.strip() for line in markdown.splitlines()]
+    heading = next((line.lstrip("#").strip() for line in lines if line.startswith("#")), "")
+    body = " ".join(line for line in lines if line and not line.startswith(("#", "```", "|")))
+    first = re.split(r"(?<=[.。!?！？])\s", body, maxsplit=1)[0] if body else ""
+    text = ": ".join(part for part in (heading, first) if part)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links: their text
+    text = re.sub(r"[*`]", "", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _alt_images(nb: Any) -> None:
+    """Give every PNG output an img with alt text from the caption above it (the nearest Markdown cell)."""
+    import html
+
+    caption = ""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            caption = figure_caption(cell.source) or caption
+            continue
+        pngs = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {}) and "text/html" not in o["data"]]
+        for n, output in enumerate(pngs, 1):
+            alt = caption + (f" (figure {n} of {len(pngs)})" if len(pngs) > 1 else "") or "figure"
+            png = output["data"]["image/png"]
+            png = "".join(png) if isinstance(png, list) else png
+            output["data"]["text/html"] = (f'<img src="data:image/png;base64,{png.strip()}" '
+                                           f'alt="{html.escape(alt, quote=True)}">')
+
+
 def stage_notebook(executed: Path, stage: Path, reports_dir: Path, notebooks_dir: Path) -> Path:
     """Copy an executed notebook into stage/notebooks/, ready for the site (plotly rendered, links fixed)."""
     import nbformat
@@ -114,6 +145,7 @@ def stage_notebook(executed: Path, stage: Path, reports_dir: Path, notebooks_dir
                 if mime in data:
                     text = "".join(data[mime]) if isinstance(data[mime], list) else data[mime]
                     data[mime] = text.replace(figures_link + "/", "../figures/")
+    _alt_images(nb)
     target = stage / "notebooks" / executed.name
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, target)
