@@ -243,7 +243,7 @@ def test_pair_names_say_draft_and_final_only_for_a_draft() -> None:
     docs = pd.DataFrame({"doc_id": ["d", "f", "a", "b"], "title": ["计划（征求意见稿）", "计划", "条例", "条例"],
                          "kind": ["draft", "policy", "policy", "policy"],
                          "date": ["2023-01-01", "2023-02-01", "2019-03-02", "2023-07-20"], "period": [None] * 4})
-    assert plots.pair_names(docs, "d", "f")[0].startswith("征求意见稿 draft")
+    assert plots.pair_names(docs, "d", "f") == ("征求意见稿 draft", "正式稿 final")
     names = plots.pair_names(docs, "a", "b")
     assert names == ("条例 · 2019-03-02", "条例 · 2023-07-20") and "draft" not in "".join(names)
 

@@ -274,13 +274,14 @@ _TITLE_SUFFIX = re.compile(r"([（(][^（）()]{0,12}(?:征求意见稿|草案|�
 
 
 def short_title(title: str, width: int = SHORT_TITLE_WIDTH) -> str:
-    """The short-title rule: no issuer before 关于, no 《》, a bracketed version marker kept whole.
+    """The short-title rule: no issuer before 关于, no 《》 or 中华人民共和国, a bracketed version marker kept whole.
 
     A title longer than width keeps its start and its version marker (（征求意见稿）, （2019年修正） …) and
     loses the middle, so that a draft and its final version stay apart.
     """
     text = re.sub(r"[《》]", "", str(title)).strip()
     text = _ISSUER_PREFIX.sub("", text)
+    text = re.sub(r"中华人民共和国(?=\S{2})", "", text)  # the state's name, in every national law's title
     if len(text) <= width:
         return text
     suffix = _TITLE_SUFFIX.search(text)
@@ -311,7 +312,7 @@ def pair_names(documents: pd.DataFrame, earlier: str, later: str) -> tuple[str, 
     by_id = documents.set_index("doc_id")
     short = short_titles(documents)
     if by_id.loc[earlier, "kind"] == "draft" and by_id.loc[later, "kind"] != "draft":
-        return (f"征求意见稿 draft: {short[earlier]}", f"正式稿 final: {short[later]}")
+        return ("征求意见稿 draft", "正式稿 final")
     names = []
     for doc_id in (earlier, later):
         when = date_label(by_id.loc[doc_id].to_dict())

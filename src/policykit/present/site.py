@@ -6,7 +6,8 @@ MkDocs (Material theme, mkdocs-jupyter; configuration in mkdocs.yml) into site/:
 - the README becomes the home page; its links to docs/*.md point at those pages, and links to other
   files of the project (CHANGELOG.md, data/raw/MANIFEST.csv …) at copies under files/;
 - every docs/*.md page (data dictionary, codebook, quality …), whatever pages exist;
-- the executed notebooks of reports/notebooks/ (run by ``policykit figures``; run here if missing), with
+- the executed notebooks of reports/notebooks/ (run by ``policykit figures``; run here if missing or made
+  from other inputs: the hash of notebook, parameters, tables and code is kept beside each), with
   their figures; plotly figures are rendered with the plotly.js copy beside the pages, and links into
   reports/figures/ point at a copy under figures/.
 
@@ -158,7 +159,7 @@ def stage_notebook(executed: Path, stage: Path, reports_dir: Path, notebooks_dir
 
 def stage_site(stage: Path | None = None, reports_dir: Path | None = None, notebooks_dir: Path | None = None,
                docs_dir: Path | None = None, *, run_missing: bool = True) -> list[Path]:
-    """Fill stage with every page of the site; run the notebooks first if their executed copies are missing."""
+    """Fill stage with every page of the site; first run the notebooks whose executed copies are missing or stale."""
     from policykit.present.figures import notebook_names, run_notebooks
 
     stage = Path(stage or _project("build", "site-docs"))
@@ -166,8 +167,8 @@ def stage_site(stage: Path | None = None, reports_dir: Path | None = None, noteb
     notebooks = Path(notebooks_dir or config.NOTEBOOKS_DIR)
     names = notebook_names(notebooks)
     missing = [n for n in names if not (reports / "notebooks" / f"{n}.ipynb").is_file()]
-    if missing and run_missing:
-        run_notebooks(missing, out_dir=reports, notebooks_dir=notebooks)
+    if run_missing:  # missing, or made from other inputs (notebook, parameters, tables, code) than now
+        run_notebooks(names, out_dir=reports, notebooks_dir=notebooks, only_changed=True)
     elif missing:
         raise InputError(reports / "notebooks", f"no executed {', '.join(missing)}; run `policykit figures` first")
     if stage.exists():
