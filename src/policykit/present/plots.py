@@ -621,8 +621,9 @@ def statement_mix_figure(mix: pd.DataFrame, labels: Iterable[str], title: str) -
     return fig
 
 
-def strength_change_figure(changes: pd.DataFrame, title: str) -> Figure:
-    """Statements of a draft -> final pair by their draft and final strength (a grid of counts)."""
+def strength_change_figure(changes: pd.DataFrame, title: str,
+                           names: tuple[str, str] = ("征求意见稿 draft", "正式稿 final")) -> Figure:
+    """Statements of a version pair by their strength in each version (a grid of counts); names: see pair_names."""
     import matplotlib.pyplot as plt
 
     paired = changes[changes["draft_strength"].notna() & changes["final_strength"].notna()]
@@ -633,8 +634,8 @@ def strength_change_figure(changes: pd.DataFrame, title: str) -> Figure:
     annotated_heatmap(ax, grid, lambda v: f"{v:.0f}" if v else "", cmap="Blues", fontsize=10)
     ax.set_xticks(range(5), [f"{i} {names[i]}" for i in range(5)], rotation=30, ha="right")
     ax.set_yticks(range(5), [f"{i} {names[i]}" for i in range(5)])
-    ax.set_xlabel("final (正式稿)")
-    ax.set_ylabel("draft (征求意见稿)")
+    ax.set_xlabel(names[1])
+    ax.set_ylabel(names[0])
     ax.set_title(title, fontsize=11)
     fig.tight_layout()
     return fig
