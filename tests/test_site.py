@@ -231,3 +231,77 @@ def test_figures_get_alt_text_from_the_caption_above_them(tmp_path: Path) -> Non
     staged = site.stage_notebook(executed, tmp_path / "stage", tmp_path / "reports", tmp_path / "notebooks")
     html = nbformat.read(staged, as_version=4).cells[1].outputs[0]["data"]["text/html"]
     assert html == f'<img src="data:image/png;base64,{png}" alt="Sizes（篇幅）: n_chars counts characters.">'
+
+
+@pytest.fixture(scope="module")
+def served_by_http_server(built_site: Path) -> Iterator[str]:
+    """The built site served by `python -m http.server` on 127.0.0.1 in a subprocess (stopped after the tests)."""
+    import select
+    import sys
+
+    server = subprocess.Popen([sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
+                               "--directory", str(built_site)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              text=True)
+    try:
+        ready, _, _ = select.select([server.stdout], [], [], 30)
+        line = server.stdout.readline() if ready else ""
+        port = re.search(r"port (\d+)", line)
+        assert port, f"http.server did not start within 30 s: {line!r}"
+        yield f"http://127.0.0.1:{port[1]}"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def _page_links(page: Path) -> list[str]:
+    """The href of every link of a built page (as written in the HTML)."""
+    from html.parser import HTMLParser
+
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.hrefs: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            href = dict(attrs).get("href")
+            if tag == "a" and href:
+                self.hrefs.append(href)
+
+    parser = Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.hrefs
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_no_link_of_the_site_is_broken_when_served(served_by_http_server: str, built_site: Path,
+                                                    tmp_path: Path) -> None:
+    """Every link of every page, served over HTTP, answers 200: links into data/gold and benchmarks included."""
+    from urllib.error import HTTPError
+    from urllib.parse import urljoin, urlparse
+
+    _chromium()
+    base = served_by_http_server
+    seen = _render(base, built_site, "codebook.html", tmp_path)  # what the browser makes of a docs page's links
+    assert any("/files/data/gold/" in link for link in seen["links"]), seen["links"]
+    broken: list[str] = []
+    checked: set[str] = set()
+    pages = sorted(p for p in built_site.rglob("*.html") if not p.name.startswith("check-"))
+    for page in pages:
+        page_url = f"{base}/{page.relative_to(built_site).as_posix()}"
+        for href in _page_links(page):
+            url = urljoin(page_url, href).split("#")[0]
+            if urlparse(url).netloc != urlparse(base).netloc or url in checked:
+                continue
+            checked.add(url)
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our own local server
+                    ok = response.status == 200
+            except HTTPError:
+                ok = False
+            if not ok:
+                broken.append(f"{page.relative_to(built_site)} -> {href}")
+    assert checked and broken == [], broken[:10]
