@@ -611,19 +611,21 @@ def statement_mix_figure(mix: pd.DataFrame, labels: Iterable[str], title: str) -
             left += values
         ax.set_xlim(0, 1)
         ax.set_xlabel("share of statements")
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(columns), fontsize=8, frameon=False)
+        # at most three entries a row: long document labels leave the panels narrow, wide legends would overlap
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(len(columns), 3), fontsize=8,
+                  frameon=False)
     axes[0].set_yticks(y, labels)
     axes[0].invert_yaxis()
-    axes[0].set_title("政策工具 instrument (statements with a commitment)", fontsize=10, pad=28)
-    axes[1].set_title("约束强度 strength (all statements)", fontsize=10, pad=28)
+    axes[0].set_title("政策工具 instrument (statements with a commitment)", fontsize=10, pad=40)
+    axes[1].set_title("约束强度 strength (all statements)", fontsize=10, pad=40)
     fig.suptitle(title, fontsize=12)
     fig.tight_layout()
     return fig
 
 
 def strength_change_figure(changes: pd.DataFrame, title: str,
-                           names: tuple[str, str] = ("征求意见稿 draft", "正式稿 final")) -> Figure:
-    """Statements of a version pair by their strength in each version (a grid of counts); names: see pair_names."""
+                           sides: tuple[str, str] = ("征求意见稿 draft", "正式稿 final")) -> Figure:
+    """Statements of a version pair by their strength in each version (a grid of counts); sides: see pair_names."""
     import matplotlib.pyplot as plt
 
     paired = changes[changes["draft_strength"].notna() & changes["final_strength"].notna()]
@@ -634,8 +636,8 @@ def strength_change_figure(changes: pd.DataFrame, title: str,
     annotated_heatmap(ax, grid, lambda v: f"{v:.0f}" if v else "", cmap="Blues", fontsize=10)
     ax.set_xticks(range(5), [f"{i} {names[i]}" for i in range(5)], rotation=30, ha="right")
     ax.set_yticks(range(5), [f"{i} {names[i]}" for i in range(5)])
-    ax.set_xlabel(names[1])
-    ax.set_ylabel(names[0])
+    ax.set_xlabel(sides[1])
+    ax.set_ylabel(sides[0])
     ax.set_title(title, fontsize=11)
     fig.tight_layout()
     return fig
