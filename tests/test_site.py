@@ -48,7 +48,8 @@ def test_links_of_docs_pages_to_project_files_resolve_in_the_site(tmp_path: Path
     (tmp_path / "data" / "gold").mkdir(parents=True)
     (tmp_path / "data" / "gold" / "a.csv").write_text("x\n", encoding="utf-8")
     (tmp_path / "benchmarks").mkdir()
-    (tmp_path / "benchmarks" / "README.md").write_text("# b\n", encoding="utf-8")
+    (tmp_path / "benchmarks" / "README.md").write_text("[a](../data/gold/a.csv) [c](../docs/codebook.md)\n",
+                                                        encoding="utf-8")
     (docs / "codebook.md").write_text("[g](../data/gold/a.csv) [b](../benchmarks/) [q](quality.md#s)\n",
                                       encoding="utf-8")
     (docs / "quality.md").write_text("# q\n", encoding="utf-8")
@@ -60,7 +61,8 @@ def test_links_of_docs_pages_to_project_files_resolve_in_the_site(tmp_path: Path
     assert (stage / "codebook.md").read_text(encoding="utf-8") == \
         "[g](files/data/gold/a.csv) [b](files/benchmarks/README.md) [q](quality.md#s)\n"
     assert (stage / "files" / "data" / "gold" / "a.csv").is_file()
-    assert (stage / "files" / "benchmarks" / "README.md").is_file()
+    assert (stage / "files" / "benchmarks" / "README.md").read_text(encoding="utf-8") == \
+        "[a](../data/gold/a.csv) [c](../../codebook.md)\n"  # a copied page's own links resolve too
 
 
 def test_a_broken_readme_link_is_an_error(tmp_path: Path) -> None:

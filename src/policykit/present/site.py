@@ -40,13 +40,18 @@ PLOTLY_MIME = "application/vnd.plotly.v1+json"
 _LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
 
 
-def _rewrite_link(target: str, pages: dict[str, str], stage: Path, base: Path, root: Path, page: Path) -> str:
-    """Site address of a link in page (in folder base): a staged page, or a copy of the project file under files/."""
+def _stage_target(target: str, pages: dict[str, str], stage: Path, page: Path, root: Path,
+                  copied: dict[Path, str]) -> str:
+    """Where a link of page leads in the site, relative to the site's root: a staged page or a copy under files/.
+
+    Web addresses and anchors come back unchanged. A Markdown file that is copied is recorded in copied (its
+    own links are rewritten in turn by stage_markdown).
+    """
     if re.match(r"^[a-z]+:|^#|^/", target):
         return target
     path, _, fragment = target.partition("#")
     suffix = f"#{fragment}" if fragment else ""
-    source = Path(os.path.normpath(base / path))
+    source = Path(os.path.normpath(page.parent / path))
     rel = Path(os.path.relpath(source, root)).as_posix()
     if rel in pages:
         return pages[rel] + suffix
@@ -55,37 +60,59 @@ def _rewrite_link(target: str, pages: dict[str, str], stage: Path, base: Path, r
     if source.is_file() and not rel.startswith("../"):
         copy_to = stage / "files" / rel
         copy_to.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, copy_to)
+        if source.suffix == ".md":
+            copied.setdefault(source, f"files/{rel}")
+        else:
+            shutil.copyfile(source, copy_to)
         return f"files/{rel}{suffix}"
     raise InputError(page, f"link to {target}, which does not exist")
 
 
-def _rewrite_links(text: str, pages: dict[str, str], stage: Path, page: Path, root: Path) -> str:
-    """Every link of a Markdown page rewritten for the site (see _rewrite_link); images are left alone."""
-    return _LINK.sub(lambda m: f"[{m['text']}]({_rewrite_link(m['target'], pages, stage, page.parent, root, page)})",
-                     text)
+def _rewrite_links(text: str, pages: dict[str, str], stage: Path, page: Path, root: Path, at: str,
+                   copied: dict[Path, str]) -> str:
+    """Every link of a Markdown page staged at `at` (relative to the site's root) rewritten; images left alone."""
+    import posixpath
+
+    def one(m: re.Match) -> str:
+        where = _stage_target(m["target"], pages, stage, page, root, copied)
+        if re.match(r"^[a-z]+:|^#|^/", where):
+            return f"[{m['text']}]({where})"
+        path, _, fragment = where.partition("#")
+        relative = posixpath.relpath(path, posixpath.dirname(at) or ".")
+        return f"[{m['text']}]({relative}{'#' + fragment if fragment else ''})"
+
+    return _LINK.sub(one, text)
 
 
 def stage_markdown(stage: Path, docs_dir: Path | None = None, readme: Path | None = None) -> list[Path]:
     """Copy docs/*.md and the README (as index.md) into stage with their links rewritten; return the pages.
 
     Links to other project files (data/gold/…, benchmarks/README.md …) point at copies under files/, so that
-    they resolve when the site is served, whichever page they are written in.
+    they resolve when the site is served, whichever page they are written in; a copied Markdown file has
+    its own links rewritten the same way.
     """
     docs_dir = Path(docs_dir or _project("docs"))
     readme = Path(readme or _project("README.md"))
     root = readme.parent
     written = []
     pages: dict[str, str] = {}
+    copied: dict[Path, str] = {}
     sources = sorted(Path(docs_dir).glob("*.md"))
     for page in sources:
         pages[Path(os.path.relpath(page, root)).as_posix()] = page.name
     for page in sources:
-        text = _rewrite_links(page.read_text(encoding="utf-8"), pages, stage, page, root)
+        text = _rewrite_links(page.read_text(encoding="utf-8"), pages, stage, page, root, page.name, copied)
         (stage / page.name).write_text(text, encoding="utf-8")
         written.append(stage / page.name)
-    text = _rewrite_links(readme.read_text(encoding="utf-8"), pages, stage, readme, root)
+    text = _rewrite_links(readme.read_text(encoding="utf-8"), pages, stage, readme, root, "index.md", copied)
     (stage / "index.md").write_text(text, encoding="utf-8")
+    done: set[Path] = set()
+    while set(copied) - done:  # Markdown files reached through links, each once
+        source = sorted(set(copied) - done)[0]
+        done.add(source)
+        at = copied[source]
+        text = _rewrite_links(source.read_text(encoding="utf-8"), pages, stage, source, root, at, copied)
+        (stage / at).write_text(text, encoding="utf-8")
     return [stage / "index.md", *written]
 
 
