@@ -49,7 +49,7 @@ lab: setup  ## open the notebooks in JupyterLab, kernel "Python (policykit)"; op
 	$(BIN)/python -m pip install --quiet -e ".[all,test,lab]"
 	$(BIN)/jupyter lab $(ROOT_FLAG) --MultiKernelManager.default_kernel_name=policykit $(LAB_ARGS) notebooks/
 
-site: figures  ## build the documentation site (README, data dictionary, docs/*.md, executed notebooks) into site/
+site: data  ## build the documentation site into site/; re-runs only the notebooks whose inputs changed (hash beside each)
 	$(BIN)/python -m pip install --quiet -e ".[all,test,site]"
 	$(BIN)/python -m policykit.present.site
 

@@ -212,3 +212,54 @@ def test_annotated_heatmap_writes_every_value() -> None:
     plots.annotated_heatmap(ax, pd.DataFrame([[1.0, np.nan], [3.0, 4.0]]), lambda v: f"{v:.0f}", cmap="Blues")
     assert sorted(t.get_text() for t in ax.texts) == ["1", "3", "4"]
     plt.close(fig)
+
+
+def test_source_line_names_the_corpus_of_the_tables_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    (tmp_path / "datapackage.json").write_text(json.dumps({"version": "9.1", "corpus": {"name": "laws30",
+                                                                                          "catalog": None}}))
+    monkeypatch.setenv("POLICYKIT_DATA", str(tmp_path))
+    assert plots.source_line(None) == "Source: policykit dataset v9.1, corpus laws30, all documents"
+
+
+def test_short_titles_keep_the_draft_marker_and_tell_versions_apart() -> None:
+    import pandas as pd
+
+    docs = pd.DataFrame({
+        "doc_id": ["plan-draft", "plan", "law-2019", "law-2023"],
+        "title": ["国家数据局等部门关于印发“数据要素×”三年行动计划（2024—2026年）（征求意见稿）",
+                  "国家数据局等部门关于印发“数据要素×”三年行动计划（2024—2026年）", "道路运输条例", "道路运输条例"],
+        "date": ["2023-12-15", "2023-12-31", "2019-03-02", "2023-07-20"], "period": [None] * 4})
+    short = plots.short_titles(docs, 22)
+    assert short["plan-draft"].endswith("（征求意见稿）") and short["plan-draft"] != short["plan"]
+    assert all(len(s) <= 22 for s in short[["plan-draft", "plan"]])
+    assert short["law-2019"] == "道路运输条例 · 2019-03-02" and short["law-2023"] == "道路运输条例 · 2023-07-20"
+
+
+def test_pair_names_say_draft_and_final_only_for_a_draft() -> None:
+    import pandas as pd
+
+    docs = pd.DataFrame({"doc_id": ["d", "f", "a", "b"], "title": ["计划（征求意见稿）", "计划", "条例", "条例"],
+                         "kind": ["draft", "policy", "policy", "policy"],
+                         "date": ["2023-01-01", "2023-02-01", "2019-03-02", "2023-07-20"], "period": [None] * 4})
+    assert plots.pair_names(docs, "d", "f") == ("征求意见稿 draft", "正式稿 final")
+    names = plots.pair_names(docs, "a", "b")
+    assert names == ("条例 · 2019-03-02", "条例 · 2023-07-20") and "draft" not in "".join(names)
+
+
+def test_labels_in_one_language() -> None:
+    assert plots.in_lang("文件时间线 Documents by date", "zh") == "文件时间线"
+    assert plots.in_lang("文件时间线 Documents by date", "en") == "Documents by date"
+    tick = "关于数据的意见\ndata-twenty-articles-2022"
+    assert plots.in_lang(tick, "en") == tick
+    assert plots.in_lang("文件时间线 Documents by date", "both") == "文件时间线 Documents by date"
+    with pytest.raises(ValueError):
+        plots.in_lang("x", "fr")
+    fig, ax = plt.subplots()
+    ax.set_yticks([0, 1], ["政策 policy", "草案 draft"])
+    ax.set_title("文件篇幅 Document length")
+    plots.apply_lang(fig, "en")
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["policy", "draft"] and ax.get_title() == "Document length"
+    plt.close(fig)

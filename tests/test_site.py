@@ -41,6 +41,30 @@ def test_readme_links_point_at_site_pages_or_copies(tmp_path: Path) -> None:
     assert (stage / "files" / "CITATION.cff").read_bytes() == b"cff-version: 1.2.0\n"
 
 
+def test_links_of_docs_pages_to_project_files_resolve_in_the_site(tmp_path: Path) -> None:
+    """docs/x.md linking ../data/gold/a.csv or a folder (its README) -> files/…, copied; other pages kept."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (tmp_path / "data" / "gold").mkdir(parents=True)
+    (tmp_path / "data" / "gold" / "a.csv").write_text("x\n", encoding="utf-8")
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "benchmarks" / "README.md").write_text("[a](../data/gold/a.csv) [c](../docs/codebook.md)\n",
+                                                        encoding="utf-8")
+    (docs / "codebook.md").write_text("[g](../data/gold/a.csv) [b](../benchmarks/) [q](quality.md#s)\n",
+                                      encoding="utf-8")
+    (docs / "quality.md").write_text("# q\n", encoding="utf-8")
+    readme = tmp_path / "README.md"
+    readme.write_text("[g](data/gold/a.csv)\n", encoding="utf-8")
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    site.stage_markdown(stage, docs, readme)
+    assert (stage / "codebook.md").read_text(encoding="utf-8") == \
+        "[g](files/data/gold/a.csv) [b](files/benchmarks/README.md) [q](quality.md#s)\n"
+    assert (stage / "files" / "data" / "gold" / "a.csv").is_file()
+    assert (stage / "files" / "benchmarks" / "README.md").read_text(encoding="utf-8") == \
+        "[a](../data/gold/a.csv) [c](../../codebook.md)\n"  # a copied page's own links resolve too
+
+
 def test_a_broken_readme_link_is_an_error(tmp_path: Path) -> None:
     """A link to a file that does not exist stops the build, naming it."""
     from policykit.errors import InputError
@@ -192,3 +216,94 @@ def test_notebook_page_shows_its_figures(served: str, built_site: Path, tmp_path
     _assert_links_resolve(served, seen["links"])
     plotly = _render(served, built_site, "notebooks/04_targets.html", tmp_path)
     assert plotly["plotly"] >= 1, "the plotly timeline did not draw"
+
+
+def test_figures_get_alt_text_from_the_caption_above_them(tmp_path: Path) -> None:
+    """A PNG output is shown as an img whose alt is the heading and first sentence of the Markdown cell above."""
+    import base64
+
+    nb = nbformat.v4.new_notebook()
+    png = base64.b64encode(b"\x89PNG fake").decode()
+    nb.cells = [nbformat.v4.new_markdown_cell("## Sizes（篇幅）\n\n`n_chars` counts [characters](x.md). More."),
+                nbformat.v4.new_code_cell("plot()", outputs=[nbformat.v4.new_output(
+                    "display_data", data={"image/png": png, "text/plain": "<Figure>"})])]
+    executed = tmp_path / "reports" / "notebooks" / "01_x.ipynb"
+    executed.parent.mkdir(parents=True)
+    nbformat.write(nb, executed)
+    staged = site.stage_notebook(executed, tmp_path / "stage", tmp_path / "reports", tmp_path / "notebooks")
+    html = nbformat.read(staged, as_version=4).cells[1].outputs[0]["data"]["text/html"]
+    assert html == f'<img src="data:image/png;base64,{png}" alt="Sizes（篇幅）: n_chars counts characters.">'
+
+
+@pytest.fixture(scope="module")
+def served_by_http_server(built_site: Path) -> Iterator[str]:
+    """The built site served by `python -m http.server` on 127.0.0.1 in a subprocess (stopped after the tests)."""
+    import select
+    import sys
+
+    server = subprocess.Popen([sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
+                               "--directory", str(built_site)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              text=True)
+    try:
+        ready, _, _ = select.select([server.stdout], [], [], 30)
+        line = server.stdout.readline() if ready else ""
+        port = re.search(r"port (\d+)", line)
+        assert port, f"http.server did not start within 30 s: {line!r}"
+        yield f"http://127.0.0.1:{port[1]}"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def _page_links(page: Path) -> list[str]:
+    """The href of every link of a built page (as written in the HTML)."""
+    from html.parser import HTMLParser
+
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.hrefs: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            href = dict(attrs).get("href")
+            if tag == "a" and href:
+                self.hrefs.append(href)
+
+    parser = Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.hrefs
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_no_link_of_the_site_is_broken_when_served(served_by_http_server: str, built_site: Path,
+                                                    tmp_path: Path) -> None:
+    """Every link of every page, served over HTTP, answers 200: links into data/gold and benchmarks included."""
+    from urllib.error import HTTPError
+    from urllib.parse import urljoin, urlparse
+
+    _chromium()
+    base = served_by_http_server
+    seen = _render(base, built_site, "codebook.html", tmp_path)  # what the browser makes of a docs page's links
+    assert any("/files/data/gold/" in link for link in seen["links"]), seen["links"]
+    broken: list[str] = []
+    checked: set[str] = set()
+    pages = sorted(p for p in built_site.rglob("*.html") if not p.name.startswith("check-"))
+    for page in pages:
+        page_url = f"{base}/{page.relative_to(built_site).as_posix()}"
+        for href in _page_links(page):
+            url = urljoin(page_url, href).split("#")[0]
+            if urlparse(url).netloc != urlparse(base).netloc or url in checked:
+                continue
+            checked.add(url)
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our own local server
+                    ok = response.status == 200
+            except HTTPError:
+                ok = False
+            if not ok:
+                broken.append(f"{page.relative_to(built_site)} -> {href}")
+    assert checked and broken == [], broken[:10]

@@ -117,3 +117,11 @@ def test_suffixed_words_answer_as_the_jieba_dictionary() -> None:
     pinned = [t for t in vocabulary.domain_terms() if tokenise._is_pinned(t)]
     candidates = {t[c:] + s for t in pinned for c in range(len(t) - 1, 1, -1) for s in tokenise.BOUND_SUFFIXES}
     assert words and words == {w for w in candidates if freq.get(w, 0) > 0}
+
+
+def test_article_numbers_are_not_terms():
+    from policykit.analysis.tokenise import is_content_term
+
+    for label in ("第五十八条", "第三章", "第二节", "第一款", "第四项", "第12条"):
+        assert not is_content_term(label), label
+    assert is_content_term("数据要素") and is_content_term("第三方")

@@ -935,7 +935,7 @@ def _build_locked(raw_dir: Path, out_dir: Path, catalog_file: Path, progress: bo
         return result
     from policykit.executor import executor
     from policykit.memory import arrow_system_pool
-    from policykit.publish.datapackage import write_datapackage
+    from policykit.publish.datapackage import corpus_descriptor, write_datapackage
 
     timings: dict[str, float] = {}
     with staged_output(out_dir) as tmp, arrow_system_pool():  # after the cache: a restore imports no pyarrow
@@ -946,7 +946,8 @@ def _build_locked(raw_dir: Path, out_dir: Path, catalog_file: Path, progress: bo
         writer.close()
         names = sorted(writer.paths)
         files = writer.files(out_dir)
-        files.append(out_dir / write_datapackage(tmp, {**dict.fromkeys(names), "sources": writer.sources}).name)
+        files.append(out_dir / write_datapackage(tmp, {**dict.fromkeys(names), "sources": writer.sources},
+                                                 corpus_descriptor(raw_dir, catalog_file)).name)
     result = BuildResult(tables=WrittenTables(out_dir, names), rows=writer.rows, files=files, timings=timings,
                          skipped=skipped_files(writer.sources))
     if key:

@@ -26,8 +26,10 @@ Tokenisation rules (applied in this order):
      from quoted English titles and markup, and quantities with units (``95ZB``) are numbers,
    - and is on neither stopword list (``resources/stopwords_zh_iso.txt``, the Stopwords ISO list for
      Chinese, and ``resources/stopwords_project.tsv``).
-   Whitespace, punctuation and symbols, and numbers (Arabic digits alone or with ``.``/``,``/``%``,
-   or Han numerals alone, e.g. ``2024``, ``30%``, ``二十``) and quantities (step 3) are never content terms.
+   Whitespace, punctuation and symbols, numbers (Arabic digits alone or with ``.``/``,``/``%``,
+   or Han numerals alone, e.g. ``2024``, ``30%``, ``二十``), quantities (step 3) and article numbers
+   (``第五十八条``, ``第三章``, ``第二节``, ``第一款``, ``第四项``: labels of the text's divisions, not words
+   of its content) are never content terms.
 3. Quantities that jieba cut into pieces are joined into one token (300/个 -> 300个, 2024/年/7/月 ->
    2024年7月; policykit.analysis.quantities decides what is a quantity), so a changed number is one word in a diff.
 """
@@ -45,12 +47,13 @@ import jieba
 from policykit import config
 from policykit.analysis.vocabulary import domain_terms, stopwords
 from policykit.zh import HAN_RE as _HAN
-from policykit.zh import NUMERALS_LARGE
+from policykit.zh import NUMERALS, NUMERALS_LARGE
 
 # jieba's own definition of the characters a word may consist of (jieba.re_han_default).
 _JIEBA_WORD = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]+|[0-9][A-Z]")
 _NUMBER = re.compile(rf"[0-9.,%]+|[{NUMERALS_LARGE}]+")
+_ARTICLE_NUMBER = re.compile(rf"第[{NUMERALS}\d]+[编章节条款项]")  # 第五十八条, 第三章, 第四项
 PINNED_MIN_CHARS = 4
 """Domain terms this long are matched before jieba; shorter ones are weighed by jieba's dynamic programme."""
 BOUND_SUFFIXES = frozenset("化性型者方率度式")
@@ -203,6 +206,8 @@ def is_content_term(token: str) -> bool:
     if token in _domain_set():
         return True
     if token in stopwords() or _NUMBER.fullmatch(token) or _is_quantity(token):
+        return False
+    if _ARTICLE_NUMBER.fullmatch(token):
         return False
     if _HAN.search(token):
         return len(token) >= 2 and all(unicodedata.category(c)[0] in "LN" for c in token)

@@ -239,6 +239,41 @@ def _one_line(text: Any) -> str:
     return " ".join(str(text).split())
 
 
+INPUTS_SUFFIX = ".inputs"
+"""Beside each executed notebook: the hash of what it was run from (see input_hash)."""
+
+
+def input_hash(run: Run, notebooks_dir: Path) -> str:
+    """Hash of everything a run's output depends on: notebook, parameters, the tables' datapackage.json, the code."""
+    import json
+
+    from policykit.api import data_source
+
+    h = hashlib.sha256()
+    h.update((notebooks_dir / f"{run.notebook}.ipynb").read_bytes())
+    h.update(json.dumps(dict(run.parameters), sort_keys=True, default=str).encode("utf-8"))
+    data = run.parameters.get("data") or data_source()
+    package = Path(data) / "datapackage.json" if Path(data).is_dir() else Path(data)
+    h.update(package.read_bytes() if package.is_file() else b"-")  # it holds the hash of every table file
+    for path in sorted(config.PACKAGE_DIR.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".tsv", ".txt", ".toml", ".json", ".csv"}:
+            h.update(path.relative_to(config.PACKAGE_DIR).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def inputs_file(run: Run, out_dir: Path) -> Path:
+    """The file recording the input hash of run's executed notebook."""
+    return Path(out_dir) / "notebooks" / f"{run.output_name}{INPUTS_SUFFIX}"
+
+
+def is_current(run: Run, out_dir: Path, notebooks_dir: Path) -> bool:
+    """Whether run's executed notebook exists and was made from the inputs there are now."""
+    executed = Path(out_dir) / "notebooks" / f"{run.output_name}.ipynb"
+    recorded = inputs_file(run, out_dir)
+    return executed.is_file() and recorded.is_file() and \
+        recorded.read_text(encoding="utf-8").strip() == input_hash(run, notebooks_dir)
+
+
 def execute(run: Run, out_dir: Path, notebooks_dir: Path, kernel_name: str,
             timeout: int | None = 600) -> Path:
     """Execute one run with papermill into out_dir/notebooks/; raise InputError naming the failing cell.
@@ -260,6 +295,8 @@ def execute(run: Run, out_dir: Path, notebooks_dir: Path, kernel_name: str,
         "POLICYKIT_ROOT": str(config.ROOT),
     }
     log_path = target.with_suffix(".kernel.log")
+    inputs = input_hash(run, notebooks_dir)
+    inputs_file(run, out_dir).unlink(missing_ok=True)  # a failed run leaves no claim to be current
     try:
         with _environment(env), log_path.open("w", encoding="utf-8") as log:
             pm.execute_notebook(str(source), str(target), parameters=dict(run.parameters),
@@ -274,14 +311,17 @@ def execute(run: Run, out_dir: Path, notebooks_dir: Path, kernel_name: str,
         raise InputError(f"notebook {run.output_name}", _one_line(exc)) from None
     except Exception as exc:  # kernel death, timeouts, bad notebook JSON: still one line, no traceback
         raise InputError(f"notebook {run.output_name}", f"{type(exc).__name__}: {_one_line(exc)}") from None
+    inputs_file(run, out_dir).write_text(inputs + "\n", encoding="utf-8")
     return target
 
 
 def run_notebooks(names: Sequence[str] | None = None, parameters: Mapping[str, Any] | None = None,
                   parameter_file: Path | str | None = None, out_dir: Path | str | None = None, *,
                   notebooks_dir: Path | str | None = None, progress: bool = True,
-                  timings: dict[str, float] | None = None) -> list[Path]:
+                  timings: dict[str, float] | None = None, only_changed: bool = False) -> list[Path]:
     """Run the notebooks (all, or names) with papermill; return the executed notebooks written.
+
+    With only_changed, a run whose executed notebook was made from the same inputs (is_current) is skipped.
 
     Executed notebooks go to out_dir/notebooks/, figures to out_dir/figures/. Stops at the first
     failing notebook with an InputError naming it and the failing cell. timings, if given, receives
@@ -294,6 +334,10 @@ def run_notebooks(names: Sequence[str] | None = None, parameters: Mapping[str, A
     runs = plan_runs(names, parameters, parameter_file, folder)
     for run in runs:
         check_parameters(run, folder)
+    if only_changed:
+        runs = [r for r in runs if not is_current(r, out, folder)]
+        if not runs:
+            return []
     kernel = check_kernel()
     written: list[Path] = []
     bar = tqdm(runs, desc="notebooks", unit="nb", disable=not progress, file=sys.stderr)

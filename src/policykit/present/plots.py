@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 REPORTS_ENV = "POLICYKIT_REPORTS_DIR"
 VARIANT_ENV = "POLICYKIT_VARIANT"
+LANG_ENV = "POLICYKIT_LANG"
 DPI = 150
 SVG_HASHSALT = "policykit"
 SOURCE_GID = "policykit-source"
@@ -211,24 +212,161 @@ def doc_titles(documents: pd.DataFrame) -> pd.Series:
     return titles.fillna(titles.index.to_series())
 
 
-def dataset_version() -> str:
-    """Version of the published dataset (datapackage.json if built, else the package version)."""
-    import json
+def use_data(data: str | os.PathLike | None) -> None:
+    """Point policykit.load() and the figures' source lines at a folder of tables (None: leave as is)."""
+    from policykit.api import DATA_ENV
 
+    if data is not None and str(data):
+        os.environ[DATA_ENV] = str(Path(data).expanduser().resolve())
+
+
+def datapackage_descriptor() -> dict[str, Any]:
+    """The datapackage.json of the tables load() reads (a folder or a release archive); {} if there is none."""
+    import json
+    import zipfile
+
+    from policykit.api import _zip_member, data_source
+
+    where = data_source()
+    try:
+        if where.is_dir() and (where / "datapackage.json").is_file():
+            return json.loads((where / "datapackage.json").read_text(encoding="utf-8"))
+        if where.is_file() and zipfile.is_zipfile(where):
+            with zipfile.ZipFile(where) as archive:
+                member = _zip_member(archive, "datapackage.json")
+                if member:
+                    return json.loads(archive.read(member).decode("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {}
+
+
+def dataset_version() -> str:
+    """Version of the dataset shown (its datapackage.json if built, else the package version)."""
     from policykit import __version__
 
-    package = config.PROCESSED_DIR / "datapackage.json"
-    if package.is_file():
-        version = json.loads(package.read_text(encoding="utf-8")).get("version")
-        if version:
-            return str(version)
-    return __version__
+    return str(datapackage_descriptor().get("version") or __version__)
+
+
+def corpus_name() -> str:
+    """Name of the corpus the tables shown were built from: raw folder (and catalog), else the data folder's name."""
+    from policykit.api import data_source
+
+    corpus = datapackage_descriptor().get("corpus") or {}
+    name = corpus.get("name") or data_source().name
+    return f"{name} (catalog {corpus['catalog']})" if corpus.get("catalog") else str(name)
 
 
 def source_line(doc_ids: Iterable[str] | None = None) -> str:
-    """Source note for the bottom of a figure: dataset version and the documents shown."""
+    """Source note for the bottom of a figure: dataset version, corpus and the documents shown."""
     docs = "all documents" if doc_ids is None else "documents " + ", ".join(sorted(set(doc_ids)))
-    return f"Source: policykit dataset v{dataset_version()}, {docs}"
+    return f"Source: policykit dataset v{dataset_version()}, corpus {corpus_name()}, {docs}"
+
+
+# --- short titles ---------------------------------------------------------------------------------------
+
+SHORT_TITLE_WIDTH = 22
+"""Characters of a short title (a document label on an axis or over a panel)."""
+_ISSUER_PREFIX = re.compile(r"^.{0,40}?关于(?=.{4})")  # 国务院办公厅关于… -> …
+# a bracketed version marker at the end of a title: （征求意见稿）, （2019年修正）, （试行）, (草案)
+_TITLE_SUFFIX = re.compile(r"([（(][^（）()]{0,12}(?:征求意见稿|草案|送审稿|讨论稿|试行|暂行|修正|修订)"
+                           r"[^（）()]{0,6}[）)])$")
+
+
+def short_title(title: str, width: int = SHORT_TITLE_WIDTH) -> str:
+    """The short-title rule: no issuer before 关于, no 《》 or 中华人民共和国, a bracketed version marker kept whole.
+
+    A title longer than width keeps its start and its version marker (（征求意见稿）, （2019年修正） …) and
+    loses the middle, so that a draft and its final version stay apart.
+    """
+    text = re.sub(r"[《》]", "", str(title)).strip()
+    text = _ISSUER_PREFIX.sub("", text)
+    text = re.sub(r"中华人民共和国(?=\S{2})", "", text)  # the state's name, in every national law's title
+    if len(text) <= width:
+        return text
+    suffix = _TITLE_SUFFIX.search(text)
+    tail = suffix.group(1) if suffix and len(suffix.group(1)) < width - 4 else ""
+    head = text[: len(text) - len(tail)]
+    return head[: width - len(tail) - 1].rstrip("（(—-·、，,：: ") + "…" + tail
+
+
+def short_titles(documents: pd.DataFrame, width: int = SHORT_TITLE_WIDTH) -> pd.Series:
+    """Short title of each document by doc_id: its short_title where given, else the rule; made unique by date.
+
+    Documents whose short titles are the same (versions of one law) get their date appended, then their doc_id.
+    """
+    titles = doc_titles(documents)
+    short = titles.map(lambda t: short_title(t, width))
+    if "short_title" in documents.columns:
+        given = documents.set_index("doc_id")["short_title"]
+        short = given.where(given.notna() & (given.astype(str) != ""), short).astype(str)
+    dates = documents.set_index("doc_id").apply(lambda r: date_label(r.to_dict()), axis=1) if len(documents) else short
+    clash = short.duplicated(keep=False)
+    short = short.where(~clash, short + " · " + dates.reindex(short.index).astype(str))
+    clash = short.duplicated(keep=False)
+    return short.where(~clash, short + " · " + short.index.to_series())
+
+
+def pair_names(documents: pd.DataFrame, earlier: str, later: str) -> tuple[str, str]:
+    """Names of the sides of a version pair: 征求意见稿/正式稿 for a draft -> final pair, else short title and date."""
+    by_id = documents.set_index("doc_id")
+    short = short_titles(documents)
+    if by_id.loc[earlier, "kind"] == "draft" and by_id.loc[later, "kind"] != "draft":
+        return ("征求意见稿 draft", "正式稿 final")
+    names = []
+    for doc_id in (earlier, later):
+        when = date_label(by_id.loc[doc_id].to_dict())
+        names.append(short[doc_id] if when in short[doc_id] else f"{short[doc_id]} ({when})")
+    return names[0], names[1]
+
+
+# --- languages of labels --------------------------------------------------------------------------------
+
+LANGS = ("both", "zh", "en")
+"""Languages of figure labels: both ('中文 English', as the schema writes labels), Chinese only, English only."""
+_BILINGUAL = re.compile(r"^(?P<zh>[^A-Za-z\n]*[\u4e00-\u9fff][^A-Za-z\n]*?)[ \u3000]+"
+                        r"(?P<en>[A-Za-z(][^\u4e00-\u9fff\n]*)$")
+
+
+def in_lang(text: str, lang: str = "both") -> str:
+    """A label in one language: each line '中文 English' becomes '中文' (zh) or 'English' (en); others stay."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+    if lang == "both":
+        return text
+
+    def one(line: str) -> str:
+        m = _BILINGUAL.match(line)
+        return m.group(lang).strip() if m else line
+
+    return "\n".join(one(line) for line in str(text).split("\n"))
+
+
+def apply_lang(fig: Figure, lang: str = "both") -> None:
+    """Rewrite every bilingual text of fig (titles, axis and tick labels, legends) in lang."""
+    from matplotlib.text import Text
+
+    if lang == "both":
+        in_lang("", lang)
+        return
+    from matplotlib.ticker import FixedFormatter, FuncFormatter
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()  # tick labels are redrawn from the formatter at each draw
+            if isinstance(formatter, FixedFormatter):
+                formatter.seq = [in_lang(str(t), lang) for t in formatter.seq]
+            elif isinstance(formatter, FuncFormatter):  # labels given with set_ticks(ticks, labels)
+                formatter.func = (lambda f: lambda x, pos=None: in_lang(str(f(x, pos)), lang))(formatter.func)
+    for text in fig.findobj(Text):
+        if text.get_gid() != SOURCE_GID and text.get_text():
+            text.set_text(in_lang(text.get_text(), lang))
+
+
+def use_lang(lang: str) -> None:
+    """Draw the labels of every figure saved from now on in lang (both, zh or en)."""
+    in_lang("", lang)  # refuses an unknown language
+    os.environ[LANG_ENV] = lang
 
 
 def add_source(fig: Figure, doc_ids: Iterable[str] | None = None, *, text: str | None = None) -> None:
@@ -292,7 +430,9 @@ def save_figure(fig: Figure, name: str, notebook: str) -> list[Path]:
     """Write fig as <name>.png, .svg and .pdf under reports/figures/<notebook>/; byte-identical on rerun.
 
     In a variant run only the files that differ from the default run's are written (see write_output).
+    Labels are drawn in the language of $POLICYKIT_LANG (the notebooks' lang parameter; default both).
     """
+    apply_lang(fig, os.environ.get(LANG_ENV) or "both")
     _place_source(fig)
     written = []
     # pdf.fonttype 42 embeds the CJK font as a (subset) TrueType/CFF font: text stays text, and small.
@@ -471,18 +611,21 @@ def statement_mix_figure(mix: pd.DataFrame, labels: Iterable[str], title: str) -
             left += values
         ax.set_xlim(0, 1)
         ax.set_xlabel("share of statements")
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(columns), fontsize=8, frameon=False)
+        # at most three entries a row: long document labels leave the panels narrow, wide legends would overlap
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(len(columns), 3), fontsize=8,
+                  frameon=False)
     axes[0].set_yticks(y, labels)
     axes[0].invert_yaxis()
-    axes[0].set_title("政策工具 instrument (statements with a commitment)", fontsize=10, pad=28)
-    axes[1].set_title("约束强度 strength (all statements)", fontsize=10, pad=28)
+    axes[0].set_title("政策工具 instrument (statements with a commitment)", fontsize=10, pad=40)
+    axes[1].set_title("约束强度 strength (all statements)", fontsize=10, pad=40)
     fig.suptitle(title, fontsize=12)
     fig.tight_layout()
     return fig
 
 
-def strength_change_figure(changes: pd.DataFrame, title: str) -> Figure:
-    """Statements of a draft -> final pair by their draft and final strength (a grid of counts)."""
+def strength_change_figure(changes: pd.DataFrame, title: str,
+                           sides: tuple[str, str] = ("征求意见稿 draft", "正式稿 final")) -> Figure:
+    """Statements of a version pair by their strength in each version (a grid of counts); sides: see pair_names."""
     import matplotlib.pyplot as plt
 
     paired = changes[changes["draft_strength"].notna() & changes["final_strength"].notna()]
@@ -493,8 +636,8 @@ def strength_change_figure(changes: pd.DataFrame, title: str) -> Figure:
     annotated_heatmap(ax, grid, lambda v: f"{v:.0f}" if v else "", cmap="Blues", fontsize=10)
     ax.set_xticks(range(5), [f"{i} {names[i]}" for i in range(5)], rotation=30, ha="right")
     ax.set_yticks(range(5), [f"{i} {names[i]}" for i in range(5)])
-    ax.set_xlabel("final (正式稿)")
-    ax.set_ylabel("draft (征求意见稿)")
+    ax.set_xlabel(sides[1])
+    ax.set_ylabel(sides[0])
     ax.set_title(title, fontsize=11)
     fig.tight_layout()
     return fig

@@ -130,9 +130,20 @@ def _source_descriptors(sources_df: pd.DataFrame | None) -> list[dict]:
     return out
 
 
+def corpus_descriptor(raw_dir: Path, catalog_file: Path | None = None) -> dict:
+    """The corpus the tables were built from: the raw folder's name (data/raw for a folder named raw), the catalog's."""
+    raw_dir = Path(raw_dir)
+    name = f"{raw_dir.resolve().parent.name}/{raw_dir.name}" if raw_dir.name == "raw" else raw_dir.name
+    catalog = Path(catalog_file).name if catalog_file is not None and Path(catalog_file).is_file() else None
+    return {"name": name, "catalog": catalog}
+
+
 def datapackage(tables: Mapping[str, pd.DataFrame], sources_df: pd.DataFrame | None, version: str,
-                out_dir: Path | None = None) -> dict:
-    """Return the Data Package v2 descriptor of the tables (hashes and sizes from out_dir if given)."""
+                out_dir: Path | None = None, corpus: Mapping[str, str | None] | None = None) -> dict:
+    """Return the Data Package v2 descriptor of the tables (hashes and sizes from out_dir if given).
+
+    corpus (see corpus_descriptor) names the raw folder and catalog the tables come from; figures cite it.
+    """
     present = set(tables)
     order = [n for n in TABLES if n in present]  # registry order: pipeline order, stable across builds
     return {
@@ -145,6 +156,7 @@ def datapackage(tables: Mapping[str, pd.DataFrame], sources_df: pd.DataFrame | N
         "keywords": list(KEYWORDS),
         "contributors": [{"title": AUTHOR, "roles": ["creator"]}],
         "citation": citation_text(version),
+        **({"corpus": dict(corpus)} if corpus is not None else {}),
         "sources": _source_descriptors(sources_df),
         "resources": [resource_descriptor(n, present, out_dir) for n in order],
     }
@@ -155,11 +167,12 @@ def dumps_json(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_datapackage(out_dir: Path, tables: Mapping[str, pd.DataFrame]) -> Path:
-    """Write datapackage.json describing the table files already written into out_dir."""
+def write_datapackage(out_dir: Path, tables: Mapping[str, pd.DataFrame],
+                      corpus: Mapping[str, str | None] | None = None) -> Path:
+    """Write datapackage.json describing the table files already written into out_dir (and the corpus)."""
     out_dir = Path(out_dir)
     path = out_dir / "datapackage.json"
-    descriptor = datapackage(tables, tables.get("sources"), __version__, out_dir)
+    descriptor = datapackage(tables, tables.get("sources"), __version__, out_dir, corpus)
     path.write_text(dumps_json(descriptor), encoding="utf-8", newline="\n")
     return path
 
