@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 from rapidfuzz.distance import Indel
 
-from policykit.analysis.target_changes import _ids, _unit_of, _units_by_id, pair_greedily
+from policykit.analysis.target_changes import _ids, _unit_of, _units_by_id, pair_greedily, paired_items
 from policykit.schema import require, table
 
 MIN_SIMILARITY = 0.5
@@ -65,9 +65,7 @@ def build_statement_changes(alignment: pd.DataFrame, statements: pd.DataFrame) -
                  for side in ("draft", "final")}
         for unit in sorted(int(u) for u in units["unit"]):
             draft, final = sides["draft"].get(unit, []), sides["final"].get(unit, [])
-            for item, (i, j, sim) in enumerate(_pairs(draft, final), start=1):
-                d = draft[i] if i is not None else None
-                f = final[j] if j is not None else None
+            for item, d, f, sim in paired_items(draft, final, _pairs(draft, final)):
                 if d is not None and f is not None:
                     change = classify_change(int(d["strength"]), int(f["strength"]))
                 else:

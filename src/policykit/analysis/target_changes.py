@@ -89,6 +89,13 @@ def pair_greedily(scores: list[tuple[float, int, int]], n_draft: int, n_final: i
     return out
 
 
+def paired_items(draft: list[dict], final: list[dict], pairs: list[tuple[int | None, int | None, float | None]]
+                 ) -> list[tuple[int, dict | None, dict | None, float | None]]:
+    """(item number from 1, draft row or None, final row or None, similarity) of each pair of pair_greedily."""
+    return [(n, draft[i] if i is not None else None, final[j] if j is not None else None, sim)
+            for n, (i, j, sim) in enumerate(pairs, start=1)]
+
+
 def _pairs(draft: list[dict], final: list[dict]) -> list[tuple[int | None, int | None, float | None]]:
     """Greedy one-to-one pairing of draft and final rows by metric similarity; unpaired rows alone."""
     scores = [(similarity(_text(d["metric"]), _text(f["metric"])), i, j)
@@ -190,9 +197,7 @@ def build_target_changes(alignment: pd.DataFrame, targets: pd.DataFrame) -> pd.D
             sides[side] = grouped
         for unit in sorted(int(u) for u in units["unit"]):
             draft, final = sides["draft"].get(unit, []), sides["final"].get(unit, [])
-            for item, (i, j, sim) in enumerate(_pairs(draft, final), start=1):
-                d = draft[i] if i is not None else None
-                f = final[j] if j is not None else None
+            for item, d, f, sim in paired_items(draft, final, _pairs(draft, final)):
                 if d is not None and f is not None:
                     change, basis = classify_change(d, f)
                 else:

@@ -25,6 +25,7 @@ import re
 import tarfile
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -116,16 +117,21 @@ def _top_headings(provisions: pd.DataFrame, doc_id: str) -> list[str]:
     return [str(h if isinstance(h, str) and h else lab) for h, lab in zip(rows["heading"], rows["label"], strict=True)]
 
 
+def _tallier(counts: dict[tuple[str, str], list[int]], details: list[dict]) -> Callable[..., None]:
+    """A function that counts one gold row agreed or not, and lists a dev disagreement for reading."""
+    def tally(split: str, label: str, ok: bool, path: str, gold_v: str = "", found: str = "") -> None:
+        counts.setdefault((split, label), [0, 0])[0 if ok else 1] += 1
+        if not ok and split == "dev":
+            details.append({"split": split, "label": label, "source_path": path, "gold": gold_v, "found": found})
+    return tally
+
+
 def score_documents(gold: pd.DataFrame, t: dict[str, pd.DataFrame]) -> tuple[list[dict], list[dict]]:
     """Counts and disagreements of the document gold rows, per split."""
     by_file = file_documents(t)
     counts: dict[tuple[str, str], list[int]] = {}
     details: list[dict] = []
-
-    def tally(split: str, label: str, ok: bool, path: str, gold_v: str = "", found: str = "") -> None:
-        counts.setdefault((split, label), [0, 0])[0 if ok else 1] += 1
-        if not ok and split == "dev":
-            details.append({"split": split, "label": label, "source_path": path, "gold": gold_v, "found": found})
+    tally = _tallier(counts, details)
 
     for path, rows in gold.groupby("source_path", sort=True):
         split = rows["split"].iloc[0]
@@ -173,11 +179,7 @@ def score_items(gold: pd.DataFrame, t: dict[str, pd.DataFrame]) -> tuple[list[di
     prov = t["provisions"]
     counts: dict[tuple[str, str], list[int]] = {}
     details: list[dict] = []
-
-    def tally(split: str, label: str, ok: bool, path: str, gold_v: str = "", found: str = "") -> None:
-        counts.setdefault((split, label), [0, 0])[0 if ok else 1] += 1
-        if not ok and split == "dev":
-            details.append({"split": split, "label": label, "source_path": path, "gold": gold_v, "found": found})
+    tally = _tallier(counts, details)
 
     for r in gold.itertuples():
         docs = by_file.get(flat_name(r.source_path))
