@@ -24,6 +24,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cn2an
 
@@ -146,8 +147,14 @@ def find_anchors(sentence: str, doc_date: str | None = None, now: str | None = N
     """Date expressions of a sentence with their roles, in order.
 
     now is the document's own time (its date, else its date lower bound: now_basis says which); 截至目前,
-    至今 and 自…以来 stand at it.
+    至今 and 自…以来 stand at it. Cached: the targets stage looks at a sentence several times.
     """
+    return list(_anchors(sentence, doc_date, now, now_basis))
+
+
+@lru_cache(maxsize=4096)
+def _anchors(sentence: str, doc_date: str | None, now: str | None, now_basis: str | None) -> tuple[Anchor, ...]:
+    """find_anchors, as a tuple (cached)."""
     basis = now_basis if now else None
     excluded = _excluded_spans(sentence)
     anchors: list[Anchor] = []
@@ -181,7 +188,7 @@ def find_anchors(sentence: str, doc_date: str | None = None, now: str | None = N
     for m in NOW_RE.finditer(sentence):
         add(m.start(), m.end(), "as_of", now, int(now[:4]) if now else None, basis=basis,
             since=_this_year_since(sentence, m.start(), doc_date))
-    return sorted(anchors, key=lambda a: a.start)
+    return tuple(sorted(anchors, key=lambda a: a.start))
 
 
 def resolve_first_day(m: re.Match) -> str | None:
