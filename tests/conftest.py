@@ -146,3 +146,25 @@ def executed_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("reports")
     figures.run_notebooks(out_dir=out, progress=False)
     return out
+
+
+def content_digests(folder: Path) -> dict[str, str]:
+    """sha256 of each file of a build folder; datapackage.json without its `corpus` entry.
+
+    The corpus entry names the raw folder a build read, so two builds of the same files from two folders
+    differ there and only there.
+    """
+    import hashlib
+    import json
+
+    out = {}
+    for p in sorted(folder.iterdir()):
+        if not p.is_file():
+            continue
+        data = p.read_bytes()
+        if p.name == "datapackage.json":
+            descriptor = json.loads(data)
+            descriptor.pop("corpus", None)
+            data = json.dumps(descriptor, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        out[p.name] = hashlib.sha256(data).hexdigest()
+    return out
