@@ -132,6 +132,7 @@ LIST_LINK_RE = re.compile(r"\s*(?:和|及|与|、|，|,)\s*")
 FRACTION_RE = re.compile(QUICK + rf"(?P<pre>{_alt(list(PREFIX_COMPARATORS))})?(?P<den>[{CN_DIGITS}]+|{D}+)分之"
                          rf"(?P<num>[{CN_DIGITS}]+|{D}+)(?P<post>{_alt(list(SUFFIX_COMPARATORS))})?")
 CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
+SPECIAL_CUE_RE = re.compile(r"倍|番|半|分之")
 # A limit word, then the base of a share ending in 的, right before the number: 不得低于上一年总收入的70%.
 LIMIT_WORDS = ("不得低于", "不低于", "不得少于", "不少于", "不应低于", "不得超过", "不超过", "不得高于", "不高于",
                "低于", "高于", "超过")
@@ -401,7 +402,9 @@ def _detached_comparator(text: str, start: int) -> str:
 
 def _special(text: str, excluded: list[Span]) -> list[Quantity]:
     """Multiples without digits (倍增, 翻一番), shares in words (半数, 过半) and fractions (三分之二 as %)."""
-    found = []
+    found: list[Quantity] = []
+    if not SPECIAL_CUE_RE.search(text):
+        return found  # no 倍, 番, 半 or 分之: nothing to look for (most sentences)
     for m in FRACTION_RE.finditer(text):
         den, num = parse_number(m.group("den")), parse_number(m.group("num"))
         if not inside(*m.span(), excluded) and den and num is not None:

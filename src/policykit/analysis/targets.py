@@ -340,7 +340,7 @@ def sentence_rows(sentence: str, doc_kind: str, ref_year: int | None, doc_date: 
     if doc_kind in RULE_DOC_KINDS and _time_effect(sentence) and not any(a.role == "effective" for a in anchors):
         # 本解释施行后尚未审结的案件，适用本解释: which cases the text governs, a rule; its dates are no deadlines
         return [_row("rule", None, metric_text(sentence, 0, len(sentence)) or sentence.strip(), None)]
-    quantities = find_quantities(sentence)
+    quantities = find_quantities(sentence, anchors)  # an anchor's span does not depend on the dates given
     cue = bool(FORECAST_CUES.search(sentence))
     own = bool(anchors)
     if not own:

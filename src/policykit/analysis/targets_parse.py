@@ -275,6 +275,7 @@ def _dated_anchor(
     return start, end, "date", date, year
 
 
-def find_quantities(sentence: str) -> list[Quantity]:
-    """Quantities of a sentence (policykit.analysis.quantities.measured), its dates left out."""
-    return quantities.measured(sentence, [(a.start, a.end) for a in find_anchors(sentence)])
+def find_quantities(sentence: str, anchors: list[Anchor] | None = None) -> list[Quantity]:
+    """Quantities of a sentence (policykit.analysis.quantities.measured), its dates (anchors) left out."""
+    anchors = find_anchors(sentence) if anchors is None else anchors
+    return quantities.measured(sentence, [(a.start, a.end) for a in anchors])
