@@ -117,7 +117,7 @@ def test_periods_closed_by_nei_are_time_limits(text, value, unit):
 def test_references_labels_ranks_and_set_phrases_are_no_quantities() -> None:
     """前两款, 第二、三条, 附件二所列, 二级保护, 零部件, 三位一体 name or refer; bounds and ranges on a scale count."""
     for text in ("依照前两款规定处罚", "符合第二、三条的规定", "一、二、五、六项规定", "倾倒附件二所列的废弃物",
-                 "实行二级保护", "一级、二级、三级和四级", "主要零部件出现质量问题", "三位一体的综合监管"):
+                 "实行二级保护", "一级、二级、三级和四级预警", "主要零部件出现质量问题", "三位一体的综合监管"):
         assert quantities.find(text) == [], text
     assert [q.text for q in quantities.find("在二级以上医疗机构")] == ["二级"]  # a bound on a graded scale
     assert [q.text for q in quantities.find("评定为5级至6级残疾")] == ["5级", "6级"]

@@ -156,6 +156,8 @@ REFERENCE_UNITS = frozenset("条款项章节编")
 REFERENCE_BEFORE_RE = re.compile(r"(?:前|后|第[^，,。；;：:\s]{0,10}、|[一二三四五六七八九十百零〇\d]、)$")
 LABEL_BEFORE_RE = re.compile(r"(?:附件|附表|附录|附图)$")  # 附件二所列: the annex's label
 RANGE_LINK = "至到-—–~～"
+TIERS_BEFORE_RE = re.compile(r"[省市县区乡镇村央地司处厅局]、?$")  # 省市县乡村五级: a count of tiers
+LATER_BOUND_RE = re.compile(r"(?:[（(][^（）()]{0,12}[）)])?\s*(?:及其?)?以[上下]")  # 三级（“稳健级”）及以上
 _LATIN_UNIT = re.compile(r"(?:ZB|EB|PB|TB|GB|MB|KB|kWh)$")
 
 
@@ -381,11 +383,21 @@ def _before(text: str, pos: int) -> str:
     return text[max(0, pos - BEFORE_CHARS):pos]
 
 
+def _level_counted(text: str, m: re.Match, num: str, before: str, end: int) -> bool:
+    """Whether N级 is a bound or a count of tiers (三级及以上, 达到三级（“稳健级”）及以上, 五级至六级, 省市两级)."""
+    if m.group("post") or m.group("pre") or m.group("pre2") or num == "两" or end == len(text):
+        return True  # at the end of a text (a token on its own) no named rank follows: kept as counted
+    if before.endswith(tuple(RANGE_LINK)) or text.startswith(tuple(RANGE_LINK), end):
+        return True
+    return TIERS_BEFORE_RE.search(before) is not None or LATER_BOUND_RE.match(text, end) is not None
+
+
 def _named_not_counted(text: str, m: re.Match, num: str, unit: str, end: int) -> bool:
     """Whether a numeral with a unit names or refers rather than counts.
 
     A reference to articles or items (前两款, 第二、三条), an annex's label (附件二所列), a level or
-    rank named by its ordinal outside a range or bound (二级保护, 七级文员; 二级以上 and 五级至六级 count),
+    rank named by its ordinal outside a range, bound or list of tiers (二级保护, 七级文员; 二级以上, 五级至六级 and
+    省市县乡村五级 count),
     零 of 零部件, and a set phrase with 一体 (三位一体).
     """
     before = _before(text, m.start("num"))
@@ -393,8 +405,7 @@ def _named_not_counted(text: str, m: re.Match, num: str, unit: str, end: int) ->
         return True
     if LABEL_BEFORE_RE.search(before) or num in ("零", "〇", "○") and not m.group("pct"):
         return True
-    if unit == "级" and not m.group("post") and not before.endswith(tuple(RANGE_LINK)) \
-            and not text.startswith(tuple(RANGE_LINK), end):
+    if unit == "级" and not _level_counted(text, m, num, before, end):
         return True
     return text.startswith("一体", end)
 
