@@ -162,3 +162,4 @@ def test_bodies_of_courts_short_congress_names_and_office_meetings() -> None:
     assert clause_body(" 北京市第九届人大常委会第三十一次会议通过", "adopted") == "北京市人民代表大会常务委员会"
     assert clause_body(" 全国人民代表大会常务委员会第九十一次会议通过", "adopted") == "全国人民代表大会常务委员会"
     assert clause_body(" 国家互联网信息办公室2021年第20次室务会议审议通过", "adopted") == "国家互联网信息办公室"
+    assert clause_body(" 由最高人民法院审判委员会第1746次会议通过", "adopted") == "最高人民法院"

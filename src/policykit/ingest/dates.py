@@ -258,7 +258,7 @@ def cn_date(groups: tuple[str, str, str]) -> str | None:
 
 def normal_body(name: str) -> str | None:
     """A body's name without 中华人民共和国, 经, spaces; joint bodies joined by 、 (None if empty)."""
-    parts = [p.replace(PRC, "").strip("经 \u3000") for p in re.split(r"[、\s]+", name)]
+    parts = [re.sub(r"^由", "", p.replace(PRC, "").strip("经 \u3000")) for p in re.split(r"[、\s]+", name)]
     parts = [p for p in parts if p]
     return "、".join(parts) or None
 
