@@ -123,3 +123,11 @@ def test_references_labels_ranks_and_set_phrases_are_no_quantities() -> None:
     assert [q.text for q in quantities.find("评定为5级至6级残疾")] == ["5级", "6级"]
     assert [q.text for q in quantities.find("下列两条等深线之内侧")] == ["两条"]  # a count of lines, not articles
     assert [(q.text, q.comparator) for q in quantities.find("规划四级及其以上航道")] == [("四级", ">=")]
+
+
+def test_once_closing_its_clause_is_a_frequency() -> None:
+    """延长一次， and 每学年举行一次。 count how often; 一次收取, 一次保险 (at once) do not."""
+    assert [q.text for q in quantities.find("可以延长一次，延长时间不得超过三个月")] == ["一次", "三个月"]
+    assert [q.text for q in quantities.find("每学年举行一次。")] == ["一次"]
+    for text in ("一次收取", "货物一次保险", "应当一次告知。"):
+        assert quantities.find(text) == [], text

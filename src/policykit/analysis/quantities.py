@@ -156,6 +156,7 @@ REFERENCE_UNITS = frozenset("条款项章节编")
 REFERENCE_BEFORE_RE = re.compile(r"(?:前|后|第[^，,。；;：:\s]{0,10}、|[一二三四五六七八九十百零〇\d]、)$")
 LABEL_BEFORE_RE = re.compile(r"(?:附件|附表|附录|附图)$")  # 附件二所列: the annex's label
 RANGE_LINK = "至到-—–~～"
+FREQUENCY_END_RE = re.compile(r"[，,。；;、：:）)\n]|为限")  # 一次 closing its clause: how often (延长一次。)
 TIERS_BEFORE_RE = re.compile(r"[省市县区乡镇村央地司处厅局]、?$")  # 省市县乡村五级: a count of tiers
 LATER_BOUND_RE = re.compile(r"(?:[（(][^（）()]{0,12}[）)])?\s*(?:及其?)?以[上下]")  # 三级（“稳健级”）及以上
 _LATIN_UNIT = re.compile(r"(?:ZB|EB|PB|TB|GB|MB|KB|kWh)$")
@@ -273,8 +274,9 @@ def _chinese_numeral(text: str, m: re.Match, loose: bool) -> tuple[str, str, str
         return (num, "", "") if (parse_number(num) or 0) >= 10 else None
     if not unit:
         return None
-    if num == "一" and unit in ARTICLE_UNITS and not m.group("approx"):
-        return None  # 一次, 一批, 一个: an article, not a count
+    if num == "一" and unit in ARTICLE_UNITS and not m.group("approx") \
+            and not (unit == "次" and FREQUENCY_END_RE.match(text, m.end())):
+        return None  # 一次 (at once), 一批, 一个: an article, not a count; 延长一次。 and 每年举行一次 count
     if _named_or_relative(before, num, unit) and not m.group("post"):
         return None
     if loose:
