@@ -109,3 +109,57 @@ def test_law_events_precision_and_recall(laws_section) -> None:
     """Events (file, event, date) of the gold law files, test split."""
     assert _test_score(laws_section, "events", "precision") >= 0.95
     assert _test_score(laws_section, "events", "recall") >= 0.95
+
+
+def test_preamble_sentence_ends_the_header() -> None:
+    """A preamble (为规范…通过网络…，制定本规定。) is no history line: its 通过 is no adoption."""
+    text = ("某规定\n\n2013年8月26日 最高人民法院审判委员会第1587次会议通过\n\n2013年8月29日 最高人民法院公告公布\n\n"
+            "2013年9月2日 施行\n\n为规范人民法院通过网络查询存款的行为，提高执行效率，制定本规定。\n\n第一条 某某。")
+    events = text_events(text)
+    assert [(e.event, e.date, e.body) for e in events] == [
+        ("adopted", "2013-08-26", "最高人民法院"), ("promulgated", "2013-08-29", None),
+        ("effective", "2013-09-02", None)]
+    assert text_dates(text).signed.date == "2013-08-26"
+
+
+def test_comma_joint_adoption_bare_decree_and_weak_effect_lines() -> None:
+    """…修正，该修正自…施行; two bodies' meetings then one 通过; a decree without its verb; 起生效."""
+    amended = ("某解释\n\n2015年5月11日 最高人民法院审判委员会第1651次会议通过\n\n2021年4月7日 最高人民法院"
+               "审判委员会第1835次会议《关于修改〈某解释〉的决定》修正，该修正自2021年4月15日施行\n\n第一条 某。")
+    assert [(e.event, e.date) for e in text_events(amended)] == [
+        ("adopted", "2015-05-11"), ("amended", "2021-04-07"), ("effective", "2021-04-15")]
+    joint = ("某解释\n\n2010年1月18日 最高人民法院审判委员会第1483次会议、2010年1月14日最高人民检察院第十一届检察委员会"
+             "第28次会议通过\n\n2010年2月4日 起生效）\n\n第一条 某。")
+    assert [(e.event, e.date, e.body) for e in text_events(joint)] == [
+        ("adopted", "2010-01-18", "最高人民法院"), ("adopted", "2010-01-14", "最高人民检察院"),
+        ("effective", "2010-02-04", None)]
+    assert text_dates(joint).signed.date == "2010-01-18"
+    decree = "某细则\n\n2017年11月22日 中华人民共和国国务院令第692号\n\n第一条 某。\n\n第九条 本细则自公布之日起施行。"
+    assert [(e.event, e.date, e.body) for e in text_events(decree)] == [
+        ("promulgated", "2017-11-22", "国务院"), ("effective", "2017-11-22", None)]
+    meeting_only = "某解释\n\n2018年2月23日 最高人民法院审判委员会第1734次会议\n\n第一条 某。"
+    assert text_dates(meeting_only).published is None  # a meeting named without its verb publishes nothing
+
+
+def test_entry_into_force_wordings() -> None:
+    """实行, 零时, 由…通过，自…, 批准之日, a mistyped l for 1: each is the text's own entry into force."""
+    def effective(last: str, head: str = "1980年5月9日 国务院批准") -> str | None:
+        return text_dates(f"某规定\n\n{head}\n\n第一条 某。\n\n{last}").effective.date
+    assert effective("七、本规定自一九五七年六月一日起实行。") == "1957-06-01"
+    assert effective("第一百二十四条 本规则自2001年8月1日零时起施行。") == "2001-08-01"
+    assert effective("第七十四条 本法由全国人民代表大会通过，自1984年10月1日起施行。") == "1984-10-01"
+    assert effective("七、本规定自国务院批准之日起施行。") == "1980-05-09"
+    assert effective("第三十条 本办法自1995年8月l日起施行。") == "1995-08-01"
+
+
+def test_bodies_of_courts_short_congress_names_and_office_meetings() -> None:
+    """审判委员会 / 检察委员会 meetings, 人大常委会, a congress without 届, 室务会议 with a year."""
+    from policykit.ingest.dates import clause_body
+
+    assert clause_body("最高人民检察院第十三届检察委员会第十一次会议通过", "adopted") == "最高人民检察院"
+    assert clause_body("（最高人民法院审判委员会第1237次会议、最高人民检察院第九届检察委员会第109次会议通过",
+                       "adopted") == "最高人民法院、最高人民检察院"
+    assert clause_body(" 北京市第九届人大常委会第三十一次会议通过", "adopted") == "北京市人民代表大会常务委员会"
+    assert clause_body(" 全国人民代表大会常务委员会第九十一次会议通过", "adopted") == "全国人民代表大会常务委员会"
+    assert clause_body(" 国家互联网信息办公室2021年第20次室务会议审议通过", "adopted") == "国家互联网信息办公室"
+    assert clause_body(" 由最高人民法院审判委员会第1746次会议通过", "adopted") == "最高人民法院"

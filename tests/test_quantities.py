@@ -112,3 +112,22 @@ def test_periods_closed_by_nei_are_time_limits(text, value, unit):
     """N日内, 两个月内, 一年内: a period (<=), not a date, an article or a relative year."""
     (q,) = quantities.measured(text)
     assert (q.value, q.unit, q.comparator) == (value, unit, "<=") and q.text.endswith("内")
+
+
+def test_references_labels_ranks_and_set_phrases_are_no_quantities() -> None:
+    """前两款, 第二、三条, 附件二所列, 二级保护, 零部件, 三位一体 name or refer; bounds and ranges on a scale count."""
+    for text in ("依照前两款规定处罚", "符合第二、三条的规定", "一、二、五、六项规定", "倾倒附件二所列的废弃物",
+                 "实行二级保护", "一级、二级、三级和四级预警", "主要零部件出现质量问题", "三位一体的综合监管"):
+        assert quantities.find(text) == [], text
+    assert [q.text for q in quantities.find("在二级以上医疗机构")] == ["二级"]  # a bound on a graded scale
+    assert [q.text for q in quantities.find("评定为5级至6级残疾")] == ["5级", "6级"]
+    assert [q.text for q in quantities.find("下列两条等深线之内侧")] == ["两条"]  # a count of lines, not articles
+    assert [(q.text, q.comparator) for q in quantities.find("规划四级及其以上航道")] == [("四级", ">=")]
+
+
+def test_once_closing_its_clause_is_a_frequency() -> None:
+    """延长一次， and 每学年举行一次。 count how often; 一次收取, 一次保险 (at once) do not."""
+    assert [q.text for q in quantities.find("可以延长一次，延长时间不得超过三个月")] == ["一次", "三个月"]
+    assert [q.text for q in quantities.find("每学年举行一次。")] == ["一次"]
+    for text in ("一次收取", "货物一次保险", "应当一次告知。"):
+        assert quantities.find(text) == [], text

@@ -51,7 +51,8 @@ PREFIX_COMPARATORS = {
     "接近": "<", "将近": "<", "近": "<", "大约": "~", "约为": "~", "约": "~",
 }
 SUFFIX_COMPARATORS = {
-    "及以上": ">=", "以上": ">=", "及以下": "<=", "以下": "<=", "以内": "<=", "内": "<=", "左右": "~", "上下": "~",
+    "及其以上": ">=", "及以上": ">=", "以上": ">=", "及其以下": "<=", "及以下": "<=", "以下": "<=", "以内": "<=",
+    "内": "<=", "左右": "~", "上下": "~",
 }
 GROWTH_VERBS = ("增长", "增加", "提高", "提升", "扩大")
 # Units a measured quantity carries (a number followed by another word has none, unless that word is a noun
@@ -145,6 +146,19 @@ DATE_RE = re.compile(rf"{D}{{4}}年(?:{D}{{1,2}}月(?:{D}{{1,2}}日)?)?(?:底|�
                      rf"|{D}{{1,2}}月{D}{{1,2}}日")
 DUE_RE = re.compile(r"(?:年底|年末|月底|月末|年内)(?:之?前)")
 _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
+BIG_NOUN_RE = re.compile(r"大[\u4e00-\u9fff]")
+ARABIC_NUMBER_RE = re.compile(rf"{D}+(?:[.．]{D}+)?")
+IN_BASE_RE = re.compile(r"在(?:全部|全国|所有)?$")
+BASE_END_RE = re.compile(r"[^，,；;。]*中")
+BEFORE_CHARS = 16  # the checks before a number look back at most this far (第, 连续, 上一, “, 近, 附件 …)
+# A reference to other articles, paragraphs or items, not a count of them: 前两款, 第二、三条, 一、二、五、六项.
+REFERENCE_UNITS = frozenset("条款项章节编")
+REFERENCE_BEFORE_RE = re.compile(r"(?:前|后|第[^，,。；;：:\s]{0,10}、|[一二三四五六七八九十百零〇\d]、)$")
+LABEL_BEFORE_RE = re.compile(r"(?:附件|附表|附录|附图)$")  # 附件二所列: the annex's label
+RANGE_LINK = "至到-—–~～"
+FREQUENCY_END_RE = re.compile(r"[，,。；;、：:）)\n]|为限")  # 一次 closing its clause: how often (延长一次。)
+TIERS_BEFORE_RE = re.compile(r"[省市县区乡镇村央地司处厅局]、?$")  # 省市县乡村五级: a count of tiers
+LATER_BOUND_RE = re.compile(r"(?:[（(][^（）()]{0,12}[）)])?\s*(?:及其?)?以[上下]")  # 三级（“稳健级”）及以上
 _LATIN_UNIT = re.compile(r"(?:ZB|EB|PB|TB|GB|MB|KB|kWh)$")
 
 
@@ -200,6 +214,7 @@ def quantity(start: int, end: int, text: str, value: float | None, unit: str | N
     return Quantity(start, end, text, value, unit, comparator, low, high, value_base, unit_base)
 
 
+@lru_cache(maxsize=8192)  # numerals repeat (一万元, 十五日): cn2an is the costly part of a scan
 def parse_number(text: str) -> float | None:
     """Value of an Arabic or Chinese numeral (十二 -> 12, 百 -> 100, 三点五 -> 3.5); None if it is not one."""
     t = text.translate(str.maketrans("０１２３４５６７８９．", "0123456789.")).replace(",", "").strip()
@@ -249,18 +264,19 @@ def _chinese_numeral(text: str, m: re.Match, loose: bool) -> tuple[str, str, str
         if not mult and num.endswith(tail) and len(num) > len(tail):
             num, mult = num[: -len(tail)], tail
             break
-    before = text[: m.start("num")]
+    before = _before(text, m.start("num"))
     if m.group("pct"):
         return num, "", "%"
     if before.endswith("第") or (before and before[-1] in CN_DIGITS):
         return None  # an ordinal (第三方), or inside a longer numeral run
-    if unit == "" and mult == "" and re.match(r"大[\u4e00-\u9fff]", text[m.end():]) and not loose:
+    if unit == "" and mult == "" and BIG_NOUN_RE.match(text, m.end()) and not loose:
         # 十二大落地创新成果: the noun after 大 is the unit (see _noun_unit); 两大基础, 三大类型 count categories
         return (num, "", "") if (parse_number(num) or 0) >= 10 else None
     if not unit:
         return None
-    if num == "一" and unit in ARTICLE_UNITS and not m.group("approx"):
-        return None  # 一次, 一批, 一个: an article, not a count
+    if num == "一" and unit in ARTICLE_UNITS and not m.group("approx") \
+            and not (unit == "次" and FREQUENCY_END_RE.match(text, m.end())):
+        return None  # 一次 (at once), 一批, 一个: an article, not a count; 延长一次。 and 每年举行一次 count
     if _named_or_relative(before, num, unit) and not m.group("post"):
         return None
     if loose:
@@ -282,7 +298,7 @@ def _named_or_relative(before: str, num: str, unit: str) -> bool:
 
 def _vague_or_category(text: str, m: re.Match, num: str, unit: str) -> bool:
     """Whether a Chinese numeral is vague (数十倍, 上千万元) or counts the parts of an argument (三种方式)."""
-    before = text[: m.start("num")]
+    before = _before(text, m.start("num"))
     if before.endswith(("数", "几")) or re.search(r"(?<!以)上$", before) and num[0] in "十百千万亿":
         return True
     value = parse_number(num)
@@ -311,7 +327,7 @@ def _numeral_unit(text: str, m: re.Match, loose: bool) -> tuple[str, str, str, i
     """(numeral, magnitude, unit, end) of a scanner match, or None when the number carries no measure."""
     num, mult, unit = m.group("num"), m.group("mult") or "", m.group("unit") or ""
     end = m.end()
-    if not re.fullmatch(rf"{D}+(?:[.．]{D}+)?", num):
+    if not ARABIC_NUMBER_RE.fullmatch(num):
         split = _chinese_numeral(text, m, loose)
         if split is None:
             return None
@@ -337,7 +353,7 @@ def _numeral_unit(text: str, m: re.Match, loose: bool) -> tuple[str, str, str, i
 
 def _calendar(text: str, m: re.Match, num: str, unit: str) -> bool:
     """Whether an Arabic number with 年, 月 or 日 is part of a calendar date (2023年, 3月1日, 90年代), not a period."""
-    after, before = text[m.end():], text[:m.start("num")]
+    after, before = text[m.end():m.end() + 1], _before(text, m.start("num"))
     if unit == "年":
         return len(num) > 2 or re.match("[月底末度级代初中号]", after) is not None
     if unit == "月":
@@ -348,7 +364,7 @@ def _calendar(text: str, m: re.Match, num: str, unit: str) -> bool:
 def _not_measured(text: str, m: re.Match, num: str, unit: str, loose: bool) -> bool:
     """Whether a number with a unit still measures nothing: a maturity, a time frame, 成 in a word."""
     if not loose and unit in DURATION_UNITS and (text.startswith("期", m.end())
-                                                 or text[:m.start("num")].endswith("近")):
+                                                 or text.endswith("近", 0, m.start("num"))):
         return True  # 10年期国债 is a maturity, 近三年 a time frame
     return unit == "成" and (not re.fullmatch(f"[{CN_DIGITS}]+", num)
                             or text.startswith(("为", "员", "效", "本", "果"), m.end()))  # 成员, 成效, 成本
@@ -364,12 +380,46 @@ def _start(m: re.Match, grows: bool) -> int:
     return m.start("num")
 
 
+def _before(text: str, pos: int) -> str:
+    """The few characters before pos (the checks on what precedes a number look no further)."""
+    return text[max(0, pos - BEFORE_CHARS):pos]
+
+
+def _level_counted(text: str, m: re.Match, num: str, before: str, end: int) -> bool:
+    """Whether N级 is a bound or a count of tiers (三级及以上, 达到三级（“稳健级”）及以上, 五级至六级, 省市两级)."""
+    if m.group("post") or m.group("pre") or m.group("pre2") or num == "两" or end == len(text):
+        return True  # at the end of a text (a token on its own) no named rank follows: kept as counted
+    if before.endswith(tuple(RANGE_LINK)) or text.startswith(tuple(RANGE_LINK), end):
+        return True
+    return TIERS_BEFORE_RE.search(before) is not None or LATER_BOUND_RE.match(text, end) is not None
+
+
+def _named_not_counted(text: str, m: re.Match, num: str, unit: str, end: int) -> bool:
+    """Whether a numeral with a unit names or refers rather than counts.
+
+    A reference to articles or items (前两款, 第二、三条), an annex's label (附件二所列), a level or
+    rank named by its ordinal outside a range, bound or list of tiers (二级保护, 七级文员; 二级以上, 五级至六级 and
+    省市县乡村五级 count),
+    零 of 零部件, and a set phrase with 一体 (三位一体).
+    """
+    before = _before(text, m.start("num"))
+    if unit in REFERENCE_UNITS and REFERENCE_BEFORE_RE.search(before):
+        return True
+    if LABEL_BEFORE_RE.search(before) or num in ("零", "〇", "○") and not m.group("pct"):
+        return True
+    if unit == "级" and not _level_counted(text, m, num, before, end):
+        return True
+    return text.startswith("一体", end)
+
+
 def _match(text: str, m: re.Match, loose: bool) -> Quantity | None:
     """The Quantity of a scanner match, or None when the number is not a quantity of this mode."""
     found = _numeral_unit(text, m, loose)
     if found is None:
         return None
     num, mult, unit, end = found
+    if _named_not_counted(text, m, num, unit, end):
+        return None
     if _not_measured(text, m, num, unit, loose):
         return None
     grows = bool(m.group("verb")) and unit == "倍"
@@ -472,7 +522,7 @@ def _range_start(text: str, upper: Quantity, excluded: list[Span]) -> re.Match |
     m = RANGE_LEFT_RE.search(text, max(0, upper.start - RANGE_LEFT_CHARS), upper.start)
     if m is None or not (m.group("post") or re.search(r"[至到\-—–~～]\s*$", m.group())):
         return None
-    if inside(m.start(), m.end(), excluded) or NOT_A_RANGE_RE.search(text, 0, m.start()):
+    if inside(m.start(), m.end(), excluded) or NOT_A_RANGE_RE.search(text, max(0, m.start() - 1), m.start()):
         return None  # a range of years or codes
     # 一千元以上一万元以下 (以上 then 以下), or 10%-20% and 5至10万元 (a dash or 至 then a bare upper end)
     return m if upper.comparator == ("<=" if m.group("post") else "=") else None
@@ -502,7 +552,7 @@ def _ranges(text: str, found: list[Quantity], excluded: list[Span]) -> list[Quan
         if out[i] is None or upper.comparator not in ("=", "<=") or upper.unit is None:
             continue
         left = RANGE_LEFT_RE.search(text, max(0, upper.start - RANGE_LEFT_CHARS), upper.start)
-        if left and text[:left.start()].endswith("第"):
+        if left and text.endswith("第", 0, left.start()):
             out[i] = None  # 第3至5条: articles 3 to 5, an ordinal range
             continue
         m = _range_start(text, upper, excluded)
@@ -538,7 +588,7 @@ def _qualifies_another(text: str, q: Quantity, found: list[Quantity]) -> bool:
 
     注册资本金在1000万元以上的占67% (1000万元 qualifies 67%); 在全部31个省中，25个… (31 is the base of 25).
     """
-    if re.search(r"在(?:全部|全国|所有)?$", text[:q.start]) and re.match(r"[^，,；;。]*中", text[q.end:]):
+    if IN_BASE_RE.search(_before(text, q.start)) and BASE_END_RE.match(text, q.end):
         return True
     if not text.startswith("的", q.end):
         return False

@@ -28,6 +28,7 @@ EFFECTIVE_RE = re.compile(r"施行|生效")
 SELF_EFFECTIVE_RE = re.compile(rf"本\S{{1,8}}自(?:{YMD}|(发布|公布|印发)之日)起(?:施行|生效|执行)")
 PAST_RE = re.compile(rf"(?:截至|截止到?|于){YMD}|{YMD}[^。；\n]{{0,30}}?(?:通过|发布|印发|公布|召开|举行|出台)")
 HEAD_LINES, TAIL_LINES, DATE_LINE_MAX = 12, 6, 120
+NAMES_AN_ACT_RE = re.compile(r"会议|令第|《|〈")
 KINDS = ("signed", "published", "effective")
 
 
@@ -88,6 +89,8 @@ def line_date(line: str) -> Dated | None:
         kind = "published"
     elif re.search(r"[，。；]", rest):
         return None  # a sentence that starts with a date, not a date line
+    elif NAMES_AN_ACT_RE.search(rest):
+        return None  # a meeting, decree or decision whose verb stands on another line (a joint adoption)
     else:
         kind = "signed" if not rest.strip() else "published"  # a bare 落款 date; `2024-01-15 来源…` on a page
     return Dated(date, kind, s)
@@ -190,7 +193,7 @@ def _bare(line: str) -> str:
 
 EVENTS = ("adopted", "amended", "revised", "approved", "promulgated", "effective")
 VERSION_EVENTS = ("adopted", "amended", "revised")  # the events that make a version of the text
-_D = r"[0-9０-９〇○零ＯO一二三四五六七八九十]"
+_D = r"[0-9０-９〇○零ＯOlI一二三四五六七八九十]"  # l and I: the digit 1 mistyped (1995年8月l日)
 # a date in Arabic, full-width or Chinese numerals, spaces allowed inside (2020年 1 月 1 日, 二○○四年十月一日)
 EVENT_DATE_RE = re.compile(rf"({_D}{{4}})\s*年\s*({_D}{{1,3}})\s*月\s*({_D}{{1,4}})\s*日")
 # event verbs, in the order a clause is read (修订发布: revised and promulgated; 修订通过: revised)
@@ -204,18 +207,27 @@ BODY_LINE_RE = re.compile(rf"^\s*(?:第[{ONE_TO_TEN}百千零〇两\d]+[章节�
 HEADER_MAX_LINES = 60
 # the text's own entry into force: 本条例自2021年3月1日起施行, 本法自公布之日起施行, 本法（原称《…》）自…,
 # 本规定从…起施行, 本条例于…起施行, 自修订发布之日起施行 (group 1: the date, 2-4: its parts, 5: the act)
-SELF_EFFECT_RE = re.compile(rf"本(?:[^\s，。；自从于（）]|（[^（）。]*）){{1,40}}?(?:自|从|于)\s*"
-                            rf"(?:(({_D}{{4}})\s*年\s*({_D}{{1,3}})\s*月\s*({_D}{{1,4}})\s*日)|(?:修订)?(发布|公布|颁布|印发|通过)之日)\s*起?\s*"
-                            r"(?:施行|实施|生效|执行)")
+SELF_EFFECT_RE = re.compile(rf"本(?:[^\s，。；自从于（）]|（[^（）。]*）|通过，){{1,40}}?(?:自|从|于)\s*"
+                            rf"(?:(({_D}{{4}})\s*年\s*({_D}{{1,3}})\s*月\s*({_D}{{1,4}})\s*日)(?:零时|零点|{_D}{{1,2}}时)?"
+                            r"|(?:修订)?(?:国务院)?(发布|公布|颁布|印发|通过|批准)之日)\s*起?\s*"
+                            r"(?:施行|实施|生效|执行|实行)")
 _ORG_END = r"(?:部|委员会|局|署|院|总局|厅|办公室|银行|会|总署|委|社)"
 DECREE_RE = re.compile(r"([^\s，。；《》\d０-９]{2,60}?)令第")
-MEETING_RE = re.compile(r"([^\s，。；《》\d０-９]{2,30}?)(?:第[^\s，。；]{1,6}次)?"
-                        r"(?:部务|局务|署务|委务|常务|部长办公|主任办公|行务|全体)会议")
-CONGRESS_RE = re.compile(r"(?:([^\s，。；《》\d]{0,16}?)第[一二三四五六七八九十百\d]+届"
-                         r"|第[一二三四五六七八九十百\d]+届)(全国)?(人民代表大会(?:常务委员会)?)")
+MEETING_RE = re.compile(r"([^\s，。；《》\d０-９]{2,30}?)(?:\d{4}年)?(?:第[^\s，。；]{1,6}次)?"
+                        r"(?:部务|局务|署务|委务|室务|常务|部长办公|主任办公|行务|全体)会议")
+# a court's or procuratorate's adjudication / procuratorial committee: the court or procuratorate acts
+COURT_MEETING_RE = re.compile(r"([^\s，。；、《》（(\d０-９]{0,30}?人民(?:法院|检察院))(?:第[^\s，。；]{1,6}届)?"
+                              r"(?:审判|检察)委员会")
+_CONGRESS = r"(人民代表大会(?:常务委员会)?|人大常委会)"  # 人大常委会: the standing committee's short name
+CONGRESS_RE = re.compile(rf"(?:([^\s，。；《》\d]{{0,16}}?)第[一二三四五六七八九十百\d]+届"
+                         rf"|第[一二三四五六七八九十百\d]+届)(全国)?{_CONGRESS}"
+                         rf"|(全国)(人民代表大会(?:常务委员会)?)第[一二三四五六七八九十百零\d]+次会议")
 DECISION_MAKER_RE = re.compile(r"《([^《》〈〉]{2,30}?)关于")
 PRC = "中华人民共和国"
 ON_PROMULGATION_RE = re.compile(r"自?(?:公布|发布|颁布)之日起?(?:施行|生效)")
+
+
+LATIN_ONE = str.maketrans("lI", "11")
 
 
 @dataclass
@@ -235,7 +247,7 @@ def cn_date(groups: tuple[str, str, str]) -> str | None:
     """ISO date from year, month and day written in any numerals (None if no calendar date)."""
     import cn2an  # cn2an reads 十二, 三十一; the year is digit by digit (二○○四)
 
-    y, m, d = (unicodedata.normalize("NFKC", g) for g in groups)
+    y, m, d = (unicodedata.normalize("NFKC", g).translate(LATIN_ONE) for g in groups)
     try:
         year = int("".join(str(CN_DIGIT.get(c, c)) for c in y))
         month, day = (int(x) if x.isdigit() else int(cn2an.cn2an(x.replace("〇", "零"), "smart")) for x in (m, d))
@@ -246,7 +258,7 @@ def cn_date(groups: tuple[str, str, str]) -> str | None:
 
 def normal_body(name: str) -> str | None:
     """A body's name without 中华人民共和国, 经, spaces; joint bodies joined by 、 (None if empty)."""
-    parts = [p.replace(PRC, "").strip("经 \u3000") for p in re.split(r"[、\s]+", name)]
+    parts = [re.sub(r"^由", "", p.replace(PRC, "").strip("经 \u3000")) for p in re.split(r"[、\s]+", name)]
     parts = [p for p in parts if p]
     return "、".join(parts) or None
 
@@ -257,7 +269,11 @@ def clause_body(clause: str, event: str) -> str | None:
     outside = BOOK_TITLE_RE.sub("", plain)
     m = CONGRESS_RE.search(outside)
     if m:
-        return normal_body((m.group(1) or "") + (m.group(2) or "") + m.group(3))
+        name = (m.group(1) or "") + (m.group(2) or m.group(4) or "") + (m.group(3) or m.group(5))
+        return normal_body(name.replace("人大常委会", "人民代表大会常务委员会"))
+    courts = list(dict.fromkeys(COURT_MEETING_RE.findall(outside)))  # 最高人民法院…会议、最高人民检察院…会议通过
+    if courts:
+        return normal_body("、".join(courts))
     m = MEETING_RE.search(outside)
     if m:
         return normal_body(m.group(1))
@@ -285,11 +301,45 @@ def header_span(text: str) -> tuple[int, int]:
             else:
                 n += 1
                 inner = re.sub(r"。\s*(?:根据)?\s*[）)]?$", "", s)  # …修订发布。根据: the next line goes on
-                if BODY_LINE_RE.match(s) or "。" in inner or s.endswith("：") or n > HEADER_MAX_LINES:
+                # a sentence without a date (为规范…，…制定本规定。) is the preamble, not the history
+                sentence = s.endswith("。") and "，" in s and not EVENT_DATE_RE.search(s)
+                if BODY_LINE_RE.match(s) or "。" in inner or sentence or s.endswith("：") or n > HEADER_MAX_LINES:
                     break
                 end = pos + len(line)
         pos += len(line) + 1
     return (start or 0), max(end, start or 0)
+
+
+# the clause of a meeting whose verb follows the next date: an act adopted by two bodies on two days
+JOINT_RE = re.compile(r"会议\s*[、，,和及]?\s*$")
+# a header's entry into force stated without 施行 (2008年8月1日 起生效, 1995年1月1日 执行)
+WEAK_EFFECT_RE = re.compile(r"\s*起?(?:生效|执行|实行)")
+# a decree stated without its verb (2017年11月22日 中华人民共和国国务院令第692号): its promulgation
+BARE_DECREE_RE = re.compile(r"[^\s，。；《》]{2,60}令第[\d０-９一二三四五六七八九十百零〇]+号\s*[）)]?\s*$")
+
+
+def _clause(head: str, m: re.Match, stop: int) -> tuple[re.Match, str, str, list[tuple[int, str]]]:
+    """A date's clause of the header: its text, the text outside cited titles, and its verbs (offset, verb).
+
+    The verbs are those before the clause's first comma (…修正，该修正自…施行: the rest is another statement);
+    none where the comma comes first (…，国家数据局发布…: a sentence that starts with a date reports).
+    """
+    clause = head[m.start():stop]
+    blank = lambda t: "　" * len(t.group(0))  # noqa: E731
+    outside = BOOK_TITLE_RE.sub(blank, clause)  # another act's verbs are not this one's
+    outside = ON_PROMULGATION_RE.sub(blank, outside)  # 发布之日施行: its own event, below
+    after = m.end() - m.start()
+    comma = re.compile(r"[，,]").search(outside, after)
+    limit = comma.start() if comma else len(outside)
+    verbs = [(v.start(), v.group(0)) for v in VERB_RE.finditer(outside, after, limit)]
+    if not verbs:
+        weak = WEAK_EFFECT_RE.match(outside, after)
+        rest = outside[after:limit].strip()
+        if weak:
+            verbs = [(weak.end() - 2, "施行")]  # read as 施行; the span ends with the word as written
+        elif BARE_DECREE_RE.match(rest) and "\n" not in rest:
+            verbs = [(len(outside[:limit].rstrip(" \n\u3000）)")) - 2, "公布")]  # read as 公布
+    return m, clause, outside, verbs
 
 
 def header_events(text: str) -> list[Event]:
@@ -298,20 +348,19 @@ def header_events(text: str) -> list[Event]:
     head = text[a:b]
     dates = list(EVENT_DATE_RE.finditer(head))
     out: list[Event] = []
-    for k, m in enumerate(dates):
-        stop = dates[k + 1].start() if k + 1 < len(dates) else len(head)
-        clause = head[m.start():stop]
-        blank = lambda t: "　" * len(t.group(0))  # noqa: E731
-        outside = BOOK_TITLE_RE.sub(blank, clause)  # another act's verbs are not this one's
-        outside = ON_PROMULGATION_RE.sub(blank, outside)  # 发布之日施行: its own event, below
-        verbs = [(v.start(), v.group(0)) for v in VERB_RE.finditer(outside, m.end() - m.start())]
-        if not verbs:
-            continue
+    clauses = [_clause(head, m, dates[k + 1].start() if k + 1 < len(dates) else len(head))
+               for k, m in enumerate(dates)]
+    for k, (m, clause, outside, verbs) in enumerate(clauses):
         date = cn_date(m.groups())
-        end = max(p + len(v) for p, v in verbs)
-        if re.search(r"[，,]", outside[m.end() - m.start():end]):
-            continue  # a sentence that starts with a date (…，国家数据局发布…) reports, it does not date
-        said = {v for _, v in verbs}
+        if not verbs:
+            if not JOINT_RE.search(outside) or k + 1 == len(clauses) or not clauses[k + 1][3]:
+                continue
+            # 2018年9月3日 最高人民法院审判委员会第1747次会议、2018年12月12日…会议通过: one act of two bodies
+            said = {v for _, v in clauses[k + 1][3]}
+            end = len(clause.rstrip("、，, \n"))
+        else:
+            end = max(p + len(v) for p, v in verbs)
+            said = {v for _, v in verbs}
         kinds = [e for v, e in _VERBS if v in said]
         if "revised" in kinds or "amended" in kinds:
             kinds = [e for e in kinds if e not in ("adopted", "effective")]  # 修订通过; 修正…施行 is the amendment
@@ -319,6 +368,8 @@ def header_events(text: str) -> list[Event]:
         if "effective" in kinds and len(kinds) > 1:
             kinds.remove("effective")
         span = clause[:end]
+        if not kinds:
+            continue
         for kind in kinds:
             body = None if kind == "effective" else clause_body(span[m.end() - m.start():], kind)
             decree = kind == "revised" and "令第" in span and not BOOK_TITLE_RE.search(span)
@@ -355,7 +406,8 @@ def text_events(text: str) -> list[Event]:
         events.append(own)
     promulgated = promulgation_date(events)
     adopted = next((e.date for e in events if e.event == "adopted" and e.date), None)
+    approved = next((e.date for e in events if e.event == "approved" and e.date), None)
     for e in events:
         if e.event == "effective" and e.date is None:
-            e.date = adopted if "通过之日" in e.text else promulgated
+            e.date = adopted if "通过之日" in e.text else approved if "批准之日" in e.text else promulgated
     return sorted(events, key=lambda e: (e.start, EVENTS.index(e.event)))
