@@ -195,14 +195,20 @@ def test_per_document_stages_give_the_same_rows_batch_by_batch(any_built) -> Non
     assert len(batches) >= min(3, len(docs))
     assert pd.concat([b["documents"] for b in batches]).doc_id.tolist() == docs.doc_id.tolist()
     inputs = {"documents": docs, "provisions": prov}
-    for name in sorted(build_module.PER_DOCUMENT_STAGES):
+    per_document = [s for s in build_module.STAGES if s.batching == "documents"]
+    assert {"provisions", "terms", "targets"} <= {s.name for s in per_document}
+    for spec in per_document:
+        name = spec.name
         joined = build_module._concat([build_module._run_stage(name, b)[0] for b in batches])
-        if name in build_module.FINISH:
-            joined = build_module.FINISH[name](joined, inputs)
-        whole = build_module._run_stage(name, inputs)[0]
+        if spec.finish is not None:
+            joined = spec.finish(joined, inputs)
+        whole = build_module.run_in_process(name, inputs)
+        direct = build_module._run_stage(name, inputs)[0]  # the stage's function on every document, not finished
         assert sorted(joined) == sorted(whole)
         for t in whole:
             pd.testing.assert_frame_equal(conform(joined[t], t), conform(whole[t], t), check_exact=True)
+        for t in direct:
+            pd.testing.assert_frame_equal(conform(joined[t], t), conform(direct[t], t), check_exact=True)
 
 
 def test_per_family_stages_give_the_same_rows_family_batch_by_batch(any_built) -> None:
@@ -220,8 +226,10 @@ def test_per_family_stages_give_the_same_rows_family_batch_by_batch(any_built) -
     batch_of = {docs.doc_id.iloc[i]: k for k, b in enumerate(batches) for i in b}
     assert all(batch_of[a] == batch_of[b] for a, b in version_pairs(docs))  # a family is never split
     inputs = {"documents": docs, "provisions": prov}
-    for name in sorted(build_module.PER_FAMILY_STAGES):
-        parts = [build_module._run_stage(name, build_module.document_batch(docs, prov, b))[0] for b in batches]
+    per_family = [s.name for s in build_module.STAGES if s.batching == "families"]
+    assert per_family
+    for name in per_family:
+        parts = [build_module._run_stage(name, build_module.document_batch(inputs, b))[0] for b in batches]
         joined = build_module._concat(parts)
         whole = build_module._run_stage(name, inputs)[0]
         assert sorted(joined) == sorted(whole)
@@ -241,16 +249,50 @@ def test_family_batches_without_pairs_is_one_empty_batch(tiny_built) -> None:
 
 def test_stage_declarations_cover_every_table_in_build_order() -> None:
     """Every registered table is the output of a declared stage; a stage reads only what an earlier one wrote."""
-    from policykit.build import RAW_INPUTS, STAGES, analysis_stages, stage_spec
+    from policykit.build import RAW_INPUTS, STAGES, stage_order
     from policykit.schema import TABLES
 
     assert {t for s in STAGES for t in s.outputs} == set(TABLES)
     written = set(RAW_INPUTS)
     for s in STAGES:
         assert set(s.inputs) <= written, s.name
-        written |= set(s.outputs)
-    for name, _ in analysis_stages():
-        assert set(stage_spec(name).inputs) == {"documents", "provisions"}
+        written |= {*s.outputs, *s.passes}
+    order = [s.name for group in stage_order() for s in group]
+    assert sorted(order) == sorted(s.name for s in STAGES)
+    for i, stage in enumerate(STAGES):  # a stage runs after every stage that writes what it reads
+        writers = [w.name for w in STAGES[:i] if set(w.outputs + w.passes) & set(stage.inputs)]
+        assert all(order.index(w) < order.index(stage.name) for w in writers), stage.name
+
+
+def _count_targets(t: dict) -> dict:
+    """A stage added for the test below: the targets of each document (reads the targets table)."""
+    import pandas as pd
+
+    counts = t["targets"].groupby("doc_id", sort=True).size()
+    return {"target_counts": pd.DataFrame({"doc_id": counts.index.astype(str), "n_targets": counts.to_numpy()})}
+
+
+def test_a_declared_stage_reading_another_stages_table_runs_and_is_written(
+        tmp_path: Path, tiny_raw: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A declared stage reading a table other than documents and provisions runs and its table is written."""
+    from policykit import build as build_module
+    from policykit import schema
+
+    before = build_module.build_key(tiny_raw, tmp_path / "none.toml")
+    counts_table = schema.Table(
+        name="target_counts", title="Targets per document", description="How many targets each document has.",
+        fields=(schema.Field("doc_id", "string", "The document.", True),
+                schema.Field("n_targets", "integer", "Its targets.", True)),
+        primary_key=("doc_id",), foreign_keys=(schema.DOC_FK,))
+    monkeypatch.setitem(schema.TABLES, "target_counts", counts_table)
+    stage = build_module.StageSpec("target_counts", ("targets",), ("target_counts",), _count_targets)
+    monkeypatch.setattr(build_module, "STAGES", (*build_module.STAGES, stage))
+    assert build_module.build_key(tiny_raw, tmp_path / "none.toml") != before  # the cache key covers STAGES
+    result = build(tiny_raw, tmp_path / "o")
+    assert (tmp_path / "o" / "target_counts.parquet").is_file()
+    targets = result.tables["targets"]
+    written = result.tables["target_counts"].set_index("doc_id")["n_targets"].to_dict()
+    assert written and written == targets.groupby("doc_id").size().to_dict()
 
 
 def test_a_stage_returning_undeclared_tables_stops_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -319,7 +361,7 @@ def test_with_a_spill_folder_no_stage_is_built_while_the_largest_task_runs(tiny_
 
     written: list[tuple[str, bool]] = []
     tables = {n: tiny_built.tables[n] for n in ("documents", "provisions")}
-    build_module.run_analysis(tables, lambda name: None, LargestLast(), spill=tmp_path / "batches",
+    build_module.run_stages(tables, lambda name: None, LargestLast(), spill=tmp_path / "batches",
                               sink=lambda name, df: written.append((name, build_module.SUBMITTED_FIRST in back)))
     assert back[-1] == build_module.SUBMITTED_FIRST and len(back) > 1
     assert {name for name, _ in written} >= {"alignment", "targets", "reuse", "term_frequencies"}

@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,134 +70,210 @@ class BuildResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason) of every raw file not read
 
 
-Stage = tuple[str, Callable[[dict[str, "pd.DataFrame"]], dict[str, "pd.DataFrame"]]]
+Tables = dict[str, Any]
+"""Tables (and values passed on inside the build process) by name."""
 
 
-def _provisions_of(documents: pd.DataFrame) -> pd.DataFrame:
-    """The provisions of a batch of documents (module-level: workers import it by name)."""
+@dataclass(frozen=True)
+class RawFolder:
+    """The first stage's input: the raw folder, and whether files that cannot be read are skipped."""
+
+    path: Path
+    keep_going: bool = False
+
+
+# --- the stages: each a function from tables to tables, declared once in STAGES -----------------------
+# The analysis modules are imported inside these functions: declaring the stages (and computing the cache
+# key from the declarations) must not import pandas, so that a build restored from the cache stays light.
+
+def _documents(t: Tables) -> Tables:
+    """The raw files read and segmented: sources, documents, witnesses, document_events; the corpus passed on."""
+    from policykit.ingest.catalog import read_catalog
+    from policykit.ingest.documents import build_corpus
+    from policykit.ingest.sources import read_raw
+
+    sources, skipped = read_raw(t["raw"].path, t["raw"].keep_going)
+    corpus = build_corpus(sources, read_catalog(t["catalog"]), skipped)
+    del sources  # the corpus keeps what it needs
+    return {"sources": corpus.sources, "documents": corpus.documents, "witnesses": corpus.witnesses,
+            "document_events": corpus.events, "corpus": corpus}
+
+
+def _provisions(t: Tables) -> Tables:
+    """The provisions of a batch of documents."""
     from policykit.ingest.structure import build_provisions
 
-    return build_provisions(documents)
+    return {"provisions": build_provisions(t["documents"])}
 
 
-def _structure(t: dict[str, pd.DataFrame], ex: Any = None) -> dict[str, pd.DataFrame]:
-    """Provisions of every document, batch by batch through the executor; n_provisions filled in."""
-    import pandas as pd
-
-    from policykit.executor import SerialExecutor
+def _finish_provisions(out: Tables, inputs: Tables) -> Tables:
+    """The batches' provisions in document order, and the documents with n_provisions filled in."""
     from policykit.ingest.structure import count_provisions
 
-    batches = [b["documents"] for b in document_batches(t["documents"], None)]
-    parts = (ex or SerialExecutor()).map(_provisions_of, batches)
-    provisions = pd.concat(parts, ignore_index=True) if len(parts) != 1 else parts[0]
-    provisions = provisions.sort_values(["doc_id", "ord"], kind="mergesort").reset_index(drop=True)
-    return {"provisions": provisions, "documents": count_provisions(t["documents"], provisions)}
+    provisions = out["provisions"].sort_values(["doc_id", "ord"], kind="mergesort").reset_index(drop=True)
+    return {"provisions": provisions, "documents": count_provisions(inputs["documents"], provisions)}
 
 
-def _compare(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def _audit(t: Tables) -> Tables:
+    from policykit.analysis.audit import build_audit
+
+    return {"audit": build_audit(t["corpus"], t["provisions"])}
+
+
+def _compare(t: Tables) -> Tables:
     from policykit.analysis.compare import build_comparison
 
     alignment, changes = build_comparison(t["documents"], t["provisions"])
     return {"alignment": alignment, "changes": changes}
 
 
-def _targets(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def _targets(t: Tables) -> Tables:
     from policykit.analysis.targets import build_targets
 
     return {"targets": build_targets(t["documents"], t["provisions"])}
 
 
-def _target_changes(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def _target_changes(t: Tables) -> Tables:
     from policykit.analysis.target_changes import build_target_changes
 
     return {"target_changes": build_target_changes(t["alignment"], t["targets"])}
 
 
-def _statements(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def _statements(t: Tables) -> Tables:
     from policykit.analysis.statements import build_statements
 
     return {"statements": build_statements(t["documents"], t["provisions"])}
 
 
-def _statement_changes(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def _statement_changes(t: Tables) -> Tables:
     from policykit.analysis.statement_changes import build_statement_changes
 
     return {"statement_changes": build_statement_changes(t["alignment"], t["statements"])}
 
 
-def _terms(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def _terms(t: Tables) -> Tables:
     from policykit.analysis.terms import build_tables as build_term_tables
 
     return build_term_tables(t["documents"], t["provisions"])
 
 
-def _concepts(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def _finish_terms(out: Tables, inputs: Tables) -> Tables:
+    """The corpus-wide parts of the terms stage, after its batches: tf-idf and keyness.
+
+    - tf-idf: each batch knew only its own documents' frequencies; the inverse document frequency is
+      recomputed here from every batch's document-scope rows (the shuffle by term), with the formula of
+      terms.build_term_frequencies (count · ln(n_documents / documents with the term));
+    - keyness compares a draft with its final version, which may lie in another batch: computed here
+      on the whole corpus (it tokenises only the documents of draft → final pairs).
+    A test checks the result equals terms.build_tables on the whole corpus.
+    """
+    import math
+
+    import pandas as pd
+
+    from policykit.analysis.terms import build_keyness
+
+    tf = out["term_frequencies"]
+    is_doc = tf["scope"] == "document"
+    n_docs = len(inputs["documents"])
+    idf = {t: math.log(n_docs / k) for t, k in tf.loc[is_doc, "term"].value_counts().items()}
+    tf["tfidf"] = pd.Series([None] * len(tf), dtype="Float64")
+    tf.loc[is_doc, "tfidf"] = tf.loc[is_doc, "count"] * tf.loc[is_doc, "term"].map(idf)
+    tf = tf.sort_values(["doc_id", "scope", "term"], kind="mergesort").reset_index(drop=True)
+    return {**out, "term_frequencies": tf, "keyness": build_keyness(inputs["documents"], inputs["provisions"])}
+
+
+def _concepts(t: Tables) -> Tables:
     from policykit.analysis.concepts import build_tables as build_concept_tables
 
     return build_concept_tables(t["documents"], t["provisions"])
 
 
-def _reuse(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def _reuse(t: Tables) -> Tables:
     from policykit.analysis.reuse import build_reuse, build_reuse_pairs
 
     reuse = build_reuse(t["documents"], t["provisions"])
     return {"reuse": reuse, "reuse_pairs": build_reuse_pairs(reuse, t["documents"])}
 
 
-def _citations(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def _reuse_columns() -> dict[str, list[str]]:
+    """The columns the reuse stage reads: the documents' text and dates, the provisions' offsets (not their text)."""
+    from policykit.analysis.reuse import INPUT_COLUMNS
+
+    return INPUT_COLUMNS
+
+
+def _citations(t: Tables) -> Tables:
     from policykit.analysis.citations import build_citations, build_implementation
 
     citations = build_citations(t["documents"])
     return {"citations": citations, "implementation": build_implementation(citations, t["documents"])}
 
 
-def analysis_stages() -> list[Stage]:
-    """The stages that read documents and provisions only (independent of one another), checked as declared."""
-    return [(s.name, partial(_as_declared, s.name, s.run)) for s in STAGES
-            if s.run is not None and s.inputs == ("documents", "provisions")]
-
-
-def _as_declared(name: str, function: Callable[[dict[str, pd.DataFrame]], dict[str, pd.DataFrame]],
-                 inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Run a stage and check it returned exactly the tables its declaration (STAGES) lists."""
-    tables = function(inputs)
-    declared = sorted(stage_spec(name).outputs)
-    if sorted(tables) != declared:
-        raise RuntimeError(f"stage {name} returned {sorted(tables)}, declared {declared}")
-    return tables
+BATCHINGS = {
+    "build": "in the build process, on the whole corpus (a stage that reads or passes on what is not a table, "
+             "or a small one)",
+    "corpus": "one task on the whole corpus, in a worker",
+    "documents": "batches of documents (a document's rows depend on that document alone), in workers",
+    "families": "batches of whole version families (rows depend on the versions of one document alone), "
+                "only the documents that have a version pair, in workers",
+}
+"""How a stage is run: what its tasks are, and where they run."""
 
 
 @dataclass(frozen=True)
 class StageSpec:
-    """A stage of the pipeline: the tables it reads and the tables it writes (a pure function of its inputs)."""
+    """A stage of the pipeline: the tables it reads and writes, how it is batched, and the function that runs it."""
 
     name: str
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
-    run: Callable[[dict[str, pd.DataFrame]], dict[str, pd.DataFrame]] | None = None
-    """Tables in, tables out; None for the ingest stages, which build_tables runs on the raw files."""
+    run: Callable[[Tables], Tables]
+    """Tables in, tables out (a pure function of its inputs; for a batched stage, of one batch)."""
+    batching: str = "corpus"
+    """One of BATCHINGS."""
+    finish: Callable[[Tables, Tables], Tables] | None = None
+    """After the batches: (their tables concatenated, the stage's whole inputs) -> the stage's tables."""
+    passes: tuple[str, ...] = ()
+    """Values that are not tables, handed to later stages in the build process and never written."""
+    columns: Callable[[], dict[str, list[str]]] | None = None
+    """The input columns the stage reads, by table, where fewer than all (less sent to its worker)."""
+
+    def __post_init__(self) -> None:
+        """Refuse a declaration the build cannot run."""
+        if self.batching not in BATCHINGS:
+            raise ValueError(f"stage {self.name}: batching {self.batching!r} is not one of {sorted(BATCHINGS)}")
+        if self.batching in ("documents", "families") and "documents" not in self.inputs:
+            raise ValueError(f"stage {self.name}: batching by {self.batching} needs the documents among its inputs")
+        if self.passes and self.batching != "build":
+            raise ValueError(f"stage {self.name}: only a stage run in the build process passes values on")
 
 
 RAW_INPUTS = ("raw", "catalog")
 """What the first stage reads that is not a table: the raw folder and the curated catalog."""
 
+READS_TEXT = ("documents", "provisions")
+
 STAGES: tuple[StageSpec, ...] = (
-    # ingest.documents.build_corpus
-    StageSpec("documents", RAW_INPUTS, ("sources", "documents", "witnesses", "document_events")),
-    StageSpec("provisions", ("documents",), ("provisions", "documents")),  # ingest.structure.build_provisions
-    StageSpec("audit", (*RAW_INPUTS, "provisions"), ("audit",)),  # analysis.audit.build_audit
-    StageSpec("alignment", ("documents", "provisions"), ("alignment", "changes"), _compare),
-    StageSpec("terms", ("documents", "provisions"), ("term_frequencies", "keyness"), _terms),
-    StageSpec("targets", ("documents", "provisions"), ("targets",), _targets),
-    StageSpec("reuse", ("documents", "provisions"), ("reuse", "reuse_pairs"), _reuse),
-    StageSpec("concepts", ("documents", "provisions"), ("concepts", "concept_mentions"), _concepts),
-    # reads the documents only; declared with the provisions so that it runs with the analysis stages
-    StageSpec("citations", ("documents", "provisions"), ("citations", "implementation"), _citations),
-    StageSpec("target_changes", ("alignment", "targets"), ("target_changes",), _target_changes),
-    StageSpec("statements", ("documents", "provisions"), ("statements",), _statements),
-    StageSpec("statement_changes", ("alignment", "statements"), ("statement_changes",), _statement_changes),
+    StageSpec("documents", RAW_INPUTS, ("sources", "documents", "witnesses", "document_events"), _documents,
+              "build", passes=("corpus",)),
+    StageSpec("provisions", ("documents",), ("provisions", "documents"), _provisions, "documents",
+              finish=_finish_provisions),
+    StageSpec("audit", ("corpus", "provisions"), ("audit",), _audit, "build"),
+    StageSpec("alignment", READS_TEXT, ("alignment", "changes"), _compare, "families"),
+    StageSpec("terms", READS_TEXT, ("term_frequencies", "keyness"), _terms, "documents", finish=_finish_terms),
+    StageSpec("targets", READS_TEXT, ("targets",), _targets, "documents"),
+    StageSpec("reuse", READS_TEXT, ("reuse", "reuse_pairs"), _reuse, "corpus", columns=_reuse_columns),
+    StageSpec("concepts", READS_TEXT, ("concepts", "concept_mentions"), _concepts, "documents"),
+    StageSpec("citations", ("documents",), ("citations", "implementation"), _citations, "corpus"),
+    StageSpec("target_changes", ("alignment", "targets"), ("target_changes",), _target_changes, "build"),
+    StageSpec("statements", READS_TEXT, ("statements",), _statements, "documents"),
+    StageSpec("statement_changes", ("alignment", "statements"), ("statement_changes",), _statement_changes,
+              "build"),
 )
-"""Every stage in build order, with its inputs and outputs; a stage reads only tables written before it."""
+"""Every stage in declaration order. A stage reads a table as the last stage declared before it that writes
+it left it; it runs once those stages have run (build_tables runs them in dependency order, stages whose
+inputs are ready at the same time together)."""
 
 
 def stage_spec(name: str) -> StageSpec:
@@ -206,27 +281,74 @@ def stage_spec(name: str) -> StageSpec:
     return next(s for s in STAGES if s.name == name)
 
 
-# Stages whose rows for a document depend on that document alone: they run on batches of documents
-# (their output is the concatenation of the batches' outputs, then the stage's step in FINISH if it has
-# one); the others see the whole corpus.
-PER_DOCUMENT_STAGES = {"targets", "terms", "concepts", "statements"}
-# Stages whose rows depend on the versions of one document alone (a family): they run on batches of whole
-# families, only the documents that have a version pair (their output is the concatenation of the batches').
-PER_FAMILY_STAGES = {"alignment"}
+def stage_order() -> list[list[StageSpec]]:
+    """The declared stages in dependency order: groups of stages whose inputs are ready at the same time.
+
+    A stage depends on the last stage declared before it that writes each table it reads; a stage reading
+    what no earlier stage writes (nor the raw inputs) is an error.
+    """
+    writer: dict[str, str] = {}
+    level: dict[str, int] = {}
+    for s in STAGES:
+        missing = [t for t in s.inputs if t not in writer and t not in RAW_INPUTS]
+        if missing:
+            raise RuntimeError(f"stage {s.name} reads {', '.join(missing)}, which no stage declared before it writes")
+        level[s.name] = 1 + max((level[writer[t]] for t in s.inputs if t in writer), default=-1)
+        for t in (*s.outputs, *s.passes):
+            writer[t] = s.name
+    return [[s for s in STAGES if level[s.name] == n] for n in range(max(level.values(), default=-1) + 1)]
+
+
+def final_writers() -> dict[str, str]:
+    """The stage that writes the published version of each table (the last declared that writes it)."""
+    return {t: s.name for s in STAGES for t in s.outputs}
+
+
+def declarations() -> list[str]:
+    """The stage declarations as text lines (part of the build cache key)."""
+    def named(f: Callable | None) -> str:
+        return "-" if f is None else f"{f.__module__}.{f.__qualname__}"
+    return [f"stage {s.name} {','.join(s.inputs)} -> {','.join(s.outputs)} passes {','.join(s.passes) or '-'} "
+            f"{s.batching} {named(s.run)} {named(s.finish)} {named(s.columns)}" for s in STAGES]
+
+
+def worker_stages() -> list[StageSpec]:
+    """The stages that run in worker processes (every batching but 'build')."""
+    return [s for s in STAGES if s.batching != "build"]
+
+
+def check_declared(spec: StageSpec, tables: Tables) -> Tables:
+    """The tables a stage returned, checked against its declaration (extra or missing ones: an error)."""
+    declared = sorted({*spec.outputs, *spec.passes})
+    if sorted(tables) != declared:
+        raise RuntimeError(f"stage {spec.name} returned {sorted(tables)}, declared {declared}")
+    return tables
+
+
+def run_in_process(name: str, tables: Tables) -> Tables:
+    """A declared stage run whole in this process on the tables it reads (its finishing step included)."""
+    spec = stage_spec(name)
+    inputs = {t: tables[t] for t in spec.inputs}
+    out = spec.run(inputs)
+    return check_declared(spec, spec.finish(out, inputs) if spec.finish else out)
+
+
 DOCUMENT_BATCH_CHARS = 2_000_000  # characters of canonical text per batch of a per-document stage
 
 
 def workers() -> int:
-    """Processes for the analysis stages: POLICYKIT_WORKERS, else one per core (at most one per stage)."""
+    """Processes for the worker stages: POLICYKIT_WORKERS, else one per core (at most one per stage run at once)."""
     from policykit.executor import local_workers
 
-    return max(1, min(local_workers(), len(analysis_stages())))
+    most = max((sum(s.batching != "build" for s in group) for group in stage_order()), default=1)
+    return max(1, min(local_workers(), most))
 
 
 def document_batches(documents: pd.DataFrame, provisions: pd.DataFrame | None,
-                     max_chars: int = DOCUMENT_BATCH_CHARS) -> list[dict[str, pd.DataFrame]]:
+                     max_chars: int = DOCUMENT_BATCH_CHARS) -> list[Tables]:
     """Documents (and their provisions) cut into consecutive batches of about max_chars characters."""
-    return [document_batch(documents, provisions, slice(a, b)) for a, b in batch_bounds(documents, max_chars)]
+    tables = {"documents": documents} if provisions is None else {"documents": documents, "provisions": provisions}
+    return [document_batch(tables, slice(a, b)) for a, b in batch_bounds(documents, max_chars)]
 
 
 def _cut(sizes: list[int] | np.ndarray, max_chars: int) -> list[tuple[int, int]]:
@@ -273,58 +395,34 @@ def family_batches(documents: pd.DataFrame, max_chars: int = DOCUMENT_BATCH_CHAR
     return [[i for f in families[a:b] for i in f] for a, b in ranges]
 
 
-def document_batch(documents: pd.DataFrame, provisions: pd.DataFrame | None,
-                   rows: slice | list[int]) -> dict[str, pd.DataFrame]:
-    """The documents at rows (a range, or a list of positions) and their provisions."""
-    docs = documents.iloc[rows]
+def document_batch(tables: Tables, rows: slice | list[int]) -> Tables:
+    """The documents at rows (a range, or a list of positions) and the rows of the other tables about them.
+
+    A table with a doc_id column is cut to the batch's documents; one without is passed whole.
+    """
+    docs = tables["documents"].iloc[rows]
     batch = {"documents": docs}
-    if provisions is not None:
-        batch["provisions"] = provisions[provisions["doc_id"].isin(docs["doc_id"])]
+    for name, df in tables.items():
+        if name != "documents":
+            batch[name] = df[df["doc_id"].isin(docs["doc_id"])] if "doc_id" in df.columns else df
     return batch
 
 
-def _finish_terms(out: dict[str, pd.DataFrame], inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """The corpus-wide parts of the terms stage, after its batches: tf-idf and keyness.
-
-    - tf-idf: each batch knew only its own documents' frequencies; the inverse document frequency is
-      recomputed here from every batch's document-scope rows (the shuffle by term), with the formula of
-      terms.build_term_frequencies (count · ln(n_documents / documents with the term));
-    - keyness compares a draft with its final version, which may lie in another batch: computed here
-      on the whole corpus (it tokenises only the documents of draft → final pairs).
-    A test checks the result equals terms.build_tables on the whole corpus.
-    """
-    import math
-
-    import pandas as pd
-
-    from policykit.analysis.terms import build_keyness
-
-    tf = out["term_frequencies"]
-    is_doc = tf["scope"] == "document"
-    n_docs = len(inputs["documents"])
-    idf = {t: math.log(n_docs / k) for t, k in tf.loc[is_doc, "term"].value_counts().items()}
-    tf["tfidf"] = pd.Series([None] * len(tf), dtype="Float64")
-    tf.loc[is_doc, "tfidf"] = tf.loc[is_doc, "count"] * tf.loc[is_doc, "term"].map(idf)
-    tf = tf.sort_values(["doc_id", "scope", "term"], kind="mergesort").reset_index(drop=True)
-    return {**out, "term_frequencies": tf, "keyness": build_keyness(inputs["documents"], inputs["provisions"])}
-
-
-FINISH = {"terms": _finish_terms}
-
-
-def _run_stage(name: str, inputs: dict[str, pd.DataFrame], to: str | None = None
-               ) -> tuple[dict[str, pd.DataFrame] | Path, float]:
-    """One analysis stage by name on its inputs, and its seconds (module-level: workers import it by name).
+def _run_stage(name: str, inputs: Tables, to: str | None = None) -> tuple[Tables | Path, float]:
+    """One task of a stage by name on its inputs, and its seconds (module-level: workers import it by name).
 
     With to, a file path, the tables are pickled into that file and its path is returned in their place;
-    the inputs are then the task's own (run_analysis cuts a fresh dict for each task) and are emptied
+    the inputs are then the task's own (run_stages cuts a fresh dict for each task) and are emptied
     first, so that a worker holds its result without its inputs while it writes it.
     """
     from policykit.memory import release_memory
 
     release_memory()  # what the worker's previous task left
+    spec = stage_spec(name)
     start = time.perf_counter()
-    tables = dict(analysis_stages())[name](inputs)
+    tables = spec.run(inputs)
+    if spec.finish is None:  # a stage with a finishing step is checked after it (build_tables)
+        check_declared(spec, tables)
     seconds = time.perf_counter() - start
     if to is not None:
         inputs.clear()  # the caller's tuple of arguments still holds the dict until this returns
@@ -406,7 +504,7 @@ class TableWriter:
         return [out_dir / p.name for name in sorted(self.paths) for p in self.paths[name]]
 
 
-def _concat(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+def _concat(parts: list[Tables]) -> Tables:
     """The tables of several batches, concatenated table by table in batch order."""
     import pandas as pd
 
@@ -414,21 +512,22 @@ def _concat(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
     return {n: pd.concat([p[n] for p in parts if n in p], ignore_index=True) for n in names}
 
 
-def _analysis_plan(bounds: list[tuple[int, int]], families: list[list[int]]
-                   ) -> tuple[list[tuple[str, str, Any]], dict[str, list[str]]]:
-    """The analysis tasks in submission order as (task, stage, document rows or None), and each stage's tasks.
+def _plan(stages: list[StageSpec], documents: pd.DataFrame) -> tuple[list[tuple[str, str, Any]], dict[str, list[str]]]:
+    """The tasks of worker stages in submission order as (task, stage, document rows or None), and each stage's tasks.
 
-    Document rows are a range (a, b) for a per-document stage, a list of positions for a per-family one.
+    Document rows are a range (a, b) for batching by documents, a list of positions for batching by families.
     """
+    bounds = batch_bounds(documents) if any(s.batching == "documents" for s in stages) else []
+    families = family_batches(documents) if any(s.batching == "families" for s in stages) else []
     plan, parts_of = [], {}
-    for name, _ in sorted(analysis_stages(), key=lambda stage: stage[0] != SUBMITTED_FIRST):
-        if name in PER_DOCUMENT_STAGES or name in PER_FAMILY_STAGES:
-            cut = bounds if name in PER_DOCUMENT_STAGES else families
-            parts_of[name] = [f"{name}#{i:05d}" for i in range(len(cut))]
-            plan += [(task, name, ab) for task, ab in zip(parts_of[name], cut, strict=True)]
+    for spec in sorted(stages, key=lambda s: s.name != SUBMITTED_FIRST):
+        if spec.batching in ("documents", "families"):
+            cut = bounds if spec.batching == "documents" else families
+            parts_of[spec.name] = [f"{spec.name}#{i:05d}" for i in range(len(cut))]
+            plan += [(task, spec.name, ab) for task, ab in zip(parts_of[spec.name], cut, strict=True)]
         else:
-            parts_of[name] = [name]
-            plan.append((name, name, None))
+            parts_of[spec.name] = [spec.name]
+            plan.append((spec.name, spec.name, None))
     return plan, parts_of
 
 
@@ -461,12 +560,12 @@ class _Arrived:
             tables = path
         self.results[task] = (tables, seconds)
 
-    def take(self, task: str) -> tuple[dict[str, pd.DataFrame], float]:
+    def take(self, task: str) -> tuple[Tables, float]:
         """One task's result, dropped from the store."""
         return self.load(self.results.pop(task))
 
     @staticmethod
-    def load(result: tuple[Any, float]) -> tuple[dict[str, pd.DataFrame], float]:
+    def load(result: tuple[Any, float]) -> tuple[Tables, float]:
         """A result with its tables read back (and their file removed) if they were written to a file."""
         tables, seconds = result
         if not isinstance(tables, Path):
@@ -479,7 +578,7 @@ class _Arrived:
         return loaded, seconds
 
 
-def _dump(tables: dict[str, pd.DataFrame], path: Path) -> None:
+def _dump(tables: Tables, path: Path) -> None:
     """Pickle a task's tables into a file."""
     import pickle
 
@@ -487,50 +586,61 @@ def _dump(tables: dict[str, pd.DataFrame], path: Path) -> None:
         pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None], ex: Any = None,
-                 timings: dict[str, float] | None = None,
-                 sink: Callable[[str, pd.DataFrame], None] | None = None,
-                 spill: Path | None = None) -> dict[str, pd.DataFrame]:
-    """Run the analysis stages through the executor (local processes by default); tables by name.
+def run_stages(tables: Tables, on_done: Callable[[str], None], ex: Any = None,
+               timings: dict[str, float] | None = None, sink: Callable[[str, pd.DataFrame], None] | None = None,
+               spill: Path | None = None, stages: list[StageSpec] | None = None,
+               keep: set[str] | None = None) -> Tables:
+    """Run worker stages together through the executor (local processes by default); their tables by name.
 
-    A per-document stage becomes one task per batch of documents; every task is submitted at once,
-    so the batches fill the workers while the whole-corpus stages run. The reuse stage, the longest
-    and the largest, is submitted first: it runs beside the batches rather than after them.
-    A stage's tables are assembled as soon as its last task returns; with a sink, each is handed to
-    it and only the tables later steps need (KEEP) are returned. With spill (a folder, removed at the
-    end), the results of a stage's earlier tasks wait there rather than in memory.
+    stages: by default every worker stage whose inputs are all in tables and whose outputs are not. A stage
+    batched by documents or families becomes one task per batch; every task is submitted at once, so the
+    batches fill the workers while the whole-corpus stages run. The reuse stage, the longest and the
+    largest, is submitted first: it runs beside the batches rather than after them. A stage's tables are
+    assembled as soon as its last task returns (then its finishing step runs); with a sink, each is
+    handed to it and only those in keep (by default: those that stages declared after these read) are
+    returned. With spill (a folder, removed at the end), the results of a stage's earlier tasks wait
+    there rather than in memory.
     """
     import shutil
 
     from policykit.executor import executor
 
+    if stages is None:
+        stages = [s for s in worker_stages() if set(s.inputs) <= set(tables) and not set(s.outputs) & set(tables)]
+    if keep is None:
+        names = {s.name for s in stages}
+        after = [s for s in STAGES[min(STAGES.index(s) for s in stages):] if s.name not in names] if stages else []
+        keep = {t for s in after for t in s.inputs}
     if ex is None:
         with executor(workers=workers()) as local:
-            return run_analysis(tables, on_done, local, timings, sink, spill)
+            return run_stages(tables, on_done, local, timings, sink, spill, stages, keep)
     try:
-        return _run_analysis(tables, on_done, ex, timings, sink, _Arrived(spill))
+        return _run_stages(tables, on_done, ex, timings, sink, _Arrived(spill), stages, keep)
     finally:
         if spill is not None:
             shutil.rmtree(spill, ignore_errors=True)
 
 
-def _run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None], ex: Any,
-                  timings: dict[str, float] | None, sink: Callable[[str, pd.DataFrame], None] | None,
-                  waiting: _Arrived) -> dict[str, pd.DataFrame]:
-    """run_analysis on an executor, with a store for the results of unfinished stages."""
-    inputs = {"documents": tables["documents"], "provisions": tables["provisions"]}
-    plan, parts_of = _analysis_plan(batch_bounds(inputs["documents"]), family_batches(inputs["documents"]))
+def _run_stages(tables: Tables, on_done: Callable[[str], None], ex: Any,
+                timings: dict[str, float] | None, sink: Callable[[str, pd.DataFrame], None] | None,
+                waiting: _Arrived, stages: list[StageSpec], keep: set[str]) -> Tables:
+    """run_stages on an executor, with a store for the results of unfinished stages."""
+    inputs = {t: tables[t] for s in stages for t in s.inputs}
+    plan, parts_of = _plan(stages, inputs.get("documents"))
     shares_files = ex.shares_files  # then a worker writes its result into the spill folder itself
+    spec_of = {s.name: s for s in stages}
+    final = final_writers()
 
     def tasks() -> Iterator[tuple[str, Callable, tuple]]:
         """The tasks in order; a batch is cut only when the executor takes its task (bounded memory)."""
-        for task, name, ab in plan:
-            yield task, _run_stage, (name, _task_inputs(name, ab, inputs), waiting.path_for(task) if shares_files
-                                     else None)
+        for task, name, rows in plan:
+            yield task, _run_stage, (name, _task_inputs(spec_of[name], rows, inputs),
+                                     waiting.path_for(task) if shares_files else None)
     stage_of = {task: name for name, names in parts_of.items() for task in names}
     left = {name: len(names) for name, names in parts_of.items()}
     arrived = dict.fromkeys(parts_of, 0)
-    out: dict[str, pd.DataFrame] = {}
+    out: Tables = {}
+    largest = SUBMITTED_FIRST if SUBMITTED_FIRST in parts_of else None
 
     ready: list[str] = []  # stages whose every result is back, in the order they completed
 
@@ -547,20 +657,24 @@ def _run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None
         arrived[name] += 1
         if arrived[name] == len(parts_of[name]):
             ready.append(name)
-        largest_running = waiting.folder is not None and arrived[SUBMITTED_FIRST] < len(parts_of[SUBMITTED_FIRST])
+        largest_running = (waiting.folder is not None and largest is not None
+                           and arrived[largest] < len(parts_of[largest]))
         while ready and not largest_running:
             stage_tables(ready.pop(0))
 
     def stage_tables(name: str) -> None:
-        """Build a stage's tables from its tasks' results and pass them on."""
+        """Build a stage's tables from its tasks' results (then its finishing step) and pass them on."""
+        spec = spec_of[name]
         results = [waiting.take(t) for t in parts_of[name]]
-        joined = _concat([tables for tables, _ in results])
+        joined = _concat([tables for tables, _ in results]) if len(results) > 1 else results[0][0]
         if timings is not None:
             timings[name] = sum(seconds for _, seconds in results)
         del results
-        finished = FINISH[name](joined, inputs) if name in FINISH and name in PER_DOCUMENT_STAGES else joined
-        del joined
-        _pass_on(finished, out, sink)
+        if spec.finish is not None:
+            stage_inputs = {t: inputs[t] for t in spec.inputs}
+            with _timed(timings, name):
+                joined = check_declared(spec, spec.finish(joined, stage_inputs))
+        _pass_on(joined, out, sink, keep, {t for t in spec.outputs if final[t] == name})
 
     def finished(task: str) -> None:
         left[stage_of[task]] -= 1
@@ -571,124 +685,135 @@ def _run_analysis(tables: dict[str, pd.DataFrame], on_done: Callable[[str], None
     return {name: out[name] for name in sorted(out)}  # the same order whichever stage finished first
 
 
-def _pass_on(finished: dict[str, pd.DataFrame], out: dict[str, pd.DataFrame],
-             sink: Callable[[str, pd.DataFrame], None] | None) -> None:
-    """Hand a stage's tables to the sink (emptying finished); keep in out those returned at the end."""
+def _pass_on(finished: Tables, out: Tables, sink: Callable[[str, pd.DataFrame], None] | None,
+             keep: set[str], published: set[str]) -> None:
+    """Hand a stage's published tables to the sink (emptying finished); keep in out those returned at the end.
+
+    published: the tables whose published version this stage writes (a table a later stage rewrites,
+    such as the documents, is kept for it, not written).
+    """
     for table_name in sorted(finished):
         df = finished.pop(table_name)  # the sink's conformed copy replaces it: never both held
-        if sink is None or table_name in KEEP:
+        if sink is None or table_name in keep or table_name not in published:
             out[table_name] = df
-        if sink is not None:
+        if sink is not None and table_name in published:
             sink(table_name, df)
         del df
 
 
-def _task_inputs(name: str, rows: Any, inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def _task_inputs(spec: StageSpec, rows: Any, inputs: Tables) -> Tables:
     """A task's inputs: the whole corpus (rows None), a range (a, b) of documents, or a list of positions."""
+    own = {t: inputs[t] for t in spec.inputs}  # a dict of the task's own (_run_stage may empty it)
     if rows is None:
-        return dict(_columns_read(name, inputs))  # a dict of the task's own (_run_stage may empty it)
-    return document_batch(inputs["documents"], inputs["provisions"],
-                          rows if isinstance(rows, list) else slice(*rows))
-
-
-def _columns_read(name: str, inputs: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """A whole-corpus stage's inputs cut to the columns it reads, where it lists them: less sent and held.
-
-    The reuse stage reads the documents' text and dating columns and the provisions' offsets, not the
-    provisions' text (as large as the corpus again).
-    """
-    if name != "reuse":
-        return inputs
-    from policykit.analysis.reuse import INPUT_COLUMNS
-
-    return {t: df[[c for c in INPUT_COLUMNS[t] if c in df.columns]] for t, df in inputs.items()}
+        if spec.columns is None:
+            return own
+        columns = spec.columns()  # fewer columns: less sent and held
+        return {t: df[[c for c in columns[t] if c in df.columns]] if t in columns else df for t, df in own.items()}
+    return document_batch(own, rows if isinstance(rows, list) else slice(*rows))
 
 
 # The reuse stage, the longest single task and the largest in memory, is submitted first (the others
 # keep their order), so that it runs beside the batches rather than after them (measured on the law
 # corpus: a lower peak over all processes than submitting the terms batches first, and a shorter wall time).
 SUBMITTED_FIRST = "reuse"
-# analysis tables the build still needs after the stages (target_changes, statement_changes)
-KEEP = {"alignment", "targets", "statements"}
 
 
 def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, scheduler: Any = None,
                  ex: Any = None, timings: dict[str, float] | None = None,
                  sink: Callable[[str, pd.DataFrame], None] | None = None,
-                 spill: Path | None = None, keep_going: bool = False) -> dict[str, pd.DataFrame]:
-    """Run every stage on the raw folder and return the tables by name.
+                 spill: Path | None = None, keep_going: bool = False) -> Tables:
+    """Run every declared stage on the raw folder, in dependency order, and return the tables by name.
 
-    With a sink, each table is handed to it as soon as it is finished and dropped unless a later stage
-    reads it: what is returned is then only what was still needed at the end. With spill, a folder that
-    is removed at the end, the results of a stage's batches wait there until its last batch is done.
+    Stages whose inputs are ready at the same time run together: those run in the build process first,
+    in declaration order, then the others through the executor (local worker processes, or the Dask
+    cluster whose scheduler address is given). With a sink, each table is handed to it once the last
+    stage that writes it has run, and dropped unless a stage not run yet reads it: what is returned is
+    then only what was still needed at the end (nothing). With spill, a folder that is removed at the
+    end, the results of a stage's batches wait there until its last batch is done.
 
-    The analysis stages run through the executor: local worker processes, or the Dask cluster whose
-    scheduler address is given. An interruption cancels them; the progress line is closed first so
-    that any message after it starts on a line of its own. With keep_going, raw files that cannot be
-    read are skipped (listed in the sources table with their reason) rather than stopping the build.
+    An interruption cancels the running stages; the progress line is closed first so that any message
+    after it starts on a line of its own. With keep_going, raw files that cannot be read are skipped
+    (listed in the sources table with their reason) rather than stopping the build.
     """
     from tqdm import tqdm
 
-    from policykit.analysis.audit import build_audit
-    from policykit.executor import executor
-    from policykit.ingest.catalog import read_catalog
-    from policykit.ingest.documents import build_corpus
-    from policykit.ingest.sources import read_raw
-    from policykit.memory import release_memory
+    from policykit.executor import SerialExecutor, executor
 
     if ex is None:
         with executor(scheduler, workers=None if scheduler else workers()) as own:
             return build_tables(raw_dir, catalog_file, progress, ex=own, timings=timings, sink=sink, spill=spill,
                                 keep_going=keep_going)
-    bar = tqdm(total=3 + len(analysis_stages()), desc="policykit build", unit="stage", disable=not progress,
+    bar = tqdm(total=len(STAGES), desc="policykit build", unit="stage", disable=not progress,
                bar_format="{desc}: {n_fmt}/{total_fmt} stages [{elapsed}]{postfix}")
+    run = _Run({"raw": RawFolder(raw_dir, keep_going), "catalog": catalog_file}, bar, sink)
     with bar:
-        bar.set_postfix_str("reading sources")
-        with _timed(timings, "sources"):
-            sources, skipped = read_raw(raw_dir, keep_going)
-        bar.update()
-        bar.set_postfix_str("documents and witnesses")
-        with _timed(timings, "documents"):
-            corpus = build_corpus(sources, read_catalog(catalog_file), skipped)
-        del sources  # the corpus keeps what it needs
-        tables = {"sources": corpus.sources, "documents": corpus.documents, "witnesses": corpus.witnesses,
-                  "document_events": corpus.events}
-        if sink is not None:
-            sink("sources", tables.pop("sources"))
-            sink("witnesses", tables.pop("witnesses"))
-            sink("document_events", tables.pop("document_events"))
-        bar.update()
-        bar.set_postfix_str("provisions")
-        with _timed(timings, "provisions"):
-            tables.update(_structure(tables, ex))
-        bar.set_postfix_str("audit")
-        with _timed(timings, "audit"):
-            tables["audit"] = build_audit(corpus, tables["provisions"])
-        del corpus  # the raw texts and the witnesses are not needed by the analysis stages
-        release_memory()
-        if sink is not None:  # documents and provisions stay: the analysis stages read them
-            for name in ("audit", "documents", "provisions"):
-                sink(name, tables[name])
-            del tables["audit"]
-        bar.update()
-        bar.set_postfix_str(f"analysis stages on {ex.name}")
-
-        def done(name: str) -> None:
-            bar.set_postfix_str(f"{name} done")
-            bar.update()
-
-        with _timed(timings, "analysis (wall)"):
-            tables.update(run_analysis(tables, done, ex, timings, sink, spill))
-        with _timed(timings, "target_changes"):
-            tables.update(_target_changes(tables))  # needs both the alignment and the targets
-        with _timed(timings, "statement_changes"):
-            tables.update(_statement_changes(tables))  # needs both the alignment and the statements
-        if sink is not None:
-            sink("target_changes", tables["target_changes"])
-            sink("statement_changes", tables["statement_changes"])
-            tables.clear()
+        for group in stage_order():
+            for spec in [s for s in group if s.batching == "build"]:
+                bar.set_postfix_str(spec.name)
+                with _timed(timings, spec.name):
+                    out = run_in_process(spec.name, run.values)
+                run.ran([spec], out)
+            there = [s for s in group if s.batching != "build"]
+            if there:
+                bar.set_postfix_str(f"{', '.join(s.name for s in there)} on {ex.name}")
+                local = _runs_here(there, run.values)
+                keep = run.needed(there) if sink is not None else set(run.final)
+                with _timed(timings, "workers (wall)"):
+                    out = run_stages(run.values, run.done, SerialExecutor() if local else ex, timings, sink,
+                                     None if local else spill, there, keep)
+                run.ran(there, out, handed=True)
         bar.set_postfix_str("done")
-    return tables
+    return {name: run.values[name] for name in sorted(run.values) if name in run.final}
+
+
+def _runs_here(stages: list[StageSpec], values: Tables) -> bool:
+    """Whether stages run together are one task, run in the build process: a worker would only copy its data."""
+    if len(stages) != 1:
+        return False
+    return stages[0].batching == "corpus" or (stages[0].batching == "documents"
+                                               and len(batch_bounds(values["documents"])) == 1)
+
+
+class _Run:
+    """What a build holds between its stages: the values still needed, the stages not run yet, the progress."""
+
+    def __init__(self, values: Tables, bar: Any, sink: Callable[[str, pd.DataFrame], None] | None) -> None:
+        """Start from the raw inputs; with a sink, published tables are handed to it and let go of."""
+        self.values, self.bar, self.sink = values, bar, sink
+        self.not_run = list(STAGES)
+        self.final = final_writers()
+
+    def needed(self, running: list[StageSpec] = ()) -> set[str]:
+        """What a stage not run yet (beside those running) reads."""
+        return {t for s in self.not_run if s not in running for t in s.inputs}
+
+    def done(self, name: str) -> None:
+        """Note a stage done on the progress line."""
+        self.bar.set_postfix_str(f"{name} done")
+        self.bar.update()
+
+    def ran(self, stages: list[StageSpec], out: Tables, handed: bool = False) -> None:
+        """Take the results of stages that ran; let go of what no stage still to run reads.
+
+        Published tables go to the sink once the last stage that writes them has run (handed: run_stages
+        did it already); without a sink every table is kept, to be returned.
+        """
+        for spec in stages:
+            self.not_run.remove(spec)
+            if not handed:
+                self.done(spec.name)
+        for name in sorted(out):
+            value = out.pop(name)
+            if self.sink is not None and not handed and self.final.get(name) in {s.name for s in stages}:
+                self.sink(name, value)
+            self.values[name] = value
+            del value
+        wanted = self.needed()
+        for name in [n for n in self.values if n not in wanted and (self.sink is not None or n not in self.final)]:
+            del self.values[name]
+        from policykit.memory import release_memory
+
+        release_memory()
 
 
 # --- the output folder: checked first, locked, written atomically, stale leftovers cleaned ------------
@@ -822,7 +947,7 @@ def build_key(raw_dir: Path, catalog_file: Path, keep_going: bool = False) -> st
 
     h = hashlib.sha256()
     deps = " ".join(f"{n} {v}" for n, v in dependency_versions().items())
-    parts = [f"policykit {__version__} python {sys.version_info[:3]} {deps} keep_going={keep_going}"]
+    parts = [f"policykit {__version__} python {sys.version_info[:3]} {deps} keep_going={keep_going}", *declarations()]
     try:
         inputs, skipped = scan(raw_dir)
     except InputError:
