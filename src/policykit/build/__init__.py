@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policykit import config
+from policykit.api import load
 from policykit.build import cache
 from policykit.build.cache import build_key, cache_slot, dependency_versions
 from policykit.build.lock import output_lock
@@ -75,12 +76,7 @@ class WrittenTables(Mapping):
         if name not in self.names:
             raise KeyError(name)
         if name not in self._read:
-            import pyarrow.parquet as pq
-
-            from policykit.publish.tables import ARROW_TO_PANDAS
-
-            arrow = pq.read_table(self.folder / f"{name}.parquet")
-            self._read[name] = arrow.to_pandas(types_mapper=ARROW_TO_PANDAS.get)
+            self._read[name] = load(name, data=self.folder)
         return self._read[name]
 
     def __iter__(self) -> Iterator[str]:

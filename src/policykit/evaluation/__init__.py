@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from policykit import config
+from policykit.api import data_source
 
 # Tasks in the order they are reported; each is a module of this package.
 TASKS: tuple[str, ...] = ("targets", "segmentation", "numbers", "reuse", "citations", "laws", "lawtexts",
@@ -138,7 +139,7 @@ def gold_dir() -> Path:
 
 def run(data_dir: Path | None = None, gold: Path | None = None, tasks: tuple[str, ...] | None = None) -> list[Section]:
     """Evaluate every task (or the named ones) whose module exists, against the tables in data_dir."""
-    data_dir = Path(data_dir or config.PROCESSED_DIR)
+    data_dir = data_source(data_dir)  # --data, else $POLICYKIT_DATA, else data/processed (as load() reads)
     gold = Path(gold or gold_dir())
     sections = []
     for name in tasks or TASKS:
