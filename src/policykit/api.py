@@ -13,7 +13,6 @@ pandas and pyarrow (or, in a core install without pyarrow, fastparquet) are impo
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from policykit import config
 from policykit.errors import InputError
 from policykit.schema import TABLES, table
 
-DATA_ENV = "POLICYKIT_DATA"
+DATA_ENV = config.DATA_ENV
 """Environment variable naming the folder of published tables or the release archive load() reads."""
 
 
@@ -37,7 +36,7 @@ def table_names() -> list[str]:
 
 def data_source(data: Path | str | None = None) -> Path:
     """Where load() reads: data, else $POLICYKIT_DATA, else data/processed of the checkout."""
-    return Path(data or os.environ.get(DATA_ENV) or config.processed_dir()).expanduser()
+    return Path(data).expanduser() if data else config.settings().data_dir
 
 
 def _zip_member(archive: zipfile.ZipFile, filename: str) -> str | None:

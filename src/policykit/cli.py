@@ -192,8 +192,8 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--no-cache", action="store_true", help="rebuild even if raw files, catalog and code are unchanged")
     b.add_argument("--timings", action="store_true", help="print the seconds each stage took (on stderr)")
     b.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="run the analysis stages on the Dask cluster of this scheduler (e.g. tcp://10.0.0.5:8786); "
-                        "needs pip install 'policykit[cluster]'")
+                   help="run the analysis stages on the Dask cluster of this scheduler (e.g. tcp://10.0.0.5:8786; "
+                        "default $POLICYKIT_SCHEDULER); needs pip install 'policykit[cluster]'")
     b.set_defaults(func=_build)
 
 

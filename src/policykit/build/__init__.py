@@ -108,12 +108,14 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, catalog_file
     - the output folder is checked (writable) before any work, and locked for the whole build;
     - staging folders left beside it by killed builds are removed;
     - with use_cache, a build whose inputs, code and libraries are unchanged copies the cached outputs;
-    - with scheduler (a Dask scheduler address), the analysis stages run on that cluster;
+    - with scheduler (a Dask scheduler address; default $POLICYKIT_SCHEDULER), the worker stages run on that
+      cluster;
     - with keep_going, raw files that cannot be read are skipped with their reason (sources table);
       without it, one error lists every such file;
     - a catalog given that does not exist is an error (the default one may be absent: no curated facts);
     - a failed build leaves no folder it created behind (no empty data/).
     """
+    scheduler = scheduler or config.settings().scheduler
     raw_dir = Path(raw_dir or config.RAW_DIR)
     out_dir = Path(out_dir or config.PROCESSED_DIR)
     check_output(out_dir)

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 from tqdm import tqdm
 
+from policykit import config
 from policykit.build import stages as declared  # read at each use: a test may declare a stage more
 from policykit.build.batches import batch_bounds, document_batch, family_batches
 from policykit.build.stages import (
@@ -30,14 +31,14 @@ from policykit.build.stages import (
     stage_spec,
 )
 from policykit.build.write import timed
-from policykit.executor import SerialExecutor, executor, local_workers
+from policykit.executor import SerialExecutor, executor
 from policykit.memory import release_memory
 
 
 def workers() -> int:
     """Processes for the worker stages: POLICYKIT_WORKERS, else one per core (at most one per stage run at once)."""
     most = max((sum(s.batching != "build" for s in group) for group in stage_order()), default=1)
-    return max(1, min(local_workers(), most))
+    return max(1, min(config.settings().local_workers, most))
 
 
 def _run_stage(name: str, inputs: Tables, to: str | None = None) -> tuple[Tables | Path, float]:

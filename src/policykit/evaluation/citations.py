@@ -17,11 +17,11 @@ Every score is given for the dev and the test split side by side; disagreements 
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import pandas as pd
 
+from policykit import config
 from policykit.api import load
 
 from . import Section, Threshold, score_row, score_table
@@ -136,8 +136,7 @@ def _archive_path(source_file: str) -> str:
 def evaluate(data_dir: Path, gold_dir: Path, laws_dir: Path | None = None) -> Section:
     """Precision and recall of the citations and of the documents they name, seed (and laws where built)."""
     gold = read_gold(gold_dir)
-    laws_dir = laws_dir or (Path(os.environ["POLICYKIT_LAWS_BUILD"]) if os.environ.get("POLICYKIT_LAWS_BUILD")
-                            else None)
+    laws_dir = laws_dir or config.settings().laws_build
     parts, notes = [], []
     seed = gold[gold["corpus"] == "seed"]
     found = table_rows(data_dir, by_path=False)
