@@ -22,12 +22,36 @@ def _digests(folder: Path) -> dict[str, str]:
 
 
 def test_every_built_table_is_registered_and_written(any_built) -> None:
-    """Each table the build returns is registered, and written as Parquet and CSV."""
+    """Each table the build returns is registered, and written as Parquet (with a CSV copy on request)."""
     built = any_built
     assert set(built.tables) <= set(TABLES)
     names = {p.name for p in built.files}
-    for t in built.tables:
+    for t in built.tables:  # both fixtures are built with CSV copies, as `make data` builds data/processed
         assert {f"{t}.parquet", f"{t}.csv"} <= names
+
+
+def test_csv_copies_are_written_on_request(tiny_built, tiny_raw: Path, tmp_path: Path) -> None:
+    """Without --csv the build writes Parquet only, described as such; with it (tiny_built), CSV copies too."""
+    import json
+
+    with_csv = Path(tiny_built.files[0]).parent
+    assert main(["build", "-q", "--raw", str(tiny_raw), "--out", str(tmp_path / "o")]) == 0
+    plain = tmp_path / "o"
+    assert not list(plain.glob("*.csv"))
+    descriptor = json.loads((plain / "datapackage.json").read_text(encoding="utf-8"))
+    assert {r["format"] for r in descriptor["resources"]} == {"parquet"}
+    assert all((plain / r["path"]).is_file() for r in descriptor["resources"])
+    assert sorted(p.stem for p in with_csv.glob("*.csv")) == sorted(p.stem for p in plain.glob("*.parquet"))
+    for parquet in plain.glob("*.parquet"):
+        assert (with_csv / parquet.name).read_bytes() == parquet.read_bytes()
+    import zipfile
+
+    from policykit.publish.release import build_release
+
+    archive = build_release(plain, tmp_path / "dist", duckdb_file=False).archive  # the release keeps CSV
+    with zipfile.ZipFile(archive) as z:
+        [member] = [n for n in z.namelist() if n.endswith("/documents.csv") and "/excel/" not in n]
+        assert z.read(member) == (with_csv / "documents.csv").read_bytes()
 
 
 @pytest.mark.slow
@@ -36,10 +60,21 @@ def test_rebuild_is_byte_identical_in_a_fresh_process(tiny_built, tiny_raw: Path
     out = tmp_path / "again"
     raw = tiny_raw
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    subprocess.run([sys.executable, "-m", "policykit.cli", "build", "-q", "--no-cache", "--raw", str(raw),
+    subprocess.run([sys.executable, "-m", "policykit.cli", "build", "-q", "--no-cache", "--csv", "--raw", str(raw),
                     "--out", str(out)], check=True, env=env, cwd=config.ROOT)
     first = _digests(Path(tiny_built.files[0]).parent)
     assert _digests(out) == first
+
+
+def test_a_restored_build_reports_the_files_it_skipped(tmp_path: Path, tiny_raw: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build restored from the cache lists the raw files skipped, as the build it restores did (no CSV read)."""
+    monkeypatch.setenv(config.CACHE_ENV, str(tmp_path / "cache"))
+    (tiny_raw / "zz_broken.txt").write_bytes(b"\x00\x01\x02binary" * 50)
+    first = build(tiny_raw, tmp_path / "a", use_cache=True, keep_going=True)
+    again = build(tiny_raw, tmp_path / "b", use_cache=True, keep_going=True)
+    assert again.cached and first.skipped and again.skipped == first.skipped
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == sorted(p.name for p in (tmp_path / "a").iterdir())
 
 
 @pytest.mark.slow

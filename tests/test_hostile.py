@@ -76,7 +76,7 @@ def test_encodings_are_built(tmp_path: Path, data: bytes, encoding: str) -> None
     decoded = data.decode(encoding).removeprefix("\ufeff")
     w = result.tables["witnesses"].iloc[0]
     assert decoded[w.char_start:w.char_end].startswith(TITLE)
-    assert (tmp_path / "out" / "documents.csv").is_file()
+    assert (tmp_path / "out" / "documents.parquet").is_file()
 
 
 def test_utf16_without_bom_of_chinese_prose(tmp_path: Path) -> None:

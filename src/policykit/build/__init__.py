@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import shutil
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,8 +101,10 @@ class BuildResult:
 
 def build(raw_dir: Path | None = None, out_dir: Path | None = None, catalog_file: Path | None = None,
           progress: bool = False, use_cache: bool = False, scheduler: Any = None,
-          keep_going: bool = False) -> BuildResult:
+          keep_going: bool = False, csv: bool = False) -> BuildResult:
     """Build every table from raw_dir into out_dir; out_dir is left untouched if anything fails.
+
+    Each table is written as Parquet; with csv, a CSV copy beside it (the seed release keeps them).
 
     - the output folder is checked (writable) before any work, and locked for the whole build;
     - staging folders left beside it by killed builds are removed;
@@ -128,7 +129,7 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, catalog_file
     try:
         with output_lock(out_dir), frozen_heap():
             clean_stale(out_dir)
-            return _build_locked(raw_dir, out_dir, catalog_file, progress, use_cache, scheduler, keep_going)
+            return _build_locked(raw_dir, out_dir, catalog_file, progress, use_cache, scheduler, keep_going, csv)
     except BaseException:
         for folder in created:  # innermost first: only the folders this build made, and only if empty
             with contextlib.suppress(OSError):
@@ -145,18 +146,15 @@ def skipped_files(sources: pd.DataFrame | None) -> list[tuple[str, str]]:
 
 
 def _build_locked(raw_dir: Path, out_dir: Path, catalog_file: Path, progress: bool, use_cache: bool,
-                  scheduler: Any, keep_going: bool = False) -> BuildResult:
+                  scheduler: Any, keep_going: bool = False, csv: bool = False) -> BuildResult:
     """The build proper, with the output folder locked."""
-    key = cache.build_key(raw_dir, catalog_file, keep_going) if use_cache else None
+    key = cache.build_key(raw_dir, catalog_file, keep_going, csv) if use_cache else None
     slot = cache.cache_slot(raw_dir)
     cached = slot / key if key else None
     if cached is not None and cached.is_dir():
-        result = BuildResult(cached=True, skipped=cache.skipped_in_csv(cached / "sources.csv"))
         with staged_output(out_dir) as tmp:
-            for path in sorted(cached.iterdir()):
-                shutil.copy2(path, tmp / path.name)
-                result.files.append(out_dir / path.name)
-        return result
+            names, skipped = cache.restore(cached, tmp)
+        return BuildResult(cached=True, skipped=skipped, files=[out_dir / name for name in names])
     # imported only now: a build restored from the cache imports neither pandas nor pyarrow
     from policykit.build.schedule import build_tables, workers
     from policykit.build.write import TableWriter
@@ -164,7 +162,7 @@ def _build_locked(raw_dir: Path, out_dir: Path, catalog_file: Path, progress: bo
 
     timings: dict[str, float] = {}
     with staged_output(out_dir) as tmp, arrow_system_pool():  # after the cache: a restore imports no pyarrow
-        writer = TableWriter(tmp, timings)
+        writer = TableWriter(tmp, timings, csv=csv)
         with executor(scheduler, workers=None if scheduler else workers()) as ex:
             build_tables(raw_dir, catalog_file, progress=progress, ex=ex, timings=timings, sink=writer.put,
                          spill=tmp / ".batches", keep_going=keep_going)
@@ -176,6 +174,6 @@ def _build_locked(raw_dir: Path, out_dir: Path, catalog_file: Path, progress: bo
     result = BuildResult(tables=WrittenTables(out_dir, names), rows=writer.rows, files=files, timings=timings,
                          skipped=skipped_files(writer.sources))
     if key:
-        cache.store(out_dir, slot, key)
+        cache.store(out_dir, slot, key, result.skipped)
     return result
 

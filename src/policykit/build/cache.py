@@ -6,8 +6,8 @@ Nothing here imports pandas or pyarrow: a build restored from the cache only cop
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
+import json
 import re
 import shutil
 import sys
@@ -43,11 +43,12 @@ def dependency_versions() -> dict[str, str]:
     return out
 
 
-def build_key(raw_dir: Path, catalog_file: Path, keep_going: bool = False) -> str:
+def build_key(raw_dir: Path, catalog_file: Path, keep_going: bool = False, csv: bool = False) -> str:
     """Digest of everything the outputs depend on: raw bytes, catalog, library code, dependency versions."""
     h = hashlib.sha256()
     deps = " ".join(f"{n} {v}" for n, v in dependency_versions().items())
-    parts = [f"policykit {__version__} python {sys.version_info[:3]} {deps} keep_going={keep_going}", *declarations()]
+    parts = [f"policykit {__version__} python {sys.version_info[:3]} {deps} keep_going={keep_going} csv={csv}",
+             *declarations()]
     try:
         inputs, skipped = scan(raw_dir)
     except InputError:
@@ -67,12 +68,17 @@ def cache_slot(raw_dir: Path) -> Path:
     return config.CACHE_DIR / "build" / digest
 
 
-def store(out_dir: Path, slot: Path, key: str) -> None:
-    """Keep a copy of a finished build as slot/<key>, dropping the slot's older copies."""
+SKIPPED_FILE = ".skipped.json"
+"""Beside a cached build's files: (file, reason) of the raw files it skipped (a restore reads no table)."""
+
+
+def store(out_dir: Path, slot: Path, key: str, skipped: list[tuple[str, str]] = ()) -> None:
+    """Keep a copy of a finished build as slot/<key> (with the files it skipped), dropping the slot's older copies."""
     with contextlib.suppress(OSError):
         slot.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".store-", dir=slot))
         shutil.copytree(out_dir, tmp, dirs_exist_ok=True)
+        (tmp / SKIPPED_FILE).write_text(json.dumps([list(s) for s in skipped], ensure_ascii=False), encoding="utf-8")
         if (slot / key).exists():
             shutil.rmtree(slot / key)
         tmp.replace(slot / key)
@@ -81,9 +87,13 @@ def store(out_dir: Path, slot: Path, key: str) -> None:
                 shutil.rmtree(old, ignore_errors=True)
 
 
-def skipped_in_csv(path: Path) -> list[tuple[str, str]]:
-    """(file, reason) of every skipped row of a sources.csv (a restore from the cache reads no Parquet)."""
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [(r["source_file"], r["skipped_reason"]) for r in csv.DictReader(fh) if r.get("status") == "skipped"]
+def restore(cached: Path, folder: Path) -> tuple[list[str], list[tuple[str, str]]]:
+    """Copy a cached build's files into folder: (the names copied, the raw files the build skipped)."""
+    names = []
+    for path in sorted(cached.iterdir()):
+        if not path.name.startswith("."):
+            shutil.copy2(path, folder / path.name)
+            names.append(path.name)
+    record = cached / SKIPPED_FILE
+    skipped = json.loads(record.read_text(encoding="utf-8")) if record.is_file() else []
+    return names, [(str(name), str(reason)) for name, reason in skipped]

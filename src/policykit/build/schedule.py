@@ -305,7 +305,7 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, sche
             there = [s for s in group if s.batching != "build"]
             if there:
                 bar.set_postfix_str(f"{', '.join(s.name for s in there)} on {ex.name}")
-                local = _runs_here(there, run.values)
+                local = ex.shares_files and _runs_here(there, run.values)
                 keep = run.needed(there) if sink is not None else set(run.final)
                 with timed(timings, "workers (wall)"):
                     out = run_stages(run.values, run.done, SerialExecutor() if local else ex, timings, sink,
@@ -316,7 +316,7 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, sche
 
 
 def _runs_here(stages: list[StageSpec], values: Tables) -> bool:
-    """Whether stages run together are one task, run in the build process: a worker would only copy its data."""
+    """Whether stages run together are one task, run in the build process (local workers would only copy its data)."""
     if len(stages) != 1:
         return False
     return stages[0].batching == "corpus" or (stages[0].batching == "documents"

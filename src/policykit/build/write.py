@@ -30,14 +30,14 @@ class TableWriter:
     """Check and write each finished table into the staging folder, so that the build can drop it.
 
     A table is conformed and validated (validate.validate_tables: columns, types, required and allowed
-    values, primary key) and written as Parquet and CSV when its stage returns. Foreign keys are checked
+    values, primary key) and written as Parquet (and CSV, if asked) when its stage returns. Foreign keys are checked
     against the key columns of the parent tables, the only part of a written table kept; a reference to a
     table not written yet is checked when close() is called.
     """
 
-    def __init__(self, folder: Path, timings: dict[str, float] | None = None) -> None:
-        """Write into folder; add the seconds spent to timings['validate'] and timings['write']."""
-        self.folder, self.timings = folder, timings
+    def __init__(self, folder: Path, timings: dict[str, float] | None = None, csv: bool = False) -> None:
+        """Write into folder (with CSV copies if csv); add the seconds spent to timings['validate'] and ['write']."""
+        self.folder, self.timings, self.csv = folder, timings, csv
         self.paths: dict[str, list[Path]] = {}
         self.rows: dict[str, int] = {}
         self.keys: dict[str, pd.DataFrame] = {}  # referenced columns of each written table
@@ -58,7 +58,7 @@ class TableWriter:
                 cols = sorted({c for fk in later for c in fk.fields} | set(spec.primary_key))
                 self.pending.append((name, df[cols].copy()))
         with timed(self.timings, "write"):
-            self.paths[name] = write_table(df, name, self.folder, conformed=True)
+            self.paths[name] = write_table(df, name, self.folder, conformed=True, csv=self.csv)
         self.rows[name] = len(df)
         if name == "sources":
             self.sources = df

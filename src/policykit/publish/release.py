@@ -34,6 +34,7 @@ from policykit.publish.datapackage import (
     sha256_file,
     write_datapackage,
 )
+from policykit.publish.tables import conform, write_csv
 from policykit.publish.validate import validate_tables
 from policykit.schema import TABLES, Field, Table, table
 
@@ -356,8 +357,11 @@ def stage_release(processed_dir: Path, stage: Path,
     validate_tables(tables)
     stage.mkdir(parents=True, exist_ok=True)
     for name in tables:
-        for suffix in (".csv", ".parquet"):
-            shutil.copyfile(processed_dir / f"{name}{suffix}", stage / f"{name}{suffix}")
+        shutil.copyfile(processed_dir / f"{name}.parquet", stage / f"{name}.parquet")
+        if (processed_dir / f"{name}.csv").is_file():
+            shutil.copyfile(processed_dir / f"{name}.csv", stage / f"{name}.csv")
+        else:  # built without --csv: the release has its CSV copy all the same
+            write_csv(conform(tables[name], name), name, stage)
     write_datapackage(stage, tables)
     dictionary = data_dictionary_markdown(tables)
     (stage / "data-dictionary.md").write_text(dictionary, encoding="utf-8", newline="\n")
