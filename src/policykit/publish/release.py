@@ -83,7 +83,7 @@ def value_label(f: Field, value: str) -> str:
     return label[:STATA_LABEL_MAX]
 
 
-def categories(f: Field, values: pd.Series | None = None) -> dict[str, int] | None:
+def categories(f: Field) -> dict[str, int] | None:
     """Numeric codes of a categorical column (one with allowed values in the registry), else None.
 
     A value's code is its place in the registry's list of allowed values (1, 2, …), so codes stay the same
@@ -106,7 +106,7 @@ def stata_frame(df: pd.DataFrame, spec: Table) -> tuple[pd.DataFrame, dict[str, 
     strl: list[str] = []
     for f in spec.fields:
         col = df[f.name]
-        codes = categories(f, col)
+        codes = categories(f)
         if f.type == "boolean":
             out[f.name] = col.astype("Float64").astype("float64") if col.isna().any() else col.astype("int8")
             value_labels[f.name] = {0: "否 false", 1: "是 true"}
