@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)  ## create .venv and install policykit with every extra (build, notebooks), its test tools and Jupyter kernel
 
 data: setup  ## rebuild the published tables (data/processed) from data/raw
-	$(BIN)/policykit build
+	$(BIN)/policykit build --csv
 
 figures: data  ## run every notebook with papermill; executed notebooks and figures go to reports/
 	$(BIN)/policykit figures

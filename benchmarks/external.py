@@ -137,7 +137,7 @@ def build_stages(raw_dir: Path) -> tuple[dict[str, pd.DataFrame], dict[str, floa
     times["documents"] = time.perf_counter() - t
     tables = {"documents": corpus.documents, "witnesses": corpus.witnesses}
     t = time.perf_counter()
-    tables.update(pk_build._structure(tables))
+    tables.update(pk_build.run_in_process("provisions", tables))
     times["provisions"] = time.perf_counter() - t
     t = time.perf_counter()
     tables["alignment"], _changes = build_comparison(tables["documents"], tables["provisions"])

@@ -30,13 +30,13 @@ PREPARE = """
 import sys
 from pathlib import Path
 from policykit import config
-from policykit.build import _structure
+from policykit.build import run_in_process
 from policykit.ingest.catalog import read_catalog
 from policykit.ingest.documents import build_corpus
 from policykit.ingest.sources import read_sources
 raw, out = Path(sys.argv[1]), Path(sys.argv[2])
 corpus = build_corpus(read_sources(raw), read_catalog(config.CATALOG_FILE))
-tables = _structure({"documents": corpus.documents})
+tables = run_in_process("provisions", {"documents": corpus.documents})
 tables["documents"].to_parquet(out / "documents.parquet")
 tables["provisions"].to_parquet(out / "provisions.parquet")
 """

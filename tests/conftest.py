@@ -73,7 +73,7 @@ def built(tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("processed")
     pinned = os.environ.pop("POLICYKIT_WORKERS", None) if os.environ.get("POLICYKIT_WORKERS") == "1" else None
     try:  # the default workers: one process per core, as `policykit build` runs
-        return build(config.RAW_DIR, out)
+        return build(config.RAW_DIR, out, csv=True)  # as `make data` builds data/processed
     finally:
         if pinned is not None:
             os.environ["POLICYKIT_WORKERS"] = pinned
@@ -119,7 +119,7 @@ def tiny_built(tmp_path_factory: pytest.TempPathFactory):
     from policykit.build import build
 
     raw = write_tiny_raw(tmp_path_factory.mktemp("tiny") / "raw")
-    return build(raw, tmp_path_factory.mktemp("tiny_processed"))
+    return build(raw, tmp_path_factory.mktemp("tiny_processed"), csv=True)  # as the seed build: with CSV copies
 
 
 @pytest.fixture(params=["tiny", pytest.param("corpus", marks=pytest.mark.slow)])

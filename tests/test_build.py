@@ -22,12 +22,36 @@ def _digests(folder: Path) -> dict[str, str]:
 
 
 def test_every_built_table_is_registered_and_written(any_built) -> None:
-    """Each table the build returns is registered, and written as Parquet and CSV."""
+    """Each table the build returns is registered, and written as Parquet (with a CSV copy on request)."""
     built = any_built
     assert set(built.tables) <= set(TABLES)
     names = {p.name for p in built.files}
-    for t in built.tables:
+    for t in built.tables:  # both fixtures are built with CSV copies, as `make data` builds data/processed
         assert {f"{t}.parquet", f"{t}.csv"} <= names
+
+
+def test_csv_copies_are_written_on_request(tiny_built, tiny_raw: Path, tmp_path: Path) -> None:
+    """Without --csv the build writes Parquet only, described as such; with it (tiny_built), CSV copies too."""
+    import json
+
+    with_csv = Path(tiny_built.files[0]).parent
+    assert main(["build", "-q", "--raw", str(tiny_raw), "--out", str(tmp_path / "o")]) == 0
+    plain = tmp_path / "o"
+    assert not list(plain.glob("*.csv"))
+    descriptor = json.loads((plain / "datapackage.json").read_text(encoding="utf-8"))
+    assert {r["format"] for r in descriptor["resources"]} == {"parquet"}
+    assert all((plain / r["path"]).is_file() for r in descriptor["resources"])
+    assert sorted(p.stem for p in with_csv.glob("*.csv")) == sorted(p.stem for p in plain.glob("*.parquet"))
+    for parquet in plain.glob("*.parquet"):
+        assert (with_csv / parquet.name).read_bytes() == parquet.read_bytes()
+    import zipfile
+
+    from policykit.publish.release import build_release
+
+    archive = build_release(plain, tmp_path / "dist", duckdb_file=False).archive  # the release keeps CSV
+    with zipfile.ZipFile(archive) as z:
+        [member] = [n for n in z.namelist() if n.endswith("/documents.csv") and "/excel/" not in n]
+        assert z.read(member) == (with_csv / "documents.csv").read_bytes()
 
 
 @pytest.mark.slow
@@ -36,10 +60,21 @@ def test_rebuild_is_byte_identical_in_a_fresh_process(tiny_built, tiny_raw: Path
     out = tmp_path / "again"
     raw = tiny_raw
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    subprocess.run([sys.executable, "-m", "policykit.cli", "build", "-q", "--no-cache", "--raw", str(raw),
+    subprocess.run([sys.executable, "-m", "policykit.cli", "build", "-q", "--no-cache", "--csv", "--raw", str(raw),
                     "--out", str(out)], check=True, env=env, cwd=config.ROOT)
     first = _digests(Path(tiny_built.files[0]).parent)
     assert _digests(out) == first
+
+
+def test_a_restored_build_reports_the_files_it_skipped(tmp_path: Path, tiny_raw: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build restored from the cache lists the raw files skipped, as the build it restores did (no CSV read)."""
+    monkeypatch.setenv(config.CACHE_ENV, str(tmp_path / "cache"))
+    (tiny_raw / "zz_broken.txt").write_bytes(b"\x00\x01\x02binary" * 50)
+    first = build(tiny_raw, tmp_path / "a", use_cache=True, keep_going=True)
+    again = build(tiny_raw, tmp_path / "b", use_cache=True, keep_going=True)
+    assert again.cached and first.skipped and again.skipped == first.skipped
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == sorted(p.name for p in (tmp_path / "a").iterdir())
 
 
 @pytest.mark.slow
@@ -156,15 +191,15 @@ def test_a_build_restored_from_the_cache_imports_no_table_library(tmp_path: Path
 def test_cache_is_keyed_on_the_libraries_that_shape_the_output(tmp_path: Path, tiny_raw: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """An upgraded jieba (or any output-shaping library) rebuilds instead of restoring stale tables."""
-    from policykit import build as build_module
+    from policykit.build import cache
 
     monkeypatch.setenv(config.CACHE_ENV, str(tmp_path / "cache"))
-    versions = build_module.dependency_versions()
+    versions = cache.dependency_versions()
     shaping = {"jieba", "opencc", "rapidfuzz", "cn2an", "numpy", "pandas", "pyarrow", "datasketch", "scipy"}
     assert shaping <= set(versions)
     build(tiny_raw, tmp_path / "a", use_cache=True)
     assert build(tiny_raw, tmp_path / "b", use_cache=True).cached
-    monkeypatch.setattr(build_module, "dependency_versions", lambda: {**versions, "jieba": "9.9.9"})
+    monkeypatch.setattr(cache, "dependency_versions", lambda: {**versions, "jieba": "9.9.9"})
     assert not build(tiny_raw, tmp_path / "c", use_cache=True).cached
 
 
@@ -186,44 +221,54 @@ def test_per_document_stages_give_the_same_rows_batch_by_batch(any_built) -> Non
     """A per-document stage run on small batches of documents gives exactly the rows of one run on all."""
     import pandas as pd
 
-    from policykit import build as build_module
+    from policykit.build import batches as build_batches
+    from policykit.build import schedule, stages
     from policykit.publish.tables import conform
 
     docs, prov = any_built.tables["documents"], any_built.tables["provisions"]
     # batches of about a tenth of the corpus: the seed corpus in ~20,000 characters, the tiny one a document each
-    batches = build_module.document_batches(docs, prov, max_chars=int(docs.text.str.len().sum()) // 10)
+    batches = build_batches.document_batches(docs, prov, max_chars=int(docs.text.str.len().sum()) // 10)
     assert len(batches) >= min(3, len(docs))
     assert pd.concat([b["documents"] for b in batches]).doc_id.tolist() == docs.doc_id.tolist()
     inputs = {"documents": docs, "provisions": prov}
-    for name in sorted(build_module.PER_DOCUMENT_STAGES):
-        joined = build_module._concat([build_module._run_stage(name, b)[0] for b in batches])
-        if name in build_module.FINISH:
-            joined = build_module.FINISH[name](joined, inputs)
-        whole = build_module._run_stage(name, inputs)[0]
+    per_document = [s for s in stages.STAGES if s.batching == "documents"]
+    assert {"provisions", "terms", "targets"} <= {s.name for s in per_document}
+    for spec in per_document:
+        name = spec.name
+        joined = schedule._concat([schedule._run_stage(name, b)[0] for b in batches])
+        if spec.finish is not None:
+            joined = spec.finish(joined, inputs)
+        whole = stages.run_in_process(name, inputs)
+        direct = schedule._run_stage(name, inputs)[0]  # the stage's function on every document, not finished
         assert sorted(joined) == sorted(whole)
         for t in whole:
             pd.testing.assert_frame_equal(conform(joined[t], t), conform(whole[t], t), check_exact=True)
+        for t in direct:
+            pd.testing.assert_frame_equal(conform(joined[t], t), conform(direct[t], t), check_exact=True)
 
 
 def test_per_family_stages_give_the_same_rows_family_batch_by_batch(any_built) -> None:
     """The alignment stage run on batches of whole families gives exactly the rows of one run on all."""
     import pandas as pd
 
-    from policykit import build as build_module
+    from policykit.build import batches as build_batches
+    from policykit.build import schedule, stages
     from policykit.ingest.documents import version_pairs
     from policykit.publish.tables import conform
 
     docs, prov = any_built.tables["documents"], any_built.tables["provisions"]
-    batches = build_module.family_batches(docs, max_chars=1)  # one family per batch
+    batches = build_batches.family_batches(docs, max_chars=1)  # one family per batch
     paired = sorted({d for pair in version_pairs(docs) for d in pair})
     assert paired and sorted(docs.doc_id.iloc[[i for b in batches for i in b]]) == paired
     batch_of = {docs.doc_id.iloc[i]: k for k, b in enumerate(batches) for i in b}
     assert all(batch_of[a] == batch_of[b] for a, b in version_pairs(docs))  # a family is never split
     inputs = {"documents": docs, "provisions": prov}
-    for name in sorted(build_module.PER_FAMILY_STAGES):
-        parts = [build_module._run_stage(name, build_module.document_batch(docs, prov, b))[0] for b in batches]
-        joined = build_module._concat(parts)
-        whole = build_module._run_stage(name, inputs)[0]
+    per_family = [s.name for s in stages.STAGES if s.batching == "families"]
+    assert per_family
+    for name in per_family:
+        parts = [schedule._run_stage(name, build_batches.document_batch(inputs, b))[0] for b in batches]
+        joined = schedule._concat(parts)
+        whole = schedule._run_stage(name, inputs)[0]
         assert sorted(joined) == sorted(whole)
         for t in whole:
             assert len(whole[t])
@@ -232,25 +277,59 @@ def test_per_family_stages_give_the_same_rows_family_batch_by_batch(any_built) -
 
 def test_family_batches_without_pairs_is_one_empty_batch(tiny_built) -> None:
     """A corpus without version pairs still gives the per-family stage one (empty) batch to run."""
-    from policykit import build as build_module
+    from policykit.build import batches as build_batches
 
     docs = tiny_built.tables["documents"]
     alone = docs.assign(family_id=[f"f{i}" for i in range(len(docs))], version=1)
-    assert build_module.family_batches(alone) == [[]]
+    assert build_batches.family_batches(alone) == [[]]
 
 
 def test_stage_declarations_cover_every_table_in_build_order() -> None:
     """Every registered table is the output of a declared stage; a stage reads only what an earlier one wrote."""
-    from policykit.build import RAW_INPUTS, STAGES, analysis_stages, stage_spec
+    from policykit.build import RAW_INPUTS, STAGES, stage_order
     from policykit.schema import TABLES
 
     assert {t for s in STAGES for t in s.outputs} == set(TABLES)
     written = set(RAW_INPUTS)
     for s in STAGES:
         assert set(s.inputs) <= written, s.name
-        written |= set(s.outputs)
-    for name, _ in analysis_stages():
-        assert set(stage_spec(name).inputs) == {"documents", "provisions"}
+        written |= {*s.outputs, *s.passes}
+    order = [s.name for group in stage_order() for s in group]
+    assert sorted(order) == sorted(s.name for s in STAGES)
+    for i, stage in enumerate(STAGES):  # a stage runs after every stage that writes what it reads
+        writers = [w.name for w in STAGES[:i] if set(w.outputs + w.passes) & set(stage.inputs)]
+        assert all(order.index(w) < order.index(stage.name) for w in writers), stage.name
+
+
+def _count_targets(t: dict) -> dict:
+    """A stage added for the test below: the targets of each document (reads the targets table)."""
+    import pandas as pd
+
+    counts = t["targets"].groupby("doc_id", sort=True).size()
+    return {"target_counts": pd.DataFrame({"doc_id": counts.index.astype(str), "n_targets": counts.to_numpy()})}
+
+
+def test_a_declared_stage_reading_another_stages_table_runs_and_is_written(
+        tmp_path: Path, tiny_raw: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A declared stage reading a table other than documents and provisions runs and its table is written."""
+    from policykit import schema
+    from policykit.build import cache, stages
+
+    before = cache.build_key(tiny_raw, tmp_path / "none.toml")
+    counts_table = schema.Table(
+        name="target_counts", title="Targets per document", description="How many targets each document has.",
+        fields=(schema.Field("doc_id", "string", "The document.", True),
+                schema.Field("n_targets", "integer", "Its targets.", True)),
+        primary_key=("doc_id",), foreign_keys=(schema.DOC_FK,))
+    monkeypatch.setitem(schema.TABLES, "target_counts", counts_table)
+    stage = stages.StageSpec("target_counts", ("targets",), ("target_counts",), _count_targets)
+    monkeypatch.setattr(stages, "STAGES", (*stages.STAGES, stage))
+    assert cache.build_key(tiny_raw, tmp_path / "none.toml") != before  # the cache key covers STAGES
+    result = build(tiny_raw, tmp_path / "o")
+    assert (tmp_path / "o" / "target_counts.parquet").is_file()
+    targets = result.tables["targets"]
+    written = result.tables["target_counts"].set_index("doc_id")["n_targets"].to_dict()
+    assert written and written == targets.groupby("doc_id").size().to_dict()
 
 
 def test_a_stage_returning_undeclared_tables_stops_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -259,22 +338,22 @@ def test_a_stage_returning_undeclared_tables_stops_the_build(monkeypatch: pytest
 
     import pandas as pd
 
-    from policykit import build as build_module
+    from policykit.build import schedule, stages
 
     def stray(t: dict) -> dict:
         return {"targets": pd.DataFrame(), "stray": pd.DataFrame()}
 
-    stages = tuple(replace(s, run=stray) if s.name == "targets" else s for s in build_module.STAGES)
-    monkeypatch.setattr(build_module, "STAGES", stages)
+    declared = tuple(replace(s, run=stray) if s.name == "targets" else s for s in stages.STAGES)
+    monkeypatch.setattr(stages, "STAGES", declared)
     with pytest.raises(RuntimeError, match="stage targets returned"):
-        build_module._run_stage("targets", {})
+        schedule._run_stage("targets", {})
 
 
 def test_batch_results_wait_in_the_spill_folder_and_come_back_whole(tmp_path) -> None:
     """A result put aside in the spill folder is one file until taken, then read back equal and removed."""
     import pandas as pd
 
-    from policykit.build import _Arrived
+    from policykit.build.schedule import _Arrived
 
     waiting = _Arrived(tmp_path / "batches")
     frame = pd.DataFrame({"doc_id": ["a", "b"], "n": pd.array([1, None], dtype="Int64")})
@@ -289,7 +368,7 @@ def test_a_stage_writes_its_result_where_it_is_told_and_returns_the_path(tiny_bu
     """_run_stage with a file path pickles its tables there; the store reads them back equal to a direct run."""
     import pandas as pd
 
-    from policykit.build import _Arrived, _run_stage
+    from policykit.build.schedule import _Arrived, _run_stage
 
     inputs = {n: tiny_built.tables[n] for n in ("documents", "provisions")}
     waiting = _Arrived(tmp_path / "batches")
@@ -304,7 +383,7 @@ def test_a_stage_writes_its_result_where_it_is_told_and_returns_the_path(tiny_bu
 
 def test_with_a_spill_folder_no_stage_is_built_while_the_largest_task_runs(tiny_built, tmp_path) -> None:
     """Results spilled to disk wait there: stage tables are built only once the reuse task is back."""
-    from policykit import build as build_module
+    from policykit.build import schedule
     from policykit.executor import SerialExecutor
 
     back: list[str] = []
@@ -314,14 +393,14 @@ def test_with_a_spill_folder_no_stage_is_built_while_the_largest_task_runs(tiny_
             def noted(name, result):  # noqa: ANN001, ANN202
                 back.append(name)
                 return on_result(name, result)
-            ordered = sorted(tasks, key=lambda t: t[0] == build_module.SUBMITTED_FIRST)
+            ordered = sorted(tasks, key=lambda t: t[0] == schedule.SUBMITTED_FIRST)
             return super().run(ordered, on_done, noted)
 
     written: list[tuple[str, bool]] = []
     tables = {n: tiny_built.tables[n] for n in ("documents", "provisions")}
-    build_module.run_analysis(tables, lambda name: None, LargestLast(), spill=tmp_path / "batches",
-                              sink=lambda name, df: written.append((name, build_module.SUBMITTED_FIRST in back)))
-    assert back[-1] == build_module.SUBMITTED_FIRST and len(back) > 1
+    schedule.run_stages(tables, lambda name: None, LargestLast(), spill=tmp_path / "batches",
+                              sink=lambda name, df: written.append((name, schedule.SUBMITTED_FIRST in back)))
+    assert back[-1] == schedule.SUBMITTED_FIRST and len(back) > 1
     assert {name for name, _ in written} >= {"alignment", "targets", "reuse", "term_frequencies"}
     assert all(after for _, after in written)
     assert not (tmp_path / "batches").exists()

@@ -133,3 +133,15 @@ def test_evaluate_refuses_an_unknown_task(capsys: pytest.CaptureFixture[str]) ->
     assert cli.main(["evaluate", "--task", "nonsense"]) == 1
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "nonsense" in err and all(task in err for task in TASKS)
+
+
+def test_python_dash_m_policykit_is_the_command() -> None:
+    """`python -m policykit` runs the same command line as `policykit` (src/policykit/__main__.py)."""
+    from policykit import __version__
+
+    done = subprocess.run([sys.executable, "-m", "policykit", "--version"], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0 and done.stdout.strip() == f"policykit {__version__}"
+    bad = subprocess.run([sys.executable, "-m", "policykit", "list", "--data", "/nonexistent/tables"],
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert bad.returncode == 1 and bad.stderr.startswith("policykit: error:")

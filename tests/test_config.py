@@ -29,3 +29,33 @@ def test_unknown_names_are_attribute_errors() -> None:
     """A misspelt path name fails as any missing attribute does."""
     with pytest.raises(AttributeError, match="PROCESSED"):
         config.PROCESSED  # noqa: B018
+
+
+def test_settings_are_read_in_one_place_and_follow_the_environment(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """settings() holds every environment setting; it is parsed again only when a variable changes."""
+    for name in config.ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    plain = config.settings()
+    assert plain is config.settings()  # parsed once for the same environment
+    assert plain.data is None and plain.data_dir == plain.processed_dir and plain.scheduler is None
+    assert plain.workers is None and plain.local_workers >= 1
+    monkeypatch.setenv(config.DATA_ENV, str(tmp_path / "tables.zip"))
+    monkeypatch.setenv(config.WORKERS_ENV, "3")
+    monkeypatch.setenv(config.SCHEDULER_ENV, "tcp://127.0.0.1:8786")
+    s = config.settings()
+    assert (s.data_dir, s.local_workers, s.scheduler) == (tmp_path / "tables.zip", 3, "tcp://127.0.0.1:8786")
+    monkeypatch.setenv(config.WORKERS_ENV, "many")  # not a number: one per core
+    assert config.settings().workers is None
+
+
+def test_the_tokenizer_follows_a_changed_cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Jieba's dictionary cache goes to the cache folder of the moment, not the one of the first use."""
+    from policykit.analysis import tokenise
+
+    monkeypatch.setenv(config.CACHE_ENV, str(tmp_path / "a"))
+    first = tokenise._tokenizer()
+    monkeypatch.setenv(config.CACHE_ENV, str(tmp_path / "b"))
+    second = tokenise._tokenizer()
+    assert first.tmp_dir == str(tmp_path / "a" / "jieba") and second.tmp_dir == str(tmp_path / "b" / "jieba")
+    assert tokenise._tokenizer() is second

@@ -154,3 +154,25 @@ def test_corpus_meets_the_thresholds(built) -> None:  # noqa: ANN001 - BuildResu
         pytest.skip("no test split for targets")
     section = ev.evaluate(built.files[0].parent, gold)
     assert section.failures() == []
+
+
+def test_tables_are_read_from_policykit_data_or_a_release_archive(tiny: tuple[Path, Path], tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """`policykit evaluate` without --data reads $POLICYKIT_DATA; a release archive scores as its folder."""
+    import zipfile
+
+    from policykit.evaluation import run
+
+    data, gold = tiny
+    direct = ev.evaluate(data, gold).scores
+    monkeypatch.setenv("POLICYKIT_DATA", str(data))
+    [section] = run(None, gold, ("targets",))
+    pd.testing.assert_frame_equal(section.scores, direct)
+    archive = tmp_path / "policykit-data-0.0.0.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for name in ("targets.parquet", "documents.parquet"):
+            z.write(data / name, f"policykit-data-0.0.0/{name}")
+    pd.testing.assert_frame_equal(ev.evaluate(archive, gold).scores, direct)
+    monkeypatch.setenv("POLICYKIT_DATA", str(tmp_path / "nowhere"))
+    with pytest.raises(InputError, match="nowhere"):
+        run(None, gold, ("targets",))

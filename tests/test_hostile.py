@@ -76,7 +76,7 @@ def test_encodings_are_built(tmp_path: Path, data: bytes, encoding: str) -> None
     decoded = data.decode(encoding).removeprefix("\ufeff")
     w = result.tables["witnesses"].iloc[0]
     assert decoded[w.char_start:w.char_end].startswith(TITLE)
-    assert (tmp_path / "out" / "documents.csv").is_file()
+    assert (tmp_path / "out" / "documents.parquet").is_file()
 
 
 def test_utf16_without_bom_of_chinese_prose(tmp_path: Path) -> None:
@@ -278,14 +278,14 @@ def test_staging_folders_of_killed_builds_are_cleaned(tmp_path: Path) -> None:
 
 SLOW_BUILD = """
 import sys, time
-from policykit import build as B, cli
+from policykit import cli
+from policykit.build import stages as B
 
 def slow(tables):
     time.sleep(300)
     return {}
 
-stages = B.analysis_stages
-B.analysis_stages = lambda: [*stages(), ("slow", slow)]
+B.STAGES = (*B.STAGES, B.StageSpec("slow", ("documents",), (), slow))
 sys.exit(cli.main(sys.argv[1:]))
 """
 

@@ -64,7 +64,7 @@ def _tables(raw: Path) -> dict[str, pd.DataFrame]:
     """documents, witnesses, provisions and alignment of a raw folder."""
     corpus = build_corpus(read_sources(raw), read_catalog(ROOT / "data" / "catalog.toml"))
     t = {"documents": corpus.documents, "witnesses": corpus.witnesses}
-    t.update(pk_build._structure(t))
+    t.update(pk_build.run_in_process("provisions", t))
     t["alignment"], _ = build_comparison(t["documents"], t["provisions"])
     return t
 

@@ -82,7 +82,6 @@ def test_news_wrapper_and_untitled_report() -> None:
     ws = _segment(text)
     assert [w.kind for w in ws] == ["news", "policy", "report"]
     assert ws[0].date == "2024-01-15"
-    assert ws[0].related_title == "数据产业发展行动计划"
     assert ws[2].title_assigned and ws[2].title is None and ws[2].label == "（无题）一、概况：数据市场加快发展"
 
 

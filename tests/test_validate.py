@@ -101,7 +101,7 @@ def test_table_writer_refuses_a_broken_table_and_writes_a_good_one_conformed(tmp
     from policykit.build import TableWriter
 
     tables = mini_tables()
-    writer = TableWriter(tmp_path)
+    writer = TableWriter(tmp_path, csv=True)
     writer.put("sources", tables["sources"])
     writer.put("witnesses", tables["witnesses"].iloc[::-1])  # its documents come later
     assert pd.read_csv(tmp_path / "witnesses.csv")["doc_id"].tolist() == ["draft", "final"]

@@ -17,12 +17,6 @@ def test_is_han(ch: str, han: bool) -> None:
     assert zh.is_han(ch) is han
 
 
-def test_has_han() -> None:
-    assert zh.has_han("AI与数据")
-    assert not zh.has_han("AI 2024, 50%")
-    assert not zh.has_han("")
-
-
 def test_cjk_is_one_character_class() -> None:
     """CJK is written once and spans the three blocks, in order, without the hexagram block between them."""
     assert zh.CJK == "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"

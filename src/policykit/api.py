@@ -13,7 +13,6 @@ pandas and pyarrow (or, in a core install without pyarrow, fastparquet) are impo
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from policykit import config
 from policykit.errors import InputError
 from policykit.schema import TABLES, table
 
-DATA_ENV = "POLICYKIT_DATA"
+DATA_ENV = config.DATA_ENV
 """Environment variable naming the folder of published tables or the release archive load() reads."""
 
 
@@ -37,7 +36,7 @@ def table_names() -> list[str]:
 
 def data_source(data: Path | str | None = None) -> Path:
     """Where load() reads: data, else $POLICYKIT_DATA, else data/processed of the checkout."""
-    return Path(data or os.environ.get(DATA_ENV) or config.processed_dir()).expanduser()
+    return Path(data).expanduser() if data else config.settings().data_dir
 
 
 def _zip_member(archive: zipfile.ZipFile, filename: str) -> str | None:
@@ -82,12 +81,12 @@ def _has_pyarrow() -> bool:
     return importlib.util.find_spec("pyarrow") is not None
 
 
-def read_arrow(name: str, data: Path | str | None = None) -> Any:
-    """Arrow table of a published table, read from a folder or a release archive (.zip); needs pyarrow."""
+def read_arrow(name: str, data: Path | str | None = None, columns: list[str] | None = None) -> Any:
+    """Arrow table of a published table (only columns, if given), from a folder or a release archive; needs pyarrow."""
     import pyarrow.parquet as pq
 
     source = _parquet_source(name, data)
-    return pq.read_table(io.BytesIO(source) if isinstance(source, bytes) else source)
+    return pq.read_table(io.BytesIO(source) if isinstance(source, bytes) else source, columns=columns)
 
 
 def table_rows(name: str, data: Path | str | None = None) -> int:
@@ -104,11 +103,11 @@ def table_rows(name: str, data: Path | str | None = None) -> int:
 
 
 def load(name: str, *, polars: bool = False, data: Path | str | None = None,
-         processed_dir: Path | str | None = None) -> Any:
-    """Return a published table as a pandas DataFrame (or a polars DataFrame with polars=True)."""
+         processed_dir: Path | str | None = None, columns: list[str] | None = None) -> Any:
+    """Return a published table as a pandas DataFrame (or a polars DataFrame with polars=True); columns: only these."""
     data = data if data is not None else processed_dir
     if polars or _has_pyarrow():
-        arrow = read_arrow(name, data)
+        arrow = read_arrow(name, data, columns)
         if polars:
             import polars as pl
 
@@ -118,14 +117,14 @@ def load(name: str, *, polars: bool = False, data: Path | str | None = None,
         # pandas' nullable dtypes (string, Int64, Float64, boolean) rather than Arrow-backed ones; dates as
         # Arrow date32 (values datetime.date): pandas has no nullable date dtype of its own
         return arrow.to_pandas(types_mapper=ARROW_TO_PANDAS.get)
-    return _load_with_fastparquet(name, data)
+    return _load_with_fastparquet(name, data, columns)
 
 
 # the pandas nullable dtype of each registry type (as the pyarrow path above gives them; dates: see below)
 _NULLABLE = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
 
 
-def _load_with_fastparquet(name: str, data: Path | str | None) -> Any:
+def _load_with_fastparquet(name: str, data: Path | str | None, columns: list[str] | None = None) -> Any:
     """A published table read with fastparquet (a core install, without pyarrow), typed by the registry.
 
     Without pyarrow there is no Arrow date dtype: a date column holds datetime.date values (object dtype),
@@ -135,7 +134,7 @@ def _load_with_fastparquet(name: str, data: Path | str | None) -> Any:
     from fastparquet import ParquetFile
 
     source = _parquet_source(name, data)
-    df = ParquetFile(io.BytesIO(source) if isinstance(source, bytes) else source).to_pandas()
+    df = ParquetFile(io.BytesIO(source) if isinstance(source, bytes) else source).to_pandas(columns=columns)
     spec = table(name)
     for f in spec.fields:
         if f.name not in df.columns:

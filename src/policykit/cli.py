@@ -25,7 +25,7 @@ def _build(args: argparse.Namespace) -> int:
     from policykit.build import build
 
     result = build(args.raw, args.out, args.catalog, progress=not args.quiet, use_cache=not args.no_cache,
-                   scheduler=args.scheduler, keep_going=args.keep_going)
+                   scheduler=args.scheduler, keep_going=args.keep_going, csv=args.csv)
     if result.skipped:  # printed even with -q, which only turns progress off
         print(f"policykit: skipped {len(result.skipped)} file(s) (listed in the sources table, status skipped):",
               file=sys.stderr)
@@ -188,12 +188,13 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
                    help="curated catalog (default data/catalog.toml, if there is one)")
     b.add_argument("-k", "--keep-going", action="store_true",
                    help="skip files that cannot be read (listed with their reason) and build the rest")
+    b.add_argument("--csv", action="store_true", help="write a CSV copy beside each Parquet table")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     b.add_argument("--no-cache", action="store_true", help="rebuild even if raw files, catalog and code are unchanged")
     b.add_argument("--timings", action="store_true", help="print the seconds each stage took (on stderr)")
     b.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="run the analysis stages on the Dask cluster of this scheduler (e.g. tcp://10.0.0.5:8786); "
-                        "needs pip install 'policykit[cluster]'")
+                   help="run the analysis stages on the Dask cluster of this scheduler (e.g. tcp://10.0.0.5:8786; "
+                        "default $POLICYKIT_SCHEDULER); needs pip install 'policykit[cluster]'")
     b.set_defaults(func=_build)
 
 

@@ -34,11 +34,6 @@ def is_han(ch: str) -> bool:
     return bool(HAN_RE.fullmatch(ch))
 
 
-def has_han(text: str) -> bool:
-    """Whether a text holds at least one Chinese character."""
-    return HAN_RE.search(text) is not None
-
-
 # --- Numerals ---------------------------------------------------------------------------------
 
 ARABIC_DIGITS = "0-9０-９"  # for character classes: half- and full-width digits (full width in some web texts)

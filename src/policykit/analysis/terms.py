@@ -89,11 +89,19 @@ def build_term_frequencies(documents: pd.DataFrame, provisions: pd.DataFrame) ->
                     scoped.setdefault(tops[i], Counter())[term] += 1
         for top, counts in scoped.items():
             rows.extend(_ranked(doc_id, top, counts))
-    df = pd.DataFrame(rows, columns=[c for c in table("term_frequencies").columns if c != "tfidf"])  # tfidf: below
-    n_docs = len(doc_counts)
-    df_term = Counter(t for c in doc_counts.values() for t in c)
-    idf = {t: math.log(n_docs / k) for t, k in df_term.items()}
+    df = pd.DataFrame(rows, columns=[c for c in table("term_frequencies").columns if c != "tfidf"])
+    return with_tfidf(df, len(doc_counts))
+
+
+def with_tfidf(frequencies: pd.DataFrame, n_documents: int) -> pd.DataFrame:
+    """Term frequencies with tfidf on the document-scope rows (count · ln(n_documents / documents with the term)).
+
+    The document frequency of a term is its number of document-scope rows, so the same formula serves
+    frequencies counted batch by batch (the build) and all at once; rows sorted by doc_id, scope, term.
+    """
+    df = frequencies
     is_doc = df["scope"] == "document"
+    idf = {t: math.log(n_documents / k) for t, k in df.loc[is_doc, "term"].value_counts().items()}
     df["tfidf"] = pd.Series([None] * len(df), dtype="Float64")
     df.loc[is_doc, "tfidf"] = df.loc[is_doc, "count"] * df.loc[is_doc, "term"].map(idf)
     return df.sort_values(["doc_id", "scope", "term"], kind="mergesort").reset_index(drop=True)

@@ -41,6 +41,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 import jieba
 
@@ -60,19 +61,28 @@ BOUND_SUFFIXES = frozenset("化性型者方率度式")
 """Bound suffixes (docs/codebook-terms.md 1.1): after a pinned term they may form a word with its end."""
 
 
-@lru_cache(maxsize=1)
 def _tokenizer() -> jieba.Tokenizer:
-    """Return a private jieba tokenizer with the domain dictionary (the global jieba.dt is untouched)."""
-    return _new_tokenizer()
+    """Return a private jieba tokenizer with the domain dictionary (the global jieba.dt is untouched).
+
+    One is kept for the cache folder of the moment: a tokenizer made before the cache folder changed
+    (POLICYKIT_CACHE_DIR set later) is not used for the new one.
+    """
+    return _tokenizer_in(config.cache_dir() / "jieba")
 
 
-def _new_tokenizer() -> jieba.Tokenizer:
-    """A new jieba tokenizer with the domain dictionary loaded (see _tokenizer)."""
+@lru_cache(maxsize=1)
+def _tokenizer_in(cache: Path) -> jieba.Tokenizer:
+    """The tokenizer whose prefix-dictionary cache is in the folder cache."""
+    return _new_tokenizer(cache)
+
+
+def _new_tokenizer(cache: Path | None = None) -> jieba.Tokenizer:
+    """A new jieba tokenizer with the domain dictionary loaded, its dictionary cache in cache (see _tokenizer)."""
     jieba.setLogLevel(logging.WARNING)  # jieba logs its cache loading at INFO on every start
     tk = jieba.Tokenizer()
     # jieba writes its prefix-dictionary cache to the temp folder unless told otherwise, and logs a
     # traceback on every start where that folder is not writable.
-    cache = config.CACHE_DIR / "jieba"
+    cache = cache or config.cache_dir() / "jieba"
     try:
         cache.mkdir(parents=True, exist_ok=True)
         tk.tmp_dir = str(cache)
@@ -119,7 +129,7 @@ def _suffixed_words() -> frozenset[str]:
     """
     candidates = {term[cut:] + suffix for term in domain_terms() if _is_pinned(term)
                   for cut in range(len(term) - 1, 1, -1) for suffix in BOUND_SUFFIXES}
-    freq = (_tokenizer.cache_info().currsize and _tokenizer().FREQ) or _new_tokenizer().FREQ
+    freq = (_tokenizer_in.cache_info().currsize and _tokenizer().FREQ) or _new_tokenizer().FREQ
     return frozenset(w for w in candidates if freq.get(w, 0) > 0)
 
 

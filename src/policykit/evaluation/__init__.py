@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from policykit import config
+from policykit.api import data_source
 
 # Tasks in the order they are reported; each is a module of this package.
 TASKS: tuple[str, ...] = ("targets", "segmentation", "numbers", "reuse", "citations", "laws", "lawtexts",
@@ -64,14 +65,13 @@ class Threshold:
         return f"{self.scope}/{self.label} {self.metric} {self.value(scores):.3f} < {self.minimum:.2f}"
 
 
-LAWS_DIR_ENV = "POLICYKIT_LAWS_DIR"  # a folder holding the external law archives (laws-dev.tar.xz …)
+LAWS_DIR_ENV = config.LAWS_DIR_ENV  # a folder holding the external law archives (laws-dev.tar.xz …)
 
 
 def law_archive(name: str) -> Path | None:
     """An external law archive by file name: in $POLICYKIT_LAWS_DIR, else in shared/external beside the project."""
-    import os
-
-    folders = [Path(os.environ[LAWS_DIR_ENV])] if os.environ.get(LAWS_DIR_ENV) else []
+    laws_dir = config.settings().laws_dir
+    folders = [laws_dir] if laws_dir else []
     folders += [base / "shared" / "external" for base in (config.ROOT.parent, config.ROOT.parent.parent)]
     return next((f / name for f in folders if (f / name).is_file()), None)
 
@@ -138,7 +138,7 @@ def gold_dir() -> Path:
 
 def run(data_dir: Path | None = None, gold: Path | None = None, tasks: tuple[str, ...] | None = None) -> list[Section]:
     """Evaluate every task (or the named ones) whose module exists, against the tables in data_dir."""
-    data_dir = Path(data_dir or config.PROCESSED_DIR)
+    data_dir = data_source(data_dir)  # --data, else $POLICYKIT_DATA, else data/processed (as load() reads)
     gold = Path(gold or gold_dir())
     sections = []
     for name in tasks or TASKS:

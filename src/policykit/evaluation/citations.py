@@ -17,12 +17,12 @@ Every score is given for the dev and the test split side by side; disagreements 
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import pandas as pd
 
-from policykit.errors import InputError
+from policykit import config
+from policykit.api import load
 
 from . import Section, Threshold, score_row, score_table
 
@@ -116,14 +116,11 @@ def _near(gold: pd.DataFrame, doc: str, char_start: int) -> bool:
 
 def table_rows(data_dir: Path, by_path: bool) -> pd.DataFrame:
     """The citations of a data folder as (doc, char_start, text, cited_article, cited_doc): doc_ids or source paths."""
-    cfile = Path(data_dir) / "citations.parquet"
-    if not cfile.is_file():
-        raise InputError(cfile, "no citations table: run `policykit build` first")
-    c = pd.read_parquet(cfile)
+    c = load("citations", data=data_dir)
     out = pd.DataFrame({"doc": c["doc_id"], "char_start": c["char_start"], "text": c["text"],
                         "cited_article": c["cited_article"], "cited_doc": c["cited_doc_id"]})
     if by_path:
-        w = pd.read_parquet(Path(data_dir) / "witnesses.parquet", columns=["source_file", "doc_id", "is_primary"])
+        w = load("witnesses", data=data_dir, columns=["source_file", "doc_id", "is_primary"])
         w = w[w["is_primary"].astype(bool)]
         path = {d: _archive_path(f) for f, d in zip(w["source_file"], w["doc_id"], strict=True)}
         out["doc"] = out["doc"].map(path)
@@ -139,8 +136,7 @@ def _archive_path(source_file: str) -> str:
 def evaluate(data_dir: Path, gold_dir: Path, laws_dir: Path | None = None) -> Section:
     """Precision and recall of the citations and of the documents they name, seed (and laws where built)."""
     gold = read_gold(gold_dir)
-    laws_dir = laws_dir or (Path(os.environ["POLICYKIT_LAWS_BUILD"]) if os.environ.get("POLICYKIT_LAWS_BUILD")
-                            else None)
+    laws_dir = laws_dir or config.settings().laws_build
     parts, notes = [], []
     seed = gold[gold["corpus"] == "seed"]
     found = table_rows(data_dir, by_path=False)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from policykit.api import load
+
 from . import Section, Threshold, score_row, score_table
 
 GOLD_FILE = "number_flags.csv"
@@ -56,7 +58,7 @@ def evaluate(data_dir: Path, gold_dir: Path) -> Section:
     from policykit.analysis.worddiff import touches_numbers
 
     gold = read_gold(Path(gold_dir) / GOLD_FILE)
-    changes = pd.read_parquet(Path(data_dir) / "changes.parquet")
+    changes = load("changes", data=data_dir)
     flags = _flags(changes)
     tp = fp = fn = 0
     vc_agree = vc_total = n_text = 0

@@ -18,11 +18,12 @@ derived or borrowing. Every score is given for the dev and the test split side b
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pandas as pd
 
-from policykit.errors import InputError
+from policykit.api import TableNotFoundError, load
 
 from . import Section, Threshold, score_row, score_table
 
@@ -161,10 +162,7 @@ def check_spans(gold: pd.DataFrame, documents: pd.DataFrame) -> list[str]:
 def evaluate(data_dir: Path, gold_dir: Path) -> Section:
     """Precision and recall of the reuse links and of their direction."""
     gold = read_gold(gold_dir)
-    pairs_file = Path(data_dir) / "reuse_pairs.parquet"
-    if not pairs_file.is_file():
-        raise InputError(pairs_file, "no reuse_pairs table: run `policykit build` first")
-    pairs = pd.read_parquet(pairs_file)
+    pairs = load("reuse_pairs", data=data_dir)
     if "split" in gold.columns:
         parts = [score(pairs, gold[gold["split"] == sp], sp) for sp in SPLITS]
         scores = pd.concat([p[0] for p in parts], ignore_index=True)
@@ -177,9 +175,8 @@ def evaluate(data_dir: Path, gold_dir: Path) -> Section:
              f"{int((gold['is_link'] & gold['source_doc_id'].isna()).sum())} of them with no known direction. "
              "Scores for the dev and the test split side by side; disagreements listed for dev only."]
     notes += law_sample_notes(gold_dir)
-    documents_file = Path(data_dir) / "documents.parquet"
-    if documents_file.is_file():
-        moved = check_spans(gold, pd.read_parquet(documents_file, columns=["doc_id", "text"]))
+    with contextlib.suppress(TableNotFoundError):
+        moved = check_spans(gold, load("documents", data=data_dir, columns=["doc_id", "text"]))
         notes += [f"Gold passage out of step with documents.text: {m}" for m in moved]
     return Section("reuse", "Text reuse: links between documents and their direction", scores, f"data/gold/{GOLD_FILE}",
                    details, notes, THRESHOLDS)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from policykit.errors import InputError
+from policykit.api import load
 
 from . import LAWS_DIR_ENV, Section, Threshold, law_archive, read_gold_csv
 
@@ -200,13 +200,7 @@ def _details(split: str, gold: pd.DataFrame, found: dict[str, Found]) -> list[di
 
 def _read_tables(data_dir: Path) -> dict[str, pd.DataFrame]:
     """The statements, documents and provisions tables of a build folder."""
-    out = {}
-    for name in ("statements", "documents", "provisions"):
-        path = data_dir / f"{name}.parquet"
-        if not path.is_file():
-            raise InputError(str(path), "table not built; run `policykit build` first")
-        out[name] = pd.read_parquet(path)
-    return out
+    return {name: load(name, data=data_dir) for name in ("statements", "documents", "provisions")}
 
 
 def evaluate(data_dir: Path, gold_dir: Path) -> Section:

@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from policykit.analysis.targets_parse import RECURRING_RE
-from policykit.errors import InputError
+from policykit.api import load
 
 from . import Section, Threshold, agreement_row, read_gold_csv, score_row, score_table, side_by_side
 
@@ -95,12 +95,8 @@ def read_gold(path: Path) -> pd.DataFrame:
 
 def read_rows(data_dir: Path) -> tuple[pd.DataFrame, dict[str, str]]:
     """The targets table (with an as_of column) and every document's kind, from a build folder."""
-    paths = [data_dir / f"{name}.parquet" for name in ("targets", "documents")]
-    for path in paths:
-        if not path.is_file():
-            raise InputError(str(path), "table not built; run `policykit build` first")
-    rows = pd.read_parquet(paths[0])
-    documents = pd.read_parquet(paths[1], columns=["doc_id", "kind"])
+    rows = load("targets", data=data_dir)
+    documents = load("documents", data=data_dir, columns=["doc_id", "kind"])
     if "as_of" not in rows.columns:  # tables built before as_of existed: the fact's date was in deadline
         rows = rows.assign(as_of=rows["deadline"].where(rows["kind"].isin(["reported_fact", "forecast"])))
     for col in FIELDS:

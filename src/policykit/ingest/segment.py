@@ -31,7 +31,6 @@ from policykit.ingest.sources import Source
 from policykit.zh import ARTICLE_LINE_RE, CASE_FACTS_RE, NAV_REPEATS, NUMERALS, ONE_TO_TEN, content_key, title_key
 from policykit.zh import NUMBERED_LINE_RE as NUMBERED_RE
 from policykit.zh import PART_LINE_RE as PART_RE
-from policykit.zh import QUOTED_TITLE_RE as QUOTED_RE
 
 # Document types a title ends with: policy documents, laws and rules. 法 only as a word of its own
 # (…管理法), not the end of 方法/办法/做法/看法 …; 办法 is a type in its own right.
@@ -104,7 +103,6 @@ class Witness:
     case_name: str | None = None
     case_number: str | None = None
     date: str | None = None
-    related_title: str | None = None
     label: str = ""  # the title, or a descriptive label for an untitled text
     form: str | None = None
     dates: TextDates = field(default_factory=TextDates)
@@ -254,7 +252,7 @@ def repeated_menus(lines: list[Line]) -> list[int]:
 
 
 def find_metadata(w: Witness) -> None:
-    """Fill doc_number, dates and the quoted title a wrapper refers to, from the text itself."""
+    """Fill doc_number and dates from the text itself."""
     lines = [ln.stripped for ln in split_lines(w.text) if ln.stripped]
     w.doc_number = next((s for s in lines[:HEADER_LINES] if DOC_NUMBER_RE.match(s)), None)
     if w.doc_number is None:
@@ -262,8 +260,6 @@ def find_metadata(w: Witness) -> None:
     w.dates = text_dates(w.text)
     first = w.dates.ordering()
     w.date = first.date if first else None
-    quoted = QUOTED_RE.findall(w.text)
-    w.related_title = quoted[0] if quoted else None
 
 
 TRANSMITTAL_RE = re.compile(r"(?:印发|转发|颁布|发布)[^，。]{0,40}《[^《》]+》[^《》]{0,10}的(?:通知|公告|通告)")

@@ -135,7 +135,7 @@ def _why_skipped(path: Path) -> str | None:
     return "skipped: not a regular file"
 
 
-def _why_not_read(path: Path, relative: str) -> str | None:
+def _why_not_read(path: Path) -> str | None:
     """Why a file of the raw folder is not read by its name alone (None if its format is read)."""
     name = path.name
     if BACKUP_RE.search(name):
@@ -183,7 +183,7 @@ def scan(raw_dir: Path) -> tuple[list[Path], list[Skipped]]:
             if p.is_dir() and not p.is_symlink():
                 pending.append(p)
                 continue
-            why = _why_skipped(p) or _why_not_read(p, relative)
+            why = _why_skipped(p) or _why_not_read(p)
             if why is None:
                 files.append(p)
             else:

@@ -98,8 +98,19 @@ def _file_facts(out_dir: Path | None, filename: str) -> dict:
 
 
 def resource_descriptor(name: str, present: set[str], out_dir: Path | None = None) -> dict:
-    """Return the Data Resource v2 descriptor of one table: its CSV, the Parquet twin as a property."""
+    """Return the Data Resource v2 descriptor of one table: its CSV, the Parquet twin as a property.
+
+    A table written without its CSV copy (policykit build without --csv) is described by its Parquet file.
+    """
     spec = table(name)
+    if out_dir is not None and not (Path(out_dir) / f"{name}.csv").is_file() \
+            and (Path(out_dir) / f"{name}.parquet").is_file():
+        resource = {"name": name, "type": "table", "path": f"{name}.parquet", "title": spec.title,
+                    "description": spec.description, "format": "parquet",
+                    "mediatype": "application/vnd.apache.parquet"}
+        resource.update(_file_facts(out_dir, f"{name}.parquet"))
+        resource["schema"] = table_schema(spec, present)
+        return resource
     resource: dict = {"name": name, "type": "table", "path": f"{name}.csv", "title": spec.title,
                       "description": spec.description, "format": "csv", "mediatype": "text/csv",
                       "encoding": "utf-8"}

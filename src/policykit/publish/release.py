@@ -34,6 +34,7 @@ from policykit.publish.datapackage import (
     sha256_file,
     write_datapackage,
 )
+from policykit.publish.tables import conform, write_csv
 from policykit.publish.validate import validate_tables
 from policykit.schema import TABLES, Field, Table, table
 
@@ -82,7 +83,7 @@ def value_label(f: Field, value: str) -> str:
     return label[:STATA_LABEL_MAX]
 
 
-def categories(f: Field, values: pd.Series | None = None) -> dict[str, int] | None:
+def categories(f: Field) -> dict[str, int] | None:
     """Numeric codes of a categorical column (one with allowed values in the registry), else None.
 
     A value's code is its place in the registry's list of allowed values (1, 2, …), so codes stay the same
@@ -105,7 +106,7 @@ def stata_frame(df: pd.DataFrame, spec: Table) -> tuple[pd.DataFrame, dict[str, 
     strl: list[str] = []
     for f in spec.fields:
         col = df[f.name]
-        codes = categories(f, col)
+        codes = categories(f)
         if f.type == "boolean":
             out[f.name] = col.astype("Float64").astype("float64") if col.isna().any() else col.astype("int8")
             value_labels[f.name] = {0: "否 false", 1: "是 true"}
@@ -356,8 +357,11 @@ def stage_release(processed_dir: Path, stage: Path,
     validate_tables(tables)
     stage.mkdir(parents=True, exist_ok=True)
     for name in tables:
-        for suffix in (".csv", ".parquet"):
-            shutil.copyfile(processed_dir / f"{name}{suffix}", stage / f"{name}{suffix}")
+        shutil.copyfile(processed_dir / f"{name}.parquet", stage / f"{name}.parquet")
+        if (processed_dir / f"{name}.csv").is_file():
+            shutil.copyfile(processed_dir / f"{name}.csv", stage / f"{name}.csv")
+        else:  # built without --csv: the release has its CSV copy all the same
+            write_csv(conform(tables[name], name), name, stage)
     write_datapackage(stage, tables)
     dictionary = data_dictionary_markdown(tables)
     (stage / "data-dictionary.md").write_text(dictionary, encoding="utf-8", newline="\n")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 import pyarrow as pa
@@ -74,8 +76,9 @@ def arrow_schema(spec: Table) -> pa.Schema:
 ROW_GROUP_ROWS = 100_000  # rows per Parquet row group, and per slice converted to Arrow and CSV at a time
 
 
-def write_table(df: pd.DataFrame, name: str, out_dir: Path, *, conformed: bool = False) -> list[Path]:
-    """Write a table as Parquet and CSV into out_dir, slice by slice; return the paths written.
+def write_table(df: pd.DataFrame, name: str, out_dir: Path, *, conformed: bool = False,
+                csv: bool = True) -> list[Path]:
+    """Write a table as Parquet (and, with csv, its CSV copy) into out_dir, slice by slice; return the paths.
 
     The table is conformed first unless the caller says it already is (the build's validate_tables
     returns it conformed, so that a big table is not copied twice).
@@ -87,16 +90,32 @@ def write_table(df: pd.DataFrame, name: str, out_dir: Path, *, conformed: bool =
         df = conform(df, name)
     schema = arrow_schema(spec)
     parquet = out_dir / f"{name}.parquet"
-    csv = out_dir / f"{name}.csv"
+    csv_path = out_dir / f"{name}.csv"
     with pq.ParquetWriter(parquet, schema, compression="zstd", write_statistics=False, store_schema=False) as pw, \
-            csv.open("w", encoding="utf-8", newline="") as fh:
+            (csv_path.open("w", encoding="utf-8", newline="") if csv else contextlib.nullcontext()) as fh:
         for start in range(0, max(len(df), 1), ROW_GROUP_ROWS):
             part = df.iloc[start:start + ROW_GROUP_ROWS]
             # one chunk per column: Arrow-backed string columns keep a chunk per concatenated batch, and
             # Parquet pages follow chunks, so without this the bytes would depend on the batch size
             arrow = pa.Table.from_pandas(part, schema=schema, preserve_index=False).combine_chunks()
             pw.write_table(arrow.replace_schema_metadata(None))
-            dates = [f.name for f in spec.fields if f.type == "date"]
-            as_text = part.assign(**{c: part[c].astype("string") for c in dates}) if dates else part
-            as_text.to_csv(fh, index=False, header=start == 0, lineterminator="\n")  # dates as ISO text
-    return [parquet, csv]
+            if fh is not None:
+                _csv_lines(part, spec, fh, header=start == 0)
+    return [parquet, csv_path] if csv else [parquet]
+
+
+def write_csv(df: pd.DataFrame, name: str, out_dir: Path) -> Path:
+    """Write the CSV copy of a conformed table into out_dir (the bytes write_table(csv=True) writes)."""
+    spec = table(name)
+    path = out_dir / f"{name}.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        for start in range(0, max(len(df), 1), ROW_GROUP_ROWS):
+            _csv_lines(df.iloc[start:start + ROW_GROUP_ROWS], spec, fh, header=start == 0)
+    return path
+
+
+def _csv_lines(part: pd.DataFrame, spec: Table, fh: IO[str], header: bool) -> None:
+    """Rows of a table as CSV lines (UTF-8, LF, dates as ISO text), with the header line if asked."""
+    dates = [f.name for f in spec.fields if f.type == "date"]
+    as_text = part.assign(**{c: part[c].astype("string") for c in dates}) if dates else part
+    as_text.to_csv(fh, index=False, header=header, lineterminator="\n")
