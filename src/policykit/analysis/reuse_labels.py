@@ -9,7 +9,8 @@ Passage types (``reuse.type``), decided in this order:
   直辖市 …), or language three quarters of which is formulaic: k-grams found in many families of
   documents (see ``reuse``), or stock formulas of policy documents listed in
   ``resources/reuse_formulas.txt`` (以习近平新时代中国特色社会主义思想为指导, 统筹发展和安全 …), which
-  documents repeat from central texts rather than from one another.
+  documents repeat from central texts rather than from one another; or a passage made of stock wording
+  only (shorter pieces found in several families of documents, see ``reuse``).
 - ``quotation``: at least half of the passage lies inside quotation marks (“…” 「…」 『…』) in either
   document: a slogan or principle quoted as such (原始数据不出域、数据可用不可见).
 - ``substantive``: the rest, wording one document shares with the other.
