@@ -153,8 +153,11 @@ class PassageTyper:
             len(t) >= _MIN_TITLE and t in t_content for t in (self.titles.get(src, ""), self.titles.get(tgt, "")))
         if cited >= _MARKED_SHARE or has_doc_number(t_text) or in_title:
             return "citation"
-        formulaic_share = float((formulaic | formula_mask(t_content)).mean()) if len(t_content) else 0.0
-        if is_agency_list(t_text) or formulaic_share >= formula_cover:
+        # the cheap tests first: most formulas of a large corpus are covered by formulaic k-grams throughout
+        if len(t_content) and (formulaic.all() or np.count_nonzero(formulaic | formula_mask(t_content))
+                               / len(t_content) >= formula_cover):
+            return "formula"
+        if is_agency_list(t_text):
             return "formula"
         return "quotation" if quoted >= _MARKED_SHARE else "substantive"
 
