@@ -713,3 +713,45 @@ def test_published_reuse_links_meet_the_thresholds():
     section = evaluate(config.PROCESSED_DIR, gold_dir())
     assert section.failures() == [], section.failures()
     assert {"links (dev)", "links (test)", "direction (test)"} <= set(section.scores["scope"])
+
+
+def test_clause_put_together_from_stock_pieces_is_a_formula():
+    """A clause a and b share whole, made of three pieces that five other documents hold apart: stock, formula.
+
+    Its 8-character pieces are held by a and b only (the clause seeds a passage), but every 6-character piece
+    lies inside a piece found in 7 families: the passage weighs nothing and is no evidence of borrowing. With
+    a higher threshold for stock wording it is substantive and the pair borrows.
+    """
+    pieces = [filler(20, i, 7) for i in range(3)]
+    clause = "".join(pieces)
+    docs = {"a": ("2020-01-01", [filler(0, 0) + clause + filler(0, 1)]),
+            "b": ("2021-01-01", [filler(1, 0) + clause + filler(1, 1)])}
+    for d in range(2, 7):
+        docs[f"o{d}"] = (None, [filler(d, 0) + pieces[0] + filler(d, 1) + pieces[1] + filler(d, 2) + pieces[2]])
+    docs, prov = corpus(docs)
+    out = build_reuse(docs, prov)
+    assert out["source_text"].tolist() == [clause]
+    assert out["type"].tolist() == ["formula"] and out["rarity"].tolist() == [0.0]
+    pair = build_reuse_pairs(out, docs).iloc[0]
+    assert (pair.relation, bool(pair.is_borrowing), pair.rare_chars) == ("formula", False, 0.0)
+    loose = build_reuse(docs, prov, min_stock_families=8)
+    assert loose["type"].tolist() == ["substantive"] and loose["rarity"].tolist() == [1.0]
+    assert bool(build_reuse_pairs(loose, docs).iloc[0].is_borrowing)
+
+
+def test_evidence_needed_grows_with_the_pairs_compared():
+    """One phrase of 15 characters is evidence in a corpus of up to 45 documents; about 30 are needed for 1,400."""
+    from policykit.analysis.reuse import MIN_RARE_CHARS, evidence_needed
+
+    assert evidence_needed(2) == evidence_needed(45) == MIN_RARE_CHARS
+    assert evidence_needed(46) > MIN_RARE_CHARS
+    assert 29.5 < evidence_needed(1400) < 30.5 and evidence_needed(14000) > evidence_needed(1400)
+    q = filler(9, 5, 20)
+    docs, prov = corpus({"a": ("2020-01-01", [filler(0, 0) + q + filler(0, 1)]),
+                         "b": ("2021-01-01", [filler(1, 0) + q + filler(1, 1)])})
+    reuse = build_reuse(docs, prov)
+    assert bool(build_reuse_pairs(reuse, docs).iloc[0].is_borrowing)
+    # the same pair among 1,400 documents: one phrase of 20 rare characters is not enough
+    many = pd.concat([docs, pd.DataFrame({"doc_id": [f"x{i}" for i in range(1398)], "text": "x"})], ignore_index=True)
+    pair = build_reuse_pairs(reuse, many).iloc[0]
+    assert (pair.n_phrases, bool(pair.is_borrowing), pair.relation) == (1, False, "formula")

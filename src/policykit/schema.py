@@ -664,8 +664,9 @@ register(Table(
         _f("doc_frequency", "integer", "Documents holding the passage's rarest 8-character piece (for a quoted "
            "phrase, the phrase): the documents holding the passage, or a few more.", True),
         _f("rarity", "number", "Mean over the passage's 8-character pieces of 2 / the documents holding the piece "
-           "(at most 1; for a quoted phrase, of the phrase): 1 for wording only the two documents share, low for "
-           "phrases common across the corpus.", True),
+           "(at most 1; for a quoted phrase, of the phrase), times the share of its characters outside stock wording "
+           "(6-character pieces found in 5 families of documents or more): 1 for wording only the two documents "
+           "share, low for phrases common across the corpus or put together from stock phrases.", True),
         _f("cited_doc_id", "string", "For a citation passage: the document of the corpus whose title or number "
            "it is (the citations table's cited_doc_id of the citation it overlaps), else null."),
         _f("direction_basis", "string", "date (both dated), month (one known only to the month), lower_bound "
@@ -706,8 +707,10 @@ register(Table(
            "one text), borrowing (different policies; substantive or quoted language with the evidence of "
            "is_borrowing), citation (different policies; a citation passage naming a document of the corpus), formula "
            "(the rest: formulas, agency lists, common phrases).", True, "关系", values=REUSE_RELATIONS),
-        _f("is_borrowing", "boolean", "Borrowing between different policies: at least one phrase of evidence "
-           "(n_phrases); never between versions or documents about one policy.", True, "实质性文本复用"),
+        _f("is_borrowing", "boolean", "Borrowing between different policies: a quoted phrase only the two documents "
+           "hold, or a phrase of evidence (n_phrases) and rare_chars of at least 15 x max(1, log(pairs of documents) / "
+           "log(1000)) (15 in a corpus of up to 45 documents, 30 for 1,400), or twice that in rare_chars alone; never "
+           "between versions or documents about one policy.", True, "实质性文本复用"),
         _f("rare_chars", "number", "Evidence: content characters of the substantive and quotation passages, each "
            "weighted by its rarity (reuse.rarity).",
            True),

@@ -31,11 +31,17 @@ Method (all character offsets index into documents.text):
    passage inside a longer passage from the same source document is not repeated.
    A citation passage names the document whose title or number it is (`cited_doc_id`, from the citations
    of analysis.citations), and each passage has a `rarity`: the mean over its k-grams of 2 / the documents
-   holding them, so that wording found across the corpus weighs little.
+   holding them, so that wording found across the corpus weighs little, times the share of its characters
+   outside *stock wording*: shorter pieces (stock_run characters) found in at least
+   max(min_stock_families, stock_share x families) families. A legal clause put together from common phrases
+   (违反本条例规定 … 由…责令改正 … 构成犯罪的，依法追究刑事责任) may have k-grams held by two documents only;
+   its shorter pieces are found across the corpus. A passage made of stock wording only is typed `formula`.
 5. Pairs. reuse_pairs sums the passages of each pair of documents by type and states the pair's relation:
    `version` (the same family_id), `derived` (the same policy_id: an explainer, news item or notice and a
-   document of its own policy), `borrowing` (two policies and at least one phrase of evidence: a
-   substantive passage of MIN_RARE_CHARS rarity-weighted characters, or a quoted phrase only the two hold),
+   document of its own policy), `borrowing` (two policies and evidence: a quoted phrase only the two hold,
+   or a phrase of evidence, i.e. a substantive passage of MIN_RARE_CHARS rarity-weighted characters, and in
+   all the rarity-weighted characters evidence_needed asks for, or twice those; the amount grows with the
+   logarithm of the pairs of documents compared, as the pairs sharing some wording by chance do),
    `citation` (a citation passage naming a document of the corpus), else `formula`. is_borrowing is
    relation == borrowing.
 """
@@ -45,7 +51,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from math import ceil
+from math import ceil, log
 
 import numpy as np
 import pandas as pd
@@ -73,6 +79,9 @@ DEFAULT_FORMULA_SHARE = 0.2
 DEFAULT_MIN_FORMULA_FAMILIES = 3
 DEFAULT_MAX_FORMULA_FAMILIES = 10
 DEFAULT_FORMULA_COVER = 0.75
+DEFAULT_STOCK_RUN = 6
+DEFAULT_STOCK_SHARE = 0.002
+DEFAULT_MIN_STOCK_FAMILIES = 5
 
 _DOC_COLUMNS = ("doc_id", "text", "title", "kind", "doc_number", "date", "period", "date_lower_bound",
                 "related_doc_id", "family_id", "version", "policy_id")
@@ -82,6 +91,7 @@ _CHAR_COLUMNS = ("source_char_start", "source_char_end", "target_char_start", "t
 _HASH_BASE = np.uint64(1_000_003)
 MAX_REPEATS = 8  # occurrences of one k-gram per document that seed matches
 _NO_HASH = np.uint64(np.iinfo(np.uint64).max)
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd: multiplying by it modulo 2**64 spreads a hash's top bits (_stock_mask)
 _BEYOND_BMP = re.compile("[\U00010000-\U0010FFFF]")  # code points that do not fit in uint16
 # Keys standing for characters beyond U+FFFF: the surrogates, which are never content characters (category Cs)
 _SLOT, _N_SLOTS = 0xD800, 0x800
@@ -102,6 +112,9 @@ class Params:
     min_formula_families: int = DEFAULT_MIN_FORMULA_FAMILIES
     max_formula_families: int = DEFAULT_MAX_FORMULA_FAMILIES
     formula_cover: float = DEFAULT_FORMULA_COVER
+    stock_run: int = DEFAULT_STOCK_RUN
+    stock_share: float = DEFAULT_STOCK_SHARE
+    min_stock_families: int = DEFAULT_MIN_STOCK_FAMILIES
 
     def check(self) -> None:
         """Reject parameters that make no sense."""
@@ -110,16 +123,23 @@ class Params:
                              f"min_quote_length ({self.min_quote_length}) must be at least 1")
         if self.max_gap < 0:
             raise InputError("reuse parameters", f"max_gap ({self.max_gap}) must not be negative")
+        if self.stock_run < 1 or self.min_stock_families < 2:
+            raise InputError("reuse parameters", f"stock_run ({self.stock_run}) must be at least 1 and "
+                             f"min_stock_families ({self.min_stock_families}) at least 2")
         if not 2 <= self.min_formula_families <= self.max_formula_families:
             raise InputError("reuse parameters", f"need 2 <= min_formula_families ({self.min_formula_families}) "
                              f"<= max_formula_families ({self.max_formula_families})")
-        for name in ("formula_share", "formula_cover"):
+        for name in ("formula_share", "formula_cover", "stock_share"):
             if not 0 < getattr(self, name) <= 1:
                 raise InputError("reuse parameters", f"{name} ({getattr(self, name)}) must be in (0, 1]")
 
     def formula_families(self, n_families: int) -> int:
         """Families a k-gram must occur in to be formulaic, for a corpus of n_families families."""
         return max(self.min_formula_families, min(ceil(self.formula_share * n_families), self.max_formula_families))
+
+    def stock_families(self, n_families: int) -> int:
+        """Families a stock_run-gram must occur in to be stock wording, for a corpus of n_families families."""
+        return max(self.min_stock_families, ceil(self.stock_share * n_families))
 
 
 @dataclass(frozen=True)
@@ -276,6 +296,8 @@ def build_reuse(
     kept = _drop_repeats(offsets).index.to_numpy()
     chars = offsets[list(_CHAR_COLUMNS)].to_numpy()[kept]  # the kept rows' offsets, from here on
     del offsets
+    stocked = _stock_chars(passages, kept, _stock_mask(corpus, passages, kept, p.stock_run,
+                                                       p.stock_families(n_families)))
     corpus = replace(corpus, keys=None, key_pos=None)  # the rows need the texts and offsets, not characters
     release_memory()
     columns = table("reuse").columns
@@ -288,7 +310,7 @@ def build_reuse(
         cells = [(c, values[c].append) for c in columns]
         for r in range(lo, min(lo + ROW_BLOCK, len(kept))):
             row = _row(corpus, passages[int(kept[r])], chars[r].tolist(), k, index, marks, typer, direction,
-                       p.formula_cover)
+                       p.formula_cover, int(stocked[r]))
             row["cited_doc_id"] = _cited_by(cited, row) if row["type"] == "citation" else None
             for c, add in cells:
                 add(row[c])
@@ -297,7 +319,7 @@ def build_reuse(
         block["shared_text"] = pd.array(values["shared_text"], dtype=block["reuse_id"].dtype)
         blocks.append(block)
         del values, cells, block
-    del passages, corpus, index, marks, cited
+    del passages, corpus, index, marks, cited, stocked
     frame = _joined(blocks, columns, kept)
     del blocks
     release_memory()
@@ -327,6 +349,16 @@ def _cited_by(cited: dict[str, list[tuple[int, int, str]]], row: dict) -> str | 
 
 
 MIN_RARE_CHARS = 15.0  # rarity-weighted characters of one substantive passage that make it evidence of borrowing
+# Pairs of documents up to which one phrase of MIN_RARE_CHARS is evidence enough. The more pairs a corpus has, the
+# more of them share some wording by chance (two statutes repeating a common clause): the rarity-weighted
+# characters a pair needs grow with the logarithm of the pairs compared (evidence_needed).
+EVIDENCE_BASE_PAIRS = 1000
+
+
+def evidence_needed(n_documents: int) -> float:
+    """Rarity-weighted characters a pair of documents needs to be borrowing, in a corpus of n_documents."""
+    pairs = n_documents * (n_documents - 1) / 2
+    return MIN_RARE_CHARS * max(1.0, log(max(pairs, 1.0)) / log(EVIDENCE_BASE_PAIRS))
 
 
 def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -360,12 +392,14 @@ def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None
     # documents besides the two), or a quoted phrase held by the two documents only
     long = (reuse["type"].eq("substantive") & (reuse["length"] * weight >= MIN_RARE_CHARS)) | (
         reuse["type"].eq("quotation") & (weight >= 1.0))
+    quoted = reuse["type"].eq("quotation") & (weight >= 1.0)
     ev = pd.DataFrame({k: reuse[k] for k in keys}).assign(rare=reuse["length"].astype("float64") * weight,
-                                                          phrases=long.astype("int64"))
-    ev = ev.groupby(keys)[["rare", "phrases"]].sum()
+                                                          phrases=long.astype("int64"), quoted=quoted.astype("int64"))
+    ev = ev.groupby(keys)[["rare", "phrases", "quoted"]].sum()
     out = out.merge(ev, left_on=keys, right_index=True, how="left")
     out["rare_chars"] = out.pop("rare").fillna(0.0).round(1)
     out["n_phrases"] = out.pop("phrases").fillna(0).astype("int64")
+    n_quoted = out.pop("quoted").fillna(0)
     cit = reuse[reuse["type"].eq("citation") & reuse["cited_doc_id"].notna()] if "cited_doc_id" in reuse else None
     first_cited = (cit.groupby(keys)["cited_doc_id"].min() if cit is not None and len(cit)
                    else pd.Series(dtype=object))
@@ -382,7 +416,13 @@ def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None
         pairs = list(zip(out["source_doc_id"], out["target_doc_id"], strict=True))
         out["same_family"] = [s in fam and fam.get(s) == fam.get(t) for s, t in pairs]
         out["same_policy"] = [s in pol and pol.get(s) == pol.get(t) for s, t in pairs]
-    out["is_borrowing"] = (out["n_phrases"] > 0) & ~out["same_policy"] & ~out["same_family"]
+    # Evidence: a quoted phrase only the two hold; or a phrase of evidence and, in all, the rarity-weighted
+    # characters the corpus's size calls for; or twice those, spread over shorter passages.
+    n_docs = (len(documents) if documents is not None and len(documents)
+              else len(set(out["source_doc_id"]) | set(out["target_doc_id"])))
+    need = evidence_needed(n_docs)
+    evidence = (n_quoted > 0) | ((out["n_phrases"] > 0) & (out["rare_chars"] >= need)) | (out["rare_chars"] >= 2 * need)
+    out["is_borrowing"] = evidence & ~out["same_policy"] & ~out["same_family"]
     out["relation"] = np.select(
         [out["same_family"], out["same_policy"], out["is_borrowing"], out["cited_doc_id"].notna()],
         ["version", "derived", "borrowing", "citation"], "formula")
@@ -1036,6 +1076,97 @@ def _split_at_titles(inside: np.ndarray, passages: list[_Passage], min_length: i
     return out
 
 
+def _stock_mask(corpus: _Corpus, passages: _Passages, kept: np.ndarray, m: int, threshold: int) -> np.ndarray:
+    """Mask of the kept passages' characters covered by stock wording: m-grams found in threshold families or more.
+
+    Stock wording is measured on shorter pieces than the index's k-grams: a legal clause put together from
+    common phrases (依照本条例规定 …, 责令改正，给予警告 …) has k-grams found in two documents only, but its
+    m-grams are found across the corpus. Only the m-grams inside the passages' exact runs are counted (on the
+    side of the first document: the runs are the same text on both), by one scan of the corpus's m-gram hashes
+    a chunk at a time: no index of every m-gram is built. The mask is set on that side only.
+    """
+    n = len(corpus.keys)
+    stock = np.zeros(n, dtype=bool)
+    if not len(kept) or n < m:
+        return stock
+    n_runs = len(passages.seg_n) + 1  # the runs of the kept passages:
+    take = np.cumsum((np.bincount(passages.first[kept], minlength=n_runs)
+                      - np.bincount(passages.first[kept + 1], minlength=n_runs))[:-1]) > 0
+    size, start = passages.seg_n[take], passages.seg_a[take]  # a run's characters are the same on both sides
+    start, size = start[size >= m], size[size >= m]
+    # positions starting an m-gram inside a run: the union of the runs' ranges [start, start + size - m], ascending
+    o = np.argsort(start, kind="stable")
+    lo, hi = start[o], (start + size - m + 1)[o]
+    new = np.r_[True, lo[1:] > np.maximum.accumulate(hi)[:-1]]
+    firsts = np.flatnonzero(new)
+    lo, hi = lo[firsts], np.maximum.reduceat(hi, firsts)
+    lens = hi - lo
+    cand = np.repeat(lo - np.r_[0, np.cumsum(lens)[:-1]], lens) + np.arange(int(lens.sum()))
+    del take, start, size, o, lo, hi, new, firsts, lens
+    # hashes multiplied by an odd constant (a bijection modulo 2**64: equal m-grams stay equal, others apart),
+    # whose top bits are spread evenly: the polynomial hash's own top bits cluster for short pieces
+    cand_h = _hashes_at(corpus, m, cand) * _MIX
+    order = np.argsort(cand_h)
+    sorted_h = cand_h[order]
+    new = np.r_[True, sorted_h[1:] != sorted_h[:-1]]
+    uniq = sorted_h[new]  # the m-grams to count, ascending
+    which = np.empty(len(cand), dtype=np.int64)  # the m-gram of each position
+    which[order] = np.cumsum(new) - 1
+    del cand_h, order, sorted_h, new
+    n_fam = int(corpus.family.max()) + 1
+    # The m-grams are looked up by the top bits of their hash: uniq ascends, so does its top bits' value, and
+    # bucket t holds uniq[bounds[t]:bounds[t + 1]] (about one m-gram in four buckets): a lookup is a gather or
+    # two, where a binary search over uniq would take twenty.
+    bits = int(min(26, max(16, np.ceil(np.log2(4 * len(uniq))))))
+    shift = np.uint64(64 - bits)
+    bounds = np.r_[0, np.cumsum(np.bincount((uniq >> shift).astype(np.intp), minlength=1 << bits))].astype(np.int32)
+    depth = int(np.diff(bounds).max())
+    codes = []  # (m-gram, family) pairs found in the corpus, as m-gram index x families + family
+    for lo in range(0, n, INDEX_PARTITION):
+        h = _kgram_hashes(corpus, m, lo, lo + INDEX_PARTITION)
+        h *= _MIX
+        t = (h >> shift).astype(np.intp)
+        first, last = bounds[t], bounds[t + 1]
+        del t
+        live = np.flatnonzero(last > first)
+        at, pos = [], []
+        for r in range(depth):
+            idx = first[live] + r
+            ok = idx < last[live]
+            live, idx = live[ok], idx[ok]
+            eq = uniq[idx] == h[live]
+            at.append(idx[eq])
+            pos.append(live[eq])
+            live = live[~eq]
+        pos_a = np.concatenate(pos)
+        fam = corpus.family[_doc_of(corpus, pos_a + lo)]
+        codes.append(_distinct(np.concatenate(at).astype(np.int64) * n_fam + fam))
+        del h, first, last, live, at, pos, pos_a, fam
+    found = _distinct(np.concatenate(codes))
+    del codes, bounds
+    families = np.bincount(found // n_fam, minlength=len(uniq))
+    starts = cand[families[which] >= threshold]
+    for j in range(m):  # x is covered when a stock m-gram starts in (x - m, x]
+        stock[starts + j] = True
+    return stock
+
+
+def _stock_chars(passages: _Passages, kept: np.ndarray, stock: np.ndarray) -> np.ndarray:
+    """Per kept passage, its exactly matched characters inside stock wording (_stock_mask, on the first side)."""
+    held = np.r_[0, np.cumsum(stock, dtype=np.int32 if len(stock) < 2**31 else np.int64)]  # stock characters before x
+    per_run = held[passages.seg_a + passages.seg_n] - held[passages.seg_a]
+    if not len(per_run):
+        return np.zeros(len(kept), dtype=np.int64)
+    per_passage = np.add.reduceat(np.r_[per_run, 0], passages.first[:-1])
+    return np.where(np.diff(passages.first) > 0, per_passage, 0)[kept]
+
+
+def _distinct(a: np.ndarray) -> np.ndarray:
+    """The distinct values of an array, ascending (by a sort: np.unique hashes, slower on millions of int64)."""
+    a = np.sort(a)
+    return a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a
+
+
 # --- quoted phrases ---------------------------------------------------------------------------
 
 def _quotations(corpus: _Corpus, min_quote: int, threshold: int, focus: set[int] | None) -> list[_Passage]:
@@ -1121,8 +1252,11 @@ def _quote_passage(corpus: _Corpus, da: int, ia: int, db: int, ib: int, n: int, 
 # --- rows -------------------------------------------------------------------------------------
 
 def _row(corpus: _Corpus, p: _Passage, chars: list[int], k: int, index: _Index, marks: _Marks,
-         typer: PassageTyper, direction: Direction, formula_cover: float) -> dict:
-    """One reuse row for a passage (chars: its offsets in the texts, as _row_offsets gives them)."""
+         typer: PassageTyper, direction: Direction, formula_cover: float, stocked: int) -> dict:
+    """One reuse row for a passage (chars: its offsets in the texts, as _row_offsets gives them).
+
+    stocked: its exactly matched characters inside stock wording (_stock_chars).
+    """
     ida, idb = corpus.doc_ids[p.doc_a], corpus.doc_ids[p.doc_b]
     source, basis = direction.source_of(ida, idb)
     # Where no date tells the direction, the sides are named in doc_id order and no source is claimed.
@@ -1140,6 +1274,8 @@ def _row(corpus: _Corpus, p: _Passage, chars: list[int], k: int, index: _Index, 
     n_diff = 0 if s_text == t_text else Levenshtein.distance(s_text, t_text)
     segs = [(seg[ti], seg[2]) for seg in p.segments]
     formulaic = index.formulaic[t0:t1]
+    if stocked >= p.shared:  # made of stock wording only: a formula
+        formulaic = np.ones_like(formulaic)
     if p.doc_frequency:
         doc_frequency = p.doc_frequency
         rarity = min(1.0, 2.0 / max(doc_frequency, 2))
@@ -1149,7 +1285,10 @@ def _row(corpus: _Corpus, p: _Passage, chars: list[int], k: int, index: _Index, 
         # each k-gram weighs 2 / the documents holding it: a passage made of phrases common across the corpus
         # (a stock legal clause whose rarest k-gram happens to be shared by two documents) weighs little
         every = np.concatenate(counts).astype(np.float64)
-        rarity = float(np.minimum(1.0, 2.0 / np.maximum(every, 2.0)).mean())
+        rarity = float(np.minimum(1.0, 2.0 / np.maximum(every, 2.0)).sum()) / len(every)  # the mean, with less overhead
+        # and only its wording outside stock phrases counts: a clause assembled from the corpus's legal formulas
+        # (由…责令改正 …；构成犯罪的，依法追究刑事责任) weighs little even where its whole is found twice only
+        rarity *= (p.shared - stocked) / p.shared
     return {
         "reuse_id": f"{t_id}:{t_prov}:{s_id}:{s_prov}:{tc0:07d}:{sc0:07d}",
         "source_doc_id": s_id,

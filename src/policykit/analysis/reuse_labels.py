@@ -9,7 +9,8 @@ Passage types (``reuse.type``), decided in this order:
   直辖市 …), or language three quarters of which is formulaic: k-grams found in many families of
   documents (see ``reuse``), or stock formulas of policy documents listed in
   ``resources/reuse_formulas.txt`` (以习近平新时代中国特色社会主义思想为指导, 统筹发展和安全 …), which
-  documents repeat from central texts rather than from one another.
+  documents repeat from central texts rather than from one another; or a passage made of stock wording
+  only (shorter pieces found in several families of documents, see ``reuse``).
 - ``quotation``: at least half of the passage lies inside quotation marks (“…” 「…」 『…』) in either
   document: a slogan or principle quoted as such (原始数据不出域、数据可用不可见).
 - ``substantive``: the rest, wording one document shares with the other.
@@ -152,8 +153,11 @@ class PassageTyper:
             len(t) >= _MIN_TITLE and t in t_content for t in (self.titles.get(src, ""), self.titles.get(tgt, "")))
         if cited >= _MARKED_SHARE or has_doc_number(t_text) or in_title:
             return "citation"
-        formulaic_share = float((formulaic | formula_mask(t_content)).mean()) if len(t_content) else 0.0
-        if is_agency_list(t_text) or formulaic_share >= formula_cover:
+        # the cheap tests first: most formulas of a large corpus are covered by formulaic k-grams throughout
+        if len(t_content) and (formulaic.all() or np.count_nonzero(formulaic | formula_mask(t_content))
+                               / len(t_content) >= formula_cover):
+            return "formula"
+        if is_agency_list(t_text):
             return "formula"
         return "quotation" if quoted >= _MARKED_SHARE else "substantive"
 

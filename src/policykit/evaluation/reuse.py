@@ -143,7 +143,26 @@ def law_sample_notes(gold_dir: Path) -> list[str]:
     rejected = "; ".join(f"{r.n}: {r.reading}" for r in sample[~ok].itertuples())
     return [f"Law corpus (laws-dev, 1,449 files): of a sample of {len(sample)} pairs with is_borrowing true (the first "
             f"by sha256 of the two source paths), a reader accepts {int(ok.sum())} ({ok.mean():.2f}) as borrowing of "
-            f"specific wording (data/gold/{LAW_SAMPLE_FILE}, one line of reading each). Not accepted: {rejected}."]
+            f"specific wording (data/gold/{LAW_SAMPLE_FILE}, one line of reading each). Not accepted: {rejected}."
+            ] + law_dev_sample_notes(gold_dir)
+
+
+LAW_DEV_SAMPLE_FILE = "reuse_laws_dev_sample.csv"
+
+
+def law_dev_sample_notes(gold_dir: Path) -> list[str]:
+    """A reader's verdict on the dev draws of is_borrowing pairs (reuse_laws_dev_sample.csv), if present."""
+    path = Path(gold_dir) / LAW_DEV_SAMPLE_FILE
+    if not path.is_file():
+        return []
+    sample = pd.read_csv(path, dtype=str, keep_default_na=False)
+    parts = []
+    for rules, g in sample.groupby("rules", sort=False):
+        ok = g["accepted"].str.lower().eq("true")
+        parts.append(f"{rules} rules: {int(ok.sum())} of {len(g)} ({ok.mean():.2f})")
+    return [f"Dev draws for writing the borrowing rules (data/gold/{LAW_DEV_SAMPLE_FILE}: the first 30 is_borrowing "
+            f"pairs by sha256 of 'laws-dev|source path|target path', drawn from the law corpus's tables under the "
+            f"previous and the current rules), accepted by a reader as borrowing: {'; '.join(parts)}."]
 
 
 def check_spans(gold: pd.DataFrame, documents: pd.DataFrame) -> list[str]:
