@@ -921,6 +921,26 @@ register(Table(
 ))
 
 
+FIELD_TERMS = "field_terms.tsv"  # in policykit/resources: the Chinese term of each column defined without one
+
+
+def _add_field_terms() -> None:
+    """Give each column defined above without a Chinese term the one resources/field_terms.tsv lists."""
+    import csv
+    from dataclasses import replace
+    from pathlib import Path
+
+    path = Path(__file__).parent / "resources" / FIELD_TERMS
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
+        terms = {(r["table"], r["column"]): r["zh"].strip() for r in rows}
+    for name, spec in TABLES.items():
+        fields = tuple(replace(f, zh=terms.get((name, f.name), "")) if not f.zh else f for f in spec.fields)
+        TABLES[name] = replace(spec, fields=fields)
+
+
+_add_field_terms()
+
 def table(name: str) -> Table:
     """Return the registered table called name."""
     try:
