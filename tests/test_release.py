@@ -314,3 +314,16 @@ def test_field_terms_name_existing_columns_once() -> None:
     for row in rows:
         assert table(row["table"]).field(row["column"]).zh == row["zh"], row
     assert all(f.zh for spec in TABLES.values() for f in spec.fields)
+
+
+def test_every_value_label_is_bilingual() -> None:
+    """Each allowed value of each categorical column: a value label with Chinese and the value, ≤ 80 characters."""
+    import re
+
+    from policykit.publish.release import categories, value_label
+
+    for spec in TABLES.values():
+        for f in spec.fields:
+            for value in categories(f) or {}:
+                label = value_label(f, value)
+                assert re.search(r"[\u4e00-\u9fff]", label) and len(label) <= 80, (spec.name, f.name, label)

@@ -137,7 +137,11 @@ DIRECTION_BASES = ("date", "month", "lower_bound", "related", "version", "citati
 REUSE_RELATIONS = ("version", "derived", "borrowing", "citation", "formula")
 CITATION_KINDS = ("title", "doc_number")
 MATCH_BASES = ("title", "fuzzy", "short_form", "after_title", "doc_number")
-IMPLEMENTATION_BASES = ("title", "legal_basis", "carries_out")
+IMPLEMENTATION_BASES = {
+    "title": "实施性名称 implementing title",
+    "legal_basis": "立法依据 legal basis",
+    "carries_out": "贯彻落实 carries out",
+}
 
 
 DOC_FK = ForeignKey(("doc_id",), "documents", ("doc_id",))

@@ -73,6 +73,9 @@ VALUE_ZH = {
     "citation": "引用", "formula": "套话", "quotation": "引述", "substantive": "实质性",
     "date": "日期", "month": "月份", "lower_bound": "日期下限", "related": "关联", "version": "版本",
     "between": "介于", "~": "约",
+    "adopted": "通过", "amended": "修正", "revised": "修订", "approved": "批准", "promulgated": "公布",
+    ">=": "不低于", ">": "高于", "<=": "不高于", "<": "低于", "=": "等于", "derived": "派生", "borrowing": "借用",
+    "title": "标题", "doc_number": "文号", "fuzzy": "模糊匹配", "short_form": "简称", "after_title": "标题后文号",
 }
 
 
