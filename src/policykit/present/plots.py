@@ -706,9 +706,10 @@ def statement_mix_figure(mix: pd.DataFrame, labels: Iterable[str], title: str) -
             left += values
         ax.set_xlim(0, 1)
         ax.set_xlabel("share of statements")
-        # at most three entries a row: long document labels leave the panels narrow, wide legends would overlap
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(len(columns), 3), fontsize=8,
-                  frameon=False)
+        # two rows at most, the instruments' in two columns: long document labels leave the left panel narrow,
+        # and a wider legend would run into the right one
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(len(columns), 2 if ax is axes[0] else 3),
+                  fontsize=8, frameon=False)
     axes[0].set_yticks(y, labels)
     axes[0].invert_yaxis()
     axes[0].set_title("政策工具 instrument (statements with a commitment)", fontsize=10, pad=40)
