@@ -330,3 +330,18 @@ def test_witnesses_figure_says_when_no_document_has_several_witnesses() -> None:
     assert len(fig.axes) == 2 and "What differs between the witnesses" in fig._suptitle.get_text()
     plt.close(fig)
     assert plots.witnesses_figure(single.assign(removed_markup=0)) is None
+
+
+def test_table_cells_and_pair_titles_follow_lang() -> None:
+    """apply_lang reaches the cells of a drawn table; a title naming a pair of versions is rewritten part by part."""
+    import pandas as pd
+
+    fig = plots.table_figure(pd.DataFrame({"变化 change": ["改写 reworded", "计划"]}),
+                             "目标的变化 Target changes, 征求意见稿 draft → 正式稿 final")
+    plots.apply_lang(fig, "en")
+    cells = sorted(c.get_text().get_text() for c in fig.axes[0].tables[0].get_celld().values())
+    assert cells == ["change", "reworded", "计划"]
+    assert fig.axes[0].get_title() == "Target changes, draft → final"
+    plt.close(fig)
+    pair_title = "目标的变化 Target changes, 征求意见稿 draft → 正式稿 final"
+    assert plots.in_lang(pair_title, "zh") == "目标的变化, 征求意见稿 → 正式稿"

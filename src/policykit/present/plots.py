@@ -328,7 +328,8 @@ LANGS = ("both", "zh", "en")
 # '条例 · law-2019' is a title and an id, not a label) and an English half (a Latin letter, no Han characters)
 _BILINGUAL = re.compile(r"^(?P<zh>[^A-Za-z\n]*[\u4e00-\u9fff][^A-Za-z\n]*?)(?<![·:：/—])[ \u3000]+"
                         r"(?P<en>(?=[^\n]*[A-Za-z])[A-Za-z(][^\u4e00-\u9fff\n]*)$")
-_PIECES = re.compile(r"(\s*[:：]\s+|\s+·\s+)")  # what joins labels on one line: '文件 document: 政策文件 policy'
+# what joins labels on one line: '文件 document: 政策文件 policy', '目标的变化 Target changes, 征求意见稿 draft → …'
+_PIECES = re.compile(r"(\s*[:：]\s+|\s+·\s+|,\s+|\s+→\s+)")
 _ENDS = re.compile(r"^(?P<lead>\s*)(?P<body>.*?)(?P<tail>[:：]?\s*)$", re.DOTALL)
 _MARKUP = re.compile(r"(<[^<>]*>|%\{[^{}]*\})")  # plotly's HTML tags and %{…} placeholders
 _LINE_BREAK = re.compile(r"(<br\s*/?>)", re.IGNORECASE)
@@ -342,7 +343,7 @@ def _label_in_lang(label: str, lang: str) -> str:
 
 
 def _line_in_lang(line: str, lang: str) -> str:
-    """A line in lang: the whole line as one label, else each label of several joined by ': ' or ' · '."""
+    """A line in lang: the whole line as one label, else each label of several joined by ': ', ' · ', ', ', ' → '."""
     whole = _label_in_lang(line, lang)
     if whole != line:
         return whole
@@ -352,7 +353,8 @@ def _line_in_lang(line: str, lang: str) -> str:
 def in_lang(text: str, lang: str = "both") -> str:
     """A label in one language: each line '中文 English' becomes '中文' (zh) or 'English' (en); others stay.
 
-    A line of several labels joined by ': ' or ' · ' ('文件 document: 政策文件 policy') has each one rewritten.
+    A line of several labels joined by ': ', ' · ', ', ' or ' → ' ('文件 document: 政策文件 policy') has each one
+    rewritten.
     """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
@@ -451,7 +453,10 @@ def apply_lang(fig: Figure, lang: str = "both") -> None:
                 formatter.seq = [in_lang(str(t), lang) for t in formatter.seq]
             elif isinstance(formatter, FuncFormatter):  # labels given with set_ticks(ticks, labels)
                 formatter.func = (lambda f: lambda x, pos=None: in_lang(str(f(x, pos)), lang))(formatter.func)
-    for text in fig.findobj(Text):
+    texts = list(fig.findobj(Text))
+    for ax in fig.axes:  # findobj does not reach the texts of table cells
+        texts += [cell.get_text() for table in ax.tables for cell in table.get_celld().values()]
+    for text in texts:
         if text.get_gid() != SOURCE_GID and text.get_text():
             text.set_text(in_lang(text.get_text(), lang))
 
