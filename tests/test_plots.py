@@ -270,7 +270,8 @@ def test_labels_joined_on_one_line_and_titles_with_ids() -> None:
     assert plots.in_lang("文件 document: 政策文件 policy", "en") == "document: policy"
     assert plots.in_lang("文件 document: 政策文件 policy", "zh") == "文件: 政策文件"
     assert plots.in_lang("日期 date: ", "zh") == "日期: "
-    for kept in ("条例 · law-2019", "船员条例 · 2020-03-27 · chuanyuan-2020", "到2026年 (2026-12-31)"):
+    for kept in ("条例 · law-2019", "船员条例 · 2020-03-27 · chuanyuan-2020", "到2026年 (2026-12-31)",
+                 "本条例施行 (by 2012-10-01)"):  # a sentence and its deadline, as a table cell holds them
         assert plots.in_lang(kept, "en") == plots.in_lang(kept, "zh") == kept
     hover = "<b>目标 goal</b> · d-1<br>借用字数 borrowed characters: %{value}<extra></extra>"
     assert plots.markup_in_lang(hover, "en") == "<b>goal</b> · d-1<br>borrowed characters: %{value}<extra></extra>"

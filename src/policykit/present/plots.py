@@ -325,9 +325,10 @@ def pair_names(documents: pd.DataFrame, earlier: str, later: str) -> tuple[str, 
 LANGS = ("both", "zh", "en")
 """Languages of figure labels: both ('中文 English', as the schema writes labels), Chinese only, English only."""
 # '中文 English': a Chinese half (no Latin letters, not ending on a separator such as · or :, so that
-# '条例 · law-2019' is a title and an id, not a label) and an English half (a Latin letter, no Han characters)
+# '条例 · law-2019' is a title and an id, not a label) and an English half (opening with a letter or a quote, so that
+# '本条例施行 (by 2012-10-01)' is a sentence and its date; no Han characters)
 _BILINGUAL = re.compile(r"^(?P<zh>[^A-Za-z\n]*[\u4e00-\u9fff][^A-Za-z\n]*?)(?<![·:：/—])[ \u3000]+"
-                        r"(?P<en>(?=[^\n]*[A-Za-z])[A-Za-z(][^\u4e00-\u9fff\n]*)$")
+                        r"(?P<en>[A-Za-z\"“][^\u4e00-\u9fff\n]*)$")
 # what joins labels on one line: '文件 document: 政策文件 policy', '目标的变化 Target changes, 征求意见稿 draft → …'
 _PIECES = re.compile(r"(\s*[:：]\s+|\s+·\s+|,\s+|\s+→\s+)")
 _ENDS = re.compile(r"^(?P<lead>\s*)(?P<body>.*?)(?P<tail>[:：]?\s*)$", re.DOTALL)
