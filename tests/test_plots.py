@@ -346,3 +346,15 @@ def test_table_cells_and_pair_titles_follow_lang() -> None:
     plt.close(fig)
     pair_title = "目标的变化 Target changes, 征求意见稿 draft → 正式稿 final"
     assert plots.in_lang(pair_title, "zh") == "目标的变化, 征求意见稿 → 正式稿"
+
+
+def test_annotated_heatmap_with_one_value_on_a_log_scale() -> None:
+    """A single value (the log norm's ends are equal) is still written in its cell."""
+    import numpy as np
+    import pandas as pd
+
+    fig, ax = plt.subplots()
+    plots.annotated_heatmap(ax, pd.DataFrame([[np.nan, 42.0], [np.nan, np.nan]]), lambda v: f"{v:.0f}",
+                            cmap="Blues", norm="log")
+    assert [t.get_text() for t in ax.texts] == ["42"]
+    plt.close(fig)

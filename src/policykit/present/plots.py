@@ -608,7 +608,8 @@ def annotated_heatmap(ax: Any, values: pd.DataFrame, fmt: Callable[[float], str]
     image = ax.imshow(np.ma.masked_invalid(data), cmap=cmap, aspect="auto", norm=norm, vmin=vmin, vmax=vmax)
     for (i, j), v in np.ndenumerate(data):
         if not np.isnan(v):
-            r, g, b, _ = image.cmap(image.norm(v))
+            # a scalar's colour is a 4-tuple, but an array when the norm masks it (one value on a log scale)
+            r, g, b = np.ravel(image.cmap(image.norm(v)))[:3]
             dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
             ax.text(j, i, fmt(v), ha="center", va="center", fontsize=fontsize, color="white" if dark else "black")
     return image
