@@ -220,3 +220,29 @@ def test_notebooks_pass_nbval(tmp_path: Path) -> None:
 
 def _code_cells(path: Path) -> int:
     return sum(1 for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_notebook_takes_data_and_lang(path: Path) -> None:
+    """Each notebook has the data and lang parameters and hands them to plots.use_data and plots.use_lang."""
+    nb = nbformat.read(path, as_version=4)
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert re.search(r"^data = None  # ", params.source, re.M) and re.search(r'^lang = "both"  # ', params.source, re.M)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "plots.use_data(data)" in code and "plots.use_lang(lang)" in code
+
+
+@pytest.mark.slow
+def test_reuse_notebook_runs_on_another_corpus_in_english(tiny_built, tmp_path: Path) -> None:
+    """05_reuse with -p data <another build> -p lang en runs on that build's tables."""
+    import pandas as pd
+
+    data = tiny_built.files[0].parent
+    out = tmp_path / "reports"
+    [executed] = figures.run_notebooks(["05_reuse"], {"data": str(data), "lang": "en"}, out_dir=out, progress=False)
+    nb = nbformat.read(executed, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert [o for o in outputs if o.output_type == "error"] == []
+    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    reuse = pd.read_parquet(data / "reuse.parquet")
+    assert f"{len(reuse)} passages in the table" in printed  # the other build's tables, not data/processed

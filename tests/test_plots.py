@@ -263,3 +263,98 @@ def test_labels_in_one_language() -> None:
     fig.canvas.draw()
     assert [t.get_text() for t in ax.get_yticklabels()] == ["policy", "draft"] and ax.get_title() == "Document length"
     plt.close(fig)
+
+
+def test_labels_joined_on_one_line_and_titles_with_ids() -> None:
+    """Several labels on a line are rewritten one by one; a short title with its id or date is left whole."""
+    assert plots.in_lang("文件 document: 政策文件 policy", "en") == "document: policy"
+    assert plots.in_lang("文件 document: 政策文件 policy", "zh") == "文件: 政策文件"
+    assert plots.in_lang("日期 date: ", "zh") == "日期: "
+    for kept in ("条例 · law-2019", "船员条例 · 2020-03-27 · chuanyuan-2020", "到2026年 (2026-12-31)",
+                 "本条例施行 (by 2012-10-01)"):  # a sentence and its deadline, as a table cell holds them
+        assert plots.in_lang(kept, "en") == plots.in_lang(kept, "zh") == kept
+    hover = "<b>目标 goal</b> · d-1<br>借用字数 borrowed characters: %{value}<extra></extra>"
+    assert plots.markup_in_lang(hover, "en") == "<b>goal</b> · d-1<br>borrowed characters: %{value}<extra></extra>"
+    assert plots.markup_in_lang(hover, "zh") == "<b>目标</b> · d-1<br>借用字数: %{value}<extra></extra>"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_plotly_figures_follow_lang(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """save_plotly keeps one half of every bilingual text: title, axes, ticks, legend, hover, table cells, nodes."""
+    import json
+
+    import pandas as pd
+
+    go = pytest.importorskip("plotly.graph_objects")
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=pd.to_datetime(["2024-01-01"]), y=[0], name="政策文件 policy",
+                             legendgrouptitle_text="文件 documents", customdata=[["目标 goal", "plan-2024"]],
+                             hovertemplate="<b>%{customdata[0]}</b><br>日期 date: %{x|%Y-%m-%d}<extra></extra>"))
+    fig.add_trace(go.Table(header={"values": ["变化类型 change", "doc_id"]},
+                           cells={"values": [["新增 added", "未变 unchanged"], ["plan-2024", "计划"]]}))
+    fig.add_trace(go.Sankey(node={"label": ["征求意见稿 draft", "正式稿 final"]},
+                            link={"source": [0], "target": [1], "value": [3]}))
+    fig.update_layout(title="文件时间线 Documents by date", xaxis_title="日期 date", legend_title_text="类型 kind")
+    fig.update_yaxes(tickvals=[0], ticktext=["条例<br>law-2019"])
+    monkeypatch.setenv(plots.LANG_ENV, lang)
+    page = plots.save_plotly(fig, "timeline", "00_test").read_text(encoding="utf-8")
+    shown = json.dumps(fig.to_plotly_json(), ensure_ascii=False, default=str)
+    zh, en = lang == "zh", lang == "en"
+    for both, one in (("文件时间线 Documents by date", "文件时间线" if zh else "Documents by date"),
+                      ("政策文件 policy", "政策文件" if zh else "policy"),
+                      ("日期 date: ", "日期: " if zh else "date: "),
+                      ("新增 added", "新增" if zh else "added"), ("征求意见稿 draft", "征求意见稿" if zh else "draft"),
+                      ("类型 kind", "类型" if zh else "kind"), ("文件 documents", "文件" if zh else "documents")):
+        assert both not in shown and one in shown, (both, one)
+    assert "条例<br>law-2019" in shown and '"计划"' in shown and "2024-01-01" in shown  # data and ids untouched
+    written = page.encode("ascii", "backslashreplace").decode("unicode_escape")  # plotly writes \\uXXXX
+    assert ("Documents by date" in written) is en and ("文件时间线" in written) is zh  # the page written is the same
+
+
+def test_witnesses_figure_says_when_no_document_has_several_witnesses() -> None:
+    """One file per document: one panel of what normalisation removed, titled so; at most WITNESS_ROWS rows."""
+    import pandas as pd
+
+    n = plots.WITNESS_ROWS + 5
+    single = pd.DataFrame({"doc_id": [f"law-{i:02d}" for i in range(n)],
+                           "source_file": [f"法规/l{i}.md" for i in range(n)],
+                           "script": "hans", "is_primary": True, "agreement": 1.0, "n_differences": 0,
+                           "removed_readings": 0, "removed_markup": list(range(1, n + 1)), "differences": ""})
+    fig = plots.witnesses_figure(single)
+    assert len(fig.axes) == 1 and "What normalisation removed from each file" in fig._suptitle.get_text()
+    assert "no witnesses to compare" in fig.axes[0].get_title() and "5 more witnesses" in fig.axes[0].get_title()
+    assert len(fig.axes[0].patches) == 2 * plots.WITNESS_ROWS  # readings and markup bars of the rows kept
+    plt.close(fig)
+    several = pd.concat([single.head(2), single.head(2).assign(source_file=["b.txt", "c.txt"], is_primary=False,
+                                                               n_differences=[2, 0], agreement=[0.97, 1.0])])
+    fig = plots.witnesses_figure(several)
+    assert len(fig.axes) == 2 and "What differs between the witnesses" in fig._suptitle.get_text()
+    plt.close(fig)
+    assert plots.witnesses_figure(single.assign(removed_markup=0)) is None
+
+
+def test_table_cells_and_pair_titles_follow_lang() -> None:
+    """apply_lang reaches the cells of a drawn table; a title naming a pair of versions is rewritten part by part."""
+    import pandas as pd
+
+    fig = plots.table_figure(pd.DataFrame({"变化 change": ["改写 reworded", "计划"]}),
+                             "目标的变化 Target changes, 征求意见稿 draft → 正式稿 final")
+    plots.apply_lang(fig, "en")
+    cells = sorted(c.get_text().get_text() for c in fig.axes[0].tables[0].get_celld().values())
+    assert cells == ["change", "reworded", "计划"]
+    assert fig.axes[0].get_title() == "Target changes, draft → final"
+    plt.close(fig)
+    pair_title = "目标的变化 Target changes, 征求意见稿 draft → 正式稿 final"
+    assert plots.in_lang(pair_title, "zh") == "目标的变化, 征求意见稿 → 正式稿"
+
+
+def test_annotated_heatmap_with_one_value_on_a_log_scale() -> None:
+    """A single value (the log norm's ends are equal) is still written in its cell."""
+    import numpy as np
+    import pandas as pd
+
+    fig, ax = plt.subplots()
+    plots.annotated_heatmap(ax, pd.DataFrame([[np.nan, 42.0], [np.nan, np.nan]]), lambda v: f"{v:.0f}",
+                            cmap="Blues", norm="log")
+    assert [t.get_text() for t in ax.texts] == ["42"]
+    plt.close(fig)

@@ -230,7 +230,7 @@ def test_stata_export_keeps_long_text_labels_and_is_deterministic(tmp_path: Path
         labels = reader.variable_labels()
         data = reader.read()
         assert reader.data_label == "Documents"
-    assert labels["doc_id"].startswith(table("documents").fields[0].description[:40])
+    assert labels["doc_id"].startswith("文件编号 " + table("documents").fields[0].description[:40])
     assert all(len(v) <= 80 for v in labels.values())
     assert data.loc[data.doc_id == "final", "text"].item() == LONG_TEXT
     assert pd.isna(data.loc[data.doc_id == "draft", "date"].item())  # a missing date is Stata's missing date
@@ -282,3 +282,48 @@ def test_duckdb_script_recreates_the_tables_with_keys_and_comments(tmp_path: Pat
     finally:
         con.close()
     assert "CREATE TABLE reuse" not in duckdb_sql({"sources": tables["sources"]})
+
+
+def test_every_stata_variable_label_is_chinese_first_within_80_characters(tmp_path: Path) -> None:
+    """Each column of each table: a variable label in the .dta that opens with its Chinese term, then English."""
+    import re
+
+    from policykit.publish.release import write_stata
+
+    han_first = re.compile(r"[\u4e00-\u9fff][^ ]* [A-Za-z'(\"`<>=~0-9]")  # the term, a space, the English
+    for name, spec in TABLES.items():
+        path = write_stata(frame(name, [{}]), name, tmp_path / f"{name}.dta")
+        with pd.io.stata.StataReader(path) as reader:
+            labels = reader.variable_labels()
+        assert list(labels) == spec.columns, name
+        for column, label in labels.items():
+            assert 0 < len(label) <= 80, (name, column, label)
+            assert han_first.match(label), (name, column, label)
+            assert label.startswith(spec.field(column).zh + " "), (name, column, label)
+
+
+def test_field_terms_name_existing_columns_once() -> None:
+    """resources/field_terms.tsv: known table and column, listed once, and the term the registry holds."""
+    import csv
+
+    path = config.RESOURCES_DIR / "field_terms.tsv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t"))
+    keys = [(r["table"], r["column"]) for r in rows]
+    assert len(keys) == len(set(keys))
+    for row in rows:
+        assert table(row["table"]).field(row["column"]).zh == row["zh"], row
+    assert all(f.zh for spec in TABLES.values() for f in spec.fields)
+
+
+def test_every_value_label_is_bilingual() -> None:
+    """Each allowed value of each categorical column: a value label with Chinese and the value, ≤ 80 characters."""
+    import re
+
+    from policykit.publish.release import categories, value_label
+
+    for spec in TABLES.values():
+        for f in spec.fields:
+            for value in categories(f) or {}:
+                label = value_label(f, value)
+                assert re.search(r"[\u4e00-\u9fff]", label) and len(label) <= 80, (spec.name, f.name, label)

@@ -137,7 +137,11 @@ DIRECTION_BASES = ("date", "month", "lower_bound", "related", "version", "citati
 REUSE_RELATIONS = ("version", "derived", "borrowing", "citation", "formula")
 CITATION_KINDS = ("title", "doc_number")
 MATCH_BASES = ("title", "fuzzy", "short_form", "after_title", "doc_number")
-IMPLEMENTATION_BASES = ("title", "legal_basis", "carries_out")
+IMPLEMENTATION_BASES = {
+    "title": "实施性名称 implementing title",
+    "legal_basis": "立法依据 legal basis",
+    "carries_out": "贯彻落实 carries out",
+}
 
 
 DOC_FK = ForeignKey(("doc_id",), "documents", ("doc_id",))
@@ -923,6 +927,26 @@ register(Table(
     ),
 ))
 
+
+FIELD_TERMS = "field_terms.tsv"  # in policykit/resources: the Chinese term of each column defined without one
+
+
+def _add_field_terms() -> None:
+    """Give each column defined above without a Chinese term the one resources/field_terms.tsv lists."""
+    import csv
+    from dataclasses import replace
+    from pathlib import Path
+
+    path = Path(__file__).parent / "resources" / FIELD_TERMS
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
+        terms = {(r["table"], r["column"]): r["zh"].strip() for r in rows}
+    for name, spec in TABLES.items():
+        fields = tuple(replace(f, zh=terms.get((name, f.name), "")) if not f.zh else f for f in spec.fields)
+        TABLES[name] = replace(spec, fields=fields)
+
+
+_add_field_terms()
 
 def table(name: str) -> Table:
     """Return the registered table called name."""

@@ -324,22 +324,118 @@ def pair_names(documents: pd.DataFrame, earlier: str, later: str) -> tuple[str, 
 
 LANGS = ("both", "zh", "en")
 """Languages of figure labels: both ('中文 English', as the schema writes labels), Chinese only, English only."""
-_BILINGUAL = re.compile(r"^(?P<zh>[^A-Za-z\n]*[\u4e00-\u9fff][^A-Za-z\n]*?)[ \u3000]+"
-                        r"(?P<en>[A-Za-z(][^\u4e00-\u9fff\n]*)$")
+# '中文 English': a Chinese half (no Latin letters, not ending on a separator such as · or :, so that
+# '条例 · law-2019' is a title and an id, not a label) and an English half (opening with a letter or a quote, so that
+# '本条例施行 (by 2012-10-01)' is a sentence and its date; no Han characters)
+_BILINGUAL = re.compile(r"^(?P<zh>[^A-Za-z\n]*[\u4e00-\u9fff][^A-Za-z\n]*?)(?<![·:：/—])[ \u3000]+"
+                        r"(?P<en>[A-Za-z\"“][^\u4e00-\u9fff\n]*)$")
+# what joins labels on one line: '文件 document: 政策文件 policy', '目标的变化 Target changes, 征求意见稿 draft → …'
+_PIECES = re.compile(r"(\s*[:：]\s+|\s+·\s+|,\s+|\s+→\s+)")
+_ENDS = re.compile(r"^(?P<lead>\s*)(?P<body>.*?)(?P<tail>[:：]?\s*)$", re.DOTALL)
+_MARKUP = re.compile(r"(<[^<>]*>|%\{[^{}]*\})")  # plotly's HTML tags and %{…} placeholders
+_LINE_BREAK = re.compile(r"(<br\s*/?>)", re.IGNORECASE)
+
+
+def _label_in_lang(label: str, lang: str) -> str:
+    """One label '中文 English' in lang (whitespace and a colon at either end kept); anything else unchanged."""
+    ends = _ENDS.match(label)
+    m = _BILINGUAL.match(ends["body"]) if ends else None
+    return f"{ends['lead']}{m.group(lang).strip()}{ends['tail']}" if m and ends else label
+
+
+def _line_in_lang(line: str, lang: str) -> str:
+    """A line in lang: the whole line as one label, else each label of several joined by ': ', ' · ', ', ', ' → '."""
+    whole = _label_in_lang(line, lang)
+    if whole != line:
+        return whole
+    return "".join(_label_in_lang(piece, lang) for piece in _PIECES.split(line))
 
 
 def in_lang(text: str, lang: str = "both") -> str:
-    """A label in one language: each line '中文 English' becomes '中文' (zh) or 'English' (en); others stay."""
+    """A label in one language: each line '中文 English' becomes '中文' (zh) or 'English' (en); others stay.
+
+    A line of several labels joined by ': ', ' · ', ', ' or ' → ' ('文件 document: 政策文件 policy') has each one
+    rewritten.
+    """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
     if lang == "both":
         return text
+    return "\n".join(_line_in_lang(line, lang) for line in str(text).split("\n"))
 
-    def one(line: str) -> str:
-        m = _BILINGUAL.match(line)
-        return m.group(lang).strip() if m else line
 
-    return "\n".join(one(line) for line in str(text).split("\n"))
+def markup_in_lang(text: str, lang: str = "both") -> str:
+    """in_lang for plotly text: lines split at <br>, tags (<b>) and placeholders (%{value}) left as they are."""
+    if lang == "both":
+        return in_lang(text, lang)
+    parts = []
+    for line in _LINE_BREAK.split(str(text)):
+        if _LINE_BREAK.fullmatch(line):
+            parts.append(line)
+            continue
+        whole = "".join(in_lang(p, lang) if not _MARKUP.fullmatch(p) else p for p in _MARKUP.split(line))
+        plain = _MARKUP.sub("", line)
+        # a label split by tags ('<b>目标</b> goal') is rare; the pieces between tags are what is rewritten
+        parts.append(whole if plain.strip() else line)
+    return "".join(parts)
+
+
+PLOTLY_TEXT_KEYS = frozenset({"text", "name", "ticktext", "hovertext", "hovertemplate", "texttemplate", "label",
+                              "labels", "values", "customdata", "x", "y"})
+"""Attributes of a plotly figure whose strings are labels (titles, legends, ticks, hover, table cells, nodes)."""
+_PLOTLY_SKIP = frozenset({"template"})
+
+
+def _plotly_changes(value: Any, lang: str, key: str) -> tuple[bool, Any]:
+    """(changed, value in lang) for one attribute of a plotly figure's JSON; only labels are rewritten."""
+    if isinstance(value, dict):
+        changed = {}
+        for k, v in value.items():
+            if k in _PLOTLY_SKIP:
+                continue
+            did, new = _plotly_changes(v, lang, k)
+            if did:
+                changed[k] = new
+        return bool(changed), changed
+    if isinstance(value, str):
+        new = markup_in_lang(value, lang) if key in PLOTLY_TEXT_KEYS else value
+        return new != value, new
+    if isinstance(value, np.ndarray) and value.dtype.kind in "OU":
+        value = value.tolist()
+    if isinstance(value, list | tuple):
+        results = [_plotly_changes(v, lang, key) for v in value]
+        if not any(did for did, _ in results):
+            return False, value
+        # a list is replaced whole: dicts in it (annotations) keep their other attributes
+        return True, [_merge(v, new) if isinstance(v, dict) else new
+                      for v, (_, new) in zip(value, results, strict=True)]
+    return False, value
+
+
+def _merge(base: dict, changes: dict) -> dict:
+    """A copy of base with the (nested) changes applied."""
+    out = dict(base)
+    for k, v in changes.items():
+        out[k] = _merge(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) else v
+    return out
+
+
+def apply_plotly_lang(fig: Any, lang: str = "both") -> Any:
+    """Rewrite every bilingual text of a plotly figure in lang; returns fig (changed in place).
+
+    Titles, axis and tick labels, legend entries and titles, hover texts and templates, table cells, node labels.
+    """
+    in_lang("", lang)  # refuses an unknown language
+    if lang == "both":
+        return fig
+    did, changes = _plotly_changes(fig.layout.to_plotly_json(), lang, "layout")
+    if did:
+        fig.update_layout(changes)
+    for trace in fig.data:
+        did, changes = _plotly_changes(trace.to_plotly_json(), lang, "trace")
+        if did:
+            trace.update(changes)
+    return fig
 
 
 def apply_lang(fig: Figure, lang: str = "both") -> None:
@@ -358,7 +454,10 @@ def apply_lang(fig: Figure, lang: str = "both") -> None:
                 formatter.seq = [in_lang(str(t), lang) for t in formatter.seq]
             elif isinstance(formatter, FuncFormatter):  # labels given with set_ticks(ticks, labels)
                 formatter.func = (lambda f: lambda x, pos=None: in_lang(str(f(x, pos)), lang))(formatter.func)
-    for text in fig.findobj(Text):
+    texts = list(fig.findobj(Text))
+    for ax in fig.axes:  # findobj does not reach the texts of table cells
+        texts += [cell.get_text() for table in ax.tables for cell in table.get_celld().values()]
+    for text in texts:
         if text.get_gid() != SOURCE_GID and text.get_text():
             text.set_text(in_lang(text.get_text(), lang))
 
@@ -449,8 +548,10 @@ def save_figure(fig: Figure, name: str, notebook: str) -> list[Path]:
 def save_plotly(fig: Any, name: str, notebook: str) -> Path | None:
     """Write a plotly figure as interactive HTML that works offline; byte-identical on rerun.
 
-    Returns the path written (None in a variant run when the page equals the default run's).
+    Returns the path written (None in a variant run when the page equals the default run's). Labels are
+    rewritten in the language of $POLICYKIT_LANG first (apply_plotly_lang), so fig.show() after it agrees.
     """
+    apply_plotly_lang(fig, os.environ.get(LANG_ENV) or "both")
     # "directory" points the page at one plotly.min.js beside it (no network needed, one copy per folder);
     # a fixed div id replaces plotly's random uuid.
     html = fig.to_html(include_plotlyjs="directory", full_html=True, div_id=f"policykit-{name}",
@@ -507,7 +608,8 @@ def annotated_heatmap(ax: Any, values: pd.DataFrame, fmt: Callable[[float], str]
     image = ax.imshow(np.ma.masked_invalid(data), cmap=cmap, aspect="auto", norm=norm, vmin=vmin, vmax=vmax)
     for (i, j), v in np.ndenumerate(data):
         if not np.isnan(v):
-            r, g, b, _ = image.cmap(image.norm(v))
+            # a scalar's colour is a 4-tuple, but an array when the norm masks it (one value on a log scale)
+            r, g, b = np.ravel(image.cmap(image.norm(v)))[:3]
             dark = 0.299 * r + 0.587 * g + 0.114 * b < 0.5
             ax.text(j, i, fmt(v), ha="center", va="center", fontsize=fontsize, color="white" if dark else "black")
     return image
@@ -611,9 +713,10 @@ def statement_mix_figure(mix: pd.DataFrame, labels: Iterable[str], title: str) -
             left += values
         ax.set_xlim(0, 1)
         ax.set_xlabel("share of statements")
-        # at most three entries a row: long document labels leave the panels narrow, wide legends would overlap
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(len(columns), 3), fontsize=8,
-                  frameon=False)
+        # two rows at most, the instruments' in two columns: long document labels leave the left panel narrow,
+        # and a wider legend would run into the right one
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(len(columns), 2 if ax is axes[0] else 3),
+                  fontsize=8, frameon=False)
     axes[0].set_yticks(y, labels)
     axes[0].invert_yaxis()
     axes[0].set_title("政策工具 instrument (statements with a commitment)", fontsize=10, pad=40)
@@ -640,4 +743,104 @@ def strength_change_figure(changes: pd.DataFrame, title: str,
     ax.set_ylabel(sides[0])
     ax.set_title(title, fontsize=11)
     fig.tight_layout()
+    return fig
+
+
+# --- witnesses: what normalisation removed, what still differs ----------------------------------------
+
+WITNESS_ROWS = 30
+"""Most witnesses drawn in the witnesses figure (those that lost most to normalisation beyond it are left out)."""
+
+
+def _file_label(path: str, width: int = 36) -> str:
+    """A raw file's path for a tick label: its name whole, and as many of its last folders as fit in width."""
+    *folders, name = str(path).removesuffix(".txt").split("/")
+    label = name
+    for folder in reversed(folders):
+        if len(folder) + 1 + len(label) > width:
+            return "…/" + label
+        label = f"{folder}/{label}"
+    return label
+
+
+def witness_rows(witnesses: pd.DataFrame, max_rows: int = WITNESS_ROWS) -> tuple[pd.DataFrame, int]:
+    """The witnesses the figure draws, and how many more it leaves out.
+
+    Every witness of a document found in several files, and every witness that lost material to normalisation
+    or differs from its primary witness; beyond max_rows, the witnesses of several-file documents come first,
+    then those that lost most.
+    """
+    several = witnesses["doc_id"].map(witnesses["doc_id"].value_counts()) > 1
+    removed = witnesses["removed_readings"] + witnesses["removed_markup"]
+    rows = witnesses.assign(_several=several, _removed=removed)
+    rows = rows[rows["_several"] | (rows["_removed"] > 0) | (rows["n_differences"] > 0)]
+    kept = rows.sort_values(["_several", "_removed", "doc_id", "source_file"], ascending=[False, False, True, True])
+    kept = kept.head(max_rows).sort_values(["doc_id", "source_file"]).reset_index(drop=True)
+    return kept.drop(columns=["_several", "_removed"]), len(rows) - len(kept)
+
+
+def witnesses_figure(witnesses: pd.DataFrame, max_rows: int = WITNESS_ROWS) -> Figure | None:
+    """What normalisation removed from each witness (left) and what still differs from the primary (right).
+
+    The right panel is drawn only where a document is found in several files and some passage still differs;
+    where every document is in one file, the figure says so and shows what normalisation removed. None when
+    there is nothing to draw (no witness lost material, none differs).
+    """
+    import matplotlib.pyplot as plt
+
+    rows, left_out = witness_rows(witnesses, max_rows)
+    several = bool((witnesses["doc_id"].value_counts() > 1).any())
+    lost = rows["removed_readings"] + rows["removed_markup"]
+    panels = [name for name, has in (("removed", lost.sum() > 0), ("differing", rows["n_differences"].sum() > 0))
+              if has]
+    if not panels:
+        return None
+    labels = [f"{d}\n{_file_label(s)}{' (繁)' if script == 'hant' else ''}"
+              for d, s, script in zip(rows["doc_id"], rows["source_file"], rows["script"], strict=True)]
+    y = range(len(rows))
+    fig, axes = plt.subplots(1, len(panels), figsize=(5 + 3 * len(panels), 0.5 * max(len(rows), 3) + 1.8),
+                             sharey=True, squeeze=False,
+                             gridspec_kw={"width_ratios": [3, 2][:len(panels)], "wspace": 0.08})
+    axes = dict(zip(panels, axes[0], strict=True))
+    if "removed" in axes:
+        ax = axes["removed"]
+        # a legend entry only for what some witness lost ("_nolegend_" is matplotlib's way to leave one out)
+        ax.barh(y, rows["removed_readings"], color="#9467bd",
+                label="注音 pinyin readings" if rows["removed_readings"].sum() else "_nolegend_")
+        ax.barh(y, rows["removed_markup"], left=rows["removed_readings"], color="#8c564b",
+                label="标记 HTML/markdown markup" if rows["removed_markup"].sum() else "_nolegend_")
+        for i, total in enumerate(lost):
+            ax.text(total, i, f" {total:,}", va="center", fontsize=7, color="0.3")
+        ax.set_xlabel("规范化删除的字符 characters removed by normalisation")
+        ax.legend(fontsize=8, frameon=False, loc="lower right")
+        ax.set_xlim(0, max(int(lost.max()), 1) * 1.15)
+    if "differing" in axes:
+        ax = axes["differing"]
+        is_primary = rows["is_primary"].fillna(False).astype(bool)
+        ax.barh(y, rows["n_differences"], color="#d62728")
+        for i, (primary_row, n, agreement) in enumerate(zip(is_primary, rows["n_differences"], rows["agreement"],
+                                                            strict=True)):
+            note = ("主见证本 primary witness" if primary_row
+                    else f"差异 differing passages: {n} · 一致度 agreement: {agreement:.3f}")
+            ax.text(0, i, f" {note}", va="center", fontsize=7, color="0.3")
+        ax.set_xlim(0, max(int(rows["n_differences"].max()), 1) * 1.6 + 1)
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+        ax.set_xlabel("剩余差异 passages still differing from the primary")
+    first = axes[panels[0]]
+    first.set_yticks(list(y), labels, fontsize=7)
+    first.invert_yaxis()
+    if several:
+        title = "见证本差异 What differs between the witnesses of a document"
+        note = ("" if "differing" in axes
+                else "规范化后无剩余差异 no passage differs from its primary witness after normalisation")
+    else:
+        title = "规范化删除的字符 What normalisation removed from each file"
+        note = "每份文件仅见于一个源文件 every document is in one raw file: no witnesses to compare"
+    if left_out:
+        more = f"另有{left_out}个见证本未列出 {left_out} more witnesses with less removed are not shown"
+        note = f"{note}\n{more}" if note else more
+    if note:
+        first.set_title(note, fontsize=8, color="0.3")
+    fig.suptitle(title, y=0.99)
+    fig.subplots_adjust(top=1 - (0.75 + 0.15 * note.count("\n")) / fig.get_size_inches()[1])
     return fig

@@ -237,7 +237,7 @@ def data_dictionary_markdown(tables: Mapping[str, object] | None = None) -> str:
         "Offsets (`char_start`, `char_end`) are Python string indices, end exclusive.",
         "",
         "Release archive exports: `stata/<table>.dta` (Stata 14+, format 118, Unicode; variable labels are "
-        "the Chinese term where there is one, then the description below, cut to 80 characters; booleans, and "
+        "the column's Chinese term, then the description below, cut to 80 characters; booleans, and "
         "the true/false/unknown column `value_changed`, are 0 = false, 1 = true (2 = unknown); a categorical "
         "column (one with allowed values below) is numbered 1, 2, … in the order of its allowed values, with a "
         "value label for every allowed value, Chinese first, then English; dates are Stata dates (%td); nulls "

@@ -2,8 +2,8 @@
 
 Exports for the tools economists use beside Python:
 
-- Stata (``stata/<table>.dta``, format 118, Unicode): variable labels in Chinese and English (the
-  registry's Chinese term and the first sentence of the column's description, at most 80 characters);
+- Stata (``stata/<table>.dta``, format 118, Unicode): variable labels in Chinese, then English (the
+  registry's Chinese term of every column and its description, at most 80 characters);
   categorical columns (those with allowed values in the registry, e.g. ``kind``,
   ``change``, ``op``) stored as numbers with value labels; booleans as 0/1 labelled false/true; dates
   as Stata dates; nulls as missing (``.``), text nulls as Stata's empty-string missing; and
@@ -49,9 +49,10 @@ STATA_LABEL_MAX = 80  # Stata's limit for variable labels, data labels and value
 
 
 def stata_label(f: Field, limit: int = STATA_LABEL_MAX) -> str:
-    """Variable label: the registry's Chinese term and the column's description, cut to limit characters."""
+    """Variable label: the registry's Chinese term, then the column's description, cut to limit characters."""
     english = " ".join(f.description.split()).rstrip(".")
-    label = f"{f.zh} {english}" if f.zh and f.zh not in english else english
+    english = english.replace(f" ({f.zh})", "") if f.zh else english  # the term once, in front
+    label = f"{f.zh} {english}" if f.zh else english
     if len(label) <= limit:
         return label
     cut = label[: limit - 1]
@@ -73,6 +74,9 @@ VALUE_ZH = {
     "citation": "引用", "formula": "套话", "quotation": "引述", "substantive": "实质性",
     "date": "日期", "month": "月份", "lower_bound": "日期下限", "related": "关联", "version": "版本",
     "between": "介于", "~": "约",
+    "adopted": "通过", "amended": "修正", "revised": "修订", "approved": "批准", "promulgated": "公布",
+    ">=": "不低于", ">": "高于", "<=": "不高于", "<": "低于", "=": "等于", "derived": "派生", "borrowing": "借用",
+    "title": "标题", "doc_number": "文号", "fuzzy": "模糊匹配", "short_form": "简称", "after_title": "标题后文号",
 }
 
 
@@ -295,8 +299,8 @@ China's data-element policy documents as tidy tables, built by the policykit lib
   value_changed) is 0 = false, 1 = true (2 = unknown); every categorical column is numbered in the order
   of its allowed values (data-dictionary.md) with a value label for every allowed value, Chinese first,
   then English; dates are Stata dates (%td); a null is missing (.), a null text the empty string; text
-  longer than 2045 characters is a strL; variable labels give the Chinese term (where there is one)
-  and the English description, cut to Stata's 80 characters.
+  longer than 2045 characters is a strL; every variable label gives the column's Chinese term first,
+  then its English description, cut to Stata's 80 characters.
 - `excel/<table>.csv`: UTF-8 with a byte-order mark, so Excel shows Chinese.
 - `policykit.sql`: creates a DuckDB database with keys, foreign keys and column comments.
 - `SHA256SUMS`: checksums of every file (`sha256sum -c SHA256SUMS`); `CITATION.cff`; `LICENSE`.
