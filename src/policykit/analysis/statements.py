@@ -7,10 +7,8 @@ Units (codebook §1): every sentence (policykit.ingest.structure.split_sentences
 breaks) of the own text of a provision below the preamble (level ≥ 1, numbered or not), the heading line of
 a provision with a heading excepted; an article label (第X条) is cut from the start of its first sentence.
 
-Codes, by rules and the word lists resources/statement_words.tsv and resources/statement_instruments.tsv
-(each word with its reason). Words are looked up by hand-written longest-match scans rather than by a
-part-of-speech tagger: jieba's tagger tags many policy verbs as nouns or adjectives (培育 vn, 平衡 a) and costs
-about 0.1 ms a call, which the law corpus cannot afford.
+Codes, by rules and the word lists of policykit.analysis.statement_words (resources/statement_words.tsv and
+resources/statement_instruments.tsv, each word with its reason):
 - strength: 4 when a deontic word (应当, 不得 …) is the modal of any clause (S1); 0 for facts, significance,
   definitions, scope, slogans and fragments (S2); 3 for a dated target (到2027年，…, S3); else the head
   predicate decides (S4): the first verb of the main clause after fronted adverbials and conditions
@@ -30,20 +28,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
-from policykit import config
-from policykit.errors import InputError
 from policykit.schema import require, table
 
-WORDS_FILE = config.RESOURCES_DIR / "statement_words.tsv"
-INSTRUMENTS_FILE = config.RESOURCES_DIR / "statement_instruments.tsv"
-ROLES = ("deontic", "masked", "directive", "nominal", "encouraging", "exploratory", "cautious", "adverb", "fronted",
-         "preposition", "descriptive", "actor_end")
-HEAD_STRENGTH = {"deontic": 4, "directive": 3, "nominal": 3, "encouraging": 2, "exploratory": 1, "cautious": 1}
-INSTRUMENTS = ("supply", "demand", "environment")
+from .statement_words import HAN, lexicon, patterns, strength_of
+from .statement_words import mask as _mask
+
 STRENGTH_NAMES = ("descriptive", "exploratory", "encouraging", "directive", "mandatory")
 
 ARTICLE_LABEL_RE = re.compile(r"^第[〇零一二两三四五六七八九十百千\d]+条$")
@@ -54,8 +46,6 @@ CONDITION_END_RE = re.compile(r"(?:的|时|后|中|下|期间|前提下|基础�
 # a clause followed by one opening with a modal is a topic or condition of it (促进…发展，要…; 调查…，可以询问…)
 TOPIC_MODALS = ("要", "需要", "可以", "可")
 PARENTHESIS_RE = re.compile(r"[（(][^（）()]*[）)]")
-# levels of government listed before the body they share (省、自治区、直辖市人民政府)
-LEVELS = "(?:省|自治区|直辖市|设区的市|市|区|县|自治州|自治县|乡|镇)"
 # after an actor phrase that opens a clause, what follows is its verb, not more of its name (人代工委 …)
 HAN_ACTOR_TAIL = re.compile(r"[的和及与、]")
 # a modal head (可, 要, 应 …) governs the verb phrase after it, which may run past the next comma
@@ -63,111 +53,8 @@ MODAL_HEADS = frozenset({"可", "可以", "要", "需要", "应", "应当", "须
 PILOT_HEADS = frozenset({"开展", "推进"})  # 开展…试点, 推进…试点: a pilot as the head's object (S4 -> 1)
 ENCOURAGED_OBJECT_HEADS = frozenset({"鼓励", "支持", "引导", "倡导", "扶持", "允许", "推动"})  # X 做 Y: code Y
 SLOGAN_CLAUSE = 4  # a principle slogan: two or more clauses of at most this many characters (需求牵引，注重实效。)
-HAN = re.compile(r"[\u4e00-\u9fff]")
 # a head clause without instrument words: data applied in a sector later in the sentence makes it demand (I3)
 DATA_USE_RE = re.compile(r"融合|融通|打通|应用|赋能|场景|共享互认|共享共用|互联互通")
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    """The word lists of the stage, by role, and the instrument words."""
-
-    words: dict[str, frozenset[str]]  # role -> words
-    instruments: tuple[tuple[str, str, int], ...]  # (word, instrument, tier)
-
-    def role(self, role: str) -> frozenset[str]:
-        """The words of one role."""
-        return self.words.get(role, frozenset())
-
-
-def _rows(path: Path, n: int) -> list[list[str]]:
-    """The rows of a resource TSV (comments and header skipped), each of n cells, the last one a reason."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(path, f"cannot read resource file ({exc.strerror})") from None
-    rows = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip() or line.startswith("#") or line.startswith("word\t"):
-            continue
-        cells = line.split("\t")
-        if len(cells) != n or not all(c.strip() for c in cells):
-            raise InputError(path, f"line {number}: expected {n} tab-separated cells ending in a reason, got {line!r}")
-        rows.append([c.strip() for c in cells])
-    return rows
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
-    """The stage's word lists, read once from resources/."""
-    words: dict[str, set[str]] = {}
-    for word, role, _reason in _rows(WORDS_FILE, 3):
-        if role not in ROLES:
-            raise InputError(WORDS_FILE, f"unknown role {role!r} of {word!r}; roles: {', '.join(ROLES)}")
-        words.setdefault(role, set()).add(word)
-    instruments = []
-    for word, instrument, tier, _reason in _rows(INSTRUMENTS_FILE, 4):
-        if instrument not in INSTRUMENTS or not tier.isdigit():
-            raise InputError(INSTRUMENTS_FILE, f"bad instrument row for {word!r}: {instrument!r}, tier {tier!r}")
-        instruments.append((word, instrument, int(tier)))
-    return Lexicon({r: frozenset(w) for r, w in words.items()}, tuple(instruments))
-
-
-def _alternation(words: frozenset[str] | set[str]) -> str:
-    """A regex alternation of words, longest first (leftmost-longest matching)."""
-    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
-
-
-@dataclass(frozen=True)
-class _Patterns:
-    """The compiled patterns of the lexicon."""
-
-    masked: re.Pattern
-    deontic: re.Pattern
-    head: re.Pattern  # any head word at a position
-    head_mid: re.Pattern  # head words that may stand in the middle of a clause (not nominal)
-    adverbs: re.Pattern
-    trailing_adverbs: re.Pattern
-    cautious: re.Pattern
-    fronted: re.Pattern
-    preposition: re.Pattern
-    descriptive: re.Pattern
-    actor: re.Pattern  # a whole actor phrase: chunks each ending in an actor word
-    actor_end: re.Pattern
-    instrument: re.Pattern
-
-
-@lru_cache(maxsize=1)
-def patterns() -> _Patterns:
-    """The lexicon compiled into the patterns the rules use."""
-    lex = lexicon()
-    heads = {w for role in HEAD_STRENGTH for w in lex.role(role)}
-    mid = heads - lex.role("nominal")
-    modal_chars = "要应可须"
-    chunk = rf"[^，。；：、,;:（）()“”{modal_chars}]{{0,40}}?(?:{_alternation(lex.role('actor_end'))})"
-    return _Patterns(
-        masked=re.compile(_alternation(lex.role("masked"))),
-        # a one-character modal (应, 须) stands before the verb it governs: a Han character follows
-        deontic=re.compile("|".join(re.escape(w) + ("" if len(w) > 1 else f"(?={HAN.pattern})")
-                                    for w in sorted(lex.role("deontic"), key=lambda w: (-len(w), w)))),
-        head=re.compile(_alternation(heads)),
-        head_mid=re.compile(_alternation(mid)),
-        adverbs=re.compile(rf"(?:{_alternation(lex.role('adverb'))})+"),
-        cautious=re.compile(_alternation(lex.role("cautious"))),
-        trailing_adverbs=re.compile(rf"(?:{_alternation(lex.role('adverb'))})+$"),
-        fronted=re.compile(rf"(?:{_alternation(lex.role('fronted'))})"),
-        preposition=re.compile(rf"(?:{_alternation(lex.role('preposition'))})"),
-        descriptive=re.compile(_alternation(lex.role("descriptive"))),
-        # bodies joined by 、和及与, or written one after another when each opens with 各 (各地区各部门)
-        actor=re.compile(rf"(?:{LEVELS}[、和及])*{chunk}(?:(?:[、和及与]|(?=各))(?:{LEVELS}[、和及])*{chunk})*"),
-        actor_end=re.compile(_alternation(lex.role("actor_end"))),
-        instrument=re.compile(_alternation({w for w, _i, _t in lex.instruments})),
-    )
-
-
-def _mask(text: str) -> str:
-    """The text with masked words (供应, 要素, 可信 …) replaced by spaces of the same length."""
-    return patterns().masked.sub(lambda m: "\u3000" * len(m.group()), text)
 
 
 @dataclass(frozen=True)
@@ -232,22 +119,6 @@ def _head_at(masked: str, pos: int, end: int) -> str | None:
     """The head word starting exactly at pos (longest), if any."""
     m = patterns().head.match(masked, pos, end)
     return m.group() if m else None
-
-
-@lru_cache(maxsize=1)
-def _strengths() -> dict[str, int]:
-    """Head word -> the strength it sets (the highest of its roles)."""
-    lex = lexicon()
-    out: dict[str, int] = {}
-    for role, strength in HEAD_STRENGTH.items():
-        for word in lex.role(role):
-            out[word] = max(strength, out.get(word, 0))
-    return out
-
-
-def _strength_of(word: str) -> int:
-    """The strength a head word sets."""
-    return _strengths()[word]
 
 
 def _first_mid_head(masked: str, pos: int, end: int) -> re.Match | None:
@@ -341,7 +212,7 @@ def _agent(text: str, masked: str, start: int, end: int) -> _Head | None:
             after, _careful = _skip_adverbs(masked, stop, end)
             word = p.head.match(masked, after, end)
             if word:
-                return _Head(word.group(), after, end, _strength_of(word.group()), text[at:stop])
+                return _Head(word.group(), after, end, strength_of(word.group()), text[at:stop])
             verb = text[after:after + 2]
             if len(HAN.findall(verb)) == 2 and not p.preposition.match(masked, after, end):
                 return _Head(verb, after, end, 3, text[at:stop])
@@ -403,7 +274,7 @@ def _find_head(text: str) -> _Head | None:
             if m is None:
                 return None
             word, pos = m.group(), m.start()
-    strength = 1 if careful else _strength_of(word)
+    strength = 1 if careful else strength_of(word)
     return _Head(word, pos, e, strength, actor or condition_actor)
 
 

@@ -1,0 +1,146 @@
+"""Word lists of the statements stage (resources/statement_words.tsv, statement_instruments.tsv), compiled.
+
+Words are looked up by hand-written longest-match scans rather than by a part-of-speech tagger: jieba's tagger
+tags many policy verbs as nouns or adjectives (培育 vn, 平衡 a) and costs about 0.1 ms a call, which the law
+corpus cannot afford.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from policykit import config
+from policykit.errors import InputError
+
+WORDS_FILE = config.RESOURCES_DIR / "statement_words.tsv"
+INSTRUMENTS_FILE = config.RESOURCES_DIR / "statement_instruments.tsv"
+ROLES = ("deontic", "masked", "directive", "nominal", "encouraging", "exploratory", "cautious", "adverb", "fronted",
+         "preposition", "descriptive", "actor_end")
+HEAD_STRENGTH = {"deontic": 4, "directive": 3, "nominal": 3, "encouraging": 2, "exploratory": 1, "cautious": 1}
+INSTRUMENTS = ("supply", "demand", "environment")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+# levels of government listed before the body they share (省、自治区、直辖市人民政府)
+LEVELS = "(?:省|自治区|直辖市|设区的市|市|区|县|自治州|自治县|乡|镇)"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The word lists of the stage, by role, and the instrument words."""
+
+    words: dict[str, frozenset[str]]  # role -> words
+    instruments: tuple[tuple[str, str, int], ...]  # (word, instrument, tier)
+
+    def role(self, role: str) -> frozenset[str]:
+        """The words of one role."""
+        return self.words.get(role, frozenset())
+
+
+def _rows(path: Path, n: int) -> list[list[str]]:
+    """The rows of a resource TSV (comments and header skipped), each of n cells, the last one a reason."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(path, f"cannot read resource file ({exc.strerror})") from None
+    rows = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#") or line.startswith("word\t"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != n or not all(c.strip() for c in cells):
+            raise InputError(path, f"line {number}: expected {n} tab-separated cells ending in a reason, got {line!r}")
+        rows.append([c.strip() for c in cells])
+    return rows
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The stage's word lists, read once from resources/."""
+    words: dict[str, set[str]] = {}
+    for word, role, _reason in _rows(WORDS_FILE, 3):
+        if role not in ROLES:
+            raise InputError(WORDS_FILE, f"unknown role {role!r} of {word!r}; roles: {', '.join(ROLES)}")
+        words.setdefault(role, set()).add(word)
+    instruments = []
+    for word, instrument, tier, _reason in _rows(INSTRUMENTS_FILE, 4):
+        if instrument not in INSTRUMENTS or not tier.isdigit():
+            raise InputError(INSTRUMENTS_FILE, f"bad instrument row for {word!r}: {instrument!r}, tier {tier!r}")
+        instruments.append((word, instrument, int(tier)))
+    return Lexicon({r: frozenset(w) for r, w in words.items()}, tuple(instruments))
+
+
+def _alternation(words: frozenset[str] | set[str]) -> str:
+    """A regex alternation of words, longest first (leftmost-longest matching)."""
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    """The compiled patterns of the lexicon."""
+
+    masked: re.Pattern
+    deontic: re.Pattern
+    head: re.Pattern  # any head word at a position
+    head_mid: re.Pattern  # head words that may stand in the middle of a clause (not nominal)
+    adverbs: re.Pattern
+    trailing_adverbs: re.Pattern
+    cautious: re.Pattern
+    fronted: re.Pattern
+    preposition: re.Pattern
+    descriptive: re.Pattern
+    actor: re.Pattern  # a whole actor phrase: chunks each ending in an actor word
+    actor_end: re.Pattern
+    instrument: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def patterns() -> _Patterns:
+    """The lexicon compiled into the patterns the rules use."""
+    lex = lexicon()
+    heads = {w for role in HEAD_STRENGTH for w in lex.role(role)}
+    mid = heads - lex.role("nominal")
+    modal_chars = "要应可须"
+    chunk = rf"[^，。；：、,;:（）()“”{modal_chars}]{{0,40}}?(?:{_alternation(lex.role('actor_end'))})"
+    return _Patterns(
+        masked=re.compile(_alternation(lex.role("masked"))),
+        # a one-character modal (应, 须) stands before the verb it governs: a Han character follows
+        deontic=re.compile("|".join(re.escape(w) + ("" if len(w) > 1 else f"(?={HAN.pattern})")
+                                    for w in sorted(lex.role("deontic"), key=lambda w: (-len(w), w)))),
+        head=re.compile(_alternation(heads)),
+        head_mid=re.compile(_alternation(mid)),
+        adverbs=re.compile(rf"(?:{_alternation(lex.role('adverb'))})+"),
+        cautious=re.compile(_alternation(lex.role("cautious"))),
+        trailing_adverbs=re.compile(rf"(?:{_alternation(lex.role('adverb'))})+$"),
+        fronted=re.compile(rf"(?:{_alternation(lex.role('fronted'))})"),
+        preposition=re.compile(rf"(?:{_alternation(lex.role('preposition'))})"),
+        descriptive=re.compile(_alternation(lex.role("descriptive"))),
+        # bodies joined by 、和及与, or written one after another when each opens with 各 (各地区各部门)
+        actor=re.compile(rf"(?:{LEVELS}[、和及])*{chunk}(?:(?:[、和及与]|(?=各))(?:{LEVELS}[、和及])*{chunk})*"),
+        actor_end=re.compile(_alternation(lex.role("actor_end"))),
+        instrument=re.compile(_alternation({w for w, _i, _t in lex.instruments})),
+    )
+
+
+def mask(text: str) -> str:
+    """The text with masked words (供应, 要素, 可信 …) replaced by spaces of the same length."""
+    return patterns().masked.sub(lambda m: "\u3000" * len(m.group()), text)
+
+
+@lru_cache(maxsize=1)
+def _strengths() -> dict[str, int]:
+    """Head word -> the strength it sets (the highest of its roles)."""
+    lex = lexicon()
+    out: dict[str, int] = {}
+    for role, strength in HEAD_STRENGTH.items():
+        for word in lex.role(role):
+            out[word] = max(strength, out.get(word, 0))
+    return out
+
+
+def strength_of(word: str) -> int:
+    """The strength a head word sets."""
+    return _strengths()[word]
+
+
