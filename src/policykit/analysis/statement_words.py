@@ -102,7 +102,11 @@ def patterns() -> _Patterns:
     heads = {w for role in HEAD_STRENGTH for w in lex.role(role)}
     mid = heads - lex.role("nominal")
     modal_chars = "要应可须"
-    chunk = rf"[^，。；：、,;:（）()“”{modal_chars}]{{0,40}}?(?:{_alternation(lex.role('actor_end'))})"
+    # 人 ends a body (申请人) but not before 民 or 员 (人民政府, 人员); 所 (派出所) not in 所在, 所属, 所需 …
+    guarded = {"人": "人(?![民员])", "所": "所(?![在属需得有称参列述涉指])"}
+    ends = "|".join(guarded.get(w, w) for w in _alternation(lex.role("actor_end")).split("|"))
+    chunk = rf"[^，。；：、,;:（）()“”{modal_chars}]{{0,40}}?(?:{ends})"
+    modifier = rf"[^，。；：、,;:（）()“”{modal_chars}]{{1,8}}"  # 证券、期货投资咨询机构: modifiers joined by 、
     return _Patterns(
         masked=re.compile(_alternation(lex.role("masked"))),
         # a one-character modal (应, 须) stands before the verb it governs: a Han character follows
@@ -116,9 +120,9 @@ def patterns() -> _Patterns:
         fronted=re.compile(rf"(?:{_alternation(lex.role('fronted'))})"),
         preposition=re.compile(rf"(?:{_alternation(lex.role('preposition'))})"),
         descriptive=re.compile(_alternation(lex.role("descriptive"))),
-        # bodies joined by 、和及与, or written one after another when each opens with 各 (各地区各部门)
-        actor=re.compile(rf"(?:{LEVELS}[、和及])*{chunk}(?:(?:[、和及与]|(?=各))(?:{LEVELS}[、和及])*{chunk})*"),
-        actor_end=re.compile(_alternation(lex.role("actor_end"))),
+        # bodies joined by 、和及与 or 或(者), or written one after another when each opens with 各 (各地区各部门)
+        actor=re.compile(rf"(?:{LEVELS}[、和及])*(?:{modifier}、)*{chunk}(?:(?:[、和及与]|或者|或|(?=各))(?:{LEVELS}[、和及])*{chunk})*"),
+        actor_end=re.compile(ends),
         instrument=re.compile(_alternation({w for w, _i, _t in lex.instruments})),
     )
 

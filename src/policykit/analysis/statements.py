@@ -48,8 +48,11 @@ TOPIC_MODALS = ("要", "需要", "可以", "可")
 PARENTHESIS_RE = re.compile(r"[（(][^（）()]*[）)]")
 # after an actor phrase that opens a clause, what follows is its verb, not more of its name (人代工委 …)
 HAN_ACTOR_TAIL = re.compile(r"[的和及与、]")
+# a preposition after an actor word ends the actor: the rest is the verb phrase (主管部门对当事人给予警告)
+CASE_MARKERS = re.compile(r"对|向|在|将|把|从|按照|依照|依据|根据")
 # a modal head (可, 要, 应 …) governs the verb phrase after it, which may run past the next comma
 MODAL_HEADS = frozenset({"可", "可以", "要", "需要", "应", "应当", "须", "必须"})
+SANCTION_HEADS = frozenset({"给予", "处", "处以", "责令", "没收", "吊销", "撤销", "追究", "予以"})
 PILOT_HEADS = frozenset({"开展", "推进"})  # 开展…试点, 推进…试点: a pilot as the head's object (S4 -> 1)
 ENCOURAGED_OBJECT_HEADS = frozenset({"鼓励", "支持", "引导", "倡导", "扶持", "允许", "推动"})  # X 做 Y: code Y
 SLOGAN_CLAUSE = 4  # a principle slogan: two or more clauses of at most this many characters (需求牵引，注重实效。)
@@ -122,8 +125,11 @@ def _head_at(masked: str, pos: int, end: int) -> str | None:
 
 
 def _first_mid_head(masked: str, pos: int, end: int) -> re.Match | None:
-    """The first head word in [pos, end) that may stand mid-clause."""
-    return patterns().head_mid.search(masked, pos, end)
+    """The first head word in [pos, end) that may stand mid-clause, the longest at its place (处理, not 处)."""
+    p = patterns()
+    m = p.head_mid.search(masked, pos, end)
+    longer = p.head.match(masked, m.start(), end) if m else None
+    return longer if longer and longer.end() > m.end() else m
 
 
 def _is_actor(masked: str, start: int, stop: int) -> bool:
@@ -136,7 +142,8 @@ def _is_actor(masked: str, start: int, stop: int) -> bool:
     if stop <= start or masked[start] in "把对以将" or (verb and not p.actor_end.match(masked, verb.end(), stop)) \
             or not p.actor.fullmatch(masked, start, stop):
         return False
-    return not any(p.head_mid.match(masked, m.end(), stop) for m in p.actor_end.finditer(masked, start, stop))
+    return not any(p.head_mid.match(masked, m.end(), stop) or CASE_MARKERS.match(masked, m.end(), stop)
+                   for m in p.actor_end.finditer(masked, start, stop))
 
 
 def _actor_then_head(text: str, masked: str, pos: int, end: int) -> tuple[str, int, re.Match | None] | None:
@@ -179,9 +186,11 @@ def _skip_clause(text: str, masked: str, clauses: tuple[tuple[int, int], ...], i
     s, e = clauses[i]
     clause = text[s:e].strip()
     nxt, _ = _skip_adverbs(masked, *clauses[i + 1])
-    if masked.startswith(TOPIC_MODALS, nxt):  # 促进数据产业发展，要…: a topic before the head
+    if masked.startswith(TOPIC_MODALS, nxt) and not masked.startswith("由", s):  # 促进数据产业发展，要…: a topic
         bare = PARENTHESIS_RE.sub("", clause).strip()
-        return True, (bare if p.actor.fullmatch(_mask(bare)) else None)
+        if p.actor.fullmatch(_mask(bare)):
+            return True, bare
+        return True, (_opening_actor(text, masked, s, e) if CONDITION_END_RE.search(clause) else None)
     if clause.startswith("以"):  # 以…为指导，: fronted; 以科学数据支撑…: the head is in the clause
         return "为" in clause, None
     if p.fronted.match(clause) and not _adverb_head(masked, s, e):
@@ -192,7 +201,7 @@ def _skip_clause(text: str, masked: str, clauses: tuple[tuple[int, int], ...], i
     if CONDITION_END_RE.search(clause):
         if _head_at(masked, _skip_adverbs(masked, s, e)[0], e) is None:
             found = _actor_then_head(text, masked, s, e)
-            return True, (found[0] if found else None)
+            return True, (found[0] if found else _opening_actor(text, masked, s, e))
         return clause.endswith("的"), None
     return False, None
 
@@ -213,6 +222,10 @@ def _agent(text: str, masked: str, start: int, end: int) -> _Head | None:
             word = p.head.match(masked, after, end)
             if word:
                 return _Head(word.group(), after, end, strength_of(word.group()), text[at:stop])
+            if CASE_MARKERS.match(masked, after, end):  # 由X对当事人给予警告: the verb after the prepositional phrase
+                found = _first_mid_head(masked, after + 1, end)
+                if found:
+                    return _Head(found.group(), found.start(), end, strength_of(found.group()), text[at:stop])
             verb = text[after:after + 2]
             if len(HAN.findall(verb)) == 2 and not p.preposition.match(masked, after, end):
                 return _Head(verb, after, end, 3, text[at:stop])
@@ -234,12 +247,23 @@ def _actor_before(text: str, masked: str, pos: int) -> str | None:
         return None
     s, e = clauses[index - 1]  # 应当 opens its clause: the actor is the clause before, or opens a condition there
     lead = len(masked[s:e]) - len(masked[s:e].lstrip())
-    if p.actor.fullmatch(masked, s + lead, e):
+    if _is_actor(masked, s + lead, e) or _relative_actor(masked, s + lead, e):
         return text[s + lead:e]
-    ends = sorted({m.end() for m in p.actor_end.finditer(masked, s + lead, min(e, s + 60))}, reverse=True)
+    return _opening_actor(text, masked, s + lead, e)
+
+
+def _relative_actor(masked: str, start: int, stop: int) -> bool:
+    """Whether masked[start:stop] is a body with relative clauses (…设立的金融机构和…应当履行…义务的特定非金融机构)."""
+    last = masked.rfind("的", start, stop)
+    return last > start and _is_actor(masked, last + 1, stop) and _head_at(masked, start, stop) is None
+
+
+def _opening_actor(text: str, masked: str, start: int, end: int) -> str | None:
+    """The body that opens a clause, followed by its verb (行政复议机关收到补正材料后 -> 行政复议机关)."""
+    ends = sorted({m.end() for m in patterns().actor_end.finditer(masked, start, min(end, start + 60))}, reverse=True)
     for stop in ends:
-        if _is_actor(masked, s + lead, stop) and not HAN_ACTOR_TAIL.match(masked, stop):
-            return text[s + lead:stop]
+        if _is_actor(masked, start, stop) and not HAN_ACTOR_TAIL.match(masked, stop):
+            return text[start:stop]
     return None
 
 
@@ -255,6 +279,11 @@ def _find_head(text: str) -> _Head | None:
             break
         condition_actor = actor or condition_actor
         i += 1
+    for j in range(i + 1, len(clauses)):  # …的单位，未按照规定…处置的，由X责令改正: the 由X clause is the main one
+        if masked.startswith("由", clauses[j][0]) and text[clauses[j - 1][1] - 1] == "的":
+            agent = _agent(text, masked, *clauses[j])
+            if agent is not None and masked.startswith("由", agent.start - len(agent.actor or "") - 1):
+                return agent
     s, e = clauses[i]
     agent = _agent(text, masked, s, e)
     if agent is not None:
@@ -275,6 +304,8 @@ def _find_head(text: str) -> _Head | None:
                 return None
             word, pos = m.group(), m.start()
     strength = 1 if careful else strength_of(word)
+    if word in SANCTION_HEADS:  # …收受财物的，给予警告: the sanction falls on the condition's subject, who does not act
+        condition_actor = None
     return _Head(word, pos, e, strength, actor or condition_actor)
 
 
@@ -331,7 +362,9 @@ def classify(sentence: str) -> Coding:
     deontic = patterns().deontic.search(masked)
     head = _find_head(text)
     if deontic:
-        actor = _actor_before(text, masked, deontic.start()) or (head.actor if head else None)
+        # the first deontic word may sit in the actor phrase (…应当履行反洗钱义务的特定非金融机构，应当…)
+        actor = next((a for m in patterns().deontic.finditer(masked) if (a := _actor_before(text, masked, m.start()))),
+                     head.actor if head else None)
         return Coding(4, text[deontic.start():deontic.end()], _instrument(text, head, deontic.start()), actor)
     if _descriptive(text):
         return Coding(0, None, "none", None)
