@@ -53,11 +53,13 @@ CASE_MARKERS = re.compile(r"对|向|在|将|把|从|按照|依照|依据|根据"
 # a modal head (可, 要, 应 …) governs the verb phrase after it, which may run past the next comma
 MODAL_HEADS = frozenset({"可", "可以", "要", "需要", "应", "应当", "须", "必须"})
 SANCTION_HEADS = frozenset({"给予", "处", "处以", "责令", "没收", "吊销", "撤销", "追究", "予以"})
+# a head whose object is a capacity or level to raise (提升…能力, 提高…水平) names a goal, not a tool (I2)
+GOAL_OBJECT_RE = re.compile(r"(?:能力|水平|效能|效率|成效|实效|质量|韧性|竞争力)$")
 PILOT_HEADS = frozenset({"开展", "推进"})  # 开展…试点, 推进…试点: a pilot as the head's object (S4 -> 1)
 ENCOURAGED_OBJECT_HEADS = frozenset({"鼓励", "支持", "引导", "倡导", "扶持", "允许", "推动"})  # X 做 Y: code Y
 SLOGAN_CLAUSE = 4  # a principle slogan: two or more clauses of at most this many characters (需求牵引，注重实效。)
 # a head clause without instrument words: data applied in a sector later in the sentence makes it demand (I3)
-DATA_USE_RE = re.compile(r"融合|融通|打通|应用|赋能|场景|共享互认|共享共用|互联互通")
+DATA_USE_RE = re.compile(r"融合|融通|打通|应用|赋能|场景|共享互认|共享共用|互联互通|(?<!开发)利用[^，。；]*数据")
 
 
 @dataclass(frozen=True)
@@ -315,6 +317,11 @@ def _instrument_kinds() -> dict[str, tuple[str, int]]:
     return {w: (i, t) for w, i, t in lexicon().instruments}
 
 
+def _shift(head: _Head, by: int) -> _Head:
+    """A head found in a suffix of the sentence, with offsets into the whole sentence."""
+    return _Head(head.word, head.start + by, head.clause_end + by, head.strength, head.actor)
+
+
 def _instrument(text: str, head: _Head | None, start: int | None = None) -> str:
     """The policy instrument of the head's clause (codebook §3)."""
     p = patterns()
@@ -327,6 +334,13 @@ def _instrument(text: str, head: _Head | None, start: int | None = None) -> str:
         m = p.actor.match(_mask(text), obj, end)
         if m and m.end() < end:
             begin = m.end()
+    if head and GOAL_OBJECT_RE.search(text, begin, end):  # 提升…抗风险能力，支持…数据融合: the means decide
+        means = next(((s, e) for s, e in _clauses(text) if s > end), None)
+        if means is not None and DATA_USE_RE.search(text, *means):
+            return "demand"
+        if means is not None:
+            return _instrument(text, _find_head(text[means[0]:]) and _shift(_find_head(text[means[0]:]), means[0]),
+                               means[0])
     kinds = _instrument_kinds()
     found = [(kinds[m.group()][1], m.start(), kinds[m.group()][0]) for m in p.instrument.finditer(text, begin, end)]
     explicit = sorted(f for f in found if f[0] == 1)
