@@ -52,6 +52,7 @@ HAN_ACTOR_TAIL = re.compile(r"[的和及与、]")
 CASE_MARKERS = re.compile(r"对|向|在|将|把|从|按照|依照|依据|根据")
 # a modal head (可, 要, 应 …) governs the verb phrase after it, which may run past the next comma
 MODAL_HEADS = frozenset({"可", "可以", "要", "需要", "应", "应当", "须", "必须"})
+PROHIBITIONS = frozenset({"不得", "不予", "严禁", "禁止", "不准", "不许", "不应", "不应当"})
 SANCTION_HEADS = frozenset({"给予", "处", "处以", "责令", "没收", "吊销", "撤销", "追究", "予以"})
 # a head whose object is a capacity or level to raise (提升…能力, 提高…水平) names a goal, not a tool (I2)
 GOAL_OBJECT_RE = re.compile(r"(?:能力|水平|效能|效率|成效|实效|质量|韧性|竞争力)$")
@@ -379,7 +380,10 @@ def classify(sentence: str) -> Coding:
         # the first deontic word may sit in the actor phrase (…应当履行反洗钱义务的特定非金融机构，应当…)
         actor = next((a for m in patterns().deontic.finditer(masked) if (a := _actor_before(text, masked, m.start()))),
                      head.actor if head else None)
-        return Coding(4, text[deontic.start():deontic.end()], _instrument(text, head, deontic.start()), actor)
+        modal = text[deontic.start():deontic.end()]
+        # a prohibition (不得, 禁止, 不予 …) regulates: environment whatever it forbids (codebook I6)
+        instrument = "environment" if modal in PROHIBITIONS else _instrument(text, head, deontic.start())
+        return Coding(4, modal, instrument, actor)
     if _descriptive(text):
         return Coding(0, None, "none", None)
     dated = DATED_TARGET_RE.match(text)
