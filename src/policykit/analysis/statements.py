@@ -344,7 +344,10 @@ def _instrument(text: str, head: _Head | None, start: int | None = None) -> str:
                                means[0])
     kinds = _instrument_kinds()
     found = [(kinds[m.group()][1], m.start(), kinds[m.group()][0]) for m in p.instrument.finditer(text, begin, end)]
-    explicit = sorted(f for f in found if f[0] == 1)
+    # an explicit tool may be the party encouraged (鼓励各类金融机构…: finance)
+    explicit = sorted(f for f in found if f[0] == 1) or [
+        (1, m.start(), kinds[m.group()][0]) for m in p.instrument.finditer(text, head.start if head else begin, begin)
+        if kinds[m.group()][1] == 1]
     if explicit:
         return explicit[0][2]
     if head and kinds.get(head.word, ("", -1))[1] == 0:  # a head verb whose tool the codebook names
