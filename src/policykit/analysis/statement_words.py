@@ -102,8 +102,9 @@ def patterns() -> _Patterns:
     heads = {w for role in HEAD_STRENGTH for w in lex.role(role)}
     mid = heads - lex.role("nominal")
     modal_chars = "要应可须"
-    # 人 ends a body (申请人) but not before 民 or 员 (人民政府, 人员); 所 (派出所) not in 所在, 所属, 所需 …
-    guarded = {"人": "人(?![民员])", "所": "所(?![在属需得有称参列述涉指])"}
+    # 人 ends a body (申请人) but not before 民 or 员 (人民政府, 人员); 所 (派出所) not in 所在, 所属, 所需 …;
+    # 办 (食品办) not in 办理, 办法 …
+    guarded = {"人": "人(?![民员])", "所": "所(?![在属需得有称参列述涉指])", "办": "办(?![理法事公结好成])"}
     ends = "|".join(guarded.get(w, w) for w in _alternation(lex.role("actor_end")).split("|"))
     chunk = rf"[^，。；：、,;:（）()“”{modal_chars}]{{0,40}}?(?:{ends})"
     modifier = rf"[^，。；：、,;:（）()“”{modal_chars}]{{1,8}}"  # 证券、期货投资咨询机构: modifiers joined by 、

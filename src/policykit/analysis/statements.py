@@ -142,7 +142,7 @@ def _is_actor(masked: str, start: int, stop: int) -> bool:
     """
     p = patterns()
     verb = p.head.match(masked, start, stop)  # 鼓励社会保险企业: a verb and its object; 授权主体: a body
-    if stop <= start or masked[start] in "把对以将" or (verb and not p.actor_end.match(masked, verb.end(), stop)) \
+    if stop <= start or masked[start] in "把对以将" or masked.startswith("未经", start) or (verb and not p.actor_end.match(masked, verb.end(), stop)) \
             or not p.actor.fullmatch(masked, start, stop):
         return False
     return not any(p.head_mid.match(masked, m.end(), stop) or CASE_MARKERS.match(masked, m.end(), stop)
@@ -204,7 +204,9 @@ def _skip_clause(text: str, masked: str, clauses: tuple[tuple[int, int], ...], i
     if CONDITION_END_RE.search(clause):
         if _head_at(masked, _skip_adverbs(masked, s, e)[0], e) is None:
             found = _actor_then_head(text, masked, s, e)
-            return True, (found[0] if found else _opening_actor(text, masked, s, e))
+            if found or clause.endswith("的"):  # …人员…工作的，按照…办理: the subject of a case is not the actor
+                return True, (found[0] if found else None)
+            return True, _opening_actor(text, masked, s, e)  # 行政复议机关收到补正材料后，…处理
         return clause.endswith("的"), None
     return False, None
 
