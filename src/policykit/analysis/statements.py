@@ -52,6 +52,7 @@ HAN_ACTOR_TAIL = re.compile(r"[的和及与、]")
 CASE_MARKERS = re.compile(r"对|向|在|将|把|从|按照|依照|依据|根据")
 # a modal head (可, 要, 应 …) governs the verb phrase after it, which may run past the next comma
 MODAL_HEADS = frozenset({"可", "可以", "要", "需要", "应", "应当", "须", "必须"})
+SHORT_CLAUSE = 6  # a clause of at most this many characters without a head verb is a condition of the next
 PROHIBITIONS = frozenset({"不得", "不予", "严禁", "禁止", "不准", "不许", "不应", "不应当"})
 SANCTION_HEADS = frozenset({"给予", "处", "处以", "责令", "没收", "吊销", "撤销", "追究", "予以"})
 # a head whose object is a capacity or level to raise (提升…能力, 提高…水平) names a goal, not a tool (I2)
@@ -289,7 +290,19 @@ def _find_head(text: str) -> _Head | None:
             agent = _agent(text, masked, *clauses[j])
             if agent is not None and masked.startswith("由", agent.start - len(agent.actor or "") - 1):
                 return agent
-    s, e = clauses[i]
+    for s, e in clauses[i:]:  # a short clause without a verb of the word lists (拒不改正，…的，处以罚款): the next one
+        head = _clause_head(text, masked, s, e)
+        if head is not None or e - s > SHORT_CLAUSE:
+            break
+    if head is None:
+        return None
+    if head.actor is None and head.word not in SANCTION_HEADS:  # …收受财物的，给予警告: the offender does not act
+        return _Head(head.word, head.start, head.clause_end, head.strength, condition_actor)
+    return head
+
+
+def _clause_head(text: str, masked: str, s: int, e: int) -> _Head | None:
+    """The head predicate of the main clause text[s:e], with the actor before it."""
     agent = _agent(text, masked, s, e)
     if agent is not None:
         return agent
@@ -308,10 +321,7 @@ def _find_head(text: str) -> _Head | None:
             if m is None:
                 return None
             word, pos = m.group(), m.start()
-    strength = 1 if careful else strength_of(word)
-    if word in SANCTION_HEADS:  # …收受财物的，给予警告: the sanction falls on the condition's subject, who does not act
-        condition_actor = None
-    return _Head(word, pos, e, strength, actor or condition_actor)
+    return _Head(word, pos, e, 1 if careful else strength_of(word), actor)
 
 
 @lru_cache(maxsize=1)
