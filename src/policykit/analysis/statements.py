@@ -38,6 +38,7 @@ from .statement_words import mask as _mask
 
 STRENGTH_NAMES = ("descriptive", "exploratory", "encouraging", "directive", "mandatory")
 
+ITEM_LABEL_RE = re.compile(r"^[（(][一二三四五六七八九十\d]{1,3}[）)]\s*")
 ARTICLE_LABEL_RE = re.compile(r"^第[〇零一二两三四五六七八九十百千\d]+条$")
 CLAUSE_RE = re.compile(r"[，,；;：:]")
 DATED_TARGET_RE = re.compile(r"^(?:[^，。：]{0,10}[：:])?((?:到|至)\d{4}年(?:[底末]|\d{1,2}月(?:底)?)?(?:前)?)[，,]")
@@ -52,6 +53,7 @@ HAN_ACTOR_TAIL = re.compile(r"[的和及与、]")
 CASE_MARKERS = re.compile(r"对|向|在|将|把|从|按照|依照|依据|根据")
 # a modal head (可, 要, 应 …) governs the verb phrase after it, which may run past the next comma
 MODAL_HEADS = frozenset({"可", "可以", "要", "需要", "应", "应当", "须", "必须"})
+EXPLANATION = "就是要"
 SHORT_CLAUSE = 6  # a clause of at most this many characters without a head verb is a condition of the next
 PROHIBITIONS = frozenset({"不得", "不予", "严禁", "禁止", "不准", "不许", "不应", "不应当"})
 SANCTION_HEADS = frozenset({"给予", "处", "处以", "责令", "没收", "吊销", "撤销", "追究", "予以"})
@@ -72,6 +74,9 @@ class Coding:
     modal: str | None
     instrument: str
     actor: str | None
+
+
+DESCRIPTIVE = Coding(0, None, "none", None)
 
 
 @dataclass(frozen=True)
@@ -143,8 +148,8 @@ def _is_actor(masked: str, start: int, stop: int) -> bool:
     """
     p = patterns()
     verb = p.head.match(masked, start, stop)  # 鼓励社会保险企业: a verb and its object; 授权主体: a body
-    if stop <= start or masked[start] in "把对以将" or masked.startswith("未经", start) or (verb and not p.actor_end.match(masked, verb.end(), stop)) \
-            or not p.actor.fullmatch(masked, start, stop):
+    if stop <= start or masked[start] in "把对以将" or masked.startswith("未经", start) \
+            or (verb and not p.actor_end.match(masked, verb.end(), stop)) or not p.actor.fullmatch(masked, start, stop):
         return False
     return not any(p.head_mid.match(masked, m.end(), stop) or CASE_MARKERS.match(masked, m.end(), stop)
                    for m in p.actor_end.finditer(masked, start, stop))
@@ -382,12 +387,17 @@ def _descriptive(text: str) -> bool:
     clauses = [text[s:e].strip("。！？；;!? ") for s, e in _clauses(text)]
     if len(clauses) >= 2 and all(len(c) <= SLOGAN_CLAUSE for c in clauses):
         return True
-    return patterns().descriptive.search(_mask(text)) is not None
+    if text.rstrip().endswith(("是：", "是:")):  # …的内容是：: a definition or list follows
+        return True
+    return patterns().descriptive.search(text) is not None  # unmasked: 具有重要意义 holds the masked 重要
 
 
 def classify(sentence: str) -> Coding:
     """The codes of one statement: strength, modal, instrument and actor (docs/codebook-statements.md)."""
     text = sentence.strip()
+    item = ITEM_LABEL_RE.match(text)  # a law's numbered item (（四）…有权…) is coded on its words
+    if item and item.end() < len(text):
+        return classify(text[item.end():])
     masked = _mask(text)
     deontic = patterns().deontic.search(masked)
     head = _find_head(text)
@@ -437,9 +447,11 @@ def extract_statements(doc_id: str, text: str, provisions: pd.DataFrame) -> list
         start, end = int(p.char_start), int(p.char_end)
         heading = p.heading if isinstance(p.heading, str) and p.heading else None
         label = p.label if isinstance(p.label, str) else ""
+        explaining = False  # 实施…行动，就是要…；and the ；-parts that continue it explain, not commit (codebook S2)
         for n, (s, e) in enumerate(statement_spans(text[start:end], start, label, heading), start=1):
             sentence = text[s:e]
-            code = classify(sentence)
+            code = DESCRIPTIVE if explaining else classify(sentence)
+            explaining = sentence.rstrip().endswith(("；", ";")) and (explaining or EXPLANATION in sentence)
             rows.append({"statement_id": f"{doc_id}:{p.provision_id}:{n}", "doc_id": doc_id,
                          "provision_id": p.provision_id, "char_start": s, "char_end": e,
                          "actor": code.actor, "modal": code.modal, "strength": code.strength,
