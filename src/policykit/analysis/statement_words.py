@@ -107,7 +107,8 @@ def patterns() -> _Patterns:
     guarded = {"人": "人(?![民员])", "所": "所(?![在属需得有称参列述涉指])", "办": "办(?![理法事公结好成])"}
     ends = "|".join(guarded.get(w, w) for w in _alternation(lex.role("actor_end")).split("|"))
     chunk = rf"[^，。；：、,;:（）()“”{modal_chars}]{{0,40}}?(?:{ends})"
-    modifier = rf"[^，。；：、,;:（）()“”{modal_chars}]{{1,8}}"  # 证券、期货投资咨询机构: modifiers joined by 、
+    # 证券、期货投资咨询机构: modifiers joined by 、 (not a label: 二、各地区)
+    modifier = rf"(?![一二三四五六七八九十]+、)[^，。；：、,;:（）()“”{modal_chars}]{{2,8}}"
     return _Patterns(
         masked=re.compile(_alternation(lex.role("masked"))),
         # a one-character modal (应, 须) stands before the verb it governs: a Han character follows

@@ -340,25 +340,39 @@ def _shift(head: _Head, by: int) -> _Head:
     return _Head(head.word, head.start + by, head.clause_end + by, head.strength, head.actor)
 
 
-def _instrument(text: str, head: _Head | None, start: int | None = None) -> str:
-    """The policy instrument of the head's clause (codebook §3)."""
+def _object_span(text: str, head: _Head | None, start: int | None) -> tuple[int, int]:
+    """Where the head's object is: from the head (past an encouraged party) to the end of its clause."""
     p = patterns()
     begin = head.start if head else (start or 0)
     end = head.clause_end if head else len(text)
     if head and head.word in MODAL_HEADS and not p.instrument.search(text, begin, end):
         end = next((e for s, e in _clauses(text) if s > end), end)
     if head and head.word in ENCOURAGED_OBJECT_HEADS:  # 鼓励 X 做 Y: Y is what is coded
-        obj = begin + len(head.word)
-        m = p.actor.match(_mask(text), obj, end)
+        m = p.actor.match(_mask(text), begin + len(head.word), end)
         if m and m.end() < end:
             begin = m.end()
-    if head and GOAL_OBJECT_RE.search(text, begin, end):  # 提升…抗风险能力，支持…数据融合: the means decide
-        means = next(((s, e) for s, e in _clauses(text) if s > end), None)
-        if means is not None and DATA_USE_RE.search(text, *means):
-            return "demand"
+    return begin, end
+
+
+def _means(text: str, end: int) -> str | None:
+    """The instrument of the clause after a goal (提升…抗风险能力，支持…数据融合: the means decide)."""
+    means = next(((s, e) for s, e in _clauses(text) if s > end), None)
+    if means is None:
+        return None
+    if DATA_USE_RE.search(text, *means):
+        return "demand"
+    head = _find_head(text[means[0]:])
+    return _instrument(text, head and _shift(head, means[0]), means[0])
+
+
+def _instrument(text: str, head: _Head | None, start: int | None = None) -> str:
+    """The policy instrument of the head's clause (codebook §3)."""
+    p = patterns()
+    begin, end = _object_span(text, head, start)
+    if head and GOAL_OBJECT_RE.search(text, begin, end):
+        means = _means(text, end)
         if means is not None:
-            return _instrument(text, _find_head(text[means[0]:]) and _shift(_find_head(text[means[0]:]), means[0]),
-                               means[0])
+            return means
     kinds = _instrument_kinds()
     found = [(kinds[m.group()][1], m.start(), kinds[m.group()][0]) for m in p.instrument.finditer(text, begin, end)]
     # an explicit tool may be the party encouraged (鼓励各类金融机构…: finance)
@@ -374,8 +388,10 @@ def _instrument(text: str, head: _Head | None, start: int | None = None) -> str:
         return max(strong, key=lambda f: f[1])[2]
     if DATA_USE_RE.search(text, end):  # 提升…效能，推进…数据融合: data used in a sector
         return "demand"
+    # a clause naming no tool (加大…扶持力度，由政府出资建立…): an explicit one later in the sentence
+    later = [] if found else [kinds[m.group()][0] for m in p.instrument.finditer(text, end) if kinds[m.group()][1] == 1]
     weak = [f for f in found if f[0] == 3]
-    return max(weak, key=lambda f: f[1])[2] if weak else "environment"
+    return later[0] if later else max(weak, key=lambda f: f[1])[2] if weak else "environment"
 
 
 def _descriptive(text: str) -> bool:
