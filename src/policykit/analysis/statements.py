@@ -15,12 +15,15 @@ resources/statement_instruments.tsv, each word with its reason):
   (在…前提下, 对…的, 围绕…, 以…为…) and the named actor — 2 for 鼓励/支持/引导/可, 1 for 探索/研究/试点 and for
   a pilot as the head's object or a 稳妥/审慎 manner, 3 for any other action verb; none found: 0.
 - modal: the word that set the strength, as written (the deadline phrase for a dated target).
-- instrument (§3): `none` for strength 0; else the words of the head's clause: an explicit sub-tool first
-  (政府采购, 中央预算内投资, 信贷 …), else the last instrument word of the clause (the head noun of the
-  object: 建立…登记制度 -> 制度); a clause without one is demand when the sentence goes on to apply data
-  in a sector (融合, 应用, 场景 …), else environment.
-- actor (§4): the body named as the subject of the head (行业主管部门要…, 由X负责), else the subject of a
-  fronted condition (有关地方和部门开展…的，应…); blank when the issuing authority speaks in the imperative.
+- instrument (§3): `none` for strength 0; environment for a prohibition (I7); else the words of the head's
+  clause: an explicit sub-tool first (政府采购, 中央预算内投资, 信贷 …, also in the party encouraged), else the
+  last instrument word of the clause (the head noun of the object: 建立…登记制度 -> 制度); a goal (提升…能力)
+  takes the means clause after it (I8); a clause without tool words is demand when the sentence goes on to
+  apply data in a sector (融合, 应用, 场景 …), else takes an explicit sub-tool later in the sentence, else
+  environment.
+- actor (§4): the body named as the subject of the head (行业主管部门要…, 由X负责, 由X对Y给予…), else the
+  subject of a fronted condition before a modal (有关地方和部门开展…的，应…) or of a time clause (X收到…后，…);
+  a 由X clause after a case clause is the main clause; blank when the issuing authority speaks in the imperative.
 """
 
 from __future__ import annotations
