@@ -62,6 +62,7 @@ PROHIBITIONS = frozenset({"不得", "不予", "严禁", "禁止", "不准", "不
 SANCTION_HEADS = frozenset({"给予", "处", "处以", "责令", "没收", "吊销", "撤销", "追究", "予以"})
 # a head whose object is a capacity or level to raise (提升…能力, 提高…水平) names a goal, not a tool (I2)
 GOAL_OBJECT_RE = re.compile(r"(?:能力|水平|效能|效率|成效|实效|质量|韧性|竞争力)$")
+ALSO_ENCOURAGED_RE = re.compile(r"(?:[、和与及](?:鼓励|支持|引导|扶持|倡导))*")
 PILOT_HEADS = frozenset({"开展", "推进"})  # 开展…试点, 推进…试点: a pilot as the head's object (S4 -> 1)
 ENCOURAGED_OBJECT_HEADS = frozenset({"鼓励", "支持", "引导", "倡导", "扶持", "允许", "推动"})  # X 做 Y: code Y
 SLOGAN_CLAUSE = 4  # a principle slogan: two or more clauses of at most this many characters (需求牵引，注重实效。)
@@ -351,9 +352,13 @@ def _object_span(text: str, head: _Head | None, start: int | None) -> tuple[int,
     if head and head.word in MODAL_HEADS and not p.instrument.search(text, begin, end):
         end = next((e for s, e in _clauses(text) if s > end), end)
     if head and head.word in ENCOURAGED_OBJECT_HEADS:  # 鼓励 X 做 Y: Y is what is coded
-        m = p.actor.match(_mask(text), begin + len(head.word), end)
+        masked = _mask(text)
+        obj = ALSO_ENCOURAGED_RE.match(masked, begin + len(head.word), end).end()  # 支持、鼓励X…
+        m = p.actor.match(masked, obj, end)
         if m and m.end() < end:
             begin = m.end()
+        elif m:  # 鼓励、支持企业事业组织、社会团体和个人，通过多种途径，投资…: Y is in the clauses after X
+            begin, end = m.end(), len(text)
     return begin, end
 
 
