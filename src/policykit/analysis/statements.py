@@ -53,7 +53,7 @@ PARENTHESIS_RE = re.compile(r"[（(][^（）()]*[）)]")
 # after an actor phrase that opens a clause, what follows is its verb, not more of its name (人代工委 …)
 HAN_ACTOR_TAIL = re.compile(r"[的和及与、]")
 # a preposition after an actor word ends the actor: the rest is the verb phrase (主管部门对当事人给予警告)
-CASE_MARKERS = re.compile(r"对|向|在|将|把|从|按照|依照|依据|根据")
+CASE_MARKERS = re.compile(r"对|向|在|将|把|从|为|按照|依照|依据|根据")
 # a modal head (可, 要, 应 …) governs the verb phrase after it, which may run past the next comma
 MODAL_HEADS = frozenset({"可", "可以", "要", "需要", "应", "应当", "须", "必须"})
 EXPLANATION = "就是要"
@@ -152,7 +152,7 @@ def _is_actor(masked: str, start: int, stop: int) -> bool:
     """
     p = patterns()
     verb = p.head.match(masked, start, stop)  # 鼓励社会保险企业: a verb and its object; 授权主体: a body
-    if stop <= start or masked[start] in "把对以将" or masked.startswith("未经", start) \
+    if stop <= start or masked[start] in "把对以将为不" or masked.startswith("未经", start) \
             or (verb and not p.actor_end.match(masked, verb.end(), stop)) or not p.actor.fullmatch(masked, start, stop):
         return False
     return not any(p.head_mid.match(masked, m.end(), stop) or CASE_MARKERS.match(masked, m.end(), stop)
