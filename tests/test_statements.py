@@ -49,6 +49,9 @@ from policykit.publish.tables import conform
     ("行政复议机关收到补正材料后，依照本法的规定处理。", 3, "处理", "environment", "行政复议机关"),
     ("拒不改正，情节严重的，处以一千元以上五千元以下罚款。", 3, "处以", "environment", None),
     ("未经原批准机关同意，不得擅自调整规划。", 4, "不得", "environment", None),
+    ("区人民政府及其有关行政管理部门，依照法律、法规的规定负责本辖区内的监督管理工作。", 3, "负责", "environment",
+     "区人民政府及其有关行政管理部门"),
+    ("经审批机构批准，合营企业可以进口设备。", 2, "可以", "environment", "合营企业"),
     ("（四）省、自治区、直辖市的人民代表大会有权撤销不适当的法规；", 2, "有权", "environment",
      "省、自治区、直辖市的人民代表大会"),
     # instruments: a capacity to raise is a goal, the means after it decide; funding; prohibitions regulate

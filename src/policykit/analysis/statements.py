@@ -53,6 +53,7 @@ PARENTHESIS_RE = re.compile(r"[（(][^（）()]*[）)]")
 # after an actor phrase that opens a clause, what follows is its verb, not more of its name (人代工委 …)
 HAN_ACTOR_TAIL = re.compile(r"[的和及与、]")
 # a preposition after an actor word ends the actor: the rest is the verb phrase (主管部门对当事人给予警告)
+NOT_A_BODY_RE = re.compile(r"未经|经(?![营济销纪理])")  # 未经X同意, 经审批机构批准: a condition, not a body
 CASE_MARKERS = re.compile(r"对|向|在|将|把|从|为|按照|依照|依据|根据")
 # a modal head (可, 要, 应 …) governs the verb phrase after it, which may run past the next comma
 MODAL_HEADS = frozenset({"可", "可以", "要", "需要", "应", "应当", "须", "必须"})
@@ -152,7 +153,7 @@ def _is_actor(masked: str, start: int, stop: int) -> bool:
     """
     p = patterns()
     verb = p.head.match(masked, start, stop)  # 鼓励社会保险企业: a verb and its object; 授权主体: a body
-    if stop <= start or masked[start] in "把对以将为不" or masked.startswith("未经", start) \
+    if stop <= start or masked[start] in "把对以将为不" or NOT_A_BODY_RE.match(masked, start) \
             or (verb and not p.actor_end.match(masked, verb.end(), stop)) or not p.actor.fullmatch(masked, start, stop):
         return False
     return not any(p.head_mid.match(masked, m.end(), stop) or CASE_MARKERS.match(masked, m.end(), stop)
@@ -206,11 +207,13 @@ def _skip_clause(text: str, masked: str, clauses: tuple[tuple[int, int], ...], i
         return True, (_opening_actor(text, masked, s, e) if CONDITION_END_RE.search(clause) else None)
     if clause.startswith("以"):  # 以…为指导，: fronted; 以科学数据支撑…: the head is in the clause
         return "为" in clause, None
-    if p.fronted.match(clause) and not _adverb_head(masked, s, e):
+    if (p.fronted.match(clause) and not _adverb_head(masked, s, e)) or NOT_A_BODY_RE.match(masked, s):  # 经…批准，
         return True, None
     lead = _actor_lead(text, masked, s, e)
     if lead is not None:
         return True, lead
+    if _is_actor(masked, s, e):  # 区人民政府及其有关行政管理部门，依照…负责…: the subject before a comma
+        return True, text[s:e]
     if CONDITION_END_RE.search(clause):
         if _head_at(masked, _skip_adverbs(masked, s, e)[0], e) is None:
             found = _actor_then_head(text, masked, s, e)
