@@ -25,6 +25,23 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 # levels of government listed before the body they share (省、自治区、直辖市人民政府)
 LEVELS = "(?:省|自治区|直辖市|设区的市|市|区|县|自治州|自治县|乡|镇)"
 
+# closed word classes the rules of policykit.analysis.statements name
+NOT_A_BODY_RE = re.compile(r"未经|经(?![营济销纪理])")  # 未经X同意, 经审批机构批准: a condition, not a body
+# a preposition after an actor word ends the actor: the rest is the verb phrase (主管部门对当事人给予警告)
+CASE_MARKERS = re.compile(r"对|向|在|将|把|从|为|按照|依照|依据|根据")
+# a modal head (可, 要, 应 …) governs the verb phrase after it, which may run past the next comma
+MODAL_HEADS = frozenset({"可", "可以", "要", "需要", "应", "应当", "须", "必须"})
+EXPLANATION = "就是要"
+PROHIBITIONS = frozenset({"不得", "不予", "严禁", "禁止", "不准", "不许", "不应", "不应当"})
+SANCTION_HEADS = frozenset({"给予", "处", "处以", "责令", "没收", "吊销", "撤销", "追究", "予以"})
+# a head whose object is a capacity or level to raise (提升…能力, 提高…水平) names a goal, not a tool (I8)
+GOAL_OBJECT_RE = re.compile(r"(?:能力|水平|效能|效率|成效|实效|质量|韧性|竞争力)$")
+ALSO_ENCOURAGED_RE = re.compile(r"(?:[、和与及](?:鼓励|支持|引导|扶持|倡导))*")
+PILOT_HEADS = frozenset({"开展", "推进"})  # 开展…试点, 推进…试点: a pilot as the head's object (S4 -> 1)
+ENCOURAGED_OBJECT_HEADS = frozenset({"鼓励", "支持", "引导", "倡导", "扶持", "允许", "推动"})  # X 做 Y: code Y
+# a head clause without instrument words: data applied in a sector later in the sentence makes it demand (I3)
+DATA_USE_RE = re.compile(r"融合|融通|打通|应用|赋能|场景|共享互认|共享共用|互联互通|(?<!开发)利用[^，。；]*数据")
+
 
 @dataclass(frozen=True)
 class Lexicon:

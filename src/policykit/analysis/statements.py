@@ -29,21 +29,36 @@ resources/statement_instruments.tsv, each word with its reason):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import pandas as pd
 
 from policykit.schema import require, table
 
-from .statement_words import HAN, lexicon, patterns, strength_of
+from .statement_words import (
+    ALSO_ENCOURAGED_RE,
+    CASE_MARKERS,
+    DATA_USE_RE,
+    ENCOURAGED_OBJECT_HEADS,
+    EXPLANATION,
+    GOAL_OBJECT_RE,
+    HAN,
+    MODAL_HEADS,
+    NOT_A_BODY_RE,
+    PILOT_HEADS,
+    PROHIBITIONS,
+    SANCTION_HEADS,
+    lexicon,
+    patterns,
+    strength_of,
+)
 from .statement_words import mask as _mask
 
 STRENGTH_NAMES = ("descriptive", "exploratory", "encouraging", "directive", "mandatory")
 
 ITEM_LABEL_RE = re.compile(r"^[（(][一二三四五六七八九十\d]{1,3}[）)]\s*")
 ARTICLE_LABEL_RE = re.compile(r"^第[〇零一二两三四五六七八九十百千\d]+条$")
-CLAUSE_RE = re.compile(r"[，,；;：:]")
 DATED_TARGET_RE = re.compile(r"^(?:[^，。：]{0,10}[：:])?((?:到|至)\d{4}年(?:[底末]|\d{1,2}月(?:底)?)?(?:前)?)[，,]")
 FRAME_RE = re.compile(r"^在[^，。；]{1,60}?(?:前提下|基础上|过程中)")  # 在…前提下 inside the main clause
 CONDITION_END_RE = re.compile(r"(?:的|时|后|中|下|期间|前提下|基础上|过程中)$")
@@ -52,24 +67,8 @@ TOPIC_MODALS = ("要", "需要", "可以", "可")
 PARENTHESIS_RE = re.compile(r"[（(][^（）()]*[）)]")
 # after an actor phrase that opens a clause, what follows is its verb, not more of its name (人代工委 …)
 HAN_ACTOR_TAIL = re.compile(r"[的和及与、]")
-# a preposition after an actor word ends the actor: the rest is the verb phrase (主管部门对当事人给予警告)
-NOT_A_BODY_RE = re.compile(r"未经|经(?![营济销纪理])")  # 未经X同意, 经审批机构批准: a condition, not a body
-CASE_MARKERS = re.compile(r"对|向|在|将|把|从|为|按照|依照|依据|根据")
-# a modal head (可, 要, 应 …) governs the verb phrase after it, which may run past the next comma
-MODAL_HEADS = frozenset({"可", "可以", "要", "需要", "应", "应当", "须", "必须"})
-EXPLANATION = "就是要"
 SHORT_CLAUSE = 6  # a clause of at most this many characters without a head verb is a condition of the next
-PROHIBITIONS = frozenset({"不得", "不予", "严禁", "禁止", "不准", "不许", "不应", "不应当"})
-SANCTION_HEADS = frozenset({"给予", "处", "处以", "责令", "没收", "吊销", "撤销", "追究", "予以"})
-# a head whose object is a capacity or level to raise (提升…能力, 提高…水平) names a goal, not a tool (I2)
-GOAL_OBJECT_RE = re.compile(r"(?:能力|水平|效能|效率|成效|实效|质量|韧性|竞争力)$")
-ALSO_ENCOURAGED_RE = re.compile(r"(?:[、和与及](?:鼓励|支持|引导|扶持|倡导))*")
-PILOT_HEADS = frozenset({"开展", "推进"})  # 开展…试点, 推进…试点: a pilot as the head's object (S4 -> 1)
-ENCOURAGED_OBJECT_HEADS = frozenset({"鼓励", "支持", "引导", "倡导", "扶持", "允许", "推动"})  # X 做 Y: code Y
 SLOGAN_CLAUSE = 4  # a principle slogan: two or more clauses of at most this many characters (需求牵引，注重实效。)
-# a head clause without instrument words: data applied in a sector later in the sentence makes it demand (I3)
-DATA_USE_RE = re.compile(r"融合|融通|打通|应用|赋能|场景|共享互认|共享共用|互联互通|(?<!开发)利用[^，。；]*数据")
-
 
 @dataclass(frozen=True)
 class Coding:
@@ -342,11 +341,6 @@ def _instrument_kinds() -> dict[str, tuple[str, int]]:
     return {w: (i, t) for w, i, t in lexicon().instruments}
 
 
-def _shift(head: _Head, by: int) -> _Head:
-    """A head found in a suffix of the sentence, with offsets into the whole sentence."""
-    return _Head(head.word, head.start + by, head.clause_end + by, head.strength, head.actor)
-
-
 def _object_span(text: str, head: _Head | None, start: int | None) -> tuple[int, int]:
     """Where the head's object is: from the head (past an encouraged party) to the end of its clause."""
     p = patterns()
@@ -372,8 +366,9 @@ def _means(text: str, end: int) -> str | None:
         return None
     if DATA_USE_RE.search(text, *means):
         return "demand"
-    head = _find_head(text[means[0]:])
-    return _instrument(text, head and _shift(head, means[0]), means[0])
+    head = _find_head(text[means[0]:])  # found in the rest of the sentence: offsets shifted into the whole
+    head = head and replace(head, start=head.start + means[0], clause_end=head.clause_end + means[0])
+    return _instrument(text, head, means[0])
 
 
 def _instrument(text: str, head: _Head | None, start: int | None = None) -> str:
