@@ -146,6 +146,7 @@ def patterns() -> _Patterns:
     )
 
 
+@lru_cache(maxsize=4096)
 def mask(text: str) -> str:
     """The text with masked words (供应, 要素, 可信 …) replaced by spaces of the same length."""
     return patterns().masked.sub(lambda m: "\u3000" * len(m.group()), text)

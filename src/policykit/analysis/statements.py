@@ -145,6 +145,13 @@ def _first_mid_head(masked: str, pos: int, end: int) -> re.Match | None:
     return longer if longer and longer.end() > m.end() else m
 
 
+@lru_cache(maxsize=1)
+def _actor_last_chars() -> frozenset[str]:
+    """The characters an actor word ends with (a quick test before the actor pattern)."""
+    return frozenset(w[-1] for w in lexicon().role("actor_end"))
+
+
+@lru_cache(maxsize=8192)
 def _is_actor(masked: str, start: int, stop: int) -> bool:
     """Whether masked[start:stop] names a body: actor words only, no body followed by a verb inside it.
 
@@ -211,7 +218,7 @@ def _skip_clause(text: str, masked: str, clauses: tuple[tuple[int, int], ...], i
     lead = _actor_lead(text, masked, s, e)
     if lead is not None:
         return True, lead
-    if _is_actor(masked, s, e):  # 区人民政府及其有关行政管理部门，依照…负责…: the subject before a comma
+    if masked[e - 1] in _actor_last_chars() and _is_actor(masked, s, e):  # 区人民政府，依照…负责…: the subject
         return True, text[s:e]
     if CONDITION_END_RE.search(clause):
         if _head_at(masked, _skip_adverbs(masked, s, e)[0], e) is None:
@@ -414,6 +421,7 @@ def _descriptive(text: str) -> bool:
     return patterns().descriptive.search(text) is not None  # unmasked: 具有重要意义 holds the masked 重要
 
 
+@lru_cache(maxsize=16384)  # laws repeat their sanctions and items word for word
 def classify(sentence: str) -> Coding:
     """The codes of one statement: strength, modal, instrument and actor (docs/codebook-statements.md)."""
     text = sentence.strip()
