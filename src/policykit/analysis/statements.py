@@ -49,6 +49,7 @@ from .statement_words import (
     PILOT_HEADS,
     PROHIBITIONS,
     SANCTION_HEADS,
+    actor_last_chars,
     lexicon,
     patterns,
     strength_of,
@@ -145,11 +146,6 @@ def _first_mid_head(masked: str, pos: int, end: int) -> re.Match | None:
     return longer if longer and longer.end() > m.end() else m
 
 
-@lru_cache(maxsize=1)
-def _actor_last_chars() -> frozenset[str]:
-    """The characters an actor word ends with (a quick test before the actor pattern)."""
-    return frozenset(w[-1] for w in lexicon().role("actor_end"))
-
 
 @lru_cache(maxsize=8192)
 def _is_actor(masked: str, start: int, stop: int) -> bool:
@@ -170,17 +166,14 @@ def _actor_then_head(text: str, masked: str, pos: int, end: int) -> tuple[str, i
     """An actor phrase at pos followed by the head (maybe after adverbs or a prepositional phrase)."""
     p = patterns()
     ends = sorted({m.end() for m in p.actor_end.finditer(masked, pos, min(end, pos + 60))}, reverse=True)
-    for stop in ends:
-        if not _is_actor(masked, pos, stop):
-            continue
+    for stop in ends:  # the cheap tests after the phrase first, the actor pattern last
         after, _careful = _skip_adverbs(masked, stop, end)
         word = p.head.match(masked, after, end)
-        if word:
+        if word is None and p.preposition.match(masked, after, end) and not masked.startswith("由", after):
+            word = _first_mid_head(masked, after + 1, end)
+            after = word.start() if word else after
+        if word and _is_actor(masked, pos, stop):
             return text[pos:stop], after, word
-        if p.preposition.match(masked, after, end) and not masked.startswith("由", after):
-            found = _first_mid_head(masked, after + 1, end)
-            if found:
-                return text[pos:stop], found.start(), found
     return None
 
 
@@ -194,8 +187,8 @@ def _actor_lead(text: str, masked: str, start: int, end: int) -> str | None:
     """The actor of a clause that is an actor and a prepositional phrase only (各地区各部门按照职责分工，…)."""
     p = patterns()
     for stop in sorted({m.end() for m in p.actor_end.finditer(masked, start, min(end, start + 60))}, reverse=True):
-        if _is_actor(masked, start, stop) and p.preposition.match(masked, stop, end) \
-                and not _first_mid_head(masked, stop + 1, end):
+        if p.preposition.match(masked, stop, end) and not _first_mid_head(masked, stop + 1, end) \
+                and _is_actor(masked, start, stop):
             return text[start:stop]
     return None
 
@@ -218,7 +211,7 @@ def _skip_clause(text: str, masked: str, clauses: tuple[tuple[int, int], ...], i
     lead = _actor_lead(text, masked, s, e)
     if lead is not None:
         return True, lead
-    if masked[e - 1] in _actor_last_chars() and _is_actor(masked, s, e):  # 区人民政府，依照…负责…: the subject
+    if masked[e - 1] in actor_last_chars() and _is_actor(masked, s, e):  # 区人民政府，依照…负责…: the subject
         return True, text[s:e]
     if CONDITION_END_RE.search(clause):
         if _head_at(masked, _skip_adverbs(masked, s, e)[0], e) is None:
@@ -286,7 +279,7 @@ def _opening_actor(text: str, masked: str, start: int, end: int) -> str | None:
     """The body that opens a clause, followed by its verb (行政复议机关收到补正材料后 -> 行政复议机关)."""
     ends = sorted({m.end() for m in patterns().actor_end.finditer(masked, start, min(end, start + 60))}, reverse=True)
     for stop in ends:
-        if _is_actor(masked, start, stop) and not HAN_ACTOR_TAIL.match(masked, stop):
+        if not HAN_ACTOR_TAIL.match(masked, stop) and _is_actor(masked, start, stop):
             return text[start:stop]
     return None
 
