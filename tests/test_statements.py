@@ -15,7 +15,7 @@ from policykit.publish.tables import conform
     # S1: a deontic word anywhere makes it 4; 应 only as a modal; the actor before it
     ("企业应严格遵守反垄断法等相关法律规定，不得利用数据优势排除、限制竞争。", 4, "应", "environment", "企业"),
     ("政府部门履职可依法依规获取相关企业和机构数据，但须约定并严格遵守使用限制要求。", 4, "须", "environment", None),
-    ("依法依规予以保密的公共数据不予开放。", 4, "不予", "supply", None),
+    ("依法依规予以保密的公共数据不予开放。", 4, "不予", "environment", None),  # a prohibition regulates (I6)
     ("申请人应当自收到补正通知之日起十日内提交补正材料。", 4, "应当", "environment", "申请人"),
     ("深化数据在应急管理中的应用。", 3, "深化", "demand", None),
     # S2: facts, significance, slogans, fragments, definitions
@@ -38,6 +38,28 @@ from policykit.publish.tables import conform
     # laws: 由X + verb, an actor and a prepositional phrase
     ("具体办法由省、自治区、直辖市人民政府制定。", 3, "制定", "environment", "省、自治区、直辖市人民政府"),
     ("县级人民政府对本行政区域内突发事件的应对工作负责；", 3, "负责", "environment", "县级人民政府"),
+    # laws: a 由X clause after the case it answers; 由X对Y + verb; bodies joined by 或者; a sanction has no actor
+    ("从事经营活动的单位，未按照规定处置的，由所在地县级以上地方人民政府环境保护主管部门责令改正。", 3, "责令",
+     "environment", "所在地县级以上地方人民政府环境保护主管部门"),
+    ("有下列行为之一的，由县级以上人民政府人民防空主管部门对当事人给予警告。", 3, "给予", "environment",
+     "县级以上人民政府人民防空主管部门"),
+    ("对评审意见有异议的，国务院电影主管部门或者省、自治区、直辖市人民政府电影主管部门可以另行组织评审。", 2,
+     "可以", "environment", "国务院电影主管部门或者省、自治区、直辖市人民政府电影主管部门"),
+    ("鉴定人员收受当事人财物的，给予警告。", 3, "给予", "environment", None),
+    ("行政复议机关收到补正材料后，依照本法的规定处理。", 3, "处理", "environment", "行政复议机关"),
+    ("拒不改正，情节严重的，处以一千元以上五千元以下罚款。", 3, "处以", "environment", None),
+    ("未经原批准机关同意，不得擅自调整规划。", 4, "不得", "environment", None),
+    ("区人民政府及其有关行政管理部门，依照法律、法规的规定负责本辖区内的监督管理工作。", 3, "负责", "environment",
+     "区人民政府及其有关行政管理部门"),
+    ("经审批机构批准，合营企业可以进口设备。", 2, "可以", "environment", "合营企业"),
+    ("（四）省、自治区、直辖市的人民代表大会有权撤销不适当的法规；", 2, "有权", "environment",
+     "省、自治区、直辖市的人民代表大会"),
+    # instruments: a capacity to raise is a goal, the means after it decide; funding; prohibitions regulate
+    ("提升农业生产抗风险能力，支持在粮食、生猪等领域强化数据融合应用。", 3, "提升", "demand", None),
+    ("国家加大对农村电影放映的扶持力度，由政府出资建立农村电影公益放映服务网络。", 3, "加大", "supply", "国家"),
+    ("鼓励各类金融机构创新产品和服务。", 2, "鼓励", "environment", None),
+    ("各级人民政府应当加强粮食安全宣传教育。", 4, "应当", "environment", "各级人民政府"),
+    ("合理化建议的内容是：", 0, None, "none", None),
 ])
 def test_classify_follows_the_codebook(sentence: str, strength: int, modal: str | None, instrument: str,
                                        actor: str | None) -> None:
@@ -71,6 +93,21 @@ def _tiny() -> tuple[pd.DataFrame, pd.DataFrame]:
         {"doc_id": "d", "provision_id": "2", "level": 1, "label": "二、", "heading": None, "char_start": b,
          "char_end": len(text)}])
     return documents, provisions
+
+
+def test_an_explanation_and_its_parts_are_descriptive() -> None:
+    text = ("前言。\n一、重要意义\n实施行动，就是要发挥数据作用；加快多元数据融合，培育新动能；促进数据应用。"
+            "二、加强组织领导。")
+    documents = pd.DataFrame([{"doc_id": "d", "text": text}])
+    a, b = text.index("一、"), text.index("二、")
+    provisions = pd.DataFrame([
+        {"doc_id": "d", "provision_id": "1", "level": 1, "label": "一、", "heading": "重要意义", "char_start": a,
+         "char_end": b},
+        {"doc_id": "d", "provision_id": "2", "level": 1, "label": "二、", "heading": None, "char_start": b,
+         "char_end": len(text)}])
+    out = build_statements(documents, provisions)
+    assert list(out.strength) == [0, 0, 0, 3]  # the ；-parts continue the explanation; 。 ends it
+    assert classify("加快多元数据融合，培育新动能；").strength == 3  # on its own it commits
 
 
 def test_build_statements_rows_and_offsets() -> None:

@@ -7,168 +7,69 @@ Units (codebook §1): every sentence (policykit.ingest.structure.split_sentences
 breaks) of the own text of a provision below the preamble (level ≥ 1, numbered or not), the heading line of
 a provision with a heading excepted; an article label (第X条) is cut from the start of its first sentence.
 
-Codes, by rules and the word lists resources/statement_words.tsv and resources/statement_instruments.tsv
-(each word with its reason). Words are looked up by hand-written longest-match scans rather than by a
-part-of-speech tagger: jieba's tagger tags many policy verbs as nouns or adjectives (培育 vn, 平衡 a) and costs
-about 0.1 ms a call, which the law corpus cannot afford.
+Codes, by rules and the word lists of policykit.analysis.statement_words (resources/statement_words.tsv and
+resources/statement_instruments.tsv, each word with its reason):
 - strength: 4 when a deontic word (应当, 不得 …) is the modal of any clause (S1); 0 for facts, significance,
   definitions, scope, slogans and fragments (S2); 3 for a dated target (到2027年，…, S3); else the head
   predicate decides (S4): the first verb of the main clause after fronted adverbials and conditions
   (在…前提下, 对…的, 围绕…, 以…为…) and the named actor — 2 for 鼓励/支持/引导/可, 1 for 探索/研究/试点 and for
   a pilot as the head's object or a 稳妥/审慎 manner, 3 for any other action verb; none found: 0.
 - modal: the word that set the strength, as written (the deadline phrase for a dated target).
-- instrument (§3): `none` for strength 0; else the words of the head's clause: an explicit sub-tool first
-  (政府采购, 中央预算内投资, 信贷 …), else the last instrument word of the clause (the head noun of the
-  object: 建立…登记制度 -> 制度); a clause without one is demand when the sentence goes on to apply data
-  in a sector (融合, 应用, 场景 …), else environment.
-- actor (§4): the body named as the subject of the head (行业主管部门要…, 由X负责), else the subject of a
-  fronted condition (有关地方和部门开展…的，应…); blank when the issuing authority speaks in the imperative.
+- instrument (§3): `none` for strength 0; environment for a prohibition (I7); else the words of the head's
+  clause: an explicit sub-tool first (政府采购, 中央预算内投资, 信贷 …, also in the party encouraged), else the
+  last instrument word of the clause (the head noun of the object: 建立…登记制度 -> 制度); a goal (提升…能力)
+  takes the means clause after it (I8); a clause without tool words is demand when the sentence goes on to
+  apply data in a sector (融合, 应用, 场景 …), else takes an explicit sub-tool later in the sentence, else
+  environment.
+- actor (§4): the body named as the subject of the head (行业主管部门要…, 由X负责, 由X对Y给予…), else the
+  subject of a fronted condition before a modal (有关地方和部门开展…的，应…) or of a time clause (X收到…后，…);
+  a 由X clause after a case clause is the main clause; blank when the issuing authority speaks in the imperative.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
-from policykit import config
-from policykit.errors import InputError
 from policykit.schema import require, table
 
-WORDS_FILE = config.RESOURCES_DIR / "statement_words.tsv"
-INSTRUMENTS_FILE = config.RESOURCES_DIR / "statement_instruments.tsv"
-ROLES = ("deontic", "masked", "directive", "nominal", "encouraging", "exploratory", "cautious", "adverb", "fronted",
-         "preposition", "descriptive", "actor_end")
-HEAD_STRENGTH = {"deontic": 4, "directive": 3, "nominal": 3, "encouraging": 2, "exploratory": 1, "cautious": 1}
-INSTRUMENTS = ("supply", "demand", "environment")
+from .statement_words import (
+    ALSO_ENCOURAGED_RE,
+    CASE_MARKERS,
+    DATA_USE_RE,
+    ENCOURAGED_OBJECT_HEADS,
+    EXPLANATION,
+    GOAL_OBJECT_RE,
+    HAN,
+    MODAL_HEADS,
+    NOT_A_BODY_RE,
+    PILOT_HEADS,
+    PROHIBITIONS,
+    SANCTION_HEADS,
+    actor_last_chars,
+    lexicon,
+    patterns,
+    strength_of,
+)
+from .statement_words import mask as _mask
+
 STRENGTH_NAMES = ("descriptive", "exploratory", "encouraging", "directive", "mandatory")
 
+ITEM_LABEL_RE = re.compile(r"^[（(][一二三四五六七八九十\d]{1,3}[）)]\s*")
 ARTICLE_LABEL_RE = re.compile(r"^第[〇零一二两三四五六七八九十百千\d]+条$")
-CLAUSE_RE = re.compile(r"[，,；;：:]")
 DATED_TARGET_RE = re.compile(r"^(?:[^，。：]{0,10}[：:])?((?:到|至)\d{4}年(?:[底末]|\d{1,2}月(?:底)?)?(?:前)?)[，,]")
 FRAME_RE = re.compile(r"^在[^，。；]{1,60}?(?:前提下|基础上|过程中)")  # 在…前提下 inside the main clause
 CONDITION_END_RE = re.compile(r"(?:的|时|后|中|下|期间|前提下|基础上|过程中)$")
 # a clause followed by one opening with a modal is a topic or condition of it (促进…发展，要…; 调查…，可以询问…)
 TOPIC_MODALS = ("要", "需要", "可以", "可")
 PARENTHESIS_RE = re.compile(r"[（(][^（）()]*[）)]")
-# levels of government listed before the body they share (省、自治区、直辖市人民政府)
-LEVELS = "(?:省|自治区|直辖市|设区的市|市|区|县|自治州|自治县|乡|镇)"
 # after an actor phrase that opens a clause, what follows is its verb, not more of its name (人代工委 …)
 HAN_ACTOR_TAIL = re.compile(r"[的和及与、]")
-# a modal head (可, 要, 应 …) governs the verb phrase after it, which may run past the next comma
-MODAL_HEADS = frozenset({"可", "可以", "要", "需要", "应", "应当", "须", "必须"})
-PILOT_HEADS = frozenset({"开展", "推进"})  # 开展…试点, 推进…试点: a pilot as the head's object (S4 -> 1)
-ENCOURAGED_OBJECT_HEADS = frozenset({"鼓励", "支持", "引导", "倡导", "扶持", "允许", "推动"})  # X 做 Y: code Y
+SHORT_CLAUSE = 6  # a clause of at most this many characters without a head verb is a condition of the next
 SLOGAN_CLAUSE = 4  # a principle slogan: two or more clauses of at most this many characters (需求牵引，注重实效。)
-HAN = re.compile(r"[\u4e00-\u9fff]")
-# a head clause without instrument words: data applied in a sector later in the sentence makes it demand (I3)
-DATA_USE_RE = re.compile(r"融合|融通|打通|应用|赋能|场景|共享互认|共享共用|互联互通")
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    """The word lists of the stage, by role, and the instrument words."""
-
-    words: dict[str, frozenset[str]]  # role -> words
-    instruments: tuple[tuple[str, str, int], ...]  # (word, instrument, tier)
-
-    def role(self, role: str) -> frozenset[str]:
-        """The words of one role."""
-        return self.words.get(role, frozenset())
-
-
-def _rows(path: Path, n: int) -> list[list[str]]:
-    """The rows of a resource TSV (comments and header skipped), each of n cells, the last one a reason."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(path, f"cannot read resource file ({exc.strerror})") from None
-    rows = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip() or line.startswith("#") or line.startswith("word\t"):
-            continue
-        cells = line.split("\t")
-        if len(cells) != n or not all(c.strip() for c in cells):
-            raise InputError(path, f"line {number}: expected {n} tab-separated cells ending in a reason, got {line!r}")
-        rows.append([c.strip() for c in cells])
-    return rows
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
-    """The stage's word lists, read once from resources/."""
-    words: dict[str, set[str]] = {}
-    for word, role, _reason in _rows(WORDS_FILE, 3):
-        if role not in ROLES:
-            raise InputError(WORDS_FILE, f"unknown role {role!r} of {word!r}; roles: {', '.join(ROLES)}")
-        words.setdefault(role, set()).add(word)
-    instruments = []
-    for word, instrument, tier, _reason in _rows(INSTRUMENTS_FILE, 4):
-        if instrument not in INSTRUMENTS or not tier.isdigit():
-            raise InputError(INSTRUMENTS_FILE, f"bad instrument row for {word!r}: {instrument!r}, tier {tier!r}")
-        instruments.append((word, instrument, int(tier)))
-    return Lexicon({r: frozenset(w) for r, w in words.items()}, tuple(instruments))
-
-
-def _alternation(words: frozenset[str] | set[str]) -> str:
-    """A regex alternation of words, longest first (leftmost-longest matching)."""
-    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
-
-
-@dataclass(frozen=True)
-class _Patterns:
-    """The compiled patterns of the lexicon."""
-
-    masked: re.Pattern
-    deontic: re.Pattern
-    head: re.Pattern  # any head word at a position
-    head_mid: re.Pattern  # head words that may stand in the middle of a clause (not nominal)
-    adverbs: re.Pattern
-    trailing_adverbs: re.Pattern
-    cautious: re.Pattern
-    fronted: re.Pattern
-    preposition: re.Pattern
-    descriptive: re.Pattern
-    actor: re.Pattern  # a whole actor phrase: chunks each ending in an actor word
-    actor_end: re.Pattern
-    instrument: re.Pattern
-
-
-@lru_cache(maxsize=1)
-def patterns() -> _Patterns:
-    """The lexicon compiled into the patterns the rules use."""
-    lex = lexicon()
-    heads = {w for role in HEAD_STRENGTH for w in lex.role(role)}
-    mid = heads - lex.role("nominal")
-    modal_chars = "要应可须"
-    chunk = rf"[^，。；：、,;:（）()“”{modal_chars}]{{0,40}}?(?:{_alternation(lex.role('actor_end'))})"
-    return _Patterns(
-        masked=re.compile(_alternation(lex.role("masked"))),
-        # a one-character modal (应, 须) stands before the verb it governs: a Han character follows
-        deontic=re.compile("|".join(re.escape(w) + ("" if len(w) > 1 else f"(?={HAN.pattern})")
-                                    for w in sorted(lex.role("deontic"), key=lambda w: (-len(w), w)))),
-        head=re.compile(_alternation(heads)),
-        head_mid=re.compile(_alternation(mid)),
-        adverbs=re.compile(rf"(?:{_alternation(lex.role('adverb'))})+"),
-        cautious=re.compile(_alternation(lex.role("cautious"))),
-        trailing_adverbs=re.compile(rf"(?:{_alternation(lex.role('adverb'))})+$"),
-        fronted=re.compile(rf"(?:{_alternation(lex.role('fronted'))})"),
-        preposition=re.compile(rf"(?:{_alternation(lex.role('preposition'))})"),
-        descriptive=re.compile(_alternation(lex.role("descriptive"))),
-        # bodies joined by 、和及与, or written one after another when each opens with 各 (各地区各部门)
-        actor=re.compile(rf"(?:{LEVELS}[、和及])*{chunk}(?:(?:[、和及与]|(?=各))(?:{LEVELS}[、和及])*{chunk})*"),
-        actor_end=re.compile(_alternation(lex.role("actor_end"))),
-        instrument=re.compile(_alternation({w for w, _i, _t in lex.instruments})),
-    )
-
-
-def _mask(text: str) -> str:
-    """The text with masked words (供应, 要素, 可信 …) replaced by spaces of the same length."""
-    return patterns().masked.sub(lambda m: "\u3000" * len(m.group()), text)
-
 
 @dataclass(frozen=True)
 class Coding:
@@ -178,6 +79,9 @@ class Coding:
     modal: str | None
     instrument: str
     actor: str | None
+
+
+DESCRIPTIVE = Coding(0, None, "none", None)
 
 
 @dataclass(frozen=True)
@@ -234,27 +138,16 @@ def _head_at(masked: str, pos: int, end: int) -> str | None:
     return m.group() if m else None
 
 
-@lru_cache(maxsize=1)
-def _strengths() -> dict[str, int]:
-    """Head word -> the strength it sets (the highest of its roles)."""
-    lex = lexicon()
-    out: dict[str, int] = {}
-    for role, strength in HEAD_STRENGTH.items():
-        for word in lex.role(role):
-            out[word] = max(strength, out.get(word, 0))
-    return out
-
-
-def _strength_of(word: str) -> int:
-    """The strength a head word sets."""
-    return _strengths()[word]
-
-
 def _first_mid_head(masked: str, pos: int, end: int) -> re.Match | None:
-    """The first head word in [pos, end) that may stand mid-clause."""
-    return patterns().head_mid.search(masked, pos, end)
+    """The first head word in [pos, end) that may stand mid-clause, the longest at its place (处理, not 处)."""
+    p = patterns()
+    m = p.head_mid.search(masked, pos, end)
+    longer = p.head.match(masked, m.start(), end) if m else None
+    return longer if longer and longer.end() > m.end() else m
 
 
+
+@lru_cache(maxsize=8192)
 def _is_actor(masked: str, start: int, stop: int) -> bool:
     """Whether masked[start:stop] names a body: actor words only, no body followed by a verb inside it.
 
@@ -262,27 +155,25 @@ def _is_actor(masked: str, start: int, stop: int) -> bool:
     """
     p = patterns()
     verb = p.head.match(masked, start, stop)  # 鼓励社会保险企业: a verb and its object; 授权主体: a body
-    if stop <= start or masked[start] in "把对以将" or (verb and not p.actor_end.match(masked, verb.end(), stop)) \
-            or not p.actor.fullmatch(masked, start, stop):
+    if stop <= start or masked[start] in "把对以将为不" or NOT_A_BODY_RE.match(masked, start) \
+            or (verb and not p.actor_end.match(masked, verb.end(), stop)) or not p.actor.fullmatch(masked, start, stop):
         return False
-    return not any(p.head_mid.match(masked, m.end(), stop) for m in p.actor_end.finditer(masked, start, stop))
+    return not any(p.head_mid.match(masked, m.end(), stop) or CASE_MARKERS.match(masked, m.end(), stop)
+                   for m in p.actor_end.finditer(masked, start, stop))
 
 
 def _actor_then_head(text: str, masked: str, pos: int, end: int) -> tuple[str, int, re.Match | None] | None:
     """An actor phrase at pos followed by the head (maybe after adverbs or a prepositional phrase)."""
     p = patterns()
     ends = sorted({m.end() for m in p.actor_end.finditer(masked, pos, min(end, pos + 60))}, reverse=True)
-    for stop in ends:
-        if not _is_actor(masked, pos, stop):
-            continue
+    for stop in ends:  # the cheap tests after the phrase first, the actor pattern last
         after, _careful = _skip_adverbs(masked, stop, end)
         word = p.head.match(masked, after, end)
-        if word:
+        if word is None and p.preposition.match(masked, after, end) and not masked.startswith("由", after):
+            word = _first_mid_head(masked, after + 1, end)
+            after = word.start() if word else after
+        if word and _is_actor(masked, pos, stop):
             return text[pos:stop], after, word
-        if p.preposition.match(masked, after, end) and not masked.startswith("由", after):
-            found = _first_mid_head(masked, after + 1, end)
-            if found:
-                return text[pos:stop], found.start(), found
     return None
 
 
@@ -296,8 +187,8 @@ def _actor_lead(text: str, masked: str, start: int, end: int) -> str | None:
     """The actor of a clause that is an actor and a prepositional phrase only (各地区各部门按照职责分工，…)."""
     p = patterns()
     for stop in sorted({m.end() for m in p.actor_end.finditer(masked, start, min(end, start + 60))}, reverse=True):
-        if _is_actor(masked, start, stop) and p.preposition.match(masked, stop, end) \
-                and not _first_mid_head(masked, stop + 1, end):
+        if p.preposition.match(masked, stop, end) and not _first_mid_head(masked, stop + 1, end) \
+                and _is_actor(masked, start, stop):
             return text[start:stop]
     return None
 
@@ -308,20 +199,26 @@ def _skip_clause(text: str, masked: str, clauses: tuple[tuple[int, int], ...], i
     s, e = clauses[i]
     clause = text[s:e].strip()
     nxt, _ = _skip_adverbs(masked, *clauses[i + 1])
-    if masked.startswith(TOPIC_MODALS, nxt):  # 促进数据产业发展，要…: a topic before the head
+    if masked.startswith(TOPIC_MODALS, nxt) and not masked.startswith("由", s):  # 促进数据产业发展，要…: a topic
         bare = PARENTHESIS_RE.sub("", clause).strip()
-        return True, (bare if p.actor.fullmatch(_mask(bare)) else None)
+        if p.actor.fullmatch(_mask(bare)):
+            return True, bare
+        return True, (_opening_actor(text, masked, s, e) if CONDITION_END_RE.search(clause) else None)
     if clause.startswith("以"):  # 以…为指导，: fronted; 以科学数据支撑…: the head is in the clause
         return "为" in clause, None
-    if p.fronted.match(clause) and not _adverb_head(masked, s, e):
+    if (p.fronted.match(clause) and not _adverb_head(masked, s, e)) or NOT_A_BODY_RE.match(masked, s):  # 经…批准，
         return True, None
     lead = _actor_lead(text, masked, s, e)
     if lead is not None:
         return True, lead
+    if masked[e - 1] in actor_last_chars() and _is_actor(masked, s, e):  # 区人民政府，依照…负责…: the subject
+        return True, text[s:e]
     if CONDITION_END_RE.search(clause):
         if _head_at(masked, _skip_adverbs(masked, s, e)[0], e) is None:
             found = _actor_then_head(text, masked, s, e)
-            return True, (found[0] if found else None)
+            if found or clause.endswith("的"):  # …人员…工作的，按照…办理: the subject of a case is not the actor
+                return True, (found[0] if found else None)
+            return True, _opening_actor(text, masked, s, e)  # 行政复议机关收到补正材料后，…处理
         return clause.endswith("的"), None
     return False, None
 
@@ -341,7 +238,11 @@ def _agent(text: str, masked: str, start: int, end: int) -> _Head | None:
             after, _careful = _skip_adverbs(masked, stop, end)
             word = p.head.match(masked, after, end)
             if word:
-                return _Head(word.group(), after, end, _strength_of(word.group()), text[at:stop])
+                return _Head(word.group(), after, end, strength_of(word.group()), text[at:stop])
+            if CASE_MARKERS.match(masked, after, end):  # 由X对当事人给予警告: the verb after the prepositional phrase
+                found = _first_mid_head(masked, after + 1, end)
+                if found:
+                    return _Head(found.group(), found.start(), end, strength_of(found.group()), text[at:stop])
             verb = text[after:after + 2]
             if len(HAN.findall(verb)) == 2 and not p.preposition.match(masked, after, end):
                 return _Head(verb, after, end, 3, text[at:stop])
@@ -363,12 +264,23 @@ def _actor_before(text: str, masked: str, pos: int) -> str | None:
         return None
     s, e = clauses[index - 1]  # 应当 opens its clause: the actor is the clause before, or opens a condition there
     lead = len(masked[s:e]) - len(masked[s:e].lstrip())
-    if p.actor.fullmatch(masked, s + lead, e):
+    if _is_actor(masked, s + lead, e) or _relative_actor(masked, s + lead, e):
         return text[s + lead:e]
-    ends = sorted({m.end() for m in p.actor_end.finditer(masked, s + lead, min(e, s + 60))}, reverse=True)
+    return _opening_actor(text, masked, s + lead, e)
+
+
+def _relative_actor(masked: str, start: int, stop: int) -> bool:
+    """Whether masked[start:stop] is a body with relative clauses (…设立的金融机构和…应当履行…义务的特定非金融机构)."""
+    last = masked.rfind("的", start, stop)
+    return last > start and _is_actor(masked, last + 1, stop) and _head_at(masked, start, stop) is None
+
+
+def _opening_actor(text: str, masked: str, start: int, end: int) -> str | None:
+    """The body that opens a clause, followed by its verb (行政复议机关收到补正材料后 -> 行政复议机关)."""
+    ends = sorted({m.end() for m in patterns().actor_end.finditer(masked, start, min(end, start + 60))}, reverse=True)
     for stop in ends:
-        if _is_actor(masked, s + lead, stop) and not HAN_ACTOR_TAIL.match(masked, stop):
-            return text[s + lead:stop]
+        if not HAN_ACTOR_TAIL.match(masked, stop) and _is_actor(masked, start, stop):
+            return text[start:stop]
     return None
 
 
@@ -384,7 +296,24 @@ def _find_head(text: str) -> _Head | None:
             break
         condition_actor = actor or condition_actor
         i += 1
-    s, e = clauses[i]
+    for j in range(i + 1, len(clauses)):  # …的单位，未按照规定…处置的，由X责令改正: the 由X clause is the main one
+        if masked.startswith("由", clauses[j][0]) and text[clauses[j - 1][1] - 1] == "的":
+            agent = _agent(text, masked, *clauses[j])
+            if agent is not None and masked.startswith("由", agent.start - len(agent.actor or "") - 1):
+                return agent
+    for s, e in clauses[i:]:  # a short clause without a verb of the word lists (拒不改正，…的，处以罚款): the next one
+        head = _clause_head(text, masked, s, e)
+        if head is not None or e - s > SHORT_CLAUSE:
+            break
+    if head is None:
+        return None
+    if head.actor is None and head.word not in SANCTION_HEADS:  # …收受财物的，给予警告: the offender does not act
+        return _Head(head.word, head.start, head.clause_end, head.strength, condition_actor)
+    return head
+
+
+def _clause_head(text: str, masked: str, s: int, e: int) -> _Head | None:
+    """The head predicate of the main clause text[s:e], with the actor before it."""
     agent = _agent(text, masked, s, e)
     if agent is not None:
         return agent
@@ -403,8 +332,7 @@ def _find_head(text: str) -> _Head | None:
             if m is None:
                 return None
             word, pos = m.group(), m.start()
-    strength = 1 if careful else _strength_of(word)
-    return _Head(word, pos, e, strength, actor or condition_actor)
+    return _Head(word, pos, e, 1 if careful else strength_of(word), actor)
 
 
 @lru_cache(maxsize=1)
@@ -413,21 +341,50 @@ def _instrument_kinds() -> dict[str, tuple[str, int]]:
     return {w: (i, t) for w, i, t in lexicon().instruments}
 
 
-def _instrument(text: str, head: _Head | None, start: int | None = None) -> str:
-    """The policy instrument of the head's clause (codebook §3)."""
+def _object_span(text: str, head: _Head | None, start: int | None) -> tuple[int, int]:
+    """Where the head's object is: from the head (past an encouraged party) to the end of its clause."""
     p = patterns()
     begin = head.start if head else (start or 0)
     end = head.clause_end if head else len(text)
     if head and head.word in MODAL_HEADS and not p.instrument.search(text, begin, end):
         end = next((e for s, e in _clauses(text) if s > end), end)
     if head and head.word in ENCOURAGED_OBJECT_HEADS:  # 鼓励 X 做 Y: Y is what is coded
-        obj = begin + len(head.word)
-        m = p.actor.match(_mask(text), obj, end)
+        masked = _mask(text)
+        obj = ALSO_ENCOURAGED_RE.match(masked, begin + len(head.word), end).end()  # 支持、鼓励X…
+        m = p.actor.match(masked, obj, end)
         if m and m.end() < end:
             begin = m.end()
+        elif m:  # 鼓励、支持企业事业组织、社会团体和个人，通过多种途径，投资…: Y is in the clauses after X
+            begin, end = m.end(), len(text)
+    return begin, end
+
+
+def _means(text: str, end: int) -> str | None:
+    """The instrument of the clause after a goal (提升…抗风险能力，支持…数据融合: the means decide)."""
+    means = next(((s, e) for s, e in _clauses(text) if s > end), None)
+    if means is None:
+        return None
+    if DATA_USE_RE.search(text, *means):
+        return "demand"
+    head = _find_head(text[means[0]:])  # found in the rest of the sentence: offsets shifted into the whole
+    head = head and replace(head, start=head.start + means[0], clause_end=head.clause_end + means[0])
+    return _instrument(text, head, means[0])
+
+
+def _instrument(text: str, head: _Head | None, start: int | None = None) -> str:
+    """The policy instrument of the head's clause (codebook §3)."""
+    p = patterns()
+    begin, end = _object_span(text, head, start)
+    if head and GOAL_OBJECT_RE.search(text, begin, end):
+        means = _means(text, end)
+        if means is not None:
+            return means
     kinds = _instrument_kinds()
     found = [(kinds[m.group()][1], m.start(), kinds[m.group()][0]) for m in p.instrument.finditer(text, begin, end)]
-    explicit = sorted(f for f in found if f[0] == 1)
+    # an explicit tool may be the party encouraged (鼓励各类金融机构…: finance)
+    explicit = sorted(f for f in found if f[0] == 1) or [
+        (1, m.start(), kinds[m.group()][0]) for m in p.instrument.finditer(text, head.start if head else begin, begin)
+        if kinds[m.group()][1] == 1]
     if explicit:
         return explicit[0][2]
     if head and kinds.get(head.word, ("", -1))[1] == 0:  # a head verb whose tool the codebook names
@@ -437,8 +394,10 @@ def _instrument(text: str, head: _Head | None, start: int | None = None) -> str:
         return max(strong, key=lambda f: f[1])[2]
     if DATA_USE_RE.search(text, end):  # 提升…效能，推进…数据融合: data used in a sector
         return "demand"
+    # a clause naming no tool (加大…扶持力度，由政府出资建立…): an explicit one later in the sentence
+    later = [] if found else [kinds[m.group()][0] for m in p.instrument.finditer(text, end) if kinds[m.group()][1] == 1]
     weak = [f for f in found if f[0] == 3]
-    return max(weak, key=lambda f: f[1])[2] if weak else "environment"
+    return later[0] if later else max(weak, key=lambda f: f[1])[2] if weak else "environment"
 
 
 def _descriptive(text: str) -> bool:
@@ -450,18 +409,29 @@ def _descriptive(text: str) -> bool:
     clauses = [text[s:e].strip("。！？；;!? ") for s, e in _clauses(text)]
     if len(clauses) >= 2 and all(len(c) <= SLOGAN_CLAUSE for c in clauses):
         return True
-    return patterns().descriptive.search(_mask(text)) is not None
+    if text.rstrip().endswith(("是：", "是:")):  # …的内容是：: a definition or list follows
+        return True
+    return patterns().descriptive.search(text) is not None  # unmasked: 具有重要意义 holds the masked 重要
 
 
+@lru_cache(maxsize=16384)  # laws repeat their sanctions and items word for word
 def classify(sentence: str) -> Coding:
     """The codes of one statement: strength, modal, instrument and actor (docs/codebook-statements.md)."""
     text = sentence.strip()
+    item = ITEM_LABEL_RE.match(text)  # a law's numbered item (（四）…有权…) is coded on its words
+    if item and item.end() < len(text):
+        return classify(text[item.end():])
     masked = _mask(text)
     deontic = patterns().deontic.search(masked)
     head = _find_head(text)
     if deontic:
-        actor = _actor_before(text, masked, deontic.start()) or (head.actor if head else None)
-        return Coding(4, text[deontic.start():deontic.end()], _instrument(text, head, deontic.start()), actor)
+        # the first deontic word may sit in the actor phrase (…应当履行反洗钱义务的特定非金融机构，应当…)
+        actor = next((a for m in patterns().deontic.finditer(masked) if (a := _actor_before(text, masked, m.start()))),
+                     head.actor if head else None)
+        modal = text[deontic.start():deontic.end()]
+        # a prohibition (不得, 禁止, 不予 …) regulates: environment whatever it forbids (codebook I6)
+        instrument = "environment" if modal in PROHIBITIONS else _instrument(text, head, deontic.start())
+        return Coding(4, modal, instrument, actor)
     if _descriptive(text):
         return Coding(0, None, "none", None)
     dated = DATED_TARGET_RE.match(text)
@@ -500,9 +470,11 @@ def extract_statements(doc_id: str, text: str, provisions: pd.DataFrame) -> list
         start, end = int(p.char_start), int(p.char_end)
         heading = p.heading if isinstance(p.heading, str) and p.heading else None
         label = p.label if isinstance(p.label, str) else ""
+        explaining = False  # 实施…行动，就是要…；and the ；-parts that continue it explain, not commit (codebook S2)
         for n, (s, e) in enumerate(statement_spans(text[start:end], start, label, heading), start=1):
             sentence = text[s:e]
-            code = classify(sentence)
+            code = DESCRIPTIVE if explaining else classify(sentence)
+            explaining = sentence.rstrip().endswith(("；", ";")) and (explaining or EXPLANATION in sentence)
             rows.append({"statement_id": f"{doc_id}:{p.provision_id}:{n}", "doc_id": doc_id,
                          "provision_id": p.provision_id, "char_start": s, "char_end": e,
                          "actor": code.actor, "modal": code.modal, "strength": code.strength,
