@@ -46,3 +46,12 @@ def test_a_non_date_in_a_date_column_is_refused() -> None:
             conform(docs, "documents")
     docs.loc[docs.index[0], "date"] = "2023-02-28"
     assert conform(docs, "documents")["date"].iloc[0] == dt.date(2023, 2, 28)
+
+
+def test_an_all_blank_date_column_is_a_blank_date_column() -> None:
+    """A date column with no value at all (it arrives as float NaN) is conformed to blank dates, not refused."""
+    docs = policykit.load("documents").head(3).copy()
+    docs["date"] = float("nan")
+    out = conform(docs, "documents")
+    assert out["date"].dtype == DATE_DTYPE
+    assert out["date"].isna().all()

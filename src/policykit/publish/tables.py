@@ -49,6 +49,8 @@ def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
                          f"{', '.join(spec.columns)})")
     out = df[spec.columns].copy()
     for f in spec.fields:
+        if out[f.name].isna().all():  # an all-blank column may arrive as float NaN, which Arrow dates refuse
+            out[f.name] = pd.Series([None] * len(out), index=out.index, dtype="object")
         try:
             out[f.name] = out[f.name].astype(PANDAS_TYPES[f.type])
         except (TypeError, ValueError):
