@@ -135,3 +135,12 @@ def test_kwic_within_words_finds_every_mention_the_concepts_table_counts():
     every = kwic("数据要素", documents=docs, provisions=provs, whole_words=False)
     assert len(every) == concepts.count(text, "数据要素") == 3
     assert len(kwic("数据要素", documents=docs, provisions=provs)) == 1
+
+
+def test_dense_length_counts_what_isspace_does_not() -> None:
+    """The scope sizes count every code point that is not str.isspace (the regular expression agrees on all)."""
+    import sys
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert concepts._dense_len(every) == sum(1 for ch in every if not ch.isspace())
+    assert concepts._dense_len(" 数据\u3000要素\n") == 4

@@ -36,18 +36,22 @@ Tokenisation rules (applied in this order):
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-
-import jieba
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from policykit import config
 from policykit.analysis.vocabulary import domain_terms, stopwords
 from policykit.zh import HAN_RE as _HAN
 from policykit.zh import NUMERALS, NUMERALS_LARGE
+
+if TYPE_CHECKING:  # jieba itself is imported where its tokenizer is built: its import alone takes 0.3 s
+    import jieba
 
 # jieba's own definition of the characters a word may consist of (jieba.re_han_default).
 _JIEBA_WORD = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
@@ -68,6 +72,8 @@ def _tokenizer() -> jieba.Tokenizer:
 
 def _new_tokenizer() -> jieba.Tokenizer:
     """A new jieba tokenizer with the domain dictionary loaded (see _tokenizer)."""
+    import jieba
+
     jieba.setLogLevel(logging.WARNING)  # jieba logs its cache loading at INFO on every start
     tk = jieba.Tokenizer()
     # jieba writes its prefix-dictionary cache to the temp folder unless told otherwise, and logs a
@@ -113,14 +119,42 @@ def _pinned_end(term: str, following: str) -> int:
 def _suffixed_words() -> frozenset[str]:
     """The words `tail of a pinned term + bound suffix` that the jieba dictionary holds (frequency > 0).
 
-    These are the only look-ups _pinned_end makes: they are answered once from a jieba tokenizer that is
-    then dropped, so that a process that tokenises keeps a few words instead of jieba's prefix
-    dictionary (about 60 MB in every worker).
+    These are the only look-ups _pinned_end makes. They are answered from the lines of jieba's dictionary
+    file, read once, rather than from a jieba tokenizer: building one (its prefix dictionary, about 60 MB)
+    costs a second of every process that tokenises, and it would be dropped at once.
     """
     candidates = {term[cut:] + suffix for term in domain_terms() if _is_pinned(term)
                   for cut in range(len(term) - 1, 1, -1) for suffix in BOUND_SUFFIXES}
-    freq = (_tokenizer.cache_info().currsize and _tokenizer().FREQ) or _new_tokenizer().FREQ
-    return frozenset(w for w in candidates if freq.get(w, 0) > 0)
+    # the tokenizer of _new_tokenizer also holds every domain term that is a jieba word, with a frequency >= 1
+    added = {t for t in domain_terms() if _JIEBA_WORD.fullmatch(t)}
+    return frozenset(w for w, f in _dictionary_frequencies(candidates).items() if f > 0 or w in added) \
+        | (candidates & added)
+
+
+def _dictionary_frequencies(words: set[str]) -> dict[str, int]:
+    """The frequency jieba's main dictionary gives each of words that it lists (the last line of a word wins).
+
+    Hand-written because jieba offers no look-up without building its whole prefix dictionary. Lines are
+    `word freq [tag]`, as jieba.Tokenizer.gen_pfdict reads them; only lines whose word ends in a last
+    character of one of words are parsed.
+    """
+    if not words:
+        return {}
+    text = jieba_dictionary().read_text(encoding="utf-8")
+    ends = "".join(sorted({re.escape(w[-1]) for w in words}))
+    out: dict[str, int] = {}
+    for word, freq in re.findall(rf"^([^ \n]*[{ends}]) +(\d+)", text, re.MULTILINE):
+        if word in words:
+            out[word] = int(freq)
+    return out
+
+
+def jieba_dictionary() -> Path:
+    """The file of jieba's main dictionary (jieba.DEFAULT_DICT_NAME in its package), found without importing jieba."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("jieba")
+    return Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
 
 
 @lru_cache(maxsize=1)
@@ -133,6 +167,15 @@ def _cutter():  # noqa: ANN202 - rjieba.Jieba, a compiled class
         if not _is_pinned(term):
             rj.add_word(term, rj.suggest_freq(term), None)
     return rj
+
+
+def warm_up() -> None:
+    """Load the segmenter and the word lists now (a build's worker does it once, before its first task)."""
+    _cutter()
+    _protected()
+    _suffixed_words()
+    _domain_set()
+    stopwords()
 
 
 # --- tokenising -------------------------------------------------------------------------------
