@@ -35,7 +35,7 @@ BLANK_CHUNK = 4_000_000  # characters turned into code points at a time when fin
 
 @cache
 def _space_codes() -> np.ndarray:
-    """The code points Python's str.isspace calls blank (\\s of a str pattern: the same set, found at C speed)."""
+    """The code points Python's str.isspace calls blank (found by the regular expression of blanks: the same set)."""
     every = "".join(map(chr, range(sys.maxunicode + 1)))
     return np.array([m.start() for m in re.finditer(r"\s", every)], dtype=np.uint32)
 
