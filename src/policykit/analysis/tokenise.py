@@ -40,8 +40,10 @@ import importlib.util
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate, compress
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -186,12 +188,11 @@ def jieba_cut(text: str) -> list[str]:
     return list(_tokenizer().cut(text, cut_all=False, HMM=False))
 
 
-def _jieba_spans(text: str, offset: int) -> Iterable[tuple[str, int, int]]:
-    """Yield the precise-mode jieba tokens of text (cut by rjieba), offsets shifted by offset."""
-    pos = offset
-    for tok in _cutter().cut(text, False):
-        yield tok, pos, pos + len(tok)
-        pos += len(tok)
+def _jieba_spans(text: str, offset: int) -> list[tuple[str, int, int]]:
+    """The precise-mode jieba tokens of text (cut by rjieba), offsets shifted by offset."""
+    tokens = _cutter().cut(text, False)
+    bounds = list(accumulate(map(len, tokens), initial=offset))
+    return list(zip(tokens, bounds[:-1], bounds[1:], strict=True))
 
 
 def all_spans(text: str) -> list[tuple[str, int, int]]:
@@ -215,23 +216,31 @@ def _join_quantities(text: str, spans: list[tuple[str, int, int]]) -> list[tuple
 
     docs/codebook-terms.md 1.3: a number with its unit or measure word, and a date however many parts
     it has, are one unit of counting (2024年7月, 0.95ZB, 20%); policykit.analysis.quantities finds them.
+    The spans tile the text in order, so the token a quantity starts (ends) with is found by bisection.
     """
     from policykit.analysis.quantities import find
 
-    starts = {s: k for k, (_, s, _) in enumerate(spans)}
-    ends = {e: k for k, (_, _, e) in enumerate(spans)}
-    out, k = [], 0
+    quantities = [q for q in find(text) if q.unit != "date"]  # a deadline word (年底前) stays words
+    if not quantities:
+        return spans
+    starts = list(map(itemgetter(1), spans))
+    ends = list(map(itemgetter(2), spans))
     joins = {}
-    for q in find(text):
-        if q.unit == "date" or q.start not in starts or q.end not in ends:
-            continue  # a deadline word (年底前) stays words; a quantity inside a token is left alone
-        first, last = starts[q.start], ends[q.end]
+    for q in quantities:
+        first, last = bisect_right(starts, q.start) - 1, bisect_right(ends, q.end) - 1
+        if first < 0 or last < 0 or starts[first] != q.start or ends[last] != q.end:
+            continue  # a quantity inside a token is left alone
         if last > first and not any(spans[i][0] in _domain_set() for i in range(first, last + 1)):
             joins[first] = last
-    while k < len(spans):
-        last = joins.get(k, k)
-        out.append((text[spans[k][1]:spans[last][2]], spans[k][1], spans[last][2]))
+    out, k = [], 0
+    for first in sorted(joins):
+        if first < k:
+            continue  # inside the quantity joined before it
+        last = joins[first]
+        out.extend(spans[k:first])
+        out.append((text[spans[first][1]:spans[last][2]], spans[first][1], spans[last][2]))
         k = last + 1
+    out.extend(spans[k:])
     return out
 
 
@@ -269,7 +278,7 @@ def tokenize_spans(text: str, *, filtered: bool = True) -> list[tuple[str, int, 
     is text), which suits word-level diffs; the default suits counting and concordances.
     """
     spans = all_spans(text)
-    return [s for s in spans if is_content_term(s[0])] if filtered else spans
+    return list(compress(spans, map(is_content_term, map(itemgetter(0), spans)))) if filtered else spans
 
 
 def tokenize(text: str) -> list[str]:
