@@ -108,9 +108,14 @@ def warm_up() -> None:
 
 
 def _start_worker() -> None:
-    """Worker initializer: die with the parent, then warm up (segmenter, word lists) before the first task."""
+    """Worker initializer: die with the parent, then warm up (segmenter, word lists) before the first task.
+
+    A warm-up that fails is left to fail again in the task that needs it, where the error names the task
+    (an initializer's error would only break the pool).
+    """
     _die_with_parent()
-    warm_up()
+    with contextlib.suppress(Exception):
+        warm_up()
 
 
 def _die_with_parent() -> None:
