@@ -82,7 +82,7 @@ def test_tables_count_per_document_and_top_level_provision():
     assert got[("document", "数据要素")] == 2
     assert got[("0", "数据要素")] == 1 and got[("1", "数据要素")] == 1
     assert got[("1", "公共数据")] == 2 and got[("1", "授权运营")] == 1
-    assert got[("document", "数据资产")] == 0  # zero counts are rows too
+    assert ("document", "数据资产") not in got.index and (got > 0).all()  # a row per mentioned concept only
     doc = counts[counts["scope"] == "document"].set_index("concept")
     assert doc.loc["数据要素", "n_chars"] == len("".join(text.split()))
     assert doc.loc["数据要素", "per_10k"] == pytest.approx(2 / doc.loc["数据要素", "n_chars"] * 10_000)
@@ -107,7 +107,7 @@ def test_built_counts_equal_string_counts(any_built):
     doc = counts[counts["scope"] == "document"].set_index(["doc_id", "concept"])["count"]
     assert sum(t.count("数据要素") for t in documents["text"]) > 0
     for name in ("数据要素", "公共数据", "授权运营", "数据资产", "政务数据"):
-        got = sum(int(doc[(d, name)]) for d in documents["doc_id"])  # a row per document, zero counts included
+        got = sum(int(doc.get((d, name), 0)) for d in documents["doc_id"])  # a mentioned concept has a row
         assert got == sum(t.count(name) for t in documents["text"]), name
 
 
@@ -135,3 +135,45 @@ def test_kwic_within_words_finds_every_mention_the_concepts_table_counts():
     every = kwic("数据要素", documents=docs, provisions=provs, whole_words=False)
     assert len(every) == concepts.count(text, "数据要素") == 3
     assert len(kwic("数据要素", documents=docs, provisions=provs)) == 1
+
+
+def test_dense_length_counts_what_isspace_does_not() -> None:
+    """The scope sizes count every code point that is not str.isspace (the regular expression agrees on all)."""
+    import sys
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert concepts._dense_len(every) == sum(1 for ch in every if not ch.isspace())
+    assert concepts._dense_len(" 数据\u3000要素\n") == 4
+
+
+def test_dense_counts_have_every_scope_and_concept() -> None:
+    """The dense view: every scope times every concept, the table's counts where it has a row, else 0."""
+    text = "序言数据要素。\n一、公共数据授权运营\n（一）数据要素市场和公共数据\n二、附则"
+    docs = _docs(("a", text), ("b", "无关的文字"))
+    provs = _provs(("a", "0", None, 0, "序言数据要素。", 0, 7),
+                   ("a", "1", None, 1, "一、公共数据授权运营", 8, 18),
+                   ("a", "1.1", "1", 2, "（一）数据要素市场和公共数据", 19, 33),
+                   ("a", "2", None, 1, "二、附则", 34, 38))
+    lean = concepts.build_tables(docs, provs)["concepts"]
+    dense = concepts.dense_counts(lean, docs, provs)
+    n = len(concepts.concepts())
+    assert len(dense) == 5 * n  # a: document, 0, 1, 2; b: document
+    assert list(dense.columns) == list(lean.columns) and (dense.dtypes == lean.dtypes).all()
+    mentioned = dense[dense["count"] > 0].reset_index(drop=True)
+    pd.testing.assert_frame_equal(mentioned, lean)
+    zero = dense.set_index(["doc_id", "scope", "concept"])
+    assert zero.loc[("a", "2", "数据要素"), "count"] == 0 and zero.loc[("a", "2", "数据要素"), "per_10k"] == 0
+    assert zero.loc[("a", "2", "数据要素"), "n_chars"] == len("二、附则")
+    assert zero.loc[("b", "document", "公共数据"), "n_chars"] == len("无关的文字")
+    assert sorted(set(lean["doc_id"])) == ["a"]  # b mentions nothing: no row in the published table
+
+
+def test_built_dense_counts_equal_string_counts(any_built) -> None:
+    """On a built corpus the dense view has a document row for every document and concept, counts as str.count."""
+    t = any_built.tables
+    dense = concepts.dense_counts(t["concepts"], t["documents"], t["provisions"])
+    doc = dense[dense["scope"] == "document"].set_index(["doc_id", "concept"])["count"]
+    assert len(doc) == len(t["documents"]) * len(concepts.concepts())
+    for name in ("数据要素", "公共数据", "数据资产"):
+        for d, text in zip(t["documents"]["doc_id"], t["documents"]["text"], strict=True):
+            assert doc[(d, name)] == text.count(name), (d, name)

@@ -83,6 +83,7 @@ def test_private_tokenizer_leaves_global_jieba_alone():
     import jieba
 
     tokenise.tokenize("可信数据空间")
+    tokenise.jieba_cut("可信数据空间")  # tokenize cuts with rjieba; jieba's own tokenizer is the reference
     assert "可信数据空间" not in jieba.dt.FREQ
     assert (config.CACHE_DIR / "jieba").is_dir()
 
@@ -125,3 +126,11 @@ def test_article_numbers_are_not_terms():
     for label in ("第五十八条", "第三章", "第二节", "第一款", "第四项", "第12条"):
         assert not is_content_term(label), label
     assert is_content_term("数据要素") and is_content_term("第三方")
+
+
+def test_jieba_dictionary_is_the_file_jieba_reads() -> None:
+    """The dictionary file found without importing jieba is the one jieba's tokenizer opens."""
+    import jieba
+
+    with jieba.Tokenizer().get_dict_file() as fh:
+        assert tokenise.jieba_dictionary().read_bytes() == fh.read()

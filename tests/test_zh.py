@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 
@@ -110,3 +111,9 @@ def test_nav_repeats() -> None:
     from policykit.ingest import segment, structure
 
     assert segment.NAV_REPEATS is structure.NAV_REPEATS is zh.NAV_REPEATS
+
+
+def test_content_key_keeps_exactly_what_isalnum_keeps() -> None:
+    """The regular expression behind content_key keeps every code point str.isalnum keeps (and ×), no other."""
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert zh.content_key(every) == "".join(ch for ch in every if ch.isalnum() or ch == "×")

@@ -8,14 +8,24 @@ Local worker processes die with the build: on Linux each worker asks the kernel 
 parent dies (prctl PR_SET_PDEATHSIG); elsewhere a watchdog thread in the worker ends it when its parent
 is gone. Workers ignore SIGINT: an interrupted build cancels what is queued and terminates the workers
 itself, so Ctrl-C returns at once instead of after the running stages finish.
+
+Before any work, the build process imports the modules a build runs (STAGE_PACKAGES) and freezes them
+for the garbage collector (gc.freeze); local workers are forked from it after that, so they inherit the
+modules instead of importing them again, and each loads the stages' word lists and segmenter once
+(`warm_up()` of the modules that have one) before its first task. The full collections the build runs
+after every table and task (policykit.memory.release_memory) then walk the build's data only, not every
+object of pandas, pyarrow, scipy and the stages (measured: 0.2 s a collection otherwise).
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
+import importlib
 import multiprocessing
 import os
+import pkgutil
 import signal
 import sys
 import threading
@@ -25,9 +35,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Any, Protocol
 
 from policykit.errors import InputError
+from policykit.memory import frozen_heap
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 Task = tuple[str, Callable[..., Any], tuple]
+STAGE_PACKAGES = ("policykit.ingest", "policykit.analysis", "policykit.publish")
+"""The packages whose modules a build runs: imported by the build process before its workers start."""
 
 
 class Executor(Protocol):
@@ -66,6 +79,43 @@ class SerialExecutor:
             out[name] = _take(name, fn(*args), on_result)
             on_done(name)
         return out
+
+
+def import_stages() -> None:
+    """Import every module of STAGE_PACKAGES (and pyarrow's Parquet writer), then freeze the heap for the collector.
+
+    Objects alive now are modules, not data: frozen, full collections skip them. Forked workers inherit
+    both the modules and the frozen state.
+    """
+    importlib.import_module("pyarrow.parquet")
+    for name in STAGE_PACKAGES:
+        package = importlib.import_module(name)
+        for module in pkgutil.iter_modules(package.__path__, f"{name}."):
+            importlib.import_module(module.name)
+    gc.collect()
+    gc.freeze()
+
+
+def warm_up() -> None:
+    """Load once, in this process, what the stages' modules load on first use (their `warm_up()`), then freeze it."""
+    for name in sorted(sys.modules):
+        if name.startswith(tuple(f"{p}." for p in STAGE_PACKAGES)):
+            hook = getattr(sys.modules[name], "warm_up", None)
+            if callable(hook):
+                hook()
+    gc.collect()
+    gc.freeze()
+
+
+def _start_worker() -> None:
+    """Worker initializer: die with the parent, then warm up (segmenter, word lists) before the first task.
+
+    A warm-up that fails is left to fail again in the task that needs it, where the error names the task
+    (an initializer's error would only break the pool).
+    """
+    _die_with_parent()
+    with contextlib.suppress(Exception):
+        warm_up()
 
 
 def _die_with_parent() -> None:
@@ -133,18 +183,19 @@ class LocalExecutor:
         if self._pool is None:
             # fork where it exists: the workers inherit the loaded modules instead of importing them again
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_die_with_parent,
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_start_worker,
                                              mp_context=multiprocessing.get_context(method))
         return self._pool
 
     def start(self) -> None:
-        """Start every worker now, while the build process is still small.
+        """Start every worker now, while the build process is still small; do not wait for them.
 
         Forked workers share the parent's memory page by page, and Python's reference counting soon
         copies what it touches: workers forked from a parent that already holds the corpus would each
-        end up with a copy of it.
+        end up with a copy of it. With fork, the pool forks all its workers at the first submission;
+        they warm up (_start_worker) while the build process reads the raw files.
         """
-        wait([self.pool.submit(os.getpid) for _ in range(self.workers)])
+        self.pool.submit(os.getpid)
 
     def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
         """The results of fn on every item, computed in the pool, in item order."""
@@ -276,17 +327,21 @@ def executor(scheduler: Any = None, workers: int | None = None) -> Iterator[Exec
     """The executor of a build: Dask if a scheduler is given, else local processes (or this one, for 1)."""
     n = local_workers() if workers is None else workers
     ex: Any = DaskExecutor(scheduler) if scheduler else (LocalExecutor(n) if n > 1 else SerialExecutor())
-    try:
-        if hasattr(ex, "start"):
-            ex.start()
-        yield ex
-    except BaseException:
-        if hasattr(ex, "close"):
-            ex.close(cancel=True)
-        raise
-    else:
-        if hasattr(ex, "close"):
-            ex.close(cancel=False)
+    with frozen_heap():  # what import_stages and warm_up freeze is unfrozen at the end, unless frozen before
+        import_stages()  # before the workers fork: they inherit the modules
+        try:
+            if isinstance(ex, SerialExecutor):
+                warm_up()  # the stages run in this process
+            if hasattr(ex, "start"):
+                ex.start()
+            yield ex
+        except BaseException:
+            if hasattr(ex, "close"):
+                ex.close(cancel=True)
+            raise
+        else:
+            if hasattr(ex, "close"):
+                ex.close(cancel=False)
 
 
 def batches(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:

@@ -466,8 +466,8 @@ register(Table(
 # --- concepts stage ---------------------------------------------------------------------------
 register(Table(
     "concepts", "Concept mentions per document and provision",
-    "Mentions of the curated concepts (resources/concepts.tsv) per document and per top-level provision, zero "
-    "counts included. Every place the text expresses a concept counts, inside longer words too, and a passage "
+    "Mentions of the curated concepts (resources/concepts.tsv) per document and per top-level provision, one row "
+    "per concept a scope mentions. Every place the text expresses a concept counts, inside longer words too, and a passage "
     "counts for every concept it expresses (数据要素市场 counts for 数据要素 and for 数据要素市场), so counts do not "
     "depend on word segmentation: use this table to compare how much documents talk about a concept (quanteda's "
     "tokens_lookup), and term_frequencies for vocabulary (quanteda's dfm).",
@@ -489,7 +489,10 @@ register(Table(
         "the canonical text.",
     caveats=("Counts depend on the curated concept list and its variants (resources/concepts.tsv, each "
         "with its reason), not on word segmentation; a passage counts for every concept it expresses, so "
-        "counts of different concepts overlap and do not add up.",),
+        "counts of different concepts overlap and do not add up.",
+        "A concept a scope does not mention has no row (count 0 is implied; until 0.2.0 the table held a row for "
+        "every scope and concept, mostly zeros). `policykit.analysis.concepts.dense_counts(concepts, documents, "
+        "provisions)` gives that dense form.",),
 ))
 
 register(Table(

@@ -86,7 +86,10 @@ def content_key(text: str | None) -> str:
     Wider than title_key on purpose: Latin letters count (数据要素×, AI), so two texts that differ only
     in English words do not compare equal; document ids are hashed from this key.
     """
-    return "".join(ch for ch in (text or "") if ch.isalnum() or ch == "×")
+    return "".join(_CONTENT_RUN.findall(text or ""))
+
+
+_CONTENT_RUN = re.compile(r"[^\W_]+|×+")  # [^\W_] in a str pattern is exactly str.isalnum (tests/test_zh.py)
 
 
 # --- Quoted titles ----------------------------------------------------------------------------

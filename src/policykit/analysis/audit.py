@@ -14,6 +14,7 @@ index of a (doc_id, provision_id) pair) in numpy arrays; no Python object per ch
 
 from __future__ import annotations
 
+import re
 import sys
 from functools import cache
 
@@ -34,8 +35,9 @@ BLANK_CHUNK = 4_000_000  # characters turned into code points at a time when fin
 
 @cache
 def _space_codes() -> np.ndarray:
-    """The code points Python's str.isspace calls blank."""
-    return np.array([c for c in range(sys.maxunicode + 1) if chr(c).isspace()], dtype=np.uint32)
+    """The code points Python's str.isspace calls blank (found by the regular expression of blanks: the same set)."""
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    return np.array([m.start() for m in re.finditer(r"\s", every)], dtype=np.uint32)
 
 
 def blank_mask(text: str) -> np.ndarray:

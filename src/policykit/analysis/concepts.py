@@ -114,9 +114,12 @@ def count(text: str, concept: str) -> int:
 # --- tables -------------------------------------------------------------------------------------
 
 
+_BLANKS = re.compile(r"\s+")  # \s in a str pattern is exactly str.isspace (a test checks every code point)
+
+
 def _dense_len(text: str) -> int:
     """Non-whitespace characters of text (the unit of documents.n_chars)."""
-    return sum(1 for ch in text if not ch.isspace())
+    return len(text) - sum(map(len, _BLANKS.findall(text)))
 
 
 @dataclass(frozen=True)
@@ -169,31 +172,67 @@ def build_concept_mentions(documents: pd.DataFrame, provisions: pd.DataFrame) ->
 
 def build_concept_counts(documents: pd.DataFrame, provisions: pd.DataFrame,
                          mention_rows: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Mentions of every concept per document (scope 'document') and per top-level provision, zeros included.
+    """Mentions of each concept per document (scope 'document') and per top-level provision: one row per mentioned one.
 
-    Columns: doc_id, scope, concept, label_en, category, count, n_chars, per_10k. The provision scopes of a
-    document add up to its document scope, less mentions before its first provision.
+    Columns: doc_id, scope, concept, label_en, category, count, n_chars, per_10k. A concept a scope does not
+    mention has no row (dense_counts gives the table with them). The provision scopes of a document add up
+    to its document scope, less mentions before its first provision.
     """
     mention_rows = build_concept_mentions(documents, provisions) if mention_rows is None else mention_rows
     scopes = _scopes(provisions)
     per_scope = Counter(zip(mention_rows["doc_id"], mention_rows["provision_id"].fillna(""), mention_rows["concept"],
                             strict=True))
     per_doc = Counter(zip(mention_rows["doc_id"], mention_rows["concept"], strict=True))
+    by_name = {c.concept: c for c in concepts()}
+    rows = []
+    for (doc_id, concept), k in per_doc.items():
+        rows.append((doc_id, "document", concept, k))
+    for (doc_id, scope, concept), k in per_scope.items():
+        if doc_id in scopes and scope in scopes[doc_id].n_chars:  # mentions before the first provision: none
+            rows.append((doc_id, scope, concept, k))
+    sizes = {doc_id: _dense_len(text) for doc_id, text in
+             zip(documents["doc_id"].astype(str), documents["text"].astype(str), strict=True)}
+    rows = [_count_row(doc_id, scope, by_name[concept], k,
+                       sizes[doc_id] if scope == "document" else scopes[doc_id].n_chars[scope])
+            for doc_id, scope, concept, k in rows]
+    df = pd.DataFrame(rows, columns=list(_COUNT_COLUMNS))
+    df["per_10k"] = df["per_10k"].astype("Float64")
+    return df.sort_values(["doc_id", "scope", "concept"], kind="mergesort").reset_index(drop=True)
+
+
+_COUNT_COLUMNS = ("doc_id", "scope", "concept", "label_en", "category", "count", "n_chars", "per_10k")
+
+
+def _count_row(doc_id: str, scope: str, c: Concept, k: int, n_chars: int) -> tuple:
+    """One row of the concepts table."""
+    return doc_id, scope, c.concept, c.label_en, c.category, k, n_chars, (k / n_chars * 10_000 if n_chars else None)
+
+
+def dense_counts(counts: pd.DataFrame, documents: pd.DataFrame, provisions: pd.DataFrame) -> pd.DataFrame:
+    """The concepts table with a row for every scope and every curated concept, zero counts included.
+
+    The published table holds only the concepts a scope mentions; this gives the table as policykit 0.2.0
+    and earlier wrote it: every document scope and top-level provision scope of documents/provisions, times
+    every concept of resources/concepts.tsv, sorted like the table. A concept counts keeps its count; the
+    others get count 0, per_10k 0 (null for an empty scope) and the scope's n_chars. Typed like counts.
+    """
+    require(counts, _COUNT_COLUMNS, "concepts")
+    require(documents, ("doc_id", "text"), "documents")
+    require(provisions, _PROV_COLUMNS, "provisions")
+    scopes = _scopes(provisions)
+    found = dict(zip(zip(counts["doc_id"].astype(str), counts["scope"].astype(str), counts["concept"].astype(str),
+                         strict=True), counts["count"].astype(int), strict=True))
     rows = []
     for doc_id, text in zip(documents["doc_id"].astype(str), documents["text"].astype(str), strict=True):
         sizes = [("document", _dense_len(text))]
         if doc_id in scopes:
             sizes += sorted(scopes[doc_id].n_chars.items())
         for scope, n_chars in sizes:
-            for c in concepts():
-                k = per_doc[(doc_id, c.concept)] if scope == "document" else per_scope[(doc_id, scope, c.concept)]
-                rows.append({"doc_id": doc_id, "scope": scope, "concept": c.concept, "label_en": c.label_en,
-                             "category": c.category, "count": k, "n_chars": n_chars,
-                             "per_10k": k / n_chars * 10_000 if n_chars else None})
-    columns = ["doc_id", "scope", "concept", "label_en", "category", "count", "n_chars", "per_10k"]
-    df = pd.DataFrame(rows, columns=columns)
-    df["per_10k"] = df["per_10k"].astype("Float64")
-    return df.sort_values(["doc_id", "scope", "concept"], kind="mergesort").reset_index(drop=True)
+            rows += [_count_row(doc_id, scope, c, found.get((doc_id, scope, c.concept), 0), n_chars)
+                     for c in concepts()]
+    df = pd.DataFrame(rows, columns=list(_COUNT_COLUMNS))
+    df = df.sort_values(["doc_id", "scope", "concept"], kind="mergesort").reset_index(drop=True)
+    return df.astype(counts.dtypes.to_dict()) if len(counts) else df.astype({"per_10k": "Float64"})
 
 
 def build_tables(documents: pd.DataFrame, provisions: pd.DataFrame) -> dict[str, pd.DataFrame]:

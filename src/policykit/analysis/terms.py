@@ -7,7 +7,7 @@ lines from policykit.analysis.kwic.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 
 import pandas as pd
@@ -79,14 +79,16 @@ def build_term_frequencies(documents: pd.DataFrame, provisions: pd.DataFrame) ->
     rows: list[tuple[str, str, str, int, int, float]] = []
     for doc_id, text in zip(documents["doc_id"].astype(str), documents["text"].astype(str), strict=True):
         spans = tokenize_spans(text)
-        doc_counts[doc_id] = Counter(t for t, _, _ in spans)
+        terms = [t for t, _, _ in spans]
+        doc_counts[doc_id] = Counter(terms)
         rows.extend(_ranked(doc_id, "document", doc_counts[doc_id]))
-        scoped: dict[str, Counter[str]] = {}
+        scoped: dict[str, Counter[str]] = defaultdict(Counter)
         if doc_id in scopes:
             prov, tops = scopes[doc_id]
-            for (term, _, _), i in zip(spans, locate(prov, None, [s for _, s, _ in spans]), strict=True):
+            held = locate(prov, None, [s for _, s, _ in spans]).tolist()
+            for (i, term), k in Counter(zip(held, terms, strict=True)).items():  # counted in C, then by scope
                 if i >= 0:
-                    scoped.setdefault(tops[i], Counter())[term] += 1
+                    scoped[tops[i]][term] += k
         for top, counts in scoped.items():
             rows.extend(_ranked(doc_id, top, counts))
     df = pd.DataFrame(rows, columns=[c for c in table("term_frequencies").columns if c != "tfidf"])

@@ -36,19 +36,24 @@ Tokenisation rules (applied in this order):
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate, compress
+from operator import itemgetter
 from pathlib import Path
-
-import jieba
+from typing import TYPE_CHECKING
 
 from policykit import config
 from policykit.analysis.vocabulary import domain_terms, stopwords
 from policykit.zh import HAN_RE as _HAN
 from policykit.zh import NUMERALS, NUMERALS_LARGE
+
+if TYPE_CHECKING:  # jieba itself is imported where its tokenizer is built: its import alone takes 0.3 s
+    import jieba
 
 # jieba's own definition of the characters a word may consist of (jieba.re_han_default).
 _JIEBA_WORD = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
@@ -78,6 +83,8 @@ def _tokenizer_in(cache: Path) -> jieba.Tokenizer:
 
 def _new_tokenizer(cache: Path | None = None) -> jieba.Tokenizer:
     """A new jieba tokenizer with the domain dictionary loaded, its dictionary cache in cache (see _tokenizer)."""
+    import jieba
+
     jieba.setLogLevel(logging.WARNING)  # jieba logs its cache loading at INFO on every start
     tk = jieba.Tokenizer()
     # jieba writes its prefix-dictionary cache to the temp folder unless told otherwise, and logs a
@@ -123,14 +130,42 @@ def _pinned_end(term: str, following: str) -> int:
 def _suffixed_words() -> frozenset[str]:
     """The words `tail of a pinned term + bound suffix` that the jieba dictionary holds (frequency > 0).
 
-    These are the only look-ups _pinned_end makes: they are answered once from a jieba tokenizer that is
-    then dropped, so that a process that tokenises keeps a few words instead of jieba's prefix
-    dictionary (about 60 MB in every worker).
+    These are the only look-ups _pinned_end makes. They are answered from the lines of jieba's dictionary
+    file, read once, rather than from a jieba tokenizer: building one (its prefix dictionary, about 60 MB)
+    costs a second of every process that tokenises, and it would be dropped at once.
     """
     candidates = {term[cut:] + suffix for term in domain_terms() if _is_pinned(term)
                   for cut in range(len(term) - 1, 1, -1) for suffix in BOUND_SUFFIXES}
-    freq = (_tokenizer_in.cache_info().currsize and _tokenizer().FREQ) or _new_tokenizer().FREQ
-    return frozenset(w for w in candidates if freq.get(w, 0) > 0)
+    # the tokenizer of _new_tokenizer also holds every domain term that is a jieba word, with a frequency >= 1
+    added = {t for t in domain_terms() if _JIEBA_WORD.fullmatch(t)}
+    return frozenset(w for w, f in _dictionary_frequencies(candidates).items() if f > 0 or w in added) \
+        | (candidates & added)
+
+
+def _dictionary_frequencies(words: set[str]) -> dict[str, int]:
+    """The frequency jieba's main dictionary gives each of words that it lists (the last line of a word wins).
+
+    Hand-written because jieba offers no look-up without building its whole prefix dictionary. Lines are
+    `word freq [tag]`, as jieba.Tokenizer.gen_pfdict reads them; only lines whose word ends in a last
+    character of one of words are parsed.
+    """
+    if not words:
+        return {}
+    text = jieba_dictionary().read_text(encoding="utf-8")
+    ends = "".join(sorted({re.escape(w[-1]) for w in words}))
+    out: dict[str, int] = {}
+    for word, freq in re.findall(rf"^([^ \n]*[{ends}]) +(\d+)", text, re.MULTILINE):
+        if word in words:
+            out[word] = int(freq)
+    return out
+
+
+def jieba_dictionary() -> Path:
+    """The file of jieba's main dictionary (jieba.DEFAULT_DICT_NAME in its package), found without importing jieba."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("jieba")
+    return Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
 
 
 @lru_cache(maxsize=1)
@@ -145,6 +180,15 @@ def _cutter():  # noqa: ANN202 - rjieba.Jieba, a compiled class
     return rj
 
 
+def warm_up() -> None:
+    """Load the segmenter and the word lists now (a build's worker does it once, before its first task)."""
+    _cutter()
+    _protected()
+    _suffixed_words()
+    _domain_set()
+    stopwords()
+
+
 # --- tokenising -------------------------------------------------------------------------------
 
 
@@ -153,12 +197,11 @@ def jieba_cut(text: str) -> list[str]:
     return list(_tokenizer().cut(text, cut_all=False, HMM=False))
 
 
-def _jieba_spans(text: str, offset: int) -> Iterable[tuple[str, int, int]]:
-    """Yield the precise-mode jieba tokens of text (cut by rjieba), offsets shifted by offset."""
-    pos = offset
-    for tok in _cutter().cut(text, False):
-        yield tok, pos, pos + len(tok)
-        pos += len(tok)
+def _jieba_spans(text: str, offset: int) -> list[tuple[str, int, int]]:
+    """The precise-mode jieba tokens of text (cut by rjieba), offsets shifted by offset."""
+    tokens = _cutter().cut(text, False)
+    bounds = list(accumulate(map(len, tokens), initial=offset))
+    return list(zip(tokens, bounds[:-1], bounds[1:], strict=True))
 
 
 def all_spans(text: str) -> list[tuple[str, int, int]]:
@@ -182,23 +225,31 @@ def _join_quantities(text: str, spans: list[tuple[str, int, int]]) -> list[tuple
 
     docs/codebook-terms.md 1.3: a number with its unit or measure word, and a date however many parts
     it has, are one unit of counting (2024年7月, 0.95ZB, 20%); policykit.analysis.quantities finds them.
+    The spans tile the text in order, so the token a quantity starts (ends) with is found by bisection.
     """
     from policykit.analysis.quantities import find
 
-    starts = {s: k for k, (_, s, _) in enumerate(spans)}
-    ends = {e: k for k, (_, _, e) in enumerate(spans)}
-    out, k = [], 0
+    quantities = [q for q in find(text) if q.unit != "date"]  # a deadline word (年底前) stays words
+    if not quantities:
+        return spans
+    starts = list(map(itemgetter(1), spans))
+    ends = list(map(itemgetter(2), spans))
     joins = {}
-    for q in find(text):
-        if q.unit == "date" or q.start not in starts or q.end not in ends:
-            continue  # a deadline word (年底前) stays words; a quantity inside a token is left alone
-        first, last = starts[q.start], ends[q.end]
+    for q in quantities:
+        first, last = bisect_right(starts, q.start) - 1, bisect_right(ends, q.end) - 1
+        if first < 0 or last < 0 or starts[first] != q.start or ends[last] != q.end:
+            continue  # a quantity inside a token is left alone
         if last > first and not any(spans[i][0] in _domain_set() for i in range(first, last + 1)):
             joins[first] = last
-    while k < len(spans):
-        last = joins.get(k, k)
-        out.append((text[spans[k][1]:spans[last][2]], spans[k][1], spans[last][2]))
+    out, k = [], 0
+    for first in sorted(joins):
+        if first < k:
+            continue  # inside the quantity joined before it
+        last = joins[first]
+        out.extend(spans[k:first])
+        out.append((text[spans[first][1]:spans[last][2]], spans[first][1], spans[last][2]))
         k = last + 1
+    out.extend(spans[k:])
     return out
 
 
@@ -236,7 +287,7 @@ def tokenize_spans(text: str, *, filtered: bool = True) -> list[tuple[str, int, 
     is text), which suits word-level diffs; the default suits counting and concordances.
     """
     spans = all_spans(text)
-    return [s for s in spans if is_content_term(s[0])] if filtered else spans
+    return list(compress(spans, map(is_content_term, map(itemgetter(0), spans)))) if filtered else spans
 
 
 def tokenize(text: str) -> list[str]:

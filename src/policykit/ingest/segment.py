@@ -541,16 +541,23 @@ def _minhash(key: str, k: int = 5, num_perm: int = 64) -> MinHash:
 
 
 def group_witnesses(witnesses: list[Witness]) -> list[list[Witness]]:
-    """Group witnesses of the same document: LSH candidates confirmed by Indel similarity ≥ 0.9."""
+    """Group witnesses of the same document: LSH candidates confirmed by Indel similarity ≥ 0.9.
+
+    Both confirmations (same_body, same_identity) require the same kind and title key, so only witnesses
+    that share them with another are hashed and indexed: whether two are LSH candidates depends on
+    their two MinHashes alone, so the pairs considered, and the groups, are those of an index of all.
+    """
+    block_of = [(w.kind, title_key(w.title)) for w in witnesses]
+    blocks = Counter(block_of)
     lsh = MinHashLSH(threshold=0.5, num_perm=64)
-    hashes = []
+    hashes: dict[int, MinHash] = {}
     for i, w in enumerate(witnesses):
-        mh = _minhash(w.key)
-        hashes.append(mh)
-        lsh.insert(str(i), mh)
+        if blocks[block_of[i]] > 1:
+            hashes[i] = _minhash(w.key)
+            lsh.insert(str(i), hashes[i])
     same = DisjointSet(range(len(witnesses)))
     for i, w in enumerate(witnesses):
-        for j in sorted(int(c) for c in lsh.query(hashes[i])):
+        for j in sorted(int(c) for c in lsh.query(hashes[i])) if i in hashes else ():
             if j <= i or same.connected(i, j):
                 continue
             if same_body(w, witnesses[j]):

@@ -20,6 +20,8 @@ OPENERS = "（(《“‘「『【〔["
 CLOSERS = "）)》”’」』】〕]"
 _CLOSE_OF = dict(zip(OPENERS, CLOSERS, strict=True))
 _CLOSERS = frozenset(CLOSERS)
+# The characters split_sentences acts on; it jumps from one to the next over everything else.
+_MARKS_RE = re.compile("[" + re.escape("\n\r" + OPENERS + CLOSERS + "".join(sorted(SENTENCE_END))) + "]")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -46,6 +48,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start = end
 
     while i < n:
+        mark = _MARKS_RE.search(text, i)
+        if mark is None:
+            break
+        i = mark.start()
         ch = text[i]
         if ch == "\n" or ch == "\r":
             # a line end closes the sentence and any bracket left open on that line
@@ -57,13 +63,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             if ch in stack:
                 del stack[len(stack) - 1 - stack[::-1].index(ch):]
         elif ch in SENTENCE_END:
-            # absorb repeated end marks and the closing quotes/brackets right after them
-            j = i + 1
-            depth = list(stack)
-            while j < n and (text[j] in SENTENCE_END or (text[j] in _CLOSERS and text[j] in depth)):
-                if text[j] in _CLOSERS:
-                    del depth[len(depth) - 1 - depth[::-1].index(text[j]):]
-                j += 1
+            j, depth = _absorb(text, i + 1, stack)
             if not depth:
                 close(j)
                 stack.clear()
@@ -72,6 +72,19 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         i += 1
     close(n)
     return spans
+
+
+def _absorb(text: str, j: int, stack: list[str]) -> tuple[int, list[str]]:
+    """Where a sentence ending just before j ends, with the repeated end marks and closing marks after it.
+
+    Returns that position and the closing marks still expected there (none: the sentence ends).
+    """
+    depth = list(stack)
+    while j < len(text) and (text[j] in SENTENCE_END or (text[j] in _CLOSERS and text[j] in depth)):
+        if text[j] in _CLOSERS:
+            del depth[len(depth) - 1 - depth[::-1].index(text[j]):]
+        j += 1
+    return j, depth
 
 
 # --- provisions ---------------------------------------------------------------------------------
