@@ -144,7 +144,7 @@ def law_sample_notes(gold_dir: Path) -> list[str]:
     return [f"Law corpus (laws-dev, 1,449 files): of a sample of {len(sample)} pairs with is_borrowing true (the first "
             f"by sha256 of the two source paths), a reader accepts {int(ok.sum())} ({ok.mean():.2f}) as borrowing of "
             f"specific wording (data/gold/{LAW_SAMPLE_FILE}, one line of reading each). Not accepted: {rejected}."
-            ] + law_dev_sample_notes(gold_dir)
+            ] + law_dev_sample_notes(gold_dir) + law_heldout_notes(gold_dir)
 
 
 LAW_DEV_SAMPLE_FILE = "reuse_laws_dev_sample.csv"
@@ -163,6 +163,24 @@ def law_dev_sample_notes(gold_dir: Path) -> list[str]:
     return [f"Dev draws for writing the borrowing rules (data/gold/{LAW_DEV_SAMPLE_FILE}: the first 30 is_borrowing "
             f"pairs by sha256 of 'laws-dev|source path|target path', drawn from the law corpus's tables under the "
             f"previous and the current rules), accepted by a reader as borrowing: {'; '.join(parts)}."]
+
+
+LAW_HELDOUT_FILE = "reuse_laws_heldout.csv"
+
+
+def law_heldout_notes(gold_dir: Path) -> list[str]:
+    """A reader's verdict on the held-out draw under the current rules (reuse_laws_heldout.csv), if present."""
+    path = Path(gold_dir) / LAW_HELDOUT_FILE
+    if not path.is_file():
+        return []
+    sample = pd.read_csv(path, dtype=str, keep_default_na=False)
+    ok = sample["accepted"].str.lower().eq("true")
+    rejected = "; ".join(f"{r.n}: {r.reading}" for r in sample[~ok].itertuples()) or "none"
+    return [f"Held-out draw under the current rules (data/gold/{LAW_HELDOUT_FILE}: the first {len(sample)} "
+            f"is_borrowing pairs by sha256 of 'laws-heldout|source path|target path', drawn after the rules were fixed "
+            f"and read by a reader who did not write them): accepted as borrowing {int(ok.sum())} of {len(sample)} "
+            f"({ok.mean():.2f}). "
+            f"Not accepted: {rejected}."]
 
 
 def check_spans(gold: pd.DataFrame, documents: pd.DataFrame) -> list[str]:
