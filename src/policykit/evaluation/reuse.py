@@ -141,8 +141,9 @@ def law_sample_notes(gold_dir: Path) -> list[str]:
     sample = pd.read_csv(path, dtype=str, keep_default_na=False)
     ok = sample["accepted"].str.lower().eq("true")
     rejected = "; ".join(f"{r.n}: {r.reading}" for r in sample[~ok].itertuples())
-    return [f"Law corpus (laws-dev, 1,449 files): of a sample of {len(sample)} pairs with is_borrowing true (the first "
-            f"by sha256 of the two source paths), a reader accepts {int(ok.sum())} ({ok.mean():.2f}) as borrowing of "
+    return [f"Law corpus (laws-dev, 1,449 files): of a sample of {len(sample)} pairs with is_borrowing true under the "
+            f"previous rules (the first by sha256 of the two source paths; held out while the current rules were "
+            f"written), a reader accepts {int(ok.sum())} ({ok.mean():.2f}) as borrowing of "
             f"specific wording (data/gold/{LAW_SAMPLE_FILE}, one line of reading each). Not accepted: {rejected}."
             ] + law_dev_sample_notes(gold_dir) + law_heldout_notes(gold_dir)
 
