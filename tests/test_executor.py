@@ -14,7 +14,7 @@ from conftest import content_digests
 
 from policykit import config
 from policykit.build import build
-from policykit.executor import LocalExecutor, SerialExecutor, batches, executor
+from policykit.executor import LocalExecutor, SerialExecutor, executor
 
 
 def _square(x: int) -> int:
@@ -81,10 +81,6 @@ def test_one_worker_runs_in_this_process() -> None:
     with executor(workers=1) as ex:
         assert isinstance(ex, SerialExecutor)
         assert ex.map(_pid_after, [0.0]) == [os.getpid()]
-
-
-def test_batches_cover_every_item_once() -> None:
-    assert [list(b) for b in batches(list(range(7)), 3)] == [[0, 1, 2], [3, 4, 5], [6]]
 
 
 SCRIPT = """

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Protocol
 
+from policykit import config
 from policykit.errors import InputError
 from policykit.memory import frozen_heap
 
@@ -317,9 +318,8 @@ def _take(name: str, result: Any, on_result: Callable[[str, Any], Any] | None) -
 
 
 def local_workers() -> int:
-    """Local worker processes: POLICYKIT_WORKERS, else one per core."""
-    wanted = os.environ.get("POLICYKIT_WORKERS", "")
-    return max(1, int(wanted) if wanted.isdigit() else (os.cpu_count() or 1))
+    """Local worker processes: POLICYKIT_WORKERS, else one per core (the settings of config)."""
+    return max(1, config.settings().local_workers)
 
 
 @contextlib.contextmanager
@@ -342,9 +342,3 @@ def executor(scheduler: Any = None, workers: int | None = None) -> Iterator[Exec
         else:
             if hasattr(ex, "close"):
                 ex.close(cancel=False)
-
-
-def batches(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
-    """Consecutive slices of at most size items."""
-    for start in range(0, len(items), max(1, size)):
-        yield items[start:start + size]

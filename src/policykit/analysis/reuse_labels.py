@@ -43,12 +43,11 @@ import numpy as np
 import pandas as pd
 
 from policykit import config
-from policykit.schema import DIRECTION_BASES, REUSE_TYPES
+from policykit.schema import REUSE_TYPES
 from policykit.zh import BOOK_TITLE_RE as _TITLE_MARKS
 from policykit.zh import CJK
 
 TYPES = REUSE_TYPES
-BASES = DIRECTION_BASES
 
 _QUOTE_MARKS = re.compile(r"“[^“”\n]{1,200}”|「[^「」\n]{1,200}」|『[^『』\n]{1,200}』")
 _DOC_NUMBER = re.compile(r"〔\s*\d{4}\s*〕\s*\d*|\[\s*\d{4}\s*\]\s*\d+\s*号")  # 〔2024〕18…号, cut or whole

@@ -90,7 +90,6 @@ SUBJECT_END_RE = re.compile(
 )
 SUBJECTLESS_RE = re.compile(r"^(?:占|较|比|同比|环比|分别|年均|增速|增幅|增长率|规模)")
 
-NON_REPORT_KINDS = frozenset(table("documents").values("kind")) - {"report"}
 # A reported fact is dated by as_of (when it held); every other kind by deadline (when it falls due, takes
 # effect, or, for a forecast, the date the prediction is about).
 FACT_KINDS = frozenset({"reported_fact"})
@@ -256,7 +255,7 @@ def _time_effect(sentence: str) -> bool:
     return bool(TIME_EFFECT_RE.search(sentence)) and bool(TIME_EFFECT_RULE_RE.search(sentence))
 
 
-def _within(sentence: str, q: Quantity) -> bool:
+def _within(q: Quantity) -> bool:
     """Whether a quantity is a period closed by 内 (十五日内, 5个工作日内, 三个月以内)."""
     return (q.unit or "") in TIME_LIMIT_UNITS and q.text.endswith("内") and q.comparator == "<="
 
@@ -283,7 +282,7 @@ def _limited_action(sentence: str, q: Quantity) -> str:
 def undated_case(sentence: str, q: Quantity, doc_kind: str, cue: bool) -> Case:
     """What the decision table UNDATED_RULES looks at for a figure without a date."""
     return Case(doc_kind, cue=cue, has_value=True, unit=q.unit, comparator=q.comparator,
-                within=_within(sentence, q), fine=_fine(sentence, q))
+                within=_within(q), fine=_fine(sentence, q))
 
 
 def _now(now: str | None, basis: str | None) -> Anchor:
