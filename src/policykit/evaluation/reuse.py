@@ -131,57 +131,55 @@ def score(pairs: pd.DataFrame, gold: pd.DataFrame, split: str = "") -> tuple[pd.
 
 
 LAW_SAMPLE_FILE = "reuse_laws_sample.csv"
+LAW_DEV_SAMPLE_FILE = "reuse_laws_dev_sample.csv"
+LAW_HELDOUT_FILE = "reuse_laws_heldout.csv"
+
+
+def _read_sample(gold_dir: Path, name: str) -> pd.DataFrame | None:
+    """A read sample of is_borrowing pairs (gold_dir/name) with a boolean column ok, or None if absent."""
+    path = Path(gold_dir) / name
+    if not path.is_file():
+        return None
+    sample = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return sample.assign(ok=sample["accepted"].str.lower().eq("true"))
+
+
+def _verdict(sample: pd.DataFrame) -> str:
+    """'accepted N of M (share). Not accepted: n: reading; …' for a read sample."""
+    rejected = "; ".join(f"{r.n}: {r.reading}" for r in sample[~sample["ok"]].itertuples()) or "none"
+    return (f"accepted as borrowing {int(sample['ok'].sum())} of {len(sample)} ({sample['ok'].mean():.2f}). "
+            f"Not accepted: {rejected}.")
 
 
 def law_sample_notes(gold_dir: Path) -> list[str]:
-    """A reader's verdict on a sample of the law corpus's is_borrowing pairs (reuse_laws_sample.csv), if present."""
-    path = Path(gold_dir) / LAW_SAMPLE_FILE
-    if not path.is_file():
-        return []
-    sample = pd.read_csv(path, dtype=str, keep_default_na=False)
-    ok = sample["accepted"].str.lower().eq("true")
-    rejected = "; ".join(f"{r.n}: {r.reading}" for r in sample[~ok].itertuples())
-    return [f"Law corpus (laws-dev, 1,449 files): of a sample of {len(sample)} pairs with is_borrowing true under the "
-            f"previous rules (the first by sha256 of the two source paths; held out while the current rules were "
-            f"written), a reader accepts {int(ok.sum())} ({ok.mean():.2f}) as borrowing of "
-            f"specific wording (data/gold/{LAW_SAMPLE_FILE}, one line of reading each). Not accepted: {rejected}."
-            ] + law_dev_sample_notes(gold_dir) + law_heldout_notes(gold_dir)
-
-
-LAW_DEV_SAMPLE_FILE = "reuse_laws_dev_sample.csv"
+    """A reader's verdict on the read samples of the law corpus's is_borrowing pairs, those present."""
+    notes = []
+    if (sample := _read_sample(gold_dir, LAW_SAMPLE_FILE)) is not None:
+        notes.append(f"Law corpus (laws-dev, 1,449 files): a sample of {len(sample)} pairs with is_borrowing true "
+                     f"under the previous rules (the first by sha256 of the two source paths; held out while the "
+                     f"current rules were written; data/gold/{LAW_SAMPLE_FILE}, one line of reading each): "
+                     f"{_verdict(sample)}")
+    return notes + law_dev_sample_notes(gold_dir) + law_heldout_notes(gold_dir)
 
 
 def law_dev_sample_notes(gold_dir: Path) -> list[str]:
     """A reader's verdict on the dev draws of is_borrowing pairs (reuse_laws_dev_sample.csv), if present."""
-    path = Path(gold_dir) / LAW_DEV_SAMPLE_FILE
-    if not path.is_file():
+    if (sample := _read_sample(gold_dir, LAW_DEV_SAMPLE_FILE)) is None:
         return []
-    sample = pd.read_csv(path, dtype=str, keep_default_na=False)
-    parts = []
-    for rules, g in sample.groupby("rules", sort=False):
-        ok = g["accepted"].str.lower().eq("true")
-        parts.append(f"{rules} rules: {int(ok.sum())} of {len(g)} ({ok.mean():.2f})")
+    parts = [f"{rules} rules: {int(g['ok'].sum())} of {len(g)} ({g['ok'].mean():.2f})"
+             for rules, g in sample.groupby("rules", sort=False)]
     return [f"Dev draws for writing the borrowing rules (data/gold/{LAW_DEV_SAMPLE_FILE}: the first 30 is_borrowing "
             f"pairs by sha256 of 'laws-dev|source path|target path', drawn from the law corpus's tables under the "
             f"previous and the current rules), accepted by a reader as borrowing: {'; '.join(parts)}."]
 
 
-LAW_HELDOUT_FILE = "reuse_laws_heldout.csv"
-
-
 def law_heldout_notes(gold_dir: Path) -> list[str]:
     """A reader's verdict on the held-out draw under the current rules (reuse_laws_heldout.csv), if present."""
-    path = Path(gold_dir) / LAW_HELDOUT_FILE
-    if not path.is_file():
+    if (sample := _read_sample(gold_dir, LAW_HELDOUT_FILE)) is None:
         return []
-    sample = pd.read_csv(path, dtype=str, keep_default_na=False)
-    ok = sample["accepted"].str.lower().eq("true")
-    rejected = "; ".join(f"{r.n}: {r.reading}" for r in sample[~ok].itertuples()) or "none"
     return [f"Held-out draw under the current rules (data/gold/{LAW_HELDOUT_FILE}: the first {len(sample)} "
             f"is_borrowing pairs by sha256 of 'laws-heldout|source path|target path', drawn after the rules were fixed "
-            f"and read by a reader who did not write them): accepted as borrowing {int(ok.sum())} of {len(sample)} "
-            f"({ok.mean():.2f}). "
-            f"Not accepted: {rejected}."]
+            f"and read by a reader who did not write them): {_verdict(sample)}"]
 
 
 def check_spans(gold: pd.DataFrame, documents: pd.DataFrame) -> list[str]:
