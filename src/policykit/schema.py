@@ -73,7 +73,7 @@ class Table:
         return dict(zip(f.values, f.labels, strict=True))
 
 
-def _f(name: str, type_: str, description: str, required: bool = False, zh: str = "",
+def _f(name: str, type_: str, description: str, *, required: bool = False, zh: str = "",
        values: tuple[str, ...] | dict[str, str] = ()) -> Field:
     """A field; values given as a mapping name each allowed value's bilingual label."""
     if isinstance(values, dict):
@@ -99,6 +99,19 @@ DOCUMENT_KINDS = {
 }
 DATE_TYPES = ("signed", "published", "effective")
 EVENT_KINDS = ("adopted", "amended", "revised", "approved", "promulgated", "effective")
+AUDIT_CATEGORIES = {
+    "provision": "条款正文 provision",
+    "duplicate_witness": "重复副本 duplicate witness",
+    "erratum": "勘误 erratum",
+    "readings": "拼音注音 readings",
+    "markup": "标记 markup",
+    "navigation": "网页导航 navigation",
+    "credit": "来源署名 credit line",
+    "times_sign": "乘号写法 times sign",
+    "punctuation": "标点 punctuation",
+    "whitespace": "空白 whitespace",
+    "unaccounted": "未归类 unaccounted",
+}
 DATE_BASES = ("text", "catalog")
 ALIGNMENT_CHANGES = ("unchanged", "modified", "moved", "merged", "split", "added", "deleted")
 PAIRING_BASES = ("content", "containment", "same heading")
@@ -160,21 +173,21 @@ register(Table(
     "One row per file of the raw folder and its sub-folders: each file read, with its checksum, format, detected "
     "encoding and script, and each file skipped, with the reason (status, skipped_reason).",
     (
-        _f("source_file", "string", "Path of the file relative to the raw folder (data/raw), with forward slashes: the file name for a top-level file.", True),
+        _f("source_file", "string", "Path of the file relative to the raw folder (data/raw), with forward slashes: the file name for a top-level file.", required=True),
         _f("original_name", "string", "Name of the file as collected (from the raw manifest); null for an unlisted file."),
-        _f("in_manifest", "boolean", "Whether data/raw/MANIFEST.csv lists the file (its checksum was verified).", True),
+        _f("in_manifest", "boolean", "Whether data/raw/MANIFEST.csv lists the file (its checksum was verified).", required=True),
         _f("sha256", "string", "SHA-256 of the file's bytes; null for a skipped path that cannot be read (a broken symlink)."),
         _f("bytes", "integer", "Size of the file in bytes; null where the path cannot be read."),
         _f("encoding", "string", "Detected text encoding (utf-8, utf-8-sig, gb18030, utf-16, ...) of a text or HTML file; null for DOCX, PDF and skipped files."),
         _f("newline", "string", "Line-ending convention found in the file's text: lf, crlf, cr or mixed; null for a skipped file.", values=NEWLINES),
-        _f("script", "string", "Chinese script of the file: hans (simplified) or hant (traditional); null for a skipped file.", False, "简体/繁体", values=SCRIPTS),
+        _f("script", "string", "Chinese script of the file: hans (simplified) or hant (traditional); null for a skipped file.", required=False, zh="简体/繁体", values=SCRIPTS),
         _f("n_chars", "integer", "Characters in the decoded file (the text taken from an HTML, DOCX or PDF file); null for a skipped file."),
-        _f("n_documents", "integer", "Number of document witnesses found in the file (0 for a skipped file).", True),
+        _f("n_documents", "integer", "Number of document witnesses found in the file (0 for a skipped file).", required=True),
         _f("format", "string", "How the text was taken: text (.txt, .md, .text), html (the page's main text), docx "
-           "(paragraphs and table rows) or pdf (the text layer); null for a skipped file of another format.", False, "格式", values=SOURCE_FORMATS),
-        _f("status", "string", "read, or skipped (not read: skipped_reason says why).", True, "读取状态", values=SOURCE_STATUSES),
+           "(paragraphs and table rows) or pdf (the text layer); null for a skipped file of another format.", required=False, zh="格式", values=SOURCE_FORMATS),
+        _f("status", "string", "read, or skipped (not read: skipped_reason says why).", required=True, zh="读取状态", values=SOURCE_STATUSES),
         _f("skipped_reason", "string", "Why the file was not read: a format not read, a backup or hidden file, or (with "
-           "build --keep-going) a file that could not be read (empty, binary, undecodable, a PDF without text); null if read.", False, "跳过原因"),
+           "build --keep-going) a file that could not be read (empty, binary, undecodable, a PDF without text); null if read.", required=False, zh="跳过原因"),
     ),
     ("source_file",),
     provenance="`policykit.ingest.sources`: reads every raw file, detects its encoding, line endings and script, "
@@ -191,56 +204,56 @@ register(Table(
     "One row per distinct document, however many files carry it. Text is the canonical simplified "
     "text of the primary witness; provision offsets index into it.",
     (
-        _f("doc_id", "string", "Stable ASCII id: the catalog's slug, else the title in pinyin and the year (untitled- and the first line for an untitled text), with a content hash where two would be equal.", True),
+        _f("doc_id", "string", "Stable ASCII id: the catalog's slug, else the title in pinyin and the year (untitled- and the first line for an untitled text), with a content hash where two would be equal.", required=True),
         _f("title", "string", "Title in simplified Chinese, as the text's title line or Markdown # heading gives it; "
-           "null for a text without a title line (see label). A 第X章/节 heading is never a title.", False, "标题"),
-        _f("title_assigned", "boolean", "True where the text has no title line (title null, label assigned).", True),
-        _f("label", "string", "Title, or for an untitled text a descriptive label: （无题） and its first line.", True),
+           "null for a text without a title line (see label). A 第X章/节 heading is never a title.", required=False, zh="标题"),
+        _f("title_assigned", "boolean", "True where the text has no title line (title null, label assigned).", required=True),
+        _f("label", "string", "Title, or for an untitled text a descriptive label: （无题） and its first line.", required=True),
         _f("title_en", "string", "English title in use (curated catalog); null where none is recorded."),
         _f("kind", "string", "policy (a normative text: plan, opinions, law, regulation, rules, a notice stating rules "
            "of its own), draft, notice (transmitting or announcing another document: 印发…的通知, 征求…意见的公告), "
            "news, interpretation (an explainer), report, judicial_interpretation (解释, 规定, 批复 … of the Supreme "
-           "People's Court or Procuratorate) or case (a court case in sections: 基本案情, 裁判结果 …).", True, "文件类型", values=DOCUMENT_KINDS),
+           "People's Court or Procuratorate) or case (a court case in sections: 基本案情, 裁判结果 …).", required=True, zh="文件类型", values=DOCUMENT_KINDS),
         _f("form", "string", "Document form from the type word the title ends with: 意见, 方案, 计划, 通知, 公告, 决定, "
-           "条例, 法, 规定, 办法, 细则, 解释 …; null for news, explainers and untitled texts.", False, "文种"),
-        _f("issuer", "string", "Issuing bodies, from the text's title or the catalog; null if unknown.", False, "发文机关"),
-        _f("doc_number", "string", "Official document number (文号), e.g. 发改数据〔2024〕660号; null if none.", False, "文号"),
+           "条例, 法, 规定, 办法, 细则, 解释 …; null for news, explainers and untitled texts.", required=False, zh="文种"),
+        _f("issuer", "string", "Issuing bodies, from the text's title or the catalog; null if unknown.", required=False, zh="发文机关"),
+        _f("doc_number", "string", "Official document number (文号), e.g. 发改数据〔2024〕660号; null if none.", required=False, zh="文号"),
         _f("case_name", "string", "For a court case: the party name the text gives it (X诉Y…案, X与Y…纠纷案); null "
-           "otherwise.", False, "案件名称"),
+           "otherwise.", required=False, zh="案件名称"),
         _f("case_number", "string", "For a court case: every case number the text gives (（2016）最高法民再98号), in order "
-           "of first appearance, `; `-separated; null if none.", False, "案号"),
+           "of first appearance, `; `-separated; null if none.", required=False, zh="案号"),
         _f("date_signed", "date", "Date the document was signed or adopted (成文日期; 通过, the latest 修正/修订 for an "
-           "amended text; a bare signature date 落款); null if unknown.", False, "成文日期"),
+           "amended text; a bare signature date 落款); null if unknown.", required=False, zh="成文日期"),
         _f("date_signed_basis", "string", "Where date_signed comes from: 'text: ' and the line, or 'catalog: ' and its basis."),
-        _f("date_published", "date", "Date the document was published (发布/公布/印发); null if unknown.", False, "发布日期"),
+        _f("date_published", "date", "Date the document was published (发布/公布/印发); null if unknown.", required=False, zh="发布日期"),
         _f("date_published_basis", "string", "Where date_published comes from ('text: …' or 'catalog: …')."),
-        _f("date_effective", "date", "Date the document takes effect (施行; 自…起施行); null if unknown.", False, "施行日期"),
+        _f("date_effective", "date", "Date the document takes effect (施行; 自…起施行); null if unknown.", required=False, zh="施行日期"),
         _f("date_effective_basis", "string", "Where date_effective comes from ('text: …' or 'catalog: …')."),
         _f("date", "date", "The date that orders documents and versions: date_signed, else date_published, else "
-           "date_effective (date_type says which); null if none is known.", False, "日期"),
+           "date_effective (date_type says which); null if none is known.", required=False, zh="日期"),
         _f("date_type", "string", "Which date `date` is: signed, published or effective; null without a date.", values=DATE_TYPES),
         _f("period", "string", "Month of the document, yyyy-mm: the month of date, or the month the catalog knows where "
-           "the day is unverified; null if unknown.", False, "年月"),
+           "the day is unverified; null if unknown.", required=False, zh="年月"),
         _f("date_basis", "string", "Where date and period come from: text (stated in the document) or catalog; null with "
-           "neither.", False, values=DATE_BASES),
+           "neither.", required=False, values=DATE_BASES),
         _f("date_note", "string", "The line of the text that states date, or the basis of a catalog date or period."),
         _f("date_lower_bound", "date", "For an undated text: the latest date it reports as past (截至…, …通过/发布/召开), "
-           "so the text is not older; null for a dated text.", False),
+           "so the text is not older; null for a dated text.", required=False),
         _f("date_lower_bound_basis", "string", "The passage that gives date_lower_bound ('text: …')."),
         _f("related_doc_id", "string", "Draft -> final plan; news, notice or explainer -> the document it covers."),
         _f("family_id", "string", "Version family: documents whose titles agree once version markers (征求意见稿, 草案, "
            "试行 …) are set aside, e.g. the draft and the final action plan, or two versions of a regulation; every "
-           "document has one (a family of one for most).", True, "版本族"),
+           "document has one (a family of one for most).", required=True, zh="版本族"),
         _f("version", "integer", "Version number within the family, 1 = oldest, by date (a draft before its final "
-           "text); equal dates share a number; null where the document has no date to order it by.", False, "版本"),
+           "text); equal dates share a number; null where the document has no date to order it by.", required=False, zh="版本"),
         _f("policy_id", "string", "Policy: the documents about one policy, i.e. its version family and the "
            "documents that cover one of its versions (related_doc_id: explainer, news, issuing and consultation "
-           "notices); named after the family.", True, "政策"),
-        _f("n_witnesses", "integer", "Number of raw-file witnesses of the document.", True),
-        _f("n_chars", "integer", "Non-whitespace characters in the canonical text.", True),
-        _f("n_provisions", "integer", "Number of provisions parsed from the text.", True),
-        _f("text_sha256", "string", "SHA-256 of the canonical text (UTF-8).", True),
-        _f("text", "string", "Canonical simplified text of the primary witness.", True, "正文"),
+           "notices); named after the family.", required=True, zh="政策"),
+        _f("n_witnesses", "integer", "Number of raw-file witnesses of the document.", required=True),
+        _f("n_chars", "integer", "Non-whitespace characters in the canonical text.", required=True),
+        _f("n_provisions", "integer", "Number of provisions parsed from the text.", required=True),
+        _f("text_sha256", "string", "SHA-256 of the canonical text (UTF-8).", required=True),
+        _f("text", "string", "Canonical simplified text of the primary witness.", required=True, zh="正文"),
     ),
     ("doc_id",),
     (ForeignKey(("related_doc_id",), "documents", ("doc_id",)),),
@@ -266,20 +279,20 @@ register(Table(
     "witnesses", "Witnesses",
     "One row per occurrence of a document in a raw file.",
     (
-        _f("doc_id", "string", "Document the witness carries.", True),
-        _f("source_file", "string", "Raw file holding the witness.", True),
-        _f("char_start", "integer", "Start offset in the decoded raw file (Python string index).", True),
-        _f("char_end", "integer", "End offset (exclusive) in the decoded raw file.", True),
-        _f("script", "string", "Script of the witness as written: hans or hant.", True, values=SCRIPTS),
-        _f("is_primary", "boolean", "Whether this witness supplies the document's canonical text.", True),
+        _f("doc_id", "string", "Document the witness carries.", required=True),
+        _f("source_file", "string", "Raw file holding the witness.", required=True),
+        _f("char_start", "integer", "Start offset in the decoded raw file (Python string index).", required=True),
+        _f("char_end", "integer", "End offset (exclusive) in the decoded raw file.", required=True),
+        _f("script", "string", "Script of the witness as written: hans or hant.", required=True, values=SCRIPTS),
+        _f("is_primary", "boolean", "Whether this witness supplies the document's canonical text.", required=True),
         _f("agreement", "number", "Similarity of the witness's normalised text to the primary witness (0-1, "
-           "normalised Indel similarity on non-whitespace characters).", True),
-        _f("n_differences", "integer", "Number of residual differing passages against the primary witness.", True),
+           "normalised Indel similarity on non-whitespace characters).", required=True),
+        _f("n_differences", "integer", "Number of residual differing passages against the primary witness.", required=True),
         _f("differences", "string", "The residual differences, as 'primary→witness' pairs separated by ' | '; empty if none."),
         _f("removed_readings", "integer", "Characters of inserted pinyin readings removed by normalisation within "
-           "the witness's own lines (its title line included).", True),
+           "the witness's own lines (its title line included).", required=True),
         _f("removed_markup", "integer", "Characters of HTML/Markdown markup and comments removed by normalisation "
-           "within the witness's own lines (a # before its title line included).", True),
+           "within the witness's own lines (a # before its title line included).", required=True),
     ),
     ("doc_id", "source_file", "char_start"),
     (DOC_FK, ForeignKey(("source_file",), "sources", ("source_file",))),
@@ -292,16 +305,16 @@ register(Table(
     "provisions", "Provisions",
     "Each document parsed into its hierarchy of parts, items and sub-items; lossless over the text.",
     (
-        _f("doc_id", "string", "Document.", True),
-        _f("provision_id", "string", "Stable hierarchical id within the document, e.g. 3.12 (0 is the preamble).", True),
+        _f("doc_id", "string", "Document.", required=True),
+        _f("provision_id", "string", "Stable hierarchical id within the document, e.g. 3.12 (0 is the preamble).", required=True),
         _f("parent_id", "string", "provision_id of the enclosing provision; null at top level."),
-        _f("level", "integer", "Depth in the hierarchy: 0 = preamble, 1 = part, 2 = item, ...", True),
-        _f("ord", "integer", "Position of the provision in document order (1-based).", True),
-        _f("label", "string", "Original numbering, canonicalised (一、 （十二） 1. 1、 ——); empty if unnumbered.", False, "序号"),
-        _f("heading", "string", "Title of the provision where it has one.", False, "标题"),
-        _f("text", "string", "Text of the provision (its own text, without its children).", True),
-        _f("char_start", "integer", "Start offset in the document's canonical text.", True),
-        _f("char_end", "integer", "End offset (exclusive) in the document's canonical text.", True),
+        _f("level", "integer", "Depth in the hierarchy: 0 = preamble, 1 = part, 2 = item, ...", required=True),
+        _f("ord", "integer", "Position of the provision in document order (1-based).", required=True),
+        _f("label", "string", "Original numbering, canonicalised (一、 （十二） 1. 1、 ——); empty if unnumbered.", required=False, zh="序号"),
+        _f("heading", "string", "Title of the provision where it has one.", required=False, zh="标题"),
+        _f("text", "string", "Text of the provision (its own text, without its children).", required=True),
+        _f("char_start", "integer", "Start offset in the document's canonical text.", required=True),
+        _f("char_end", "integer", "End offset (exclusive) in the document's canonical text.", required=True),
     ),
     ("doc_id", "provision_id"),
     (DOC_FK,),
@@ -320,22 +333,22 @@ register(Table(
     "One row per event a document states about its own history: adopted, amended, revised, approved, "
     "promulgated, effective, with its date, the acting body and the passage that states it.",
     (
-        _f("doc_id", "string", "Document.", True),
-        _f("ord", "integer", "Position of the event in the text (1-based).", True),
-        _f("event_id", "string", "Stable id of the event: doc_id#ord.", True),
+        _f("doc_id", "string", "Document.", required=True),
+        _f("ord", "integer", "Position of the event in the text (1-based).", required=True),
+        _f("event_id", "string", "Stable id of the event: doc_id#ord.", required=True),
         _f("event", "string", "adopted (通过), amended (修正, 修改), revised (修订), approved (批准 by another body), "
-           "promulgated (公布, 发布, 颁布) or effective (施行: a header line or the text's own 本…自…起施行).", True,
-           "事件", values=EVENT_KINDS),
+           "promulgated (公布, 发布, 颁布) or effective (施行: a header line or the text's own 本…自…起施行).", required=True,
+           zh="事件", values=EVENT_KINDS),
         _f("date", "date", "Date of the event; for 自公布之日起施行, the promulgation date the text states (the "
            "last revision by the body's own decree, else the first 公布); null where the text gives none.",
-           False, "日期"),
+           required=False, zh="日期"),
         _f("body", "string", "Acting body, without session, meeting, decree number and 中华人民共和国 "
            "(全国人民代表大会常务委员会, 北京市人民代表大会常务委员会, 国务院); joint bodies joined by 、; null if "
-           "unstated and for effective.", False, "机关"),
+           "unstated and for effective.", required=False, zh="机关"),
         _f("text", "string", "The passage that states the event, as written (a header line, or lines joined where "
-           "the text breaks one; the 施行 sentence).", True),
-        _f("char_start", "integer", "Start of the passage in the document's canonical text.", True),
-        _f("char_end", "integer", "End (exclusive) of the passage in the document's canonical text.", True),
+           "the text breaks one; the 施行 sentence).", required=True),
+        _f("char_start", "integer", "Start of the passage in the document's canonical text.", required=True),
+        _f("char_end", "integer", "End (exclusive) of the passage in the document's canonical text.", required=True),
     ),
     ("doc_id", "ord"),
     (DOC_FK,),
@@ -360,27 +373,27 @@ register(Table(
     "two versions of a regulation …; n:m allowed), classified by change. draft_* columns hold the older "
     "version, final_* the newer.",
     (
-        _f("pair_id", "string", "Pair of documents compared, older__newer (draft_doc_id__final_doc_id).", True),
-        _f("unit", "integer", "Number of the aligned unit within the pair, in final-document order (deleted units last).", True),
-        _f("draft_doc_id", "string", "Older version (the draft of a draft -> final pair).", True),
-        _f("final_doc_id", "string", "Newer version (the final text of a draft -> final pair).", True),
+        _f("pair_id", "string", "Pair of documents compared, older__newer (draft_doc_id__final_doc_id).", required=True),
+        _f("unit", "integer", "Number of the aligned unit within the pair, in final-document order (deleted units last).", required=True),
+        _f("draft_doc_id", "string", "Older version (the draft of a draft -> final pair).", required=True),
+        _f("final_doc_id", "string", "Newer version (the final text of a draft -> final pair).", required=True),
         _f("draft_provision_ids", "string", "Draft provisions in the unit, separated by ';'; empty if added."),
         _f("final_provision_ids", "string", "Final provisions in the unit, separated by ';'; empty if deleted."),
         _f("draft_heading", "string", "Heading of the (first) draft provision."),
         _f("final_heading", "string", "Heading of the (first) final provision."),
         _f("section", "string", "Heading of the top-level final (else draft) part the unit belongs to."),
         _f("change", "string", "unchanged, modified, added, deleted, merged, split or moved. Between versions of a law "
-           "each 第X条 article (with its items) is one unit, and moved means under another number.", True, "变化类型",
+           "each 第X条 article (with its items) is one unit, and moved means under another number.", required=True, zh="变化类型",
            values=ALIGNMENT_CHANGES),
         _f("similarity", "number", "Text similarity of the unit's two sides (0-1, normalised Indel on characters: "
-           "order matters); null for added/deleted. Never below 0.3: less alike units are deleted and added.", False),
+           "order matters); null for added/deleted. Never below 0.3: less alike units are deleted and added.", required=False),
         _f("similarity_unordered", "number", "Order-insensitive similarity of the two sides (0-1, Dice coefficient of "
            "their word multisets): close to 1 for a unit whose sentences were only re-ordered; null for added/deleted."),
         _f("basis", "string", "How the unit was paired: content (similarity at least the threshold), containment "
            "(the share of one side that recurs in the other at least the threshold and 0.6: merges, splits) or same heading (unchanged heading and "
            "order-insensitive similarity at least the threshold); null for added/deleted.", values=PAIRING_BASES),
-        _f("n_changes", "integer", "Number of word-level edit operations in the unit.", True),
-        _f("touches_numbers", "boolean", "Whether an edit in the unit changes a number, quantity or deadline.", True),
+        _f("n_changes", "integer", "Number of word-level edit operations in the unit.", required=True),
+        _f("touches_numbers", "boolean", "Whether an edit in the unit changes a number, quantity or deadline.", required=True),
     ),
     ("pair_id", "unit"),
     (ForeignKey(("draft_doc_id",), "documents", ("doc_id",)), ForeignKey(("final_doc_id",), "documents", ("doc_id",))),
@@ -393,24 +406,24 @@ register(Table(
     "changes", "Word-level changes",
     "Word-level edit operations (jieba tokens) inside each aligned unit.",
     (
-        _f("pair_id", "string", "Pair of documents compared.", True),
-        _f("unit", "integer", "Aligned unit (alignment.unit).", True),
-        _f("op_index", "integer", "Order of the operation within the unit.", True),
+        _f("pair_id", "string", "Pair of documents compared.", required=True),
+        _f("unit", "integer", "Aligned unit (alignment.unit).", required=True),
+        _f("op_index", "integer", "Order of the operation within the unit.", required=True),
         _f("op", "string", "insert, delete, replace, or move (a sentence found verbatim on both sides, out of "
-           "sequence: never shown as a delete and an insert).", True, values=EDIT_OPS),
+           "sequence: never shown as a delete and an insert).", required=True, values=EDIT_OPS),
         _f("draft_text", "string", "Draft words removed or replaced (empty for insert; the sentence for move)."),
         _f("final_text", "string", "Final words inserted or replacing (empty for delete; the sentence for move)."),
         _f("context", "string", "The surrounding final (else draft) text, with the change in [brackets]."),
         _f("touches_numbers", "boolean", "Whether the words removed or inserted include a quantity, date or deadline "
            "(policykit.analysis.quantities: digits, Chinese numerals with a unit or measure word, %, 倍, 番; not idioms, "
-           "一 as an article, ordinals or codes such as C2M).", True),
+           "一 as an article, ordinals or codes such as C2M).", required=True),
         _f("value_changed", "string", "Where touches_numbers: true if the quantity's value differs, false if it is "
            "stated again in other words or moved (增长1倍 -> 倍增), unknown if replaced by a vague word (大幅); "
            "null otherwise.", values=TRUE_FALSE_UNKNOWN),
         _f("is_moved", "boolean", "Whether the words removed (or inserted) here reappear inserted (or removed) by "
-           "another operation of the unit, or the operation is a move: a reordering rather than a rewrite.", True),
+           "another operation of the unit, or the operation is a move: a reordering rather than a rewrite.", required=True),
         _f("trivial", "boolean", "Whether the operation changes only punctuation, spacing or a variant form "
-           "(制订 -> 制定; resources/variant_forms.tsv).", True),
+           "(制订 -> 制定; resources/variant_forms.tsv).", required=True),
     ),
     ("pair_id", "unit", "op_index"),
     (ForeignKey(("pair_id", "unit"), "alignment", ("pair_id", "unit")),),
@@ -428,12 +441,12 @@ register(Table(
     "(which words, keyness, word clouds; quanteda's dfm); use `concepts` to measure how often a concept is "
     "mentioned (quanteda's tokens_lookup).",
     (
-        _f("doc_id", "string", "Document.", True),
-        _f("scope", "string", "'document' for the whole document, else the provision_id of a top-level provision.", True),
-        _f("term", "string", "Term (simplified Chinese).", True, "词语"),
-        _f("count", "integer", "Occurrences of the term in the scope.", True),
-        _f("rank", "integer", "Rank of the term by count within the scope (1 = most frequent; ties broken by term).", True),
-        _f("rel_freq", "number", "count divided by all counted terms in the scope.", True),
+        _f("doc_id", "string", "Document.", required=True),
+        _f("scope", "string", "'document' for the whole document, else the provision_id of a top-level provision.", required=True),
+        _f("term", "string", "Term (simplified Chinese).", required=True, zh="词语"),
+        _f("count", "integer", "Occurrences of the term in the scope.", required=True),
+        _f("rank", "integer", "Rank of the term by count within the scope (1 = most frequent; ties broken by term).", required=True),
+        _f("rel_freq", "number", "count divided by all counted terms in the scope.", required=True),
         _f("tfidf", "number", "count x log(N / document frequency) over the N documents; document scope only."),
     ),
     ("doc_id", "scope", "term"),
@@ -450,13 +463,13 @@ register(Table(
     "Log-likelihood keyness of terms between the draft and the final action plan, on the tokens of "
     "term_frequencies (so it compares vocabulary; for concept mentions compare `concepts` between the two).",
     (
-        _f("pair_id", "string", "Pair of documents compared, draft_doc_id__final_doc_id.", True),
-        _f("term", "string", "Term.", True, "词语"),
-        _f("count_draft", "integer", "Occurrences in the draft.", True),
-        _f("count_final", "integer", "Occurrences in the final document.", True),
-        _f("g2", "number", "Log-likelihood statistic G2 (Dunning 1993; Rayson & Garside 2000).", True),
-        _f("log_ratio", "number", "Binary log of the ratio of relative frequencies (final over draft), 0.5 added to zero counts.", True),
-        _f("direction", "string", "final if relatively more frequent in the final document, else draft.", True, values=KEYNESS_DIRECTIONS),
+        _f("pair_id", "string", "Pair of documents compared, draft_doc_id__final_doc_id.", required=True),
+        _f("term", "string", "Term.", required=True, zh="词语"),
+        _f("count_draft", "integer", "Occurrences in the draft.", required=True),
+        _f("count_final", "integer", "Occurrences in the final document.", required=True),
+        _f("g2", "number", "Log-likelihood statistic G2 (Dunning 1993; Rayson & Garside 2000).", required=True),
+        _f("log_ratio", "number", "Binary log of the ratio of relative frequencies (final over draft), 0.5 added to zero counts.", required=True),
+        _f("direction", "string", "final if relatively more frequent in the final document, else draft.", required=True, values=KEYNESS_DIRECTIONS),
     ),
     ("pair_id", "term"),
     provenance="`policykit.analysis.terms`: log-likelihood comparison of term counts between draft and final.",
@@ -472,15 +485,15 @@ register(Table(
     "depend on word segmentation: use this table to compare how much documents talk about a concept (quanteda's "
     "tokens_lookup), and term_frequencies for vocabulary (quanteda's dfm).",
     (
-        _f("doc_id", "string", "Document.", True),
+        _f("doc_id", "string", "Document.", required=True),
         _f("scope", "string", "'document' for the whole document, else the provision_id of a top-level provision "
-           "(a mention counts towards the one holding its first character).", True),
-        _f("concept", "string", "Concept (simplified Chinese), as listed in resources/concepts.tsv.", True, "概念"),
-        _f("label_en", "string", "English label of the concept.", True),
+           "(a mention counts towards the one holding its first character).", required=True),
+        _f("concept", "string", "Concept (simplified Chinese), as listed in resources/concepts.tsv.", required=True, zh="概念"),
+        _f("label_en", "string", "English label of the concept.", required=True),
         _f("category", "string", "data_element, data_category, market, institution, programme, technology or "
-           "digital_economy.", True, values=CONCEPT_CATEGORIES),
-        _f("count", "integer", "Mentions of the concept in the scope (any of its variants, compounds included).", True, "出现次数"),
-        _f("n_chars", "integer", "Non-whitespace characters of the scope (documents.n_chars for a document).", True),
+           "digital_economy.", required=True, values=CONCEPT_CATEGORIES),
+        _f("count", "integer", "Mentions of the concept in the scope (any of its variants, compounds included).", required=True, zh="出现次数"),
+        _f("n_chars", "integer", "Non-whitespace characters of the scope (documents.n_chars for a document).", required=True),
         _f("per_10k", "number", "count per 10,000 non-whitespace characters of the scope; null for an empty scope."),
     ),
     ("doc_id", "scope", "concept"),
@@ -500,12 +513,12 @@ register(Table(
     "One row per mention of a curated concept, with its offsets in the document's canonical text; a passage "
     "that expresses several concepts has a row for each (the rows behind `concepts`).",
     (
-        _f("doc_id", "string", "Document.", True),
-        _f("concept", "string", "Concept (resources/concepts.tsv).", True, "概念"),
-        _f("char_start", "integer", "Start of the mention in the document's canonical text.", True),
-        _f("char_end", "integer", "End (exclusive) of the mention in the document's canonical text.", True),
+        _f("doc_id", "string", "Document.", required=True),
+        _f("concept", "string", "Concept (resources/concepts.tsv).", required=True, zh="概念"),
+        _f("char_start", "integer", "Start of the mention in the document's canonical text.", required=True),
+        _f("char_end", "integer", "End (exclusive) of the mention in the document's canonical text.", required=True),
         _f("provision_id", "string", "Top-level provision holding the mention; null before the first provision."),
-        _f("text", "string", "The mention as written (the variant matched).", True),
+        _f("text", "string", "The mention as written (the variant matched).", required=True),
     ),
     ("doc_id", "concept", "char_start"),
     (DOC_FK,),
@@ -520,24 +533,24 @@ register(Table(
     "Dated and quantitative commitments, rules, forecasts and reported facts: one row per clause of a goal "
     "sentence and per number (coded as in docs/codebook.md; precision and recall in docs/quality.md).",
     (
-        _f("target_id", "string", "Stable id: doc_id:provision_id:n.", True),
-        _f("doc_id", "string", "Document.", True),
-        _f("provision_id", "string", "Provision the sentence belongs to.", True),
+        _f("target_id", "string", "Stable id: doc_id:provision_id:n.", required=True),
+        _f("doc_id", "string", "Document.", required=True),
+        _f("provision_id", "string", "Provision the sentence belongs to.", required=True),
         _f("kind", "string", "goal, metric, rule, effective_date, reporting_deadline, comment_period, forecast or "
-           "reported_fact.", True, "类型", values=TARGET_KINDS),
+           "reported_fact.", required=True, zh="类型", values=TARGET_KINDS),
         _f("deadline", "date", "Date a commitment falls due or takes effect (goal, metric, effective_date, "
            "reporting_deadline, comment_period), ISO; a bare year is that year's 31 December; null otherwise.",
-           False, "期限"),
+           required=False, zh="期限"),
         _f("as_of", "date", "Date a reported fact or forecast refers to (截至…, 2023年1月至8月 -> its last day, "
-           "半年报 -> 30 June, 截至目前 and 自…以来 -> the document's own date), ISO; null otherwise.", False, "统计时点"),
+           "半年报 -> 30 June, 截至目前 and 自…以来 -> the document's own date), ISO; null otherwise.", required=False, zh="统计时点"),
         _f("as_of_basis", "string", "Where as_of comes from: a date of the fact's own sentence (stated), or, for "
            "目前/当前/至今/已有 and 自…以来, the document's date (document_date) or, undated, its date_lower_bound "
-           "(document_lower_bound); null when as_of is null.", False, "统计时点依据", values=AS_OF_BASES),
+           "(document_lower_bound); null when as_of is null.", required=False, zh="统计时点依据", values=AS_OF_BASES),
         _f("since", "date", "Start of the counting period of 自…以来 / 从…开始 / 今年…至今 (自2015年…以来 -> "
-           "2015-01-01); never an as-of date; null otherwise.", False, "起算日期"),
+           "2015-01-01); never an as-of date; null otherwise.", required=False, zh="起算日期"),
         _f("deadline_text", "string", "The date as written, deadline or as-of, e.g. 到2026年底, 截至2023年底."),
         _f("metric", "string", "What is measured or committed to, in the sentence's words (a goal: its clause; a "
-           "number: its subject, taken from the clause before where the clause leaves it implicit).", False, "指标"),
+           "number: its subject, taken from the clause before where the clause leaves it implicit).", required=False, zh="指标"),
         _f("value", "number", "Numeric value of the metric as written, without its magnitude word (3500 of "
            "3500万元); null if none or a range."),
         _f("unit", "string", "Unit of the value as written, magnitude word included (%, 个, 倍, 亿元, 日, 工作日; a "
@@ -552,9 +565,9 @@ register(Table(
            "成 as percent (三成 -> 30); null for a range."),
         _f("unit_base", "string", "Unit of value_base (元 for 万元 and 亿元, % for 成); null for a range."),
         _f("value_text", "string", "The quantity as written, e.g. 300个以上."),
-        _f("sentence", "string", "The sentence the row comes from.", True),
-        _f("char_start", "integer", "Start of the sentence in the document's canonical text.", True),
-        _f("char_end", "integer", "End (exclusive) of the sentence in the document's canonical text.", True),
+        _f("sentence", "string", "The sentence the row comes from.", required=True),
+        _f("char_start", "integer", "Start of the sentence in the document's canonical text.", required=True),
+        _f("char_end", "integer", "End (exclusive) of the sentence in the document's canonical text.", required=True),
     ),
     ("target_id",),
     (DOC_FK, PROV_FK),
@@ -610,12 +623,12 @@ register(Table(
     "Each target of each aligned unit of a draft -> final pair, paired with its counterpart through the "
     "alignment (not by provision id) and classified.",
     (
-        _f("pair_id", "string", "Pair of documents compared, draft_doc_id__final_doc_id.", True),
-        _f("unit", "integer", "Aligned unit (alignment.unit) the targets belong to.", True),
-        _f("item", "integer", "Order of the change within the unit: paired targets first, then added, then dropped.", True),
+        _f("pair_id", "string", "Pair of documents compared, draft_doc_id__final_doc_id.", required=True),
+        _f("unit", "integer", "Aligned unit (alignment.unit) the targets belong to.", required=True),
+        _f("item", "integer", "Order of the change within the unit: paired targets first, then added, then dropped.", required=True),
         _f("change", "string", "unchanged, tightened (the final commits to more: higher floor, lower cap, stricter "
            "comparator, earlier deadline, a number where there was none), loosened (the reverse), reworded (same "
-           "commitment, other words; or changes pointing both ways), added or dropped.", True, "变化类型", values=TARGET_CHANGES),
+           "commitment, other words; or changes pointing both ways), added or dropped.", required=True, zh="变化类型", values=TARGET_CHANGES),
         _f("basis", "string", "What differs between the two targets (value, comparator, deadline, kind, wording)."),
         _f("similarity", "number", "Similarity of the two metric descriptions (0-1) that paired them; null if added "
            "or dropped."),
@@ -644,43 +657,43 @@ register(Table(
     "has it, typed (citation, formula, quotation, substantive) and directed by the documents' dates. "
     + _REUSE_SIDES,
     (
-        _f("reuse_id", "string", "Stable id of the passage.", True),
-        _f("source_doc_id", "string", "Earlier document (see direction_basis).", True),
-        _f("source_provision_id", "string", "Provision of the source document.", True),
-        _f("target_doc_id", "string", "Later document (see direction_basis).", True),
-        _f("target_provision_id", "string", "Provision of the target document.", True),
+        _f("reuse_id", "string", "Stable id of the passage.", required=True),
+        _f("source_doc_id", "string", "Earlier document (see direction_basis).", required=True),
+        _f("source_provision_id", "string", "Provision of the source document.", required=True),
+        _f("target_doc_id", "string", "Later document (see direction_basis).", required=True),
+        _f("target_provision_id", "string", "Provision of the target document.", required=True),
         _f("type", "string", "citation (title or document number of a cited document), formula (a list of "
            "agencies or addressees, or language found in many families of documents), quotation (inside "
            "quotation marks in both documents) or substantive (the rest: wording one document shares with the "
-           "other).", True, "引用/套话/引语/实质内容", values=REUSE_TYPES),
+           "other).", required=True, zh="引用/套话/引语/实质内容", values=REUSE_TYPES),
         _f("length", "integer", "Content characters matched exactly (Han characters, letters, digits and symbols, "
            "not whitespace or punctuation): the unit of the minimum length (15 by default; 6 for a phrase in "
-           "quotation marks).", True),
+           "quotation marks).", required=True),
         _f("n_differences", "integer", "Edit distance (characters inserted, deleted or replaced) between "
-           "source_text and target_text; 0 = verbatim.", True),
+           "source_text and target_text; 0 = verbatim.", required=True),
         _f("source_text", "string", "The passage exactly as the source document has it "
-           "(= documents.text[source_char_start:source_char_end]).", True),
+           "(= documents.text[source_char_start:source_char_end]).", required=True),
         _f("target_text", "string", "The passage exactly as the target document has it "
-           "(= documents.text[target_char_start:target_char_end]).", True),
+           "(= documents.text[target_char_start:target_char_end]).", required=True),
         _f("shared_text", "string", "The passage, where source_text and target_text are identical; null for a "
            "near-verbatim passage (n_differences > 0)."),
-        _f("source_char_start", "integer", "Start in the source document's canonical text.", True),
-        _f("source_char_end", "integer", "End (exclusive) in the source document's canonical text.", True),
-        _f("target_char_start", "integer", "Start in the target document's canonical text.", True),
-        _f("target_char_end", "integer", "End (exclusive) in the target document's canonical text.", True),
+        _f("source_char_start", "integer", "Start in the source document's canonical text.", required=True),
+        _f("source_char_end", "integer", "End (exclusive) in the source document's canonical text.", required=True),
+        _f("target_char_start", "integer", "Start in the target document's canonical text.", required=True),
+        _f("target_char_end", "integer", "End (exclusive) in the target document's canonical text.", required=True),
         _f("doc_frequency", "integer", "Documents holding the passage's rarest 8-character piece (for a quoted "
-           "phrase, the phrase): the documents holding the passage, or a few more.", True),
+           "phrase, the phrase): the documents holding the passage, or a few more.", required=True),
         _f("rarity", "number", "Mean over the passage's 8-character pieces of 2 / the documents holding the piece "
            "(at most 1; for a quoted phrase, of the phrase), times the share of its characters outside stock wording "
            "(6-character pieces found in 5 families of documents or more): 1 for wording only the two documents "
-           "share, low for phrases common across the corpus or put together from stock phrases.", True),
+           "share, low for phrases common across the corpus or put together from stock phrases.", required=True),
         _f("cited_doc_id", "string", "For a citation passage: the document of the corpus whose title or number "
            "it is (the citations table's cited_doc_id of the citation it overlaps), else null."),
         _f("direction_basis", "string", "date (both dated), month (one known only to the month), lower_bound "
            "(an undated document known to be later than a date), related (news or an explainer comes after the "
            "document it covers), version (a document about an earlier version of a text comes before a later version "
            "or a document about it, e.g. an explainer of a draft before the final text), citation (the target "
-           "names the source's title in 《》) or unknown (no direction claimed).", True, values=DIRECTION_BASES),
+           "names the source's title in 《》) or unknown (no direction claimed).", required=True, values=DIRECTION_BASES),
     ),
     ("reuse_id",),
     (
@@ -702,38 +715,38 @@ register(Table(
     "One row per pair of documents sharing at least one passage of the reuse table: passages and characters by "
     "type, and the direction. " + _REUSE_SIDES,
     (
-        _f("source_doc_id", "string", "Earlier document (see direction_basis).", True),
-        _f("target_doc_id", "string", "Later document (see direction_basis).", True),
+        _f("source_doc_id", "string", "Earlier document (see direction_basis).", required=True),
+        _f("target_doc_id", "string", "Later document (see direction_basis).", required=True),
         _f("direction_basis", "string", "As in the reuse table: date, month, lower_bound, related, version, "
-           "citation or unknown (no direction claimed).", True, values=DIRECTION_BASES),
+           "citation or unknown (no direction claimed).", required=True, values=DIRECTION_BASES),
         _f("same_family", "boolean", "Whether the two documents are versions of one text (the same "
-           "documents.family_id: a draft and its final, two versions of a regulation).", True),
+           "documents.family_id: a draft and its final, two versions of a regulation).", required=True),
         _f("same_policy", "boolean", "Whether the two documents are about one policy (the same documents.policy_id: "
-           "its versions, explainer, news, issuing and consultation notices).", True),
+           "its versions, explainer, news, issuing and consultation notices).", required=True),
         _f("relation", "string", "What links the pair: version (same family), derived (same policy, not versions of "
            "one text), borrowing (different policies; substantive or quoted language with the evidence of "
            "is_borrowing), citation (different policies; a citation passage naming a document of the corpus), formula "
-           "(the rest: formulas, agency lists, common phrases).", True, "关系", values=REUSE_RELATIONS),
+           "(the rest: formulas, agency lists, common phrases).", required=True, zh="关系", values=REUSE_RELATIONS),
         _f("is_borrowing", "boolean", "Borrowing between different policies: a quoted phrase only the two documents "
            "hold, or a phrase of evidence (n_phrases) and rare_chars of at least 15 x max(1, log(pairs of documents) / "
            "log(1000)) (15 in a corpus of up to 45 documents, 30 for 1,400), or twice that in rare_chars alone; never "
-           "between versions or documents about one policy.", True, "实质性文本复用"),
+           "between versions or documents about one policy.", required=True, zh="实质性文本复用"),
         _f("rare_chars", "number", "Evidence: content characters of the substantive and quotation passages, each "
            "weighted by its rarity (reuse.rarity).",
-           True),
+           required=True),
         _f("n_phrases", "integer", "Evidence: substantive passages whose length times rarity (reuse.rarity) is at "
-           "least 15, plus quoted phrases that only the two documents hold.", True),
+           "least 15, plus quoted phrases that only the two documents hold.", required=True),
         _f("cited_doc_id", "string", "For a pair whose citation passages name a document of the corpus: that "
            "document (the first by doc_id)."),
-        _f("n_passages", "integer", "Passages of the reuse table between the two documents.", True),
-        _f("n_citation", "integer", "Passages of type citation.", True),
-        _f("n_formula", "integer", "Passages of type formula.", True),
-        _f("n_quotation", "integer", "Passages of type quotation.", True),
-        _f("n_substantive", "integer", "Passages of type substantive.", True),
-        _f("substantive_chars", "integer", "Content characters in substantive passages.", True),
-        _f("quotation_chars", "integer", "Content characters in quotation passages.", True),
-        _f("longest_substantive", "integer", "Length of the longest substantive passage (0 if none).", True),
-        _f("n_verbatim", "integer", "Passages whose two sides are identical (n_differences = 0).", True),
+        _f("n_passages", "integer", "Passages of the reuse table between the two documents.", required=True),
+        _f("n_citation", "integer", "Passages of type citation.", required=True),
+        _f("n_formula", "integer", "Passages of type formula.", required=True),
+        _f("n_quotation", "integer", "Passages of type quotation.", required=True),
+        _f("n_substantive", "integer", "Passages of type substantive.", required=True),
+        _f("substantive_chars", "integer", "Content characters in substantive passages.", required=True),
+        _f("quotation_chars", "integer", "Content characters in quotation passages.", required=True),
+        _f("longest_substantive", "integer", "Length of the longest substantive passage (0 if none).", required=True),
+        _f("n_verbatim", "integer", "Passages whose two sides are identical (n_differences = 0).", required=True),
     ),
     ("source_doc_id", "target_doc_id"),
     (
@@ -753,13 +766,13 @@ register(Table(
     "Every citation in the texts: a title in 《》 (with the article cited after it) or a document number, with the "
     "cited document where the corpus holds it.",
     (
-        _f("citation_id", "string", "Stable id: doc_id#c<char_start>.", True),
-        _f("doc_id", "string", "Citing document.", True),
-        _f("char_start", "integer", "Start in the citing document's canonical text (the 《 or the number).", True),
-        _f("char_end", "integer", "End (exclusive).", True),
-        _f("kind", "string", "title (in 《》) or doc_number (发改数据〔2024〕1836号).", True, "引用类型",
+        _f("citation_id", "string", "Stable id: doc_id#c<char_start>.", required=True),
+        _f("doc_id", "string", "Citing document.", required=True),
+        _f("char_start", "integer", "Start in the citing document's canonical text (the 《 or the number).", required=True),
+        _f("char_end", "integer", "End (exclusive).", required=True),
+        _f("kind", "string", "title (in 《》) or doc_number (发改数据〔2024〕1836号).", required=True, zh="引用类型",
            values=CITATION_KINDS),
-        _f("text", "string", "documents.text[char_start:char_end].", True),
+        _f("text", "string", "documents.text[char_start:char_end].", required=True),
         _f("cited_title", "string", "The cited title as written, without 《》 (null for a number)."),
         _f("cited_article", "string", "The article cited right after the title, as written (第二十条第一款)."),
         _f("cited_doc_id", "string", "The cited document, where the corpus holds it (the latest version dated no "
@@ -781,12 +794,12 @@ register(Table(
     "Which documents implement which cited document of the corpus (implementing regulations of a law, plans that "
     "carry a policy out), and the lag in days between them.",
     (
-        _f("doc_id", "string", "Implementing document.", True),
-        _f("implemented_doc_id", "string", "Implemented (cited) document.", True),
+        _f("doc_id", "string", "Implementing document.", required=True),
+        _f("implemented_doc_id", "string", "Implemented (cited) document.", required=True),
         _f("basis", "string", "title (实施办法/实施条例/实施细则 of the cited title), legal_basis (根据《…》…制定本…) "
-           "or carries_out (贯彻落实/落实《…》); the strongest of the pair's citations.", True,
+           "or carries_out (贯彻落实/落实《…》); the strongest of the pair's citations.", required=True,
            values=IMPLEMENTATION_BASES),
-        _f("citation_id", "string", "The citation that gives the basis.", True),
+        _f("citation_id", "string", "The citation that gives the basis.", required=True),
         _f("date", "date", "documents.date of the implementing document."),
         _f("implemented_date", "date", "documents.date of the implemented document."),
         _f("lag_days", "integer", "Days from the implemented document's date to the implementing one's "
@@ -806,14 +819,16 @@ register(Table(
     "Where every character of every raw file went: kept in a provision, kept in a duplicate witness, "
     "or removed as a reading, markup, navigation, credit line or layout whitespace.",
     (
-        _f("source_file", "string", "Raw file.", True),
-        _f("category", "string", "provision, duplicate_witness, reading(s), markup, navigation, credit, times_sign, "
-           "whitespace or unaccounted (never expected).", True),
+        _f("source_file", "string", "Raw file.", required=True),
+        _f("category", "string", "Where the characters went: kept in a provision, in a duplicate witness, or in a "
+           "passage a curated erratum corrected (erratum); removed as pinyin readings, markup, navigation, a credit "
+           "line, the times sign's spelling, punctuation or layout whitespace; unaccounted is never expected.",
+           required=True, values=AUDIT_CATEGORIES),
         _f("doc_id", "string", "Document the characters belong to (provision and duplicate_witness rows); "
-           "empty otherwise.", True),
+           "empty otherwise.", required=True),
         _f("provision_id", "string", "Provision of the primary witness the characters landed in (provision rows); "
-           "empty otherwise.", True),
-        _f("n_chars", "integer", "Number of characters of the decoded raw file.", True),
+           "empty otherwise.", required=True),
+        _f("n_chars", "integer", "Number of characters of the decoded raw file.", required=True),
     ),
     ("source_file", "category", "doc_id", "provision_id"),
     (ForeignKey(("source_file",), "sources", ("source_file",)),),
@@ -846,27 +861,27 @@ register(Table(
     "forbids, encourages or describes, coded as in docs/codebook-statements.md (agreement with the gold set in "
     "docs/quality.md).",
     (
-        _f("statement_id", "string", "Stable id: doc_id:provision_id:n (n: the sentence's number within the provision).", True),
-        _f("doc_id", "string", "Document.", True),
-        _f("provision_id", "string", "Provision (level 1 or deeper) the sentence belongs to.", True),
-        _f("char_start", "integer", "Start of the sentence in the document's canonical text.", True),
-        _f("char_end", "integer", "End (exclusive) of the sentence in the document's canonical text.", True),
+        _f("statement_id", "string", "Stable id: doc_id:provision_id:n (n: the sentence's number within the provision).", required=True),
+        _f("doc_id", "string", "Document.", required=True),
+        _f("provision_id", "string", "Provision (level 1 or deeper) the sentence belongs to.", required=True),
+        _f("char_start", "integer", "Start of the sentence in the document's canonical text.", required=True),
+        _f("char_end", "integer", "End (exclusive) of the sentence in the document's canonical text.", required=True),
         _f("actor", "string", "The body the sentence names as the subject of its head predicate, as written "
            "(行业主管部门, 各地区各部门; 由X负责 -> X); null when the issuing authority speaks in the imperative.",
-           False, "主体"),
+           required=False, zh="主体"),
         _f("modal", "string", "The word that sets the strength, as written (应, 要, 鼓励, 探索, the head verb, or the "
-           "deadline phrase of a dated target); null for a descriptive sentence.", False, "情态词"),
+           "deadline phrase of a dated target); null for a descriptive sentence.", required=False, zh="情态词"),
         _f("strength", "integer", "Ordinal strength of the commitment: 4 mandatory or prohibitive (应当, 不得), 3 "
            "directive (要, an imperative action verb, a dated target), 2 encouraging or permissive (鼓励, 支持, 可), 1 "
-           "exploratory (探索, 研究, 试点), 0 descriptive.", True, "约束强度"),
+           "exploratory (探索, 研究, 试点), 0 descriptive.", required=True, zh="约束强度"),
         _f("strength_name", "string", "The name of the strength: descriptive, exploratory, encouraging, directive or "
-           "mandatory.", True, values=STRENGTHS),
+           "mandatory.", required=True, values=STRENGTHS),
         _f("instrument", "string", "Policy instrument (Rothwell & Zegveld 1985, grouped as in 赵筱媛、苏竣 2007): "
            "supply (the government provides resources: funding, talent, infrastructure, technology, public services, "
            "data), demand (it pulls demand: procurement, pilots, application scenarios, trade, opening), environment "
            "(it shapes the conditions: goals, rules, standards, finance and tax, institutions, security, organisation) "
-           "or none (a descriptive sentence).", True, "政策工具", values=INSTRUMENTS),
-        _f("sentence", "string", "The sentence (= documents.text[char_start:char_end]).", True),
+           "or none (a descriptive sentence).", required=True, zh="政策工具", values=INSTRUMENTS),
+        _f("sentence", "string", "The sentence (= documents.text[char_start:char_end]).", required=True),
     ),
     ("statement_id",),
     (DOC_FK, PROV_FK),
@@ -908,12 +923,12 @@ register(Table(
     "Each statement of each aligned unit of a draft -> final pair, paired with its counterpart through the "
     "alignment (not by provision id), and whether the commitment became stronger or weaker.",
     (
-        _f("pair_id", "string", "Pair of documents compared, draft_doc_id__final_doc_id.", True),
-        _f("unit", "integer", "Aligned unit (alignment.unit) the statements belong to.", True),
+        _f("pair_id", "string", "Pair of documents compared, draft_doc_id__final_doc_id.", required=True),
+        _f("unit", "integer", "Aligned unit (alignment.unit) the statements belong to.", required=True),
         _f("item", "integer", "Order of the change within the unit: paired statements in final order, then added, "
-           "then dropped.", True),
+           "then dropped.", required=True),
         _f("change", "string", "strengthened (the final strength is higher), weakened (lower), unchanged (equal), "
-           "added (a final statement without a draft counterpart) or dropped (the reverse).", True, "变化类型",
+           "added (a final statement without a draft counterpart) or dropped (the reverse).", required=True, zh="变化类型",
            values=STATEMENT_CHANGES),
         _f("similarity", "number", "Similarity of the two sentences (0-1) that paired them; null if added or dropped."),
         *_statement_side("draft"),
