@@ -317,15 +317,10 @@ def _take(name: str, result: Any, on_result: Callable[[str, Any], Any] | None) -
     return result if on_result is None else on_result(name, result)
 
 
-def local_workers() -> int:
-    """Local worker processes: POLICYKIT_WORKERS, else one per core (the settings of config)."""
-    return max(1, config.settings().local_workers)
-
-
 @contextlib.contextmanager
 def executor(scheduler: Any = None, workers: int | None = None) -> Iterator[Executor]:
     """The executor of a build: Dask if a scheduler is given, else local processes (or this one, for 1)."""
-    n = local_workers() if workers is None else workers
+    n = config.settings().local_workers if workers is None else workers
     ex: Any = DaskExecutor(scheduler) if scheduler else (LocalExecutor(n) if n > 1 else SerialExecutor())
     with frozen_heap():  # what import_stages and warm_up freeze is unfrozen at the end, unless frozen before
         import_stages()  # before the workers fork: they inherit the modules

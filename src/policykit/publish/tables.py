@@ -49,7 +49,7 @@ def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
                          f"{', '.join(spec.columns)})")
     out = df[spec.columns].copy()
     for f in spec.fields:
-        if out[f.name].isna().all():  # an all-blank column may arrive as float NaN, which Arrow dates refuse
+        if f.type == "date" and out[f.name].isna().all():  # all blank arrives as float NaN: Arrow dates refuse it
             out[f.name] = pd.Series([None] * len(out), index=out.index, dtype="object")
         try:
             out[f.name] = out[f.name].astype(PANDAS_TYPES[f.type])
