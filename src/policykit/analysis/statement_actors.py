@@ -14,9 +14,9 @@ from .statement_words import CASE_MARKERS, NOT_A_BODY_RE, patterns
 CONDITION_END_RE = re.compile(r"(?:的|时|后|中|下|期间|前提下|基础上|过程中)$")
 # after an actor phrase that opens a clause, what follows is its verb, not more of its name (人代工委 …)
 HAN_ACTOR_TAIL = re.compile(r"[的和及与、]")
-# a conjunction, preposition or verb opens no body (或者指使…, 使他人…, 在经济…)
-NOT_A_START = re.compile(r"或|但|并且|如果|是指|向|使|在(?!线)|自(?![然治])|[按参依]照|依据|根据|基于|通过|围绕|面向"
-                         r"|针对")
+# a conjunction, preposition, adverb or verb opens no body (或者指使…, 使他人…, 在经济…, 请求有关机关…)
+NOT_A_START = re.compile(r"或|但|并|且|亦|即|与|如果|是指|是否|一般|非法|请求|建议|要求|拒绝|向|使"
+                         r"|在(?!线)|自(?![然治])|[按参依]照|依据|根据|基于|通过|围绕|面向|针对")
 CLAUSE_MARKS_RE = re.compile(r"[（(“《）)”》，,；;：:]")
 
 

@@ -211,13 +211,23 @@ def _find_head(text: str) -> _Head | None:
     return head
 
 
+def _actor_modal(text: str, masked: str, pos: int, end: int) -> bool:
+    """Whether a clause opens with a body and its modal (…，人民法院可以…), not a report (…，X发布了…)."""
+    found = actor_then_head(text, masked, pos, end)
+    return found is not None and found[2] is not None and found[2].group() in MODAL_HEADS
+
+
 def _case_main(text: str, masked: str, clauses: tuple[tuple[int, int], ...], i: int) -> _Head | None:
-    """The head of the first clause after clause i opening with 由X or a modal and after a case (…的) or clause i."""
+    """The head of the next clause opening with 由X, a modal, or a body and its modal (a verb after a case …的).
+
+    …财产，由清算组予以收回; …，并…的，可以…; 除…外，人民法院可以…; …，确需收费的，实行政府指导定价管理.
+    """
     for j in range(i + 1, len(clauses)):
         s, e = clauses[j]
         pos = skip_adverbs(masked, s, e)[0]
-        if (j == i + 1 or text[clauses[j - 1][1] - 1] == "的") and (
-                masked.startswith(TOPIC_MODALS, pos) or masked.startswith("由", pos)):
+        case = text[clauses[j - 1][1] - 1] == "的"
+        if (j == i + 1 or case) and (masked.startswith((*TOPIC_MODALS, "由"), pos) or _actor_modal(text, masked, pos, e)
+                                     or case and head_at(masked, pos, e)):
             return _clause_head(text, masked, s, e)
     return None
 
