@@ -15,7 +15,7 @@ CONDITION_END_RE = re.compile(r"(?:的|时|后|中|下|期间|前提下|基础�
 # after an actor phrase that opens a clause, what follows is its verb, not more of its name (人代工委 …)
 HAN_ACTOR_TAIL = re.compile(r"[的和及与、]")
 # a conjunction, preposition, adverb or verb opens no body (或者指使…, 使他人…, 在经济…, 请求有关机关…)
-NOT_A_START = re.compile(r"或|但|并|且|亦|即|与|如果|是指|是否|一般|非法|请求|建议|要求|拒绝|向|使"
+NOT_A_START = re.compile(r"或|但|并|且|亦|即|与|如果|是指|是否|一般|非法|请求|建议|要求|拒绝|向|使|报(?!社)"
                          r"|在(?!线)|自(?![然治])|[按参依]照|依据|根据|基于|通过|围绕|面向|针对")
 CLAUSE_MARKS_RE = re.compile(r"[（(“《）)”》，,；;：:]")
 
@@ -64,6 +64,8 @@ def first_mid_head(masked: str, pos: int, end: int) -> re.Match | None:
     """The first head word in [pos, end) that may stand mid-clause, the longest at its place (处理, not 处)."""
     p = patterns()
     m = p.head_mid.search(masked, pos, end)
+    while m and m.start() > 0 and masked[m.start() - 1] == "本":  # 参照本通知规定负责: 本通知 names a document
+        m = p.head_mid.search(masked, m.end(), end)
     longer = p.head.match(masked, m.start(), end) if m else None
     return longer if longer and longer.end() > m.end() else m
 
@@ -75,7 +77,8 @@ def is_actor(masked: str, start: int, stop: int) -> bool:
     授权主体指导运营机构 is a body, a verb and its object, not a body: a head verb right after an actor word.
     """
     p = patterns()
-    verb = p.head.match(masked, start, stop)  # 鼓励社会保险企业: a verb and its object; 授权主体: a body
+    # 鼓励社会保险企业, 大力培育…企业: a verb (after adverbs) and its object; 授权主体: a body
+    verb = p.head.match(masked, skip_adverbs(masked, start, stop)[0], stop)
     if stop <= start or masked[start] in "把对以将为不" or NOT_A_BODY_RE.match(masked, start) \
             or NOT_A_START.match(masked, start) \
             or (verb and not p.actor_end.match(masked, verb.end(), stop)) or not p.actor.fullmatch(masked, start, stop):
@@ -135,7 +138,8 @@ def relative_actor(masked: str, start: int, stop: int) -> bool:
     """Whether masked[start:stop] is a body with relative clauses (…设立的金融机构和…应当履行…义务的特定非金融机构)."""
     last = masked.rfind("的", start, stop)
     return last > start and is_actor(masked, last + 1, stop) and head_at(masked, start, stop) is None \
-        and not NOT_A_BODY_RE.match(masked, start) and masked[start] not in "把对将为不"
+        and not NOT_A_BODY_RE.match(masked, start) and not re.match("或|但|并|且|报", masked[start]) \
+        and masked[start] not in "把对将为不"
 
 
 def relative_body(masked: str, start: int, stop: int) -> bool:

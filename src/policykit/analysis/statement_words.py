@@ -28,7 +28,7 @@ LEVELS = "(?:省|自治区|直辖市|设区的市|市|区|县|自治州|自治�
 # closed word classes the rules of policykit.analysis.statements name
 NOT_A_BODY_RE = re.compile(r"未经|经(?![营济销纪理常])")  # 未经X同意, 经审批机构批准: a condition, not a body
 # a preposition after an actor word ends the actor: the rest is the verb phrase (主管部门对当事人给予警告)
-CASE_MARKERS = re.compile(r"对|向|在|将|把|从|为|按照|依照|依据|根据")
+CASE_MARKERS = re.compile(r"对|向|在|将|把|从|为|按照|依照|依据|根据|参照|凭")
 # a modal head (可, 要, 应 …) governs the verb phrase after it, which may run past the next comma
 MODAL_HEADS = frozenset({"可", "可以", "要", "需要", "应", "应当", "须", "必须"})
 EXPLANATION = "就是要"

@@ -81,6 +81,9 @@ FRAME_RE = re.compile(r"^在[^，。；]{1,60}?(?:前提下|基础上|过程中)
 # a clause followed by one opening with a modal is a topic or condition of it (促进…发展，要…; 调查…，可以询问…)
 TOPIC_MODALS = ("要", "需要", "可以", "可")
 PARENTHESIS_RE = re.compile(r"[（(][^（）()]*[）)]")
+ENTRY_INTO_FORCE_RE = re.compile(r"本(?:法|条例|规定|办法|细则|决定|规则|解释|通知)[^，。；]{0,30}?起(?:施行|生效)。?$")
+# adverbs that exhort (大力, 充分 …): the verb after them is a directive head even outside the word lists
+EXHORTATIONS = re.compile("大力|充分|积极|切实|着力|全面|进一步|持续|不断|深入|加快")
 SHORT_CLAUSE = 6  # a clause of at most this many characters without a head verb is a condition of the next
 SLOGAN_CLAUSE = 4  # a principle slogan: two or more clauses of at most this many characters (需求牵引，注重实效。)
 
@@ -250,9 +253,22 @@ def _clause_head(text: str, masked: str, s: int, e: int) -> _Head | None:
         else:
             m = first_mid_head(masked, pos, e)
             if m is None:
-                return None
+                return _adverb_verb(text, masked, s, pos, e, careful)
             word, pos = m.group(), m.start()
     return _Head(word, pos, e, 1 if careful else strength_of(word), actor)
+
+
+def _adverb_verb(text: str, masked: str, s: int, pos: int, e: int, careful: bool) -> _Head | None:
+    """A verb outside the word lists after a manner adverb (审慎对待…: 1, 审慎; 充分考虑…: 3, 考虑)."""
+    lead = patterns().preposition.match(masked, pos)  # 按照…: no verb; 对待: a verb
+    if not (careful or EXHORTATIONS.search(masked, s, pos)) or pos + 2 > e or masked.startswith("的", pos) \
+            or len(HAN.findall(masked[pos:pos + 2])) < 2 or lead and len(lead.group()) > 1 \
+            or masked.startswith("了", pos + 2):  # 进一步突出了…: a report
+        return None
+    if careful:
+        cautious = patterns().cautious.search(masked, s, pos)
+        return _Head(text[cautious.start():cautious.end()], cautious.start(), e, 1, None)
+    return _Head(text[pos:pos + 2], pos, e, 3, None)
 
 
 @lru_cache(maxsize=1)
@@ -329,7 +345,7 @@ def _descriptive(text: str) -> bool:
     clauses = [text[s:e].strip("。！？；;!? ") for s, e in clause_spans(text)]
     if len(clauses) >= 2 and all(len(c) <= SLOGAN_CLAUSE for c in clauses):
         return True
-    if text.rstrip().endswith(("是：", "是:")):  # …的内容是：: a definition or list follows
+    if text.rstrip().endswith(("是：", "是:")) or ENTRY_INTO_FORCE_RE.match(text):  # a definition; 本法自…起施行
         return True
     return patterns().descriptive.search(text) is not None  # unmasked: 具有重要意义 holds the masked 重要
 
