@@ -84,6 +84,7 @@ PARENTHESIS_RE = re.compile(r"[（(][^（）()]*[）)]")
 ENTRY_INTO_FORCE_RE = re.compile(r"本(?:法|条例|规定|办法|细则|决定|规则|解释|通知)[^，。；]{0,30}?起(?:施行|生效)。?$")
 # adverbs that exhort (大力, 充分 …): the verb after them is a directive head even outside the word lists
 EXHORTATIONS = re.compile("大力|充分|积极|切实|着力|全面|进一步|持续|不断|深入|加快")
+DATA_SHARE_RE = re.compile(r"(?:共享|整合|汇聚)[^，。；]*数据|数据[^，。；]*(?:共享|整合)")
 SHORT_CLAUSE = 6  # a clause of at most this many characters without a head verb is a condition of the next
 SLOGAN_CLAUSE = 4  # a principle slogan: two or more clauses of at most this many characters (需求牵引，注重实效。)
 
@@ -300,7 +301,7 @@ def _means(text: str, end: int) -> str | None:
     means = next(((s, e) for s, e in clause_spans(text) if s > end), None)
     if means is None:
         return None
-    if DATA_USE_RE.search(text, *means):
+    if DATA_USE_RE.search(text, *means) or DATA_SHARE_RE.search(text, *means):  # data shared to reach a sector's goal
         return "demand"
     head = _find_head(text[means[0]:])  # found in the rest of the sentence: offsets shifted into the whole
     head = head and replace(head, start=head.start + means[0], clause_end=head.clause_end + means[0])
@@ -315,6 +316,8 @@ def _instrument(text: str, head: _Head | None, start: int | None = None) -> str:
         means = _means(text, end)
         if means is not None:
             return means
+        if not p.instrument.search(text, begin, end):  # 提升行政执行能力。: the public sector's capability raised
+            return "demand"
     kinds = _instrument_kinds()
     found = [(kinds[m.group()][1], m.start(), kinds[m.group()][0]) for m in p.instrument.finditer(text, begin, end)]
     # an explicit tool may be the party encouraged (鼓励各类金融机构…: finance)
