@@ -85,6 +85,7 @@ ENTRY_INTO_FORCE_RE = re.compile(r"本(?:法|条例|规定|办法|细则|决定|
 # adverbs that exhort (大力, 充分 …): the verb after them is a directive head even outside the word lists
 EXHORTATIONS = re.compile("大力|充分|积极|切实|着力|全面|进一步|持续|不断|深入|加快")
 DATA_SHARE_RE = re.compile(r"(?:共享|整合|汇聚)[^，。；]*数据|数据[^，。；]*(?:共享|整合)")
+TECHNOLOGY_USE_RE = re.compile(r"技术[^，。；场]{0,6}?(?:攻关|研发)[^，。；场]{0,6}?应用")
 SHORT_CLAUSE = 6  # a clause of at most this many characters without a head verb is a condition of the next
 SLOGAN_CLAUSE = 4  # a principle slogan: two or more clauses of at most this many characters (需求牵引，注重实效。)
 
@@ -328,7 +329,10 @@ def _instrument(text: str, head: _Head | None, start: int | None = None) -> str:
         return explicit[0][2]
     if head and kinds.get(head.word, ("", -1))[1] == 0:  # a head verb whose tool the codebook names
         return kinds[head.word][0]
-    strong = [f for f in found if f[0] == 2]
+    # 技术攻关应用, 技术研发和应用推广: technology developed and applied is technology (supply), not data applied
+    tech = TECHNOLOGY_USE_RE.search(text, begin, end)
+    strong = [f for f in found if f[0] == 2 and not (tech and f[2] == "demand" and f[1] >= tech.start())] + (
+        [(2, tech.end(), "supply")] if tech else [])
     if strong:  # the last word of the object is the head noun of the phrase (建立[…资源登记]制度 -> 制度)
         return max(strong, key=lambda f: f[1])[2]
     if DATA_USE_RE.search(text, end):  # 提升…效能，推进…数据融合: data used in a sector
