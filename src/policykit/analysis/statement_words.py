@@ -35,7 +35,7 @@ EXPLANATION = "就是要"
 PROHIBITIONS = frozenset({"不得", "不予", "严禁", "禁止", "不准", "不许", "不应", "不应当"})
 SANCTION_HEADS = frozenset({"给予", "处", "处以", "责令", "没收", "吊销", "撤销", "追究", "予以"})
 # a head whose object is a capacity or level to raise (提升…能力, 提高…水平) names a goal, not a tool (I8)
-GOAL_OBJECT_RE = re.compile(r"(?:能力|水平|效能|效率|成效|实效|质量|韧性|竞争力)[。；;]?$")
+GOAL_OBJECT_RE = re.compile(r"(?:能力|水平|效能|效率|成效|实效|质量|韧性|竞争力|新业态|新模式|新产品)[。；;]?$")
 ALSO_ENCOURAGED_RE = re.compile(r"(?:[、和与及](?:鼓励|支持|引导|扶持|倡导))*")
 PILOT_HEADS = frozenset({"开展", "推进"})  # 开展…试点, 推进…试点: a pilot as the head's object (S4 -> 1)
 ENCOURAGED_OBJECT_HEADS = frozenset({"鼓励", "支持", "引导", "倡导", "扶持", "允许", "推动"})  # X 做 Y: code Y

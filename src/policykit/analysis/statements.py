@@ -313,12 +313,13 @@ def _instrument(text: str, head: _Head | None, start: int | None = None) -> str:
     """The policy instrument of the head's clause (codebook §3)."""
     p = patterns()
     begin, end = _object_span(text, head, start)
-    if head and GOAL_OBJECT_RE.search(text, begin, end):
+    goal = GOAL_OBJECT_RE.search(text, begin, end) if head else None
+    if goal:  # 提升…能力, 培育…新业态: a goal; the means after it decide
         means = _means(text, end)
         if means is not None:
             return means
-        if not p.instrument.search(text, begin, end):  # 提升行政执行能力。: the public sector's capability raised
-            return "demand"
+        if not goal.group().startswith("新") and not p.instrument.search(text, begin, end):
+            return "demand"  # 提升行政执行能力。: the public sector's capability raised
     kinds = _instrument_kinds()
     found = [(kinds[m.group()][1], m.start(), kinds[m.group()][0]) for m in p.instrument.finditer(text, begin, end)]
     # an explicit tool may be the party encouraged (鼓励各类金融机构…: finance)
