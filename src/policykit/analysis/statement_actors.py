@@ -17,6 +17,7 @@ HAN_ACTOR_TAIL = re.compile(r"[的和及与、]")
 # a conjunction, preposition, adverb or verb opens no body (或者指使…, 使他人…, 在经济…, 请求有关机关…)
 NOT_A_START = re.compile(r"或|但|并|且|亦|即|与|如果|是指|是否|一般|非法|请求|建议|要求|拒绝|向|使|报(?!社)"
                          r"|在(?!线)|自(?![然治])|[按参依]照|依据|根据|基于|通过|围绕|面向|针对")
+CONJUNCTIONS = frozenset({"但", "但是", "并", "并且", "且", "而", "也", "同时"})
 CLAUSE_MARKS_RE = re.compile(r"[（(“《）)”》，,；;：:]")
 
 
@@ -119,6 +120,8 @@ def actor_before(text: str, masked: str, pos: int) -> str | None:
     index = max((i for i, c in enumerate(spans) if c[0] <= pos), default=0)
     start = spans[index][0]
     segment = p.trailing_adverbs.sub("", masked[start:pos])
+    if segment.strip() in CONJUNCTIONS:  # …，但须…: the subject is that of the clauses before
+        segment = ""
     lead = len(segment) - len(segment.lstrip())
     if segment.strip():
         stop = start + len(segment)  # 申请人应当…; 人民法院审理再审案件应当…: the body opening the subject clause
@@ -137,7 +140,8 @@ def actor_before(text: str, masked: str, pos: int) -> str | None:
 def relative_actor(masked: str, start: int, stop: int) -> bool:
     """Whether masked[start:stop] is a body with relative clauses (…设立的金融机构和…应当履行…义务的特定非金融机构)."""
     last = masked.rfind("的", start, stop)
-    return last > start and is_actor(masked, last + 1, stop) and head_at(masked, start, stop) is None \
+    # 负责侦查的部门: a body named by its duty
+    return last > start and is_actor(masked, last + 1, stop) and head_at(masked, start, stop) in (None, "负责") \
         and not NOT_A_BODY_RE.match(masked, start) and not re.match("或|但|并|且|报", masked[start]) \
         and masked[start] not in "把对将为不"
 

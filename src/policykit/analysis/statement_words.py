@@ -138,10 +138,11 @@ def patterns() -> _Patterns:
     mid = heads - lex.role("nominal")
     modal_chars = "要应可须"
     # 人 ends a body (申请人) but not before 民 or 员 (人民政府, 人员); 所 (派出所) not in 所在, 所属, 所需 …;
-    # 办 (食品办) not in 办理, 办法 …; 委 (省委) not in 委托; 部 (财政部) not in 部分; 局 not in 全局, 布局 …
+    # 办 (食品办) not in 办理, 办法 …; 委 (省委) not in 委托; 部 (财政部) not in 部分; 局 not in 全局, 布局 …;
+    # 组 (清算组, 领导小组) not in 组织, 组成 …
     guarded = {"人": "人(?![民员数身格事])", "所": "所(?![在属需得有称参列述涉指居提])",
                "办": "办(?![理法事公结好成案])", "委": "委(?![托派])", "部": "部(?![分位署])",
-               "局": "(?<![全格布结大])局"}
+               "局": "(?<![全格布结大])局", "组": "组(?![织成建合])"}
     ends = "|".join([_alternation(lex.role("actor_end") - set(guarded)), *guarded.values()])
     chunk = rf"[^，。；：、,;:（）()“”{modal_chars}]{{0,40}}?(?:{ends})"
     # 证券、期货投资咨询机构: modifiers joined by 、 (not a label: 二、各地区)

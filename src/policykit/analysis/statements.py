@@ -144,7 +144,7 @@ def _skip_clause(text: str, masked: str, clauses: tuple[tuple[int, int], ...], i
         if head_at(masked, skip_adverbs(masked, s, e)[0], e) is None:
             found = actor_then_head(text, masked, s, e)
             if found or clause.endswith("的"):  # …人员…工作的，按照…办理: the subject of a case is not the actor
-                return True, (found[0] if found else None)
+                return True, (found[0] if found and not clause.endswith("的") else None)
             return True, opening_actor(text, masked, s, e)  # 行政复议机关收到补正材料后，…处理
         return clause.endswith("的"), None
     return False, None
