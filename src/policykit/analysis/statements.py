@@ -86,6 +86,8 @@ ENTRY_INTO_FORCE_RE = re.compile(r"本(?:法|条例|规定|办法|细则|决定|
 EXHORTATIONS = re.compile("大力|充分|积极|切实|着力|全面|进一步|持续|不断|深入|加快")
 DATA_SHARE_RE = re.compile(r"(?:共享|整合|汇聚)[^，。；]*数据|数据[^，。；]*(?:共享|整合)")
 TECHNOLOGY_USE_RE = re.compile(r"技术[^，。；场]{0,6}?(?:攻关|研发)[^，。；场]{0,6}?应用")
+RELATIVE_MODAL_RE = re.compile(r"可以|可(?=[\u4e00-\u9fff])|需要|要")
+ENCOURAGING = frozenset({"支持", "支撑"})
 SHORT_CLAUSE = 6  # a clause of at most this many characters without a head verb is a condition of the next
 SLOGAN_CLAUSE = 4  # a principle slogan: two or more clauses of at most this many characters (需求牵引，注重实效。)
 
@@ -244,6 +246,9 @@ def _clause_head(text: str, masked: str, s: int, e: int) -> _Head | None:
         return agent
     frame = FRAME_RE.match(masked, s, e)
     pos, careful = skip_adverbs(masked, frame.end() if frame else s, e)
+    subject = _relative_subject(text, masked, pos, e)
+    if subject is not None:
+        return subject
     word = head_at(masked, pos, e)
     actor = None
     if word is None:
@@ -257,7 +262,18 @@ def _clause_head(text: str, masked: str, s: int, e: int) -> _Head | None:
             if m is None:
                 return _adverb_verb(text, masked, s, pos, e, careful)
             word, pos = m.group(), m.start()
+    if word in ENCOURAGING and masked.startswith("以", s):  # 以科学数据支持大模型开发: a main verb, not encouraging
+        return _Head(word, pos, e, 3, actor)
     return _Head(word, pos, e, 1 if careful else strength_of(word), actor)
+
+
+def _relative_subject(text: str, masked: str, pos: int, e: int) -> _Head | None:
+    """A body with a relative clause and its modal (承担数据运营职责的事业单位可…): the modal is the head."""
+    modal = RELATIVE_MODAL_RE.search(masked, pos, e)
+    last = masked.rfind("的", pos, modal.start()) if modal else -1
+    if last <= pos or masked[modal.start() - 1] == "所" or not is_actor(masked, last + 1, modal.start()):
+        return None
+    return _Head(modal.group(), modal.start(), e, strength_of(modal.group()), text[pos:modal.start()])
 
 
 def _adverb_verb(text: str, masked: str, s: int, pos: int, e: int, careful: bool) -> _Head | None:
