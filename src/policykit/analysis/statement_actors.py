@@ -79,7 +79,8 @@ def is_actor(masked: str, start: int, stop: int) -> bool:
     """
     p = patterns()
     # 鼓励社会保险企业, 大力培育…企业: a verb (after adverbs) and its object; 授权主体: a body
-    verb = p.head.match(masked, skip_adverbs(masked, start, stop)[0], stop)
+    verb = p.head.match(masked, skip_adverbs(masked, start, stop)[0] if p.adverbs.match(masked, start, stop) else start,
+                        stop)
     if stop <= start or masked[start] in "把对以将为不" or NOT_A_BODY_RE.match(masked, start) \
             or NOT_A_START.match(masked, start) \
             or (verb and not p.actor_end.match(masked, verb.end(), stop)) or not p.actor.fullmatch(masked, start, stop):

@@ -181,8 +181,10 @@ def _agent(text: str, masked: str, start: int, end: int) -> _Head | None:
 
 def _deontic_agent(text: str, masked: str, pos: int) -> str | None:
     """The agent X of a deontic word followed by 由X (…，应当由检察人员负责进行: X is the actor)."""
+    if not masked.startswith("由", pos):
+        return None
     end = next((e for s, e in clause_spans(text) if e > pos), len(text))
-    if not masked.startswith("由", pos) or text[end - 1] == "的":  # 应当由X批准的，…: a case, not the main clause
+    if text[end - 1] == "的":  # 应当由X批准的，…: a case, not the main clause
         return None
     agent = _agent(text, masked, pos, end)
     return agent.actor if agent else None
@@ -269,6 +271,8 @@ def _clause_head(text: str, masked: str, s: int, e: int) -> _Head | None:
 
 def _relative_subject(text: str, masked: str, pos: int, e: int) -> _Head | None:
     """A body with a relative clause and its modal (承担数据运营职责的事业单位可…): the modal is the head."""
+    if masked.find("的", pos, e) < 0:
+        return None
     modal = RELATIVE_MODAL_RE.search(masked, pos, e)
     last = masked.rfind("的", pos, modal.start()) if modal else -1
     if last <= pos or masked[modal.start() - 1] == "所" or not is_actor(masked, last + 1, modal.start()):
@@ -383,21 +387,21 @@ def classify(sentence: str) -> Coding:
         return classify(text[item.end():])
     masked = _mask(text)
     deontic = patterns().deontic.search(masked)
-    head = _find_head(text)
     if deontic:
         # the first deontic word may sit in the actor phrase (…应当履行反洗钱义务的特定非金融机构，应当…)
         actor = next((a for m in patterns().deontic.finditer(masked)
-                      if (a := _deontic_agent(text, masked, m.end()) or actor_before(text, masked, m.start()))),
-                     head.actor if head else None)
+                      if (a := _deontic_agent(text, masked, m.end()) or actor_before(text, masked, m.start()))), None)
         modal = text[deontic.start():deontic.end()]
         # a prohibition (不得, 禁止, 不予 …) regulates: environment whatever it forbids (codebook I6)
+        head = None if actor and modal in PROHIBITIONS else _find_head(text)  # the head only where it is needed
         instrument = "environment" if modal in PROHIBITIONS else _instrument(text, head, deontic.start())
-        return Coding(4, modal, instrument, actor)
+        return Coding(4, modal, instrument, actor or (head.actor if head else None))
     if _descriptive(text):
         return Coding(0, None, "none", None)
     dated = DATED_TARGET_RE.match(text)
     if dated:
         return Coding(3, dated.group(1), "environment", None)
+    head = _find_head(text)
     if head is None:
         return Coding(0, None, "none", None)
     strength, modal = head.strength, head.word
