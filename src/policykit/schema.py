@@ -21,6 +21,7 @@ class Field:
     zh: str = ""  # the Chinese term, where an economist would look for it
     values: tuple[str, ...] = ()  # the allowed values of a categorical column, in their code order
     labels: tuple[str, ...] = ()  # a bilingual label of each allowed value (figures, legends), in the same order
+    formerly: str = ""  # the column's former name, where it was renamed (the data dictionary says so)
 
 
 @dataclass(frozen=True)
@@ -74,11 +75,11 @@ class Table:
 
 
 def _f(name: str, type_: str, description: str, *, required: bool = False, zh: str = "",
-       values: tuple[str, ...] | dict[str, str] = ()) -> Field:
+       values: tuple[str, ...] | dict[str, str] = (), formerly: str = "") -> Field:
     """A field; values given as a mapping name each allowed value's bilingual label."""
     if isinstance(values, dict):
-        return Field(name, type_, description, required, zh, tuple(values), tuple(values.values()))
-    return Field(name, type_, description, required, zh, values)
+        return Field(name, type_, description, required, zh, tuple(values), tuple(values.values()), formerly)
+    return Field(name, type_, description, required, zh, values, formerly=formerly)
 
 
 # Allowed values of the categorical columns (also their codes in the Stata export, 1, 2, … in this order);
@@ -206,9 +207,10 @@ register(Table(
     (
         _f("doc_id", "string", "Stable ASCII id: the catalog's slug, else the title in pinyin and the year (untitled- and the first line for an untitled text), with a content hash where two would be equal.", required=True),
         _f("title", "string", "Title in simplified Chinese, as the text's title line or Markdown # heading gives it; "
-           "null for a text without a title line (see label). A 第X章/节 heading is never a title.", required=False, zh="标题"),
-        _f("title_assigned", "boolean", "True where the text has no title line (title null, label assigned).", required=True),
-        _f("label", "string", "Title, or for an untitled text a descriptive label: （无题） and its first line.", required=True),
+           "null for a text without a title line (see display_title). A 第X章/节 heading is never a title.", required=False, zh="标题"),
+        _f("title_assigned", "boolean", "True where the text has no title line (title null, display_title assigned).", required=True),
+        _f("display_title", "string", "The title, or for an untitled text a descriptive title assigned to it: （无题） "
+           "and its first line; never null.", required=True, formerly="label"),
         _f("title_en", "string", "English title in use (curated catalog); null where none is recorded."),
         _f("kind", "string", "policy (a normative text: plan, opinions, law, regulation, rules, a notice stating rules "
            "of its own), draft, notice (transmitting or announcing another document: 印发…的通知, 征求…意见的公告), "
@@ -267,8 +269,8 @@ register(Table(
         "`text` is long (tens of thousands of characters); in the Stata export it is a strL.",
         "English titles (`title_en`) follow one convention, 数据要素 = \"data elements\" (translators also use "
         "\"data factors of production\"); the Chinese `title` is the authority.",
-        "Documents without a title line (one research report) have a null `title` and a descriptive `label` "
-        "(`title_assigned` is true).",
+        "Documents without a title line (one research report) have a null `title` and a descriptive "
+        "`display_title` (`title_assigned` is true).",
         "`date` orders documents: the signed date, else the published date, else the effective date "
         "(`date_type`); each of the three has its own basis column. `version` is null where a family member "
         "has no date to order it by.",
@@ -374,7 +376,8 @@ register(Table(
     "version, final_* the newer.",
     (
         _f("pair_id", "string", "Pair of documents compared, older__newer (draft_doc_id__final_doc_id).", required=True),
-        _f("unit", "integer", "Number of the aligned unit within the pair, in final-document order (deleted units last).", required=True),
+        _f("aligned_unit", "integer", "Number of the aligned unit within the pair, in final-document order (deleted "
+           "units last).", required=True, formerly="unit"),
         _f("draft_doc_id", "string", "Older version (the draft of a draft -> final pair).", required=True),
         _f("final_doc_id", "string", "Newer version (the final text of a draft -> final pair).", required=True),
         _f("draft_provision_ids", "string", "Draft provisions in the unit, separated by ';'; empty if added."),
@@ -395,7 +398,7 @@ register(Table(
         _f("n_changes", "integer", "Number of word-level edit operations in the unit.", required=True),
         _f("touches_numbers", "boolean", "Whether an edit in the unit changes a number, quantity or deadline.", required=True),
     ),
-    ("pair_id", "unit"),
+    ("pair_id", "aligned_unit"),
     (ForeignKey(("draft_doc_id",), "documents", ("doc_id",)), ForeignKey(("final_doc_id",), "documents", ("doc_id",))),
     provenance="`policykit.analysis.compare`: aligns the provisions of each draft with those of its final version.",
     caveats=("Alignment is automatic (text similarity plus order); `moved`, `merged` and `split` are "
@@ -407,7 +410,7 @@ register(Table(
     "Word-level edit operations (jieba tokens) inside each aligned unit.",
     (
         _f("pair_id", "string", "Pair of documents compared.", required=True),
-        _f("unit", "integer", "Aligned unit (alignment.unit).", required=True),
+        _f("aligned_unit", "integer", "Aligned unit (alignment.aligned_unit).", required=True, formerly="unit"),
         _f("op_index", "integer", "Order of the operation within the unit.", required=True),
         _f("op", "string", "insert, delete, replace, or move (a sentence found verbatim on both sides, out of "
            "sequence: never shown as a delete and an insert).", required=True, values=EDIT_OPS),
@@ -425,8 +428,8 @@ register(Table(
         _f("trivial", "boolean", "Whether the operation changes only punctuation, spacing or a variant form "
            "(制订 -> 制定; resources/variant_forms.tsv).", required=True),
     ),
-    ("pair_id", "unit", "op_index"),
-    (ForeignKey(("pair_id", "unit"), "alignment", ("pair_id", "unit")),),
+    ("pair_id", "aligned_unit", "op_index"),
+    (ForeignKey(("pair_id", "aligned_unit"), "alignment", ("pair_id", "aligned_unit")),),
     provenance="`policykit.analysis.compare`: word-level diff (jieba tokens) inside each aligned unit.",
     caveats=("Word boundaries follow jieba, so an edit may split or join words differently from a human "
         "reading.",),
@@ -624,7 +627,8 @@ register(Table(
     "alignment (not by provision id) and classified.",
     (
         _f("pair_id", "string", "Pair of documents compared, draft_doc_id__final_doc_id.", required=True),
-        _f("unit", "integer", "Aligned unit (alignment.unit) the targets belong to.", required=True),
+        _f("aligned_unit", "integer", "Aligned unit (alignment.aligned_unit) the targets belong to.", required=True,
+           formerly="unit"),
         _f("item", "integer", "Order of the change within the unit: paired targets first, then added, then dropped.", required=True),
         _f("change", "string", "unchanged, tightened (the final commits to more: higher floor, lower cap, stricter "
            "comparator, earlier deadline, a number where there was none), loosened (the reverse), reworded (same "
@@ -635,8 +639,8 @@ register(Table(
         *_target_side("draft"),
         *_target_side("final"),
     ),
-    ("pair_id", "unit", "item"),
-    (ForeignKey(("pair_id", "unit"), "alignment", ("pair_id", "unit")),),
+    ("pair_id", "aligned_unit", "item"),
+    (ForeignKey(("pair_id", "aligned_unit"), "alignment", ("pair_id", "aligned_unit")),),
     provenance="`policykit.analysis.target_changes`: pairs the targets of each aligned draft/final unit (through "
         "`alignment`) and classifies each change.",
     caveats=(
@@ -669,14 +673,14 @@ register(Table(
         _f("length", "integer", "Content characters matched exactly (Han characters, letters, digits and symbols, "
            "not whitespace or punctuation): the unit of the minimum length (15 by default; 6 for a phrase in "
            "quotation marks).", required=True),
-        _f("n_differences", "integer", "Edit distance (characters inserted, deleted or replaced) between "
-           "source_text and target_text; 0 = verbatim.", required=True),
+        _f("edit_distance", "integer", "Edit distance (characters inserted, deleted or replaced) between "
+           "source_text and target_text; 0 = verbatim.", required=True, formerly="n_differences"),
         _f("source_text", "string", "The passage exactly as the source document has it "
            "(= documents.text[source_char_start:source_char_end]).", required=True),
         _f("target_text", "string", "The passage exactly as the target document has it "
            "(= documents.text[target_char_start:target_char_end]).", required=True),
         _f("shared_text", "string", "The passage, where source_text and target_text are identical; null for a "
-           "near-verbatim passage (n_differences > 0)."),
+           "near-verbatim passage (edit_distance > 0)."),
         _f("source_char_start", "integer", "Start in the source document's canonical text.", required=True),
         _f("source_char_end", "integer", "End (exclusive) in the source document's canonical text.", required=True),
         _f("target_char_start", "integer", "Start in the target document's canonical text.", required=True),
@@ -746,7 +750,7 @@ register(Table(
         _f("substantive_chars", "integer", "Content characters in substantive passages.", required=True),
         _f("quotation_chars", "integer", "Content characters in quotation passages.", required=True),
         _f("longest_substantive", "integer", "Length of the longest substantive passage (0 if none).", required=True),
-        _f("n_verbatim", "integer", "Passages whose two sides are identical (n_differences = 0).", required=True),
+        _f("n_verbatim", "integer", "Passages whose two sides are identical (edit_distance = 0).", required=True),
     ),
     ("source_doc_id", "target_doc_id"),
     (
@@ -924,7 +928,8 @@ register(Table(
     "alignment (not by provision id), and whether the commitment became stronger or weaker.",
     (
         _f("pair_id", "string", "Pair of documents compared, draft_doc_id__final_doc_id.", required=True),
-        _f("unit", "integer", "Aligned unit (alignment.unit) the statements belong to.", required=True),
+        _f("aligned_unit", "integer", "Aligned unit (alignment.aligned_unit) the statements belong to.", required=True,
+           formerly="unit"),
         _f("item", "integer", "Order of the change within the unit: paired statements in final order, then added, "
            "then dropped.", required=True),
         _f("change", "string", "strengthened (the final strength is higher), weakened (lower), unchanged (equal), "
@@ -934,8 +939,8 @@ register(Table(
         *_statement_side("draft"),
         *_statement_side("final"),
     ),
-    ("pair_id", "unit", "item"),
-    (ForeignKey(("pair_id", "unit"), "alignment", ("pair_id", "unit")),),
+    ("pair_id", "aligned_unit", "item"),
+    (ForeignKey(("pair_id", "aligned_unit"), "alignment", ("pair_id", "aligned_unit")),),
     provenance="`policykit.analysis.statement_changes`: pairs the statements of each aligned draft/final unit "
         "(through `alignment`) and compares their strength.",
     caveats=(

@@ -205,10 +205,10 @@ def shorten(text: str, width: int = 18) -> str:
 
 
 def doc_titles(documents: pd.DataFrame) -> pd.Series:
-    """Each document's title by doc_id; its descriptive label where the text has no title line."""
+    """Each document's title by doc_id; its assigned display_title where the text has no title line."""
     titles = documents.set_index("doc_id")["title"]
-    if "label" in documents.columns:
-        titles = titles.fillna(documents.set_index("doc_id")["label"])
+    if "display_title" in documents.columns:
+        titles = titles.fillna(documents.set_index("doc_id")["display_title"])
     return titles.fillna(titles.index.to_series())
 
 
