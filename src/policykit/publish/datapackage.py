@@ -231,8 +231,8 @@ def data_dictionary_markdown(tables: Mapping[str, object] | None = None) -> str:
     lines = [
         "# Data dictionary",
         "",
-        "<!-- Generated from src/policykit/schema.py by policykit.publish.datapackage.data_dictionary_markdown(); "
-        "do not edit by hand. -->",
+        "<!-- Generated from the registry (src/policykit/schema/) by "
+        "policykit.publish.datapackage.data_dictionary_markdown(); do not edit by hand. -->",
         "",
         f"Dataset `{PACKAGE_NAME}`, version {__version__}. Data licence CC-BY-4.0, code licence MIT. "
         "Every table is published as CSV (UTF-8, comma-separated, empty cell = null) and Parquet, described "
