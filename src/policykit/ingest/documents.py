@@ -407,7 +407,7 @@ def document_rows(groups: dict[str, list[Witness]], entries: dict[str, Entry | N
             **dated_fields(p, entry),
             "related_doc_id": related[doc_id],
             "n_witnesses": len(groups[doc_id]),
-            "n_chars": len("".join(p.text.split())),
+            "n_nonspace_chars": len("".join(p.text.split())),
             "text_sha256": _sha(p.text),
             "text": p.text,
         })

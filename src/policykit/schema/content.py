@@ -74,7 +74,8 @@ register(Table(
         _f("category", "string", "data_element, data_category, market, institution, programme, technology or "
            "digital_economy.", required=True, values=CONCEPT_CATEGORIES),
         _f("count", "integer", "Mentions of the concept in the scope (any of its variants, compounds included).", required=True, zh="出现次数"),
-        _f("n_chars", "integer", "Non-whitespace characters of the scope (documents.n_chars for a document).", required=True),
+        _f("n_nonspace_chars", "integer", "Non-whitespace characters of the scope (documents.n_nonspace_chars for a "
+           "document).", required=True, formerly="n_chars"),
         _f("per_10k", "number", "count per 10,000 non-whitespace characters of the scope; null for an empty scope."),
     ),
     ("doc_id", "scope", "concept"),

@@ -98,7 +98,8 @@ register(Table(
            "documents that cover one of its versions (related_doc_id: explainer, news, issuing and consultation "
            "notices); named after the family.", required=True, zh="政策"),
         _f("n_witnesses", "integer", "Number of raw-file witnesses of the document.", required=True),
-        _f("n_chars", "integer", "Non-whitespace characters in the canonical text.", required=True),
+        _f("n_nonspace_chars", "integer", "Non-whitespace characters in the canonical text.", required=True,
+           formerly="n_chars"),
         _f("n_provisions", "integer", "Number of provisions parsed from the text.", required=True),
         _f("text_sha256", "string", "SHA-256 of the canonical text (UTF-8).", required=True),
         _f("text", "string", "Canonical simplified text of the primary witness.", required=True, zh="正文"),
