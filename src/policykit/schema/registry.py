@@ -81,8 +81,6 @@ def _f(name: str, type_: str, description: str, *, required: bool = False, zh: s
     return Field(name, type_, description, required, zh, values, formerly=formerly)
 
 
-
-
 DOC_FK = ForeignKey(("doc_id",), "documents", ("doc_id",))
 PROV_FK = ForeignKey(("doc_id", "provision_id"), "provisions", ("doc_id", "provision_id"))
 
