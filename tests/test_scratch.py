@@ -13,6 +13,8 @@ from policykit.build.schedule import _task_inputs
 from policykit.build.stages import StageSpec
 from policykit.errors import InputError
 
+pytest.importorskip("fsspec")  # comes with the cluster extra (dask), the only user of shared storage
+
 
 def _tables() -> dict[str, pd.DataFrame]:
     """Documents (some with versions) and their provisions, with the column kinds the build's tables have."""
