@@ -24,7 +24,7 @@ Method (all character offsets index into documents.text):
    of at least min_quote_length characters that one document quotes whole (“…”) and a document of
    another family repeats is kept below min_length (a quoted principle: 原始数据不出域、数据可用不可见).
 4. Rows. source_text and target_text are the passage exactly as each document has it, with offsets;
-   n_differences is the edit distance between them (0: verbatim, and only then is shared_text set).
+   edit_distance is the edit distance between them (0: verbatim, and only then is shared_text set).
    `type` says what the passage is (reuse_labels: citation / formula / quotation / substantive) and
    the direction comes from the documents' dates (reuse_labels.Direction), never from id order.
    A phrase repeated in both documents is reported once per occurrence in the later document, and a
@@ -369,7 +369,7 @@ def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None
     keys = ["source_doc_id", "target_doc_id"]
     # the columns counted only: filtering the whole table would copy its texts
     df = reuse[[*keys, "type", "direction_basis"]].assign(length=reuse["length"].astype("int64"),
-                                                           verbatim=(reuse["n_differences"] == 0).astype("int64"))
+                                                           verbatim=(reuse["edit_distance"] == 0).astype("int64"))
     counts = pd.crosstab([df[k] for k in keys], df["type"]).reindex(columns=list(TYPES), fill_value=0)
     chars = df.pivot_table(index=keys, columns="type", values="length", aggfunc="sum", fill_value=0)
     chars = chars.reindex(columns=list(TYPES), fill_value=0)
@@ -1300,7 +1300,7 @@ def _row(corpus: _Corpus, p: _Passage, chars: list[int], k: int, index: _Index, 
                               max(marks.share(marks.quotes, s0, s1), marks.share(marks.quotes, t0, t1)),
                               formulaic, formula_cover),
         "length": p.shared,
-        "n_differences": n_diff,
+        "edit_distance": n_diff,
         "source_text": s_text,
         "target_text": t_text,
         "shared_text": t_text if n_diff == 0 else None,
