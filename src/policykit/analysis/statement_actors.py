@@ -143,7 +143,7 @@ def relative_actor(masked: str, start: int, stop: int) -> bool:
     last = masked.rfind("的", start, stop)
     # 负责侦查的部门: a body named by its duty
     return last > start and is_actor(masked, last + 1, stop) and head_at(masked, start, stop) in (None, "负责") \
-        and not NOT_A_BODY_RE.match(masked, start) and not re.match("或|但|并|且|报", masked[start]) \
+        and not NOT_A_BODY_RE.match(masked, start) and masked[start] not in "或但并且报" \
         and masked[start] not in "把对将为不"
 
 

@@ -159,8 +159,8 @@ def _agent(text: str, masked: str, start: int, end: int) -> _Head | None:
     a 由X phrase is followed by the verb of the clause.
     """
     p = patterns()
-    for m in re.finditer("由", masked[start:end]):
-        at = start + m.start() + 1
+    at = start
+    while (at := masked.find("由", at, end) + 1) > 0:
         for stop in sorted({a.end() for a in p.actor_end.finditer(masked, at, min(end, at + 60))}, reverse=True):
             if not (is_actor(masked, at, stop) or relative_body(masked, at, stop)):  # 由X指定的中级人民法院管辖
                 continue
