@@ -1,9 +1,9 @@
-"""Seconds to validate a folder of published tables: the build's checks, and frictionless.
+"""Seconds to validate a folder of published tables: the build's pandera schemas, and frictionless.
 
     python benchmarks/validation.py data/processed [--frictionless]
 
 Prints rows and seconds per table for policykit.publish.validate.validate_tables (what the build runs as it writes
-each table: conform, then the registry's checks, foreign keys included), and with
+each table: conform, then the schemas generated from the registry, foreign keys included), and with
 --frictionless the seconds frictionless takes to validate the same tables from datapackage.json (the
 written CSV files: types, required values, allowed values, primary and foreign keys, hashes).
 """
@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 
-def build_checks_seconds(folder: Path) -> None:
+def pandera_seconds(folder: Path) -> None:
     """Validate each table as the build does (parents first), printing rows and seconds."""
     start = time.perf_counter()
     from policykit.api import load
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path, help="folder of published tables with datapackage.json")
     parser.add_argument("--frictionless", action="store_true", help="also time frictionless (slow)")
     args = parser.parse_args(argv)
-    build_checks_seconds(args.folder)
+    pandera_seconds(args.folder)
     if args.frictionless:
         frictionless_seconds(args.folder)
     return 0

@@ -1,4 +1,4 @@
-"""Validate tables against the registry: columns, types, required and allowed values, primary and foreign keys."""
+"""Validate tables against the registry: pandera schemas generated from policykit.schema."""
 
 from __future__ import annotations
 
@@ -7,16 +7,14 @@ from collections.abc import Mapping
 import pandas as pd
 
 from policykit.errors import InputError
-from policykit.publish.tables import DATE_DTYPE, conform
-from policykit.schema import TABLES, ForeignKey, Table, table
+from policykit.publish.tables import PANDAS_TYPES, conform
+from policykit.schema import TABLES, Field, ForeignKey, table
 
-# The checks are a few vectorised pandas expressions per table, written here rather than taken from a
-# validation library: conform has already typed every column (the one place tables are typed), so what is
-# left is nulls, allowed values, dates, duplicate keys and foreign keys, each one pandas call over a column.
-# pandera, which ran the same checks from schemas generated from the registry, spent its time in its own
-# per-column machinery: on the seed corpus 1.3 s of a 6 s build, plus 0.4 s importing it (and hypothesis);
-# frictionless, which validates the written CSV files row by row in Python, took 5.8 s on the seed corpus
-# and 179 s on the law corpus (3.7 million rows). Measure again with benchmarks/validation.py.
+# The checks are pandera schemas generated from the registry rather than hand-written loops: pandera runs
+# them column by column in pandas. frictionless, which validates the written CSV files against
+# datapackage.json, checks the same things row by row in Python. Measured with benchmarks/validation.py
+# on a shared 2-core machine: seed corpus 5.8 s with frictionless, 3.8 s with these schemas (about 2 s of
+# it importing pandera); law corpus (3.7 million rows) 179 s with frictionless, 5.7 s with these schemas.
 
 
 def _is_date(values: pd.Series) -> pd.Series:
@@ -25,6 +23,19 @@ def _is_date(values: pd.Series) -> pd.Series:
 
 
 _STRING = pd.api.types.pandas_dtype("string")
+
+
+def _column_checks(f: Field) -> list:
+    """The pandera checks of one registered field besides its dtype and nulls."""
+    import pandera.pandas as pa
+
+    checks = []
+    if f.type == "date":
+        checks.append(pa.Check(_is_date, error="not a valid date"))
+    if f.values:
+        checks.append(pa.Check.isin(list(f.values), error="not one of the allowed values ({})".format(
+            ", ".join(f.values))))
+    return checks
 
 
 def _key_index(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.Index:
@@ -39,70 +50,66 @@ def _key_index(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.Index:
     return pd.MultiIndex.from_frame(df[list(cols)].astype("string"))
 
 
+def _foreign_key_check(fk: ForeignKey, parent: pd.DataFrame):
+    """A pandera check that every complete value of the foreign key is a key of the parent table."""
+    import pandera.pandas as pa
+
+    known = _key_index(parent, fk.reference)
+
+    def resolves(df: pd.DataFrame) -> pd.Series:
+        complete = df[list(fk.fields)].notna().all(axis=1)
+        return ~complete | pd.Series(_key_index(df, fk.fields).isin(known), index=df.index)
+
+    return pa.Check(resolves, name=",".join(fk.fields),
+                    error=f"not found in {fk.resource}.{','.join(fk.reference)}")
+
+
+def pandera_schema(name: str, parents: Mapping[str, pd.DataFrame] | None = None,
+                   foreign_keys_only: bool = False):
+    """The pandera schema of a registered table, with its foreign keys to the parent tables given."""
+    import pandera.pandas as pa
+
+    spec = table(name)
+    fks = [_foreign_key_check(fk, parents[fk.resource]) for fk in spec.foreign_keys
+           if parents is not None and fk.resource in parents]
+    if foreign_keys_only:
+        return pa.DataFrameSchema(checks=fks, name=name)
+    columns = {f.name: pa.Column(PANDAS_TYPES[f.type], checks=_column_checks(f),
+                                 nullable=not (f.required or f.name in spec.primary_key))
+               for f in spec.fields}
+    return pa.DataFrameSchema(columns, checks=fks, unique=list(spec.primary_key),
+                              report_duplicates="exclude_first", strict=True, ordered=True, name=name)
+
+
 def _plain(value: object) -> object:
     """A numpy scalar as the Python value it holds (for messages)."""
     return value.item() if hasattr(value, "item") else value
 
 
-class _Failure(Exception):
-    """The first violation found in a table: the column(s), the first failing row, and why."""
+def _one_line(name: str, df: pd.DataFrame, err) -> InputError:  # noqa: ANN001 - pandera's SchemaError
+    """The one-line error of a pandera failure: table, column, first failing row, primary key, reason."""
+    from pandera.errors import SchemaErrorReason as Reason
 
-    def __init__(self, column: str, bad: pd.Series | None, reason: str, foreign_key: bool = False) -> None:
-        """bad: a boolean Series of the failing rows (None: no row to name); reason: {} stands for the value."""
-        super().__init__(reason)
-        self.foreign_key = foreign_key
-        rows = bad.to_numpy(dtype=bool, na_value=True).nonzero()[0] if bad is not None else []
-        self.column, self.row, self.reason = column, (int(rows[0]) if len(rows) else None), reason
-
-
-def _check_columns(spec: Table, df: pd.DataFrame) -> None:
-    """Primary key unique, then per column in registry order: required values, dates, allowed values."""
-    key = list(spec.primary_key)
-    duplicated = df.duplicated(subset=key, keep="first")
-    if duplicated.any():
-        raise _Failure(",".join(key), duplicated, "duplicate primary key")
-    for f in spec.fields:
-        values = df[f.name]
-        present = values.notna()
-        if f.required or f.name in spec.primary_key:
-            missing = ~present
-            if missing.any():
-                raise _Failure(f.name, missing, "null in a required column")
-        if f.type == "date" and values.dtype != DATE_DTYPE:  # conform types dates; anything else is checked
-            bad = present & ~_is_date(values)
-            if bad.any():
-                raise _Failure(f.name, bad, "{} is not a valid date")
-        if f.values:
-            bad = present & ~values.isin(list(f.values))
-            if bad.any():
-                raise _Failure(f.name, bad, "{} is not one of the allowed values (" + ", ".join(f.values) + ")")
-
-
-def _check_foreign_key(fk: ForeignKey, df: pd.DataFrame, parent: pd.DataFrame) -> None:
-    """Every complete value of the foreign key is a key of the parent table."""
-    complete = df[list(fk.fields)].notna().all(axis=1)
-    if not complete.any():
-        return
-    resolves = pd.Series(_key_index(df, fk.fields).isin(_key_index(parent, fk.reference)), index=df.index)
-    bad = complete & ~resolves
-    if bad.any():
-        raise _Failure(",".join(fk.fields), bad, f"{{}} not found in {fk.resource}.{','.join(fk.reference)}",
-                       foreign_key=True)
-
-
-def _one_line(name: str, df: pd.DataFrame, failure: _Failure) -> InputError:
-    """The one-line error of a violation: table, column, first failing row, primary key, reason."""
-    spec, i = table(name), failure.row
-    reason = failure.reason
-    if "{}" in reason:  # the failing value leads the reason
-        if failure.foreign_key:  # the key's values as text, joined
-            value = ", ".join(str(df[c].iloc[i]) for c in failure.column.split(","))
-        else:
-            value = _plain(df[failure.column].iloc[i])
-        reason = reason.format(repr(value))
+    spec = table(name)
+    cases = err.failure_cases if isinstance(err.failure_cases, pd.DataFrame) else pd.DataFrame()
+    rows = cases["index"].dropna() if "index" in cases else pd.Series(dtype="object")
+    i = int(rows.min()) if len(rows) else None
+    if err.reason_code == Reason.DUPLICATES:
+        column, reason = ",".join(spec.primary_key), "duplicate primary key"
+    elif err.reason_code == Reason.SERIES_CONTAINS_NULLS:
+        column, reason = err.column_name, "null in a required column"
+    elif err.reason_code == Reason.DATAFRAME_CHECK and err.column_name is None:  # a foreign key
+        column = err.check.name
+        value = ", ".join(str(df[c].iloc[i]) for c in column.split(",")) if i is not None else "-"
+        reason = f"{value!r} {err.check.error}"
+    else:
+        column = err.column_name or "-"
+        error = getattr(err.check, "error", None)
+        value = df[column].iloc[i] if i is not None and column in df.columns else None
+        reason = f"{_plain(value)!r} is {error}" if error else str(err).splitlines()[0]
     keys = ", ".join(f"{c}={_plain(df[c].iloc[i])!r}" for c in spec.primary_key if c in df.columns) \
         if i is not None else ""
-    return InputError(f"table {name}", f"column {failure.column}, row {'-' if i is None else i}"
+    return InputError(f"table {name}", f"column {column}, row {'-' if i is None else i}"
                       + (f" ({keys})" if keys else "") + f": {reason}")
 
 
@@ -115,6 +122,8 @@ def validate_tables(tables: Mapping[str, pd.DataFrame], parents: Mapping[str, pd
     The first violation raises a one-line InputError naming the table, the column, the row and why.
     With foreign_keys_only, the tables may hold only their key columns and only foreign keys are checked.
     """
+    from pandera.errors import SchemaError
+
     for name in sorted(tables):
         if name not in TABLES:
             known = ", ".join(sorted(TABLES))
@@ -123,13 +132,8 @@ def validate_tables(tables: Mapping[str, pd.DataFrame], parents: Mapping[str, pd
            for name in sorted(tables)}
     known = {**(parents or {}), **out}
     for name, df in out.items():
-        spec = table(name)
         try:
-            if not foreign_keys_only:
-                _check_columns(spec, df)
-            for fk in spec.foreign_keys:
-                if fk.resource in known:
-                    _check_foreign_key(fk, df, known[fk.resource])
-        except _Failure as failure:
-            raise _one_line(name, df, failure) from None
+            pandera_schema(name, known, foreign_keys_only).validate(df)
+        except SchemaError as err:
+            raise _one_line(name, df, err) from None
     return out
