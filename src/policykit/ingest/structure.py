@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -10,7 +11,7 @@ import pandas as pd
 
 from policykit.errors import InputError
 from policykit.schema import require, table
-from policykit.zh import CASE_FACTS_RE, CJK, DIGIT_VALUES, NAV_REPEATS
+from policykit.zh import CASE_FACTS_RE, CJK, NAV_REPEATS
 from policykit.zh import NUMERALS as CN_DIGITS
 from policykit.zh import content_key as _key
 
@@ -390,19 +391,29 @@ def parse_provisions(text: str) -> list[Provision]:
 OUTLINE_MIN_ENTRIES, OUTLINE_MIN_KEY = 6, 4
 
 
-def _number(label: str) -> int | None:
-    """The value of a label's number (一、 -> 1, （十二） -> 12, 3. -> 3), if it has one."""
-    digits = "".join(ch for ch in label if "0" <= ch <= "9")
-    if digits:
-        return int(digits)
-    cn = "".join(ch for ch in label if ch in CN_DIGITS)
-    if not cn:
+_LABEL_NUMBER_RE = re.compile(rf"[\d{CN_DIGITS}]+|[①-⑳]")
+
+
+def label_number(label: str) -> int | None:
+    """The value of a label's number (一、 -> 1, （十二） -> 12, 第一百一十八条 -> 118, 3. -> 3, ② -> 2), if any.
+
+    The numeral is read by cn2an (smart mode: Chinese, Arabic or mixed, 两, 〇 and 零 included), a circled
+    number by its Unicode value; a numeral cn2an cannot read (百 alone) has no value.
+    """
+    m = _LABEL_NUMBER_RE.search(label)
+    if m is None:
         return None
-    values = DIGIT_VALUES | {"零": 0, "两": 2}
-    if "十" not in cn:
-        return values.get(cn[-1])
-    tens, _, ones = cn.partition("十")
-    return (values.get(tens[-1], 1) if tens else 1) * 10 + (values.get(ones[:1], 0) if ones else 0)
+    numeral = m.group()
+    if "①" <= numeral <= "⑳":
+        return int(unicodedata.numeric(numeral))
+    if numeral.isdigit():
+        return int(numeral)  # Arabic digits, half- or full-width
+    import cn2an  # imported on first use: it takes longer to import than most documents take to parse
+
+    try:
+        return int(cn2an.cn2an(numeral, "smart"))
+    except ValueError:
+        return None
 
 
 def _outline_run(text: str, openings: list[_Opening]) -> list[int]:
@@ -411,12 +422,12 @@ def _outline_run(text: str, openings: list[_Opening]) -> list[int]:
     if first is None:
         return []
     run, last_value, top = [first], {}, openings[first].convention
-    last_value[top] = _number(openings[first].label)
+    last_value[top] = label_number(openings[first].label)
     for k in range(first + 1, len(openings)):
         op, prev = openings[k], openings[k - 1]
         if op.kind != "numbered" or _has_sentence_end(text[prev.start:op.start]):
             break
-        value = _number(op.label)
+        value = label_number(op.label)
         if op.convention != top and value is not None and last_value.get(op.convention, 0) >= value \
                 and openings[k - 1].convention != top:
             break  # the numbering starts again: the body has begun
@@ -497,7 +508,7 @@ def _outline_placement(text: str, openings: list[_Opening]) -> tuple[list[_Openi
     if not run:
         return openings, {}
     top = openings[run[0]].convention
-    if any(op.convention == top and _number(op.label) == 1 for op in openings[run[-1] + 1:]):
+    if any(op.convention == top and label_number(op.label) == 1 for op in openings[run[-1] + 1:]):
         return openings, {}  # the body numbers its parts again from the first (a 目录 before a law): its own tree
     part_of, part_names = _outline_entries(text, openings, run)
     keys = sorted((k for k in part_of if len(k) >= OUTLINE_MIN_KEY), key=len, reverse=True)
