@@ -6,16 +6,10 @@ from pathlib import Path
 
 import numpy as np
 
+from policykit.ingest.grouping import group_witnesses
+from policykit.ingest.kinds import form_of, kind_of
 from policykit.ingest.normalize import normalize
-from policykit.ingest.segment import (
-    form_of,
-    group_witnesses,
-    is_title,
-    kind_of,
-    repeated_menus,
-    segment_file,
-    split_lines,
-)
+from policykit.ingest.segment import is_title, repeated_menus, segment_file, split_lines
 from policykit.ingest.sources import Source
 
 

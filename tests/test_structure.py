@@ -1,4 +1,4 @@
-"""Tests of the structure stage: sentences and provisions."""
+"""Tests of the structure stage: sentences, numbering, tables of contents and provisions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policykit.errors import InputError
-from policykit.ingest.structure import build_provisions, parse_provisions, split_sentences
+from policykit.ingest.sentences import split_sentences
+from policykit.ingest.structure import build_provisions, parse_provisions
 from policykit.schema import table
 
 
@@ -334,7 +335,7 @@ LABEL_VALUES = [
 @pytest.mark.parametrize(("label", "value"), LABEL_VALUES)
 def test_label_number(label: str, value: int) -> None:
     """A label's number, whatever its convention and size: 第一百一十八条 -> 118, not 18."""
-    from policykit.ingest.structure import label_number
+    from policykit.ingest.numbering import label_number
 
     assert label_number(label) == value
 
@@ -342,7 +343,7 @@ def test_label_number(label: str, value: int) -> None:
 @pytest.mark.parametrize("label", ["", "——", "百、", "第千条"])
 def test_label_without_a_readable_number(label: str) -> None:
     """A label without a number, or with a numeral that reads as none (百 alone), has no value."""
-    from policykit.ingest.structure import label_number
+    from policykit.ingest.numbering import label_number
 
     assert label_number(label) is None
 

@@ -31,17 +31,10 @@ from policykit.ingest.catalog import Entry, Erratum, match
 from policykit.ingest.collate import collate
 from policykit.ingest.dates import KINDS, Event, text_events
 from policykit.ingest.extract import format_of
-from policykit.ingest.ids import readable_id
+from policykit.ingest.grouping import VERSION_MARKER_RE, group_witnesses, primary_of
+from policykit.ingest.ids import content_doc_id, readable_id
 from policykit.ingest.normalize import Normalized, insert_line_break, normalize, script_of
-from policykit.ingest.segment import (
-    DRAFT_RE,
-    VERSION_MARKER_RE,
-    Witness,
-    content_doc_id,
-    group_witnesses,
-    primary_of,
-    segment_file,
-)
+from policykit.ingest.segment import DRAFT_RE, Witness, segment_file
 from policykit.ingest.sources import SUFFIXES, Skipped, Source
 from policykit.schema import require, table
 from policykit.zh import QUOTED_TITLE_RE, title_key
