@@ -316,15 +316,20 @@ def families(documents: pd.DataFrame) -> pd.DataFrame:
                                                     strict=True)]
     fam = ["family-" + hashlib.sha1(k.encode("utf-8")).hexdigest()[:10] for k in keys]
     out = pd.DataFrame({"doc_id": documents["doc_id"], "family_id": fam})
+    members: dict[str, list[int]] = {}
+    for i, f in enumerate(fam):
+        members.setdefault(f, []).append(i)
+    ids, dates, kinds = documents["doc_id"].tolist(), documents["date"].tolist(), documents["kind"].tolist()
     order = {}
-    for _f, rows in documents.assign(family_id=fam).groupby("family_id", sort=True):
+    for f in sorted(members):
+        rows = members[f]
         if len(rows) == 1:
-            order[rows["doc_id"].iloc[0]] = 1
+            order[ids[rows[0]]] = 1
             continue
-        dated = rows[rows["date"].notna()]
-        ranks = sorted({(d, kind != "draft") for d, kind in zip(dated["date"], dated["kind"], strict=True)})
-        for d, kind, doc_id in zip(dated["date"], dated["kind"], dated["doc_id"], strict=True):
-            order[doc_id] = ranks.index((d, kind != "draft")) + 1
+        dated = [i for i in rows if pd.notna(dates[i])]
+        ranks = sorted({(dates[i], kinds[i] != "draft") for i in dated})
+        for i in dated:
+            order[ids[i]] = ranks.index((dates[i], kinds[i] != "draft")) + 1
     out["version"] = out["doc_id"].map(order).astype("Int64")
     return out
 

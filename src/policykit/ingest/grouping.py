@@ -6,6 +6,7 @@ similarity (or by identical articles under differing headers), only within the s
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 
@@ -21,9 +22,12 @@ SAME_DOC_SIMILARITY = 0.9  # Indel similarity of content keys above which two wi
 
 def _minhash(key: str, k: int = 5, num_perm: int = 64) -> MinHash:
     """MinHash of the character k-grams of a content key."""
-    m = MinHash(num_perm=num_perm, seed=1)
+    # datasketch's default hash (sha1_hash32: the first 4 bytes of SHA-1, little-endian), computed here in one
+    # pass: a call of its hash function for each k-gram costs more than the hashing itself
+    m = MinHash(num_perm=num_perm, seed=1, hashfunc=int)
     grams = {key[i:i + k] for i in range(max(1, len(key) - k + 1))}
-    m.update_batch([g.encode("utf-8") for g in sorted(grams)])
+    sha1 = hashlib.sha1
+    m.update_batch([int.from_bytes(sha1(g.encode("utf-8")).digest()[:4], "little") for g in sorted(grams)])
     return m
 
 

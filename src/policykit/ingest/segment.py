@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import islice
 
 import numpy as np
 
@@ -35,7 +36,7 @@ ORDER_LINE_RE = re.compile(rf"^\d{{4}}年\d{{1,2}}月\d{{1,2}}日\s*"
                            rf"(\S{{2,30}}令第[\d{ONE_TO_TEN}百零〇]+号)(?:公布|发布)$")
 BRACKET_LINE_RE = re.compile(r"^（[^（）]{1,20}）$")
 WEB_TAG_RE = re.compile(r"^【[^【】]{1,8}】")  # a web page's status tag before a title: 【进行中】
-MD_HEADING_LINE_RE = re.compile(r"[ \t\u3000\u00a0]*(#{1,6})[ \t]")
+MD_LEVEL1_LINE_RE = re.compile(r"^[ \t\u3000\u00a0]*#[ \t]", re.M)  # a line that is a level-1 heading
 EMBEDDED_MAX_LINES = 60  # a document embedded in an explainer ends at its signature within this many lines
 ANNEX_RE = re.compile(rf"^附件\s*[0-9{ONE_TO_TEN}]*[:：]?$")
 DOC_NUMBER_RE = re.compile(r"^[^\s，。]{1,16}〔\d{4}〕\d+号$")
@@ -57,7 +58,7 @@ class Line:
     end: int
     text: str
 
-    @property
+    @cached_property
     def stripped(self) -> str:
         """The line without surrounding whitespace."""
         return self.text.strip()
@@ -113,14 +114,7 @@ def split_lines(text: str) -> list[Line]:
 def is_title(line: str) -> bool:
     """True for a document title line: short, unnumbered, ending in a document type (never 第X章/节)."""
     s = WEB_TAG_RE.sub("", line.strip())
-    return bool(TITLE_RE.match(s)) and not NUMBERED_RE.match(s) and len(s) <= 80
-
-
-def markdown_level(raw: str, raw_offset: int) -> int:
-    """Level of the Markdown heading (number of #) on the raw line holding raw_offset; 0 if none."""
-    line_start = raw.rfind("\n", 0, raw_offset) + 1
-    m = MD_HEADING_LINE_RE.match(raw, line_start)
-    return len(m.group(1)) if m and m.end() <= raw_offset else 0
+    return len(s) <= 80 and bool(TITLE_RE.match(s)) and not NUMBERED_RE.match(s)
 
 
 def _blank_before(lines: list[Line], i: int) -> bool:
@@ -226,7 +220,7 @@ def repeated_menus(lines: list[Line]) -> list[int]:
 
 def find_metadata(w: Witness) -> None:
     """Fill doc_number and dates from the text itself."""
-    lines = [ln.stripped for ln in split_lines(w.text) if ln.stripped]
+    lines = list(islice((s for raw in w.text.split("\n") if (s := raw.strip())), HEADER_LINES))
     w.doc_number = next((s for s in lines[:HEADER_LINES] if DOC_NUMBER_RE.match(s)), None)
     if w.doc_number is None:
         w.doc_number = next((m.group(1) for s in lines[:HEADER_LINES] if (m := ORDER_LINE_RE.match(s))), None)
@@ -283,12 +277,11 @@ def _titled_cuts(lines: list[Line], titles: list[tuple[int, int]], nonblank: lis
     return cuts
 
 
-def _markdown_title(source: Source, doc: Normalized, lines: list[Line]) -> tuple[int, int] | None:
+def _markdown_title(lines: list[Line], level1: set[int]) -> tuple[int, int] | None:
     """(first, last line) of the level-1 Markdown headings (`# title`) that open the file, if it opens so.
 
     Consecutive opening headings are one title (`# 中华人民共和国民法典` / `# 侵权责任编`).
     """
-    level1 = _markdown_level1(source, doc, lines)
     first = next((i for i, ln in enumerate(lines) if ln.stripped), None)
     if first is None or first not in level1:
         return None
@@ -303,14 +296,19 @@ def _markdown_title(source: Source, doc: Normalized, lines: list[Line]) -> tuple
 
 
 def _markdown_level1(source: Source, doc: Normalized, lines: list[Line]) -> set[int]:
-    """Lines that were level-1 Markdown headings in the raw text."""
-    out = set()
-    for i, ln in enumerate(lines):
-        if ln.stripped:
-            offset = ln.start + (len(ln.text) - len(ln.text.lstrip()))
-            if markdown_level(source.text, int(doc.origin[offset])) == 1:
-                out.add(i)
-    return out
+    """Lines that were level-1 Markdown headings in the raw text (their first character after the `# `)."""
+    raw = source.text
+    heads = [(m.end(), len(raw) if (e := raw.find("\n", m.end())) < 0 else e) for m in MD_LEVEL1_LINE_RE.finditer(raw)]
+    if not heads:
+        return set()
+    index = [i for i, ln in enumerate(lines) if ln.stripped]
+    firsts = np.array([lines[i].start + len(lines[i].text) - len(lines[i].text.lstrip()) for i in index],
+                      dtype=np.int64)
+    offsets = doc.origin[firsts] if len(firsts) else np.zeros(0, np.int64)
+    after, line_end = np.array(heads, dtype=np.int64).T
+    k = np.searchsorted(after, offsets, side="right") - 1  # the last heading whose text starts at or before
+    level1 = (k >= 0) & (offsets <= line_end[np.maximum(k, 0)])
+    return {i for i, yes in zip(index, level1.tolist(), strict=True) if yes}
 
 
 SENTENCE_MARKS_RE = re.compile("[。；！？]")
@@ -358,16 +356,17 @@ def segment_file(source: Source, doc: Normalized) -> list[Witness]:
     nonblank = [ln.stripped for ln in lines if ln.stripped]
     if any(EXPLAINER_RE.search(s) for s in nonblank[:3]):
         return _explainer(source, doc, lines, nonblank)
-    opening = _markdown_title(source, doc, lines)
-    titles = title_starts(lines)
+    level1 = _markdown_level1(source, doc, lines)
+    opening = _markdown_title(lines, level1)
+    all_titles = title_starts(lines)
+    titles = list(all_titles)
     if opening and (is_title(lines[opening[0]].text) or is_title(_title_text(lines, *opening)) or not titles
                     or FORM_RE.search(_title_text(lines, *opening))):
         # a file that opens with its `# title` marks its titles in Markdown: only a `# heading` opens
         # another document (a 第X章 heading, a title repeated or broken over lines below it never does),
         # or a complete document appended after 附： (an amending decision, then the text it re-publishes)
-        level1 = _markdown_level1(source, doc, lines)
         titles = [opening] + [t for t in titles if t[0] > opening[1] and t[0] in level1]
-        titles = sorted(titles + [a for t in title_starts(lines) if t[0] > opening[1] and (a := _appended(lines, t))])
+        titles = sorted(titles + [a for t in all_titles if t[0] > opening[1] and (a := _appended(lines, t))])
     titles = _with_body_between(lines, titles)
     if not titles:
         # no title line at all: an untitled document, split again wherever the 一、 numbering restarts
