@@ -360,7 +360,7 @@ def version_pairs(documents: pd.DataFrame) -> list[tuple[str, str]]:
         require(documents, ("doc_id", "kind", "related_doc_id"), "documents")
         return _draft_pairs(documents)
     out = []
-    rows = documents[documents["version"].notna()]
+    rows = documents.loc[documents["version"].notna(), ["doc_id", "family_id", "version"]]  # not the texts
     for _f, fam in rows.groupby("family_id", sort=True):
         by_version: dict[int, list[str]] = {}
         for d, v in zip(fam["doc_id"], fam["version"], strict=True):
