@@ -22,7 +22,6 @@ import argparse
 import contextlib
 import json
 import os
-import pickle
 import shutil
 import sys
 import tempfile
@@ -32,6 +31,8 @@ from pathlib import Path
 
 import pandas as pd
 import psutil
+
+from policykit.build.scratch import message_sizes_plugin
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from law_scaling import default_archive, stage_seconds, table_rows, unpack, write_scale  # noqa: E402
@@ -58,34 +59,6 @@ class ClusterRun:
     stages: dict[str, float] = field(default_factory=dict)
     differ: list[str] = field(default_factory=list)  # tables unlike the baseline's
     error: str = ""
-
-
-def _sizes_plugin():  # a SchedulerPlugin subclass: distributed is imported only when the benchmark runs
-    from distributed.diagnostics.plugin import SchedulerPlugin
-
-    class MessageSizes(SchedulerPlugin):
-        """The pickled size of every task the scheduler receives, the size of every result."""
-
-        name = "policykit-message-sizes"
-
-        def __init__(self) -> None:
-            self.sent: dict[str, int] = {}
-            self.returned: dict[str, int] = {}
-
-        async def start(self, scheduler) -> None:
-            self.scheduler = scheduler
-
-        def update_graph(self, scheduler, *, tasks, **kwargs) -> None:
-            for key in tasks:
-                ts = scheduler.tasks.get(key)
-                if ts is not None and ts.run_spec is not None:
-                    self.sent[str(key)] = len(pickle.dumps(ts.run_spec, protocol=pickle.HIGHEST_PROTOCOL))
-
-        def transition(self, key, start, finish, *args, **kwargs) -> None:
-            if finish == "memory":
-                self.returned[str(key)] = self.scheduler.tasks[key].nbytes
-
-    return MessageSizes()
 
 
 class PeakSampler(threading.Thread):
@@ -135,7 +108,7 @@ def run_cluster_build(raw: Path, work: Path, workers: int, memory_limit: str, ba
     with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                   memory_limit=memory_limit, dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
-        client.register_plugin(_sizes_plugin())
+        client.register_plugin(message_sizes_plugin())
         sampler = PeakSampler(list(client.run(os.getpid).values()))
         sampler.start()
         cmd = [sys.executable, "-m", "policykit.cli", "build", "-q", "--no-cache", "--timings", "--raw", str(raw),

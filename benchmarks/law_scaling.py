@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from measure import run_measured  # noqa: E402
 
 from policykit import config  # noqa: E402
-from policykit.ingest.segment import DOC_TYPES  # noqa: E402
+from policykit.ingest.kinds import DOC_TYPES  # noqa: E402
 
 SCALES = ("half", "whole", "10x")
 COPIES = 10

@@ -28,8 +28,9 @@ from functools import cache
 from pathlib import Path
 
 from policykit import config
+from policykit.ingest.kinds import DOC_TYPES
 from policykit.ingest.normalize import content_key, normalize, normalize_text
-from policykit.ingest.segment import CREDIT_RE, DATE_LINE_RE, DOC_NUMBER_RE, DOC_TYPES, NUMBERED_RE, is_title
+from policykit.ingest.segment import CREDIT_RE, DATE_LINE_RE, DOC_NUMBER_RE, NUMBERED_RE, is_title
 from policykit.ingest.sources import raw_files
 
 YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*(?:年|—|–|-|至|~))")

@@ -46,16 +46,53 @@ def test_figures_takes_the_notebook_as_a_positional_argument() -> None:
 
 
 def test_progress_to_a_pipe_has_no_carriage_returns() -> None:
-    """A progress bar written through LineProgress becomes one line per distinct refresh."""
-    from tqdm import tqdm
+    """A progress bar written to a stream that is no terminal: one line per distinct refresh, no carriage return."""
+    from policykit.progress import progress_bar
 
     sink = io.StringIO()
-    stream = cli.LineProgress(sink)
-    for _ in tqdm(range(3), desc="stages", file=stream, bar_format="{desc}: {n_fmt}/{total_fmt}", mininterval=0):
+    for _ in progress_bar(range(3), desc="stages", file=sink, bar_format="{desc}: {n_fmt}/{total_fmt}", mininterval=0):
         pass
     text = sink.getvalue()
     assert "\r" not in text
     assert text.splitlines() == ["stages: 0/3", "stages: 1/3", "stages: 2/3", "stages: 3/3"]
+    assert text.endswith("3/3\n")  # closing writes no blank line
+
+
+def test_progress_repeats_no_line_and_quiet_writes_nothing() -> None:
+    """A refresh that changes nothing writes nothing; quiet, the bar writes nothing at all."""
+    from policykit.progress import progress_bar
+
+    sink = io.StringIO()
+    with progress_bar(total=2, desc="build", file=sink, bar_format="{desc}: {n_fmt}/{total_fmt}{postfix}",
+                      mininterval=0) as bar:
+        bar.refresh()
+        bar.set_postfix_str("documents")
+        bar.update()
+        bar.update()
+    assert sink.getvalue().splitlines() == ["build: 0/2", "build: 0/2, documents", "build: 1/2, documents",
+                                            "build: 2/2, documents"]
+    sink = io.StringIO()
+    for _ in progress_bar(range(3), file=sink, quiet=True, mininterval=0):
+        pass
+    assert sink.getvalue() == ""
+
+
+def test_progress_on_a_terminal_is_a_tqdm_bar_redrawn_in_place() -> None:
+    """On a terminal the bar is tqdm's own: redrawn with carriage returns on one line."""
+    from tqdm import tqdm
+
+    from policykit.progress import LogBar, progress_bar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    sink = Terminal()
+    bar = progress_bar(range(2), desc="stages", file=sink, bar_format="{desc}: {n_fmt}/{total_fmt}", mininterval=0)
+    assert isinstance(bar, tqdm) and not isinstance(bar, LogBar)
+    for _ in bar:
+        pass
+    assert "\rstages: 2/2" in sink.getvalue()
 
 
 @pytest.mark.slow
@@ -113,6 +150,7 @@ def test_make_lab_passes_allow_root_and_lab_args() -> None:
     assert '--name policykit --display-name "Python (policykit)"' in (config.ROOT / "Makefile").read_text()
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_parsing_imports_no_stage_module() -> None:
     """Building the parser imports none of the modules the sub-commands run: each is imported by its handler."""
     code = ("import sys; from policykit import cli; cli.parser().parse_args(['diff', 'a', 'b']); "
@@ -135,6 +173,7 @@ def test_evaluate_refuses_an_unknown_task(capsys: pytest.CaptureFixture[str]) ->
     assert "\n" not in err and "nonsense" in err and all(task in err for task in TASKS)
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_python_dash_m_policykit_is_the_command() -> None:
     """`python -m policykit` runs the same command line as `policykit` (src/policykit/__main__.py)."""
     from policykit import __version__

@@ -14,6 +14,7 @@ from conftest import content_digests
 
 from policykit import config
 from policykit.build import build
+from policykit.build.scratch import message_sizes_plugin
 from policykit.executor import LocalExecutor, SerialExecutor, executor
 
 
@@ -144,36 +145,6 @@ MESSAGE_LIMIT = 64 * 1024
 """Bytes a task's arguments or result may take on the cluster: paths and row numbers, never a table."""
 
 
-def _sizes_plugin():  # a SchedulerPlugin subclass, defined only when distributed is installed
-    from distributed.diagnostics.plugin import SchedulerPlugin
-
-    class MessageSizes(SchedulerPlugin):
-        """Records the pickled size of every task the scheduler receives and the size of every result."""
-
-        name = "policykit-message-sizes"
-
-        def __init__(self) -> None:
-            self.sent: dict[str, int] = {}
-            self.returned: dict[str, int] = {}
-
-        async def start(self, scheduler) -> None:
-            self.scheduler = scheduler
-
-        def update_graph(self, scheduler, *, tasks, **kwargs) -> None:
-            import pickle
-
-            for key in tasks:
-                ts = scheduler.tasks.get(key)
-                if ts is not None and ts.run_spec is not None:
-                    self.sent[str(key)] = len(pickle.dumps(ts.run_spec, protocol=pickle.HIGHEST_PROTOCOL))
-
-        def transition(self, key, start, finish, *args, **kwargs) -> None:
-            if finish == "memory":
-                self.returned[str(key)] = self.scheduler.tasks[key].nbytes
-
-    return MessageSizes()
-
-
 @pytest.mark.slow
 def test_build_on_a_two_worker_cluster_sends_paths_not_tables(built, tmp_path: Path) -> None:
     """Two worker processes build the same tables; no task's arguments or result carries a table.
@@ -192,7 +163,7 @@ def test_build_on_a_two_worker_cluster_sends_paths_not_tables(built, tmp_path: P
     scratch = tmp_path / "shared"
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit="1.5GiB",
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        client.register_plugin(_sizes_plugin())
+        client.register_plugin(message_sizes_plugin())
         proc = subprocess.run([sys.executable, "-m", "policykit.cli", "build", "-q", "--no-cache", "--csv",
                                "--raw", str(config.RAW_DIR), "--out", str(tmp_path / "dask"),
                                "--scheduler", cluster.scheduler_address, "--scratch", str(scratch)],

@@ -15,7 +15,8 @@ PACKAGE = Path(policykit.__file__).resolve().parent
 # lexicon and the table registry) and, on top, the orchestration (build, cli, executor) that may import
 # every stage. The loaders (api) read published tables, so they sit beside publish.
 STAGES = {
-    "policykit.config": 0, "policykit.errors": 0, "policykit.memory": 0, "policykit.zh": 0, "policykit.schema": 0,
+    "policykit.config": 0, "policykit.errors": 0, "policykit.memory": 0, "policykit.progress": 0, "policykit.zh": 0,
+    "policykit.schema": 0,
     "policykit.ingest": 1,
     "policykit.analysis": 2,
     "policykit.publish": 3, "policykit.api": 3,

@@ -5,17 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from policykit.ingest.grouping import group_witnesses
+from policykit.ingest.kinds import form_of, kind_of
 from policykit.ingest.normalize import normalize
-from policykit.ingest.segment import (
-    form_of,
-    group_witnesses,
-    is_title,
-    kind_of,
-    repeated_menus,
-    segment_file,
-    split_lines,
-)
+from policykit.ingest.segment import is_title, repeated_menus, segment_file, split_lines
 from policykit.ingest.sources import Source
 
 
@@ -201,3 +198,61 @@ def test_case_name_and_numbers() -> None:
     assert w.case_number == "（2007）朝民初字第18230号; （2008）二中民终字第00453号"
     (news,) = _segment(text.replace("## 张某诉某汽车服务有限公司买卖合同纠纷案\n\n", ""), "news.md")
     assert (news.kind, news.case_name) == ("case", None)
+
+
+def _level1_by_line(source: Source, doc, lines) -> set[int]:
+    """Reference: each non-blank line whose first character lies after `# ` on a raw `# heading` line."""
+    import re
+
+    out = set()
+    for i, ln in enumerate(lines):
+        if ln.stripped:
+            offset = int(doc.origin[ln.start + len(ln.text) - len(ln.text.lstrip())])
+            line_start = source.text.rfind("\n", 0, offset) + 1
+            m = re.compile(r"[ \t\u3000\u00a0]*(#{1,6})[ \t]").match(source.text, line_start)
+            if m and len(m.group(1)) == 1 and m.end() <= offset:
+                out.add(i)
+    return out
+
+
+@pytest.mark.parametrize("raw", [
+    "# 中华人民共和国民法典\n\n# 侵权责任编\n\n## 第一章 一般规定\n\n第一条 为了保护民事主体。\n",
+    "前言\n  # 标题甲\n#不是标题\n## 二级\n\t# 标题乙\n正文。\n# \n#",
+    "没有标题的文本。\n第二行。",
+    "# <b>加粗</b>标题\n\n正文 # 不是标题\n\n　# 全角空格后的标题\n",
+    "",
+])
+def test_markdown_level1_lines(raw: str) -> None:
+    """The lines that were `# heading`s in the raw text: those whose text starts after a raw `# ` (not `##`)."""
+    from policykit.ingest.segment import _markdown_level1
+
+    src, doc = _source(raw, "f.md"), normalize(raw)
+    lines = split_lines(doc.text)
+    assert _markdown_level1(src, doc, lines) == _level1_by_line(src, doc, lines)
+    if raw.startswith("# 中华"):
+        assert {lines[i].stripped for i in _markdown_level1(src, doc, lines)} == {"中华人民共和国民法典", "侵权责任编"}
+
+
+@given(st.lists(st.sampled_from(["# ", "## ", " # ", "#", "标题", "正文。", "\n", "\n\n", "\t", "<i>", "</i>", "　"]),
+                max_size=30))
+@settings(max_examples=200, deadline=None)
+def test_markdown_level1_property(parts: list[str]) -> None:
+    """Any mix of headings, markup and text: the same lines as the per-line reading."""
+    from policykit.ingest.segment import _markdown_level1
+
+    raw = "".join(parts)
+    src, doc = _source(raw, "f.md"), normalize(raw)
+    lines = split_lines(doc.text)
+    assert _markdown_level1(src, doc, lines) == _level1_by_line(src, doc, lines)
+
+
+@pytest.mark.parametrize("key", ["", "数据", "数据要素乘数效应", "数据要素×三年行动计划（2024—2026年）" * 40])
+def test_minhash_is_datasketchs_default_hashing(key: str) -> None:
+    """The k-gram MinHash equals datasketch's with its default hash (sha1_hash32), value for value."""
+    from datasketch import MinHash
+
+    from policykit.ingest.grouping import _minhash
+
+    reference = MinHash(num_perm=64, seed=1)
+    reference.update_batch([g.encode("utf-8") for g in sorted({key[i:i + 5] for i in range(max(1, len(key) - 4))})])
+    assert (_minhash(key).hashvalues == reference.hashvalues).all()

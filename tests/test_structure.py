@@ -1,4 +1,4 @@
-"""Tests of the structure stage: sentences and provisions."""
+"""Tests of the structure stage: sentences, numbering, tables of contents and provisions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policykit.errors import InputError
-from policykit.ingest.structure import build_provisions, parse_provisions, split_sentences
+from policykit.ingest.sentences import split_sentences
+from policykit.ingest.structure import build_provisions, parse_provisions
 from policykit.schema import table
 
 
@@ -312,3 +313,62 @@ def test_court_case_sections_are_its_top_level() -> None:
             "二、应当履行。\n\n司法解释相关条文\n\n第六条 经营者应当履行义务。\n")
     tops = [(p.label, p.heading) for p in parse_provisions(text) if p.parent_id is None and p.provision_id != "0"]
     assert tops == [("", "基本案情"), ("", "裁判要点"), ("", "司法解释相关条文")]
+
+
+LABEL_VALUES = [
+    # part, item and article labels of every convention
+    ("一、", 1), ("九、", 9), ("十、", 10), ("十一、", 11), ("二十、", 20), ("二十三、", 23),
+    ("（一）", 1), ("（十二）", 12), ("(十九)", 19), ("（3）", 3), ("(12)", 12),
+    ("3.", 3), ("12、", 12), ("①", 1), ("⑩", 10), ("⑳", 20),
+    ("第一条", 1), ("第十条", 10), ("第十二条", 12), ("第二十条", 20), ("第九十九条", 99),
+    ("第12条", 12), ("第三章", 3), ("第二编", 2), ("第四节", 4), ("其一", 1), ("其十二", 12),
+    # numbers of a hundred and more: hundreds, 零 for an empty place, thousands
+    ("第一百条", 100), ("第一百零一条", 101), ("第一百零九条", 109), ("第一百一十条", 110),
+    ("第一百一十八条", 118), ("第一百二十条", 120), ("第一百九十九条", 199), ("第二百条", 200),
+    ("第二百零六条", 206), ("第三百四十五条", 345), ("第九百九十九条", 999), ("第一千条", 1000),
+    ("第一千零一条", 1001), ("第一千零一十条", 1010), ("第一千二百六十条", 1260), ("第1260条", 1260),
+    ("（一百零一）", 101), ("一百二十、", 120), ("第两百条", 200), ("第二〇条", 20), ("（一〇一）", 101),
+    ("第1百条", 100), ("第１２条", 12),
+]
+
+
+@pytest.mark.parametrize(("label", "value"), LABEL_VALUES)
+def test_label_number(label: str, value: int) -> None:
+    """A label's number, whatever its convention and size: 第一百一十八条 -> 118, not 18."""
+    from policykit.ingest.numbering import label_number
+
+    assert label_number(label) == value
+
+
+@pytest.mark.parametrize("label", ["", "——", "百、", "第千条"])
+def test_label_without_a_readable_number(label: str) -> None:
+    """A label without a number, or with a numeral that reads as none (百 alone), has no value."""
+    from policykit.ingest.numbering import label_number
+
+    assert label_number(label) is None
+
+
+def test_outline_of_articles_runs_past_the_hundredth() -> None:
+    """A table of contents of chapters and articles runs on past 第一百条: the body goes under its chapters.
+
+    Read as 1 (the hundreds dropped), 第一百零一条 after 第九十九条 would look like numbering starting again,
+    end the outline there, and leave the body under the last article.
+    """
+    entries = ["第九章 附则", "第九十九条【术语定义】", "第一百零一条【适用范围】", "第一百零二条【法律衔接】",
+               "第十章 施行", "第一百一十七条【解释机关】", "第一百一十八条【施行日期】"]
+    body = "术语定义\n\n本法所称数据，是指任何以电子或者其他方式对信息的记录。\n\n解释机关\n\n本法由国务院负责解释。"
+    text = "\n\n".join(entries) + "\n\n" + body
+    tree = _tree(text)
+    chapter = {v[1]: k for k, v in tree.items() if v[1] in ("第九章", "第十章")}
+    placed = {v[2]: v[0] for v in tree.values() if v[1] == "" and v[2]}
+    assert placed == {"术语定义": chapter["第九章"], "解释机关": chapter["第十章"]}
+    assert_lossless(text)
+
+
+def test_outline_entries_from_the_hundredth_article_in_a_row() -> None:
+    """第一百条 then 第一百零一条 with nothing between (a table of contents) parse, numbered 100 and 101."""
+    text = ("第九章 附则\n\n第九十九条【术语定义】\n\n第一百条【适用范围】\n\n第一百零一条【法律衔接】\n\n"
+            "第十章 施行\n\n第一百零二条【施行日期】\n\n术语定义\n\n本法所称数据，是指任何以电子方式对信息的记录。")
+    labels = [p.label for p in parse_provisions(text) if p.label]
+    assert labels == ["第九章", "第九十九条", "第一百条", "第一百零一条", "第十章", "第一百零二条"]
+    assert_lossless(text)

@@ -108,9 +108,9 @@ def test_truncate_and_shorten() -> None:
 
 def test_nav_repeats() -> None:
     """Structure and segmentation read the one count of slide navigation."""
-    from policykit.ingest import segment, structure
+    from policykit.ingest import numbering, segment
 
-    assert segment.NAV_REPEATS is structure.NAV_REPEATS is zh.NAV_REPEATS
+    assert segment.NAV_REPEATS is numbering.NAV_REPEATS is zh.NAV_REPEATS
 
 
 def test_content_key_keeps_exactly_what_isalnum_keeps() -> None:

@@ -11,10 +11,7 @@ import argparse
 import os
 import sys
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 
 from policykit import __version__, config
 from policykit.errors import InputError, InputWarning
@@ -322,60 +319,6 @@ def _describe(sub: argparse._SubParsersAction) -> None:
             command.description = helps[name][0].upper() + helps[name][1:] + "."
 
 
-class LineProgress:
-    """A text stream for progress bars written to a file or pipe: each refresh becomes one new line.
-
-    Progress bars redraw themselves with carriage returns, which a log file shows as one long line of
-    overwritten text; here each distinct refresh is written once, ending in a newline.
-    """
-
-    def __init__(self, stream: IO[str]) -> None:
-        """Wrap stream (the real stderr)."""
-        self.stream = stream
-        self._last = ""
-        self._pending = ""
-
-    def write(self, text: str) -> int:
-        """Write text with carriage returns turned into line ends, without blank or repeated lines."""
-        parts = (self._pending + text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        self._pending = parts.pop()
-        for line in parts:
-            line = line.rstrip()
-            if line and line != self._last:
-                self.stream.write(line + "\n")
-                self._last = line
-        return len(text)
-
-    def flush(self) -> None:
-        """Flush the wrapped stream (a partial line waits for its end)."""
-        self.stream.flush()
-
-    def isatty(self) -> bool:
-        """Never a terminal."""
-        return False
-
-    def __getattr__(self, name: str) -> object:
-        """Everything else (encoding, fileno ...) from the wrapped stream."""
-        return getattr(self.stream, name)
-
-
-@contextmanager
-def _line_progress() -> Iterator[None]:
-    """While the command runs, progress written to a non-terminal stderr has no carriage returns."""
-    if sys.stderr.isatty():
-        yield
-        return
-    real = sys.stderr
-    wrapper = LineProgress(real)
-    sys.stderr = wrapper
-    try:
-        yield
-    finally:
-        if wrapper._pending.strip():
-            wrapper.write("\n")
-        sys.stderr = real
-
-
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
     """Input warnings as one line on stderr; other warnings as Python shows them."""
     if issubclass(category, InputWarning):
@@ -396,8 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     warnings.showwarning = _show_warning
     try:
-        with _line_progress():
-            return int(args.func(args) or 0)
+        return int(args.func(args) or 0)
     except InputError as exc:
         print(f"policykit: error: {exc}", file=sys.stderr)
         return 1

@@ -83,12 +83,13 @@ class SerialExecutor:
 
 
 def import_stages() -> None:
-    """Import every module of STAGE_PACKAGES (and pyarrow's Parquet writer), then freeze the heap for the collector.
+    """Import every module of STAGE_PACKAGES, the Parquet writer and the validator, then freeze the heap.
 
     Objects alive now are modules, not data: frozen, full collections skip them. Forked workers inherit
     both the modules and the frozen state.
     """
     importlib.import_module("pyarrow.parquet")
+    importlib.import_module("pandera.pandas")  # every table is validated; frozen, its objects cost no collection
     for name in STAGE_PACKAGES:
         package = importlib.import_module(name)
         for module in pkgutil.iter_modules(package.__path__, f"{name}."):

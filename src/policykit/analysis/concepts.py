@@ -141,8 +141,9 @@ def _scopes(provisions: pd.DataFrame) -> dict[str, _Scopes]:
     """Per document: the scope locator of its provisions."""
     from policykit.analysis.terms import top_level_ids
 
-    prov = provisions.assign(_top=top_level_ids(provisions).astype(str),
-                             _n=provisions["text"].astype(str).map(_dense_len))
+    columns = [c for c in ("doc_id", "provision_id", "level", "char_start", "char_end") if c in provisions.columns]
+    prov = provisions[columns].assign(_top=top_level_ids(provisions).astype(str),  # the texts not carried on
+                                      _n=provisions["text"].astype(str).map(_dense_len))
     # Deeper provisions after their parents at equal starts, so the innermost one is found last.
     prov = prov.sort_values(["doc_id", "char_start", "level"], kind="mergesort")
     out = {}
@@ -153,11 +154,15 @@ def _scopes(provisions: pd.DataFrame) -> dict[str, _Scopes]:
     return out
 
 
-def build_concept_mentions(documents: pd.DataFrame, provisions: pd.DataFrame) -> pd.DataFrame:
-    """One row per mention: doc_id, concept, char_start, char_end, scope (top-level provision), text."""
+def build_concept_mentions(documents: pd.DataFrame, provisions: pd.DataFrame,
+                           scopes: dict[str, _Scopes] | None = None) -> pd.DataFrame:
+    """One row per mention: doc_id, concept, char_start, char_end, scope (top-level provision), text.
+
+    scopes: _scopes(provisions), where the caller has it already.
+    """
     require(documents, ("doc_id", "text"), "documents")
     require(provisions, _PROV_COLUMNS, "provisions")
-    scopes = _scopes(provisions)
+    scopes = _scopes(provisions) if scopes is None else scopes
     rows = []
     for doc_id, text in zip(documents["doc_id"].astype(str), documents["text"].astype(str), strict=True):
         found = mentions(text)
@@ -171,15 +176,17 @@ def build_concept_mentions(documents: pd.DataFrame, provisions: pd.DataFrame) ->
 
 
 def build_concept_counts(documents: pd.DataFrame, provisions: pd.DataFrame,
-                         mention_rows: pd.DataFrame | None = None) -> pd.DataFrame:
+                         mention_rows: pd.DataFrame | None = None,
+                         scopes: dict[str, _Scopes] | None = None) -> pd.DataFrame:
     """Mentions of each concept per document (scope 'document') and per top-level provision: one row per mentioned one.
 
     Columns: doc_id, scope, concept, label_en, category, count, n_nonspace_chars, per_10k. A concept a scope does not
     mention has no row (dense_counts gives the table with them). The provision scopes of a document add up
     to its document scope, less mentions before its first provision.
     """
-    mention_rows = build_concept_mentions(documents, provisions) if mention_rows is None else mention_rows
-    scopes = _scopes(provisions)
+    require(provisions, _PROV_COLUMNS, "provisions")
+    scopes = _scopes(provisions) if scopes is None else scopes
+    mention_rows = build_concept_mentions(documents, provisions, scopes) if mention_rows is None else mention_rows
     per_scope = Counter(zip(mention_rows["doc_id"], mention_rows["provision_id"].fillna(""), mention_rows["concept"],
                             strict=True))
     per_doc = Counter(zip(mention_rows["doc_id"], mention_rows["concept"], strict=True))
@@ -237,8 +244,10 @@ def dense_counts(counts: pd.DataFrame, documents: pd.DataFrame, provisions: pd.D
 
 def build_tables(documents: pd.DataFrame, provisions: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The concepts stage's published tables: concepts (counts) and concept_mentions (one row per mention)."""
-    mention_rows = build_concept_mentions(documents, provisions)
-    return {"concepts": build_concept_counts(documents, provisions, mention_rows),
+    require(provisions, _PROV_COLUMNS, "provisions")
+    scopes = _scopes(provisions)  # once for both tables
+    mention_rows = build_concept_mentions(documents, provisions, scopes)
+    return {"concepts": build_concept_counts(documents, provisions, mention_rows, scopes),
             "concept_mentions": mention_rows}
 
 

@@ -10,6 +10,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from policykit.analysis.locate import locate
@@ -102,10 +103,13 @@ def with_tfidf(frequencies: pd.DataFrame, n_documents: int) -> pd.DataFrame:
     frequencies counted batch by batch (the build) and all at once; rows sorted by doc_id, scope, term.
     """
     df = frequencies
-    is_doc = df["scope"] == "document"
-    idf = {t: math.log(n_documents / k) for t, k in df.loc[is_doc, "term"].value_counts().items()}
-    df["tfidf"] = pd.Series([None] * len(df), dtype="Float64")
-    df.loc[is_doc, "tfidf"] = df.loc[is_doc, "count"] * df.loc[is_doc, "term"].map(idf)
+    is_doc = (df["scope"] == "document").to_numpy(dtype=bool)
+    terms = df["term"].to_numpy(dtype=object)[is_doc]
+    idf = {t: math.log(n_documents / k) for t, k in Counter(terms.tolist()).items()}
+    values = np.zeros(len(df))
+    values[is_doc] = df["count"].to_numpy(dtype=np.int64)[is_doc] * np.fromiter(map(idf.__getitem__, terms), float,
+                                                                                 len(terms))
+    df["tfidf"] = pd.arrays.FloatingArray(values, ~is_doc)  # null outside the document scope
     return df.sort_values(["doc_id", "scope", "term"], kind="mergesort").reset_index(drop=True)
 
 
@@ -125,59 +129,76 @@ def log_ratio(a: int, b: int, total_a: int, total_b: int) -> float:
     return math.log2(((b or 0.5) / total_b) / ((a or 0.5) / total_a))
 
 
+def _keyness_rows(counts_a: Mapping[str, int], counts_b: Mapping[str, int]) -> list[tuple[str, int, int, float, float]]:
+    """(term, count_a, count_b, g2, log_ratio) of every term of two corpora, in the order keyness() gives."""
+    total_a, total_b = sum(counts_a.values()), sum(counts_b.values())
+    if total_a == 0 or total_b == 0:
+        raise InputError("keyness", "both corpora need at least one counted term")
+    rows = []
+    for term in set(counts_a) | set(counts_b):
+        a, b = int(counts_a.get(term, 0)), int(counts_b.get(term, 0))
+        rows.append((term, a, b, log_likelihood(a, b, total_a, total_b), log_ratio(a, b, total_a, total_b)))
+    # terms found in only one corpus first, then g2 descending, then term (unique: the order is total)
+    rows.sort(key=lambda r: (r[1] != 0 and r[2] != 0, -r[3], r[0]))
+    return rows
+
+
 def keyness(counts_a: Mapping[str, int], counts_b: Mapping[str, int]) -> pd.DataFrame:
     """Keyness of every term of two corpora: term, count_a, count_b, g2, log_ratio (B over A), direction.
 
     direction is 'b' where the term is relatively more frequent in B, else 'a'. Rows come sorted with
     the terms found in only one corpus first, then by g2 descending, then by term.
     """
-    total_a, total_b = sum(counts_a.values()), sum(counts_b.values())
-    if total_a == 0 or total_b == 0:
-        raise InputError("keyness", "both corpora need at least one counted term")
-    rows = []
-    for term in sorted(set(counts_a) | set(counts_b)):
-        a, b = int(counts_a.get(term, 0)), int(counts_b.get(term, 0))
-        lr = log_ratio(a, b, total_a, total_b)
-        rows.append({
-            "term": term, "count_a": a, "count_b": b,
-            "g2": log_likelihood(a, b, total_a, total_b), "log_ratio": lr,
-            "direction": "b" if lr > 0 else "a",
-            "_exclusive": a == 0 or b == 0,
-        })
-    columns = ["term", "count_a", "count_b", "g2", "log_ratio", "direction", "_exclusive"]
-    df = pd.DataFrame(rows, columns=columns)
-    df = df.sort_values(["_exclusive", "g2", "term"], ascending=[False, False, True], kind="mergesort")
-    return df.drop(columns="_exclusive").reset_index(drop=True)
+    rows = _keyness_rows(counts_a, counts_b)
+    df = pd.DataFrame(rows, columns=["term", "count_a", "count_b", "g2", "log_ratio"])
+    df["direction"] = ["b" if r[4] > 0 else "a" for r in rows]
+    return df
 
 
-def build_keyness(documents: pd.DataFrame, provisions: pd.DataFrame | None = None) -> pd.DataFrame:
+def _document_counts(frequencies: pd.DataFrame, doc_ids: set[str]) -> dict[str, dict[str, int]]:
+    """Term counts of each of doc_ids, from the document-scope rows of term_frequencies."""
+    rows = frequencies[(frequencies["scope"] == "document") & frequencies["doc_id"].isin(doc_ids)]
+    out: dict[str, dict[str, int]] = {d: {} for d in doc_ids}
+    cells = (rows["doc_id"].tolist(), rows["term"].tolist(), rows["count"].astype(int).tolist())
+    for doc_id, term, n in zip(*cells, strict=True):
+        out[doc_id][term] = n
+    return out
+
+
+def build_keyness(documents: pd.DataFrame, provisions: pd.DataFrame | None = None,
+                  frequencies: pd.DataFrame | None = None) -> pd.DataFrame:
     """Keyness of every draft -> final pair, one row per (pair_id, term), whole-document counts.
 
     Rows are sorted by pair_id, then terms found in only one version first, then g2 descending, then
-    term. provisions is accepted (and unused) so that both builders take the same arguments.
+    term. provisions is accepted (and unused) so that both builders take the same arguments. frequencies,
+    when given, is the term_frequencies table of (at least) the paired documents: their document-scope
+    counts are used rather than tokenising the documents again (they are the same counts).
     """
     from policykit.ingest.documents import version_pairs
 
     require(documents, ("doc_id", "text"), "documents")
     pairs = version_pairs(documents)
-    text = dict(zip(documents["doc_id"].astype(str), documents["text"].astype(str), strict=True))
-    frames = []
-    for draft, final in pairs:
-        k = keyness(Counter(tokenize(text[draft])), Counter(tokenize(text[final])))
-        k = k.rename(columns={"count_a": "count_draft", "count_b": "count_final"})
-        k["direction"] = k["direction"].map({"a": "draft", "b": "final"})
-        k.insert(0, "pair_id", f"{draft}__{final}")
-        frames.append(k)
     columns = table("keyness").columns
-    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    if not pairs:
+        return pd.DataFrame(columns=columns)
+    paired = {d for pair in pairs for d in pair}
+    if frequencies is None:
+        text = dict(zip(documents["doc_id"].astype(str), documents["text"].astype(str), strict=True))
+        counts: Mapping[str, Mapping[str, int]] = {d: Counter(tokenize(text[d])) for d in paired}
+    else:
+        require(frequencies, ("doc_id", "scope", "term", "count"), "term_frequencies")
+        counts = _document_counts(frequencies, paired)
+    rows = []
+    for draft, final in pairs:
+        pair_id = f"{draft}__{final}"
+        rows += [(pair_id, *r, "final" if r[4] > 0 else "draft") for r in _keyness_rows(counts[draft], counts[final])]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def build_tables(documents: pd.DataFrame, provisions: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Return the terms stage's published tables: term_frequencies and keyness."""
-    return {
-        "term_frequencies": build_term_frequencies(documents, provisions),
-        "keyness": build_keyness(documents, provisions),
-    }
+    frequencies = build_term_frequencies(documents, provisions)
+    return {"term_frequencies": frequencies, "keyness": build_keyness(documents, provisions, frequencies)}
 
 
 def top_terms(frequencies: pd.DataFrame, doc_id: str, n: int = 20, *, by: str = "tfidf",

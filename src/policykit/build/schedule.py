@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from tqdm import tqdm
 
 from policykit import config
 from policykit.build import scratch
@@ -35,6 +34,7 @@ from policykit.build.stages import (
 from policykit.build.write import timed
 from policykit.executor import SerialExecutor, executor
 from policykit.memory import release_memory
+from policykit.progress import progress_bar
 
 
 def workers() -> int:
@@ -340,8 +340,8 @@ def build_tables(raw_dir: Path, catalog_file: Path, progress: bool = False, sche
         with executor(scheduler, workers=None if scheduler else workers()) as own:
             return build_tables(raw_dir, catalog_file, progress, ex=own, timings=timings, sink=sink, spill=spill,
                                 keep_going=keep_going)
-    bar = tqdm(total=len(declared.STAGES), desc="policykit build", unit="stage", disable=not progress,
-               bar_format="{desc}: {n_fmt}/{total_fmt} stages [{elapsed}]{postfix}")
+    bar = progress_bar(total=len(declared.STAGES), desc="policykit build", unit="stage", quiet=not progress,
+                       bar_format="{desc}: {n_fmt}/{total_fmt} stages [{elapsed}]{postfix}")
     run = _Run({"raw": RawFolder(raw_dir, keep_going), "catalog": catalog_file}, bar, sink)
     with bar:
         for group in stage_order():

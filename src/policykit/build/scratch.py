@@ -292,3 +292,38 @@ def sees(url: str) -> bool:
 def write_results(tables: Tables, place: str) -> Written:
     """A task's tables written under place (run in the worker); what it returns in their place."""
     return Written({name: write_result(df, f"{place}.{name}") for name, df in sorted(tables.items())})
+
+
+def message_sizes_plugin():  # a SchedulerPlugin subclass: distributed is imported only here
+    """A Dask scheduler plugin recording each task's pickled size (`sent`) and each result's size (`returned`).
+
+    Registered with `client.register_plugin(...)`, it shows whether a build sends paths or tables: the
+    cluster test and benchmarks/cluster_build.py read it.
+    """
+    import pickle
+
+    from distributed.diagnostics.plugin import SchedulerPlugin
+
+    class MessageSizes(SchedulerPlugin):
+        """The pickled size of every task the scheduler receives, the size of every result."""
+
+        name = "policykit-message-sizes"
+
+        def __init__(self) -> None:
+            self.sent: dict[str, int] = {}
+            self.returned: dict[str, int] = {}
+
+        async def start(self, scheduler) -> None:
+            self.scheduler = scheduler
+
+        def update_graph(self, scheduler, *, tasks, **kwargs) -> None:
+            for key in tasks:
+                ts = scheduler.tasks.get(key)
+                if ts is not None and ts.run_spec is not None:
+                    self.sent[str(key)] = len(pickle.dumps(ts.run_spec, protocol=pickle.HIGHEST_PROTOCOL))
+
+        def transition(self, key, start, finish, *args, **kwargs) -> None:
+            if finish == "memory":
+                self.returned[str(key)] = self.scheduler.tasks[key].nbytes
+
+    return MessageSizes()

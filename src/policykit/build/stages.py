@@ -93,9 +93,10 @@ def _statement_changes(t: Tables) -> Tables:
 
 
 def _terms(t: Tables) -> Tables:
-    from policykit.analysis.terms import build_tables as build_term_tables
+    """The term frequencies of a batch of documents (keyness needs whole version pairs: _finish_terms)."""
+    from policykit.analysis.terms import build_term_frequencies
 
-    return build_term_tables(t["documents"], t["provisions"])
+    return {"term_frequencies": build_term_frequencies(t["documents"], t["provisions"])}
 
 
 def _finish_terms(out: Tables, inputs: Tables) -> Tables:
@@ -105,13 +106,14 @@ def _finish_terms(out: Tables, inputs: Tables) -> Tables:
       recomputed here from every batch's document-scope rows (the shuffle by term), with the formula of
       the terms stage (terms.with_tfidf);
     - keyness compares a draft with its final version, which may lie in another batch: computed here
-      on the whole corpus (it tokenises only the documents of draft → final pairs).
+      on the whole corpus, from the document-scope counts of the batches (no document is tokenised again).
     A test checks the result equals terms.build_tables on the whole corpus.
     """
     from policykit.analysis.terms import build_keyness, with_tfidf
 
-    return {**out, "term_frequencies": with_tfidf(out["term_frequencies"], len(inputs["documents"])),
-            "keyness": build_keyness(inputs["documents"], inputs["provisions"])}
+    frequencies = with_tfidf(out["term_frequencies"], len(inputs["documents"]))
+    return {**out, "term_frequencies": frequencies,
+            "keyness": build_keyness(inputs["documents"], inputs["provisions"], frequencies)}
 
 
 def _concepts(t: Tables) -> Tables:

@@ -46,7 +46,7 @@ def _number(value: object) -> float | None:
 
 def _base(value: object, unit: object) -> tuple[float | None, str]:
     """A number and its unit in base units (三万元 -> 30000 元), through the recogniser's rule."""
-    from policykit.analysis.quantities import _base as to_base
+    from policykit.analysis.quantity_values import to_base
 
     number, base_unit = to_base(_number(value), str(unit or "") or None)
     return number, base_unit or ""

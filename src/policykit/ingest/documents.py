@@ -31,17 +31,10 @@ from policykit.ingest.catalog import Entry, Erratum, match
 from policykit.ingest.collate import collate
 from policykit.ingest.dates import KINDS, Event, text_events
 from policykit.ingest.extract import format_of
-from policykit.ingest.ids import readable_id
+from policykit.ingest.grouping import VERSION_MARKER_RE, group_witnesses, primary_of
+from policykit.ingest.ids import content_doc_id, readable_id
 from policykit.ingest.normalize import Normalized, insert_line_break, normalize, script_of
-from policykit.ingest.segment import (
-    DRAFT_RE,
-    VERSION_MARKER_RE,
-    Witness,
-    content_doc_id,
-    group_witnesses,
-    primary_of,
-    segment_file,
-)
+from policykit.ingest.segment import DRAFT_RE, Witness, segment_file
 from policykit.ingest.sources import SUFFIXES, Skipped, Source
 from policykit.schema import require, table
 from policykit.zh import QUOTED_TITLE_RE, title_key
@@ -323,15 +316,20 @@ def families(documents: pd.DataFrame) -> pd.DataFrame:
                                                     strict=True)]
     fam = ["family-" + hashlib.sha1(k.encode("utf-8")).hexdigest()[:10] for k in keys]
     out = pd.DataFrame({"doc_id": documents["doc_id"], "family_id": fam})
+    members: dict[str, list[int]] = {}
+    for i, f in enumerate(fam):
+        members.setdefault(f, []).append(i)
+    ids, dates, kinds = documents["doc_id"].tolist(), documents["date"].tolist(), documents["kind"].tolist()
     order = {}
-    for _f, rows in documents.assign(family_id=fam).groupby("family_id", sort=True):
+    for f in sorted(members):
+        rows = members[f]
         if len(rows) == 1:
-            order[rows["doc_id"].iloc[0]] = 1
+            order[ids[rows[0]]] = 1
             continue
-        dated = rows[rows["date"].notna()]
-        ranks = sorted({(d, kind != "draft") for d, kind in zip(dated["date"], dated["kind"], strict=True)})
-        for d, kind, doc_id in zip(dated["date"], dated["kind"], dated["doc_id"], strict=True):
-            order[doc_id] = ranks.index((d, kind != "draft")) + 1
+        dated = [i for i in rows if pd.notna(dates[i])]
+        ranks = sorted({(dates[i], kinds[i] != "draft") for i in dated})
+        for i in dated:
+            order[ids[i]] = ranks.index((dates[i], kinds[i] != "draft")) + 1
     out["version"] = out["doc_id"].map(order).astype("Int64")
     return out
 
@@ -362,7 +360,7 @@ def version_pairs(documents: pd.DataFrame) -> list[tuple[str, str]]:
         require(documents, ("doc_id", "kind", "related_doc_id"), "documents")
         return _draft_pairs(documents)
     out = []
-    rows = documents[documents["version"].notna()]
+    rows = documents.loc[documents["version"].notna(), ["doc_id", "family_id", "version"]]  # not the texts
     for _f, fam in rows.groupby("family_id", sort=True):
         by_version: dict[int, list[str]] = {}
         for d, v in zip(fam["doc_id"], fam["version"], strict=True):

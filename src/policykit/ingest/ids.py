@@ -15,11 +15,14 @@ the content hash id (doc- and ten hex digits), which is as stable, only not read
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import re
 import unicodedata
 from functools import lru_cache
 from typing import Any
+
+from policykit.zh import content_key
 
 MAX_SLUG = 60
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
@@ -87,3 +90,13 @@ def readable_id(title: str | None, date: str | None, opening: str = "") -> str |
         base = f"untitled-{base}"
     year = date[:4] if date and re.match(r"^\d{4}", date) else None
     return f"{base}-{year}" if year and not base.endswith(year) else base
+
+
+def content_doc_id(title: str | None, form: str | None, date: str | None, doc_number: str | None,
+                   opening: str = "") -> str:
+    """A stable ASCII id for a document the catalog does not know, from its content only.
+
+    doc- and a hash of its title (or, untitled, its opening), form, date and document number.
+    """
+    parts = [content_key(title or "") or content_key(opening[:200]), form or "", date or "", doc_number or ""]
+    return "doc-" + hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:10]

@@ -246,12 +246,14 @@ def normalize_text(raw: str) -> str:
     return normalize(raw).text
 
 
+_NON_CJK_RE = re.compile(f"[^{CJK}]+")
+
+
 def script_of(text: str) -> str:
     """Hant when OpenCC changes a noticeable share of the Chinese characters, else hans."""
-    chars = _CJK_RE.findall(text)
-    if not chars:
+    sample = _NON_CJK_RE.sub("", text)[:20000]  # its first 20,000 Chinese characters
+    if not sample:
         return "hans"
-    sample = "".join(chars[:20000])
     converted = _t2s().convert(sample)
     changed = count_changed(converted[:len(sample)], sample[:len(converted)])
     return "hant" if changed / len(sample) > 0.03 else "hans"

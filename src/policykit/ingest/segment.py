@@ -8,54 +8,35 @@
 - text before a file's first title is a news wrapper: its own `news` document;
 - trailing credit lines (图片来源, 责任编辑) and web navigation (breadcrumbs, slide menus repeated on
   every page) are removed and counted;
-- the same document found in several files or scripts (by its normalised text, blocked with MinHash LSH
-  and confirmed by Indel similarity) becomes one document with several witnesses.
+- kinds and forms come from policykit.ingest.kinds; the witnesses of one document, found in several
+  files or scripts, are grouped by policykit.ingest.grouping.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import islice
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
-from rapidfuzz.distance import Indel
-from scipy.cluster.hierarchy import DisjointSet
 
 from policykit.ingest.dates import TextDates, line_date, text_dates
+from policykit.ingest.kinds import DOC_TYPES, FORM_RE, HEADER_LINES, case_names, kind_of, law_kind, witness_form
 from policykit.ingest.normalize import Normalized, script_of
 from policykit.ingest.sources import Source
-from policykit.zh import ARTICLE_LINE_RE, CASE_FACTS_RE, NAV_REPEATS, NUMERALS, ONE_TO_TEN, content_key, title_key
+from policykit.zh import ARTICLE_LINE_RE, NAV_REPEATS, NUMERALS, ONE_TO_TEN, content_key
 from policykit.zh import NUMBERED_LINE_RE as NUMBERED_RE
 from policykit.zh import PART_LINE_RE as PART_RE
 
-# Document types a title ends with: policy documents, laws and rules. 法 only as a word of its own
-# (…管理法), not the end of 方法/办法/做法/看法 …; 办法 is a type in its own right.
-DOC_TYPES = ("意见|实施意见|指导意见|方案|计划|通知|决定|决议|办法|规定|规划|纲要|白皮书|报告|条例|细则|指引|通告|公告"
-             "|规则|解释|批复|答复|章程|准则|修正案|法典|(?<![方办做想看说手用语写算])法")
 TITLE_RE = re.compile(rf"^[^，。；：:！？、]{{2,80}}(?:{DOC_TYPES})(?:（[^（）]{{1,20}}）)*(?:\d{{4}}年?)?$")
-# a form is also named by a few type words that open no document of their own (…规范, …解答, …安排)
-FORM_RE = re.compile(rf"({DOC_TYPES}|规范|解答|安排)(?:（[^（）]{{1,20}}）)*(?:\d{{4}}年?)?$")
-FORM_OF = {"实施意见": "意见", "指导意见": "意见", "法典": "法"}  # a form's variants name the form itself
-# Judicial interpretations: a 法释 number, adoption by the courts' judicial or procuratorial committee, or a
-# title of the Supreme People's Court or Procuratorate (or 关于审理…案件…的解释 without the issuer named)
-JI_NUMBER_RE = re.compile(r"^(?:法释|高检发释字)〔\d{4}〕\d+号$")
-JI_ADOPTED_RE = re.compile(r"最高人民法院审判委员会|最高人民检察院[^，。\n]{0,12}检察委员会")
-JI_TITLE_RE = re.compile(r"^最高人民(?:法院|检察院)"
-                         r"|^关于(?:审理|办理|适用|执行)[^。]*(?:解释|规定|批复)(?:（[^（）]{1,6}）)?$")
-JI_FORMS = {"补充规定": "规定", "补充安排": "安排"}
-AMENDS_RE = re.compile(r"对[^。]{0,160}作(?:如下|以下)(?:修改|补充安排)")  # a text that amends another: a 决定
 # The order number of a promulgation line in the header: `1988年8月6日 中华人民共和国国务院令第11号发布`
 ORDER_LINE_RE = re.compile(rf"^\d{{4}}年\d{{1,2}}月\d{{1,2}}日\s*"
                            rf"(\S{{2,30}}令第[\d{ONE_TO_TEN}百零〇]+号)(?:公布|发布)$")
-HEADER_LINES = 8  # a document's number stands within its first lines
-HEAD_CHARS = 3000  # the header block of a document lies within its first characters
 BRACKET_LINE_RE = re.compile(r"^（[^（）]{1,20}）$")
 WEB_TAG_RE = re.compile(r"^【[^【】]{1,8}】")  # a web page's status tag before a title: 【进行中】
-MD_HEADING_LINE_RE = re.compile(r"[ \t\u3000\u00a0]*(#{1,6})[ \t]")
+MD_LEVEL1_LINE_RE = re.compile(r"^[ \t\u3000\u00a0]*#[ \t]", re.M)  # a line that is a level-1 heading
 EMBEDDED_MAX_LINES = 60  # a document embedded in an explainer ends at its signature within this many lines
 ANNEX_RE = re.compile(rf"^附件\s*[0-9{ONE_TO_TEN}]*[:：]?$")
 DOC_NUMBER_RE = re.compile(r"^[^\s，。]{1,16}〔\d{4}〕\d+号$")
@@ -65,7 +46,6 @@ BREADCRUMB_RE = re.compile(r"^[^|>\n]{1,12}(?:\s*[|>]\s*[^|>\n]{1,12}){2,}$")
 DATE_LINE_RE = re.compile(r"^(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?\S{0,6}$")
 DRAFT_RE = re.compile(r"[（(]?征求意见稿[）)]?")
 NEWS_MIN_CHARS = 40  # shorter text before the first title is kept with the document that follows
-SAME_DOC_SIMILARITY = 0.9  # Indel similarity of content keys above which two witnesses are one document
 BODY_START_RE = re.compile(rf"^[ \t\u3000]*第[{NUMERALS}\d]+[章条]", re.M)  # where a law's articles begin
 NAV_RUN, NAV_LINE_CHARS = 3, 20  # slide menus: runs of NAV_RUN lines of at most NAV_LINE_CHARS
 
@@ -78,7 +58,7 @@ class Line:
     end: int
     text: str
 
-    @property
+    @cached_property
     def stripped(self) -> str:
         """The line without surrounding whitespace."""
         return self.text.strip()
@@ -134,20 +114,7 @@ def split_lines(text: str) -> list[Line]:
 def is_title(line: str) -> bool:
     """True for a document title line: short, unnumbered, ending in a document type (never 第X章/节)."""
     s = WEB_TAG_RE.sub("", line.strip())
-    return bool(TITLE_RE.match(s)) and not NUMBERED_RE.match(s) and len(s) <= 80
-
-
-def form_of(title: str | None) -> str | None:
-    """The form of a document, from the document type its title ends with (意见, 方案, 条例, 法 …)."""
-    m = FORM_RE.search(title or "")
-    return FORM_OF.get(m.group(1), m.group(1)) if m else None
-
-
-def markdown_level(raw: str, raw_offset: int) -> int:
-    """Level of the Markdown heading (number of #) on the raw line holding raw_offset; 0 if none."""
-    line_start = raw.rfind("\n", 0, raw_offset) + 1
-    m = MD_HEADING_LINE_RE.match(raw, line_start)
-    return len(m.group(1)) if m and m.end() <= raw_offset else 0
+    return len(s) <= 80 and bool(TITLE_RE.match(s)) and not NUMBERED_RE.match(s)
 
 
 def _blank_before(lines: list[Line], i: int) -> bool:
@@ -253,36 +220,13 @@ def repeated_menus(lines: list[Line]) -> list[int]:
 
 def find_metadata(w: Witness) -> None:
     """Fill doc_number and dates from the text itself."""
-    lines = [ln.stripped for ln in split_lines(w.text) if ln.stripped]
+    lines = list(islice((s for raw in w.text.split("\n") if (s := raw.strip())), HEADER_LINES))
     w.doc_number = next((s for s in lines[:HEADER_LINES] if DOC_NUMBER_RE.match(s)), None)
     if w.doc_number is None:
         w.doc_number = next((m.group(1) for s in lines[:HEADER_LINES] if (m := ORDER_LINE_RE.match(s))), None)
     w.dates = text_dates(w.text)
     first = w.dates.ordering()
     w.date = first.date if first else None
-
-
-TRANSMITTAL_RE = re.compile(r"(?:印发|转发|颁布|发布)[^，。]{0,40}《[^《》]+》[^《》]{0,10}的(?:通知|公告|通告)")
-
-
-def kind_of(title: str | None, is_wrapper: bool, is_explainer: bool, assigned: bool) -> str:
-    """Document kind from what the text shows.
-
-    A notice that transmits another document (印发…《…》的通知) or announces one (征求《…》意见的公告)
-    is a `notice`; a 通知 stating rules of its own is a `policy` in the form of a notice.
-    """
-    title = title or ""
-    if is_explainer:
-        return "interpretation"
-    if is_wrapper:
-        return "news"
-    if "征求意见稿" in title and "《" not in title:
-        return "draft"
-    if assigned or form_of(title) in ("白皮书", "报告") or re.search(r"研究(?:（[^（）]*）)*$", title):
-        return "report"  # by the type the title ends with: 企业财务会计报告条例 is a regulation
-    if TRANSMITTAL_RE.search(title) or (form_of(title) in ("通知", "公告", "通告") and "《" in title):
-        return "notice"
-    return "policy"
 
 
 Cut = tuple[int, str, str | None, bool]  # (line, kind hint, title, title_assigned)
@@ -333,12 +277,11 @@ def _titled_cuts(lines: list[Line], titles: list[tuple[int, int]], nonblank: lis
     return cuts
 
 
-def _markdown_title(source: Source, doc: Normalized, lines: list[Line]) -> tuple[int, int] | None:
+def _markdown_title(lines: list[Line], level1: set[int]) -> tuple[int, int] | None:
     """(first, last line) of the level-1 Markdown headings (`# title`) that open the file, if it opens so.
 
     Consecutive opening headings are one title (`# 中华人民共和国民法典` / `# 侵权责任编`).
     """
-    level1 = _markdown_level1(source, doc, lines)
     first = next((i for i, ln in enumerate(lines) if ln.stripped), None)
     if first is None or first not in level1:
         return None
@@ -353,14 +296,19 @@ def _markdown_title(source: Source, doc: Normalized, lines: list[Line]) -> tuple
 
 
 def _markdown_level1(source: Source, doc: Normalized, lines: list[Line]) -> set[int]:
-    """Lines that were level-1 Markdown headings in the raw text."""
-    out = set()
-    for i, ln in enumerate(lines):
-        if ln.stripped:
-            offset = ln.start + (len(ln.text) - len(ln.text.lstrip()))
-            if markdown_level(source.text, int(doc.origin[offset])) == 1:
-                out.add(i)
-    return out
+    """Lines that were level-1 Markdown headings in the raw text (their first character after the `# `)."""
+    raw = source.text
+    heads = [(m.end(), len(raw) if (e := raw.find("\n", m.end())) < 0 else e) for m in MD_LEVEL1_LINE_RE.finditer(raw)]
+    if not heads:
+        return set()
+    index = [i for i, ln in enumerate(lines) if ln.stripped]
+    firsts = np.array([lines[i].start + len(lines[i].text) - len(lines[i].text.lstrip()) for i in index],
+                      dtype=np.int64)
+    offsets = doc.origin[firsts] if len(firsts) else np.zeros(0, np.int64)
+    after, line_end = np.array(heads, dtype=np.int64).T
+    k = np.searchsorted(after, offsets, side="right") - 1  # the last heading whose text starts at or before
+    level1 = (k >= 0) & (offsets <= line_end[np.maximum(k, 0)])
+    return {i for i, yes in zip(index, level1.tolist(), strict=True) if yes}
 
 
 SENTENCE_MARKS_RE = re.compile("[。；！？]")
@@ -408,16 +356,17 @@ def segment_file(source: Source, doc: Normalized) -> list[Witness]:
     nonblank = [ln.stripped for ln in lines if ln.stripped]
     if any(EXPLAINER_RE.search(s) for s in nonblank[:3]):
         return _explainer(source, doc, lines, nonblank)
-    opening = _markdown_title(source, doc, lines)
-    titles = title_starts(lines)
+    level1 = _markdown_level1(source, doc, lines)
+    opening = _markdown_title(lines, level1)
+    all_titles = title_starts(lines)
+    titles = list(all_titles)
     if opening and (is_title(lines[opening[0]].text) or is_title(_title_text(lines, *opening)) or not titles
                     or FORM_RE.search(_title_text(lines, *opening))):
         # a file that opens with its `# title` marks its titles in Markdown: only a `# heading` opens
         # another document (a 第X章 heading, a title repeated or broken over lines below it never does),
         # or a complete document appended after 附： (an amending decision, then the text it re-publishes)
-        level1 = _markdown_level1(source, doc, lines)
         titles = [opening] + [t for t in titles if t[0] > opening[1] and t[0] in level1]
-        titles = sorted(titles + [a for t in title_starts(lines) if t[0] > opening[1] and (a := _appended(lines, t))])
+        titles = sorted(titles + [a for t in all_titles if t[0] > opening[1] and (a := _appended(lines, t))])
     titles = _with_body_between(lines, titles)
     if not titles:
         # no title line at all: an untitled document, split again wherever the 一、 numbering restarts
@@ -486,144 +435,9 @@ def _witness(source: Source, doc: Normalized, parts: list[tuple[int, int]], kind
     return w
 
 
-CASE_NAME_RE = re.compile(r"^[^，。；：:！？\s]{1,40}(?:诉|与)[^，。；：:！？]{2,80}案$")
-CASE_NUMBER_RE = re.compile(r"[（(]\d{4}[）)][\u4e00-\u9fff]{1,12}\d+号")
-
-
-def case_names(text: str, title: str | None) -> tuple[str | None, str | None]:
-    """(case name, case numbers) of a court case: its X诉Y…案 line before the facts, its （YYYY）…号 numbers."""
-    facts = CASE_FACTS_RE.search(text)
-    head = text[:facts.start()] if facts else text[:HEAD_CHARS]
-    name = next((ln.strip() for ln in head.split("\n") if CASE_NAME_RE.match(ln.strip())), None)
-    if name is None and title and CASE_NAME_RE.match(title):
-        name = title
-    numbers = list(dict.fromkeys(CASE_NUMBER_RE.findall(text)))
-    return name, "; ".join(numbers) or None
-
-
-def law_kind(text: str, title: str | None, doc_number: str | None) -> str | None:
-    """`case` or `judicial_interpretation` where the text has the form of one, else None."""
-    if CASE_FACTS_RE.search(text):
-        return "case"
-    head = "\n".join(ln.stripped for ln in split_lines(text[:HEAD_CHARS])[:4 * HEADER_LINES] if ln.stripped)
-    if (doc_number and JI_NUMBER_RE.match(doc_number)) or JI_TITLE_RE.search(title or "") \
-            or any(JI_NUMBER_RE.match(s) for s in head.split("\n")[:HEADER_LINES]) or JI_ADOPTED_RE.search(head):
-        return "judicial_interpretation"
-    return None
-
-
-def witness_form(w: Witness) -> str | None:
-    """The form of a witness's document: its title's type word; an amending judicial interpretation is a 决定."""
-    if w.kind in ("news", "interpretation", "case"):
-        return None
-    form = form_of(w.title)
-    if w.kind != "judicial_interpretation":
-        return form
-    m = re.search(r"(补充规定|补充安排)(?:（[^（）]{1,20}）)*$", w.title or "")
-    form = JI_FORMS[m.group(1)] if m else form
-    if form != "安排" and AMENDS_RE.search(w.text[:1500]) and "修改" in w.text[:1500]:
-        return "决定"
-    return form
-
-
 def untitled_label(text: str) -> str:
     """A descriptive label for a text without a title line: （无题） and its first line."""
     first = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
     return "（无题）" + first[:40]
 
 
-def _minhash(key: str, k: int = 5, num_perm: int = 64) -> MinHash:
-    """MinHash of the character k-grams of a content key."""
-    m = MinHash(num_perm=num_perm, seed=1)
-    grams = {key[i:i + k] for i in range(max(1, len(key) - k + 1))}
-    m.update_batch([g.encode("utf-8") for g in sorted(grams)])
-    return m
-
-
-def group_witnesses(witnesses: list[Witness]) -> list[list[Witness]]:
-    """Group witnesses of the same document: LSH candidates confirmed by Indel similarity ≥ 0.9.
-
-    Both confirmations (same_body, same_identity) require the same kind and title key, so only witnesses
-    that share them with another are hashed and indexed: whether two are LSH candidates depends on
-    their two MinHashes alone, so the pairs considered, and the groups, are those of an index of all.
-    """
-    block_of = [(w.kind, title_key(w.title)) for w in witnesses]
-    blocks = Counter(block_of)
-    lsh = MinHashLSH(threshold=0.5, num_perm=64)
-    hashes: dict[int, MinHash] = {}
-    for i, w in enumerate(witnesses):
-        if blocks[block_of[i]] > 1:
-            hashes[i] = _minhash(w.key)
-            lsh.insert(str(i), hashes[i])
-    same = DisjointSet(range(len(witnesses)))
-    for i, w in enumerate(witnesses):
-        for j in sorted(int(c) for c in lsh.query(hashes[i])) if i in hashes else ():
-            if j <= i or same.connected(i, j):
-                continue
-            if same_body(w, witnesses[j]):
-                same.merge(i, j)  # the same articles under headers that set out the dates differently
-                continue
-            if not same_identity(w, witnesses[j]):
-                continue
-            a, b = w.key, witnesses[j].key
-            # Indel similarity is at most 2·min/(la+lb): skip pairs whose lengths alone rule them out
-            if 2 * min(len(a), len(b)) < SAME_DOC_SIMILARITY * (len(a) + len(b)):
-                continue
-            if Indel.normalized_similarity(a, b, score_cutoff=SAME_DOC_SIMILARITY):
-                same.merge(i, j)
-    groups: dict[int, list[Witness]] = {}
-    for i, w in enumerate(witnesses):
-        groups.setdefault(same[i], []).append(w)
-    return list(groups.values())
-
-
-BODY_MIN_CHARS = 200  # a body this long at least, identical in two witnesses, makes them one document
-
-
-def same_body(a: Witness, b: Witness) -> bool:
-    """Whether two witnesses of one title carry the same articles word for word, whatever their headers say."""
-    if a.kind != b.kind or title_key(a.title) != title_key(b.title):
-        return False
-    return len(a.body_key) >= BODY_MIN_CHARS and a.body_key == b.body_key
-
-
-def same_identity(a: Witness, b: Witness) -> bool:
-    """Whether two witnesses may be one text: same kind and title, no differing 文号, date or version marker.
-
-    A document number or a signed/published/effective date counts where both state one; the adoption and
-    amendment dates must be the same set (one version states an amendment the other lacks).
-    """
-    if a.kind != b.kind or title_key(a.title) != title_key(b.title):
-        return False
-    if a.doc_number and b.doc_number and a.doc_number != b.doc_number:
-        return False
-    if a.dates.signed_all != b.dates.signed_all:
-        return False  # one states an adoption or amendment the other does not: another version
-    for kind in ("signed", "published", "effective"):
-        da, db = getattr(a.dates, kind), getattr(b.dates, kind)
-        if da and db and da.date != db.date:
-            return False
-    return version_markers(a.text) == version_markers(b.text)
-
-
-VERSION_MARKER_RE = re.compile(r"征求意见稿|送审稿|草案|试行|暂行|修订稿|（\d{4}年(?:修订|修正)）")
-
-
-def version_markers(text: str) -> frozenset[str]:
-    """The version markers (征求意见稿, 草案, 试行, （2020年修订） …) in the opening lines of a text."""
-    return frozenset(VERSION_MARKER_RE.findall(text[:200]))
-
-
-def primary_of(group: list[Witness]) -> Witness:
-    """The witness that supplies the canonical text: simplified original first, then the fullest."""
-    return min(group, key=lambda w: (w.script != "hans", -len(w.key), w.source.name, w.raw_start))
-
-
-def content_doc_id(title: str | None, form: str | None, date: str | None, doc_number: str | None,
-                   opening: str = "") -> str:
-    """A stable ASCII id for a document the catalog does not know, from its content only.
-
-    doc- and a hash of its title (or, untitled, its opening), form, date and document number.
-    """
-    parts = [content_key(title or "") or content_key(opening[:200]), form or "", date or "", doc_number or ""]
-    return "doc-" + hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:10]

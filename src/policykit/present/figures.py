@@ -327,7 +327,7 @@ def run_notebooks(names: Sequence[str] | None = None, parameters: Mapping[str, A
     failing notebook with an InputError naming it and the failing cell. timings, if given, receives
     the seconds taken by each run.
     """
-    from tqdm.auto import tqdm
+    from policykit.progress import progress_bar
 
     folder = Path(notebooks_dir or config.NOTEBOOKS_DIR)
     out = Path(out_dir or config.REPORTS_DIR)
@@ -340,7 +340,7 @@ def run_notebooks(names: Sequence[str] | None = None, parameters: Mapping[str, A
             return []
     kernel = check_kernel()
     written: list[Path] = []
-    bar = tqdm(runs, desc="notebooks", unit="nb", disable=not progress, file=sys.stderr)
+    bar = progress_bar(runs, desc="notebooks", unit="nb", quiet=not progress)
     for run in bar:
         bar.set_postfix_str(run.output_name)
         start = time.perf_counter()

@@ -106,7 +106,7 @@ register(Table(
     ),
     ("doc_id",),
     (ForeignKey(("related_doc_id",), "documents", ("doc_id",)),),
-    provenance="`policykit.ingest.segment` and `policykit.ingest.documents`: splits each file into documents, merges "
+    provenance="`policykit.ingest.segment`, `policykit.ingest.grouping` and `policykit.ingest.documents`: splits each file into documents, merges "
         "witnesses of the same text, adds curated facts from data/catalog.toml.",
     caveats=(
         "`date` may be null where neither the text nor the catalog states a date; `date_basis` says where a "
@@ -145,7 +145,7 @@ register(Table(
     ),
     ("doc_id", "source_file", "char_start"),
     (DOC_FK, ForeignKey(("source_file",), "sources", ("source_file",))),
-    provenance="`policykit.ingest.segment` and `policykit.ingest.documents`: one row per place a document occurs.",
+    provenance="`policykit.ingest.segment`, `policykit.ingest.grouping` and `policykit.ingest.documents`: one row per place a document occurs.",
     caveats=("`agreement` compares normalised text; readings, markup and punctuation differences "
         "removed by normalisation do not count.",),
 ))
