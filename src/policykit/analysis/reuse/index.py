@@ -45,43 +45,44 @@ def index_kgrams(corpus: Corpus, k: int, threshold: int, focus: set[int] | None,
     n = len(corpus.keys)
     bits = partition_bits(n, params.index_partition)
     top = hash_top_bits(corpus, k, bits, params.index_partition)  # one byte per position: its k-gram's partition
-    n_docs = np.ones(n, dtype=np.uint16 if len(corpus.doc_ids) < 1 << 16 else np.int32)
-    formulaic_start = np.zeros(n, dtype=bool)
-    seedable = np.zeros(n, dtype=bool)
     dtype = np.int32 if n < 2**31 - k else np.int64
+    n_docs = np.ones(n, dtype=np.uint16 if len(corpus.doc_ids) < 1 << 16 else np.int32)
+    formulaic_start, seedable = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     for part in range(1 << bits):
         # positions of the partition's k-grams, ascending: the order a stable sort keeps within a group
         pos = np.flatnonzero(top == part).astype(dtype)
         hs = kgram_hashes(corpus, k, pos)  # recomputed here: the corpus's hashes are never all held
         inside = hs != NO_HASH
-        pos, hs = pos[inside], hs[inside]
-        del inside
-        if len(pos):
-            _count_partition(corpus, threshold, params.max_repeats, pos, hs, n_docs, formulaic_start, seedable)
-        del pos, hs
-    seeds_i: list[np.ndarray] = [np.zeros(0, dtype)]
-    seeds_j: list[np.ndarray] = [np.zeros(0, dtype)]
-    for part in range(1 << bits):
-        pos = np.flatnonzero((top == part) & seedable).astype(dtype)
-        hs = kgram_hashes(corpus, k, pos)
-        doc = doc_of(corpus, pos)  # looked up while the positions ascend: the fast order for a binary search
-        order = np.argsort(hs, kind="stable")
-        pos, hs, doc = pos[order], hs[order], doc[order]
-        del order
-        group = np.cumsum(np.r_[True, hs[1:] != hs[:-1]], dtype=np.int32) if len(hs) else hs.astype(np.int32)
-        del hs
-        pi, pj = pairs_in_groups(corpus, pos, group, focus, seedable, doc)
-        seeds_i.append(pi)
-        seeds_j.append(pj)
-        del pos, group, doc
+        if inside.any():
+            _count_partition(corpus, threshold, params.max_repeats, pos[inside], hs[inside], n_docs, formulaic_start,
+                             seedable)
+        del pos, hs, inside  # before the next partition's
+    seeds = [_partition_seeds(corpus, k, np.flatnonzero((top == part) & seedable).astype(dtype), seedable, focus)
+             for part in range(1 << bits)]
     del top, seedable
-    # characters covered by a formulaic k-gram: x is covered when a formulaic k-gram starts in (x - k, x];
+    seed_i, seed_j = ([np.zeros(0, dtype)] + [s[side] for s in seeds] for side in (0, 1))
+    del seeds
+    return Index(n_docs, _covered(formulaic_start, k)), [np.concatenate(seed_i), np.concatenate(seed_j)]
+
+
+def _partition_seeds(corpus: Corpus, k: int, pos: np.ndarray, seedable: np.ndarray,
+                     focus: set[int] | None) -> tuple[np.ndarray, np.ndarray]:
+    """The seed pairs among positions that may seed (pos, ascending: whole groups of equal k-grams)."""
+    hs = kgram_hashes(corpus, k, pos)
+    doc = doc_of(corpus, pos)  # looked up while the positions ascend: the fast order for a binary search
+    order = np.argsort(hs, kind="stable")
+    pos, hs, doc = pos[order], hs[order], doc[order]
+    group = np.cumsum(np.r_[True, hs[1:] != hs[:-1]], dtype=np.int32) if len(hs) else hs.astype(np.int32)
+    return pairs_in_groups(corpus, pos, group, focus, seedable, doc)
+
+
+def _covered(formulaic_start: np.ndarray, k: int) -> np.ndarray:
+    """Characters covered by a formulaic k-gram: x is covered when a formulaic k-gram starts in (x - k, x]."""
     # each start is spread over the k - 1 characters after it (bool arrays only, no per-character counts)
     covered = formulaic_start.copy()
     for shift in range(1, k):
         covered[shift:] |= formulaic_start[:-shift]
-    del formulaic_start
-    return Index(n_docs, covered), [np.concatenate(seeds_i), np.concatenate(seeds_j)]
+    return covered
 
 
 def partition_bits(n: int, partition_size: int) -> int:

@@ -50,7 +50,7 @@ from policykit.analysis.reuse.passages import Passages, cut_passages
 from policykit.analysis.reuse.quotations import quoted_passages
 from policykit.analysis.reuse.rows import Labels, RowMaker, joined, orient
 from policykit.analysis.reuse.runs import exact_runs
-from policykit.analysis.reuse.stock import stock_chars, stock_mask
+from policykit.analysis.reuse.stock import stock_chars
 from policykit.errors import InputError
 from policykit.memory import release_memory
 
@@ -73,22 +73,21 @@ def _rows(documents: pd.DataFrame, provisions: pd.DataFrame, focus: set[str] | N
           p: ReuseParams) -> tuple[list[pd.DataFrame], np.ndarray]:
     """The method: the reuse rows, in blocks, and the positions of their passages (the table's labels)."""
     docs = check_documents(documents)
-    corpus = make_corpus(docs, check_provisions(provisions, docs))
+    corpus = make_corpus(docs, check_provisions(provisions, docs))  # 1. content characters, by provision
     labels = Labels.of(docs)  # what the documents tell of types, direction and cited documents
     del docs  # the corpus holds the texts
     release_memory()
     n_families, in_focus = corpus.n_families, corpus.indexes_of(focus)
     threshold = p.formula_families(n_families)
-    index, seeds = index_kgrams(corpus, p.k, threshold, in_focus, p)
+    index, seeds = index_kgrams(corpus, p.k, threshold, in_focus, p)  # 2. the index and its seeds
     marks = Marks.of(corpus)
-    passages = _passages(corpus, seeds, marks, threshold, in_focus, p)
-    kept, chars = orient(corpus, passages, labels.direction)
-    stocked = stock_chars(passages, kept, stock_mask(corpus, passages, kept, p.stock_run,
-                                                     p.stock_families(n_families), p.index_partition))
+    passages = _passages(corpus, seeds, marks, threshold, in_focus, p)  # 3. passages
+    kept, chars = orient(corpus, passages, labels.direction)  # 4. direction: source first, repeats dropped
+    stocked = stock_chars(corpus, passages, kept, p.stock_run, p.stock_families(n_families), p.index_partition)
     rows = RowMaker(corpus.without_characters(), index, marks, labels, p.k, p.formula_cover)
     del corpus  # the rows need the texts and offsets, not the characters
     release_memory()
-    return rows.rows(passages, kept, chars, stocked, p.row_block), kept
+    return rows.rows(passages, kept, chars, stocked, p.row_block), kept  # 5. types and rows
 
 
 def _passages(corpus: Corpus, seeds: list[np.ndarray], marks: Marks, threshold: int, focus: set[int] | None,

@@ -7,6 +7,8 @@ inside the kept passages are counted, by one scan of the corpus a chunk at a tim
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from policykit.analysis.reuse.corpus import Corpus, doc_of
@@ -28,70 +30,103 @@ def stock_mask(corpus: Corpus, passages: Passages, kept: np.ndarray, m: int, thr
     stock = np.zeros(n, dtype=bool)
     if not len(kept) or n < m:
         return stock
-    n_runs = len(passages.seg_n) + 1  # the runs of the kept passages:
-    take = np.cumsum((np.bincount(passages.first[kept], minlength=n_runs)
-                      - np.bincount(passages.first[kept + 1], minlength=n_runs))[:-1]) > 0
-    size, start = passages.seg_n[take], passages.seg_a[take]  # a run's characters are the same on both sides
-    start, size = start[size >= m], size[size >= m]
-    # positions starting an m-gram inside a run: the union of the runs' ranges [start, start + size - m], ascending
-    o = np.argsort(start, kind="stable")
-    lo, hi = start[o], (start + size - m + 1)[o]
-    new = np.r_[True, lo[1:] > np.maximum.accumulate(hi)[:-1]]
-    firsts = np.flatnonzero(new)
-    lo, hi = lo[firsts], np.maximum.reduceat(hi, firsts)
-    lens = hi - lo
-    cand = np.repeat(lo - np.r_[0, np.cumsum(lens)[:-1]], lens) + np.arange(int(lens.sum()))
-    del take, start, size, o, lo, hi, new, firsts, lens
-    # hashes multiplied by an odd constant (a bijection modulo 2**64: equal m-grams stay equal, others apart),
-    # whose top bits are spread evenly: the polynomial hash's own top bits cluster for short pieces
-    cand_h = kgram_hashes(corpus, m, cand) * MIX
-    order = np.argsort(cand_h)
-    sorted_h = cand_h[order]
-    new = np.r_[True, sorted_h[1:] != sorted_h[:-1]]
-    uniq = sorted_h[new]  # the m-grams to count, ascending
-    which = np.empty(len(cand), dtype=np.int64)  # the m-gram of each position
-    which[order] = np.cumsum(new) - 1
-    del cand_h, order, sorted_h, new
-    n_fam = int(corpus.family.max()) + 1
-    # The m-grams are looked up by the top bits of their hash: uniq ascends, so does its top bits' value, and
-    # bucket t holds uniq[bounds[t]:bounds[t + 1]] (about one m-gram in four buckets): a lookup is a gather or
-    # two, where a binary search over uniq would take twenty.
-    bits = int(min(26, max(16, np.ceil(np.log2(4 * len(uniq))))))
-    shift = np.uint64(64 - bits)
-    bounds = np.r_[0, np.cumsum(np.bincount((uniq >> shift).astype(np.intp), minlength=1 << bits))].astype(np.int32)
-    depth = int(np.diff(bounds).max())
-    codes = []  # (m-gram, family) pairs found in the corpus, as m-gram index x families + family
-    for lo in range(0, n, chunk):
-        h = kgram_hashes(corpus, m, range(lo, lo + chunk))
-        h *= MIX
-        t = (h >> shift).astype(np.intp)
-        first, last = bounds[t], bounds[t + 1]
-        del t
-        live = np.flatnonzero(last > first)
-        at, pos = [], []
-        for r in range(depth):
-            idx = first[live] + r
-            ok = idx < last[live]
-            live, idx = live[ok], idx[ok]
-            eq = uniq[idx] == h[live]
-            at.append(idx[eq])
-            pos.append(live[eq])
-            live = live[~eq]
-        pos_a = np.concatenate(pos)
-        fam = corpus.family[doc_of(corpus, pos_a + lo)]
-        codes.append(distinct(np.concatenate(at).astype(np.int64) * n_fam + fam))
-        del h, first, last, live, at, pos, pos_a, fam
-    found = distinct(np.concatenate(codes))
-    del codes, bounds
-    families = np.bincount(found // n_fam, minlength=len(uniq))
+    cand = _candidates(passages, kept, m)
+    uniq, which = _distinct_hashes(corpus, m, cand)
+    families = _families(corpus, m, uniq, chunk)
     starts = cand[families[which] >= threshold]
     for j in range(m):  # x is covered when a stock m-gram starts in (x - m, x]
         stock[starts + j] = True
     return stock
 
 
-def stock_chars(passages: Passages, kept: np.ndarray, stock: np.ndarray) -> np.ndarray:
+def _candidates(passages: Passages, kept: np.ndarray, m: int) -> np.ndarray:
+    """Positions starting an m-gram inside an exact run of the kept passages (on the first side), ascending."""
+    n_runs = len(passages.seg_n) + 1  # the runs of the kept passages:
+    take = np.cumsum((np.bincount(passages.first[kept], minlength=n_runs)
+                      - np.bincount(passages.first[kept + 1], minlength=n_runs))[:-1]) > 0
+    size, start = passages.seg_n[take], passages.seg_a[take]  # a run's characters are the same on both sides
+    start, size = start[size >= m], size[size >= m]
+    # the union of the runs' ranges [start, start + size - m]
+    o = np.argsort(start, kind="stable")
+    lo, hi = start[o], (start + size - m + 1)[o]
+    new = np.r_[True, lo[1:] > np.maximum.accumulate(hi)[:-1]]
+    firsts = np.flatnonzero(new)
+    lo, hi = lo[firsts], np.maximum.reduceat(hi, firsts)
+    lens = hi - lo
+    return np.repeat(lo - np.r_[0, np.cumsum(lens)[:-1]], lens) + np.arange(int(lens.sum()))
+
+
+def _distinct_hashes(corpus: Corpus, m: int, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the distinct mixed hashes of the m-grams at cand, ascending; the index of each position's among them)."""
+    # hashes multiplied by an odd constant (a bijection modulo 2**64: equal m-grams stay equal, others apart),
+    # whose top bits are spread evenly: the polynomial hash's own top bits cluster for short pieces
+    cand_h = kgram_hashes(corpus, m, cand) * MIX
+    order = np.argsort(cand_h)
+    sorted_h = cand_h[order]
+    new = np.r_[True, sorted_h[1:] != sorted_h[:-1]]
+    which = np.empty(len(cand), dtype=np.int64)
+    which[order] = np.cumsum(new) - 1
+    return sorted_h[new], which
+
+
+def _families(corpus: Corpus, m: int, uniq: np.ndarray, chunk: int) -> np.ndarray:
+    """Per m-gram of uniq (mixed hashes, ascending), the families holding it, by one scan of the corpus."""
+    n_fam = int(corpus.family.max()) + 1
+    buckets = _Buckets.of(uniq)
+    codes = []  # (m-gram, family) pairs found in the corpus, as m-gram index x families + family
+    for lo in range(0, len(corpus.keys), chunk):
+        h = kgram_hashes(corpus, m, range(lo, lo + chunk))
+        h *= MIX
+        at, pos = buckets.find(h)
+        codes.append(distinct(at.astype(np.int64) * n_fam + corpus.family[doc_of(corpus, pos + lo)]))
+        del h, at, pos  # before the next chunk's hashes
+    found = distinct(np.concatenate(codes))
+    return np.bincount(found // n_fam, minlength=len(uniq))
+
+
+@dataclass(frozen=True)
+class _Buckets:
+    """Ascending hashes looked up by their top bits: bucket t holds uniq[bounds[t]:bounds[t + 1]].
+
+    About one hash in four buckets: a lookup is a gather or two, where a binary search over uniq would take
+    twenty.
+    """
+
+    uniq: np.ndarray
+    bounds: np.ndarray
+    shift: np.uint64
+    depth: int  # the most hashes in one bucket
+
+    @classmethod
+    def of(cls, uniq: np.ndarray) -> _Buckets:
+        """The buckets of ascending hashes (their top bits ascend too)."""
+        bits = int(min(26, max(16, np.ceil(np.log2(4 * len(uniq))))))
+        shift = np.uint64(64 - bits)
+        bounds = np.r_[0, np.cumsum(np.bincount((uniq >> shift).astype(np.intp), minlength=1 << bits))]
+        bounds = bounds.astype(np.int32)
+        return cls(uniq, bounds, shift, int(np.diff(bounds).max()))
+
+    def find(self, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(index in uniq, index in h) of the hashes of h found in uniq."""
+        t = (h >> self.shift).astype(np.intp)
+        first, last = self.bounds[t], self.bounds[t + 1]
+        live = np.flatnonzero(last > first)
+        at, pos = [], []
+        for r in range(self.depth):
+            idx = first[live] + r
+            ok = idx < last[live]
+            live, idx = live[ok], idx[ok]
+            eq = self.uniq[idx] == h[live]
+            at.append(idx[eq])
+            pos.append(live[eq])
+            live = live[~eq]
+        return np.concatenate(at), np.concatenate(pos)
+
+
+def stock_chars(corpus: Corpus, passages: Passages, kept: np.ndarray, m: int, threshold: int,
+                chunk: int) -> np.ndarray:
     """Per kept passage, its exactly matched characters inside stock wording (stock_mask, on the first side)."""
+    stock = stock_mask(corpus, passages, kept, m, threshold, chunk)
     held = np.r_[0, np.cumsum(stock, dtype=np.int32 if len(stock) < 2**31 else np.int64)]  # stock characters before x
     per_run = held[passages.seg_a + passages.seg_n] - held[passages.seg_a]
     if not len(per_run):
