@@ -53,10 +53,11 @@ def index_kgrams(corpus: Corpus, k: int, threshold: int, focus: set[int] | None,
         pos = np.flatnonzero(top == part).astype(dtype)
         hs = kgram_hashes(corpus, k, pos)  # recomputed here: the corpus's hashes are never all held
         inside = hs != NO_HASH
-        if inside.any():
-            _count_partition(corpus, threshold, params.max_repeats, pos[inside], hs[inside], n_docs, formulaic_start,
-                             seedable)
-        del pos, hs, inside  # before the next partition's
+        pos, hs = pos[inside], hs[inside]
+        del inside
+        if len(pos):
+            _count_partition(corpus, threshold, params.max_repeats, pos, hs, n_docs, formulaic_start, seedable)
+        del pos, hs  # before the next partition's
     seeds = [_partition_seeds(corpus, k, np.flatnonzero((top == part) & seedable).astype(dtype), seedable, focus)
              for part in range(1 << bits)]
     del top, seedable
