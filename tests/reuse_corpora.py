@@ -43,8 +43,8 @@ def slices(docs: pd.DataFrame, out: pd.DataFrame) -> None:
     for r in out.itertuples():
         assert texts[r.source_doc_id][r.source_char_start:r.source_char_end] == r.source_text
         assert texts[r.target_doc_id][r.target_char_start:r.target_char_end] == r.target_text
-        assert (r.n_differences == 0) == (r.source_text == r.target_text)
-        assert bool(pd.isna(r.shared_text)) == (r.n_differences > 0)
+        assert (r.edit_distance == 0) == (r.source_text == r.target_text)
+        assert bool(pd.isna(r.shared_text)) == (r.edit_distance > 0)
 
 
 def docs_of_keys(c) -> list[int]:

@@ -11,6 +11,7 @@ import policykit
 from policykit import config
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_import_is_light() -> None:
     """Importing policykit does not import pandas (a cached rebuild and the CLI start fast)."""
     code = "import sys, policykit; print('pandas' in sys.modules)"

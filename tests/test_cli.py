@@ -113,6 +113,7 @@ def test_make_lab_passes_allow_root_and_lab_args() -> None:
     assert '--name policykit --display-name "Python (policykit)"' in (config.ROOT / "Makefile").read_text()
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_parsing_imports_no_stage_module() -> None:
     """Building the parser imports none of the modules the sub-commands run: each is imported by its handler."""
     code = ("import sys; from policykit import cli; cli.parser().parse_args(['diff', 'a', 'b']); "
@@ -135,6 +136,7 @@ def test_evaluate_refuses_an_unknown_task(capsys: pytest.CaptureFixture[str]) ->
     assert "\n" not in err and "nonsense" in err and all(task in err for task in TASKS)
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_python_dash_m_policykit_is_the_command() -> None:
     """`python -m policykit` runs the same command line as `policykit` (src/policykit/__main__.py)."""
     from policykit import __version__

@@ -46,11 +46,11 @@ def test_build_comparison_columns_and_rows() -> None:
     assert list(alignment["change"]) == ["modified", "modified", "added", "deleted"]
     assert list(alignment["final_heading"][:2]) == ["数据要素×工业制造", "数据要素×科技创新"]
     assert alignment["section"].iloc[0] == "重点行动"
-    n = alignment.set_index("unit")["n_changes"]
-    assert changes.groupby("unit").size().to_dict() == {k: v for k, v in n.items() if v}
-    unit2 = changes[changes["unit"] == 2]
+    n = alignment.set_index("aligned_unit")["n_changes"]
+    assert changes.groupby("aligned_unit").size().to_dict() == {k: v for k, v in n.items() if v}
+    unit2 = changes[changes["aligned_unit"] == 2]
     assert unit2["touches_numbers"].tolist() == [True]
-    assert bool(alignment.set_index("unit").loc[2, "touches_numbers"])
+    assert bool(alignment.set_index("aligned_unit").loc[2, "touches_numbers"])
 
 
 def test_build_comparison_is_deterministic() -> None:

@@ -84,8 +84,8 @@ def test_tables_count_per_document_and_top_level_provision():
     assert got[("1", "公共数据")] == 2 and got[("1", "授权运营")] == 1
     assert ("document", "数据资产") not in got.index and (got > 0).all()  # a row per mentioned concept only
     doc = counts[counts["scope"] == "document"].set_index("concept")
-    assert doc.loc["数据要素", "n_chars"] == len("".join(text.split()))
-    assert doc.loc["数据要素", "per_10k"] == pytest.approx(2 / doc.loc["数据要素", "n_chars"] * 10_000)
+    assert doc.loc["数据要素", "n_nonspace_chars"] == len("".join(text.split()))
+    assert doc.loc["数据要素", "per_10k"] == pytest.approx(2 / doc.loc["数据要素", "n_nonspace_chars"] * 10_000)
     for _, r in rows.iterrows():
         assert r["text"] == text[r["char_start"]:r["char_end"]]
     assert counts.equals(concepts.build_tables(docs, provs)["concepts"])
@@ -163,8 +163,8 @@ def test_dense_counts_have_every_scope_and_concept() -> None:
     pd.testing.assert_frame_equal(mentioned, lean)
     zero = dense.set_index(["doc_id", "scope", "concept"])
     assert zero.loc[("a", "2", "数据要素"), "count"] == 0 and zero.loc[("a", "2", "数据要素"), "per_10k"] == 0
-    assert zero.loc[("a", "2", "数据要素"), "n_chars"] == len("二、附则")
-    assert zero.loc[("b", "document", "公共数据"), "n_chars"] == len("无关的文字")
+    assert zero.loc[("a", "2", "数据要素"), "n_nonspace_chars"] == len("二、附则")
+    assert zero.loc[("b", "document", "公共数据"), "n_nonspace_chars"] == len("无关的文字")
     assert sorted(set(lean["doc_id"])) == ["a"]  # b mentions nothing: no row in the published table
 
 

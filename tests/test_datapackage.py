@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 from tiny_tables import mini_tables, written
 
 from policykit import __version__, config
-from policykit.publish.datapackage import data_dictionary_markdown, datapackage, write_datapackage
+from policykit.publish.datapackage import data_dictionary_markdown, datapackage, table_schema, write_datapackage
 from policykit.schema import TABLES, table
 
 
@@ -101,6 +101,24 @@ def test_data_dictionary_lists_every_column_with_type_and_chinese_term() -> None
         for f in spec.fields:
             assert f"| `{f.name}` | {f.type} | {'yes' if f.required else 'no'} | {f.zh} |" in text
     assert "Caveats:" in text and "rule" in text
+
+
+def test_renamed_columns_name_their_former_name_and_no_column_name_has_two_types() -> None:
+    """A renamed column's row in the dictionary and its descriptor say its former name; a name keeps one type."""
+    text = data_dictionary_markdown()
+    renamed = {(spec.name, f.name): f.formerly for spec in TABLES.values() for f in spec.fields if f.formerly}
+    assert renamed[("alignment", "aligned_unit")] == "unit" and renamed[("documents", "display_title")] == "label"
+    for (name, column), former in renamed.items():
+        row = next(line for line in text.splitlines() if line.startswith(f"| `{column}` |"))
+        assert f"Formerly `{former}`." in row
+        field = next(f for f in table_schema(table(name), set(TABLES))["fields"] if f["name"] == column)
+        assert field["formerName"] == former
+        assert former not in table(name).columns
+    types: dict[str, set[str]] = {}
+    for spec in TABLES.values():
+        for f in spec.fields:
+            types.setdefault(f.name, set()).add(f.type)
+    assert {n: t for n, t in types.items() if len(t) > 1} == {}
 
 
 def test_data_dictionary_of_a_subset_names_only_those_tables() -> None:

@@ -48,6 +48,7 @@ def test_documents_score_one_per_file_and_kinds() -> None:
     assert not details  # disagreements are listed for dev rows only
 
 
+@pytest.mark.slow  # builds documents, provisions and alignment of the gold law files (more than the seed corpus)
 @pytest.mark.skipif(lawtexts.archive_dir() is None, reason="law archives not available")
 def test_goals_on_the_dev_rows_of_the_law_gold_sets() -> None:
     """One document per file, cases, items without a swallowed paragraph, paired units at similarity ≥ 0.3."""

@@ -94,6 +94,7 @@ def _test_score(section, scope: str, label: str) -> float:
     return float(row["test"].iloc[0])
 
 
+@pytest.mark.slow  # builds the documents of the gold law files (more than the seed corpus)
 @pytest.mark.parametrize(("label", "goal"), [
     ("version_date", 0.98),
     ("effective_date", 0.98),
@@ -104,6 +105,7 @@ def test_law_documents_meet_the_goals_on_the_test_split(laws_section, label: str
     assert _test_score(laws_section, "documents", label) >= goal
 
 
+@pytest.mark.slow  # builds the documents of the gold law files (more than the seed corpus)
 def test_law_events_precision_and_recall(laws_section) -> None:
     """Events (file, event, date) of the gold law files, test split."""
     assert _test_score(laws_section, "events", "precision") >= 0.95

@@ -123,17 +123,90 @@ def _digests(folder: Path) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_build_on_a_dask_cluster_is_byte_identical(built, tmp_path: Path) -> None:
-    """The build on a (small, in-process) Dask LocalCluster writes the same bytes as the local build."""
+    """The build on a (small, in-process) Dask LocalCluster writes the same bytes as the local build.
+
+    Its shared storage is an fsspec URL (memory://, which the in-process workers share).
+    """
     distributed = pytest.importorskip("distributed")
     local_out = built.files[0].parent
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client, \
             distributed.get_task_stream(client) as stream:
-        result = build(config.RAW_DIR, tmp_path / "dask", scheduler=cluster.scheduler_address, csv=True)
+        result = build(config.RAW_DIR, tmp_path / "dask", scheduler=cluster.scheduler_address, csv=True,
+                       scratch=f"memory://policykit-{tmp_path.name}")
     assert not result.cached
     ran = {t["key"] if isinstance(t["key"], str) else t["key"][0] for t in stream.data}
     assert any("policykit-provisions" in k for k in ran) and any("policykit-reuse" in k for k in ran), ran
     assert _digests(tmp_path / "dask") == _digests(local_out)
+
+
+MESSAGE_LIMIT = 64 * 1024
+"""Bytes a task's arguments or result may take on the cluster: paths and row numbers, never a table."""
+
+
+def _sizes_plugin():  # a SchedulerPlugin subclass, defined only when distributed is installed
+    from distributed.diagnostics.plugin import SchedulerPlugin
+
+    class MessageSizes(SchedulerPlugin):
+        """Records the pickled size of every task the scheduler receives and the size of every result."""
+
+        name = "policykit-message-sizes"
+
+        def __init__(self) -> None:
+            self.sent: dict[str, int] = {}
+            self.returned: dict[str, int] = {}
+
+        async def start(self, scheduler) -> None:
+            self.scheduler = scheduler
+
+        def update_graph(self, scheduler, *, tasks, **kwargs) -> None:
+            import pickle
+
+            for key in tasks:
+                ts = scheduler.tasks.get(key)
+                if ts is not None and ts.run_spec is not None:
+                    self.sent[str(key)] = len(pickle.dumps(ts.run_spec, protocol=pickle.HIGHEST_PROTOCOL))
+
+        def transition(self, key, start, finish, *args, **kwargs) -> None:
+            if finish == "memory":
+                self.returned[str(key)] = self.scheduler.tasks[key].nbytes
+
+    return MessageSizes()
+
+
+@pytest.mark.slow
+def test_build_on_a_two_worker_cluster_sends_paths_not_tables(built, tmp_path: Path) -> None:
+    """Two worker processes build the same tables; no task's arguments or result carries a table.
+
+    The workers read their inputs from, and write their results to, the shared folder; what the scheduler
+    sees of each task (its pickled arguments, the size of its result) stays under MESSAGE_LIMIT, far less
+    than the tables the build's stages read and write (checked below, so that a task sending or returning a
+    table would fail here).
+    """
+    distributed = pytest.importorskip("distributed")
+    from dask.sizeof import sizeof
+
+    local_out = built.files[0].parent
+    assert sizeof(built.tables["documents"]) > 4 * MESSAGE_LIMIT
+    assert sizeof(built.tables["term_frequencies"]) > 4 * MESSAGE_LIMIT
+    scratch = tmp_path / "shared"
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit="1.5GiB",
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        client.register_plugin(_sizes_plugin())
+        proc = subprocess.run([sys.executable, "-m", "policykit.cli", "build", "-q", "--no-cache", "--csv",
+                               "--raw", str(config.RAW_DIR), "--out", str(tmp_path / "dask"),
+                               "--scheduler", cluster.scheduler_address, "--scratch", str(scratch)],
+                              capture_output=True, text=True, timeout=900)
+        sizes = cluster.scheduler.plugins["policykit-message-sizes"]
+        assert proc.returncode == 0, proc.stderr
+    stages = {k.split("-")[1].split("#")[0] for k in sizes.returned}
+    assert {"provisions", "reuse", "terms", "alignment"} <= stages, stages
+    assert len(sizes.sent) >= len(sizes.returned) >= 8, (sizes.sent, sizes.returned)
+    assert max(sizes.sent.values()) < MESSAGE_LIMIT, max(sizes.sent.items(), key=lambda kv: kv[1])
+    assert max(sizes.returned.values()) < MESSAGE_LIMIT, max(sizes.returned.items(), key=lambda kv: kv[1])
+    print("largest task sent", max(sizes.sent.values()), "returned", max(sizes.returned.values()))
+    assert _digests(tmp_path / "dask") == _digests(local_out)
+    assert scratch.is_dir() and not any(scratch.iterdir())  # the run's files are removed
 
 
 @pytest.mark.slow  # waits out the client's 10 s connection timeout

@@ -358,3 +358,12 @@ def test_annotated_heatmap_with_one_value_on_a_log_scale() -> None:
                             cmap="Blues", norm="log")
     assert [t.get_text() for t in ax.texts] == ["42"]
     plt.close(fig)
+
+
+def test_doc_titles_fall_back_to_the_display_title_then_the_id() -> None:
+    """A document without a title line is named by its display_title; without either, by its doc_id."""
+    import pandas as pd
+
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "title": ["标题甲", None, None],
+                         "display_title": ["标题甲", "（无题）第一行", None]})
+    assert plots.doc_titles(docs).to_dict() == {"a": "标题甲", "b": "（无题）第一行", "c": "c"}

@@ -30,7 +30,7 @@ def test_minimum_length_just_over_and_under():
     })
     out = build_reuse(docs, prov)
     assert out["shared_text"].tolist() == [P15]
-    assert out["length"].tolist() == [15] and out["n_differences"].tolist() == [0]
+    assert out["length"].tolist() == [15] and out["edit_distance"].tolist() == [0]
     assert build_reuse(docs, prov, min_length=14)["length"].tolist() == [14, 15]
 
 
@@ -45,7 +45,7 @@ def test_punctuation_does_not_count_but_is_not_hidden():
     out = build_reuse(docs, prov)
     row = out.iloc[0]
     assert out["length"].tolist() == [29]
-    assert (row.source_text, row.target_text, row.n_differences) == (long_a, long_b, 1)
+    assert (row.source_text, row.target_text, row.edit_distance) == (long_a, long_b, 1)
     assert pd.isna(row.shared_text)  # near-verbatim: never shown as one shared text
     slices(docs, out)
     assert is_content_char("数") and is_content_char("×")
@@ -61,7 +61,7 @@ def test_gap_merge_keeps_both_sides():
     })
     row = build_reuse(docs, prov).iloc[0]
     assert (row.source_text, row.target_text) == (left + "甲" + right, left + "乙乙" + right)
-    assert (row.length, row.n_differences) == (20, 2) and pd.isna(row.shared_text)
+    assert (row.length, row.edit_distance) == (20, 2) and pd.isna(row.shared_text)
     assert build_reuse(docs, prov, max_gap=0).empty
 
 

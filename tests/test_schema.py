@@ -60,3 +60,11 @@ def test_figure_styles_cover_exactly_the_allowed_values() -> None:
     assert set(plots.KIND_COLORS) == set(table("documents").values("kind"))
     assert set(plots.TARGET_KIND_STYLE) == set(table("targets").values("kind"))
     assert set(plots.TARGET_CHANGE_COLORS) == set(table("target_changes").values("change"))
+
+
+def test_the_published_order_names_every_registered_table() -> None:
+    """Tables are published in schema.ORDER, whatever module declares them; a new table must be placed there."""
+    from policykit import schema
+
+    assert list(TABLES) == list(schema.ORDER)
+    assert schema.ORDER.index("documents") < schema.ORDER.index("provisions") < schema.ORDER.index("alignment")

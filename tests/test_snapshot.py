@@ -98,7 +98,7 @@ FACTS: dict[str, Callable[[Tables], object]] = {
     "documents.explainer_related_to": lambda t: _doc(t, EXPLAINER).related_doc_id,
     "documents.untitled_report_title_assigned": lambda t: bool(_doc(t, REPORT).title_assigned),
     "documents.untitled_report_title_is_null": lambda t: _null(_doc(t, REPORT).title),
-    "documents.untitled_report_label_prefix": lambda t: _doc(t, REPORT).label[:len("（无题）一、概况")],
+    "documents.untitled_report_display_title_prefix": lambda t: _doc(t, REPORT).display_title[:len("（无题）一、概况")],
     "documents.untitled_report_date_is_null": lambda t: _null(_doc(t, REPORT).date),
     "documents.untitled_report_date_lower_bound": lambda t: _doc(t, REPORT).date_lower_bound,
     "documents.untitled_report_lower_bound_cites_截至2024年9月10日":

@@ -136,11 +136,11 @@ def test_statement_changes_through_the_alignment() -> None:
     final = [_statement("f", "4.2", 1, 3, "推动企业开放公共数据资源目录。"),
              _statement("f", "4.2", 2, 3, "加强数据安全保障体系建设。"),
              _statement("f", "4.2", 3, 1, "探索全新的机制。")]
-    align = pd.DataFrame([{"pair_id": "d__f", "unit": u, "draft_doc_id": "d", "final_doc_id": "f",
+    align = pd.DataFrame([{"pair_id": "d__f", "aligned_unit": u, "draft_doc_id": "d", "final_doc_id": "f",
                            "draft_provision_ids": di, "final_provision_ids": fi}
                           for u, di, fi in [(1, "3.1", "4.2"), (2, "5", "")]])
     out = build_statement_changes(align, pd.DataFrame(draft + final))
-    assert [(r.unit, r.change) for r in out.itertuples()] == [
+    assert [(r.aligned_unit, r.change) for r in out.itertuples()] == [
         (1, "strengthened"), (1, "unchanged"), (1, "added"), (2, "dropped")]
     assert out.draft_sentence.iloc[0] == "鼓励企业开放公共数据资源目录。" and out.final_strength.iloc[0] == 3
     conform(out, "statement_changes")

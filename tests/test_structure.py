@@ -260,11 +260,11 @@ def test_count_provisions_fills_n_provisions_in_registry_order() -> None:
     """n_provisions counts each document's provisions (0 for none) and sits where the registry puts it."""
     from policykit.ingest.structure import count_provisions
 
-    docs = pd.DataFrame({"doc_id": ["a", "b"], "text_sha256": ["x", "y"], "n_chars": [3, 4]})
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "text_sha256": ["x", "y"], "n_nonspace_chars": [3, 4]})
     prov = pd.DataFrame({"doc_id": ["a", "a", "a"]})
     out = count_provisions(docs, prov)
     assert out["n_provisions"].tolist() == [3, 0]
-    assert list(out.columns) == ["doc_id", "n_chars", "n_provisions", "text_sha256"]
+    assert list(out.columns) == ["doc_id", "n_nonspace_chars", "n_provisions", "text_sha256"]
     with pytest.raises(InputError, match=r"^table provisions: missing columns \['doc_id'\]$"):
         count_provisions(docs, pd.DataFrame({"x": [1]}))
 

@@ -20,8 +20,8 @@ def _target(doc: str, pid: str, n: int, kind: str, metric: str, value: float | N
 
 
 def _alignment(rows: list[tuple[int, str, str]]) -> pd.DataFrame:
-    """Alignment units (unit, draft ids, final ids) of the pair d -> f."""
-    return pd.DataFrame([{"pair_id": "d__f", "unit": u, "draft_doc_id": "d", "final_doc_id": "f",
+    """Alignment units (aligned_unit, draft ids, final ids) of the pair d -> f."""
+    return pd.DataFrame([{"pair_id": "d__f", "aligned_unit": u, "draft_doc_id": "d", "final_doc_id": "f",
                           "draft_provision_ids": di, "final_provision_ids": fi} for u, di, fi in rows])
 
 
@@ -51,7 +51,7 @@ def test_targets_follow_the_alignment_not_the_provision_ids() -> None:
     final = [_target("f", "4.2.1", 1, "metric", "试点城市", 20, "个"), _target("f", "3.1", 2, "goal", "新目标")]
     align = _alignment([(1, "3.1", "4.2"), (2, "", "3.1"), (3, "5", "")])
     out = build_target_changes(align, pd.DataFrame(draft + final))
-    assert [(r.unit, r.change) for r in out.itertuples()] == [(1, "tightened"), (2, "added"), (3, "dropped")]
+    assert [(r.aligned_unit, r.change) for r in out.itertuples()] == [(1, "tightened"), (2, "added"), (3, "dropped")]
     assert out.basis.iloc[0] == "value 10 -> 20"
 
 

@@ -25,7 +25,7 @@ def _build(args: argparse.Namespace) -> int:
     from policykit.build import build
 
     result = build(args.raw, args.out, args.catalog, progress=not args.quiet, use_cache=not args.no_cache,
-                   scheduler=args.scheduler, keep_going=args.keep_going, csv=args.csv)
+                   scheduler=args.scheduler, keep_going=args.keep_going, csv=args.csv, scratch=args.scratch)
     if result.skipped:  # printed even with -q, which only turns progress off
         print(f"policykit: skipped {len(result.skipped)} file(s) (listed in the sources table, status skipped):",
               file=sys.stderr)
@@ -195,6 +195,10 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="run the analysis stages on the Dask cluster of this scheduler (e.g. tcp://10.0.0.5:8786; "
                         "default $POLICYKIT_SCHEDULER); needs pip install 'policykit[cluster]'")
+    b.add_argument("--scratch", default=None, metavar="PATH_OR_URL",
+                   help="with --scheduler: the folder or fsspec URL (e.g. s3://bucket/tmp) where the workers read "
+                        "their inputs and write their results, seen by this machine and every worker (default "
+                        "$POLICYKIT_SCRATCH, else a folder beside the output, for a cluster on this machine)")
     b.set_defaults(func=_build)
 
 

@@ -9,6 +9,8 @@ Every setting that the environment can change is read here and nowhere else (``s
   ``policykit evaluate`` read, else data/processed of the project;
 - POLICYKIT_WORKERS: the build's local worker processes, else one per core;
 - POLICYKIT_SCHEDULER: the Dask scheduler the build's worker stages run on, else local processes;
+- POLICYKIT_SCRATCH: the folder or fsspec URL where a Dask build's tasks read their inputs and write their
+  results (shared by the build and every worker), else a folder beside the build's output;
 - POLICYKIT_LAWS_DIR, POLICYKIT_LAWS_BUILD: the external law archives and a build of the law corpus that
   the evaluation scores where they exist.
 
@@ -37,7 +39,8 @@ WORKERS_ENV = "POLICYKIT_WORKERS"
 SCHEDULER_ENV = "POLICYKIT_SCHEDULER"
 LAWS_DIR_ENV = "POLICYKIT_LAWS_DIR"
 LAWS_BUILD_ENV = "POLICYKIT_LAWS_BUILD"
-ENVIRONMENT = (ROOT_ENV, CACHE_ENV, DATA_ENV, WORKERS_ENV, SCHEDULER_ENV, LAWS_DIR_ENV, LAWS_BUILD_ENV)
+SCRATCH_ENV = "POLICYKIT_SCRATCH"
+ENVIRONMENT = (ROOT_ENV, CACHE_ENV, DATA_ENV, WORKERS_ENV, SCHEDULER_ENV, LAWS_DIR_ENV, LAWS_BUILD_ENV, SCRATCH_ENV)
 """The environment variables the settings are read from."""
 
 
@@ -52,6 +55,7 @@ class Settings:
     scheduler: str | None  # POLICYKIT_SCHEDULER; None: local processes
     laws_dir: Path | None  # POLICYKIT_LAWS_DIR
     laws_build: Path | None  # POLICYKIT_LAWS_BUILD
+    scratch: str | None = None  # POLICYKIT_SCRATCH; None: a folder beside the build's output
 
     @property
     def raw_dir(self) -> Path:
@@ -87,7 +91,7 @@ def settings() -> Settings:
 @lru_cache(maxsize=16)
 def _parse(values: tuple[str | None, ...]) -> Settings:
     """Settings from the values of ENVIRONMENT, in order."""
-    root, cache, data, workers, scheduler, laws_dir, laws_build = values
+    root, cache, data, workers, scheduler, laws_dir, laws_build, scratch = values
     return Settings(
         root=Path(root).resolve() if root else _checkout(),
         cache_dir=Path(cache) if cache else Path(user_cache_dir("policykit", appauthor=False)),
@@ -96,6 +100,7 @@ def _parse(values: tuple[str | None, ...]) -> Settings:
         scheduler=scheduler,
         laws_dir=Path(laws_dir) if laws_dir else None,
         laws_build=Path(laws_build) if laws_build else None,
+        scratch=scratch,
     )
 
 

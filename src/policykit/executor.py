@@ -83,12 +83,13 @@ class SerialExecutor:
 
 
 def import_stages() -> None:
-    """Import every module of STAGE_PACKAGES (and pyarrow's Parquet writer), then freeze the heap for the collector.
+    """Import every module of STAGE_PACKAGES, the Parquet writer and the validator; then freeze the heap.
 
     Objects alive now are modules, not data: frozen, full collections skip them. Forked workers inherit
     both the modules and the frozen state.
     """
     importlib.import_module("pyarrow.parquet")
+    importlib.import_module("pandera.pandas")  # every table is validated; frozen, its objects cost no collection
     for name in STAGE_PACKAGES:
         package = importlib.import_module(name)
         for module in pkgutil.iter_modules(package.__path__, f"{name}."):
@@ -257,12 +258,19 @@ class LocalExecutor:
 
 
 class DaskExecutor:
-    """A Dask distributed cluster, reached through its scheduler address."""
+    """A Dask distributed cluster, reached through its scheduler address.
 
-    shares_files = False  # workers on other machines: results come back as messages
+    Its workers may run on other machines: the build's tasks read their inputs from, and write their
+    results to, shared storage (`scratch`: a folder or fsspec URL every worker sees; None: a folder of
+    the build, for a cluster on this machine) and exchange only paths with the build process
+    (policykit.build.scratch).
+    """
 
-    def __init__(self, address: Any) -> None:
-        """Connect to the scheduler (an address, or a LocalCluster / Client for tests)."""
+    shares_files = False  # workers on other machines: tables go through shared storage, never as messages
+
+    def __init__(self, address: Any, scratch: str | None = None) -> None:
+        """Connect to the scheduler (an address, or a LocalCluster / Client for tests); results go to scratch."""
+        self.scratch = scratch or config.settings().scratch
         try:
             from distributed import Client
         except ModuleNotFoundError:
@@ -277,6 +285,10 @@ class DaskExecutor:
                 raise InputError(f"--scheduler {address}", f"cannot reach the Dask scheduler ({exc})") from None
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
         self.name = f"Dask cluster at {self.client.scheduler.address} ({self.workers} workers)"
+
+    def on_every_worker(self, fn: Callable[..., Any], *args: Any) -> list[Any]:
+        """fn(*args) run once in each worker of the cluster (a small result each)."""
+        return list(self.client.run(fn, *args).values())
 
     def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
         """The results of fn on every item, computed on the cluster, in item order."""
@@ -318,10 +330,11 @@ def _take(name: str, result: Any, on_result: Callable[[str, Any], Any] | None) -
 
 
 @contextlib.contextmanager
-def executor(scheduler: Any = None, workers: int | None = None) -> Iterator[Executor]:
-    """The executor of a build: Dask if a scheduler is given, else local processes (or this one, for 1)."""
+def executor(scheduler: Any = None, workers: int | None = None, scratch: str | None = None) -> Iterator[Executor]:
+    """The executor of a build: Dask if a scheduler is given (its shared storage: scratch), else local processes."""
     n = config.settings().local_workers if workers is None else workers
-    ex: Any = DaskExecutor(scheduler) if scheduler else (LocalExecutor(n) if n > 1 else SerialExecutor())
+    ex: Any = (DaskExecutor(scheduler, scratch) if scheduler
+               else LocalExecutor(n) if n > 1 else SerialExecutor())
     with frozen_heap():  # what import_stages and warm_up freeze is unfrozen at the end, unless frozen before
         import_stages()  # before the workers fork: they inherit the modules
         try:

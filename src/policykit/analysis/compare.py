@@ -40,7 +40,7 @@ def compare_pair(provisions: pd.DataFrame, draft_id: str, final_id: str,
         first_d = al.draft[0] if al.draft else None
         first_f = al.final[0] if al.final else None
         a_rows.append({
-            "pair_id": pair_id, "unit": n, "draft_doc_id": draft_id, "final_doc_id": final_id,
+            "pair_id": pair_id, "aligned_unit": n, "draft_doc_id": draft_id, "final_doc_id": final_id,
             "draft_provision_ids": ";".join(u.provision_id for u in al.draft),
             "final_provision_ids": ";".join(u.provision_id for u in al.final),
             "draft_heading": first_d.name if first_d else None,
@@ -50,7 +50,7 @@ def compare_pair(provisions: pd.DataFrame, draft_id: str, final_id: str,
             "basis": al.basis, "n_changes": len(edits), "touches_numbers": any(e.touches_numbers for e in edits),
         })
         for k, (e, moved) in enumerate(zip(edits, moved_edits(edits), strict=True), start=1):
-            c_rows.append({"pair_id": pair_id, "unit": n, "op_index": k, "op": e.op,
+            c_rows.append({"pair_id": pair_id, "aligned_unit": n, "op_index": k, "op": e.op,
                            "draft_text": e.draft_text, "final_text": e.final_text,
                            "context": e.context, "touches_numbers": e.touches_numbers,
                            "value_changed": e.value_changed, "is_moved": moved, "trivial": e.trivial})

@@ -20,7 +20,7 @@ Rules:
    of every other concept.
 2. A mention counts towards the document and towards the top-level provision (preamble included) holding
    its first character, the same scope rule as ``term_frequencies``.
-3. Rates are per 10,000 non-whitespace characters of the scope (documents.n_chars for a document), so
+3. Rates are per 10,000 non-whitespace characters of the scope (documents.n_nonspace_chars for a document), so
    they do not depend on the segmentation.
 """
 
@@ -118,7 +118,7 @@ _BLANKS = re.compile(r"\s+")  # \s in a str pattern is exactly str.isspace (a te
 
 
 def _dense_len(text: str) -> int:
-    """Non-whitespace characters of text (the unit of documents.n_chars)."""
+    """Non-whitespace characters of text (the unit of documents.n_nonspace_chars)."""
     return len(text) - sum(map(len, _BLANKS.findall(text)))
 
 
@@ -174,7 +174,7 @@ def build_concept_counts(documents: pd.DataFrame, provisions: pd.DataFrame,
                          mention_rows: pd.DataFrame | None = None) -> pd.DataFrame:
     """Mentions of each concept per document (scope 'document') and per top-level provision: one row per mentioned one.
 
-    Columns: doc_id, scope, concept, label_en, category, count, n_chars, per_10k. A concept a scope does not
+    Columns: doc_id, scope, concept, label_en, category, count, n_nonspace_chars, per_10k. A concept a scope does not
     mention has no row (dense_counts gives the table with them). The provision scopes of a document add up
     to its document scope, less mentions before its first provision.
     """
@@ -200,7 +200,7 @@ def build_concept_counts(documents: pd.DataFrame, provisions: pd.DataFrame,
     return df.sort_values(["doc_id", "scope", "concept"], kind="mergesort").reset_index(drop=True)
 
 
-_COUNT_COLUMNS = ("doc_id", "scope", "concept", "label_en", "category", "count", "n_chars", "per_10k")
+_COUNT_COLUMNS = ("doc_id", "scope", "concept", "label_en", "category", "count", "n_nonspace_chars", "per_10k")
 
 
 def _count_row(doc_id: str, scope: str, c: Concept, k: int, n_chars: int) -> tuple:
@@ -214,7 +214,7 @@ def dense_counts(counts: pd.DataFrame, documents: pd.DataFrame, provisions: pd.D
     The published table holds only the concepts a scope mentions; this gives the table as policykit 0.2.0
     and earlier wrote it: every document scope and top-level provision scope of documents/provisions, times
     every concept of resources/concepts.tsv, sorted like the table. A concept counts keeps its count; the
-    others get count 0, per_10k 0 (null for an empty scope) and the scope's n_chars. Typed like counts.
+    others get count 0, per_10k 0 (null for an empty scope) and the scope's n_nonspace_chars. Typed like counts.
     """
     require(counts, _COUNT_COLUMNS, "concepts")
     require(documents, ("doc_id", "text"), "documents")

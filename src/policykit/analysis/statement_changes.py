@@ -42,7 +42,7 @@ def _side(row: dict | None, prefix: str) -> dict[str, object]:
 
 def _by_unit(statements: pd.DataFrame, units: pd.DataFrame, side: str) -> dict[int, list[dict]]:
     """A document's statements grouped by the alignment unit holding their provision, in text order."""
-    of_unit = {int(u.unit): _ids(getattr(u, f"{side}_provision_ids")) for u in units.itertuples()}
+    of_unit = {int(u.aligned_unit): _ids(getattr(u, f"{side}_provision_ids")) for u in units.itertuples()}
     unit_of_id = _units_by_id(of_unit)
     grouped: dict[int, list[dict]] = {}
     for row in statements.sort_values("char_start", kind="mergesort").to_dict("records"):
@@ -54,7 +54,7 @@ def _by_unit(statements: pd.DataFrame, units: pd.DataFrame, side: str) -> dict[i
 
 def build_statement_changes(alignment: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFrame:
     """Return the statement_changes table: each statement of each aligned unit, compared, with both sentences."""
-    require(alignment, ("pair_id", "unit", "draft_doc_id", "final_doc_id", "draft_provision_ids",
+    require(alignment, ("pair_id", "aligned_unit", "draft_doc_id", "final_doc_id", "draft_provision_ids",
                         "final_provision_ids"), "alignment")
     require(statements, ("statement_id", "doc_id", "provision_id", "char_start", *SIDE_COLUMNS[1:]), "statements")
     rows: list[dict[str, object]] = []
@@ -63,24 +63,24 @@ def build_statement_changes(alignment: pd.DataFrame, statements: pd.DataFrame) -
     for pair_id, units in alignment.groupby("pair_id", sort=True):
         sides = {side: _by_unit(by_doc.get(units[f"{side}_doc_id"].iloc[0], empty), units, side)
                  for side in ("draft", "final")}
-        for unit in sorted(int(u) for u in units["unit"]):
+        for unit in sorted(int(u) for u in units["aligned_unit"]):
             draft, final = sides["draft"].get(unit, []), sides["final"].get(unit, [])
             for item, d, f, sim in paired_items(draft, final, _pairs(draft, final)):
                 if d is not None and f is not None:
                     change = classify_change(int(d["strength"]), int(f["strength"]))
                 else:
                     change = "added" if d is None else "dropped"
-                rows.append({"pair_id": pair_id, "unit": unit, "item": item, "change": change, "similarity": sim,
-                             **_side(d, "draft"), **_side(f, "final")})
+                rows.append({"pair_id": pair_id, "aligned_unit": unit, "item": item, "change": change,
+                             "similarity": sim, **_side(d, "draft"), **_side(f, "final")})
     df = pd.DataFrame(rows, columns=table("statement_changes").columns)
-    return df.sort_values(["pair_id", "unit", "item"], kind="mergesort").reset_index(drop=True)
+    return df.sort_values(["pair_id", "aligned_unit", "item"], kind="mergesort").reset_index(drop=True)
 
 
 def strength_shifts(changes: pd.DataFrame) -> pd.DataFrame:
-    """The strengthened and weakened statements as a reader's table: unit, change, both strengths and sentences."""
+    """The strengthened and weakened statements as a reader's table: unit, change, strengths and sentences."""
     moved = changes[changes["change"].isin(["strengthened", "weakened"])]
     return pd.DataFrame({
-        "pair_id": moved["pair_id"], "unit": moved["unit"], "change": moved["change"],
+        "pair_id": moved["pair_id"], "aligned_unit": moved["aligned_unit"], "change": moved["change"],
         "draft_strength": moved["draft_strength"], "final_strength": moved["final_strength"],
         "draft_modal": moved["draft_modal"], "final_modal": moved["final_modal"],
         "draft_sentence": moved["draft_sentence"], "final_sentence": moved["final_sentence"],

@@ -168,7 +168,7 @@ def _side(row: dict | None, prefix: str) -> dict[str, object]:
 
 def build_target_changes(alignment: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     """Return the target_changes table: each target of each aligned unit, classified, with both sentences."""
-    for name, df, cols in (("alignment", alignment, ("pair_id", "unit", "draft_doc_id", "final_doc_id",
+    for name, df, cols in (("alignment", alignment, ("pair_id", "aligned_unit", "draft_doc_id", "final_doc_id",
                                                      "draft_provision_ids", "final_provision_ids")),
                            ("targets", targets, ("target_id", "doc_id", "provision_id", "kind", "metric", "value",
                                                  "unit", "comparator", "value_text", "deadline", "sentence",
@@ -183,7 +183,7 @@ def build_target_changes(alignment: pd.DataFrame, targets: pd.DataFrame) -> pd.D
         draft_doc, final_doc = units["draft_doc_id"].iloc[0], units["final_doc_id"].iloc[0]
         sides: dict[str, dict[int, list[dict]]] = {}
         for side, doc_id in (("draft", draft_doc), ("final", final_doc)):
-            of_unit = {int(u.unit): _ids(getattr(u, f"{side}_provision_ids")) for u in units.itertuples()}
+            of_unit = {int(u.aligned_unit): _ids(getattr(u, f"{side}_provision_ids")) for u in units.itertuples()}
             unit_of_id = _units_by_id(of_unit)
             doc_targets = by_doc.get(doc_id, empty).copy()
             doc_targets["_unit"] = [_unit_of(str(p), unit_of_id) for p in doc_targets["provision_id"]]
@@ -195,17 +195,17 @@ def build_target_changes(alignment: pd.DataFrame, targets: pd.DataFrame) -> pd.D
                 if row["_unit"] is not None and not pd.isna(row["_unit"]):
                     grouped.setdefault(int(row["_unit"]), []).append(row)
             sides[side] = grouped
-        for unit in sorted(int(u) for u in units["unit"]):
+        for unit in sorted(int(u) for u in units["aligned_unit"]):
             draft, final = sides["draft"].get(unit, []), sides["final"].get(unit, [])
             for item, d, f, sim in paired_items(draft, final, _pairs(draft, final)):
                 if d is not None and f is not None:
                     change, basis = classify_change(d, f)
                 else:
                     change, basis = ("added", "") if d is None else ("dropped", "")
-                rows.append({"pair_id": pair_id, "unit": unit, "item": item, "change": change, "basis": basis,
+                rows.append({"pair_id": pair_id, "aligned_unit": unit, "item": item, "change": change, "basis": basis,
                              "similarity": sim, **_side(d, "draft"), **_side(f, "final")})
     df = pd.DataFrame(rows, columns=table("target_changes").columns)
-    return df.sort_values(["pair_id", "unit", "item"], kind="mergesort").reset_index(drop=True)
+    return df.sort_values(["pair_id", "aligned_unit", "item"], kind="mergesort").reset_index(drop=True)
 
 
 def _describe(metric: object, written: object, deadline: object) -> str:
@@ -220,7 +220,7 @@ def for_reading(changes: pd.DataFrame) -> pd.DataFrame:
     """The target_changes rows as a reader's table: change, basis, then the draft and the final target."""
     return pd.DataFrame({
         "pair_id": changes["pair_id"],
-        "unit": changes["unit"],
+        "aligned_unit": changes["aligned_unit"],
         "change": changes["change"],
         "draft": [_describe(m, w, d) for m, w, d in
                   zip(changes["draft_metric"], changes["draft_value_text"], changes["draft_deadline"], strict=True)],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pickle
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from policykit import config
+from policykit.build import scratch
 from policykit.build import stages as declared  # read at each use: a test may declare a stage more
 from policykit.build.batches import batch_bounds, document_batch, family_batches
 from policykit.build.stages import (
@@ -41,12 +43,14 @@ def workers() -> int:
     return max(1, min(config.settings().local_workers, most))
 
 
-def _run_stage(name: str, inputs: Tables, to: str | None = None) -> tuple[Tables | Path, float]:
+def _run_stage(name: str, inputs: Tables, to: str | None = None,
+               stored: bool = False) -> tuple[Tables | Path | scratch.Written, float]:
     """One task of a stage by name on its inputs, and its seconds (module-level: workers import it by name).
 
-    With to, a file path, the tables are pickled into that file and its path is returned in their place;
-    the inputs are then the task's own (run_stages cuts a fresh dict for each task) and are emptied
-    first, so that a worker holds its result without its inputs while it writes it.
+    With to, a file path, the tables are pickled into that file and its path is returned in their place
+    (with stored, to is a prefix in shared storage: scratch.write_results writes them there, one file per
+    table); the inputs are then the task's own (run_stages cuts a fresh dict for each task) and are
+    emptied first, so that a worker holds its result without its inputs while it writes it.
     """
     release_memory()  # what the worker's previous task left
     spec = stage_spec(name)
@@ -58,13 +62,22 @@ def _run_stage(name: str, inputs: Tables, to: str | None = None) -> tuple[Tables
     if to is not None:
         inputs.clear()  # the caller's tuple of arguments still holds the dict until this returns
         release_memory()
-        _dump(tables, Path(to))
+        if stored:
+            written: Path | scratch.Written = scratch.write_results(tables, to)
+        else:
+            _dump(tables, Path(to))
+            written = Path(to)
         del tables
         release_memory()
-        return Path(to), seconds
+        return written, seconds
     del inputs
     release_memory()  # an idle worker keeps no more than the result it sends back
     return tables, seconds
+
+
+def _run_stored(name: str, batch: scratch.Batch, place: str) -> tuple[scratch.Written, float]:
+    """One task on a cluster: its inputs read from shared storage, its tables written there; their paths returned."""
+    return _run_stage(name, scratch.read_batch(batch), place, stored=True)
 
 
 def _concat(parts: list[Tables]) -> Tables:
@@ -115,7 +128,7 @@ class _Arrived:
     def put(self, task: str, result: tuple[Any, float]) -> None:
         """Keep one task's result (tables, or the file a worker wrote them to, and seconds)."""
         tables, seconds = result
-        if self.folder is not None and not isinstance(tables, Path):
+        if self.folder is not None and not isinstance(tables, Path | scratch.Written):
             path = Path(self.path_for(task))
             _dump(tables, path)
             tables = path
@@ -129,6 +142,8 @@ class _Arrived:
     def load(result: tuple[Any, float]) -> tuple[Tables, float]:
         """A result with its tables read back (and their file removed) if they were written to a file."""
         tables, seconds = result
+        if isinstance(tables, scratch.Written):
+            return tables.read(), seconds
         if not isinstance(tables, Path):
             return tables, seconds
         with tables.open("rb") as fh:
@@ -167,27 +182,60 @@ def run_stages(tables: Tables, on_done: Callable[[str], None], ex: Any = None,
     if ex is None:
         with executor(workers=workers()) as local:
             return run_stages(tables, on_done, local, timings, sink, spill, stages, keep)
+    store = _scratch(ex, spill)
     try:
-        return _run_stages(tables, on_done, ex, timings, sink, _Arrived(spill), stages, keep)
+        return _run_stages(tables, on_done, ex, timings, sink, _Arrived(spill), stages, keep, store)
     finally:
+        if store is not None:
+            store.remove()
         if spill is not None:
             shutil.rmtree(spill, ignore_errors=True)
 
 
+def _scratch(ex: Any, spill: Path | None) -> scratch.Scratch | None:
+    """The shared storage of an executor whose workers do not share this machine's files (None: they do).
+
+    Its own (a Dask executor's `scratch`: --scratch, $POLICYKIT_SCRATCH), else the spill folder, else the
+    temporary folder; a folder of this machine serves only a cluster on this machine, which is checked.
+    """
+    if getattr(ex, "shares_files", True):
+        return None
+    location = getattr(ex, "scratch", None) or str(spill or tempfile.gettempdir())
+    store = scratch.Scratch(location)
+    try:
+        store.check(ex.on_every_worker)
+    except BaseException:
+        store.remove()
+        raise
+    return store
+
+
 def _run_stages(tables: Tables, on_done: Callable[[str], None], ex: Any,
                 timings: dict[str, float] | None, sink: Callable[[str, pd.DataFrame], None] | None,
-                waiting: _Arrived, stages: list[StageSpec], keep: set[str]) -> Tables:
-    """run_stages on an executor, with a store for the results of unfinished stages."""
+                waiting: _Arrived, stages: list[StageSpec], keep: set[str],
+                store: scratch.Scratch | None = None) -> Tables:
+    """run_stages on an executor, with a store for the results of unfinished stages.
+
+    With shared storage (store), the inputs are written there once and each task is sent their paths and
+    its rows; its worker writes its tables there and returns their paths.
+    """
     inputs = {t: tables[t] for s in stages for t in s.inputs}
     plan, parts_of = _plan(stages, inputs.get("documents"))
     shares_files = ex.shares_files  # then a worker writes its result into the spill folder itself
     spec_of = {s.name: s for s in stages}
     final = final_writers()
+    stored = store.put_inputs(inputs) if store is not None else {}
 
     def tasks() -> Iterator[tuple[str, Callable, tuple]]:
         """The tasks in order; a batch is cut only when the executor takes its task (bounded memory)."""
         for task, name, rows in plan:
-            yield task, _run_stage, (name, _task_inputs(spec_of[name], rows, inputs),
+            spec = spec_of[name]
+            if store is not None:
+                columns = spec.columns() if rows is None and spec.columns is not None else None
+                batch = scratch.Batch({t: stored[t] for t in spec.inputs}, rows, columns)
+                yield task, _run_stored, (name, batch, store.place(task))
+                continue
+            yield task, _run_stage, (name, _task_inputs(spec, rows, inputs),
                                      waiting.path_for(task) if shares_files else None)
     stage_of = {task: name for name, names in parts_of.items() for task in names}
     left = {name: len(names) for name, names in parts_of.items()}

@@ -396,7 +396,7 @@ def document_rows(groups: dict[str, list[Witness]], entries: dict[str, Entry | N
             "doc_id": doc_id,
             "title": p.title,
             "title_assigned": p.title_assigned,
-            "label": p.label,
+            "display_title": p.label,
             "title_en": entry.title_en if entry else None,
             "kind": p.kind,
             "form": p.form,
@@ -407,7 +407,7 @@ def document_rows(groups: dict[str, list[Witness]], entries: dict[str, Entry | N
             **dated_fields(p, entry),
             "related_doc_id": related[doc_id],
             "n_witnesses": len(groups[doc_id]),
-            "n_chars": len("".join(p.text.split())),
+            "n_nonspace_chars": len("".join(p.text.split())),
             "text_sha256": _sha(p.text),
             "text": p.text,
         })

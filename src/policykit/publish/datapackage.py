@@ -59,6 +59,8 @@ def _field_descriptor(f: Field) -> dict:
         out["format"] = "default"
     if f.zh:
         out["zh"] = f.zh
+    if f.formerly:
+        out["formerName"] = f.formerly
     if f.required and f.type == "string":
         # Required text may legitimately be empty (e.g. "empty otherwise"); an empty cell there is an empty
         # string, not a missing value, so this field has no missing-value markers.
@@ -195,6 +197,11 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _notes(f: Field) -> str:
+    """The description of a field in the data dictionary, with its former name where it was renamed."""
+    return f"{f.description} Formerly `{f.formerly}`." if f.formerly else f.description
+
+
 def _table_markdown(spec: Table) -> list[str]:
     """Return the data-dictionary section of one table."""
     lines = [f"## `{spec.name}`: {spec.title}", "", spec.description, "",
@@ -212,7 +219,7 @@ def _table_markdown(spec: Table) -> list[str]:
     lines += ["", "| column | type | required | 中文 | description |", "|---|---|---|---|---|"]
     for f in spec.fields:
         lines.append(f"| `{f.name}` | {f.type} | {'yes' if f.required else 'no'} | {_md_cell(f.zh)} | "
-                     f"{_md_cell(f.description)} |")
+                     f"{_md_cell(_notes(f))} |")
     if spec.caveats:
         lines += ["", "Caveats:", ""] + [f"- {c}" for c in spec.caveats]
     return lines + [""]
@@ -224,8 +231,8 @@ def data_dictionary_markdown(tables: Mapping[str, object] | None = None) -> str:
     lines = [
         "# Data dictionary",
         "",
-        "<!-- Generated from src/policykit/schema.py by policykit.publish.datapackage.data_dictionary_markdown(); "
-        "do not edit by hand. -->",
+        "<!-- Generated from the registry (src/policykit/schema/) by "
+        "policykit.publish.datapackage.data_dictionary_markdown(); do not edit by hand. -->",
         "",
         f"Dataset `{PACKAGE_NAME}`, version {__version__}. Data licence CC-BY-4.0, code licence MIT. "
         "Every table is published as CSV (UTF-8, comma-separated, empty cell = null) and Parquet, described "

@@ -28,6 +28,8 @@ PANDAS_TYPES = {"string": "string", "integer": "Int64", "number": "Float64", "bo
                 "date": DATE_DTYPE}
 """The pandas dtype conform gives each registry type (an ISO yyyy-mm-dd text becomes a date)."""
 
+_DTYPES = {name: pd.api.types.pandas_dtype(dtype) for name, dtype in PANDAS_TYPES.items()}  # storage included
+
 ARROW_TO_PANDAS = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype(),
                    pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype(), pa.date32(): DATE_DTYPE}
 """How a published table read from Parquet is typed in pandas: the dtypes conform gives (types_mapper)."""
@@ -49,6 +51,8 @@ def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
                          f"{', '.join(spec.columns)})")
     out = df[spec.columns].copy()
     for f in spec.fields:
+        if out[f.name].dtype == _DTYPES[f.type]:  # typed already (a table read back, a stage's own dtypes)
+            continue
         if f.type == "date" and out[f.name].isna().all():  # all blank arrives as float NaN: Arrow dates refuse it
             out[f.name] = pd.Series([None] * len(out), index=out.index, dtype="object")
         try:

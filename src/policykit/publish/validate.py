@@ -22,6 +22,9 @@ def _is_date(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values, format="%Y-%m-%d", errors="coerce").notna()
 
 
+_STRING = pd.api.types.pandas_dtype("string")
+
+
 def _column_checks(f: Field) -> list:
     """The pandera checks of one registered field besides its dtype and nulls."""
     import pandera.pandas as pa
@@ -41,8 +44,10 @@ def _key_index(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.Index:
     An index rather than Python tuples row by row: the look-up runs in pandas' hash tables (seconds
     saved per million rows).
     """
-    frame = df[list(cols)].astype("string")
-    return pd.Index(frame.iloc[:, 0]) if len(cols) == 1 else pd.MultiIndex.from_frame(frame)
+    if len(cols) == 1:
+        values = df[cols[0]]
+        return pd.Index(values if values.dtype == _STRING else values.astype("string"))
+    return pd.MultiIndex.from_frame(df[list(cols)].astype("string"))
 
 
 def _foreign_key_check(fk: ForeignKey, parent: pd.DataFrame):

@@ -26,7 +26,7 @@ The method, a step a module (all character offsets index into documents.text; th
    repeated in both documents is reported once per occurrence in the later document, and a passage inside
    a longer passage from the same source document is not repeated.
 5. Types and rows (``passage_types``, ``stock``, ``rows``). source_text and target_text are the passage
-   exactly as each document has it, with offsets; n_differences is the edit distance between them (0:
+   exactly as each document has it, with offsets; edit_distance is the edit distance between them (0:
    verbatim, and only then is shared_text set). `type` says what the passage is (citation / formula /
    quotation / substantive). A citation passage names the document whose title or number it is
    (`cited_doc_id`, from the citations of analysis.citations), and each passage has a `rarity`: the mean

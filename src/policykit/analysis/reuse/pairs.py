@@ -43,7 +43,7 @@ def build_reuse_pairs(reuse: pd.DataFrame, documents: pd.DataFrame | None = None
     keys = ["source_doc_id", "target_doc_id"]
     # the columns counted only: filtering the whole table would copy its texts
     df = reuse[[*keys, "type", "direction_basis"]].assign(length=reuse["length"].astype("int64"),
-                                                           verbatim=(reuse["n_differences"] == 0).astype("int64"))
+                                                           verbatim=(reuse["edit_distance"] == 0).astype("int64"))
     counts = pd.crosstab([df[k] for k in keys], df["type"]).reindex(columns=list(TYPES), fill_value=0)
     chars = df.pivot_table(index=keys, columns="type", values="length", aggfunc="sum", fill_value=0)
     chars = chars.reindex(columns=list(TYPES), fill_value=0)

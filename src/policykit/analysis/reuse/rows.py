@@ -100,7 +100,7 @@ class RowMaker:
             "target_provision_id": t_prov,
             "type": self._type(p, s_id, t_id, t_text, si, ti, stocked),
             "length": p.shared,
-            "n_differences": n_diff,
+            "edit_distance": n_diff,
             "source_text": s_text,
             "target_text": t_text,
             "shared_text": t_text if n_diff == 0 else None,
