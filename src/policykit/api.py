@@ -197,13 +197,13 @@ def reuse_between(doc_a: str, doc_b: str, min_length: int | None = None, *, docu
 
     documents and provisions: the tables to search; default: loaded from data (see load()).
     """
-    from policykit.analysis.reuse import DEFAULT_MIN_LENGTH
     from policykit.analysis.reuse import reuse_between as _reuse_between
 
     documents = load("documents", data=data) if documents is None else documents
     provisions = load("provisions", data=data) if provisions is None else provisions
-    return _reuse_between(doc_a, doc_b, DEFAULT_MIN_LENGTH if min_length is None else min_length,
-                          documents=documents, provisions=provisions, **kw)
+    if min_length is not None:
+        kw["min_length"] = min_length
+    return _reuse_between(doc_a, doc_b, documents=documents, provisions=provisions, **kw)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

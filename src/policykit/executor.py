@@ -83,7 +83,7 @@ class SerialExecutor:
 
 
 def import_stages() -> None:
-    """Import every module of STAGE_PACKAGES, the Parquet writer and the validator, then freeze the heap.
+    """Import every module of STAGE_PACKAGES, the Parquet writer and the validator; then freeze the heap.
 
     Objects alive now are modules, not data: frozen, full collections skip them. Forked workers inherit
     both the modules and the frozen state.
