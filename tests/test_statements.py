@@ -14,7 +14,8 @@ from policykit.publish.tables import conform
 @pytest.mark.parametrize(("sentence", "strength", "modal", "instrument", "actor"), [
     # S1: a deontic word anywhere makes it 4; 应 only as a modal; the actor before it
     ("企业应严格遵守反垄断法等相关法律规定，不得利用数据优势排除、限制竞争。", 4, "应", "environment", "企业"),
-    ("政府部门履职可依法依规获取相关企业和机构数据，但须约定并严格遵守使用限制要求。", 4, "须", "environment", None),
+    ("政府部门履职可依法依规获取相关企业和机构数据，但须约定并严格遵守使用限制要求。", 4, "须", "environment",
+     "政府部门"),
     ("依法依规予以保密的公共数据不予开放。", 4, "不予", "environment", None),  # a prohibition regulates (I6)
     ("申请人应当自收到补正通知之日起十日内提交补正材料。", 4, "应当", "environment", "申请人"),
     ("深化数据在应急管理中的应用。", 3, "深化", "demand", None),
@@ -38,6 +39,19 @@ from policykit.publish.tables import conform
     # laws: 由X + verb, an actor and a prepositional phrase
     ("具体办法由省、自治区、直辖市人民政府制定。", 3, "制定", "environment", "省、自治区、直辖市人民政府"),
     ("县级人民政府对本行政区域内突发事件的应对工作负责；", 3, "负责", "environment", "县级人民政府"),
+    # laws: a verbless topic before 由X or a modal; 应当由X; a body and its modal after a condition; entry into force
+    ("破产企业在境外的财产，由清算组予以收回。", 3, "予以", "environment", "清算组"),
+    ("询问证人，应当由检察人员负责进行。", 4, "应当", "environment", "检察人员"),
+    ("除公告送达方式外，人民法院可以同时采取多种法定方式向受送达人送达。", 2, "可以", "environment", "人民法院"),
+    ("最高人民法院根据实际情况，可以指定基层人民法院管辖第一审专利纠纷案件。", 2, "可以", "environment",
+     "最高人民法院"),
+    ("不立案的复议，由上一级人民检察院负责侦查的部门办理。", 3, "办理", "environment",
+     "上一级人民检察院负责侦查的部门"),
+    ("本规定自公布之日起施行。", 0, None, "none", None),
+    # instruments: data shared to reach a sector's goal; technology developed and applied; a cautious head
+    ("提升旅游服务水平，支持旅游经营主体共享气象、交通等数据。", 3, "提升", "demand", None),
+    ("加强数据标注领域的关键技术攻关应用。", 3, "加强", "supply", None),
+    ("审慎对待原始数据的流转交易行为。", 1, "审慎", "environment", None),
     # laws: a 由X clause after the case it answers; 由X对Y + verb; bodies joined by 或者; a sanction has no actor
     ("从事经营活动的单位，未按照规定处置的，由所在地县级以上地方人民政府环境保护主管部门责令改正。", 3, "责令",
      "environment", "所在地县级以上地方人民政府环境保护主管部门"),

@@ -26,16 +26,16 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 LEVELS = "(?:省|自治区|直辖市|设区的市|市|区|县|自治州|自治县|乡|镇)"
 
 # closed word classes the rules of policykit.analysis.statements name
-NOT_A_BODY_RE = re.compile(r"未经|经(?![营济销纪理])")  # 未经X同意, 经审批机构批准: a condition, not a body
+NOT_A_BODY_RE = re.compile(r"未经|经(?![营济销纪理常])")  # 未经X同意, 经审批机构批准: a condition, not a body
 # a preposition after an actor word ends the actor: the rest is the verb phrase (主管部门对当事人给予警告)
-CASE_MARKERS = re.compile(r"对|向|在|将|把|从|为|按照|依照|依据|根据")
+CASE_MARKERS = re.compile(r"对|向|在|将|把|从|为|按照|依照|依据|根据|参照|凭")
 # a modal head (可, 要, 应 …) governs the verb phrase after it, which may run past the next comma
 MODAL_HEADS = frozenset({"可", "可以", "要", "需要", "应", "应当", "须", "必须"})
 EXPLANATION = "就是要"
 PROHIBITIONS = frozenset({"不得", "不予", "严禁", "禁止", "不准", "不许", "不应", "不应当"})
 SANCTION_HEADS = frozenset({"给予", "处", "处以", "责令", "没收", "吊销", "撤销", "追究", "予以"})
 # a head whose object is a capacity or level to raise (提升…能力, 提高…水平) names a goal, not a tool (I8)
-GOAL_OBJECT_RE = re.compile(r"(?:能力|水平|效能|效率|成效|实效|质量|韧性|竞争力)$")
+GOAL_OBJECT_RE = re.compile(r"(?:能力|水平|效能|效率|成效|实效|质量|韧性|竞争力|新业态|新模式|新产品)[。；;]?$")
 ALSO_ENCOURAGED_RE = re.compile(r"(?:[、和与及](?:鼓励|支持|引导|扶持|倡导))*")
 PILOT_HEADS = frozenset({"开展", "推进"})  # 开展…试点, 推进…试点: a pilot as the head's object (S4 -> 1)
 ENCOURAGED_OBJECT_HEADS = frozenset({"鼓励", "支持", "引导", "倡导", "扶持", "允许", "推动"})  # X 做 Y: code Y
@@ -138,8 +138,11 @@ def patterns() -> _Patterns:
     mid = heads - lex.role("nominal")
     modal_chars = "要应可须"
     # 人 ends a body (申请人) but not before 民 or 员 (人民政府, 人员); 所 (派出所) not in 所在, 所属, 所需 …;
-    # 办 (食品办) not in 办理, 办法 …
-    guarded = {"人": "人(?![民员])", "所": "所(?![在属需得有称参列述涉指])", "办": "办(?![理法事公结好成])"}
+    # 办 (食品办) not in 办理, 办法 …; 委 (省委) not in 委托; 部 (财政部) not in 部分; 局 not in 全局, 布局 …;
+    # 组 (清算组, 领导小组) not in 组织, 组成 …
+    guarded = {"人": "人(?![民员数身格事])", "所": "所(?![在属需得有称参列述涉指居提])",
+               "办": "办(?![理法事公结好成案])", "委": "委(?![托派])", "部": "部(?![分位署])",
+               "局": "(?<![全格布结大])局", "组": "组(?![织成建合])"}
     ends = "|".join([_alternation(lex.role("actor_end") - set(guarded)), *guarded.values()])
     chunk = rf"[^，。；：、,;:（）()“”{modal_chars}]{{0,40}}?(?:{ends})"
     # 证券、期货投资咨询机构: modifiers joined by 、 (not a label: 二、各地区)

@@ -21,9 +21,12 @@ resources/statement_instruments.tsv, each word with its reason):
   takes the means clause after it (I8); a clause without tool words is demand when the sentence goes on to
   apply data in a sector (融合, 应用, 场景 …), else takes an explicit sub-tool later in the sentence, else
   environment.
-- actor (§4): the body named as the subject of the head (行业主管部门要…, 由X负责, 由X对Y给予…), else the
-  subject of a fronted condition before a modal (有关地方和部门开展…的，应…) or of a time clause (X收到…后，…);
-  a 由X clause after a case clause is the main clause; blank when the issuing authority speaks in the imperative.
+- actor (§4, clauses and bodies in policykit.analysis.statement_actors): the body named as the subject of the head
+  (行业主管部门要…, 由X负责, 由X对Y给予…, 应当由X进行, 由X指定的中级人民法院管辖), else the body opening the
+  clauses before a modal that opens its clause (有关地方和部门开展…的，应…; 人民法院根据…，可以…; X收到…，经审查…的，
+  应当…) or of a time clause (X收到…后，…); a 由X clause after a case clause is the main clause, and so is a clause
+  opening with 由X or a modal after a topic without a verb (…财产，由清算组予以收回); blank when the issuing authority
+  speaks in the imperative.
 """
 
 from __future__ import annotations
@@ -36,6 +39,19 @@ import pandas as pd
 
 from policykit.schema import require, table
 
+from .statement_actors import (
+    CONDITION_END_RE,
+    actor_before,
+    actor_lead,
+    actor_then_head,
+    clause_spans,
+    first_mid_head,
+    head_at,
+    is_actor,
+    opening_actor,
+    relative_body,
+    skip_adverbs,
+)
 from .statement_words import (
     ALSO_ENCOURAGED_RE,
     CASE_MARKERS,
@@ -62,12 +78,16 @@ ITEM_LABEL_RE = re.compile(r"^[（(][一二三四五六七八九十\d]{1,3}[）)
 ARTICLE_LABEL_RE = re.compile(r"^第[〇零一二两三四五六七八九十百千\d]+条$")
 DATED_TARGET_RE = re.compile(r"^(?:[^，。：]{0,10}[：:])?((?:到|至)\d{4}年(?:[底末]|\d{1,2}月(?:底)?)?(?:前)?)[，,]")
 FRAME_RE = re.compile(r"^在[^，。；]{1,60}?(?:前提下|基础上|过程中)")  # 在…前提下 inside the main clause
-CONDITION_END_RE = re.compile(r"(?:的|时|后|中|下|期间|前提下|基础上|过程中)$")
 # a clause followed by one opening with a modal is a topic or condition of it (促进…发展，要…; 调查…，可以询问…)
 TOPIC_MODALS = ("要", "需要", "可以", "可")
 PARENTHESIS_RE = re.compile(r"[（(][^（）()]*[）)]")
-# after an actor phrase that opens a clause, what follows is its verb, not more of its name (人代工委 …)
-HAN_ACTOR_TAIL = re.compile(r"[的和及与、]")
+ENTRY_INTO_FORCE_RE = re.compile(r"本(?:法|条例|规定|办法|细则|决定|规则|解释|通知)[^，。；]{0,30}?起(?:施行|生效)。?$")
+# adverbs that exhort (大力, 充分 …): the verb after them is a directive head even outside the word lists
+EXHORTATIONS = re.compile("大力|充分|积极|切实|着力|全面|进一步|持续|不断|深入|加快")
+DATA_SHARE_RE = re.compile(r"(?:共享|整合|汇聚)[^，。；]*数据|数据[^，。；]*(?:共享|整合)")
+TECHNOLOGY_USE_RE = re.compile(r"技术[^，。；场]{0,6}?(?:攻关|研发)[^，。；场]{0,6}?应用")
+RELATIVE_MODAL_RE = re.compile(r"可以|可(?=[\u4e00-\u9fff])|需要|要")
+ENCOURAGING = frozenset({"支持", "支撑"})
 SHORT_CLAUSE = 6  # a clause of at most this many characters without a head verb is a condition of the next
 SLOGAN_CLAUSE = 4  # a principle slogan: two or more clauses of at most this many characters (需求牵引，注重实效。)
 
@@ -95,102 +115,10 @@ class _Head:
     actor: str | None
 
 
-CLAUSE_MARKS_RE = re.compile(r"[（(“《）)”》，,；;：:]")
-
-
-@lru_cache(maxsize=4096)
-def _clauses(text: str) -> tuple[tuple[int, int], ...]:
-    """Spans of the clauses of a sentence (split at ，；： outside brackets and quotes)."""
-    spans, start, depth = [], 0, 0
-    for m in CLAUSE_MARKS_RE.finditer(text):
-        ch = m.group()
-        if ch in "（(“《":
-            depth += 1
-        elif ch in "）)”》":
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            spans.append((start, m.start()))
-            start = m.end()
-    spans.append((start, len(text)))
-    return tuple((s, e) for s, e in spans if e > s)
-
-
-def _skip_adverbs(masked: str, pos: int, end: int) -> tuple[int, bool]:
-    """Position after the manner adverbs at pos, and whether one of them is cautious (稳妥, 审慎)."""
-    p = patterns()
-    cautious = p.cautious
-    careful = False
-    while pos < end:
-        m = p.adverbs.match(masked, pos, end)
-        c = cautious.match(masked, pos, end)
-        if c:
-            careful, pos = True, c.end()
-        elif m and m.end() > pos:
-            pos = m.end()
-        else:
-            break
-    return pos, careful
-
-
-def _head_at(masked: str, pos: int, end: int) -> str | None:
-    """The head word starting exactly at pos (longest), if any."""
-    m = patterns().head.match(masked, pos, end)
-    return m.group() if m else None
-
-
-def _first_mid_head(masked: str, pos: int, end: int) -> re.Match | None:
-    """The first head word in [pos, end) that may stand mid-clause, the longest at its place (处理, not 处)."""
-    p = patterns()
-    m = p.head_mid.search(masked, pos, end)
-    longer = p.head.match(masked, m.start(), end) if m else None
-    return longer if longer and longer.end() > m.end() else m
-
-
-
-@lru_cache(maxsize=8192)
-def _is_actor(masked: str, start: int, stop: int) -> bool:
-    """Whether masked[start:stop] names a body: actor words only, no body followed by a verb inside it.
-
-    授权主体指导运营机构 is a body, a verb and its object, not a body: a head verb right after an actor word.
-    """
-    p = patterns()
-    verb = p.head.match(masked, start, stop)  # 鼓励社会保险企业: a verb and its object; 授权主体: a body
-    if stop <= start or masked[start] in "把对以将为不" or NOT_A_BODY_RE.match(masked, start) \
-            or (verb and not p.actor_end.match(masked, verb.end(), stop)) or not p.actor.fullmatch(masked, start, stop):
-        return False
-    return not any(p.head_mid.match(masked, m.end(), stop) or CASE_MARKERS.match(masked, m.end(), stop)
-                   for m in p.actor_end.finditer(masked, start, stop))
-
-
-def _actor_then_head(text: str, masked: str, pos: int, end: int) -> tuple[str, int, re.Match | None] | None:
-    """An actor phrase at pos followed by the head (maybe after adverbs or a prepositional phrase)."""
-    p = patterns()
-    ends = sorted({m.end() for m in p.actor_end.finditer(masked, pos, min(end, pos + 60))}, reverse=True)
-    for stop in ends:  # the cheap tests after the phrase first, the actor pattern last
-        after, _careful = _skip_adverbs(masked, stop, end)
-        word = p.head.match(masked, after, end)
-        if word is None and p.preposition.match(masked, after, end) and not masked.startswith("由", after):
-            word = _first_mid_head(masked, after + 1, end)
-            after = word.start() if word else after
-        if word and _is_actor(masked, pos, stop):
-            return text[pos:stop], after, word
-    return None
-
-
 def _adverb_head(masked: str, start: int, end: int) -> bool:
     """Whether a clause holds a manner adverb followed by a head word (围绕…有序开展试点: the head is there)."""
     p = patterns()
     return any(p.head.match(masked, m.end(), end) for m in p.adverbs.finditer(masked, start, end))
-
-
-def _actor_lead(text: str, masked: str, start: int, end: int) -> str | None:
-    """The actor of a clause that is an actor and a prepositional phrase only (各地区各部门按照职责分工，…)."""
-    p = patterns()
-    for stop in sorted({m.end() for m in p.actor_end.finditer(masked, start, min(end, start + 60))}, reverse=True):
-        if p.preposition.match(masked, stop, end) and not _first_mid_head(masked, stop + 1, end) \
-                and _is_actor(masked, start, stop):
-            return text[start:stop]
-    return None
 
 
 def _skip_clause(text: str, masked: str, clauses: tuple[tuple[int, int], ...], i: int) -> tuple[bool, str | None]:
@@ -198,27 +126,28 @@ def _skip_clause(text: str, masked: str, clauses: tuple[tuple[int, int], ...], i
     p = patterns()
     s, e = clauses[i]
     clause = text[s:e].strip()
-    nxt, _ = _skip_adverbs(masked, *clauses[i + 1])
+    nxt, _ = skip_adverbs(masked, *clauses[i + 1])
     if masked.startswith(TOPIC_MODALS, nxt) and not masked.startswith("由", s):  # 促进数据产业发展，要…: a topic
         bare = PARENTHESIS_RE.sub("", clause).strip()
         if p.actor.fullmatch(_mask(bare)):
             return True, bare
-        return True, (_opening_actor(text, masked, s, e) if CONDITION_END_RE.search(clause) else None)
+        # 最高人民法院根据实际情况，可以…: the body opening the clause is the modal's subject; 促进…发展，要…: none
+        return True, opening_actor(text, masked, s, e)
     if clause.startswith("以"):  # 以…为指导，: fronted; 以科学数据支撑…: the head is in the clause
         return "为" in clause, None
     if (p.fronted.match(clause) and not _adverb_head(masked, s, e)) or NOT_A_BODY_RE.match(masked, s):  # 经…批准，
         return True, None
-    lead = _actor_lead(text, masked, s, e)
+    lead = actor_lead(text, masked, s, e)
     if lead is not None:
         return True, lead
-    if masked[e - 1] in actor_last_chars() and _is_actor(masked, s, e):  # 区人民政府，依照…负责…: the subject
+    if masked[e - 1] in actor_last_chars() and is_actor(masked, s, e):  # 区人民政府，依照…负责…: the subject
         return True, text[s:e]
     if CONDITION_END_RE.search(clause):
-        if _head_at(masked, _skip_adverbs(masked, s, e)[0], e) is None:
-            found = _actor_then_head(text, masked, s, e)
+        if head_at(masked, skip_adverbs(masked, s, e)[0], e) is None:
+            found = actor_then_head(text, masked, s, e)
             if found or clause.endswith("的"):  # …人员…工作的，按照…办理: the subject of a case is not the actor
-                return True, (found[0] if found else None)
-            return True, _opening_actor(text, masked, s, e)  # 行政复议机关收到补正材料后，…处理
+                return True, (found[0] if found and not clause.endswith("的") else None)
+            return True, opening_actor(text, masked, s, e)  # 行政复议机关收到补正材料后，…处理
         return clause.endswith("的"), None
     return False, None
 
@@ -230,17 +159,18 @@ def _agent(text: str, masked: str, start: int, end: int) -> _Head | None:
     a 由X phrase is followed by the verb of the clause.
     """
     p = patterns()
-    for m in re.finditer("由", masked[start:end]):
-        at = start + m.start() + 1
+    at = start
+    while (at := masked.find("由", at, end) + 1) > 0:
         for stop in sorted({a.end() for a in p.actor_end.finditer(masked, at, min(end, at + 60))}, reverse=True):
-            if not _is_actor(masked, at, stop):
+            if not (is_actor(masked, at, stop) or relative_body(masked, at, stop)):  # 由X指定的中级人民法院管辖
                 continue
-            after, _careful = _skip_adverbs(masked, stop, end)
+            after, _careful = skip_adverbs(masked, stop, end)
             word = p.head.match(masked, after, end)
             if word:
                 return _Head(word.group(), after, end, strength_of(word.group()), text[at:stop])
-            if CASE_MARKERS.match(masked, after, end):  # 由X对当事人给予警告: the verb after the prepositional phrase
-                found = _first_mid_head(masked, after + 1, end)
+            # 由X对当事人给予警告, 由X以口头方式提出: the verb after the prepositional phrase
+            if CASE_MARKERS.match(masked, after, end) or p.preposition.match(masked, after, end):
+                found = first_mid_head(masked, after + 1, end)
                 if found:
                     return _Head(found.group(), found.start(), end, strength_of(found.group()), text[at:stop])
             verb = text[after:after + 2]
@@ -249,45 +179,21 @@ def _agent(text: str, masked: str, start: int, end: int) -> _Head | None:
     return None
 
 
-def _actor_before(text: str, masked: str, pos: int) -> str | None:
-    """The actor named before a deontic word at pos (申请人应当…; 被询问人确认笔录无误后，应当…)."""
-    p = patterns()
-    clauses = _clauses(text)
-    index = max((i for i, c in enumerate(clauses) if c[0] <= pos), default=0)
-    start = clauses[index][0]
-    segment = p.trailing_adverbs.sub("", masked[start:pos])
-    lead = len(segment) - len(segment.lstrip())
-    if segment.strip():
-        stop = start + len(segment)
-        return text[start + lead:stop] if _is_actor(masked, start + lead, stop) else None
-    if index == 0:
+def _deontic_agent(text: str, masked: str, pos: int) -> str | None:
+    """The agent X of a deontic word followed by 由X (…，应当由检察人员负责进行: X is the actor)."""
+    if not masked.startswith("由", pos):
         return None
-    s, e = clauses[index - 1]  # 应当 opens its clause: the actor is the clause before, or opens a condition there
-    lead = len(masked[s:e]) - len(masked[s:e].lstrip())
-    if _is_actor(masked, s + lead, e) or _relative_actor(masked, s + lead, e):
-        return text[s + lead:e]
-    return _opening_actor(text, masked, s + lead, e)
-
-
-def _relative_actor(masked: str, start: int, stop: int) -> bool:
-    """Whether masked[start:stop] is a body with relative clauses (…设立的金融机构和…应当履行…义务的特定非金融机构)."""
-    last = masked.rfind("的", start, stop)
-    return last > start and _is_actor(masked, last + 1, stop) and _head_at(masked, start, stop) is None
-
-
-def _opening_actor(text: str, masked: str, start: int, end: int) -> str | None:
-    """The body that opens a clause, followed by its verb (行政复议机关收到补正材料后 -> 行政复议机关)."""
-    ends = sorted({m.end() for m in patterns().actor_end.finditer(masked, start, min(end, start + 60))}, reverse=True)
-    for stop in ends:
-        if not HAN_ACTOR_TAIL.match(masked, stop) and _is_actor(masked, start, stop):
-            return text[start:stop]
-    return None
+    end = next((e for s, e in clause_spans(text) if e > pos), len(text))
+    if text[end - 1] == "的":  # 应当由X批准的，…: a case, not the main clause
+        return None
+    agent = _agent(text, masked, pos, end)
+    return agent.actor if agent else None
 
 
 def _find_head(text: str) -> _Head | None:
     """The head predicate of a sentence (codebook S4), with its actor."""
     masked = _mask(text)
-    clauses = _clauses(text)
+    clauses = clause_spans(text)
     condition_actor = None
     i = 0
     while i < len(clauses) - 1:
@@ -305,11 +211,34 @@ def _find_head(text: str) -> _Head | None:
         head = _clause_head(text, masked, s, e)
         if head is not None or e - s > SHORT_CLAUSE:
             break
+    if head is None:  # a topic or case without a verb (…财产，由清算组予以收回; …，并…的，可以…): the modal clause
+        head = _case_main(text, masked, clauses, i)
     if head is None:
         return None
     if head.actor is None and head.word not in SANCTION_HEADS:  # …收受财物的，给予警告: the offender does not act
         return _Head(head.word, head.start, head.clause_end, head.strength, condition_actor)
     return head
+
+
+def _actor_modal(text: str, masked: str, pos: int, end: int) -> bool:
+    """Whether a clause opens with a body and its modal (…，人民法院可以…), not a report (…，X发布了…)."""
+    found = actor_then_head(text, masked, pos, end)
+    return found is not None and found[2] is not None and found[2].group() in MODAL_HEADS
+
+
+def _case_main(text: str, masked: str, clauses: tuple[tuple[int, int], ...], i: int) -> _Head | None:
+    """The head of the next clause opening with 由X, a modal, or a body and its modal (a verb after a case …的).
+
+    …财产，由清算组予以收回; …，并…的，可以…; 除…外，人民法院可以…; …，确需收费的，实行政府指导定价管理.
+    """
+    for j in range(i + 1, len(clauses)):
+        s, e = clauses[j]
+        pos = skip_adverbs(masked, s, e)[0]
+        case = text[clauses[j - 1][1] - 1] == "的"
+        if (j == i + 1 or case) and (masked.startswith((*TOPIC_MODALS, "由"), pos) or _actor_modal(text, masked, pos, e)
+                                     or case and head_at(masked, pos, e)):
+            return _clause_head(text, masked, s, e)
+    return None
 
 
 def _clause_head(text: str, masked: str, s: int, e: int) -> _Head | None:
@@ -318,21 +247,50 @@ def _clause_head(text: str, masked: str, s: int, e: int) -> _Head | None:
     if agent is not None:
         return agent
     frame = FRAME_RE.match(masked, s, e)
-    pos, careful = _skip_adverbs(masked, frame.end() if frame else s, e)
-    word = _head_at(masked, pos, e)
+    pos, careful = skip_adverbs(masked, frame.end() if frame else s, e)
+    subject = _relative_subject(text, masked, pos, e)
+    if subject is not None:
+        return subject
+    word = head_at(masked, pos, e)
     actor = None
     if word is None:
-        found = _actor_then_head(text, masked, pos, e)
+        found = actor_then_head(text, masked, pos, e)
         if found is None and masked.startswith("由", pos):  # 由X负责: X is the actor
-            found = _actor_then_head(text, masked, pos + 1, e)
+            found = actor_then_head(text, masked, pos + 1, e)
         if found:
             actor, pos, word = found[0], found[1], found[2].group()
         else:
-            m = _first_mid_head(masked, pos, e)
+            m = first_mid_head(masked, pos, e)
             if m is None:
-                return None
+                return _adverb_verb(text, masked, s, pos, e, careful)
             word, pos = m.group(), m.start()
+    if word in ENCOURAGING and masked.startswith("以", s):  # 以科学数据支持大模型开发: a main verb, not encouraging
+        return _Head(word, pos, e, 3, actor)
     return _Head(word, pos, e, 1 if careful else strength_of(word), actor)
+
+
+def _relative_subject(text: str, masked: str, pos: int, e: int) -> _Head | None:
+    """A body with a relative clause and its modal (承担数据运营职责的事业单位可…): the modal is the head."""
+    if masked.find("的", pos, e) < 0:
+        return None
+    modal = RELATIVE_MODAL_RE.search(masked, pos, e)
+    last = masked.rfind("的", pos, modal.start()) if modal else -1
+    if last <= pos or masked[modal.start() - 1] == "所" or not is_actor(masked, last + 1, modal.start()):
+        return None
+    return _Head(modal.group(), modal.start(), e, strength_of(modal.group()), text[pos:modal.start()])
+
+
+def _adverb_verb(text: str, masked: str, s: int, pos: int, e: int, careful: bool) -> _Head | None:
+    """A verb outside the word lists after a manner adverb (审慎对待…: 1, 审慎; 充分考虑…: 3, 考虑)."""
+    lead = patterns().preposition.match(masked, pos)  # 按照…: no verb; 对待: a verb
+    if not (careful or EXHORTATIONS.search(masked, s, pos)) or pos + 2 > e or masked.startswith("的", pos) \
+            or len(HAN.findall(masked[pos:pos + 2])) < 2 or lead and len(lead.group()) > 1 \
+            or masked.startswith("了", pos + 2):  # 进一步突出了…: a report
+        return None
+    if careful:
+        cautious = patterns().cautious.search(masked, s, pos)
+        return _Head(text[cautious.start():cautious.end()], cautious.start(), e, 1, None)
+    return _Head(text[pos:pos + 2], pos, e, 3, None)
 
 
 @lru_cache(maxsize=1)
@@ -347,7 +305,7 @@ def _object_span(text: str, head: _Head | None, start: int | None) -> tuple[int,
     begin = head.start if head else (start or 0)
     end = head.clause_end if head else len(text)
     if head and head.word in MODAL_HEADS and not p.instrument.search(text, begin, end):
-        end = next((e for s, e in _clauses(text) if s > end), end)
+        end = next((e for s, e in clause_spans(text) if s > end), end)
     if head and head.word in ENCOURAGED_OBJECT_HEADS:  # 鼓励 X 做 Y: Y is what is coded
         masked = _mask(text)
         obj = ALSO_ENCOURAGED_RE.match(masked, begin + len(head.word), end).end()  # 支持、鼓励X…
@@ -361,10 +319,10 @@ def _object_span(text: str, head: _Head | None, start: int | None) -> tuple[int,
 
 def _means(text: str, end: int) -> str | None:
     """The instrument of the clause after a goal (提升…抗风险能力，支持…数据融合: the means decide)."""
-    means = next(((s, e) for s, e in _clauses(text) if s > end), None)
+    means = next(((s, e) for s, e in clause_spans(text) if s > end), None)
     if means is None:
         return None
-    if DATA_USE_RE.search(text, *means):
+    if DATA_USE_RE.search(text, *means) or DATA_SHARE_RE.search(text, *means):  # data shared to reach a sector's goal
         return "demand"
     head = _find_head(text[means[0]:])  # found in the rest of the sentence: offsets shifted into the whole
     head = head and replace(head, start=head.start + means[0], clause_end=head.clause_end + means[0])
@@ -375,10 +333,13 @@ def _instrument(text: str, head: _Head | None, start: int | None = None) -> str:
     """The policy instrument of the head's clause (codebook §3)."""
     p = patterns()
     begin, end = _object_span(text, head, start)
-    if head and GOAL_OBJECT_RE.search(text, begin, end):
+    goal = GOAL_OBJECT_RE.search(text, begin, end) if head else None
+    if goal:  # 提升…能力, 培育…新业态: a goal; the means after it decide
         means = _means(text, end)
         if means is not None:
             return means
+        if not goal.group().startswith("新") and not p.instrument.search(text, begin, end):
+            return "demand"  # 提升行政执行能力。: the public sector's capability raised
     kinds = _instrument_kinds()
     found = [(kinds[m.group()][1], m.start(), kinds[m.group()][0]) for m in p.instrument.finditer(text, begin, end)]
     # an explicit tool may be the party encouraged (鼓励各类金融机构…: finance)
@@ -389,7 +350,10 @@ def _instrument(text: str, head: _Head | None, start: int | None = None) -> str:
         return explicit[0][2]
     if head and kinds.get(head.word, ("", -1))[1] == 0:  # a head verb whose tool the codebook names
         return kinds[head.word][0]
-    strong = [f for f in found if f[0] == 2]
+    # 技术攻关应用, 技术研发和应用推广: technology developed and applied is technology (supply), not data applied
+    tech = TECHNOLOGY_USE_RE.search(text, begin, end)
+    strong = [f for f in found if f[0] == 2 and not (tech and f[2] == "demand" and f[1] >= tech.start())] + (
+        [(2, tech.end(), "supply")] if tech else [])
     if strong:  # the last word of the object is the head noun of the phrase (建立[…资源登记]制度 -> 制度)
         return max(strong, key=lambda f: f[1])[2]
     if DATA_USE_RE.search(text, end):  # 提升…效能，推进…数据融合: data used in a sector
@@ -406,10 +370,10 @@ def _descriptive(text: str) -> bool:
         return True
     if text.startswith(("的", "等")) or len(HAN.findall(text)) < 2 or re.search(r"(?:[\u4e00-\u9fff] ){2}", text):
         return True
-    clauses = [text[s:e].strip("。！？；;!? ") for s, e in _clauses(text)]
+    clauses = [text[s:e].strip("。！？；;!? ") for s, e in clause_spans(text)]
     if len(clauses) >= 2 and all(len(c) <= SLOGAN_CLAUSE for c in clauses):
         return True
-    if text.rstrip().endswith(("是：", "是:")):  # …的内容是：: a definition or list follows
+    if text.rstrip().endswith(("是：", "是:")) or ENTRY_INTO_FORCE_RE.match(text):  # a definition; 本法自…起施行
         return True
     return patterns().descriptive.search(text) is not None  # unmasked: 具有重要意义 holds the masked 重要
 
@@ -423,20 +387,21 @@ def classify(sentence: str) -> Coding:
         return classify(text[item.end():])
     masked = _mask(text)
     deontic = patterns().deontic.search(masked)
-    head = _find_head(text)
     if deontic:
         # the first deontic word may sit in the actor phrase (…应当履行反洗钱义务的特定非金融机构，应当…)
-        actor = next((a for m in patterns().deontic.finditer(masked) if (a := _actor_before(text, masked, m.start()))),
-                     head.actor if head else None)
+        actor = next((a for m in patterns().deontic.finditer(masked)
+                      if (a := _deontic_agent(text, masked, m.end()) or actor_before(text, masked, m.start()))), None)
         modal = text[deontic.start():deontic.end()]
         # a prohibition (不得, 禁止, 不予 …) regulates: environment whatever it forbids (codebook I6)
+        head = None if actor and modal in PROHIBITIONS else _find_head(text)  # the head only where it is needed
         instrument = "environment" if modal in PROHIBITIONS else _instrument(text, head, deontic.start())
-        return Coding(4, modal, instrument, actor)
+        return Coding(4, modal, instrument, actor or (head.actor if head else None))
     if _descriptive(text):
         return Coding(0, None, "none", None)
     dated = DATED_TARGET_RE.match(text)
     if dated:
         return Coding(3, dated.group(1), "environment", None)
+    head = _find_head(text)
     if head is None:
         return Coding(0, None, "none", None)
     strength, modal = head.strength, head.word
