@@ -16,11 +16,12 @@ HEADER = ("gold_id,source,doc_id,source_path,provision_id,provision_label,senten
 # The goals of the issue on the test split (ev.GOALS). Where the measured test figure fell short of a goal,
 # the floor is the figure measured when the rules were last changed, so that it cannot regress; the goal
 # stays in ev.GOALS and docs/quality.md reports whether it is met.
-# Measured on the test split (172 statements) when the rules were last changed: strength exact 0.965 (goal
-# 0.90, met), within one 0.971 (goal 0.98), instrument macro F1 0.731 (goal 0.80), actor precision 0.880
-# (goal 0.85, met) and recall 0.759 (goal 0.85), coverage 1.000 (goal 0.98, met).
+# Measured on the test split (240 statements: the first 172 and the extension sample's 68) when the rules
+# were last changed: strength exact 0.958 (goal 0.90, met), within one 0.971 (goal 0.98), instrument macro
+# F1 0.737 (goal 0.80), actor precision 0.833 (goal 0.85) and recall 0.854 (goal 0.85, met), coverage 1.000
+# (goal 0.98, met).
 FLOORS = {("strength", "exact"): 0.90, ("strength", "within_one"): 0.97, ("instrument", "macro_f1"): 0.73,
-          ("actor", "precision"): 0.85, ("actor", "recall"): 0.75, ("coverage", "characters"): 0.98}
+          ("actor", "precision"): 0.83, ("actor", "recall"): 0.85, ("coverage", "characters"): 0.98}
 
 
 def _gold(path: Path, rows: list[str]) -> Path:
