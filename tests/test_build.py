@@ -404,17 +404,3 @@ def test_with_a_spill_folder_no_stage_is_built_while_the_largest_task_runs(tiny_
     assert {name for name, _ in written} >= {"alignment", "targets", "reuse", "term_frequencies"}
     assert all(after for _, after in written)
     assert not (tmp_path / "batches").exists()
-
-
-def test_a_small_raw_folder_builds_in_one_process_unless_workers_are_set(tiny_raw: Path,
-                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    """Below SERIAL_BELOW_BYTES of raw files the build runs in one process; POLICYKIT_WORKERS still decides."""
-    from policykit import build as pk_build
-
-    monkeypatch.delenv(config.WORKERS_ENV, raising=False)
-    assert pk_build._local_workers(tiny_raw, 2) == 1
-    monkeypatch.setattr(pk_build, "SERIAL_BELOW_BYTES", 10)
-    assert pk_build._local_workers(tiny_raw, 2) == 2
-    monkeypatch.setattr(pk_build, "SERIAL_BELOW_BYTES", 1_000_000)
-    monkeypatch.setenv(config.WORKERS_ENV, "2")
-    assert pk_build._local_workers(tiny_raw, 2) == 2

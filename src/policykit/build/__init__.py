@@ -139,21 +139,6 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, catalog_file
         raise
 
 
-SERIAL_BELOW_BYTES = 1_000_000
-"""Raw folders smaller than this build in one process unless POLICYKIT_WORKERS says otherwise: on the seed
-corpus (0.4 MB) worker processes cost more than they save (each loads the segmenter and word lists and
-receives the corpus; measured on a shared 2-core machine, 3 runs each: 7.1 s of CPU in one process against
-8.1 s with two workers, and no shorter wall time)."""
-
-
-def _local_workers(raw_dir: Path, default: int) -> int:
-    """Local worker processes for a build of raw_dir: one below SERIAL_BELOW_BYTES of raw files, else default."""
-    if config.settings().workers is not None:
-        return default
-    size = sum(p.stat().st_size for p in raw_dir.iterdir() if p.is_file())
-    return 1 if size < SERIAL_BELOW_BYTES else default
-
-
 def skipped_files(sources: pd.DataFrame | None) -> list[tuple[str, str]]:
     """(file, reason) of every skipped row of a sources table."""
     if sources is None or "status" not in sources.columns:
@@ -181,8 +166,7 @@ def _build_locked(raw_dir: Path, out_dir: Path, catalog_file: Path, progress: bo
     timings: dict[str, float] = {}
     with staged_output(out_dir) as tmp, arrow_system_pool():  # after the cache: a restore imports no pyarrow
         writer = TableWriter(tmp, timings, csv=csv)
-        with executor(scheduler, workers=None if scheduler else _local_workers(raw_dir, workers()),
-                      scratch=scratch) as ex:
+        with executor(scheduler, workers=None if scheduler else workers(), scratch=scratch) as ex:
             build_tables(raw_dir, catalog_file, progress=progress, ex=ex, timings=timings, sink=writer.put,
                          spill=tmp / ".batches", keep_going=keep_going)
         writer.close()
