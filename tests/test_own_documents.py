@@ -169,7 +169,7 @@ def test_readable_ids_are_ascii_title_and_year() -> None:
 
 
 def test_bad_arguments_are_clear(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    """A file as --raw and a catalog that does not exist: one line each, naming the option."""
+    """A file as --raw, a catalog that does not exist, --scratch without a cluster: one line each, naming the option."""
     (tmp_path / "one.txt").write_text(PLAN, encoding="utf-8")
     capsys.readouterr()
     assert main(["build", "--raw", str(tmp_path / "one.txt"), "--out", str(tmp_path / "o")]) == 1
@@ -178,4 +178,7 @@ def test_bad_arguments_are_clear(tmp_path: Path, capsys: pytest.CaptureFixture) 
     assert main(["build", "--raw", str(tmp_path), "--catalog", "/nonexistent.toml", "--out", str(tmp_path / "o")]) == 1
     err = capsys.readouterr().err
     assert "/nonexistent.toml: catalog not found" in err and err.count("\n") == 1
+    assert main(["build", "--raw", str(tmp_path), "--scratch", str(tmp_path / "s"), "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert "s: shared storage is used only by a build on a Dask cluster" in err and err.count("\n") == 1
     assert not (tmp_path / "o").exists()

@@ -115,9 +115,13 @@ def build(raw_dir: Path | None = None, out_dir: Path | None = None, catalog_file
     - with keep_going, raw files that cannot be read are skipped with their reason (sources table);
       without it, one error lists every such file;
     - a catalog given that does not exist is an error (the default one may be absent: no curated facts);
+    - scratch given without a scheduler is an error (only a cluster build uses it);
     - a failed build leaves no folder it created behind (no empty data/).
     """
     scheduler = scheduler or config.settings().scheduler
+    if scratch is not None and not scheduler:
+        raise InputError(scratch, "shared storage is used only by a build on a Dask cluster: give --scheduler "
+                                  "(or POLICYKIT_SCHEDULER) too, or leave --scratch out")
     raw_dir = Path(raw_dir or config.RAW_DIR)
     out_dir = Path(out_dir or config.PROCESSED_DIR)
     check_output(out_dir)
